@@ -1,0 +1,18 @@
+"""Where the shipped presets live, installed or in a source checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def shipped_presets_dir() -> Path:
+    """The folder of the presets shipped with the program.
+
+    Installed, they are the package data ``sbrt_calc/presets``; in a source checkout they
+    are the top-level ``presets/`` folder beside ``sbrt_calc/``.
+    """
+    here = Path(__file__).resolve().parent
+    installed = here / "presets"
+    if installed.is_dir():
+        return installed
+    return here.parent / "presets"

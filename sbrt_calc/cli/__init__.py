@@ -1,0 +1,1 @@
+"""The ``sbrt-calc`` command line: one module per subcommand, no Qt, no scipy."""

@@ -1,0 +1,101 @@
+"""Entry point of ``sbrt-calc``: argparse, subcommand dispatch and the exit-code contract.
+
+Exit codes: 0 done; 1 the computation ran and a check failed; 2 bad input or usage, with
+one clear line on stderr and never a traceback (set ``SBRT_CALC_DEBUG=1`` to see one).
+
+Each subcommand lives in ``sbrt_calc/cli/<name>.py`` and exposes
+``register(subparsers) -> None``, which adds its parser and sets ``func=run`` where
+``run(args) -> int``. Keep those modules light at import: heavy imports go inside ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from .. import __version__
+from ..errors import SbrtCalcError
+
+#: Subcommand modules, in the order ``--help`` lists them.
+SUBCOMMANDS = (
+    "compare",
+    "solve",
+    "presets",
+    "constraints",
+    "plan_check",
+    "cumulative",
+    "eligibility",
+    "report",
+)
+
+
+class UsageError(SbrtCalcError):
+    """Bad command-line usage."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and exit 2 via UsageError."""
+
+    def error(self, message: str) -> NoReturn:
+        where = self.prog.removeprefix("sbrt-calc").strip()
+        raise UsageError(f"{where + ': ' if where else ''}{message} (see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="sbrt-calc",
+        description="SBRT fractionation for oligoprogressive NSCLC: BED/EQD2, models, presets, checks. "
+        "Decision support for qualified clinicians.",
+    )
+    parser.add_argument("--version", action="version", version=f"sbrt-calc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.{name}":
+                continue  # not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code."""
+    debug = bool(os.environ.get("SBRT_CALC_DEBUG"))
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return 2
+        return int(args.func(args))
+    except SbrtCalcError as exc:
+        if debug:
+            raise
+        print(f"sbrt-calc: error: {exc}".replace("\n", " "), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if debug:
+            raise
+        name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"sbrt-calc: error:{name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the contract: never a traceback
+        if debug:
+            raise
+        print(f"sbrt-calc: internal error: {type(exc).__name__}: {exc} "
+              "(please report it; SBRT_CALC_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

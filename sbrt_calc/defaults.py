@@ -1,0 +1,218 @@
+"""Radiobiological defaults read from ``presets/radiobiology.toml``: one source of truth.
+
+Tissue alpha/beta values, the BED10 thresholds, the LQ validity limit, the LQ-L and USC
+defaults, the tumour alpha/beta uncertainty range and the repopulation parameters all live
+in that file with their sources; this module reads and validates it (strictly: unknown
+keys, missing sources, wrong types are errors naming the file and key) and caches the result.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ._paths import shipped_presets_dir
+from .errors import PresetError
+
+FILE_NAME = "radiobiology.toml"
+
+
+@dataclass(frozen=True)
+class Tissue:
+    """A tissue's alpha/beta (Gy) with its source."""
+
+    key: str
+    name: str
+    role: str  # "tumour" | "oar"
+    alpha_beta_gy: float
+    source: str
+    verification: str
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A BED line: ``BED(alpha_beta_gy) <comparison> bed_gy``, with its source."""
+
+    key: str
+    name: str
+    alpha_beta_gy: float
+    bed_gy: float
+    comparison: str  # ">" | ">="
+    source: str
+    verification: str
+
+    def reached(self, bed_gy: float) -> bool:
+        """True when ``bed_gy`` meets the line (strictly above for '>')."""
+        return bed_gy > self.bed_gy if self.comparison == ">" else bed_gy >= self.bed_gy
+
+    @property
+    def label(self) -> str:
+        """``'BED10 > 70 Gy'``."""
+        return f"BED{self.alpha_beta_gy:g} {self.comparison} {self.bed_gy:g} Gy"
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A group of numeric parameters with their source."""
+
+    values: dict[str, Any]
+    source: str
+    verification: str
+
+
+@dataclass(frozen=True)
+class Radiobiology:
+    """Everything in radiobiology.toml, validated."""
+
+    tissues: tuple[Tissue, ...]
+    thresholds: tuple[Threshold, ...]
+    lq: Sourced
+    lql: Sourced
+    usc: Sourced
+    uncertainty: Sourced
+    repopulation: Sourced
+    path: str
+
+    def tissue(self, key: str) -> Tissue:
+        """The tissue with that key (KeyError naming the known keys otherwise)."""
+        for t in self.tissues:
+            if t.key == key:
+                return t
+        raise KeyError(f"no tissue {key!r}; known: {', '.join(t.key for t in self.tissues)}")
+
+    def threshold(self, key: str) -> Threshold:
+        """The threshold with that key."""
+        for t in self.thresholds:
+            if t.key == key:
+                return t
+        raise KeyError(f"no threshold {key!r}; known: {', '.join(t.key for t in self.thresholds)}")
+
+    @property
+    def tumour_alpha_beta_gy(self) -> float:
+        """alpha/beta of the tissue with role 'tumour' (10 Gy as shipped)."""
+        return next(t.alpha_beta_gy for t in self.tissues if t.role == "tumour")
+
+
+_VERIFICATION = ("printed", "recalled")
+
+
+class _Checker:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{self.path}: {key}: {message}")
+
+    def table(self, data: Any, key: str, required: dict[str, type | tuple[type, ...]]) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.problem(key, f"must be a table, got {type(data).__name__}")
+            return {}
+        for name in data:
+            if name not in required:
+                self.problem(f"{key}.{name}", f"unknown key (allowed: {', '.join(required)})")
+        out: dict[str, Any] = {}
+        for name, kind in required.items():
+            if name not in data:
+                self.problem(f"{key}.{name}", "missing")
+                continue
+            value = data[name]
+            if kind is float:
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                    self.problem(f"{key}.{name}", f"must be a number > 0, got {value!r}")
+                    continue
+                value = float(value)
+            elif not isinstance(value, kind):
+                self.problem(f"{key}.{name}", f"must be {getattr(kind, '__name__', kind)}, got {value!r}")
+                continue
+            if name == "source" and not value.strip():
+                self.problem(f"{key}.{name}", "is empty: every entry needs its source")
+            if name == "verification" and value not in _VERIFICATION:
+                self.problem(f"{key}.{name}", f"must be one of {_VERIFICATION}, got {value!r}")
+            out[name] = value
+        return out
+
+
+def _sourced(check: _Checker, data: dict[str, Any], key: str, numbers: tuple[str, ...]) -> Sourced:
+    spec: dict[str, type | tuple[type, ...]] = {n: float for n in numbers}
+    spec.update(source=str, verification=str)
+    if key == "uncertainty":
+        spec = {"tumour_alpha_beta_range_gy": list, "source": str, "verification": str}
+    table = check.table(data.get(key), key, spec)
+    values = {k: v for k, v in table.items() if k not in ("source", "verification")}
+    if key == "uncertainty" and "tumour_alpha_beta_range_gy" in values:
+        rng = values["tumour_alpha_beta_range_gy"]
+        if (len(rng) != 2 or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rng)
+                or not 0 < rng[0] < rng[1] or not all(math.isfinite(x) for x in rng)):
+            check.problem(f"{key}.tumour_alpha_beta_range_gy", f"must be [low, high] with 0 < low < high, got {rng!r}")
+        else:
+            values["tumour_alpha_beta_range_gy"] = (float(rng[0]), float(rng[1]))
+    return Sourced(values, table.get("source", ""), table.get("verification", ""))
+
+
+def parse_radiobiology(data: Any, path: str) -> Radiobiology:
+    """Validate the parsed TOML of a radiobiology file; raise PresetError listing every problem."""
+    check = _Checker(path)
+    top = check.table(
+        data, "<top>",
+        {"kind": str, "schema_version": int, "tissues": list, "thresholds": list, "lq": dict, "lql": dict,
+         "usc": dict, "uncertainty": dict, "repopulation": dict},
+    )
+    if top.get("kind", "radiobiology") != "radiobiology":
+        check.problem("kind", f"must be 'radiobiology', got {top.get('kind')!r}")
+    if top.get("schema_version", 1) != 1:
+        check.problem("schema_version", f"must be 1, got {top.get('schema_version')!r}")
+    tissues = []
+    for i, raw in enumerate(top.get("tissues", [])):
+        t = check.table(raw, f"tissues[{i}]", {"key": str, "name": str, "role": str, "alpha_beta_gy": float,
+                                               "source": str, "verification": str})
+        if t.get("role") not in (None, "tumour", "oar"):
+            check.problem(f"tissues[{i}].role", f"must be 'tumour' or 'oar', got {t['role']!r}")
+        if len(t) == 6:
+            tissues.append(Tissue(**t))
+    if sum(t.role == "tumour" for t in tissues) != 1 and not check.problems:
+        check.problem("tissues", "exactly one tissue must have role = 'tumour'")
+    thresholds = []
+    for i, raw in enumerate(top.get("thresholds", [])):
+        t = check.table(raw, f"thresholds[{i}]", {"key": str, "name": str, "alpha_beta_gy": float, "bed_gy": float,
+                                                  "comparison": str, "source": str, "verification": str})
+        if t.get("comparison") not in (None, ">", ">="):
+            check.problem(f"thresholds[{i}].comparison", f"must be '>' or '>=', got {t['comparison']!r}")
+        if len(t) == 7:
+            thresholds.append(Threshold(**t))
+    keys = [t.key for t in tissues] + [t.key for t in thresholds]
+    for k in sorted({k for k in keys if keys.count(k) > 1}):
+        check.problem(k, "duplicate key")
+    lq = _sourced(check, top, "lq", ("validity_dose_per_fraction_gy",))
+    lql = _sourced(check, top, "lql", ("transition_dose_gy",))
+    usc = _sourced(check, top, "usc", ("alpha_per_gy", "d0_gy", "dq_gy"))
+    unc = _sourced(check, top, "uncertainty", ())
+    repop = _sourced(check, top, "repopulation", ("kickoff_days", "bed_loss_per_day_gy"))
+    if check.problems:
+        raise PresetError(
+            f"{len(check.problems)} problem(s) in {path}: " + "; ".join(check.problems),
+            problems=check.problems, field=path,
+        )
+    return Radiobiology(tuple(tissues), tuple(thresholds), lq, lql, usc, unc, repop, path)
+
+
+def load_radiobiology(path: str | Path | None = None) -> Radiobiology:
+    """Read and validate a radiobiology file (default: the shipped one)."""
+    p = Path(path) if path is not None else shipped_presets_dir() / FILE_NAME
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PresetError(f"{p}: cannot read: {exc.strerror or exc}", field=str(p)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PresetError(f"{p}: not valid TOML: {exc}", field=str(p)) from None
+    return parse_radiobiology(data, str(p))
+
+
+@lru_cache(maxsize=1)
+def radiobiology() -> Radiobiology:
+    """The shipped radiobiology defaults (cached)."""
+    return load_radiobiology()
