@@ -216,7 +216,7 @@ def parse_regimen(text: str) -> Regimen:
         dpf = _number(m.group(1))
         n = _fraction_count(m.group(3), s)
         return Regimen(dpf * n, n, s)
-    if re.search(r"nan|inf", s, re.IGNORECASE):
+    if re.search(r"(?<![a-z])(nan|inf(inity)?)(?![a-z])", s, re.IGNORECASE):
         raise RegimenError(
             f"regimen {s!r} is not a finite dose: write it as {_FORMS}",
             field="regimen", value=text, allowed=_FORMS,

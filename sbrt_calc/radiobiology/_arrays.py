@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from ..errors import ModelParameterError
 
-ArrayLike = npt.ArrayLike
+# numpy.typing.ArrayLike would cost ~5 ms of import time on every CLI call; Any keeps the
+# annotations honest (scalars, sequences and arrays are all accepted).
+ArrayLike = Any
 FloatOrArray = Any  # float for scalar input, numpy.ndarray otherwise
 
 
