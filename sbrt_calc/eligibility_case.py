@@ -1,0 +1,402 @@
+"""The oligoprogression case: what the clinician records, validated strictly.
+
+A case is a TOML file (the GUI fills the same model and saves it inside its own case file
+through :meth:`Case.to_dict`)::
+
+    therapy_class = "tki"            # tki | immunotherapy | chemotherapy | chemoimmunotherapy
+    driver = "EGFR"                  # EGFR | ALK | ROS1 | KRAS | other | none | unknown
+    months_on_therapy = 14           # benefit on the current agent before this progression
+    ecog = 1                         # 0-4
+    cns_imaging_done = true
+    other_disease_controlled = true  # the rest of the disease still responding or stable
+    symptomatic_progression = false
+    leptomeningeal = false
+
+    [[lesions]]
+    site = "bone"                    # lung | bone | spine | brain | adrenal | liver | lymph_node | other
+    status = "progressing"           # progressing | new | stable | responding
+
+Validation never guesses: an unknown key, a wrong type, a value outside its list is a
+:class:`~sbrt_calc.errors.CaseError` naming the source, the key path (``lesions[2].site``),
+the value and what is allowed. Optional keys have documented defaults (see :class:`Case`
+and :class:`Lesion`); the required ones must be written out, because a silent default for
+"CNS imaging done" or "rest of the disease controlled" would be a clinical guess.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import CaseError
+
+THERAPY_CLASSES = ("tki", "immunotherapy", "chemotherapy", "chemoimmunotherapy")
+DRIVERS = ("EGFR", "ALK", "ROS1", "KRAS", "other", "none", "unknown")
+SITES = ("lung", "bone", "spine", "brain", "adrenal", "liver", "lymph_node", "other")
+STATUSES = ("progressing", "new", "stable", "responding")
+#: Statuses that count as a site of progression.
+PROGRESSING_STATUSES = ("progressing", "new")
+#: Sites where ``weight_bearing`` and ``fracture_risk`` apply.
+BONE_SITES = ("bone", "spine")
+#: ``max_sites``: 3 is the strict definition (most series; ARS AUC), 5 the extended one
+#: (CURB, HALT as amended, ASTRO/ESTRO 2023; Ref 004 "typically <= 5").
+MAX_SITES_CHOICES = (3, 5)
+DEFAULT_MAX_SITES = 5
+
+MAX_CASE_FILE_BYTES = 1_000_000
+MAX_LESIONS = 100
+MAX_TEXT_CHARS = 200
+MAX_MONTHS = 600.0
+MAX_SIZE_MM = 500.0
+
+_CASE_REQUIRED = (
+    "therapy_class", "driver", "months_on_therapy", "ecog", "cns_imaging_done",
+    "other_disease_controlled", "symptomatic_progression", "leptomeningeal", "lesions",
+)
+_CASE_OPTIONAL = (
+    "max_sites", "suspected_transformation", "rebiopsy_done", "staging_complete",
+    "mdt_discussed", "trial_considered", "agent", "resistance_mutation",
+)
+_LESION_REQUIRED = ("site", "status")
+_LESION_OPTIONAL = ("label", "size_mm", "weight_bearing", "fracture_risk", "symptomatic",
+                    "previously_irradiated")
+
+
+def _fail(source: str, path: str, message: str, value: Any, allowed: str) -> CaseError:
+    return CaseError(f"{source}: {path}: {message} (allowed: {allowed})", field=path, value=value,
+                     allowed=allowed)
+
+
+def _check_keys(data: Mapping[str, Any], required: tuple[str, ...], optional: tuple[str, ...],
+                source: str, prefix: str) -> None:
+    known = required + optional
+    for key in data:
+        if key not in known:
+            path = f"{prefix}{key}"
+            raise _fail(source, path, "unknown key", key, "keys " + ", ".join(known))
+    for key in required:
+        if key not in data:
+            path = f"{prefix}{key}"
+            raise CaseError(f"{source}: {path}: missing (required keys: {', '.join(required)})",
+                            field=path, value=None, allowed="required")
+
+
+def _bool(source: str, path: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(source, path, f"must be true or false, got {value!r}", value, "true, false")
+    return value
+
+
+def _choice(source: str, path: str, value: Any, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise _fail(source, path, f"{value!r} is not allowed", value, ", ".join(choices))
+    return value
+
+
+def _text(source: str, path: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT_CHARS:
+        raise _fail(source, path, f"must be non-empty text, got {value!r}", value,
+                    f"text of 1 to {MAX_TEXT_CHARS} characters")
+    return value
+
+
+def _number(source: str, path: str, value: Any, *, lo: float, hi: float, lo_open: bool) -> float:
+    allowed = f"a number {'>' if lo_open else '>='} {lo:g} and <= {hi:g}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(source, path, f"must be a number, got {value!r}", value, allowed)
+    x = float(value)
+    if not math.isfinite(x) or x > hi or x < lo or (lo_open and x == lo):
+        raise _fail(source, path, f"{value!r} is out of range", value, allowed)
+    return x
+
+
+def _integer(source: str, path: str, value: Any, allowed_values: tuple[int, ...]) -> int:
+    allowed = ", ".join(str(v) for v in allowed_values)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(source, path, f"must be a whole number, got {value!r}", value, allowed)
+    if value not in allowed_values:
+        raise _fail(source, path, f"{value!r} is out of range", value, allowed)
+    return value
+
+
+def _adopt(target: Any, checked: Any) -> None:
+    """Copy the validated (normalised: floats, tuples) fields of ``checked`` onto a frozen ``target``."""
+    for f in fields(target):
+        object.__setattr__(target, f.name, getattr(checked, f.name))
+
+
+@dataclass(frozen=True)
+class Lesion:
+    """One lesion (one metastatic site) and its behaviour on the current agent.
+
+    Parameters
+    ----------
+    site : str
+        One of :data:`SITES`.
+    status : str
+        One of :data:`STATUSES`. ``progressing`` and ``new`` lesions are sites of
+        progression; ``stable`` and ``responding`` are controlled disease.
+    label : str, optional
+        Free text, e.g. ``"L3 vertebra"``.
+    size_mm : float, optional
+        Largest diameter, mm (> 0, <= 500).
+    weight_bearing : bool, optional
+        Bone and spine only: the lesion is in a weight-bearing bone. ``None``: not recorded.
+    fracture_risk : bool, optional
+        Bone and spine only: judged at risk of pathological fracture. ``None``: not recorded.
+    symptomatic : bool
+        The lesion causes symptoms (default false).
+    previously_irradiated : bool
+        The site was irradiated before (default false).
+    """
+
+    site: str
+    status: str
+    label: str | None = None
+    size_mm: float | None = None
+    weight_bearing: bool | None = None
+    fracture_risk: bool | None = None
+    symptomatic: bool = False
+    previously_irradiated: bool = False
+
+    def __post_init__(self) -> None:
+        # Programmatic construction (the GUI) gets the same checks as a file.
+        _adopt(self, Lesion.from_dict(self.to_dict(), source="lesion"))
+
+    @property
+    def is_progressing(self) -> bool:
+        """True for ``progressing`` and ``new`` lesions (a site of progression)."""
+        return self.status in PROGRESSING_STATUSES
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "<case>", path: str = "lesion") -> Lesion:
+        """Validate one lesion table; errors name ``path`` (e.g. ``lesions[2]``) and the key."""
+        if not isinstance(data, Mapping):
+            raise _fail(source, path, f"must be a table, got {type(data).__name__}", data,
+                        "a table with site and status")
+        p = f"{path}."
+        _check_keys(data, _LESION_REQUIRED, _LESION_OPTIONAL, source, p)
+        site = _choice(source, p + "site", data["site"], SITES)
+        status = _choice(source, p + "status", data["status"], STATUSES)
+        label = _text(source, p + "label", data["label"]) if "label" in data else None
+        size = (_number(source, p + "size_mm", data["size_mm"], lo=0.0, hi=MAX_SIZE_MM, lo_open=True)
+                if "size_mm" in data else None)
+        bone_only: dict[str, bool | None] = {}
+        for key in ("weight_bearing", "fracture_risk"):
+            if key in data:
+                if site not in BONE_SITES:
+                    raise _fail(source, p + key, f"applies to bone or spine lesions only, not {site!r}",
+                                data[key], "omit it, or use site = 'bone' or 'spine'")
+                bone_only[key] = _bool(source, p + key, data[key])
+            else:
+                bone_only[key] = None
+        symptomatic = _bool(source, p + "symptomatic", data["symptomatic"]) if "symptomatic" in data else False
+        prev = (_bool(source, p + "previously_irradiated", data["previously_irradiated"])
+                if "previously_irradiated" in data else False)
+        obj = object.__new__(cls)
+        for name, value in (("site", site), ("status", status), ("label", label), ("size_mm", size),
+                            ("weight_bearing", bone_only["weight_bearing"]),
+                            ("fracture_risk", bone_only["fracture_risk"]), ("symptomatic", symptomatic),
+                            ("previously_irradiated", prev)):
+            object.__setattr__(obj, name, value)
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML/JSON table of this lesion (unset optional keys omitted)."""
+        out: dict[str, Any] = {"site": self.site, "status": self.status}
+        if self.label is not None:
+            out["label"] = self.label
+        if self.size_mm is not None:
+            out["size_mm"] = self.size_mm
+        if self.weight_bearing is not None:
+            out["weight_bearing"] = self.weight_bearing
+        if self.fracture_risk is not None:
+            out["fracture_risk"] = self.fracture_risk
+        if self.symptomatic:
+            out["symptomatic"] = True
+        if self.previously_irradiated:
+            out["previously_irradiated"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class Case:
+    """A patient's pattern of progression on the current systemic agent.
+
+    Parameters
+    ----------
+    therapy_class : str
+        One of :data:`THERAPY_CLASSES`.
+    driver : str
+        One of :data:`DRIVERS`.
+    months_on_therapy : float
+        Months of benefit on the current agent before this progression (0 to 600).
+    ecog : int
+        ECOG performance status, 0 to 4.
+    cns_imaging_done : bool
+        Brain imaging done for this progression.
+    other_disease_controlled : bool
+        The rest of the disease is still responding or stable.
+    symptomatic_progression : bool
+        The progression causes symptoms.
+    leptomeningeal : bool
+        Leptomeningeal disease present.
+    lesions : tuple of Lesion
+        Every lesion recorded (may be empty: ``lesions = []``).
+    max_sites : int
+        3 (strict definition) or 5 (extended definition, the default).
+    suspected_transformation : bool
+        Transformation (e.g. to small cell) or a resistance mechanism is suspected (default false).
+    rebiopsy_done : bool
+        A rebiopsy was done for this progression (default false).
+    staging_complete : bool
+        Complete imaging to confirm the extent of progression done (default false: listed as missing).
+    mdt_discussed : bool
+        Discussed at a multidisciplinary tumour board (default false: listed as missing).
+    trial_considered : bool
+        Clinical-trial options were considered (default false: listed as missing).
+    agent : str, optional
+        The current drug, e.g. ``"alectinib"``; used for driver-specific next steps.
+    resistance_mutation : str, optional
+        A resistance mutation found, e.g. ``"G1202R"``.
+    """
+
+    therapy_class: str
+    driver: str
+    months_on_therapy: float
+    ecog: int
+    cns_imaging_done: bool
+    other_disease_controlled: bool
+    symptomatic_progression: bool
+    leptomeningeal: bool
+    lesions: tuple[Lesion, ...] = ()
+    max_sites: int = DEFAULT_MAX_SITES
+    suspected_transformation: bool = False
+    rebiopsy_done: bool = False
+    staging_complete: bool = False
+    mdt_discussed: bool = False
+    trial_considered: bool = False
+    agent: str | None = None
+    resistance_mutation: str | None = None
+
+    def __post_init__(self) -> None:
+        # Programmatic construction (the GUI) gets the same checks as a file.
+        if not isinstance(self.lesions, (tuple, list)) or not all(isinstance(x, Lesion) for x in self.lesions):
+            raise CaseError(f"case: lesions must be a sequence of Lesion, got {self.lesions!r}",
+                            field="lesions", value=self.lesions, allowed="a tuple of Lesion")
+        _adopt(self, Case.from_dict(self.to_dict(), source="case"))
+
+    @property
+    def progressing_lesions(self) -> tuple[Lesion, ...]:
+        """The ``progressing`` and ``new`` lesions: each is one site of progression."""
+        return tuple(lesion for lesion in self.lesions if lesion.is_progressing)
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "<case>") -> Case:
+        """Validate a case table (parsed TOML or the GUI's model).
+
+        Raises
+        ------
+        CaseError
+            Naming ``source``, the key path, the value and what is allowed.
+        """
+        if not isinstance(data, Mapping):
+            raise CaseError(f"{source}: a case must be a table of keys, got {type(data).__name__}",
+                            field="case", value=data, allowed="a table")
+        _check_keys(data, _CASE_REQUIRED, _CASE_OPTIONAL, source, "")
+        raw_lesions = data["lesions"]
+        if not isinstance(raw_lesions, list):
+            raise _fail(source, "lesions", f"must be a list of tables, got {type(raw_lesions).__name__}",
+                        raw_lesions, "[[lesions]] tables, or lesions = []")
+        if len(raw_lesions) > MAX_LESIONS:
+            raise _fail(source, "lesions", f"{len(raw_lesions)} lesions", len(raw_lesions),
+                        f"at most {MAX_LESIONS}")
+        lesions = tuple(Lesion.from_dict(item, source, f"lesions[{i}]") for i, item in enumerate(raw_lesions))
+        values: dict[str, Any] = {
+            "therapy_class": _choice(source, "therapy_class", data["therapy_class"], THERAPY_CLASSES),
+            "driver": _choice(source, "driver", data["driver"], DRIVERS),
+            "months_on_therapy": _number(source, "months_on_therapy", data["months_on_therapy"],
+                                         lo=0.0, hi=MAX_MONTHS, lo_open=False),
+            "ecog": _integer(source, "ecog", data["ecog"], (0, 1, 2, 3, 4)),
+            "lesions": lesions,
+            "max_sites": (_integer(source, "max_sites", data["max_sites"], MAX_SITES_CHOICES)
+                          if "max_sites" in data else DEFAULT_MAX_SITES),
+        }
+        for key in ("cns_imaging_done", "other_disease_controlled", "symptomatic_progression", "leptomeningeal"):
+            values[key] = _bool(source, key, data[key])
+        for key in ("suspected_transformation", "rebiopsy_done", "staging_complete", "mdt_discussed",
+                    "trial_considered"):
+            values[key] = _bool(source, key, data[key]) if key in data else False
+        for key in ("agent", "resistance_mutation"):
+            values[key] = _text(source, key, data[key]) if key in data else None
+        obj = object.__new__(cls)
+        for name, value in values.items():
+            object.__setattr__(obj, name, value)
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        """A TOML/JSON-ready table; ``Case.from_dict(case.to_dict()) == case``."""
+        out: dict[str, Any] = {
+            "therapy_class": self.therapy_class,
+            "driver": self.driver,
+            "months_on_therapy": self.months_on_therapy,
+            "ecog": self.ecog,
+            "cns_imaging_done": self.cns_imaging_done,
+            "other_disease_controlled": self.other_disease_controlled,
+            "symptomatic_progression": self.symptomatic_progression,
+            "leptomeningeal": self.leptomeningeal,
+            "max_sites": self.max_sites,
+            "suspected_transformation": self.suspected_transformation,
+            "rebiopsy_done": self.rebiopsy_done,
+            "staging_complete": self.staging_complete,
+            "mdt_discussed": self.mdt_discussed,
+            "trial_considered": self.trial_considered,
+        }
+        if self.agent is not None:
+            out["agent"] = self.agent
+        if self.resistance_mutation is not None:
+            out["resistance_mutation"] = self.resistance_mutation
+        out["lesions"] = [lesion.to_dict() for lesion in self.lesions]
+        return out
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate a case TOML file.
+
+    Raises
+    ------
+    CaseError
+        Missing or unreadable file, larger than :data:`MAX_CASE_FILE_BYTES`, not UTF-8,
+        not TOML, or not a valid case (the message names the file and the key).
+    """
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise CaseError(f"{name}: cannot read case file ({exc.strerror or exc})", field="file",
+                        value=name, allowed="an existing TOML case file") from exc
+    if not p.is_file():
+        raise CaseError(f"{name}: not a file", field="file", value=name, allowed="a TOML case file")
+    if size > MAX_CASE_FILE_BYTES:
+        raise CaseError(f"{name}: case file is {size} bytes, larger than {MAX_CASE_FILE_BYTES}",
+                        field="file", value=size, allowed=f"at most {MAX_CASE_FILE_BYTES} bytes")
+    try:
+        raw = p.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        raise CaseError(f"{name}: cannot read case file ({exc.strerror or exc})", field="file",
+                        value=name, allowed="a readable TOML case file") from exc
+    except UnicodeDecodeError as exc:
+        raise CaseError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})", field="file",
+                        value=name, allowed="a UTF-8 TOML case file") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(f"{name}: not valid TOML: {exc}", field="file", value=name,
+                        allowed="a TOML case file") from exc
+    return Case.from_dict(data, source=name)

@@ -1,0 +1,283 @@
+"""The sources, and the sourced statements, behind the oligoprogression assessment.
+
+One source of truth: every sentence :func:`sbrt_calc.eligibility.assess` shows that is not
+built from the case comes from here, with the source it traces to. The sources are the five
+reference documents in ``shared/references/`` (Ref 000 to Ref 004) and the publications
+listed under "Oligoprogression" in ``shared/reference-data.md`` (CURB, HALT, ASTRO/ESTRO,
+Weickhardt 2012, ARS AUC).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REF_000 = ("Ref 000: GO2 for Lung Cancer, Lung Cancer Living Room Q&A (D.C. Schiffner, Sept 2024), "
+           "radiation for a few spots not responding to targeted therapy")
+REF_001 = ("Ref 001: Treatment of Pulmonary Metastases in EGFR-Mutant NSCLC and Oncogene-Driven Tumors "
+           "with Oligoprogression During Systemic Therapy (DOI 10.21037/asj-21-81)")
+REF_002 = "Ref 002: Can Lung Cancer Be Treated After Bone Metastasis Occurs?"
+REF_003 = ("Ref 003: Stereotactic body radiotherapy in the treatment of advanced NSCLC patients with "
+           "oligoprogression during immunotherapy (review)")
+REF_004 = "Ref 004: Management Strategies for Oligoprogression in NSCLC"
+CURB = "Tsai CJ et al., CURB, Lancet 2024"
+HALT = "HALT trial (<= 3 sites, amended to <= 5), as listed in reference-data.md, Oligoprogression"
+ASTRO_ESTRO = "Iyengar P et al., ASTRO/ESTRO guideline on oligometastatic NSCLC, 2023"
+WEICKHARDT = "Weickhardt AJ et al., J Thorac Oncol 2012"
+ARS_AUC = "American Radium Society Appropriate Use Criteria (<= 3 progressing areas), as listed in reference-data.md"
+TOOL = "sbrt-calc design choice (not given by the sources)"
+THRESHOLD_NOTE = "reference-data.md, Threshold warning"
+
+
+#: Short tags for the plain-text note (the JSON carries the full source strings).
+SHORT = {
+    REF_000: "Ref 000", REF_001: "Ref 001", REF_002: "Ref 002", REF_003: "Ref 003", REF_004: "Ref 004",
+    CURB: "CURB", HALT: "HALT", ASTRO_ESTRO: "ASTRO/ESTRO 2023", WEICKHARDT: "Weickhardt 2012",
+    ARS_AUC: "ARS AUC", TOOL: "sbrt-calc choice", THRESHOLD_NOTE: "reference-data threshold note",
+}
+
+
+def join(*sources: str) -> str:
+    """Several sources in one ``source`` string."""
+    return "; ".join(sources)
+
+
+def split_sources(source: str) -> list[str]:
+    """The single sources of a joined ``source`` string."""
+    return [s for s in source.split("; ") if s]
+
+
+def short(source: str) -> str:
+    """``"Ref 004; CURB"`` for a joined source string (unknown sources kept whole)."""
+    return "; ".join(SHORT.get(s, s) for s in split_sources(source))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One sourced sentence: ``{"text": ..., "source": ...}`` in JSON."""
+
+    text: str
+    source: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"text": self.text, "source": self.source}
+
+
+# --- definition -----------------------------------------------------------------------------
+
+STRICT_MAX_SITES = 3
+EXTENDED_MAX_SITES = 5
+DEFINITION_SOURCE = join(REF_000, REF_004, CURB, HALT, ASTRO_ESTRO, ARS_AUC)
+DEFINITION_STRICT = Item(
+    "Most series define oligoprogression as 1 to 3 progressing sites (Ref 000: '1 to 3 spots - or, at most, "
+    "1 to 5 spots'; ARS AUC <= 3).", join(REF_000, ARS_AUC))
+DEFINITION_EXTENDED = Item(
+    "4 or 5 progressing sites meet only the extended definition (<= 5: Ref 004 'typically defined as <= 5 "
+    "metastatic lesions'; CURB <= 5 progressing lesions; HALT amended from 3 to 5; ASTRO/ESTRO <= 5); most "
+    "series use 1 to 3.", join(REF_004, CURB, HALT, ASTRO_ESTRO))
+DEFINITION_CONTROLLED = Item(
+    "Oligoprogression is limited progression in the background of otherwise controlled metastatic disease.",
+    REF_004)
+
+# --- strategy -------------------------------------------------------------------------------
+
+STRATEGY_TKI = Item(
+    "Definitive local therapy (SBRT or surgery) to the limited sites of progression while continuing the same "
+    "targeted therapy is the recommended approach; continue the EGFR or ALK TKI after local therapy.", REF_004)
+STRATEGY_DRIVER = Item(
+    "Isolated progressing lesions may harbour clones resistant to the current agent while the rest of the disease "
+    "stays controlled; ablating them may delay the switch to the next line.", REF_001)
+STRATEGY_RESISTANCE = Item(
+    "Drug resistance does not predict radiation resistance: treating the few progressing spots lets the patient "
+    "stay on a systemic therapy that otherwise works; spots can be treated more than once.", REF_000)
+STRATEGY_IO = Item(
+    "In patients with a prolonged response or stabilisation on immunotherapy who develop oligoprogression, SBRT to "
+    "the progressing lesions while maintaining immunotherapy may be considered as a potentially effective and "
+    "safe option.", REF_003)
+STRATEGY_CHEMO = Item(
+    "The oligoprogression approach applies to any systemic treatment that controls most of the disease "
+    "(chemotherapy, immunotherapy, targeted therapy); the reference documents give specific evidence mainly for "
+    "TKIs and immunotherapy.", join(REF_000, REF_003, REF_004))
+
+# --- eligibility rules ----------------------------------------------------------------------
+
+#: ECOG at or above this is "poor performance status" here. Ref 004 says only "consider
+#: performance status"; the cut-off is this tool's choice, not printed in the sources.
+POOR_ECOG = 3
+ECOG_POOR = Item(
+    "Poor performance status (ECOG {ecog}): patient selection is critical and must consider performance status; "
+    "this tool treats ECOG >= 3 as not eligible - the cut-off is a design choice, not a number given by the "
+    "sources; verify against the trial you follow.", join(REF_004, TOOL))
+ECOG_BORDERLINE = Item(
+    "ECOG 2: performance status is a selection factor; fitness for local therapy needs a clinical judgement "
+    "(not a blocker in this tool).", join(REF_004, TOOL))
+ECOG_FIT = Item("ECOG {ecog}: performance status is a selection factor and does not argue against local therapy.",
+                REF_004)
+LEPTOMENINGEAL = Item(
+    "Leptomeningeal disease: local ablative therapy with the same agent is not the strategy; for leptomeningeal "
+    "disease consider a CNS-penetrant next-generation TKI.", REF_004)
+LEPTOMENINGEAL_NON_TKI = Item(
+    "Leptomeningeal disease: local ablative therapy with the same agent is not the strategy; the sources give "
+    "TKI-specific advice only (CNS-penetrant next-generation TKI) - discuss at the MDT.", REF_004)
+CNS_MISSING_TKI = Item(
+    "No CNS imaging on a TKI: CNS imaging is essential, particularly for patients on TKIs; the work-up is "
+    "incomplete, so oligoprogression cannot be confirmed yet.", REF_004)
+CNS_MISSING_OTHER = Item(
+    "No CNS imaging yet: recommended (CNS imaging is essential, 'particularly' on TKIs); on {therapy} this tool "
+    "lists it as missing work-up but does not block the decision.", join(REF_004, TOOL))
+TRANSFORMATION = Item(
+    "Transformation (e.g. to small cell histology) or a resistance mechanism is suspected and no rebiopsy is "
+    "recorded: rebiopsy rules out transformation or detects resistance before continuing the same agent.",
+    REF_004)
+TRANSFORMATION_DONE = Item(
+    "Rebiopsy done for a suspected transformation or resistance mechanism: act on its result (a transformation "
+    "or a targetable resistance mechanism changes the systemic therapy).", REF_004)
+SYMPTOMATIC_MULTIPLE = Item(
+    "Symptomatic progression at {n} sites: avoid continuing the same TKI without local therapy for symptomatic "
+    "systemic progression with multiple lesions; this tool does not support the continue-and-treat-locally "
+    "strategy here (the source sentence is about TKIs; applied to every therapy class as a precaution) - "
+    "MDT to choose between local therapy to every site and a change of systemic therapy.", join(REF_004, TOOL))
+SYMPTOMATIC_SINGLE = Item(
+    "Symptomatic progression at a single site: local therapy treats the symptomatic site (for bone, radiation "
+    "relieves pain).", join(REF_004, REF_002))
+REST_NOT_CONTROLLED = Item(
+    "The rest of the disease is not controlled: this is not oligoprogression, which requires otherwise "
+    "controlled disease.", REF_004)
+SYSTEMIC_TOO_MANY = Item(
+    "{n} progressing or new sites exceed the {definition} definition (at most {max_sites}): systemic "
+    "progression; change systemic therapy.", join(REF_004, REF_000))
+STRICT_WOULD_ALLOW = Item(
+    "Under the extended definition (<= 5 sites: CURB, HALT, ASTRO/ESTRO) these {n} sites would count as "
+    "oligoprogression; the case uses the strict definition (max_sites = 3).", join(CURB, HALT, ASTRO_ESTRO))
+NO_PROGRESSION = Item(
+    "No progressing or new lesion recorded and the rest of the disease is controlled: no progression; continue "
+    "the current agent.", REF_000)
+NEW_LESIONS = Item(
+    "{k} new lesion(s) count as sites of progression: new isolated lesions in otherwise controlled disease are an "
+    "opportunity for loco-regional treatment.", REF_001)
+PRIOR_BENEFIT = Item(
+    "{months:g} months of benefit on the current agent before this progression: prior response to therapy is a "
+    "selection factor (no cut-off is given; median time to first oligoprogression on targeted therapy was "
+    "9.8 months).", REF_004)
+PRIOR_BENEFIT_IO = Item(
+    "{months:g} months on immunotherapy before this progression: the SBRT-plus-immunotherapy approach applies to "
+    "patients who had an initial benefit (prolonged response or stabilisation); no cut-off is given.", REF_003)
+TKI_WITHOUT_DRIVER = Item(
+    "A TKI is recorded with driver '{driver}': check the molecular profile; the TKI-specific rules assume an "
+    "oncogene-driven tumour.", join(REF_004, TOOL))
+
+# --- work-up --------------------------------------------------------------------------------
+
+WORKUP_CNS_TKI = Item("CNS imaging (brain MRI): essential, particularly on TKIs.", REF_004)
+WORKUP_CNS_OTHER = Item("CNS imaging (brain MRI): recommended; essential, particularly on TKIs.", REF_004)
+WORKUP_STAGING = Item(
+    "Complete staging (imaging of the whole disease, e.g. PET-CT, CT, bone scan) to confirm that progression is "
+    "limited.", join(REF_004, REF_002))
+WORKUP_REBIOPSY_TRANSFORMATION = Item(
+    "Rebiopsy to rule out transformation (e.g. to small cell histology) or to detect the resistance mechanism.",
+    REF_004)
+WORKUP_REBIOPSY_PROFILE = Item(
+    "Rebiopsy / molecular profiling of the progression: the next systemic therapy is chosen on molecular "
+    "profiling results.", REF_004)
+WORKUP_REBIOPSY_SELECTED = Item(
+    "Consider rebiopsy in selected cases to detect resistance mechanisms (resection of an isolated lesion also "
+    "provides tissue).", REF_004)
+WORKUP_MDT = Item("Multidisciplinary discussion of the treatment decision.", REF_004)
+WORKUP_TRIAL = Item("Consider inclusion in a clinical trial when available.", REF_004)
+
+# --- per-site local therapy -----------------------------------------------------------------
+
+SRS = "SRS"
+SBRT = "SBRT"
+BRAIN = Item("SRS: for CNS progression, stereotactic radiosurgery (or surgery) is preferred over whole-brain radiotherapy when "
+             "feasible.", REF_004)
+BRAIN_IO = Item("Little evidence exists on the efficacy and safety of combining immunotherapy and SRS for NSCLC "
+                "brain metastases (trials ongoing).", REF_003)
+SBRT_SITE = Item(
+    "SBRT: definitive local therapy to the site of progression (SBRT or surgery; preferably radiation therapy); "
+    "typical 36 Gy in 3 fractions, range 24-50 Gy in 3-6 fractions.", join(REF_004, REF_001))
+BONE_SBRT = Item("Radiation therapy targets bone lesions, relieves pain, strengthens the bone and lowers the "
+                 "fracture risk.", REF_002)
+SURGERY_ALTERNATIVE = Item(
+    "Surgery is an alternative for an isolated lesion where complete resection is feasible; it provides tissue "
+    "for molecular analysis of resistance (consider fitness, location, critical structures).", REF_004)
+STABILISATION = Item("Weight-bearing bone at risk of fracture: consider surgical stabilisation.", REF_002)
+STABILISATION_UNKNOWN = Item(
+    "Record whether the lesion is in a weight-bearing bone: weight-bearing bones at high risk of fracture may need "
+    "surgical stabilisation.", REF_002)
+BONE_AGENTS = Item("Consider bone-modifying agents (bisphosphonates or denosumab) to reduce skeletal events.",
+                   REF_002)
+REIRRADIATION = Item(
+    "Previously irradiated: a spot can be treated more than once, but check the cumulative dose to the organs at "
+    "risk (sbrt-calc cumulative) before re-irradiation.", join(REF_000, TOOL))
+NO_PRESETS = "no presets for this site"
+
+# --- next steps -----------------------------------------------------------------------------
+
+NEXT_CONTINUE_TKI = Item("After local therapy, continue the current TKI (EGFR or ALK TKI after local therapy to "
+                         "the sites of progression).", REF_004)
+NEXT_CONTINUE_IO = Item("After SBRT, maintain the same immunotherapy.", REF_003)
+NEXT_CONTINUE_OTHER = Item("After local therapy, continue the current systemic therapy, which otherwise works.",
+                           REF_000)
+NEXT_CONTINUE = Item("Continue the current systemic therapy.", REF_000)
+NEXT_SWITCH = Item("Systemic progression: change systemic therapy based on molecular profiling results; consider "
+                   "chemotherapy options as per NCCN guidelines.", REF_004)
+NEXT_AVOID_SAME_TKI = Item("Avoid continuing the same TKI without local therapy for symptomatic systemic "
+                           "progression with multiple lesions.", REF_004)
+NEXT_LEPTOMENINGEAL = Item("Leptomeningeal disease: consider a CNS-penetrant next-generation TKI.", REF_004)
+NEXT_CNS_FIRST = Item("Complete the blocking work-up (listed above), then reassess.", REF_004)
+NEXT_MDT = Item("Discuss at the multidisciplinary tumour board.", REF_004)
+NEXT_EGFR_THIRD_GEN = Item(
+    "EGFR: after resistance to a first- or second-generation TKI, a third-generation inhibitor such as "
+    "osimertinib offers renewed options; choose on the molecular profile of the resistance.", join(REF_002, REF_004))
+NEXT_ALK_LORLATINIB = Item("ALK: after progression on alectinib, brigatinib or ceritinib, consider switching to "
+                           "lorlatinib.", REF_004)
+NEXT_ALK_G1202R = Item("ALK G1202R: lorlatinib is particularly effective against this resistance mutation.",
+                       REF_004)
+NEXT_AFTER_TARGETED = Item(
+    "After targeted treatments are exhausted, chemotherapy remains an option; some patients respond to "
+    "platinum-based regimens or immunotherapy, especially with PD-L1 expression.", REF_002)
+
+#: First- and second-generation EGFR TKIs (for NEXT_EGFR_THIRD_GEN).
+EGFR_EARLY_TKIS = ("erlotinib", "gefitinib", "afatinib", "dacomitinib", "icotinib")
+#: ALK TKIs after which Ref 004 suggests lorlatinib.
+ALK_BEFORE_LORLATINIB = ("alectinib", "brigatinib", "ceritinib")
+
+# --- evidence and caveats -------------------------------------------------------------------
+
+EVIDENCE_TKI = (
+    Item("Local ablative treatment (surgery or radiotherapy) with continued TKI (crizotinib for ALK, n=38; "
+         "erlotinib for EGFR, n=27) gave approximately 6 months of additional disease control.", REF_001),
+    Item("Median time to first oligoprogression 9.8 months; median duration of targeted therapy beyond "
+         "progression 6.2 months.", REF_004),
+    Item("Local ablative therapy of oligoprogressive disease (non-leptomeningeal CNS and/or <= 4 extra-CNS sites) "
+         "on TKIs: PFS2 6.2 months.", WEICKHARDT),
+)
+EVIDENCE_IO = (
+    Item("Oligoprogression treated with continued immunotherapy plus local radiotherapy: PFS 12.9 vs 10.0 months "
+         "and OS 26.3 vs 18.5 months compared to other approaches.", REF_004),
+    Item("NSCLC with high PD-L1 progressing on first-line pembrolizumab: 9 patients with oligoprogression received "
+         "ablative RT and continued pembrolizumab; 12-month post-progression survival 71% (Metro et al.).",
+         REF_003),
+)
+EVIDENCE_ALL = (
+    Item("CURB (randomised phase II, <= 5 progressing lesions): SBRT plus standard of care, NSCLC PFS 10.0 vs "
+         "2.2 months (HR 0.41); no benefit in breast cancer.", CURB),
+    Item("SBRT dose: typical 36 Gy in 3 fractions (range 24-50 Gy in 3-6 fractions); BED10 > 70 Gy correlates "
+         "with better outcomes.", REF_004),
+)
+CAVEATS = (
+    Item("Most evidence for oligoprogression management is retrospective or from small prospective series.",
+         REF_004),
+    Item("Patient selection is critical: consider performance status, disease burden and prior response to "
+         "therapy.", REF_004),
+    Item("Treatment decisions should involve multidisciplinary discussion; consider clinical trials when "
+         "available.", REF_004),
+    Item("The BED10 > 70 Gy line has no source other than Ref 004; the literature's line for primary lung "
+         "tumours is BED10 >= 100 Gy.", join(REF_004, THRESHOLD_NOTE)),
+    Item("Decision support for qualified clinicians, not a decision: check every reason against its source.",
+         TOOL),
+)
+CAVEAT_IO = Item("For immunotherapy responders who oligoprogress the approach is not yet defined; evidence is "
+                 "limited while prospective trials are ongoing.", REF_003)
+CAVEAT_CHEMO = Item("On chemotherapy alone the reference documents give no specific outcome figures for "
+                    "oligoprogression.", join(REF_000, TOOL))
