@@ -1,0 +1,265 @@
+"""The report's content, Qt-free: what goes in (case, regimens, model, eligibility, planning) and
+its HTML, which :mod:`sbrt_calc.report_pdf` lays out on A4 or Letter pages.
+
+Every report carries the inputs, the regimens table, the plot, the eligibility assessment with
+reasons and sources, the planning checks, the model and its parameters, the program and preset
+versions, the date and the disclaimer (DESIGN.md, "Clinical safety rules").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import DISCLAIMER, __version__
+from ._paths import shipped_presets_dir
+from .compare import compute, flag_robustness, thresholds
+from .models import Model, make_model
+from .regimen import Regimen
+
+PAGE_SIZES = ("A4", "Letter")
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A titled table for the planning section: headers, rows of text, notes and sources."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything a report shows.
+
+    Parameters
+    ----------
+    title, identifier : str
+        As the user entered them (identifier optional).
+    regimens : sequence of Regimen
+    models : sequence of str
+        ``("lq",)`` or all three side by side.
+    organ_alpha_beta_gy : float
+        The organ-at-risk alpha/beta shown beside alpha/beta 10.
+    eligibility : object, optional
+        An :class:`sbrt_calc.eligibility.Assessment` (anything with ``as_dict()``) or its dict.
+    planning : sequence of ReportTable
+    created : datetime
+    """
+
+    title: str
+    regimens: tuple[Regimen, ...]
+    identifier: str | None = None
+    models: tuple[str, ...] = ("lq",)
+    organ_alpha_beta_gy: float = 3.0
+    eligibility: Any = None
+    planning: tuple[ReportTable, ...] = ()
+    created: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    notes: tuple[str, ...] = ()
+
+
+def preset_versions() -> list[tuple[str, str, str]]:
+    """(file name, schema version, first 12 hex of its SHA-256) for each shipped preset file."""
+    out = []
+    for path in sorted(shipped_presets_dir().glob("*.toml")):
+        data = path.read_bytes()
+        try:
+            version = str(tomllib.loads(data.decode("utf-8")).get("schema_version", "?"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            version = "unreadable"
+        out.append((path.name, version, hashlib.sha256(data).hexdigest()[:12]))
+    return out
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text))
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unbreakable piece of the report, or a table whose rows are each unbreakable.
+
+    ``kind`` is ``"heading"``, ``"para"`` (HTML fragment), ``"image"`` (``html`` holds the
+    resource name) or ``"table"`` (``headers``/``rows`` text, ``widths`` in percent, ``numeric_from``
+    the first right-aligned column).
+    """
+
+    kind: str
+    html: str = ""
+    headers: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    widths: tuple[int, ...] = ()
+    numeric_from: int = 99
+
+
+def _items(items: Sequence[Mapping[str, Any]], key: str = "text") -> list[Block]:
+    """A bulleted list, one block per item so that page breaks fall between items."""
+    out = []
+    for it in items:
+        src = it.get("source") or ""
+        out.append(Block("para", "&#8226; " + _e(it.get(key, ""))
+                         + (f' <span class="src">[{_e(src)}]</span>' if src else "")))
+    return out or [Block("para", "<i>none</i>")]
+
+
+def table_row_html(cells: Sequence[str], widths: Sequence[int], header: bool = False,
+                   numeric_from: int = 99) -> str:
+    """One table row as a self-contained HTML table (fixed column widths)."""
+    tag = "th" if header else "td"
+    tds = []
+    for i, c in enumerate(cells):
+        w = f' width="{widths[i]}%"' if i < len(widths) else ""
+        align = ' align="right"' if (i >= numeric_from and not header) else (' align="left"' if header else "")
+        tds.append(f"<{tag}{w}{align}>{_e(c)}</{tag}>")
+    return (f'<table width="100%" cellspacing="0" cellpadding="2" border="0.5" class="grid">'
+            f"<tr>{''.join(tds)}</tr></table>")
+
+
+def regimen_rows(content: ReportContent) -> tuple[list[str], list[list[str]], list[str]]:
+    """Headers, rows and notes of the regimens table (one row per regimen and model)."""
+    ab = content.organ_alpha_beta_gy
+    flag, ref = thresholds()
+    headers = ["Regimen", "Model", "Total [Gy]", "n", "d [Gy]", "BED10 [Gy]", "EQD2 (10) [Gy]",
+               f"BED{ab:g} [Gy]", f"EQD2 ({ab:g}) [Gy]", f"> {flag.bed_gy:g} Gy", f">= {ref.bed_gy:g} Gy",
+               "Flag over a/b, models"]
+    rows: list[list[str]] = []
+    grouped: dict[str, list[str]] = {}  # warning text -> regimens it applies to
+    robust_notes: list[str] = []
+    for reg in content.regimens:
+        robust = flag_robustness(reg)
+        for name in content.models:
+            model: Model = make_model(name)
+            r = compute(reg, (10.0, ab), model)
+            rows.append([
+                reg.label, model.title, f"{reg.total_dose_gy:.2f}", str(reg.fractions),
+                f"{reg.dose_per_fraction_gy:.2f}", f"{r.bed_gy[10.0]:.1f}", f"{r.eqd2_gy[10.0]:.1f}",
+                f"{r.bed_gy[float(ab)]:.1f}", f"{r.eqd2_gy[float(ab)]:.1f}",
+                "YES" if r.bed10_above_threshold else "no", "yes" if r.bed10_reference_reached else "no",
+                robust.verdict,
+            ])
+            for w in r.warnings:
+                labels = grouped.setdefault(f"{model.title}: {w}", [])
+                if reg.label not in labels:
+                    labels.append(reg.label)
+        robust_notes.append(f"{reg.label}: {robust.sentence()}")
+    notes = [f"{', '.join(labels)} - {text}" for text, labels in grouped.items()] + robust_notes
+    return headers, rows, notes
+
+
+CSS = """
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; }
+h1 { font-size: 15pt; margin-bottom: 2px; }
+h2 { font-size: 11.5pt; margin-top: 14px; margin-bottom: 4px; border-bottom: 1px solid #888; }
+table.grid { border-collapse: collapse; border-color: #999; font-size: 8pt; }
+th { background-color: #e8e8e8; font-weight: bold; }
+.src { color: #444; font-size: 7.5pt; }
+.disclaimer { background-color: #fff4d6; border: 1px solid #c9a227; padding: 6px; }
+.small { font-size: 7.5pt; color: #333; }
+"""
+
+
+def build_blocks(content: ReportContent) -> list[Block]:
+    """The report as a flow of blocks (see :class:`Block`), in reading order."""
+    flag, ref = thresholds()
+    b: list[Block] = []
+    b.append(Block("heading", f"<h1>SBRT fractionation report: {_e(content.title)}</h1>"))
+    ident = f"Identifier: <b>{_e(content.identifier)}</b> &nbsp; " if content.identifier else ""
+    b.append(Block("para", f"{ident}Date: {_e(content.created.strftime('%Y-%m-%d %H:%M %Z'))} &nbsp; "
+                           f"Program: sbrt-calc {_e(__version__)}"))
+    b.append(Block("para", f'<p class="disclaimer"><b>Decision support only.</b> {_e(DISCLAIMER)}</p>'))
+
+    b.append(Block("heading", "<h2>1. Inputs and model</h2>"))
+    rows = []
+    for name in content.models:
+        m = make_model(name)
+        params = ", ".join(f"{k} = {v:.4g}" for k, v in m.parameters().items())
+        rows.append((m.title, params, m.source))
+    b.append(Block("table", headers=("Model", "Parameters", "Source"), rows=tuple(rows), widths=(10, 50, 40)))
+    b.append(Block("para", f"alpha/beta: tumour 10 Gy; organ at risk {content.organ_alpha_beta_gy:g} Gy."))
+    b.append(Block("para", f"<b>{_e(flag.label)}</b>: {_e(flag.source)}"))
+    b.append(Block("para", f"<b>{_e(ref.label)}</b>: {_e(ref.source)}"))
+
+    b.append(Block("heading", "<h2>2. Regimens</h2>"))
+    if content.regimens:
+        headers, body, notes = regimen_rows(content)
+        b.append(Block("table", headers=tuple(headers), rows=tuple(tuple(r) for r in body),
+                       widths=(9, 6, 8, 4, 7, 8, 8, 8, 8, 9, 10, 15), numeric_from=2))
+        b.append(Block("image", "bed_plot.png"))
+        b.append(Block("para", "<b>Notes</b>"))
+        b.extend(_items([{"text": n} for n in notes]))
+    else:
+        b.append(Block("para", "<i>No regimens.</i>"))
+
+    b.append(Block("heading", "<h2>3. Eligibility (oligoprogression)</h2>"))
+    elig = content.eligibility
+    if elig is None:
+        b.append(Block("para", "<i>No eligibility assessment in this case.</i>"))
+    else:
+        d = elig.as_dict() if hasattr(elig, "as_dict") else dict(elig)
+        verdict = "SUPPORTED" if d.get("eligible") else "NOT supported"
+        b.append(Block("para", f"Classification: <b>{_e(d.get('classification'))}</b>"
+                       + (f" ({_e(d.get('definition'))} definition)" if d.get("definition") else "")
+                       + f". Local ablative therapy while continuing the current agent: <b>{verdict}</b>."))
+        b.append(Block("para", _e(d.get("recommendation", ""))))
+        if d.get("blockers"):
+            b.append(Block("para", "<b>Why not</b>"))
+            b.extend(_items(d["blockers"]))
+        b.append(Block("para", "<b>Work-up still needed</b>"))
+        b.extend(_items(d.get("missing_workup", [])))
+        lrows = []
+        for les in d.get("lesions", []):
+            schemes = "; ".join(f"{s['label']} (BED10 {s['bed10_gy']:.1f} Gy)" for s in les.get("schemes", []))
+            lrows.append((str(les.get("label") or les.get("site", "")), str(les.get("site", "")),
+                          str(les.get("status", "")), str(les.get("local_therapy", "")),
+                          str(les.get("reason", "")), schemes or "-"))
+        if lrows:
+            b.append(Block("table", headers=("Lesion", "Site", "Status", "Local therapy", "Reason", "Preset schemes"),
+                           rows=tuple(lrows), widths=(12, 8, 10, 10, 35, 25)))
+        for title, key in (("Reasons", "reasons"), ("Next steps", "next_steps"), ("Evidence", "evidence"),
+                           ("Caveats", "caveats")):
+            if d.get(key):
+                b.append(Block("para", f"<b>{title}</b>"))
+                b.extend(_items(d[key]))
+
+    b.append(Block("heading", "<h2>4. Planning checks</h2>"))
+    if not content.planning:
+        b.append(Block("para", "<i>No planning checks in this case.</i>"))
+    for t in content.planning:
+        b.append(Block("para", f"<b>{_e(t.title)}</b>"))
+        n = len(t.headers)
+        b.append(Block("table", headers=t.headers, rows=t.rows, widths=tuple([100 // n] * n)))
+        b.extend(_items([{"text": x} for x in t.notes]) if t.notes else [])
+        if t.source:
+            b.append(Block("para", f'<span class="src">Source: {_e(t.source)}</span>'))
+
+    b.append(Block("heading", "<h2>5. Versions and sources</h2>"))
+    b.append(Block("table", headers=("Preset file", "Schema", "SHA-256 (first 12)"),
+                   rows=tuple(preset_versions()), widths=(50, 15, 35)))
+    for note in content.notes:
+        b.append(Block("para", _e(note)))
+    b.append(Block("para", f'<p class="disclaimer">{_e(DISCLAIMER)}</p>'))
+    return b
+
+
+def build_html(content: ReportContent, figure_url: str | None = "bed_plot.png") -> str:
+    """The whole report as one HTML page (for a preview or a text export)."""
+    out = [f"<html><head><style>{CSS}</style></head><body>"]
+    for block in build_blocks(content):
+        if block.kind == "table":
+            out.append(table_row_html(block.headers, block.widths, header=True))
+            out += [table_row_html(r, block.widths, numeric_from=block.numeric_from) for r in block.rows]
+        elif block.kind == "image":
+            if figure_url:
+                out.append(f'<p align="center"><img src="{_e(figure_url)}" width="600"/></p>')
+        else:
+            out.append(block.html if block.kind == "heading" else f"<p>{block.html}</p>")
+    out.append("</body></html>")
+    return "".join(out)

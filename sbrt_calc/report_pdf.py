@@ -1,0 +1,187 @@
+"""Lay the report out on A4 or Letter pages as PDF (QTextDocument + QPdfWriter).
+
+This is the only core module that touches Qt, and only when called: the import is inside the
+function, so ``sbrt-calc compare`` never pays for it. It runs without a display (Qt's offscreen
+platform), so ``sbrt-calc report`` works on a headless machine. The PDF is written atomically:
+to a temporary file in the target folder, then renamed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import SbrtCalcError
+from .report import PAGE_SIZES, ReportContent
+
+
+class ReportError(SbrtCalcError):
+    """The report could not be produced (bad page size, folder not writable, Qt missing)."""
+
+
+def _ensure_gui_application() -> object:
+    try:
+        from PySide6.QtGui import QGuiApplication
+    except ImportError:  # pragma: no cover - depends on the install
+        raise ReportError('the PDF report needs PySide6: pip install "sbrt-calc[gui]"', field="report",
+                          value=None, allowed="PySide6 installed") from None
+    app = QGuiApplication.instance()
+    if app is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(["sbrt-calc"])
+    return app
+
+
+def write_report_pdf(content: ReportContent, path: str | os.PathLike[str], page_size: str = "A4",
+                     figure_png: bytes | None = None) -> Path:
+    """Write the report to ``path`` (PDF) and return it.
+
+    The report is a flow of blocks (:func:`sbrt_calc.report.build_blocks`). Each paragraph and
+    each table row is laid out on its own and never split: a row that does not fit goes to the
+    next page, under a repeated header row. Every page has a footer with the program version,
+    "decision support" and "page i of n".
+
+    Parameters
+    ----------
+    content : ReportContent
+    path : path-like
+        The PDF to write; replaced atomically.
+    page_size : {"A4", "Letter"}
+    figure_png : bytes, optional
+        The plot; by default drawn from the regimens with :func:`sbrt_calc.plotting.bed_plot_png`.
+    """
+    if page_size not in PAGE_SIZES:
+        raise ReportError(f"page size must be one of {', '.join(PAGE_SIZES)}, got {page_size!r}",
+                          field="page_size", value=page_size, allowed=", ".join(PAGE_SIZES))
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ReportError(f"cannot write {target}: folder {folder} does not exist", field="output",
+                          value=str(target), allowed="a path in an existing folder")
+    if figure_png is None and content.regimens:
+        from .models import make_model
+        from .plotting import bed_plot_png
+
+        figure_png = bed_plot_png(content.regimens, make_model(content.models[0]))
+    _ensure_gui_application()
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=folder)
+    os.close(fd)
+    try:
+        _render(content, tmp, page_size, figure_png)  # the writer is gone when this returns
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def _render(content: ReportContent, tmp: str, page_size: str, figure_png: bytes | None) -> None:
+    """Lay out and paint the report into the PDF file ``tmp``."""
+    from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+    from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+
+    from . import __version__
+    from .report import CSS, build_blocks, table_row_html
+
+    writer = QPdfWriter(tmp)
+    writer.setTitle(f"sbrt-calc report: {content.title}")
+    writer.setCreator(f"sbrt-calc {__version__}")
+    dpi = 300
+    writer.setResolution(dpi)
+    size = QPageSize(QPageSize.PageSizeId.A4 if page_size == "A4" else QPageSize.PageSizeId.Letter)
+    writer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(16, 14, 16, 18),
+                                     QPageLayout.Unit.Millimeter))
+    page = writer.pageLayout().paintRectPixels(dpi)
+    width, height = float(page.width()), float(page.height())
+    footer_h = dpi * 0.18
+    usable = height - footer_h
+    gap = dpi * 0.03
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(8.5)
+
+    def doc_for(fragment: str) -> QTextDocument:
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(writer)
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(0)
+        doc.setDefaultStyleSheet(CSS)
+        doc.setHtml(fragment)
+        doc.setTextWidth(width)
+        return doc
+
+    # 1. lay out: (page index, y, drawable) with drawable a QTextDocument or a QImage rect
+    placed: list[tuple[int, float, object]] = []
+    page_no, y = 0, 0.0
+
+    def place(item: object, h: float, keep_with_next: float = 0.0) -> None:
+        nonlocal page_no, y
+        if y > 0 and y + h + keep_with_next > usable:
+            page_no, y = page_no + 1, 0.0
+        placed.append((page_no, y, item))
+        y += h
+
+    blocks = build_blocks(content)
+    for i, block in enumerate(blocks):
+        if block.kind == "table":
+            header = doc_for(table_row_html(block.headers, block.widths, header=True))
+            hh = header.size().height()
+            rows = [doc_for(table_row_html(r, block.widths, numeric_from=block.numeric_from))
+                    for r in block.rows]
+            first = rows[0].size().height() if rows else 0.0
+            place(header, hh, keep_with_next=first)
+            start_page = page_no
+            for row in rows:
+                rh = row.size().height()
+                if y + rh > usable:
+                    page_no, y = page_no + 1, 0.0
+                if page_no != start_page and y == 0.0:
+                    placed.append((page_no, y, header))  # repeat the header on the new page
+                    y += hh
+                    start_page = page_no
+                placed.append((page_no, y, row))
+                y += rh
+            y += gap
+        elif block.kind == "image":
+            if figure_png:
+                img = QImage.fromData(figure_png)
+                w = width * 0.92
+                h = w * img.height() / max(1, img.width())
+                place(("image", img, w, h), h + gap)
+        else:
+            doc = doc_for(block.html if block.kind == "heading" else f"<p>{block.html}</p>")
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            keep = dpi * 0.4 if block.kind == "heading" and nxt is not None else 0.0
+            place(doc, doc.size().height() + (0 if block.kind == "heading" else gap * 0.3), keep)
+    pages = page_no + 1
+
+    # 2. paint
+    painter = QPainter(writer)
+    try:
+        for index in range(pages):
+            if index:
+                writer.newPage()
+            for pg, top, item in placed:
+                if pg != index:
+                    continue
+                if isinstance(item, tuple):
+                    _, img, w, h = item
+                    painter.drawImage(QRectF((width - w) / 2, top, w, h), img)
+                else:
+                    painter.save()
+                    painter.translate(QPointF(0, top))
+                    item.drawContents(painter)  # type: ignore[attr-defined]
+                    painter.restore()
+            painter.save()
+            painter.setFont(font)
+            painter.setPen(Qt.GlobalColor.darkGray)
+            painter.drawLine(QPointF(0, usable + footer_h * 0.25), QPointF(width, usable + footer_h * 0.25))
+            text = (f"sbrt-calc {__version__} - {content.title} - decision support for qualified clinicians, "
+                    f"not a decision - page {index + 1} of {pages}")
+            painter.drawText(QRectF(0, usable + footer_h * 0.3, width, footer_h * 0.7),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+            painter.restore()
+    finally:
+        painter.end()

@@ -1,0 +1,129 @@
+"""The PDF report (issue 6): content, page sizes, rows never cut, the CLI without a display."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+pypdf = pytest.importorskip("pypdf")
+pytest.importorskip("PySide6")
+
+from sbrt_calc import __version__  # noqa: E402
+from sbrt_calc.cli.main import main  # noqa: E402
+from sbrt_calc.eligibility import assess  # noqa: E402
+from sbrt_calc.eligibility_case import load_case as load_eligibility_case  # noqa: E402
+from sbrt_calc.radiobiology import lq  # noqa: E402
+from sbrt_calc.regimen import Regimen, parse_regimen  # noqa: E402
+from sbrt_calc.report import ReportContent, ReportTable, build_html  # noqa: E402
+from sbrt_calc.report_pdf import ReportError, write_report_pdf  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def pages_text(path: Path) -> list[str]:
+    """Each page's text, ligatures undone (NFKC) and whitespace runs made single spaces."""
+    return [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
+            for p in pypdf.PdfReader(str(path)).pages]
+
+
+def test_report_has_everything(tmp_path: Path) -> None:
+    assessment = assess(load_eligibility_case(EXAMPLES / "case_egfr_bone.toml"))
+    content = ReportContent(
+        "Right iliac bone", tuple(parse_regimen(t) for t in ("36/3", "54/3", "5 x 10 Gy")), identifier="MRN-0042",
+        models=("lq", "lql"), eligibility=assessment,
+        planning=(ReportTable("Conformity (RTOG 0915)", ("Metric", "Value", "Grade"), (("R50%", "4.1", "none"),),
+                              source="RTOG 0915"),),
+    )
+    out = write_report_pdf(content, tmp_path / "r.pdf")
+    text = " ".join(pages_text(out))
+    for needle in ("Right iliac bone", "MRN-0042", "36/3", "54/3", "5 x 10 Gy", "79.2", "oligoprogression",
+                   "Conformity (RTOG 0915)", f"sbrt-calc {__version__}", "decision support", "Astrahan",
+                   "radiobiology.toml"):
+        assert needle.lower() in text.lower(), needle
+
+
+@pytest.mark.parametrize(("size", "points"), [("A4", (595, 842)), ("Letter", (612, 792))])
+def test_page_sizes(tmp_path: Path, size: str, points: tuple[int, int]) -> None:
+    out = write_report_pdf(ReportContent("t", (parse_regimen("36/3"),)), tmp_path / "r.pdf", size)
+    box = pypdf.PdfReader(str(out)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == points
+
+
+def test_long_table_rows_are_never_cut_and_header_repeats(tmp_path: Path) -> None:
+    """80 rows span pages: each row's label and its BED10 are on the same page; the header repeats."""
+    regimens = tuple(Regimen(20.0 + 0.25 * i, 3 + i % 4, f"row{i:02d}") for i in range(80))
+    out = write_report_pdf(ReportContent("long", regimens), tmp_path / "long.pdf", "Letter")
+    texts = pages_text(out)
+    assert len(texts) >= 3
+    seen = set()
+    for text in texts:
+        labels = re.findall(r"\brow(\d\d) LQ \d", text)  # table rows, not the notes
+        if labels:
+            assert "BED10 [Gy]" in text  # repeated header
+        for label in labels:
+            r = regimens[int(label)]
+            bed10 = f"{lq.bed(r.total_dose_gy, r.dose_per_fraction_gy, 10):.1f}"
+            assert bed10 in text, (label, bed10)
+            seen.add(int(label))
+    assert seen == set(range(80))
+
+
+def test_every_page_has_the_footer(tmp_path: Path) -> None:
+    regimens = tuple(Regimen(30.0 + i, 5, f"r{i}") for i in range(40))
+    texts = pages_text(write_report_pdf(ReportContent("Footer case", regimens), tmp_path / "f.pdf"))
+    for i, text in enumerate(texts, 1):
+        assert f"page {i} of {len(texts)}" in text
+
+
+def test_bad_page_size_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="page size"):
+        write_report_pdf(ReportContent("t", ()), tmp_path / "r.pdf", "A5")
+    with pytest.raises(ReportError, match="does not exist"):
+        write_report_pdf(ReportContent("t", ()), tmp_path / "missing" / "r.pdf")
+
+
+def test_html_escapes_user_text() -> None:
+    html = build_html(ReportContent("<script>x</script>", ()))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_cli_report_from_eligibility_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regimens default to the presets of the progressing lesions' sites."""
+    out = tmp_path / "e.pdf"
+    assert main(["report", str(EXAMPLES / "case_egfr_bone.toml"), "-o", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    text = " ".join(pages_text(out))
+    assert "oligoprogression" in text and "bone" in text
+
+
+def test_cli_report_from_saved_case(tmp_path: Path) -> None:
+    from sbrt_calc.case import Case, CaseRegimen, save_case
+
+    case = Case(title="Adrenal case", identifier="ID-7",
+                regimens=(CaseRegimen.from_regimen(parse_regimen("36/3")),
+                          CaseRegimen.from_regimen(parse_regimen("60/8"))))
+    path = save_case(case, tmp_path / "c.sbrt.json")
+    out = tmp_path / "c.pdf"
+    assert main(["report", str(path), "-o", str(out), "--page-size", "Letter"]) == 0
+    text = " ".join(pages_text(out))
+    assert "Adrenal case" in text and "ID-7" in text and "60/8" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["report", "nope.toml", "-o", "x.pdf"], "cannot read"),
+        (["report", "README.md", "-o", "x.pdf"], "not valid TOML"),
+        (["report", "examples/case_egfr_bone.toml", "-o", "x.txt"], ".pdf"),
+        (["report", "examples/case_egfr_bone.toml"], "required"),
+    ],
+)
+def test_cli_report_bad_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str],
+                              fragment: str) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
