@@ -1,0 +1,189 @@
+"""Conformity and dose fall-off of a lung SBRT plan against the RTOG 0915/0813 table.
+
+The table (``presets/conformity_rtog0915.toml``) gives, at 11 PTV volumes from 1.8 to 163 cc,
+the largest R50% and D2cm (maximum dose 2 cm from the PTV, % of prescription) with no deviation
+and with a minor deviation; R100% limits do not depend on volume. Between rows the limits are
+interpolated linearly in PTV volume (``numpy.interp``). Outside the table's range the protocol
+gives no limit: the result says so, does not grade R50%/D2cm, and shows the end row for
+reference only; it never extrapolates silently.
+
+Sources: RTOG 0915 (Videtic GM et al., IJROBP 2015;93:757-764) and RTOG 0813 (Bezjak A et al.,
+J Clin Oncol 2019;37:1316-1325) conformity tables, as encoded in lixinzhan/PlanQA_Plugin
+(whose own interpolation lacks the (x - x0) factor; this one does not).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import SbrtCalcError
+from .presets import ConformityRow, ConformityTable, PresetSet, active_presets
+
+GRADES = ("none", "minor", "major", "not graded")
+
+
+class PlanCheckError(SbrtCalcError):
+    """A plan-check input that cannot be used (volume or metric not a finite number > 0)."""
+
+
+@dataclass(frozen=True)
+class MetricGrade:
+    """One metric: its value, the interpolated limits and the deviation grade.
+
+    ``grade`` is ``"none"`` (within the no-deviation limit), ``"minor"``, ``"major"`` or
+    ``"not graded"`` (PTV volume outside the table; then the limits are None).
+    """
+
+    metric: str
+    value: float | None
+    limit_none: float | None
+    limit_minor: float | None
+    comparison: str
+    grade: str | None
+    unit: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "value": self.value, "limit_none": self.limit_none,
+                "limit_minor": self.limit_minor, "comparison": self.comparison, "grade": self.grade,
+                "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class PlanGrade:
+    """Result of :func:`grade_plan`."""
+
+    ptv_cc: float
+    in_table_range: bool
+    message: str
+    metrics: tuple[MetricGrade, ...]
+    table: ConformityTable
+    bracket: tuple[ConformityRow, ConformityRow] | None  # the rows interpolated between
+    reference_row: ConformityRow | None  # end row shown for reference when out of range
+
+    @property
+    def worst_grade(self) -> str | None:
+        """Worst grade among the metrics given (None when no value was given)."""
+        grades = [m.grade for m in self.metrics if m.value is not None and m.grade is not None]
+        for g in ("not graded", "major", "minor", "none"):
+            if g in grades:
+                return g
+        return None
+
+    def metric(self, name: str) -> MetricGrade:
+        return next(m for m in self.metrics if m.metric == name)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ptv_cc": self.ptv_cc, "in_table_range": self.in_table_range, "message": self.message,
+            "table": self.table.key, "source": self.table.source,
+            "table_range_cc": [self.table.rows[0].ptv_cc, self.table.rows[-1].ptv_cc],
+            "metrics": [m.as_dict() for m in self.metrics], "worst_grade": self.worst_grade,
+            "reference_row": None if self.reference_row is None else vars(self.reference_row),
+        }
+
+
+def _positive(name: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise PlanCheckError(f"{name} must be a finite number > 0, got {value!r}", field=name, value=value,
+                             allowed="a finite number > 0")
+    return float(value)
+
+
+def _grade(value: float | None, none: float | None, minor: float | None, strict: bool) -> str | None:
+    if value is None:
+        return None
+    if none is None or minor is None:
+        return "not graded"
+    within = (lambda v, lim: v < lim) if strict else (lambda v, lim: v <= lim)
+    if within(value, none):
+        return "none"
+    if within(value, minor):
+        return "minor"
+    return "major"
+
+
+def interpolate_limits(table: ConformityTable, ptv_cc: float) -> dict[str, float] | None:
+    """R50%/D2cm limits at *ptv_cc*, linear in PTV volume between rows; None outside the table."""
+    rows = table.rows
+    if not rows[0].ptv_cc <= ptv_cc <= rows[-1].ptv_cc:
+        return None
+    xs = np.array([r.ptv_cc for r in rows])
+    out = {}
+    for name in ("r50_none", "r50_minor", "d2cm_percent_none", "d2cm_percent_minor"):
+        out[name] = float(np.interp(ptv_cc, xs, np.array([getattr(r, name) for r in rows])))
+    return out
+
+
+def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | None = None,
+               r100: float | None = None, *, table: ConformityTable | None = None,
+               presets: PresetSet | None = None) -> PlanGrade:
+    """Grade a plan's conformity and fall-off against the RTOG 0915/0813 table.
+
+    Parameters
+    ----------
+    ptv_cc : float
+        PTV volume, cm^3.
+    r50 : float, optional
+        R50%: volume of the 50% prescription isodose / PTV volume.
+    d2cm_percent : float, optional
+        D2cm: maximum dose 2 cm from the PTV, % of the prescription dose.
+    r100 : float, optional
+        R100%: volume of the prescription isodose / PTV volume.
+    table : ConformityTable, optional
+        Default: ``rtog0915`` from the presets.
+
+    Returns
+    -------
+    PlanGrade
+        The limits (interpolated), a grade per metric (none / minor / major / not graded) and
+        ``in_table_range`` with a message.
+
+    Raises
+    ------
+    PlanCheckError
+        If a value is not a finite number > 0.
+    """
+    v = _positive("ptv_cc", ptv_cc)
+    assert v is not None
+    r50_v = _positive("r50", r50)
+    d2_v = _positive("d2cm_percent", d2cm_percent)
+    r100_v = _positive("r100", r100)
+    t = table if table is not None else (presets or active_presets()).conformity_table("rtog0915")
+    lo, hi = t.rows[0], t.rows[-1]
+    limits = interpolate_limits(t, v)
+    bracket = None
+    reference = None
+    if limits is None:
+        reference = lo if v < lo.ptv_cc else hi
+        side = "below" if v < lo.ptv_cc else "above"
+        message = (f"PTV {v:g} cc is {side} the table's range ({lo.ptv_cc:g}-{hi.ptv_cc:g} cc): {t.name} gives no "
+                   f"R50%/D2cm limit there, so they are not graded (no extrapolation). The {reference.ptv_cc:g} cc "
+                   f"row (R50% {reference.r50_none:g}/{reference.r50_minor:g}, D2cm {reference.d2cm_percent_none:g}/"
+                   f"{reference.d2cm_percent_minor:g} %) is shown for reference only.")
+        limits_d: dict[str, float | None] = dict.fromkeys(
+            ("r50_none", "r50_minor", "d2cm_percent_none", "d2cm_percent_minor"))
+    else:
+        limits_d = dict(limits)
+        i = int(np.searchsorted([r.ptv_cc for r in t.rows], v, side="left"))
+        if i < len(t.rows) and t.rows[i].ptv_cc == v:
+            message = f"PTV {v:g} cc is a row of the table ({t.name})."
+        else:
+            bracket = (t.rows[i - 1], t.rows[i])
+            message = (f"PTV {v:g} cc: limits interpolated linearly between the {bracket[0].ptv_cc:g} cc and "
+                       f"{bracket[1].ptv_cc:g} cc rows ({t.name}).")
+    strict_r100 = t.r100_comparison == "<"
+    metrics = (
+        MetricGrade("R50%", r50_v, limits_d["r50_none"], limits_d["r50_minor"], "<=",
+                    _grade(r50_v, limits_d["r50_none"], limits_d["r50_minor"], False)),
+        MetricGrade("D2cm", d2_v, limits_d["d2cm_percent_none"], limits_d["d2cm_percent_minor"], "<=",
+                    _grade(d2_v, limits_d["d2cm_percent_none"], limits_d["d2cm_percent_minor"], False), "%"),
+        MetricGrade("R100%", r100_v, t.r100_none, t.r100_minor, t.r100_comparison,
+                    _grade(r100_v, t.r100_none, t.r100_minor, strict_r100)),
+    )
+    return PlanGrade(v, limits is not None, message, metrics, t, bracket, reference)
