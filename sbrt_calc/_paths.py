@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+#: Environment variable naming the user's presets folder (overrides everything else).
+USER_DIR_ENV = "SBRT_CALC_USER_PRESETS"
+#: Environment variable naming the app's data folder (autosave, user presets under presets/).
+DATA_DIR_ENV = "SBRT_CALC_DATA_DIR"
 
 
 def shipped_presets_dir() -> Path:
@@ -17,3 +23,22 @@ def shipped_presets_dir() -> Path:
     if installed.is_dir():
         return installed
     return here.parent / "presets"
+
+
+def user_presets_dir() -> Path:
+    """The folder of the user's presets (it need not exist).
+
+    ``$SBRT_CALC_USER_PRESETS`` if set, else ``$SBRT_CALC_DATA_DIR/presets`` (the data folder the
+    GUI also honours), else ``presets`` in the platform data folder (platformdirs):
+    ``~/.local/share/sbrt-calc/presets`` (Linux), ``~/Library/Application Support/sbrt-calc/presets``
+    (macOS), ``%LOCALAPPDATA%\\sbrt-calc\\presets`` (Windows).
+    """
+    env = os.environ.get(USER_DIR_ENV)
+    if env:
+        return Path(env)
+    data = os.environ.get(DATA_DIR_ENV)
+    if data:
+        return Path(data) / "presets"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("sbrt-calc", appauthor=False)) / "presets"

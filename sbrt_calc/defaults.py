@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ._paths import shipped_presets_dir
+from ._paths import shipped_presets_dir, user_presets_dir
 from .errors import PresetError
 
 FILE_NAME = "radiobiology.toml"
@@ -214,5 +214,10 @@ def load_radiobiology(path: str | Path | None = None) -> Radiobiology:
 
 @lru_cache(maxsize=1)
 def radiobiology() -> Radiobiology:
-    """The shipped radiobiology defaults (cached)."""
+    """The radiobiology defaults in force (cached): the user's ``radiobiology.toml`` if there is
+    one in the user presets folder (a whole-file override, validated like the shipped one, so
+    thresholds and model defaults are configurable), else the shipped file."""
+    user = user_presets_dir() / FILE_NAME
+    if user.is_file():
+        return load_radiobiology(user)
     return load_radiobiology()

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import enum
 import math
-import os
 import re
 import tomllib
 from collections.abc import Iterable
@@ -36,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ._paths import shipped_presets_dir
+from ._paths import shipped_presets_dir, user_presets_dir
 from .errors import PresetError, RegimenError
 from .regimen import MAX_DOSE_PER_FRACTION_GY, MAX_FRACTIONS, Regimen
 
@@ -63,10 +62,6 @@ SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Tolerance of the check ``total = fractions x dose per fraction`` (rounding to 0.01 Gy).
 DOSE_PER_FRACTION_TOLERANCE_GY = 0.005
-#: Environment variable that replaces the platform user-preset folder (tests, portable installs).
-USER_DIR_ENV = "SBRT_CALC_USER_PRESETS"
-#: The application data folder override shared with the GUI; user presets go in its ``presets/``.
-DATA_DIR_ENV = "SBRT_CALC_DATA_DIR"
 COMPARISONS: tuple[str, ...] = ("<", "<=", ">", ">=")
 UNITS: tuple[str, ...] = ("Gy", "%", "cc")
 
@@ -955,27 +950,6 @@ def _merge(base: _Loaded, over: _Loaded) -> _Loaded:
 def _error(problems: list[str]) -> PresetError:
     head = problems[0] if len(problems) == 1 else f"{len(problems)} problems in presets; first: {problems[0]}"
     return PresetError(head, problems=list(problems), field=problems[0].split(": ", 1)[0])
-
-
-def user_presets_dir() -> Path:
-    """The folder of the user's presets.
-
-    ``$SBRT_CALC_USER_PRESETS`` if set, else ``$SBRT_CALC_DATA_DIR/presets`` (the data folder the
-    GUI also honours), else ``presets`` in the platform data folder.
-
-    With platformdirs: ``~/.local/share/sbrt-calc/presets`` (Linux),
-    ``~/Library/Application Support/sbrt-calc/presets`` (macOS),
-    ``%LOCALAPPDATA%\\sbrt-calc\\presets`` (Windows). It need not exist.
-    """
-    env = os.environ.get(USER_DIR_ENV)
-    if env:
-        return Path(env)
-    data = os.environ.get(DATA_DIR_ENV)
-    if data:
-        return Path(data) / "presets"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("sbrt-calc", appauthor=False)) / "presets"
 
 
 def check_folder(folder: str | Path) -> PresetReport:

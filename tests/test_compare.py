@@ -133,3 +133,22 @@ def test_bad_model_parameters() -> None:
         LQL(0.0)
     with pytest.raises(ModelParameterError):
         make_model("usc", alpha_per_gy=1.0, d0_gy=1.25)
+
+
+def test_user_radiobiology_file_overrides_thresholds(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Thresholds are configurable: a user radiobiology.toml (validated like the shipped one)
+    replaces the shipped defaults; the shipped file is never edited."""
+    from sbrt_calc import defaults
+    from sbrt_calc._paths import shipped_presets_dir
+
+    text = (shipped_presets_dir() / "radiobiology.toml").read_text(encoding="utf-8")
+    (tmp_path / "radiobiology.toml").write_text(text.replace("bed_gy = 70.0", "bed_gy = 80.0"), encoding="utf-8")
+    monkeypatch.setenv("SBRT_CALC_USER_PRESETS", str(tmp_path))
+    defaults.radiobiology.cache_clear()
+    try:
+        r = compute(parse_regimen("36/3"))
+        assert r.threshold.bed_gy == 80.0 and not r.bed10_above_threshold
+    finally:
+        monkeypatch.delenv("SBRT_CALC_USER_PRESETS")
+        defaults.radiobiology.cache_clear()
+    assert compute(parse_regimen("36/3")).bed10_above_threshold
