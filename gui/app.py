@@ -1,14 +1,65 @@
-"""Entry point of ``sbrt-calc-gui``."""
+"""Entry point of ``sbrt-calc-gui``: ``main(argv) -> int``.
+
+``sbrt-calc-gui [CASE_FILE]`` opens the case file given (or a new case with 36 Gy/3 and
+common alternatives). matplotlib is loaded after the window is shown, and the crash-recovery
+offer comes then too. Environment: ``SBRT_CALC_SETTINGS_DIR`` / ``SBRT_CALC_DATA_DIR`` move
+the settings and the autosave; ``SBRT_CALC_RECOVER=yes|no`` answers the recovery offer
+(non-interactive use); ``SBRT_CALC_EXIT_WHEN_SHOWN=1`` quits once the window is shown
+(startup benchmark).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+
+_T0 = time.perf_counter()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start the desktop app (being built: see the GUI issue)."""
-    print("sbrt-calc-gui: the desktop app is not built yet; use the sbrt-calc command line.", file=sys.stderr)
-    return 1
+    """Start the desktop app; returns the exit code."""
+    argv = list(sys.argv if argv is None else argv)
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    if any(a in ("-h", "--help") for a in argv[1:]):
+        print("usage: sbrt-calc-gui [CASE_FILE]\n\nThe sbrt-calc desktop app (SBRT regimen workbench).")
+        return 0
+    if any(a in ("-V", "--version") for a in argv[1:]):
+        from sbrt_calc import __version__
+
+        print(f"sbrt-calc-gui {__version__}")
+        return 0
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from . import settings
+
+    app = QApplication.instance() or QApplication(argv[:1])
+    app.setOrganizationName(settings.ORGANISATION)
+    app.setApplicationName(settings.APPLICATION)
+    from sbrt_calc import __version__
+
+    app.setApplicationVersion(__version__)
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    if args:
+        window.open_path(args[0], ask=False)
+    window.show()
+
+    if os.environ.get("SBRT_CALC_EXIT_WHEN_SHOWN"):
+        def done() -> None:
+            print(f"shown_s={time.perf_counter() - _T0:.4f}", flush=True)
+            print(f"title={window.windowTitle()}", flush=True)
+            print(f"rows={window.model.rowCount()}", flush=True)
+            app.quit()
+        QTimer.singleShot(0, done)
+    else:
+        def after_show() -> None:
+            window.plot.ensure_canvas()
+            window.check_recovery()
+        QTimer.singleShot(0, after_show)
+    return int(app.exec())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Edit-to-updated latency of the table and the plot, 20-row table (goal: median <= 16 ms).
+
+One sample: set a cell through the model (as the editor delegate does: parse, undo command,
+core computation, the plot's points blitted), then run the event loop until every repaint
+Qt scheduled (the changed table row, the banner, the working panel) is done. A second figure
+forces a repaint of the whole table viewport as well (the pessimistic case). Offscreen platform
+unless set.
+
+    python bench/gui_latency.py [--edits 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edits", type=int, default=200)
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.update(SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    from sbrt_calc.gui.main_window import MainWindow
+    from sbrt_calc.gui.sweep_dialog import sweep_regimens
+
+    from sbrt_calc.case import CaseRegimen
+
+    w = MainWindow()
+    w.resize(1280, 800)
+    w.show()
+    w.plot.ensure_canvas()
+    regs, _ = sweep_regimens(24, 48, 6, 3, 6)          # 5 doses x 4 fraction counts = 20 rows
+    w.model.replace_all([CaseRegimen.from_regimen(r) for r in regs], w.model.settings())
+    w.select_row(5)
+    app.processEvents()
+    w.plot.canvas.draw()                                 # first full draw caches the background
+    app.processEvents()
+    results = {}
+    for label, model in (("LQ", "lq"), ("all three models", "all")):
+        w.set_model(model)
+        app.processEvents()
+        w.plot.canvas.draw()
+        app.processEvents()
+        col = w.model.column_of("total")
+        for full_table in (False, True):
+            samples = []
+            for i in range(args.edits):
+                row = i % 20
+                value = f"{30 + (i % 17) * 1.5:g}"
+                t0 = time.perf_counter()
+                w.model.setData(w.model.index(row, col), value)
+                w.plot.draw_now()
+                if full_table:
+                    w.table.viewport().repaint()
+                app.processEvents()
+                samples.append((time.perf_counter() - t0) * 1000)
+            results[f"{label}{', whole table' if full_table else ''}"] = samples
+    # full redraw (model change: curves recomputed) for reference
+    full = []
+    for i in range(20):
+        t0 = time.perf_counter()
+        w.set_model("lql" if i % 2 else "lq")
+        w.plot.canvas.draw()
+        w.table.viewport().repaint()
+        full.append((time.perf_counter() - t0) * 1000)
+    print(f"20-row table, {args.edits} edits each, platform {os.environ['QT_QPA_PLATFORM']}")
+    for label, s in results.items():
+        s = sorted(s)
+        print(f"edit -> table+plot ({label:28s}) median {statistics.median(s):6.2f} ms   p90 {s[int(0.9 * len(s))]:6.2f} ms"
+              "   (goal median <= 16 ms)")
+    print(f"model change (full redraw)          median {statistics.median(full):6.2f} ms")
+    w.undo_stack.setClean()
+    w.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

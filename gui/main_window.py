@@ -1,0 +1,857 @@
+"""The main window: the regimen workbench (table, plot, 'show the working'), case files, undo.
+
+Tabs 'Eligibility' and 'Planning' are placeholders for part 2. Nothing here computes
+radiobiology: the table model asks the core, the plot asks the core for its curves.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbrt_calc import __version__
+from sbrt_calc.case import SUFFIX, Case, CaseError, CaseRegimen, CaseSettings, load_case, save_case
+from sbrt_calc.compare import solve_for_bed
+from sbrt_calc.defaults import radiobiology
+from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.regimen import Regimen, parse_regimen
+
+from . import icons, settings
+from .autosave import Autosaver, Recoverable, find_recoverable
+from .commands import AddRowsCommand, MoveRowCommand, RemoveRowsCommand, SettingsCommand, TitleCommand
+from .plot_panel import PlotPanel
+from .preferences_dialog import MODEL_CHOICES, parse_regimen_list
+from .regimen_table_model import RegimenTableModel, model_names
+from .working_panel import WorkingPanel
+
+try:  # presets by site land with the presets issue; until then the menu says so
+    from sbrt_calc import presets as _presets  # type: ignore[attr-defined]
+except Exception:  # noqa: BLE001 - any failure means "not available"
+    _presets = None
+
+FILE_FILTER = f"sbrt-calc case (*{SUFFIX});;JSON (*.json);;All files (*)"
+ERROR_STYLE = "color: {colour}; font-weight: bold"
+ENTRY_TIP = ("Add regimens: 36/3, 54 Gy/3, 3x18Gy, 3 x 18 Gy or 18 Gy x 3; separate several with ';'. "
+             "A decimal comma works (7,5 Gy x 4).")
+
+
+def _replace_case_command(window: MainWindow, rows: list[CaseRegimen], new_settings: CaseSettings,
+                          text: str) -> Any:
+    from PySide6.QtGui import QUndoCommand
+
+    class _ReplaceCase(QUndoCommand):
+        def __init__(self) -> None:
+            super().__init__(text)
+            self.old = (window.model.rows(), window.model.settings())
+
+        def redo(self) -> None:
+            window.model.replace_all(rows, new_settings)
+            window._sync_controls()
+
+        def undo(self) -> None:
+            window.model.replace_all(*self.old)
+            window._sync_controls()
+
+    return _ReplaceCase()
+
+
+class MainWindow(QMainWindow):
+    """See the module docstring. ``recover`` is 'ask' (dialog), 'yes' or 'no' for crash recovery."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowIcon(icons.app_icon())
+        self.setAcceptDrops(True)
+        self.file_path: str | None = None
+        self.case_title = "Untitled case"
+        self.identifier: str | None = None
+        self.sections: dict[str, Any] = {}
+        self.undo_stack = QUndoStack(self)
+        self.model = RegimenTableModel(self)
+        self.model.undo_stack = self.undo_stack
+        self.model.decimals = int(settings.get("decimals"))
+        self.autosaver = Autosaver(self.snapshot, int(settings.get("autosave_interval_ms")), self)
+        self._syncing = False
+        self._last_sort: tuple[int, Qt.SortOrder] | None = None
+        self._build_workbench()
+        self._build_actions()
+        self._build_menus()
+        self.undo_stack.cleanChanged.connect(self._update_title)
+        self.undo_stack.indexChanged.connect(self._on_stack_changed)
+        self.model.contentChanged.connect(self._update_banner)
+        self.model.settingsChanged.connect(self._sync_controls)
+        self.new_case(ask=False)
+        self.resize(1280, 800)
+
+    # --- building ------------------------------------------------------------------------------------
+    def _build_workbench(self) -> None:
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        bench = QWidget()
+        self.tabs.addTab(bench, "&Regimens")
+        for name, text in (("Eligibility", "Oligoprogression eligibility: coming in part 2 (the next issue)."),
+                           ("Planning", "Planning parameters (organ-at-risk limits, re-irradiation, dose fall-off): "
+                                        "coming in part 2.")):
+            placeholder = QLabel(text)
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            placeholder.setWordWrap(True)
+            self.tabs.addTab(placeholder, name)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, text)
+        self.tabs.setTabToolTip(0, "Compare regimens: table, plot and the working")
+
+        # entry row
+        self.entry = QLineEdit()
+        self.entry.setPlaceholderText("Type a regimen, e.g. 36/3, 3 x 12 Gy, 12 Gy x 3 (several: 36/3; 45/3) — Enter adds")
+        self.entry.setToolTip(ENTRY_TIP)
+        self.entry.setAccessibleName("New regimen")
+        self.entry.setClearButtonEnabled(True)
+        self.entry.returnPressed.connect(self.add_from_entry)
+        self.entry.textEdited.connect(lambda _t: self._set_entry_status("", error=False))
+        entry_label = QLabel("&Add regimen:")
+        entry_label.setBuddy(self.entry)
+        self.add_button = QPushButton("Add")
+        self.add_button.setToolTip("Add the typed regimen(s) to the table (Enter)")
+        self.add_button.clicked.connect(self.add_from_entry)
+        self.sweep_button = QPushButton("Sweep…")
+        self.sweep_button.setToolTip("Add a range: total doses from..to in steps × fraction counts (Ctrl+Shift+W)")
+        self.sweep_button.clicked.connect(lambda: self.sweep())
+        self.presets_button = QToolButton()
+        self.presets_button.setText("Presets")
+        self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.presets_button.setToolTip("Add regimens from the presets by site, or the shipped defaults")
+        self.model_combo = QComboBox()
+        for key, label in MODEL_CHOICES:
+            self.model_combo.addItem(label, key)
+        self.model_combo.setToolTip("Model for the table: LQ, LQ-L, USC, or all three side by side (Ctrl+1..4)")
+        self.model_combo.setAccessibleName("Model")
+        self.model_combo.currentIndexChanged.connect(self._model_combo_changed)
+        model_label = QLabel("&Model:")
+        model_label.setBuddy(self.model_combo)
+        self.organ_combo = QComboBox()
+        for t in radiobiology().tissues:
+            if t.role == "oar":
+                self.organ_combo.addItem(f"{t.alpha_beta_gy:g} Gy ({t.key.replace('_', ' ')})", t.alpha_beta_gy)
+                self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{t.name}: {t.source}",
+                                             Qt.ItemDataRole.ToolTipRole)
+        self.organ_combo.setToolTip("alpha/beta of the organ at risk for the BED/EQD2 columns beside the tumour's")
+        self.organ_combo.setAccessibleName("Organ alpha/beta")
+        self.organ_combo.currentIndexChanged.connect(self._organ_combo_changed)
+        organ_label = QLabel("&Organ α/β:")
+        organ_label.setBuddy(self.organ_combo)
+        row = QHBoxLayout()
+        row.addWidget(entry_label)
+        row.addWidget(self.entry, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.sweep_button)
+        row.addWidget(self.presets_button)
+        row2 = QHBoxLayout()
+        row2.addWidget(model_label)
+        row2.addWidget(self.model_combo)
+        row2.addSpacing(12)
+        row2.addWidget(organ_label)
+        row2.addWidget(self.organ_combo)
+        row2.addSpacing(12)
+        self.context_label = QLabel()
+        self.context_label.setToolTip("Tumour alpha/beta and the BED10 lines of this case (change them in "
+                                      "Edit ▸ Preferences); sources in Help ▸ About and in the working")
+        row2.addWidget(self.context_label, 1)
+        self.entry_status = QLabel()
+        self.entry_status.setAccessibleName("Entry status")
+        self.entry_status.setWordWrap(True)
+        self.entry_status.setMinimumWidth(100)
+        self.entry_status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        # table
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Regimens")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(False)   # sorting reorders the rows (undoable); the status bar says how
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._header_clicked)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setMinimumSectionSize(36)
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # ResizeToContents re-measures every cell on each edit
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.model.modelReset.connect(self._resize_columns)
+        self.table.setToolTip("Double-click or type to edit; Delete removes, Ctrl+D duplicates, Ctrl+↑/↓ moves. "
+                              "Click a header to sort (undoable).")
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setAccessibleName("Caveats")
+        self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(4, 4, 4, 4)
+        lv.addLayout(row)
+        lv.addWidget(self.entry_status)
+        lv.addLayout(row2)
+        lv.addWidget(self.table, 1)
+        lv.addWidget(self.banner)
+
+        # right: plot above the working
+        self.plot = PlotPanel(self.model)
+        self.plot.pointSelected.connect(self.select_row)
+        self.export_button = QPushButton("Export figure…")
+        self.export_button.setToolTip("Save the plot as PNG, SVG or PDF")
+        self.export_button.clicked.connect(lambda: self.export_figure())
+        plot_box = QWidget()
+        pv = QVBoxLayout(plot_box)
+        pv.setContentsMargins(0, 0, 0, 0)
+        pv.addWidget(self.plot, 1)
+        hb = QHBoxLayout()
+        hb.addStretch(1)
+        hb.addWidget(self.export_button)
+        pv.addLayout(hb)
+        self.working = WorkingPanel(self.model)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(plot_box)
+        right.addWidget(self.working)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setSizes([440, 300])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([800, 480])
+        outer = QVBoxLayout(bench)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.splitter)
+        self.statusBar().showMessage("Ready")
+
+    def _act(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                a.setShortcuts(shortcut)
+            else:
+                a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+        a.triggered.connect(lambda _checked=False: slot())
+        return a
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.act_new = self._act("&New case", lambda: self.new_case(), K.New, "Start a new case with the default regimens")
+        self.act_open = self._act("&Open…", lambda: self.open_dialog(), K.Open, "Open a saved case")
+        self.act_save = self._act("&Save", lambda: self.save(), K.Save, "Save the case")
+        self.act_save_as = self._act("Save &As…", lambda: self.save_as(), K.SaveAs, "Save the case under a new name")
+        if self.act_save_as.shortcut().isEmpty():
+            self.act_save_as.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.act_export = self._act("&Export figure…", lambda: self.export_figure(), "Ctrl+E",
+                                    "Save the plot as PNG, SVG or PDF")
+        self.act_quit = self._act("&Quit", self.close, K.Quit, "Quit sbrt-calc")
+        if self.act_quit.shortcut().isEmpty():
+            self.act_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcuts([QKeySequence(K.Undo)])
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(K.Redo), QKeySequence("Ctrl+Y")])
+        self.act_add = self._act("&Add regimen", self._focus_entry, "Ctrl+L", "Go to the entry field to type a regimen")
+        self.act_duplicate = self._act("D&uplicate rows", self.duplicate_selected, "Ctrl+D", "Duplicate the selected rows")
+        self.act_delete = self._act("&Delete rows", self.delete_selected, QKeySequence.StandardKey.Delete,
+                                    "Delete the selected rows")
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.act_delete)
+        self.act_up = self._act("Move row &up", lambda: self.move_selected(-1), "Ctrl+Up", "Move the row up")
+        self.act_down = self._act("Move row do&wn", lambda: self.move_selected(1), "Ctrl+Down", "Move the row down")
+        self.act_sweep = self._act("S&weep a range…", lambda: self.sweep(), "Ctrl+Shift+W",
+                                   "Add total doses from..to × fraction counts")
+        self.act_title = self._act("Case &title…", self.edit_title, None, "Rename the case")
+        self.act_prefs = self._act("&Preferences…", lambda: self.preferences(), K.Preferences,
+                                   "alpha/beta, thresholds, decimals, default model")
+        if self.act_prefs.shortcut().isEmpty():
+            self.act_prefs.setShortcut(QKeySequence("Ctrl+,"))
+        self.act_about = self._act("&About sbrt-calc", lambda: self.about(), None, "Version, sources, disclaimer")
+        self.model_group = QActionGroup(self)
+        self.model_actions: dict[str, QAction] = {}
+        for i, (key, label) in enumerate(MODEL_CHOICES):
+            a = QAction(label, self, checkable=True)
+            a.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            a.setToolTip(f"Show the table under {label}")
+            a.triggered.connect(lambda _c=False, k=key: self.set_model(k))
+            self.model_group.addAction(a)
+            self.model_actions[key] = a
+        for a in (self.act_undo, self.act_redo, self.act_duplicate, self.act_up, self.act_down, self.act_sweep,
+                  self.act_add, self.act_export, self.act_prefs):
+            self.addAction(a)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        for a in (self.act_new, self.act_open):
+            m.addAction(a)
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        m.addSeparator()
+        for a in (self.act_save, self.act_save_as, self.act_export):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = mb.addMenu("&Edit")
+        for a in (self.act_undo, self.act_redo):
+            m.addAction(a)
+        m.addSeparator()
+        for a in (self.act_add, self.act_duplicate, self.act_delete, self.act_up, self.act_down, self.act_sweep):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_title)
+        m.addAction(self.act_prefs)
+        self.presets_menu = mb.addMenu("Pre&sets")
+        self._fill_presets(self.presets_menu)
+        self.presets_button.setMenu(self.presets_menu)
+        m = mb.addMenu("&View")
+        for a in self.model_actions.values():
+            m.addAction(a)
+        m = mb.addMenu("&Help")
+        m.addAction(self.act_about)
+        for menu in mb.findChildren(type(m)):
+            menu.setToolTipsVisible(True)
+
+    def _fill_presets(self, menu: Any) -> None:
+        menu.clear()
+        if _presets is not None and hasattr(_presets, "schemes_for_site") and hasattr(_presets, "SITES"):
+            try:
+                for site in _presets.SITES:
+                    sub = menu.addMenu(str(site).replace("_", " ").capitalize())
+                    for scheme in _presets.schemes_for_site(site):
+                        a = sub.addAction(f"{scheme.label}")
+                        a.setToolTip(f"{scheme.total_dose_gy:g} Gy in {scheme.fractions}. Source: {scheme.source}"
+                                     + (f"\n{scheme.note}" if getattr(scheme, "note", "") else ""))
+                        a.triggered.connect(lambda _c=False, s=scheme: self._add_scheme(s))
+                menu.addSeparator()
+            except Exception as exc:  # noqa: BLE001 - a broken preset file must not stop the app
+                a = menu.addAction(f"Presets could not be loaded: {exc}")
+                a.setEnabled(False)
+        else:
+            a = menu.addAction("Presets by site: not available in this version")
+            a.setEnabled(False)
+            a.setToolTip("The presets by site arrive with the presets module; the shipped defaults are below")
+        a = menu.addAction("Default regimens (36/3 and common alternatives)")
+        a.setToolTip("The regimens a new case starts with (Preferences)")
+        a.triggered.connect(self._add_default_regimens)
+        flag_ref = radiobiology().threshold("bed10_primary_lung")
+        a = menu.addAction(f"Reach {flag_ref.label} in 3–6 fractions (solved)")
+        a.setToolTip(f"The total dose reaching the reference in 3, 4, 5 and 6 fractions under the table's model "
+                     f"(sbrt_calc.compare.solve_for_bed). Source: {flag_ref.source}")
+        a.triggered.connect(self._add_solved_reference)
+
+    # --- case ------------------------------------------------------------------------------------------
+    def snapshot(self) -> tuple[Case, str | None]:
+        return self.current_case(), self.file_path
+
+    def current_case(self) -> Case:
+        return Case(self.case_title, self.identifier, tuple(self.model.rows()), self.model.settings(),
+                    dict(self.sections))
+
+    def _default_settings(self) -> CaseSettings:
+        return CaseSettings(model=str(settings.get("model")),
+                            tumour_alpha_beta_gy=float(settings.get("tumour_alpha_beta_gy")),
+                            organ_alpha_beta_gy=float(settings.get("organ_alpha_beta_gy")),
+                            flag_bed_gy=float(settings.get("flag_bed_gy")),
+                            reference_bed_gy=float(settings.get("reference_bed_gy")))
+
+    def _default_rows(self) -> list[CaseRegimen]:
+        try:
+            items = parse_regimen_list(str(settings.get("new_case_regimens")))
+        except ValueError:
+            items = parse_regimen_list(settings.DEFAULT_NEW_CASE_REGIMENS)
+        return [CaseRegimen.from_regimen(parse_regimen(t)) for t in items]
+
+    def new_case(self, ask: bool = True) -> bool:
+        if ask and not self.maybe_save():
+            return False
+        try:
+            defaults = self._default_settings()
+        except CaseError:
+            defaults = CaseSettings()
+        self._set_case(Case("Untitled case", None, tuple(self._default_rows()), defaults, {}), None)
+        self.statusBar().showMessage("New case: 36 Gy/3 and common alternatives", 4000)
+        return True
+
+    def _set_case(self, case: Case, path: str | None) -> None:
+        self.model.replace_all(list(case.regimens), case.settings)
+        self.case_title = case.title
+        self.identifier = case.identifier
+        self.sections = dict(case.sections)
+        self.file_path = path
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self._sync_controls()
+        self._update_title()
+        self._update_banner()
+        if self.model.rowCount():
+            self.select_row(0)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        """Open a case file (errors reported in a message box and the status bar, never raised)."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            case = load_case(path)
+        except CaseError as exc:
+            self.statusBar().showMessage(f"Could not open: {exc.message}", 10000)
+            QMessageBox.warning(self, "Cannot open case", exc.message)
+            return False
+        self._set_case(case, str(Path(path).resolve()))
+        self.autosaver.clear()
+        settings.add_recent_file(path)
+        self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
+        return True
+
+    def open_dialog(self) -> bool:
+        path, _ = QFileDialog.getOpenFileName(self, "Open case", self._dialog_dir(), FILE_FILTER)
+        return bool(path) and self.open_path(path)
+
+    def _dialog_dir(self) -> str:
+        if self.file_path:
+            return str(Path(self.file_path).parent)
+        recent = settings.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def save(self) -> bool:
+        if not self.file_path:
+            return self.save_as()
+        return self.save_to(self.file_path)
+
+    def save_as(self) -> bool:
+        suggested = self.file_path or str(Path(self._dialog_dir()) / f"{self.case_title or 'case'}{SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self, "Save case", suggested, FILE_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += SUFFIX
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        try:
+            save_case(self.current_case(), path)
+        except (OSError, SbrtCalcError) as exc:
+            msg = f"Could not save {path}: {exc}"
+            self.statusBar().showMessage(msg, 10000)
+            QMessageBox.warning(self, "Cannot save case", msg)
+            return False
+        self.file_path = str(Path(path).resolve())
+        self.undo_stack.setClean()
+        self.autosaver.clear()
+        settings.add_recent_file(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {Path(path).name}", 4000)
+        return True
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to discard the current case (saved, discarded, or unchanged)."""
+        if self.undo_stack.isClean():
+            return True
+        B = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to {self._display_name()}?",
+            B.Save | B.Discard | B.Cancel, B.Save)
+        if answer == B.Save:
+            return self.save()
+        return answer == B.Discard
+
+    def _display_name(self) -> str:
+        return Path(self.file_path).name if self.file_path else self.case_title
+
+    def _update_title(self, *_: Any) -> None:
+        self.setWindowTitle(f"{self._display_name()}[*] — sbrt-calc {__version__}")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    def _on_stack_changed(self, *_: Any) -> None:
+        self._update_title()
+        if self.undo_stack.isClean():
+            self.autosaver.clear()
+        else:
+            self.autosaver.schedule()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = settings.recent_files()
+        for i, f in enumerate(files):
+            a = self.recent_menu.addAction(f"&{i + 1} {Path(f).name}")
+            a.setToolTip(f)
+            a.setStatusTip(f)
+            a.triggered.connect(lambda _c=False, p=f: self.open_path(p))
+        if not files:
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+
+    def edit_title(self) -> None:
+        text, ok = QInputDialog.getText(self, "Case title", "Title:", text=self.case_title)
+        if ok and text.strip() and text.strip() != self.case_title:
+            self.undo_stack.push(TitleCommand(self._apply_title, self.case_title, text.strip()))
+
+    def _apply_title(self, title: str) -> None:
+        self.case_title = title
+        self._update_title()
+
+    # --- crash recovery ----------------------------------------------------------------------------------
+    def check_recovery(self, policy: str | None = None) -> bool:
+        """Offer to recover an autosave left by a crash. policy: 'ask', 'yes', 'no' (env SBRT_CALC_RECOVER)."""
+        policy = policy or os.environ.get("SBRT_CALC_RECOVER", "ask")
+        found = find_recoverable()
+        if not found:
+            return False
+        latest = found[0]
+        if policy == "no":
+            return False
+        if policy != "yes":
+            B = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self, "Recover unsaved work?",
+                f"sbrt-calc did not close normally. Recover the unsaved work of "
+                f"'{latest.source_path or latest.case.title}' ({len(latest.case.regimens)} regimens)?\n"
+                "Choose No to discard it.", B.Yes | B.No, B.Yes)
+            if answer != B.Yes:
+                for r in found:
+                    r.path.unlink(missing_ok=True)
+                return False
+        self.recover(latest)
+        for r in found[1:]:
+            r.path.unlink(missing_ok=True)
+        return True
+
+    def recover(self, item: Recoverable) -> None:
+        case = item.case
+        self._set_case(replace(case, regimens=()), item.source_path)
+        self.undo_stack.push(_replace_case_command(self, list(case.regimens), case.settings, "Recover autosave"))
+        item.path.unlink(missing_ok=True)
+        self.autosaver.write_now()
+        self.statusBar().showMessage("Recovered the unsaved work from the autosave", 6000)
+
+    # --- rows ------------------------------------------------------------------------------------------
+    def _set_entry_status(self, text: str, error: bool) -> None:
+        self.entry_status.setText(("⚠ " if error and text else "") + text)
+        self.entry_status.setStyleSheet(ERROR_STYLE.format(colour=self._error_colour()) if error else "")
+        self.entry.setStyleSheet(f"QLineEdit {{ border: 2px solid {self._error_colour()}; }}" if error else "")
+        self.entry.setToolTip(text if error else ENTRY_TIP)
+
+    def add_from_entry(self) -> bool:
+        text = self.entry.text().strip()
+        if not text:
+            self._set_entry_status("Type a regimen first, e.g. 36/3", error=True)
+            return False
+        try:
+            items = parse_regimen_list(text)
+        except ValueError as exc:
+            self._set_entry_status(f"Not added: {exc}", error=True)
+            return False
+        rows = [CaseRegimen.from_regimen(parse_regimen(t)) for t in items]
+        self.add_rows(rows, "Add regimen" if len(rows) == 1 else f"Add {len(rows)} regimens")
+        self.entry.clear()
+        self._set_entry_status(f"Added {', '.join(r.label for r in rows)}", error=False)
+        return True
+
+    def add_rows(self, rows: list[CaseRegimen], text: str = "Add regimen") -> None:
+        position = self.model.rowCount()
+        self.undo_stack.push(AddRowsCommand(self.model, rows, position, text))
+        self.select_row(position + len(rows) - 1)
+
+    def _add_scheme(self, scheme: Any) -> None:
+        try:
+            reg = scheme.regimen()
+        except SbrtCalcError as exc:
+            self._set_entry_status(f"Preset not added: {exc}", error=True)
+            return
+        self.add_rows([CaseRegimen.from_regimen(replace(reg, label=scheme.label) if scheme.label else reg,
+                                                note=f"preset {scheme.key}")], f"Add preset {scheme.label}")
+
+    def _add_default_regimens(self) -> None:
+        self.add_rows(self._default_rows(), "Add default regimens")
+
+    def _add_solved_reference(self) -> None:
+        s = self.model.settings()
+        name = "lq" if s.model == "all" else s.model
+        flag, ref = self.model.thresholds
+        rows = []
+        for sol in solve_for_bed(ref.bed_gy, ref.alpha_beta_gy, [3, 4, 5, 6], self.model.model_object(name)):
+            if sol.error:
+                continue
+            reg = Regimen(sol.total_dose_gy, sol.fractions, f"BED10={ref.bed_gy:g} in {sol.fractions} ({name.upper()})")
+            rows.append(CaseRegimen.from_regimen(reg, note="solved"))
+        self.add_rows(rows, "Add solved regimens")
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def delete_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        ids = [self.model.ids()[r] for r in rows]
+        self.undo_stack.push(RemoveRowsCommand(self.model, ids, "Delete regimen" if len(ids) == 1 else
+                                               f"Delete {len(ids)} regimens"))
+        if self.model.rowCount():
+            self.select_row(min(rows[0], self.model.rowCount() - 1))
+
+    def duplicate_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        data = [self.model.rows()[r] for r in rows]
+        position = rows[-1] + 1
+        self.undo_stack.push(AddRowsCommand(self.model, data, position, "Duplicate"))
+        self.select_row(position)
+
+    def move_selected(self, delta: int) -> None:
+        rows = self.selected_rows()
+        if len(rows) != 1:
+            return
+        src = rows[0]
+        dst = src + delta
+        if 0 <= dst < self.model.rowCount():
+            self.undo_stack.push(MoveRowCommand(self.model, src, dst))
+            self.select_row(dst)
+
+    def sweep(self, dialog: Any = None) -> int:
+        from .sweep_dialog import SweepDialog
+
+        dlg = dialog or SweepDialog(self)
+        if dialog is None and dlg.exec() != SweepDialog.DialogCode.Accepted:
+            return 0
+        regs, _refused = dlg.regimens()
+        if not regs:
+            return 0
+        self.add_rows([CaseRegimen.from_regimen(r) for r in regs], f"Sweep ({len(regs)} regimens)")
+        self.statusBar().showMessage(f"Added {len(regs)} regimens from the sweep", 4000)
+        return len(regs)
+
+    def _header_clicked(self, section: int) -> None:
+        asc = Qt.SortOrder.AscendingOrder
+        order = Qt.SortOrder.DescendingOrder if self._last_sort == (section, asc) else asc
+        self._last_sort = (section, order)
+        self.model.sort(section, order)
+        head = self.model.columns()[section].header.replace("\n", " ")
+        word = "ascending" if order == asc else "descending"
+        self.statusBar().showMessage(f"Sorted by {head}, {word} (click again to reverse; Ctrl+Z undoes)", 5000)
+
+    # --- settings ----------------------------------------------------------------------------------------
+    def set_model(self, key: str) -> None:
+        old = self.model.settings()
+        if key == old.model:
+            return
+        self.undo_stack.push(SettingsCommand(self.model, old, replace(old, model=key),
+                                             f"Model: {dict(MODEL_CHOICES)[key]}"))
+
+    def set_organ_alpha_beta(self, ab: float) -> None:
+        old = self.model.settings()
+        if float(ab) == old.organ_alpha_beta_gy:
+            return
+        self.undo_stack.push(SettingsCommand(self.model, old, replace(old, organ_alpha_beta_gy=float(ab)),
+                                             f"Organ alpha/beta {ab:g} Gy"))
+
+    def _model_combo_changed(self, _i: int) -> None:
+        if not self._syncing:
+            self.set_model(self.model_combo.currentData())
+
+    def _organ_combo_changed(self, _i: int) -> None:
+        if not self._syncing and self.organ_combo.currentData() is not None:
+            self.set_organ_alpha_beta(float(self.organ_combo.currentData()))
+
+    def _sync_controls(self) -> None:
+        s = self.model.settings()
+        self._syncing = True
+        try:
+            self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(s.model)))
+            i = self.organ_combo.findData(s.organ_alpha_beta_gy)
+            if i < 0:
+                self.organ_combo.addItem(f"{s.organ_alpha_beta_gy:g} Gy (case)", s.organ_alpha_beta_gy)
+                i = self.organ_combo.count() - 1
+            self.organ_combo.setCurrentIndex(i)
+            if s.model in self.model_actions:
+                self.model_actions[s.model].setChecked(True)
+        finally:
+            self._syncing = False
+        flag, ref = self.model.thresholds
+        self.context_label.setText(f"Tumour α/β {s.tumour_alpha_beta_gy:g} Gy · lines: {flag.label}, {ref.label}")
+        self._update_banner()
+
+    def preferences(self, dialog: Any = None) -> bool:
+        from .preferences_dialog import PreferencesDialog
+
+        dlg = dialog or PreferencesDialog(self)
+        if dialog is None and dlg.exec() != PreferencesDialog.DialogCode.Accepted:
+            return False
+        self.apply_preferences()
+        return True
+
+    def apply_preferences(self) -> None:
+        self.model.set_decimals(int(settings.get("decimals")))
+        self.autosaver.timer.setInterval(int(settings.get("autosave_interval_ms")))
+        try:
+            new = self._default_settings()
+        except CaseError as exc:
+            self.statusBar().showMessage(f"Preferences not applied: {exc}", 8000)
+            return
+        old = self.model.settings()
+        if new != old:
+            self.undo_stack.push(SettingsCommand(self.model, old, new, "Apply preferences"))
+
+    def about(self, show_modal: bool = True) -> Any:
+        from .about_dialog import AboutDialog
+
+        dlg = AboutDialog(self)
+        if show_modal:
+            dlg.exec()
+        return dlg
+
+    def export_figure(self, path: str | None = None) -> str | None:
+        if path is None:
+            suggested = str(Path(self._dialog_dir()) / f"{Path(self._display_name()).stem or 'bed10'}-bed10.png")
+            path, _ = QFileDialog.getSaveFileName(self, "Export figure", suggested,
+                                                  "PNG image (*.png);;SVG (*.svg);;PDF (*.pdf)")
+            if not path:
+                return None
+        try:
+            out = self.plot.export(path)
+        except (ValueError, OSError) as exc:
+            self.statusBar().showMessage(f"Not exported: {exc}", 8000)
+            QMessageBox.warning(self, "Cannot export figure", str(exc))
+            return None
+        self.statusBar().showMessage(f"Exported {out.name}", 4000)
+        return str(out)
+
+    # --- view sync ----------------------------------------------------------------------------------------
+    def _focus_entry(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.entry.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.entry.selectAll()
+
+    def _selection_changed(self, *_: Any) -> None:
+        rows = self.selected_rows()
+        self.plot.set_selected_rows(set(rows))
+        current = self.table.currentIndex()
+        self.working.set_row(current.row() if current.isValid() else (rows[0] if rows else None))
+
+    def _resize_columns(self) -> None:
+        QTimer.singleShot(0, self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        cols = self.model.columns()
+        for i, c in enumerate(cols):
+            if c.key == "warnings":
+                continue
+            header.resizeSection(i, min(max(header.sectionSize(i), 48), 160))
+        if cols:
+            header.resizeSection(len(cols) - 1, 60)
+
+    def _error_colour(self) -> str:
+        """A red legible on the current palette (lighter on dark palettes)."""
+        return "#ff7b72" if QApplication.palette().window().color().lightness() < 128 else "#c62828"
+
+    def _update_banner(self) -> None:
+        m = self.model
+        s = m.settings()
+        parts = []
+        if "lq" in model_names(s):
+            lq = m.model_object("lq")
+            high = [str(r + 1) for r in range(m.rowCount())
+                    if m.rows()[r].is_valid and lq.warnings(m.rows()[r].regimen().dose_per_fraction_gy,
+                                                           s.tumour_alpha_beta_gy)]
+            if high:
+                limit = lq.parameters()["validity_dose_per_fraction_gy"]
+                hint = "" if s.model == "all" else " — compare LQ-L and USC (View ▸ All three, Ctrl+4)"
+                parts.append(f"<b>⚠ High-dose caveat:</b> LQ is uncertain above about {limit:g} Gy per fraction; "
+                             f"row(s) {', '.join(high)} are above it{hint}.")
+        verdicts: dict[str, list[str]] = {"fragile": [], "robust above": [], "robust below": []}
+        for r in range(m.rowCount()):
+            res = m.results(r)
+            if res is not None:
+                verdicts[res.robustness.verdict].append(str(r + 1))
+        flag, _ref = m.thresholds
+        rng = radiobiology().uncertainty.values["tumour_alpha_beta_range_gy"]
+        summary = []
+        if verdicts["robust above"]:
+            summary.append(f"holds in every model for row(s) {', '.join(verdicts['robust above'])}")
+        if verdicts["fragile"]:
+            summary.append(f"<b>depends on the model or alpha/beta</b> for row(s) {', '.join(verdicts['fragile'])}")
+        if verdicts["robust below"]:
+            summary.append(f"is not reached in any model for row(s) {', '.join(verdicts['robust below'])}")
+        if summary:
+            parts.append(f"<b>{flag.label} across alpha/beta {rng[0]:g}–{rng[1]:g} Gy and LQ, LQ-L, USC:</b> "
+                         + "; ".join(summary) + ".")
+        invalid = [str(r + 1) for r in range(m.rowCount()) if not m.rows()[r].is_valid]
+        if invalid:
+            parts.append(f"<span style='color:{self._error_colour()}'><b>⚠ Invalid input</b> in row(s) {', '.join(invalid)} "
+                         "(hover the red cell for the reason).</span>")
+        self.banner.setText("<br>".join(parts))
+
+    # --- events -------------------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if any(u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_path(files[0]))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.maybe_save():
+            self.autosaver.clear()
+            event.accept()
+        else:
+            event.ignore()
+
+    def current_index(self, row: int, key: str, model: str | None = None) -> QModelIndex:
+        """Index of (row, column key) — for tests and scripts."""
+        return self.model.index(row, self.model.column_of(key, model))

@@ -1,0 +1,156 @@
+"""Preferences: alpha/beta values, thresholds, decimals, default model, the new-case regimens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbrt_calc.compare import thresholds
+from sbrt_calc.defaults import radiobiology
+from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.regimen import parse_regimen
+
+from . import settings
+
+MODEL_CHOICES = (("lq", "LQ"), ("lql", "LQ-L"), ("usc", "USC"), ("all", "All three side by side"))
+
+
+def parse_regimen_list(text: str) -> list[str]:
+    """Split '36/3; 45/3' (';' or newlines; ',' is a decimal comma) and check each; ValueError names the bad one."""
+    items = [t.strip() for t in text.replace("\n", ";").split(";") if t.strip()]
+    for item in items:
+        try:
+            parse_regimen(item)
+        except SbrtCalcError as exc:
+            raise ValueError(f"{item!r}: {exc.message}") from None
+    return items
+
+
+def _dspin(value: float, lo: float, hi: float, suffix: str, tip: str) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(lo, hi)
+    box.setDecimals(2)
+    box.setValue(float(value))
+    box.setSuffix(suffix)
+    box.setToolTip(tip)
+    box.setAccessibleName(tip.split(".")[0])
+    return box
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        rb = radiobiology()
+        flag, ref = thresholds()
+        tumour = next(t for t in rb.tissues if t.role == "tumour")
+        self.model = QComboBox()
+        for key, label in MODEL_CHOICES:
+            self.model.addItem(label, key)
+        self.model.setToolTip("The model new cases start with (LQ-L and USC are the high-dose alternatives)")
+        self.tumour_ab = _dspin(settings.get("tumour_alpha_beta_gy"), 0.1, 50, " Gy",
+                                f"Tumour alpha/beta for new cases. Shipped {tumour.alpha_beta_gy:g} Gy: {tumour.source}")
+        self.organ_ab = QComboBox()
+        self.organ_ab.setEditable(False)
+        for t in rb.tissues:
+            if t.role == "oar":
+                self.organ_ab.addItem(f"{t.alpha_beta_gy:g} Gy — {t.name}", t.alpha_beta_gy)
+        self.organ_ab.setToolTip("Organ-at-risk alpha/beta shown beside the tumour's (sources in the About box)")
+        self.flag_bed = _dspin(settings.get("flag_bed_gy"), 1, 500, " Gy",
+                               f"BED{flag.alpha_beta_gy:g} flag line. Shipped {flag.bed_gy:g} Gy: {flag.source}")
+        self.ref_bed = _dspin(settings.get("reference_bed_gy"), 1, 500, " Gy",
+                              f"BED{ref.alpha_beta_gy:g} reference line. Shipped {ref.bed_gy:g} Gy: {ref.source}")
+        self.decimals = QSpinBox()
+        self.decimals.setRange(0, 4)
+        self.decimals.setToolTip("Decimals shown in the table (the saved numbers are full precision)")
+        self.new_case = QLineEdit()
+        self.new_case.setToolTip("Regimens a new case starts with, separated by ';' (e.g. 36/3; 45/3; 50/5)")
+        self.new_case_status = QLabel()
+        self.new_case_status.setWordWrap(True)
+        self.autosave = QSpinBox()
+        self.autosave.setRange(1, 600)
+        self.autosave.setSuffix(" s")
+        self.autosave.setToolTip("Seconds after a change before the work is autosaved (for crash recovery)")
+        form = QFormLayout()
+        form.addRow("Default &model:", self.model)
+        form.addRow("&Tumour alpha/beta:", self.tumour_ab)
+        form.addRow("&Organ alpha/beta:", self.organ_ab)
+        form.addRow("&Flag line (BED10 >):", self.flag_bed)
+        form.addRow("&Reference line (BED10 ≥):", self.ref_bed)
+        form.addRow("&Decimals:", self.decimals)
+        form.addRow("&New case regimens:", self.new_case)
+        form.addRow("", self.new_case_status)
+        form.addRow("&Autosave after:", self.autosave)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+                                        | QDialogButtonBox.StandardButton.RestoreDefaults)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
+        self.new_case.textChanged.connect(self._check_new_case)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("These apply to the open case (undoable) and to new cases."))
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.load(settings.get)
+
+    def load(self, get: Any) -> None:
+        self.model.setCurrentIndex(max(0, self.model.findData(get("model"))))
+        self.tumour_ab.setValue(float(get("tumour_alpha_beta_gy")))
+        i = self.organ_ab.findData(float(get("organ_alpha_beta_gy")))
+        if i < 0:
+            self.organ_ab.addItem(f"{float(get('organ_alpha_beta_gy')):g} Gy — user value", float(get("organ_alpha_beta_gy")))
+            i = self.organ_ab.count() - 1
+        self.organ_ab.setCurrentIndex(i)
+        self.flag_bed.setValue(float(get("flag_bed_gy")))
+        self.ref_bed.setValue(float(get("reference_bed_gy")))
+        self.decimals.setValue(int(get("decimals")))
+        self.new_case.setText(str(get("new_case_regimens")))
+        self.autosave.setValue(max(1, int(get("autosave_interval_ms")) // 1000))
+
+    def restore_defaults(self) -> None:
+        d = settings.defaults()
+        self.load(d.__getitem__)
+
+    def _check_new_case(self) -> bool:
+        try:
+            items = parse_regimen_list(self.new_case.text())
+        except ValueError as exc:
+            self.new_case_status.setText(f"⚠ {exc}")
+            self.new_case_status.setStyleSheet("color: #c62828")
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return False
+        self.new_case_status.setText(f"{len(items)} regimen(s)")
+        self.new_case_status.setStyleSheet("")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        return True
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "model": self.model.currentData(),
+            "tumour_alpha_beta_gy": self.tumour_ab.value(),
+            "organ_alpha_beta_gy": float(self.organ_ab.currentData()),
+            "flag_bed_gy": self.flag_bed.value(),
+            "reference_bed_gy": self.ref_bed.value(),
+            "decimals": self.decimals.value(),
+            "new_case_regimens": self.new_case.text().strip(),
+            "autosave_interval_ms": self.autosave.value() * 1000,
+        }
+
+    def _accept(self) -> None:
+        if not self._check_new_case():
+            return
+        for key, value in self.values().items():
+            settings.set_value(key, value)
+        self.accept()

@@ -1,0 +1,134 @@
+"""Preferences: one table of defaults, read and written through QSettings.
+
+The radiobiological defaults (alpha/beta values, thresholds, model) come from the core
+(``presets/radiobiology.toml`` via :mod:`sbrt_calc.defaults`); the user may change them here
+for new cases. Tests (and anyone) can point the settings at a folder with the environment
+variable ``SBRT_CALC_SETTINGS_DIR`` so that the user's own settings are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, QStandardPaths
+
+ORGANISATION = "sbrt-calc"
+APPLICATION = "sbrt-calc"
+SETTINGS_ENV = "SBRT_CALC_SETTINGS_DIR"
+DATA_ENV = "SBRT_CALC_DATA_DIR"
+
+#: The regimens a new case starts with: the typical 36 Gy/3 and common alternatives
+#: from the usual 24-50 Gy in 3-6 fractions range.
+DEFAULT_NEW_CASE_REGIMENS = "36/3; 30/3; 45/3; 48/4; 40/5; 50/5; 42/6"
+MAX_RECENT_FILES = 8
+
+
+@lru_cache(maxsize=1)
+def _core_defaults() -> dict[str, Any]:
+    from sbrt_calc.compare import thresholds
+    from sbrt_calc.defaults import radiobiology
+
+    rb = radiobiology()
+    flag, ref = thresholds()
+    return {
+        "tumour_alpha_beta_gy": rb.tumour_alpha_beta_gy,
+        "organ_alpha_beta_gy": rb.tissue("late").alpha_beta_gy,
+        "flag_bed_gy": flag.bed_gy,
+        "reference_bed_gy": ref.bed_gy,
+    }
+
+
+def defaults() -> dict[str, Any]:
+    """Every preference with its default value and type (the single table)."""
+    core = _core_defaults()
+    return {
+        "model": "lq",                                   # lq | lql | usc | all
+        "tumour_alpha_beta_gy": core["tumour_alpha_beta_gy"],
+        "organ_alpha_beta_gy": core["organ_alpha_beta_gy"],
+        "flag_bed_gy": core["flag_bed_gy"],
+        "reference_bed_gy": core["reference_bed_gy"],
+        "decimals": 1,
+        "new_case_regimens": DEFAULT_NEW_CASE_REGIMENS,
+        "autosave_interval_ms": 2000,
+        "recent_files": [],
+    }
+
+
+def qsettings() -> QSettings:
+    """The QSettings store (an INI file under $SBRT_CALC_SETTINGS_DIR when that is set)."""
+    folder = os.environ.get(SETTINGS_ENV)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return QSettings(str(Path(folder) / "sbrt-calc.ini"), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION)
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            return value in (True, "true", "1", 1)
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            out = float(value)
+            return out if out > 0 else default
+        if isinstance(default, list):
+            if value is None or value == "":
+                return []
+            return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+        return str(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def get(key: str) -> Any:
+    """The stored value of ``key`` (its default when unset or unreadable)."""
+    default = defaults()[key]
+    s = qsettings()
+    if not s.contains(key):
+        return default
+    return _coerce(s.value(key), default)
+
+
+def set_value(key: str, value: Any) -> None:
+    if key not in defaults():
+        raise KeyError(f"unknown preference {key!r}")
+    s = qsettings()
+    s.setValue(key, value)
+    s.sync()
+
+
+def reset() -> None:
+    """Forget every stored preference (back to the defaults)."""
+    s = qsettings()
+    for key in defaults():
+        s.remove(key)
+    s.sync()
+
+
+def recent_files() -> list[str]:
+    return [p for p in get("recent_files") if p]
+
+
+def add_recent_file(path: str) -> list[str]:
+    path = str(Path(path).resolve())
+    files = [p for p in recent_files() if p != path]
+    files.insert(0, path)
+    files = files[:MAX_RECENT_FILES]
+    set_value("recent_files", files)
+    return files
+
+
+def data_dir() -> Path:
+    """Folder for the autosave ($SBRT_CALC_DATA_DIR, else the app data location)."""
+    folder = os.environ.get(DATA_ENV)
+    if not folder:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        if not folder:
+            folder = str(Path.home() / ".sbrt-calc")
+    p = Path(folder)
+    p.mkdir(parents=True, exist_ok=True)
+    return p

@@ -1,0 +1,322 @@
+"""The saved case: a versioned JSON document shared by the desktop app and the command line.
+
+Format (documented in ``docs/case-format.md``)::
+
+    {
+      "format": "sbrt-calc-case",
+      "format_version": 1,
+      "title": "Left adrenal, oligoprogression",
+      "identifier": "case-0042",                 # optional, null or text
+      "saved_with": "sbrt-calc 0.1.0",            # informative, ignored on load
+      "regimens": [
+        {"label": "36/3", "total_dose_gy": 36.0, "fractions": 3},
+        {"label": "bad row", "invalid_input": {"total_dose_gy": "3x", "fractions": "3"},
+         "error": "total dose: '3x' is not a number"}
+      ],
+      "settings": {"model": "lq", "tumour_alpha_beta_gy": 10.0, "organ_alpha_beta_gy": 3.0,
+                   "flag_bed_gy": 70.0, "reference_bed_gy": 100.0},
+      "eligibility": {...}, "planning": {...}      # optional sections (part 2), kept as given
+    }
+
+A regimen row is either *valid* (numbers that make a :class:`~sbrt_calc.regimen.Regimen`)
+or *invalid input* kept verbatim so that nothing the user typed is lost. Unknown top-level
+sections are kept on load and written back on save. Loading is strict: every problem is a
+:class:`~sbrt_calc.errors.CaseError` naming the key path. Saving is atomic (temporary file in
+the same folder, fsync, ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import CaseError, RegimenError
+from .regimen import Regimen
+
+FORMAT = "sbrt-calc-case"
+FORMAT_VERSION = 1
+#: The file suffix the app proposes (the content is plain JSON).
+SUFFIX = ".sbrt.json"
+
+MODELS = ("lq", "lql", "usc", "all")
+_CORE_KEYS = ("format", "format_version", "title", "identifier", "saved_with", "regimens", "settings")
+_ROW_KEYS = ("label", "total_dose_gy", "fractions", "note", "invalid_input", "error")
+_SETTINGS_KEYS = ("model", "tumour_alpha_beta_gy", "organ_alpha_beta_gy", "flag_bed_gy", "reference_bed_gy")
+_INPUT_KEYS = ("regimen", "total_dose_gy", "fractions", "dose_per_fraction_gy")
+
+
+@dataclass(frozen=True)
+class CaseRegimen:
+    """One row of the regimens table.
+
+    Either ``total_dose_gy`` and ``fractions`` are set (a valid regimen), or ``invalid_input``
+    holds what the user typed (keys ``regimen``, ``total_dose_gy``, ``fractions``,
+    ``dose_per_fraction_gy``; text) and
+    ``error`` the reason it was not accepted.
+    """
+
+    label: str = ""
+    total_dose_gy: float | None = None
+    fractions: int | None = None
+    note: str = ""
+    invalid_input: Mapping[str, str] | None = None
+    error: str = ""
+
+    @property
+    def is_valid(self) -> bool:
+        return self.invalid_input is None and self.total_dose_gy is not None and self.fractions is not None
+
+    def regimen(self) -> Regimen:
+        """The :class:`Regimen` of a valid row (RegimenError for an invalid one)."""
+        if not self.is_valid:
+            raise RegimenError(
+                f"row {self.label!r} holds invalid input: {self.error or 'not a regimen'}",
+                field="regimen", value=dict(self.invalid_input or {}), allowed="a valid total dose and fractions",
+            )
+        assert self.total_dose_gy is not None and self.fractions is not None
+        return Regimen(self.total_dose_gy, self.fractions, self.label)
+
+    @classmethod
+    def from_regimen(cls, regimen: Regimen, note: str = "") -> CaseRegimen:
+        return cls(regimen.label, regimen.total_dose_gy, regimen.fractions, note)
+
+
+@dataclass(frozen=True)
+class CaseSettings:
+    """How the regimens are evaluated. ``model`` is 'lq', 'lql', 'usc' or 'all' (side by side)."""
+
+    model: str = "lq"
+    tumour_alpha_beta_gy: float = 10.0
+    organ_alpha_beta_gy: float = 3.0
+    flag_bed_gy: float = 70.0
+    reference_bed_gy: float = 100.0
+
+    def __post_init__(self) -> None:
+        if self.model not in MODELS:
+            raise CaseError(f"settings.model must be one of {', '.join(MODELS)}, got {self.model!r}",
+                            field="settings.model", value=self.model, allowed=", ".join(MODELS))
+        for name in _SETTINGS_KEYS[1:]:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                raise CaseError(f"settings.{name} must be a number > 0, got {value!r}",
+                                field=f"settings.{name}", value=value, allowed="a finite number > 0")
+            object.__setattr__(self, name, float(value))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _SETTINGS_KEYS}
+
+
+@dataclass(frozen=True)
+class Case:
+    """A saved case: title, optional identifier, the regimen rows, the settings, extra sections.
+
+    ``sections`` holds every other top-level section (``eligibility``, ``planning`` and any
+    section a newer program wrote), kept verbatim.
+    """
+
+    title: str = "Untitled case"
+    identifier: str | None = None
+    regimens: tuple[CaseRegimen, ...] = ()
+    settings: CaseSettings = field(default_factory=CaseSettings)
+    sections: Mapping[str, Any] = field(default_factory=dict)
+
+    def valid_regimens(self) -> list[Regimen]:
+        """The regimens of the valid rows, in order."""
+        return [r.regimen() for r in self.regimens if r.is_valid]
+
+    def with_regimens(self, regimens: tuple[CaseRegimen, ...]) -> Case:
+        return replace(self, regimens=tuple(regimens))
+
+
+# --- to and from the JSON document ------------------------------------------------------------
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """The JSON document of ``case`` (see the module docstring)."""
+    rows: list[dict[str, Any]] = []
+    for r in case.regimens:
+        row: dict[str, Any] = {"label": r.label}
+        if r.is_valid:
+            row["total_dose_gy"] = float(r.total_dose_gy)  # type: ignore[arg-type]
+            row["fractions"] = int(r.fractions)  # type: ignore[arg-type]
+        else:
+            row["invalid_input"] = dict(r.invalid_input or {})
+            row["error"] = r.error
+        if r.note:
+            row["note"] = r.note
+        rows.append(row)
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "title": case.title,
+        "identifier": case.identifier,
+        "saved_with": f"sbrt-calc {__version__}",
+        "regimens": rows,
+        "settings": case.settings.as_dict(),
+    }
+    for key, value in case.sections.items():
+        if key not in doc:
+            doc[key] = value
+    return doc
+
+
+def _error(key: str, message: str, value: Any = None, allowed: str | None = None) -> CaseError:
+    return CaseError(f"{key}: {message}", field=key, value=value, allowed=allowed)
+
+
+def _number(value: Any, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _error(key, f"must be a finite number, got {value!r}", value, "a finite number")
+    return float(value)
+
+
+def _text(value: Any, key: str) -> str:
+    if not isinstance(value, str):
+        raise _error(key, f"must be text, got {value!r}", value, "a string")
+    return value
+
+
+def _row_from_dict(raw: Any, key: str) -> CaseRegimen:
+    if not isinstance(raw, dict):
+        raise _error(key, f"must be an object, got {type(raw).__name__}", raw, "an object")
+    for name in raw:
+        if name not in _ROW_KEYS:
+            raise _error(f"{key}.{name}", f"unknown key (allowed: {', '.join(_ROW_KEYS)})", name, ", ".join(_ROW_KEYS))
+    label = _text(raw.get("label", ""), f"{key}.label")
+    note = _text(raw.get("note", ""), f"{key}.note")
+    if "invalid_input" in raw:
+        for name in ("total_dose_gy", "fractions"):
+            if name in raw:
+                raise _error(f"{key}.{name}", "not allowed together with invalid_input", raw[name])
+        inp = raw["invalid_input"]
+        if not isinstance(inp, dict) or not inp:
+            raise _error(f"{key}.invalid_input", "must be a non-empty object of texts", inp)
+        for name, value in inp.items():
+            if name not in _INPUT_KEYS:
+                raise _error(f"{key}.invalid_input.{name}", f"unknown key (allowed: {', '.join(_INPUT_KEYS)})", name)
+            _text(value, f"{key}.invalid_input.{name}")
+        return CaseRegimen(label, None, None, note, dict(inp), _text(raw.get("error", ""), f"{key}.error"))
+    if "error" in raw:
+        raise _error(f"{key}.error", "only allowed together with invalid_input", raw["error"])
+    for name in ("total_dose_gy", "fractions"):
+        if name not in raw:
+            raise _error(f"{key}.{name}", "missing", None, "a number")
+    total = _number(raw["total_dose_gy"], f"{key}.total_dose_gy")
+    n = raw["fractions"]
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise _error(f"{key}.fractions", f"must be a whole number, got {n!r}", n, "an integer from 1 to 100")
+    try:
+        reg = Regimen(total, n, label)
+    except RegimenError as exc:
+        raise _error(f"{key}.{exc.field or 'regimen'}", exc.message, exc.value, exc.allowed) from None
+    return CaseRegimen(reg.label, reg.total_dose_gy, reg.fractions, note)
+
+
+def case_from_dict(data: Any) -> Case:
+    """Validate a parsed case document and build the :class:`Case` (CaseError naming the key)."""
+    if not isinstance(data, dict):
+        raise _error("<top>", f"must be a JSON object, got {type(data).__name__}", None, "an object")
+    if data.get("format") != FORMAT:
+        raise _error("format", f"must be {FORMAT!r}, got {data.get('format')!r}", data.get("format"), FORMAT)
+    version = data.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise _error("format_version", f"must be an integer, got {version!r}", version, str(FORMAT_VERSION))
+    if version > FORMAT_VERSION:
+        raise _error("format_version", f"{version} is newer than this program reads ({FORMAT_VERSION}): "
+                     "update sbrt-calc", version, f"<= {FORMAT_VERSION}")
+    if version < 1:
+        raise _error("format_version", f"must be >= 1, got {version}", version, f"1..{FORMAT_VERSION}")
+    title = _text(data.get("title", "Untitled case"), "title")
+    identifier = data.get("identifier")
+    if identifier is not None:
+        identifier = _text(identifier, "identifier")
+    if "saved_with" in data:
+        _text(data["saved_with"], "saved_with")
+    rows_raw = data.get("regimens", [])
+    if not isinstance(rows_raw, list):
+        raise _error("regimens", f"must be a list, got {type(rows_raw).__name__}", None, "a list")
+    rows = tuple(_row_from_dict(raw, f"regimens[{i}]") for i, raw in enumerate(rows_raw))
+    settings_raw = data.get("settings", {})
+    if not isinstance(settings_raw, dict):
+        raise _error("settings", f"must be an object, got {type(settings_raw).__name__}", None, "an object")
+    for name in settings_raw:
+        if name not in _SETTINGS_KEYS:
+            raise _error(f"settings.{name}", f"unknown key (allowed: {', '.join(_SETTINGS_KEYS)})", name)
+    settings = CaseSettings(**settings_raw)
+    sections = {k: v for k, v in data.items() if k not in _CORE_KEYS}
+    for key in ("eligibility", "planning"):
+        if key in sections and not isinstance(sections[key], dict):
+            raise _error(key, f"must be an object, got {type(sections[key]).__name__}", None, "an object")
+    return Case(title, identifier, rows, settings, sections)
+
+
+def dumps_case(case: Case) -> str:
+    """The case as JSON text (UTF-8, indented, trailing newline)."""
+    return json.dumps(case_to_dict(case), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def loads_case(text: str, source: str = "<case>") -> Case:
+    """Parse JSON text into a :class:`Case` (CaseError naming ``source`` and the key)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CaseError(f"{source}: not valid JSON: {exc}", field=source, value=None,
+                        allowed="a JSON case file") from None
+    try:
+        return case_from_dict(data)
+    except CaseError as exc:
+        raise CaseError(f"{source}: {exc.message}", field=exc.field, value=exc.value, allowed=exc.allowed) from None
+
+
+def save_case(case: Case, path: str | os.PathLike[str]) -> Path:
+    """Write ``case`` to ``path`` atomically (temporary file in the same folder, fsync, replace)."""
+    return write_text_atomic(path, dumps_case(case))
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` so that a crash leaves either the old or the new file."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename durable (POSIX); not available everywhere
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return target
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+    return target
+
+
+def load_case(path: str | os.PathLike[str]) -> Case:
+    """Read and validate a case file (CaseError naming the file and the key)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CaseError(f"{p}: cannot read: {exc.strerror or exc}", field=str(p), value=None,
+                        allowed="a readable case file") from None
+    except UnicodeDecodeError:
+        raise CaseError(f"{p}: not UTF-8 text", field=str(p), value=None, allowed="a UTF-8 JSON case file") from None
+    return loads_case(text, str(p))

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Screenshots of each view of the desktop app at 1280x800 under Xvfb -> screenshots/out/*.png.
+
+Usage: python scripts/screenshots.py [--out DIR]
+
+Starts its own X server (``Xvfb :99 -screen 0 1280x800x24``; needs the xvfb package and
+Qt's xcb libraries, see the README), runs the app on it with throw-away settings and
+autosave folders, and grabs the whole screen for each view: the workbench on first start,
+all three models side by side, invalid input, a sweep, the dark palette, the placeholders
+for part 2, and the dialogs (sweep, preferences, about).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZE = (1280, 800)
+
+
+def run_under_xvfb(out: Path) -> int:
+    xvfb = shutil.which("Xvfb")
+    if not xvfb:
+        print("screenshots: Xvfb not found (apt-get install xvfb)", file=sys.stderr)
+        return 2
+    display = ":99"
+    for n in range(99, 120):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            display = f":{n}"
+            break
+    server = subprocess.Popen([xvfb, display, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
+                break
+            time.sleep(0.05)
+        with tempfile.TemporaryDirectory(prefix="sbrt-shots-") as tmp:
+            env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", SBRT_CALC_SETTINGS_DIR=f"{tmp}/settings",
+                       SBRT_CALC_DATA_DIR=f"{tmp}/data", SBRT_CALC_RECOVER="no", QT_SCALE_FACTOR="1")
+            return subprocess.call([sys.executable, __file__, "--inner", "--out", str(out)], env=env)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def inner(out: Path) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QColor, QGuiApplication, QPalette
+    from PySide6.QtWidgets import QApplication, QStyleFactory
+
+    app = QApplication([sys.argv[0]])
+    from sbrt_calc.gui.main_window import MainWindow
+
+    out.mkdir(parents=True, exist_ok=True)
+    shots: list[str] = []
+
+    def settle(ms: int = 150) -> None:
+        end = time.monotonic() + ms / 1000
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
+    def shot(name: str) -> None:
+        settle()
+        pix = QGuiApplication.primaryScreen().grabWindow(0)
+        path = out / f"{name}.png"
+        pix.save(str(path))
+        shots.append(str(path))
+
+    w = MainWindow()
+    w.setGeometry(0, 0, *SIZE)
+    w.show()
+    settle(300)
+    w.plot.ensure_canvas()
+    w.select_row(0)
+    shot("01-workbench-first-start")
+
+    w.set_model("all")
+    w.select_row(2)
+    shot("02-all-models-side-by-side")
+    w.act_undo.trigger()
+
+    w.model.setData(w.current_index(1, "total"), "3O")
+    w.entry.setText("3x18")
+    w.add_from_entry()
+    w.select_row(1)
+    shot("03-invalid-input")
+    w.act_undo.trigger()
+    w.entry.clear()
+    w._set_entry_status("", error=False)
+
+    from sbrt_calc.gui.sweep_dialog import SweepDialog
+
+    dlg = SweepDialog(w)
+    dlg.set_ranges(24, 48, 6, 3, 6)
+    dlg.move(380, 250)
+    dlg.show()
+    shot("04-sweep-dialog")
+    w.sweep(dlg)
+    dlg.close()
+    w.select_row(10)
+    shot("05-after-sweep")
+
+    from sbrt_calc.gui.preferences_dialog import PreferencesDialog
+
+    prefs = PreferencesDialog(w)
+    prefs.move(380, 150)
+    prefs.show()
+    shot("06-preferences")
+    prefs.close()
+
+    about = w.about(show_modal=False)
+    about.move(320, 100)
+    about.show()
+    shot("07-about")
+    about.close()
+
+    w.tabs.setCurrentIndex(1)
+    shot("08-eligibility-placeholder")
+    w.tabs.setCurrentIndex(0)
+
+    # dark palette (Fusion): the translucent marks must stay legible
+    app.setStyle(QStyleFactory.create("Fusion"))
+    dark = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.WindowText, "#e0e0e0"),
+                         (QPalette.ColorRole.Base, "#1e1e1e"), (QPalette.ColorRole.AlternateBase, "#2a2a2a"),
+                         (QPalette.ColorRole.Text, "#e0e0e0"), (QPalette.ColorRole.Button, "#353535"),
+                         (QPalette.ColorRole.ButtonText, "#e0e0e0"), (QPalette.ColorRole.Highlight, "#2f65ca"),
+                         (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.ToolTipBase, "#353535"),
+                         (QPalette.ColorRole.ToolTipText, "#e0e0e0"),
+                         (QPalette.ColorRole.PlaceholderText, "#9a9a9a")):
+        dark.setColor(role, QColor(colour))
+    app.setPalette(dark)
+    w.new_case(ask=False)
+    w.model.setData(w.current_index(2, "fractions"), "3.5")
+    w.select_row(0)
+    shot("09-dark-palette")
+
+    w.undo_stack.setClean()
+    QTimer.singleShot(0, w.close)
+    settle(100)
+    print("\n".join(shots))
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots" / "out")
+    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    return inner(args.out) if args.inner else run_under_xvfb(args.out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""Test setup safe for every test: Qt's offscreen platform and isolated settings/data folders.
+
+The GUI tests never touch the user's settings or autosave: SBRT_CALC_SETTINGS_DIR and
+SBRT_CALC_DATA_DIR point at a temporary folder for the session, and the ``isolated_dirs``
+fixture gives a test its own.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="sbrt-calc-tests-"))
+os.environ["SBRT_CALC_SETTINGS_DIR"] = str(_SESSION_DIR / "settings")
+os.environ["SBRT_CALC_DATA_DIR"] = str(_SESSION_DIR / "data")
+os.environ.pop("SBRT_CALC_RECOVER", None)
+os.environ.pop("SBRT_CALC_EXIT_WHEN_SHOWN", None)
+
+
+@pytest.fixture
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A fresh settings folder and data (autosave) folder for one test: (settings_dir, data_dir)."""
+    settings_dir = tmp_path / "settings"
+    data_dir = tmp_path / "data"
+    settings_dir.mkdir()
+    data_dir.mkdir()
+    monkeypatch.setenv("SBRT_CALC_SETTINGS_DIR", str(settings_dir))
+    monkeypatch.setenv("SBRT_CALC_DATA_DIR", str(data_dir))
+    return settings_dir, data_dir
