@@ -163,22 +163,23 @@ def test_unusual_regimen_warns_in_output(capsys: pytest.CaptureFixture[str]) -> 
     assert code == 0 and any("unusual" in w for w in json.loads(out)["regimens"][0]["warnings"])
 
 
-def test_installed_console_script_and_no_heavy_imports() -> None:
+def test_installed_console_script_and_no_heavy_imports(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """`compare` must not import Qt or scipy (cold start); checked in a fresh interpreter."""
     code = (
         "import sys; from sbrt_calc.cli.main import main; rc = main(['compare', '54/3', '--format', 'json']);"
         "heavy = [m for m in ('scipy', 'PySide6', 'matplotlib', 'pydicom') if m in sys.modules];"
         "sys.stderr.write(repr(heavy)); sys.exit(rc)"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert proc.returncode == 0
     assert proc.stderr.strip() == "[]"
 
 
-def test_python_dash_m_runs_the_cli() -> None:
+def test_python_dash_m_runs_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """From a neutral folder, so that the installed package runs (not the source tree)."""
     proc = subprocess.run([sys.executable, "-m", "sbrt_calc", "compare", "3 x 18 Gy"], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, cwd=tmp_path)
     assert proc.returncode == 0 and "151.2" in proc.stdout
     bad = subprocess.run([sys.executable, "-m", "sbrt_calc", "compare", "3x18"], capture_output=True, text=True,
-                         timeout=60)
+                         timeout=60, cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

@@ -68,7 +68,10 @@ def no_dialogs(monkeypatch: pytest.MonkeyPatch) -> list:
 
 def test_recover_after_kill(qtbot, isolated_dirs, no_dialogs: list) -> None:  # noqa: ANN001
     _settings_dir, data_dir = isolated_dirs
-    proc = subprocess.Popen([sys.executable, "-c", CHILD], env=_env(), stdout=subprocess.PIPE, text=True)
+    # cwd: a neutral folder, so that the installed sbrt_calc (with its gui) is imported, never
+    # the source tree's sbrt_calc/ (which has no gui/ inside it)
+    proc = subprocess.Popen([sys.executable, "-c", CHILD], env=_env(), stdout=subprocess.PIPE, text=True,
+                            cwd=data_dir)
     try:
         line = proc.stdout.readline() if proc.stdout else ""
         assert line.strip() == "AUTOSAVED"
@@ -132,6 +135,6 @@ def test_open_file_from_command_line(isolated_dirs, tmp_path: Path) -> None:  # 
     env = _env()
     env["SBRT_CALC_EXIT_WHEN_SHOWN"] = "1"
     out = subprocess.run([sys.executable, "-m", "sbrt_calc.gui.app", str(p)], env=env, capture_output=True,
-                         text=True, timeout=60)
+                         text=True, timeout=60, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "title=cli.sbrt.json" in out.stdout and "rows=1" in out.stdout
