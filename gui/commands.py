@@ -116,3 +116,35 @@ class TitleCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.apply(self.old)
+
+
+class ValueCommand(QUndoCommand):
+    """Replace one value (a form, the planning inputs, the case details) through ``apply``.
+
+    Consecutive commands with the same ``merge_key`` (typing in one field) merge into one, so that
+    one undo takes the field back to where the edit started.
+    """
+
+    _IDS: dict[str, int] = {}
+
+    def __init__(self, apply: Callable[[object], None], old: object, new: object, text: str,
+                 merge_key: str | None = None) -> None:
+        super().__init__(text)
+        self.apply, self.old, self.new, self.merge_key = apply, old, new, merge_key
+
+    def id(self) -> int:
+        if self.merge_key is None:
+            return -1
+        return ValueCommand._IDS.setdefault(self.merge_key, 1000 + len(ValueCommand._IDS))
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, ValueCommand) or other.merge_key != self.merge_key or self.merge_key is None:
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self.apply(self.new)
+
+    def undo(self) -> None:
+        self.apply(self.old)

@@ -1,7 +1,10 @@
 """The main window: the regimen workbench (table, plot, 'show the working'), case files, undo.
 
-Tabs 'Eligibility' and 'Planning' are placeholders for part 2. Nothing here computes
-radiobiology: the table model asks the core, the plot asks the core for its curves.
+Tabs 'Eligibility' (:mod:`.eligibility_panel`) and 'Planning' (:mod:`.planning_panel`) edit the
+case's ``eligibility`` and ``planning`` sections; their edits go onto the same undo stack. File
+menu: import a DICOM RT Plan, export the PDF report (:mod:`.report_export`) and the table as
+CSV. Nothing here computes radiobiology: the table model asks the core, the plot asks the core
+for its curves.
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ from sbrt_calc.regimen import Regimen, parse_regimen
 
 from . import icons, settings
 from .autosave import Autosaver, Recoverable, find_recoverable
-from .commands import AddRowsCommand, MoveRowCommand, RemoveRowsCommand, SettingsCommand, TitleCommand
+from .commands import AddRowsCommand, MoveRowCommand, RemoveRowsCommand, SettingsCommand, TitleCommand, ValueCommand
+from .eligibility_panel import EligibilityPanel
+from .planning_panel import PlanningPanel, regimen_text
 from .plot_panel import PlotPanel
 from .preferences_dialog import MODEL_CHOICES, parse_regimen_list
 from .regimen_table_model import RegimenTableModel, model_names
@@ -115,14 +120,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         bench = QWidget()
         self.tabs.addTab(bench, "&Regimens")
-        for name, text in (("Eligibility", "Oligoprogression eligibility: coming in part 2 (the next issue)."),
-                           ("Planning", "Planning parameters (organ-at-risk limits, re-irradiation, dose fall-off): "
-                                        "coming in part 2.")):
-            placeholder = QLabel(text)
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            placeholder.setWordWrap(True)
-            self.tabs.addTab(placeholder, name)
-            self.tabs.setTabToolTip(self.tabs.count() - 1, text)
+        self.eligibility = EligibilityPanel(self.undo_stack)
+        self.tabs.addTab(self.eligibility, "Eligibility")
+        self.tabs.setTabToolTip(1, "Is this oligoprogression? The case, the assessment with reasons and sources, and "
+                                   "the work-up still missing")
+        self.planning = PlanningPanel(self.model, self.undo_stack)
+        self.tabs.addTab(self.planning, "Planning")
+        self.tabs.setTabToolTip(2, "Organ-at-risk limits, conformity and fall-off grading, cumulative dose for a "
+                                   "previously irradiated site")
+        self.eligibility.formChanged.connect(lambda: self.planning.set_lesions(self.eligibility.lesion_choices()))
+        self.eligibility.sendToPlanning.connect(self.send_lesion_to_planning)
+        self.planning.importRequested.connect(lambda: self.import_rtplan())
         self.tabs.setTabToolTip(0, "Compare regimens: table, plot and the working")
 
         # entry row
@@ -285,6 +293,19 @@ class MainWindow(QMainWindow):
             self.act_save_as.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.act_export = self._act("&Export figure…", lambda: self.export_figure(), "Ctrl+E",
                                     "Save the plot as PNG, SVG or PDF")
+        self.act_import_rtplan = self._act("&Import RT Plan…", lambda: self.import_rtplan(), "Ctrl+I",
+                                           "Read the prescription (total dose, fractions) of a DICOM RT Plan")
+        self.act_export_report = self._act("Export &report (PDF)…", lambda: self.export_report(), "Ctrl+P",
+                                           "The PDF report: inputs, regimens, plot, eligibility, planning checks")
+        self.act_export_csv = self._act("Export table as &CSV…", lambda: self.export_csv(), None,
+                                        "The regimens table as CSV (header row with units)")
+        self.act_copy = self._act("&Copy rows", self.copy_selection, QKeySequence.StandardKey.Copy,
+                                  "Copy the selected rows as tab-separated text with a header row (pastes into a "
+                                  "spreadsheet)")
+        self.act_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.act_copy)
+        self.act_plan_regimen = self._act("&Plan the selected regimen", self.plan_selected_regimen, "Ctrl+Shift+P",
+                                          "Open Planning for the selected row of the regimens table")
         self.act_quit = self._act("&Quit", self.close, K.Quit, "Quit sbrt-calc")
         if self.act_quit.shortcut().isEmpty():
             self.act_quit.setShortcut(QKeySequence("Ctrl+Q"))
@@ -318,7 +339,8 @@ class MainWindow(QMainWindow):
             self.model_group.addAction(a)
             self.model_actions[key] = a
         for a in (self.act_undo, self.act_redo, self.act_duplicate, self.act_up, self.act_down, self.act_sweep,
-                  self.act_add, self.act_export, self.act_prefs):
+                  self.act_add, self.act_export, self.act_prefs, self.act_import_rtplan, self.act_export_report,
+                  self.act_plan_regimen):
             self.addAction(a)
 
     def _build_menus(self) -> None:
@@ -330,7 +352,10 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._fill_recent()
         m.addSeparator()
-        for a in (self.act_save, self.act_save_as, self.act_export):
+        for a in (self.act_save, self.act_save_as):
+            m.addAction(a)
+        m.addSeparator()
+        for a in (self.act_import_rtplan, self.act_export_report, self.act_export_csv, self.act_export):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -338,7 +363,8 @@ class MainWindow(QMainWindow):
         for a in (self.act_undo, self.act_redo):
             m.addAction(a)
         m.addSeparator()
-        for a in (self.act_add, self.act_duplicate, self.act_delete, self.act_up, self.act_down, self.act_sweep):
+        for a in (self.act_copy, self.act_add, self.act_duplicate, self.act_delete, self.act_up, self.act_down,
+                  self.act_sweep, self.act_plan_regimen):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_title)
@@ -387,8 +413,13 @@ class MainWindow(QMainWindow):
         return self.current_case(), self.file_path
 
     def current_case(self) -> Case:
-        return Case(self.case_title, self.identifier, tuple(self.model.rows()), self.model.settings(),
-                    dict(self.sections))
+        sections = dict(self.sections)
+        for key, value in (("eligibility", self.eligibility.section()), ("planning", self.planning.section())):
+            if value is None:
+                sections.pop(key, None)
+            else:
+                sections[key] = value
+        return Case(self.case_title, self.identifier, tuple(self.model.rows()), self.model.settings(), sections)
 
     def _default_settings(self) -> CaseSettings:
         return CaseSettings(model=str(settings.get("model")),
@@ -420,6 +451,17 @@ class MainWindow(QMainWindow):
         self.case_title = case.title
         self.identifier = case.identifier
         self.sections = dict(case.sections)
+        try:
+            self.eligibility.load_section(self.sections.get("eligibility"), path or "<case>")
+        except CaseError as exc:   # validated on open; an autosave may still hold a bad one
+            self.eligibility.load_section(None)
+            self.statusBar().showMessage(f"Eligibility section not loaded: {exc.message}", 10000)
+        try:
+            self.planning.load_section(self.sections.get("planning"))
+        except CaseError as exc:
+            self.planning.load_section(None)
+            self.statusBar().showMessage(f"Planning section not loaded: {exc.message}", 10000)
+        self.planning.set_lesions(self.eligibility.lesion_choices())
         self.file_path = path
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -435,6 +477,7 @@ class MainWindow(QMainWindow):
             return False
         try:
             case = load_case(path)
+            self._check_sections(case, path)
         except CaseError as exc:
             self.statusBar().showMessage(f"Could not open: {exc.message}", 10000)
             QMessageBox.warning(self, "Cannot open case", exc.message)
@@ -444,6 +487,21 @@ class MainWindow(QMainWindow):
         settings.add_recent_file(path)
         self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
         return True
+
+    @staticmethod
+    def _check_sections(case: Case, path: str) -> None:
+        """Validate the eligibility and planning sections (CaseError naming the file and the key path)."""
+        from sbrt_calc.planning_section import PlanningInputs
+
+        from .eligibility_panel import form_from_section
+
+        try:
+            form_from_section(case.sections.get("eligibility"), path)
+            if case.sections.get("planning"):
+                PlanningInputs.from_dict(case.sections["planning"])
+        except CaseError as exc:
+            msg = exc.message if exc.message.startswith(str(path)) else f"{path}: {exc.message}"
+            raise CaseError(msg, field=exc.field, value=exc.value, allowed=exc.allowed) from None
 
     def open_dialog(self) -> bool:
         path, _ = QFileDialog.getOpenFileName(self, "Open case", self._dialog_dir(), FILE_FILTER)
@@ -530,6 +588,146 @@ class MainWindow(QMainWindow):
     def _apply_title(self, title: str) -> None:
         self.case_title = title
         self._update_title()
+
+    # --- part 2: lesion to plan, RT Plan import, report, CSV, clipboard -------------------------------------
+    def send_lesion_to_planning(self, index: int) -> None:
+        """Add the site's preset schemes to the table (those not there yet) and plan the lesion (one undo step)."""
+        from sbrt_calc.eligibility import site_schemes
+        from sbrt_calc.planning_section import PlanningInputs
+
+        lesions = self.eligibility.form.get("lesions", [])
+        if not 0 <= index < len(lesions):
+            return
+        site = lesions[index]["site"]
+        schemes, note = site_schemes(site)
+        have = {(r.total_dose_gy, r.fractions) for r in self.model.rows() if r.is_valid}
+        rows = []
+        for s in schemes:
+            if (s.total_dose_gy, s.fractions) not in have:
+                have.add((s.total_dose_gy, s.fractions))
+                rows.append(CaseRegimen.from_regimen(Regimen(s.total_dose_gy, s.fractions, s.label),
+                                                     note=f"preset {s.key} ({site.replace('_', ' ')})"))
+        first = regimen_text(Regimen(schemes[0].total_dose_gy, schemes[0].fractions)) if schemes else None
+        old: PlanningInputs = self.planning.inputs
+        new = replace(old, lesion=index, regimen=first or old.regimen, fractions=None)
+        self.undo_stack.beginMacro(f"Plan lesion #{index + 1} ({site.replace('_', ' ')})")
+        try:
+            if rows:
+                self.undo_stack.push(AddRowsCommand(self.model, rows, self.model.rowCount(),
+                                                    f"Add {len(rows)} preset(s) for {site}"))
+            if new != old:
+                self.undo_stack.push(ValueCommand(self.planning.apply_inputs, old, new, "Planning: lesion"))
+        finally:
+            self.undo_stack.endMacro()
+        self.tabs.setCurrentWidget(self.planning)
+        added = f"added {len(rows)} preset scheme(s) to the regimens table" if rows else \
+            ("its preset schemes are already in the table" if schemes else note)
+        self.statusBar().showMessage(f"Planning lesion #{index + 1} ({site.replace('_', ' ')}): {added}", 8000)
+
+    def plan_selected_regimen(self) -> None:
+        row = self.table.currentIndex().row() if self.table.currentIndex().isValid() else None
+        rows = self.selected_rows()
+        row = rows[0] if rows else row
+        if row is None or not self.model.rows()[row].is_valid:
+            self.statusBar().showMessage("Select a valid regimen row to plan", 5000)
+            return
+        reg = self.model.rows()[row].regimen()
+        self.planning.set_inputs(replace(self.planning.inputs, regimen=regimen_text(reg), fractions=None),
+                                 "regimen")
+        self.tabs.setCurrentWidget(self.planning)
+
+    def import_rtplan(self, path: str | None = None) -> bool:
+        """Read a DICOM RT Plan's prescription, add it to the table and plan it (errors reported, never raised)."""
+        from sbrt_calc.rtplan import read_prescription
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import RT Plan", self._dialog_dir(),
+                                                  "DICOM RT Plan (*.dcm *.DCM);;All files (*)")
+            if not path:
+                return False
+        try:
+            reg = read_prescription(path)
+        except SbrtCalcError as exc:
+            self.statusBar().showMessage(f"Not imported: {exc}", 10000)
+            QMessageBox.warning(self, "Cannot import RT Plan", str(exc))
+            return False
+        old = self.planning.inputs
+        self.undo_stack.beginMacro(f"Import RT Plan {reg.label}")
+        try:
+            self.add_rows([CaseRegimen.from_regimen(reg, note=f"RT Plan {Path(path).name}")], "Add RT Plan prescription")
+            new = replace(old, regimen=regimen_text(reg), fractions=None)
+            if new != old:
+                self.undo_stack.push(ValueCommand(self.planning.apply_inputs, old, new, "Planning: regimen"))
+        finally:
+            self.undo_stack.endMacro()
+        self.tabs.setCurrentWidget(self.planning)
+        self.statusBar().showMessage(f"Imported {reg.total_dose_gy:g} Gy in {reg.fractions} from {Path(path).name}",
+                                     6000)
+        return True
+
+    def _apply_case_info(self, info: Any) -> None:
+        self.case_title, self.identifier = info
+        self._update_title()
+
+    def set_case_info(self, title: str, identifier: str | None) -> None:
+        """Change the case title and identifier (one undo command)."""
+        new = (title.strip() or self.case_title, (identifier or "").strip() or None)
+        old = (self.case_title, self.identifier)
+        if new != old:
+            self.undo_stack.push(ValueCommand(self._apply_case_info, old, new, "Case details"))
+
+    def export_report(self, path: str | None = None, page_size: str | None = None, dialog: Any = None) -> str | None:
+        """Export the PDF report; without ``path`` a dialog asks for title, identifier, page size and file."""
+        from .report_export import ReportExportDialog, default_page_size, write_report
+
+        if path is None:
+            suggested = str(Path(self._dialog_dir()) / f"{Path(self._display_name()).stem.split('.')[0] or 'case'}"
+                                                       "-report.pdf")
+            dlg = dialog or ReportExportDialog(self.case_title, self.identifier, suggested, self)
+            if dialog is None and dlg.exec() != ReportExportDialog.DialogCode.Accepted:
+                return None
+            values = dlg.values()
+            if not values["path"]:
+                return None
+            self.set_case_info(values["title"], values["identifier"])
+            path, page_size = values["path"], values["page_size"]
+        try:
+            out = write_report(self.current_case(), path, page_size or default_page_size())
+        except (SbrtCalcError, OSError) as exc:
+            self.statusBar().showMessage(f"Report not written: {exc}", 10000)
+            QMessageBox.warning(self, "Cannot export report", str(exc))
+            return None
+        self.statusBar().showMessage(f"Wrote the report {out.name}", 6000)
+        return str(out)
+
+    def export_csv(self, path: str | None = None) -> str | None:
+        from .table_export import write_csv
+
+        if path is None:
+            suggested = str(Path(self._dialog_dir()) / f"{Path(self._display_name()).stem.split('.')[0] or 'case'}"
+                                                       "-regimens.csv")
+            path, _ = QFileDialog.getSaveFileName(self, "Export table as CSV", suggested, "CSV (*.csv)")
+            if not path:
+                return None
+        try:
+            out = write_csv(self.model, path)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Not exported: {exc}", 10000)
+            QMessageBox.warning(self, "Cannot export table", str(exc))
+            return None
+        self.statusBar().showMessage(f"Exported {out.name}", 4000)
+        return str(out)
+
+    def copy_selection(self) -> str:
+        """Copy the selected rows (all rows if none) as tab-separated text with a header row."""
+        from .table_export import table_rows, to_tsv
+
+        rows = self.selected_rows() or None
+        text = to_tsv(*table_rows(self.model, rows))
+        QApplication.clipboard().setText(text)
+        n = len(rows) if rows else self.model.rowCount()
+        self.statusBar().showMessage(f"Copied {n} row(s) with the header (paste into a spreadsheet)", 4000)
+        return text
 
     # --- crash recovery ----------------------------------------------------------------------------------
     def check_recovery(self, policy: str | None = None) -> bool:

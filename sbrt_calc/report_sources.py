@@ -2,7 +2,10 @@
 eligibility case (TOML, :mod:`sbrt_calc.eligibility_case`).
 
 For an eligibility case the regimens default to the preset schemes of its progressing lesions'
-sites (issue 6), in lesion order, without duplicates.
+sites (issue 6), in lesion order, without duplicates. A saved case's ``eligibility`` section is
+``{"case": <eligibility Case.to_dict()>}`` (or ``{"draft": ...}`` while the app's form is
+incomplete) and its ``planning`` section is read by :mod:`sbrt_calc.planning_section`; the app
+builds its report with the same :func:`content_from_case`.
 """
 
 from __future__ import annotations
@@ -40,19 +43,80 @@ def content_from_eligibility_case(path: str | Path) -> ReportContent:
                          eligibility=assessment, notes=notes)
 
 
-def planning_tables(section: Any) -> tuple[ReportTable, ...]:
-    """Planning tables saved in a case's ``planning`` section (``{"tables": [...]}``), validated lightly."""
+def eligibility_case_of(section: Any, source: str = "<case>") -> Any:
+    """The :class:`~sbrt_calc.eligibility_case.Case` of a saved ``eligibility`` section, or None.
+
+    The section is ``{"case": <Case.to_dict()>}`` (complete form) or ``{"draft": {...}}`` (the app's
+    form while incomplete: not assessed). CaseError naming ``eligibility.case.<key>`` for a bad case.
+    """
+    from .eligibility_case import Case as EligibilityCase
+
+    if not section:
+        return None
     if not isinstance(section, dict):
+        raise CaseError(f"{source}: eligibility must be an object", field="eligibility", value=None,
+                        allowed="an object")
+    for key in section:
+        if key not in ("case", "draft"):
+            raise CaseError(f"{source}: eligibility.{key}: unknown key (allowed: case, draft)",
+                            field=f"eligibility.{key}", value=key, allowed="case, draft")
+    if "case" not in section:
+        return None
+    try:
+        return EligibilityCase.from_dict(section["case"], source=f"{source}: eligibility.case")
+    except CaseError as exc:
+        path = f"eligibility.case.{exc.field}" if exc.field and exc.field != "case" else "eligibility.case"
+        raise CaseError(exc.message, field=path, value=exc.value, allowed=exc.allowed) from None
+
+
+def planning_inputs_of(section: Any) -> Any:
+    """The :class:`~sbrt_calc.planning_section.PlanningInputs` of a saved ``planning`` section, or None."""
+    from .planning_section import PlanningInputs
+
+    if not section:
+        return None
+    return PlanningInputs.from_dict(section)
+
+
+def planning_tables(section: Any, eligibility_case: Any = None) -> tuple[ReportTable, ...]:
+    """The planning checks computed from a saved ``planning`` section (see :mod:`sbrt_calc.planning_section`)."""
+    from .planning_section import report_tables
+
+    inputs = planning_inputs_of(section)
+    if inputs is None:
         return ()
-    out = []
-    for i, t in enumerate(section.get("report_tables", []) or []):
-        if not isinstance(t, dict) or not isinstance(t.get("headers"), list) or not isinstance(t.get("rows"), list):
-            raise CaseError(f"planning.report_tables[{i}] must have 'headers' and 'rows' lists",
-                            field=f"planning.report_tables[{i}]", value=t, allowed="headers and rows lists")
-        out.append(ReportTable(str(t.get("title", "")), tuple(str(h) for h in t["headers"]),
-                               tuple(tuple(str(c) for c in r) for r in t["rows"]),
-                               tuple(str(n) for n in t.get("notes", [])), str(t.get("source", ""))))
-    return tuple(out)
+    return report_tables(inputs, lesion_description(eligibility_case, inputs.lesion))
+
+
+def lesion_description(eligibility_case: Any, index: int | None) -> str | None:
+    """'#2 bone (L3 vertebra), progressing' for lesion ``index`` of an eligibility case."""
+    if index is None:
+        return None
+    lesions = getattr(eligibility_case, "lesions", ()) or ()
+    if not 0 <= index < len(lesions):
+        return f"#{index + 1} (not in the eligibility form)"
+    les = lesions[index]
+    label = f" ({les.label})" if les.label else ""
+    return f"#{index + 1} {les.site.replace('_', ' ')}{label}, {les.status}"
+
+
+def content_from_case(case: Any, source: str = "<case>") -> ReportContent:
+    """Report content of a :class:`sbrt_calc.case.Case` (the app's current case or a loaded file)."""
+    from .eligibility import assess
+
+    models = ("lq", "lql", "usc") if case.settings.model == "all" else (case.settings.model,)
+    sections = case.sections or {}
+    ecase = eligibility_case_of(sections.get("eligibility"), source)
+    eligibility = None if ecase is None else assess(ecase)
+    notes: list[str] = []
+    if ecase is None and sections.get("eligibility"):
+        notes.append("The eligibility form is incomplete: no assessment.")
+    planning = planning_tables(sections.get("planning"), ecase)
+    notes += [f"Row {r.label or '(unnamed)'!r} holds invalid input and is not in the table."
+              for r in case.regimens if not r.is_valid]
+    return ReportContent(title=case.title, identifier=case.identifier, regimens=tuple(case.valid_regimens()),
+                         models=models, organ_alpha_beta_gy=case.settings.organ_alpha_beta_gy,
+                         eligibility=eligibility, planning=planning, notes=tuple(notes))
 
 
 def content_from_saved_case(path: str | Path) -> ReportContent:
@@ -60,21 +124,11 @@ def content_from_saved_case(path: str | Path) -> ReportContent:
     from .case import load_case
 
     case = load_case(path)
-    models = ("lq", "lql", "usc") if case.settings.model == "all" else (case.settings.model,)
-    eligibility = None
-    section = case.sections.get("eligibility") if case.sections else None
-    if section:
-        from .eligibility import assess
-        from .eligibility_case import Case as EligibilityCase
-
-        data = section.get("case", section) if isinstance(section, dict) else section
-        eligibility = assess(EligibilityCase.from_dict(data, source=f"{path}: eligibility"))
-    planning = planning_tables(case.sections.get("planning") if case.sections else None)
-    invalid = [r.label or "(unnamed)" for r in case.regimens if not r.is_valid]
-    notes = tuple(f"Row {label!r} holds invalid input and is not in the table." for label in invalid)
-    return ReportContent(title=case.title, identifier=case.identifier, regimens=tuple(case.valid_regimens()),
-                         models=models, organ_alpha_beta_gy=case.settings.organ_alpha_beta_gy,
-                         eligibility=eligibility, planning=planning, notes=notes)
+    try:
+        return content_from_case(case, str(path))
+    except CaseError as exc:
+        msg = exc.message if exc.message.startswith(str(path)) else f"{path}: {exc.message}"
+        raise CaseError(msg, field=exc.field, value=exc.value, allowed=exc.allowed) from None
 
 
 def load_report_content(path: str | Path) -> ReportContent:

@@ -6,8 +6,9 @@ Usage: python scripts/screenshots.py [--out DIR]
 Starts its own X server (``Xvfb :99 -screen 0 1280x800x24``; needs the xvfb package and
 Qt's xcb libraries, see the README), runs the app on it with throw-away settings and
 autosave folders, and grabs the whole screen for each view: the workbench on first start,
-all three models side by side, invalid input, a sweep, the dark palette, the placeholders
-for part 2, and the dialogs (sweep, preferences, about).
+all three models side by side, invalid input, a sweep, the dark palette, the eligibility
+and planning views, the dialogs (sweep, preferences, about, report) and the first report
+pages (pdftoppm).
 """
 
 from __future__ import annotations
@@ -123,8 +124,53 @@ def inner(out: Path) -> int:
     shot("07-about")
     about.close()
 
-    w.tabs.setCurrentIndex(1)
-    shot("08-eligibility-placeholder")
+    # part 2: eligibility, planning, the report
+    w.new_case(ask=False)
+    e = w.eligibility
+    w.tabs.setCurrentWidget(e)
+    shot("08-eligibility-empty")
+    for key, value in (("therapy_class", "tki"), ("driver", "EGFR"), ("ecog", 1), ("months_on_therapy", 14.0),
+                       ("other_disease_controlled", True), ("staging_complete", True), ("agent", "osimertinib")):
+        e.set_value(key, value)
+    e.add_lesion("spine", label="T10 vertebra", size_mm=22.0, previously_irradiated=True)
+    e.add_lesion("adrenal", label="left adrenal")
+    e.add_lesion("lung", "stable", label="RUL primary")
+    e.months.setText("abc")
+    e._months_edited("abc")
+    shot("09-eligibility-cns-missing-invalid-months")
+    e.months.setText("14")
+    e._months_edited("14")
+    e.set_value("cns_imaging_done", True)
+    e.lesion_table.selectRow(0)
+    shot("10-eligibility-eligible")
+    w.send_lesion_to_planning(0)
+    from dataclasses import replace
+
+    from sbrt_calc.planning_section import CumulativeInputs
+
+    p = w.planning
+    p.set_inputs(replace(p.inputs, ptv_cc=20.0, r50=6.0, d2cm_percent=55.0, r100=1.1))
+    shot("11-planning-conformity")
+    p.set_inputs(replace(p.inputs, regimen="24/2",
+                         cumulative=CumulativeInputs(courses=("20/5", "24/2"), interval_months=8.0)))
+    p.browser.verticalScrollBar().setValue(p.browser.verticalScrollBar().maximum())
+    shot("12-planning-cumulative")
+    p.set_inputs(replace(p.inputs, fractions=4))
+    p.browser.verticalScrollBar().setValue(0)
+    shot("13-planning-converted-limits")
+
+    from sbrt_calc.gui.report_export import ReportExportDialog
+
+    rdlg = ReportExportDialog("T10 and left adrenal", "case-0042", str(out / "report.pdf"), w)
+    rdlg.move(360, 200)
+    rdlg.show()
+    shot("14-report-dialog")
+    rdlg.close()
+    w.set_case_info("T10 and left adrenal", "case-0042")
+    pdf = w.export_report(str(out / "report.pdf"), "A4")
+    if pdf and shutil.which("pdftoppm"):
+        subprocess.call(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", pdf, str(out / "15-report-page")])
+        shots.extend(str(x) for x in sorted(out.glob("15-report-page*.png")))
     w.tabs.setCurrentIndex(0)
 
     # dark palette (Fusion): the translucent marks must stay legible
@@ -142,7 +188,9 @@ def inner(out: Path) -> int:
     w.new_case(ask=False)
     w.model.setData(w.current_index(2, "fractions"), "3.5")
     w.select_row(0)
-    shot("09-dark-palette")
+    shot("16-dark-palette")
+    w.tabs.setCurrentWidget(w.eligibility)
+    shot("17-dark-eligibility")
 
     w.undo_stack.setClean()
     QTimer.singleShot(0, w.close)

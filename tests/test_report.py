@@ -127,3 +127,48 @@ def test_cli_report_bad_input(capsys: pytest.CaptureFixture[str], monkeypatch: p
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
+
+
+def _saved_case_with_sections(tmp_path: Path, eligibility: object, planning: object) -> Path:
+    from sbrt_calc.case import Case, CaseRegimen, save_case
+
+    sections = {"eligibility": eligibility, "planning": planning}
+    case = Case(title="Bone case", identifier="ID-9", regimens=(CaseRegimen.from_regimen(parse_regimen("35/5")),),
+                sections={k: v for k, v in sections.items() if v is not None})
+    return save_case(case, tmp_path / "s.sbrt.json")
+
+
+def test_cli_report_from_saved_case_with_eligibility_and_planning(tmp_path: Path) -> None:
+    """The sections the app saves: eligibility {"case": ...} and planning (sbrt_calc.planning_section)."""
+    ecase = load_eligibility_case(EXAMPLES / "case_egfr_bone.toml")
+    planning = {"constraint_set": "tg101", "regimen": "35/5", "lesion": 0, "ptv_cc": 20.0, "r50": 6.0,
+                "cumulative": {"courses": ["30/10", "24/2"], "interval_months": 8.0}}
+    path = _saved_case_with_sections(tmp_path, {"case": ecase.to_dict()}, planning)
+    out = tmp_path / "s.pdf"
+    assert main(["report", str(path), "-o", str(out)]) == 0
+    text = " ".join(pages_text(out))
+    for needle in ("Bone case", "ID-9", "35/5", "oligoprogression", "Planning inputs", "#1 bone",
+                   "Organ-at-risk limits: AAPM TG-101", "Conformity and dose fall-off: PTV 20 cm3", "major",
+                   "Cumulative dose: SpinalCord", "EXCEEDED", "HyTEC"):
+        assert needle in text, needle
+
+
+def test_saved_case_draft_eligibility_is_not_assessed(tmp_path: Path) -> None:
+    from sbrt_calc.report_sources import content_from_saved_case
+
+    path = _saved_case_with_sections(tmp_path, {"draft": {"therapy_class": "tki"}}, None)
+    content = content_from_saved_case(path)
+    assert content.eligibility is None and any("incomplete" in n for n in content.notes)
+
+
+@pytest.mark.parametrize(("eligibility", "planning", "field"), [
+    ({"case": {"therapy_class": "tki"}}, None, "eligibility.case."),
+    ({"other": 1}, None, "eligibility.other"),
+    (None, {"ptv_cc": -1}, "planning.ptv_cc"),
+])
+def test_cli_report_bad_sections(tmp_path: Path, capsys: pytest.CaptureFixture[str], eligibility: object,
+                                 planning: object, field: str) -> None:
+    path = _saved_case_with_sections(tmp_path, eligibility, planning)
+    assert main(["report", str(path), "-o", str(tmp_path / "x.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and field.split(".")[0] in err and "Traceback" not in err

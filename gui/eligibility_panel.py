@@ -1,0 +1,554 @@
+"""The Eligibility tab: the oligoprogression case as a form, the assessment beside it, live.
+
+The form edits the model of :mod:`sbrt_calc.eligibility_case` (the CLI's case file) held as a
+plain dict (``form``); the required choices start unset ("— choose —") because a default for
+them would be a clinical guess. Each committed edit is one undo command (typing in one field
+merges). The assessment is :func:`sbrt_calc.eligibility.assess`, recomputed on every change,
+with every reason, evidence and caveat followed by its source. Invalid entries (months "abc")
+are marked inline with the reason and not used.
+
+Saved in the case file as section ``eligibility``: ``{"case": Case.to_dict()}`` when the form
+is complete, ``{"draft": form}`` while it is not (see ``docs/case-format.md``).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt, QUrl, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbrt_calc.eligibility import assess
+from sbrt_calc.eligibility_case import (
+    DRIVERS,
+    MAX_MONTHS,
+    MAX_TEXT_CHARS,
+    PROGRESSING_STATUSES,
+    SITES,
+    STATUSES,
+    THERAPY_CLASSES,
+    Case,
+)
+from sbrt_calc.errors import CaseError
+
+from .commands import ValueCommand
+from .lesion_table_model import COLUMNS, ChoiceDelegate, LesionTableModel, site_text
+from .regimen_table_model import format_exact, parse_number
+
+THERAPY_LABELS = {"tki": "TKI (targeted therapy)", "immunotherapy": "Immunotherapy", "chemotherapy": "Chemotherapy",
+                  "chemoimmunotherapy": "Chemo-immunotherapy"}
+ECOG_LABELS = ("0 – fully active", "1 – restricted in strenuous activity", "2 – ambulatory, no work",
+               "3 – limited self-care", "4 – completely disabled")
+REQUIRED_CHOICES = (("therapy_class", "therapy"), ("driver", "driver"), ("months_on_therapy", "months on therapy"),
+                    ("ecog", "ECOG"))
+#: checkbox key, text, tooltip
+CHECKS = (
+    ("other_disease_controlled", "Rest of the disease controlled",
+     "The rest of the disease is still responding or stable on the current agent (required for oligoprogression)"),
+    ("cns_imaging_done", "CNS imaging done", "Brain imaging done for this progression (essential on a TKI, Ref 004)"),
+    ("staging_complete", "Complete staging done", "Complete imaging to confirm the extent of progression"),
+    ("symptomatic_progression", "Symptomatic progression", "The progression causes symptoms"),
+    ("leptomeningeal", "Leptomeningeal disease", "Leptomeningeal disease present"),
+    ("suspected_transformation", "Transformation suspected",
+     "Transformation (e.g. to small cell) or a resistance mechanism is suspected"),
+    ("rebiopsy_done", "Rebiopsy done", "A rebiopsy was done for this progression"),
+    ("mdt_discussed", "MDT discussed", "Discussed at a multidisciplinary tumour board"),
+    ("trial_considered", "Clinical trial considered", "Clinical-trial options were considered"),
+)
+LABELS = {"oligoprogression": "Oligoprogression", "systemic_progression": "Systemic progression",
+          "no_progression": "No progression"}
+
+
+def empty_form() -> dict[str, Any]:
+    """A new, unfilled form: required choices unset, every box unticked, no lesion."""
+    form: dict[str, Any] = {"therapy_class": None, "driver": None, "months_on_therapy": None, "ecog": None,
+                            "max_sites": 5, "agent": None, "resistance_mutation": None, "lesions": []}
+    for key, _text, _tip in CHECKS:
+        form[key] = False
+    return form
+
+
+def case_of(form: dict[str, Any]) -> Case | None:
+    """The validated case of a complete form, else None."""
+    if any(form.get(k) is None for k, _ in REQUIRED_CHOICES):
+        return None
+    return Case.from_dict({k: v for k, v in form.items() if v is not None}, source="eligibility form")
+
+
+def form_from_section(section: Any, source: str = "<case>") -> dict[str, Any]:
+    """The form of a saved ``eligibility`` section (CaseError naming ``eligibility.<key>``)."""
+    from sbrt_calc.report_sources import eligibility_case_of
+
+    if not section:
+        return empty_form()
+    case = eligibility_case_of(section, source)
+    if case is not None:
+        form = empty_form()
+        form.update(case.to_dict())
+        return form
+    draft = section.get("draft")
+    if not isinstance(draft, dict):
+        raise CaseError(f"{source}: eligibility.draft must be an object", field="eligibility.draft", value=draft,
+                        allowed="an object")
+    form = empty_form()
+    form.update(draft)
+    # validate what is set by filling the unset choices with placeholders
+    probe = dict(form)
+    for key, value in (("therapy_class", "tki"), ("driver", "EGFR"), ("months_on_therapy", 0), ("ecog", 0)):
+        if probe.get(key) is None:
+            probe[key] = value
+    try:
+        Case.from_dict({k: v for k, v in probe.items() if v is not None}, source=f"{source}: eligibility.draft")
+    except CaseError as exc:
+        raise CaseError(exc.message, field=f"eligibility.draft.{exc.field}", value=exc.value,
+                        allowed=exc.allowed) from None
+    return form
+
+
+def _src(source: str) -> str:
+    return f' <span style="color:#666; font-size:small">[{html.escape(source)}]</span>' if source else ""
+
+
+def _items(items: Any, key: str = "text") -> str:
+    if not items:
+        return "<p><i>none</i></p>"
+    return "<ul>" + "".join(f"<li>{html.escape(str(getattr(i, key)))}{_src(getattr(i, 'source', ''))}</li>"
+                            for i in items) + "</ul>"
+
+
+def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "#c62828",
+                    good: str = "#2e7d32") -> str:
+    """The assessment of the form as HTML (or what is missing before it can be assessed)."""
+    out = []
+    missing = [label for key, label in REQUIRED_CHOICES if form.get(key) is None]
+    if problems:
+        out.append(f'<p style="color:{bad}"><b>⚠ Invalid entries (not used):</b></p><ul>'
+                   + "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in problems.items()) + "</ul>")
+    if missing:
+        out.append("<h3>Not assessed yet</h3><p>To assess the case, fill in: <b>"
+                   + html.escape(", ".join(missing)) + "</b>.</p><p>Then list the lesions with their site and "
+                   "status on the current agent, and tick what has been done.</p>")
+        return "".join(out)
+    try:
+        case = case_of(form)
+    except CaseError as exc:
+        out.append(f'<p style="color:{bad}"><b>Cannot assess:</b> {html.escape(exc.message)}</p>')
+        return "".join(out)
+    assert case is not None
+    a = assess(case)
+    definition = f" ({a.definition} definition)" if a.definition else ""
+    colour = good if a.eligible else bad
+    verdict = "ELIGIBLE" if a.eligible else "NOT ELIGIBLE"
+    out.append(f"<h2>{LABELS.get(a.classification, a.classification)}{definition}</h2>")
+    out.append(f"<p>{a.progressing_sites} progressing or new site(s) ({a.new_sites} new); limit {a.max_sites} "
+               f"sites.</p>")
+    out.append(f'<p style="color:{colour}; font-size:large"><b>{verdict}</b> for local ablative therapy while '
+               "continuing the current agent.</p>")
+    out.append(f"<p>{html.escape(a.recommendation)}</p>")
+    if a.blockers:
+        out.append("<h3>Why not</h3><ul>" + "".join(
+            f"<li><b>{html.escape(b.summary)}</b>: {html.escape(b.text)}{_src(b.source)}</li>" for b in a.blockers)
+            + "</ul>")
+    out.append("<h3>Work-up still needed</h3>")
+    if a.missing_workup:
+        out.append("<ul>" + "".join(
+            f"<li><b>{html.escape(w.label)}</b>{' (blocking)' if w.blocking else ''}"
+            f"{'' if w.required else ' (to consider)'}: {html.escape(w.text)}{_src(w.source)}</li>"
+            for w in a.missing_workup) + "</ul>")
+    else:
+        out.append("<p><i>nothing missing</i></p>")
+    out.append("<h3>Progressing lesions: local therapy</h3>")
+    if a.lesions:
+        rows = []
+        for les in a.lesions:
+            schemes = ", ".join(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy)" for s in les.schemes) or \
+                html.escape(les.schemes_note)
+            name = f"#{les.index + 1} {site_text(les.site)}" + (f" ({html.escape(les.label)})" if les.label else "")
+            cons = "".join(f"<br>• {html.escape(c.text)}{_src(c.source)}" for c in les.considerations)
+            rows.append(f"<tr><td><b>{name}</b><br>{les.status}<br><a href='plan:{les.index}'>Plan this lesion ▸</a>"
+                        f"</td><td><b>{les.local_therapy}</b>, {html.escape(les.intent)}<br>"
+                        f"{html.escape(les.reason)}{_src(les.source)}{cons}</td><td>{schemes}</td></tr>")
+        out.append('<table border="1" cellspacing="0" cellpadding="3" width="100%"><tr><th>Lesion</th>'
+                   "<th>Local therapy and why</th><th>Preset schemes</th></tr>" + "".join(rows) + "</table>")
+    else:
+        out.append("<p><i>no progressing or new lesion</i></p>")
+    for title, items in (("Reasons", a.reasons), ("Next steps", a.next_steps), ("Evidence", a.evidence),
+                         ("Caveats", a.caveats)):
+        out.append(f"<h3>{title}</h3>{_items(items)}")
+    out.append("<p><i>Decision support, not a decision: discuss at the multidisciplinary tumour board.</i></p>")
+    return "".join(out)
+
+
+class EligibilityPanel(QWidget):
+    """See the module docstring. ``sendToPlanning(lesion_index)`` asks the window to plan a lesion."""
+
+    formChanged = Signal()
+    sendToPlanning = Signal(int)
+
+    def __init__(self, undo_stack: QUndoStack | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = undo_stack
+        self.form: dict[str, Any] = empty_form()
+        self.problems: dict[str, str] = {}
+        self._syncing = False
+        self.locale = QLocale()
+        self._build()
+        self.apply_form(empty_form())
+
+    # --- building ------------------------------------------------------------------------------------
+    def _combo(self, name: str, items: list[tuple[str, Any]], tip: str) -> QComboBox:
+        c = QComboBox()
+        c.addItem("— choose —", None)
+        for text, data in items:
+            c.addItem(text, data)
+        c.setToolTip(tip)
+        c.setAccessibleName(name)
+        c.currentIndexChanged.connect(lambda _i, key=name: self._combo_changed(key))
+        return c
+
+    def _build(self) -> None:
+        self.therapy = self._combo("therapy_class", [(THERAPY_LABELS[t], t) for t in THERAPY_CLASSES],
+                                   "Class of the current systemic agent")
+        self.driver = self._combo("driver", [(d, d) for d in DRIVERS], "Oncogenic driver of the tumour")
+        self.ecog = self._combo("ecog", [(t, i) for i, t in enumerate(ECOG_LABELS)], "ECOG performance status")
+        self.max_sites = QComboBox()
+        self.max_sites.addItem("≤ 5 sites (extended; CURB, HALT, ASTRO/ESTRO)", 5)
+        self.max_sites.addItem("≤ 3 sites (strict; most series)", 3)
+        self.max_sites.setToolTip("Definition of oligoprogression: at most 5 (extended, default) or 3 (strict) "
+                                  "progressing sites (Ref 000, Ref 004)")
+        self.max_sites.setAccessibleName("max_sites")
+        self.max_sites.currentIndexChanged.connect(lambda _i: self._combo_changed("max_sites"))
+        self.months = QLineEdit()
+        self.months.setPlaceholderText("e.g. 14")
+        self.months.setToolTip(f"Months of benefit on the current agent before this progression (0 to {MAX_MONTHS:g}); "
+                               "a decimal comma works")
+        self.months.setAccessibleName("months_on_therapy")
+        self.months.textEdited.connect(self._months_edited)
+        self.agent = QLineEdit()
+        self.agent.setPlaceholderText("optional, e.g. osimertinib")
+        self.agent.setToolTip("The current drug (optional; used for driver-specific next steps)")
+        self.agent.editingFinished.connect(lambda: self._text_edited("agent", self.agent))
+        self.mutation = QLineEdit()
+        self.mutation.setPlaceholderText("optional, e.g. G1202R")
+        self.mutation.setToolTip("A resistance mutation found on rebiopsy (optional)")
+        self.mutation.editingFinished.connect(lambda: self._text_edited("resistance_mutation", self.mutation))
+        self.months_error = QLabel()
+        self.months_error.setWordWrap(True)
+        self.months_error.setAccessibleName("months error")
+
+        systemic = QGroupBox("Systemic therapy")
+        fl = QFormLayout(systemic)
+        fl.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        fl.addRow("&Therapy:", self.therapy)
+        fl.addRow("&Driver:", self.driver)
+        fl.addRow("Agent:", self.agent)
+        fl.addRow("Resistance mutation:", self.mutation)
+        fl.addRow("&Months on therapy [months]:", self.months)
+        fl.addRow("", self.months_error)
+        fl.addRow("&ECOG:", self.ecog)
+        fl.addRow("Definition:", self.max_sites)
+
+        self.checks: dict[str, QCheckBox] = {}
+        workup = QGroupBox("Disease and work-up")
+        grid = QGridLayout(workup)
+        for i, (key, text, tip) in enumerate(CHECKS):
+            box = QCheckBox(text)
+            box.setToolTip(tip)
+            box.setAccessibleName(key)
+            box.toggled.connect(lambda on, k=key: self._check_toggled(k, on))
+            self.checks[key] = box
+            grid.addWidget(box, i // 2, i % 2)
+
+        self.lesion_model = LesionTableModel(self)
+        self.lesion_model.commit = lambda rows, text, key: self._commit_lesions(rows, text, key)
+        self.lesion_table = QTableView()
+        self.lesion_table.setModel(self.lesion_model)
+        self.lesion_table.setAccessibleName("Lesions")
+        self.lesion_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lesion_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                          | QAbstractItemView.EditTrigger.SelectedClicked
+                                          | QAbstractItemView.EditTrigger.EditKeyPressed
+                                          | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.lesion_table.setToolTip("One row per lesion: double-click a cell to change it; tick the boxes")
+        for i, col in enumerate(COLUMNS):
+            if col.key in ("site", "status"):
+                self.lesion_table.setItemDelegateForColumn(i, ChoiceDelegate(SITES if col.key == "site" else STATUSES,
+                                                                             self.lesion_table))
+        header = self.lesion_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lesion_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.lesion_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.lesion_model.modelReset.connect(self._update_buttons)
+        self.lesion_model.dataChanged.connect(lambda *_: self._update_buttons())
+        self.add_button = QPushButton("Add lesion")
+        self.add_button.setToolTip("Add a progressing bone lesion; change its site and status in the table")
+        self.add_button.clicked.connect(lambda: self.lesion_model.add_lesion())
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip("Remove the selected lesions")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.plan_button = QPushButton("Plan this lesion ▸")
+        self.plan_button.setToolTip("Add the site's preset schemes to the regimens table and open Planning for "
+                                    "the selected progressing lesion")
+        self.plan_button.clicked.connect(self._plan_selected)
+        lesions = QGroupBox("Lesions (site and status on the current agent)")
+        lv = QVBoxLayout(lesions)
+        lv.addWidget(self.lesion_table, 1)
+        hb = QHBoxLayout()
+        hb.addWidget(self.add_button)
+        hb.addWidget(self.remove_button)
+        hb.addStretch(1)
+        hb.addWidget(self.plan_button)
+        lv.addLayout(hb)
+
+        form_box = QWidget()
+        v = QVBoxLayout(form_box)
+        v.setContentsMargins(4, 4, 4, 4)
+        v.addWidget(systemic)
+        v.addWidget(workup)
+        v.addWidget(lesions, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_box)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(470)
+        for combo in (self.therapy, self.driver, self.ecog, self.max_sites):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
+
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setAccessibleName("Assessment")
+        self.browser.anchorClicked.connect(self._anchor)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(4, 4, 4, 4)
+        title = QLabel("<b>Assessment</b> (updates as you type; sources in brackets)")
+        rv.addWidget(title)
+        rv.addWidget(self.browser, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([610, 670])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(splitter)
+
+    # --- colours -------------------------------------------------------------------------------------
+    @staticmethod
+    def _dark() -> bool:
+        return QApplication.palette().window().color().lightness() < 128
+
+    def _bad(self) -> str:
+        return "#ff7b72" if self._dark() else "#c62828"
+
+    def _good(self) -> str:
+        return "#7ee787" if self._dark() else "#2e7d32"
+
+    # --- edits -----------------------------------------------------------------------------------------
+    def _push(self, new: dict[str, Any], text: str, merge_key: str | None = None) -> None:
+        if new == self.form:
+            return
+        old = copy.deepcopy(self.form)
+        apply: Callable[[Any], None] = self.apply_form
+        if self.undo_stack is None:
+            apply(new)
+        else:
+            self.undo_stack.push(ValueCommand(apply, old, copy.deepcopy(new), f"Eligibility: {text}",
+                                              f"eligibility.{merge_key}" if merge_key else None))
+
+    def _combo_changed(self, key: str) -> None:
+        if self._syncing:
+            return
+        combo = {"therapy_class": self.therapy, "driver": self.driver, "ecog": self.ecog,
+                 "max_sites": self.max_sites}[key]
+        new = dict(self.form, **{key: combo.currentData()})
+        self._push(new, key.replace("_", " "))
+
+    def _check_toggled(self, key: str, on: bool) -> None:
+        if not self._syncing:
+            self._push(dict(self.form, **{key: bool(on)}), key.replace("_", " "))
+
+    def _text_edited(self, key: str, edit: QLineEdit) -> None:
+        if self._syncing:
+            return
+        text = edit.text().strip()
+        if len(text) > MAX_TEXT_CHARS:
+            self._set_problem(key, f"longer than {MAX_TEXT_CHARS} characters", edit)
+            return
+        self._set_problem(key, "", edit)
+        self._push(dict(self.form, **{key: text or None}), key.replace("_", " "))
+
+    def parse_months(self, text: str) -> float | None:
+        """Months typed (locale-aware); None when empty; ValueError with the reason."""
+        if not text.strip():
+            return None
+        x = parse_number(text, self.locale)
+        if not 0 <= x <= MAX_MONTHS:
+            raise ValueError(f"{text.strip()!r} months is out of range (0 to {MAX_MONTHS:g})")
+        return x
+
+    def _months_edited(self, text: str) -> None:
+        try:
+            value = self.parse_months(text)
+        except ValueError as exc:
+            self._set_problem("months on therapy", str(exc), self.months)
+            self._render()
+            return
+        self._set_problem("months on therapy", "", self.months)
+        if value != self.form.get("months_on_therapy"):
+            self._push(dict(self.form, months_on_therapy=value), "months on therapy", "months")
+        else:
+            self._render()
+
+    def _set_problem(self, key: str, reason: str, edit: QLineEdit) -> None:
+        if reason:
+            self.problems[key] = reason
+            edit.setStyleSheet(f"QLineEdit {{ border: 2px solid {self._bad()}; }}")
+            edit.setToolTip(f"Not used: {reason}")
+        else:
+            self.problems.pop(key, None)
+            edit.setStyleSheet("")
+        if edit is self.months:
+            self.months_error.setText(f"⚠ {reason}" if reason else "")
+            self.months_error.setStyleSheet(f"color: {self._bad()}" if reason else "")
+            self.months_error.setVisible(bool(reason))
+
+    def _commit_lesions(self, rows: list[dict[str, Any]], text: str, merge_key: str | None) -> None:
+        self._push(dict(self.form, lesions=rows), text.lower() if text else "lesions", merge_key)
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.lesion_table.selectionModel().selectedRows()})
+        if rows:
+            self.lesion_model.remove_lesions(rows)
+
+    def add_lesion(self, site: str, status: str = "progressing", **extra: Any) -> None:
+        """Add a lesion (one undo command): for scripts and tests."""
+        self._push(dict(self.form, lesions=self.form["lesions"] + [{"site": site, "status": status, **extra}]),
+                   "add lesion")
+
+    def set_value(self, key: str, value: Any) -> None:
+        """Set one form field (one undo command): for scripts and tests."""
+        self._push(dict(self.form, **{key: value}), key.replace("_", " "))
+
+    # --- state ---------------------------------------------------------------------------------------
+    def apply_form(self, form: Any) -> None:
+        """Show ``form`` (called by undo/redo and on load; pushes nothing)."""
+        self.form = copy.deepcopy(form)
+        self._syncing = True
+        try:
+            for key, combo in (("therapy_class", self.therapy), ("driver", self.driver), ("ecog", self.ecog),
+                               ("max_sites", self.max_sites)):
+                combo.setCurrentIndex(max(0, combo.findData(self.form.get(key))))
+            for key, box in self.checks.items():
+                box.setChecked(bool(self.form.get(key)))
+            months = self.form.get("months_on_therapy")
+            try:
+                shown = self.parse_months(self.months.text())
+            except ValueError:
+                shown = "invalid"
+            if shown != months or ("months on therapy" in self.problems and months is not None):
+                self.months.setText("" if months is None else format_exact(float(months), self.locale))
+                self._set_problem("months on therapy", "", self.months)
+            for key, edit in (("agent", self.agent), ("resistance_mutation", self.mutation)):
+                if edit.text().strip() != (self.form.get(key) or ""):
+                    edit.setText(self.form.get(key) or "")
+                    self._set_problem(key, "", edit)
+            self.lesion_model.set_lesions(self.form.get("lesions", []))
+        finally:
+            self._syncing = False
+        self._render()
+        self._update_buttons()
+        self.formChanged.emit()
+
+    def _render(self) -> None:
+        bar = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(assessment_html(self.form, self.problems, self._bad(), self._good()))
+        self.browser.verticalScrollBar().setValue(bar)
+
+    def assessment(self) -> Any:
+        """The current :class:`~sbrt_calc.eligibility.Assessment`, or None while the form is incomplete."""
+        case = case_of(self.form)
+        return None if case is None else assess(case)
+
+    def section(self) -> dict[str, Any] | None:
+        """The ``eligibility`` section to save (None for an untouched form)."""
+        if self.form == empty_form():
+            return None
+        case = case_of(self.form)
+        if case is not None:
+            return {"case": case.to_dict()}
+        return {"draft": copy.deepcopy(self.form)}
+
+    def load_section(self, section: Any, source: str = "<case>") -> None:
+        """Show a saved section (CaseError for a bad one: the caller reports it)."""
+        self.problems.clear()
+        for edit in (self.months, self.agent, self.mutation):
+            edit.setStyleSheet("")
+        self.months_error.setText("")
+        self.months_error.setVisible(False)
+        self.apply_form(form_from_section(section, source))
+
+    def lesion_choices(self) -> list[tuple[int, str]]:
+        """(index, description) of the progressing or new lesions, for the planning view."""
+        out = []
+        for i, les in enumerate(self.form.get("lesions", [])):
+            if les.get("status") in PROGRESSING_STATUSES:
+                label = f" ({les['label']})" if les.get("label") else ""
+                out.append((i, f"#{i + 1} {site_text(les['site'])}{label}, {les['status']}"))
+        return out
+
+    # --- planning --------------------------------------------------------------------------------------
+    def _selected_lesion(self) -> int | None:
+        rows = sorted({i.row() for i in self.lesion_table.selectionModel().selectedRows()})
+        if not rows:
+            cur = self.lesion_table.currentIndex()
+            rows = [cur.row()] if cur.isValid() else []
+        return rows[0] if len(rows) == 1 else None
+
+    def _update_buttons(self) -> None:
+        i = self._selected_lesion()
+        lesions = self.form.get("lesions", [])
+        ok = i is not None and i < len(lesions) and lesions[i].get("status") in PROGRESSING_STATUSES
+        self.plan_button.setEnabled(ok)
+        self.remove_button.setEnabled(bool(self.lesion_table.selectionModel().selectedRows()))
+        if i is not None and not ok:
+            self.plan_button.setToolTip("Only a progressing or new lesion is sent to planning")
+        else:
+            self.plan_button.setToolTip("Add the site's preset schemes to the regimens table and open Planning for "
+                                        "the selected progressing lesion")
+
+    def _plan_selected(self) -> None:
+        i = self._selected_lesion()
+        if i is not None:
+            self.sendToPlanning.emit(i)
+
+    def _anchor(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("plan:"):
+            self.sendToPlanning.emit(int(text.split(":", 1)[1]))

@@ -1,0 +1,300 @@
+"""The planning inputs of a saved case (section ``"planning"``) and the tables computed from them.
+
+Qt-free: the desktop app edits a :class:`PlanningInputs`, saves :meth:`PlanningInputs.to_dict`
+in the case file, and shows :func:`report_tables`; ``sbrt-calc report`` reads the same section
+and prints the same tables. Format (``docs/case-format.md``)::
+
+    "planning": {
+      "constraint_set": "tg101",        # a constraint set key (presets/constraints_*.toml)
+      "fractions": null,                 # whole number 1-100, or null: those of "regimen"
+      "regimen": "36/3",                 # the regimen planned (any regimen text), or null
+      "lesion": 0,                       # index in eligibility.case.lesions, or null
+      "ptv_cc": 20.0, "r50": 4.1, "d2cm_percent": 55.0, "r100": 1.1,   # numbers > 0 or null
+      "cumulative": {                    # or null: no previous irradiation at this site
+        "organ": "SpinalCord", "courses": ["30/10", "24/2"],   # organ dose per course, oldest first
+        "alpha_beta_gy": null, "interval_months": 8.0, "recovery_percent": 0.0
+      }
+    }
+
+Every key is optional (defaults above, ``constraint_set`` "tg101"); loading is strict: an
+unknown key or a bad value is a :class:`~sbrt_calc.errors.CaseError` whose ``field`` is the
+key path (``planning.cumulative.courses[1]``). A computation that cannot be done (no fraction
+count yet, an unknown constraint set, a PTV outside the table) is not an error: the table
+says why, so that a report can always be written.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import CaseError, SbrtCalcError
+from .regimen import MAX_FRACTIONS, Regimen, parse_regimen
+from .report import ReportTable
+
+DEFAULT_CONSTRAINT_SET = "tg101"
+DEFAULT_ORGAN = "SpinalCord"
+CONVERTED_LABEL = "LQ-converted, not the source's"
+
+_KEYS = ("constraint_set", "fractions", "regimen", "lesion", "ptv_cc", "r50", "d2cm_percent", "r100", "cumulative")
+_CUM_KEYS = ("organ", "courses", "alpha_beta_gy", "interval_months", "recovery_percent")
+_METRICS = ("ptv_cc", "r50", "d2cm_percent", "r100")
+
+
+def _fail(path: str, message: str, value: Any, allowed: str) -> CaseError:
+    return CaseError(f"{path}: {message} (allowed: {allowed})", field=path, value=value, allowed=allowed)
+
+
+def _opt_number(data: Mapping[str, Any], key: str, path: str, *, lo: float, hi: float | None = None,
+                lo_open: bool = True) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    allowed = f"null or a number {'>' if lo_open else '>='} {lo:g}" + (f" and < {hi:g}" if hi is not None else "")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _fail(f"{path}.{key}", f"must be a number, got {value!r}", value, allowed)
+    x = float(value)
+    if x < lo or (lo_open and x == lo) or (hi is not None and x >= hi):
+        raise _fail(f"{path}.{key}", f"{value!r} is out of range", value, allowed)
+    return x
+
+
+def _regimen_text(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, f"must be a regimen text, got {value!r}", value, "e.g. '36/3' or '3 x 12 Gy'")
+    try:
+        parse_regimen(value)
+    except SbrtCalcError as exc:
+        raise _fail(path, f"{value!r} is not a regimen: {exc.message}", value, "e.g. '36/3' or '3 x 12 Gy'") from None
+    return value.strip()
+
+
+def _check_keys(data: Any, known: tuple[str, ...], path: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise _fail(path, f"must be an object, got {type(data).__name__}", data, "an object")
+    for key in data:
+        if key not in known:
+            raise _fail(f"{path}.{key}", "unknown key", key, ", ".join(known))
+    return data
+
+
+@dataclass(frozen=True)
+class CumulativeInputs:
+    """A previously irradiated site: the organ dose of each course, oldest first (the last is planned).
+
+    ``alpha_beta_gy`` None means the published limits' own (2 Gy for spinal cord);
+    ``recovery_percent`` is the user's assumption (0 by default), see :mod:`sbrt_calc.cumulative`.
+    """
+
+    organ: str = DEFAULT_ORGAN
+    courses: tuple[str, ...] = ()
+    alpha_beta_gy: float | None = None
+    interval_months: float | None = None
+    recovery_percent: float = 0.0
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "planning.cumulative") -> CumulativeInputs:
+        d = _check_keys(data, _CUM_KEYS, path)
+        organ = d.get("organ", DEFAULT_ORGAN)
+        if not isinstance(organ, str) or not organ.strip():
+            raise _fail(f"{path}.organ", f"must be an organ name, got {organ!r}", organ, "e.g. SpinalCord")
+        raw = d.get("courses", [])
+        if not isinstance(raw, list):
+            raise _fail(f"{path}.courses", f"must be a list, got {type(raw).__name__}", raw, "a list of regimens")
+        courses = tuple(_regimen_text(c, f"{path}.courses[{i}]") for i, c in enumerate(raw))
+        recovery = _opt_number(d, "recovery_percent", path, lo=0.0, hi=100.0, lo_open=False)
+        return cls(organ, courses, _opt_number(d, "alpha_beta_gy", path, lo=0.0),
+                   _opt_number(d, "interval_months", path, lo=0.0, lo_open=False),
+                   0.0 if recovery is None else recovery)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"organ": self.organ, "courses": list(self.courses), "alpha_beta_gy": self.alpha_beta_gy,
+                "interval_months": self.interval_months, "recovery_percent": self.recovery_percent}
+
+
+@dataclass(frozen=True)
+class PlanningInputs:
+    """What the planning view holds; see the module docstring for the meaning of each field."""
+
+    constraint_set: str = DEFAULT_CONSTRAINT_SET
+    fractions: int | None = None
+    regimen: str | None = None
+    lesion: int | None = None
+    ptv_cc: float | None = None
+    r50: float | None = None
+    d2cm_percent: float | None = None
+    r100: float | None = None
+    cumulative: CumulativeInputs | None = field(default=None)
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "planning") -> PlanningInputs:
+        """Validate the ``planning`` section (CaseError naming ``planning.<key>``)."""
+        d = _check_keys(data, _KEYS, path)
+        cset = d.get("constraint_set", DEFAULT_CONSTRAINT_SET)
+        if not isinstance(cset, str) or not cset.strip():
+            raise _fail(f"{path}.constraint_set", f"must be a constraint set key, got {cset!r}", cset,
+                        "e.g. tg101, rtog0915, rtog0813, nccn, hytec_cord")
+        n = d.get("fractions")
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_FRACTIONS):
+            raise _fail(f"{path}.fractions", f"must be a whole number or null, got {n!r}", n,
+                        f"null or 1 to {MAX_FRACTIONS}")
+        regimen = d.get("regimen")
+        if regimen is not None:
+            regimen = _regimen_text(regimen, f"{path}.regimen")
+        lesion = d.get("lesion")
+        if lesion is not None and (isinstance(lesion, bool) or not isinstance(lesion, int) or lesion < 0):
+            raise _fail(f"{path}.lesion", f"must be a lesion index or null, got {lesion!r}", lesion,
+                        "null or a whole number >= 0")
+        metrics = {k: _opt_number(d, k, path, lo=0.0) for k in _METRICS}
+        cum = d.get("cumulative")
+        cumulative = None if cum is None else CumulativeInputs.from_dict(cum, f"{path}.cumulative")
+        return cls(cset, n, regimen, lesion, cumulative=cumulative, **metrics)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON section; ``PlanningInputs.from_dict(p.to_dict()) == p``."""
+        return {"constraint_set": self.constraint_set, "fractions": self.fractions, "regimen": self.regimen,
+                "lesion": self.lesion, "ptv_cc": self.ptv_cc, "r50": self.r50, "d2cm_percent": self.d2cm_percent,
+                "r100": self.r100, "cumulative": None if self.cumulative is None else self.cumulative.to_dict()}
+
+    def planned_regimen(self) -> Regimen | None:
+        return None if self.regimen is None else parse_regimen(self.regimen)
+
+    def fraction_count(self) -> int | None:
+        """``fractions`` if set, else those of ``regimen``, else None."""
+        if self.fractions is not None:
+            return self.fractions
+        reg = self.planned_regimen()
+        return None if reg is None else reg.fractions
+
+
+def _f(x: float | None, fmt: str = ".3g", unit: str = "") -> str:
+    return "-" if x is None else f"{x:{fmt}}" + (f" {unit}" if unit else "")
+
+
+def constraint_table(inputs: PlanningInputs) -> ReportTable:
+    """The organ-at-risk limits of the chosen set for the fraction count (converted ones labelled)."""
+    from .constraints import constraints_for
+
+    n = inputs.fraction_count()
+    headers: tuple[str, ...] = ("Organ", "Metric", "Limit", "Unit", "Origin")
+    if n is None:
+        return ReportTable("Organ-at-risk limits", headers, (),
+                           ("No fraction count: choose a regimen or a number of fractions.",))
+    try:
+        lookup = constraints_for(n, inputs.constraint_set)[0]
+    except SbrtCalcError as exc:
+        return ReportTable(f"Organ-at-risk limits, {n} fraction(s)", headers, (), (f"Not available: {exc}",))
+    converted = any(c.converted for c in lookup.constraints)
+    if converted:
+        headers = headers + ("Converted from",)
+    rows: list[tuple[str, ...]] = []
+    for c in lookup.constraints:
+        if c.converted:
+            limit = f"{c.limit:.1f}" if c.unit == "Gy" else f"{c.limit:g}"
+            rows.append((c.organ, c.metric, f"{c.comparison} {limit}", c.unit, CONVERTED_LABEL,
+                         f"{c.converted_from_metric} {c.comparison} {c.converted_from_limit:g} {c.unit} in "
+                         f"{c.converted_from_fractions} fx (alpha/beta {c.alpha_beta_gy:g} Gy)"))
+        else:
+            row: tuple[str, ...] = (c.organ, c.metric, f"{c.comparison} {c.limit:g}", c.unit, "source")
+            rows.append(row + ("-",) if converted else row)
+    notes = [lookup.message]
+    if lookup.not_converted:
+        notes.append("Not convertible (percentages), given by the source for its own column only: "
+                     + "; ".join(f"{c.organ} {c.text} ({c.fractions} fx)" for c in lookup.not_converted))
+    if lookup.set.errata:
+        notes.append(f"Errata: {lookup.set.errata}")
+    return ReportTable(f"Organ-at-risk limits: {lookup.set.name}, {n} fraction(s)", headers, tuple(rows),
+                       tuple(notes), lookup.set.source)
+
+
+def conformity_table(inputs: PlanningInputs) -> ReportTable | None:
+    """R50%, D2cm and R100% graded against the RTOG 0915/0813 table for the PTV (None without a PTV)."""
+    from .conformity import grade_plan
+
+    if inputs.ptv_cc is None:
+        return None
+    headers = ("Metric", "Plan", "No deviation", "Minor deviation", "Grade")
+    try:
+        g = grade_plan(inputs.ptv_cc, inputs.r50, inputs.d2cm_percent, inputs.r100)
+    except SbrtCalcError as exc:
+        return ReportTable("Conformity and dose fall-off", headers, (), (f"Not graded: {exc}",))
+
+    def lim(x: float | None, m: Any) -> str:
+        return "-" if x is None else f"{m.comparison} {_f(x, '.3g', m.unit)}"
+
+    names = {"R50%": "R50% (V50%/PTV)", "D2cm": "D2cm [% of Rx]", "R100%": "R100% (V100%/PTV)"}
+    rows = tuple((names.get(m.metric, m.metric), _f(m.value, ".3g", m.unit), lim(m.limit_none, m),
+                  lim(m.limit_minor, m), "-" if m.grade is None else m.grade) for m in g.metrics)
+    notes = (g.message, "Above the minor-deviation limit: major deviation. R50% and D2cm limits depend on the "
+                        "PTV volume; R100% does not.")
+    return ReportTable(f"Conformity and dose fall-off: PTV {g.ptv_cc:g} cm3 ({g.table.name})", headers, rows,
+                       notes, g.table.source)
+
+
+def cumulative_tables(inputs: PlanningInputs) -> tuple[ReportTable, ...]:
+    """Courses with their EQD2 and the re-irradiation checks (empty without previous irradiation)."""
+    from .cumulative import cumulative_eqd2
+
+    cum = inputs.cumulative
+    if cum is None:
+        return ()
+    headers = ("Course", "D [Gy]", "n", "d [Gy]", "EQD2 [Gy]", "after recovery [Gy]")
+    if not cum.courses:
+        return (ReportTable(f"Cumulative dose: {cum.organ}", headers, (),
+                            ("No course entered: give the organ dose of each course, oldest first.",)),)
+    try:
+        r = cumulative_eqd2(list(cum.courses), alpha_beta_gy=cum.alpha_beta_gy, organ=cum.organ,
+                            recovery_percent=cum.recovery_percent, interval_months=cum.interval_months)
+    except SbrtCalcError as exc:
+        return (ReportTable(f"Cumulative dose: {cum.organ}", headers, (), (f"Not computed: {exc}",)),)
+    rows = [(c.regimen.label + (" (planned)" if c.is_reirradiation else ""), f"{c.regimen.total_dose_gy:g}",
+             str(c.regimen.fractions), f"{c.regimen.dose_per_fraction_gy:.2f}", f"{c.eqd2_gy:.1f}",
+             f"{c.discounted_eqd2_gy:.1f}") for c in r.courses]
+    rows.append(("Total", "", "", "", f"{r.total_eqd2_gy:.1f}", f"{r.discounted_total_eqd2_gy:.1f}"))
+    source = r.limit.source if r.limit is not None else ""
+    courses = ReportTable(f"Cumulative dose: {r.organ}, EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy", headers,
+                          tuple(rows), ("EQD2 = D (d + a/b) / (2 + a/b) (Fowler, Br J Radiol 1989;62:679).",
+                                        *r.notes))
+    if r.limit is None:
+        return (replace_notes(courses, courses.notes + ("No published limit for this organ: nothing checked.",)),)
+    checks = []
+    for c in r.checks:
+        verdict = "not evaluated" if c.passed is None else ("within" if c.passed else "EXCEEDED")
+        unit = f" {c.unit}" if c.unit else ""
+        value = "-" if c.value is None else (f"{c.value:.1f}" if c.unit == "Gy" else f"{c.value:.3g}") + unit
+        checks.append((c.name, value, f"{c.comparison} {c.limit:g}{unit}", verdict + (f" ({c.note})" if c.note else "")))
+    limits = ReportTable(f"Re-irradiation limits: {r.limit.name}", ("Check", "Value", "Limit", "Result"),
+                         tuple(checks), (), source)
+    return courses, limits
+
+
+def replace_notes(table: ReportTable, notes: tuple[str, ...]) -> ReportTable:
+    return ReportTable(table.title, table.headers, table.rows, notes, table.source)
+
+
+def report_tables(inputs: PlanningInputs, lesion_description: str | None = None) -> tuple[ReportTable, ...]:
+    """The planning checks as report tables: inputs, conformity, cumulative dose, organ-at-risk limits.
+
+    The long organ-at-risk table comes last so that the graded checks are seen first.
+    """
+    n = inputs.fraction_count()
+    try:
+        reg = inputs.planned_regimen()
+    except SbrtCalcError:  # validated on load; defensive for programmatic inputs
+        reg = None
+    rows = [("Lesion", lesion_description or ("-" if inputs.lesion is None else f"#{inputs.lesion + 1}")),
+            ("Regimen", "-" if reg is None else f"{reg.label} ({reg.total_dose_gy:g} Gy in {reg.fractions})"),
+            ("Fractions for the limits", "-" if n is None else
+             f"{n} (entered)" if inputs.fractions is not None else f"{n} (from the regimen)"),
+            ("Constraint set", inputs.constraint_set)]
+    if inputs.ptv_cc is not None:
+        rows.append(("PTV [cm3]", f"{inputs.ptv_cc:g}"))
+    out = [ReportTable("Planning inputs", ("Input", "Value"), tuple(rows))]
+    conf = conformity_table(inputs)
+    if conf is not None:
+        out.append(conf)
+    out.extend(cumulative_tables(inputs))
+    out.append(constraint_table(inputs))
+    return tuple(out)
