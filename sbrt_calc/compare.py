@@ -248,15 +248,19 @@ class FlagRobustness:
         return max(s.bed_max_gy for s in self.spans)
 
     def sentence(self) -> str:
-        """A one-line explanation for people."""
+        """A one-line explanation for people, e.g. "BED10 > 70 Gy is fragile: ..."."""
+        from .models import MODEL_TITLES
+
         lo, hi = self.alpha_beta_range_gy
-        parts = ", ".join(f"{s.model.upper()} {s.bed_min_gy:.1f}-{s.bed_max_gy:.1f}" for s in self.spans)
+        spans = ", ".join(f"{MODEL_TITLES.get(s.model, s.model)} {s.bed_min_gy:.1f}-{s.bed_max_gy:.1f}"
+                          for s in self.spans)
+        where = f"alpha/beta {lo:g}-{hi:g} Gy"
         head = {
-            "robust above": f"{self.threshold.label} holds",
-            "robust below": f"{self.threshold.label} is not reached",
-            "fragile": f"{self.threshold.label} is fragile: it depends on the model and alpha/beta",
+            "robust above": f"{self.threshold.label} holds under every model for {where}",
+            "robust below": f"{self.threshold.label} is reached under no model for {where}",
+            "fragile": f"{self.threshold.label} is fragile: reached or not depending on the model and {where}",
         }[self.verdict]
-        return f"{head} for alpha/beta {lo:g}-{hi:g} Gy across LQ, LQ-L and USC (BED Gy: {parts})"
+        return f"{head} (tumour BED over that range, Gy: {spans})"
 
     def as_dict(self) -> dict[str, object]:
         return {

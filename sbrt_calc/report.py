@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,24 @@ class ReportTable:
     rows: tuple[tuple[str, ...], ...]
     notes: tuple[str, ...] = ()
     source: str = ""
+    widths: tuple[int, ...] = ()  # column widths in percent; empty: from the content
+
+
+def auto_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[int, ...]:
+    """Column widths (percent) in proportion to what the columns hold.
+
+    Each column asks for its longest header word or cell (capped at 40 characters, so that
+    long text wraps rather than starving the others) and at least 4 characters.
+    """
+    wants = []
+    for i, h in enumerate(headers):
+        longest_word = max((len(w) for w in str(h).split()), default=1)
+        cells = [len(str(r[i])) for r in rows if i < len(r)]
+        wants.append(max(4, longest_word, min(40, max(cells, default=0))))
+    total = sum(wants)
+    widths = [max(1, round(100 * w / total)) for w in wants]
+    widths[-1] += 100 - sum(widths)
+    return tuple(widths)
 
 
 @dataclass(frozen=True)
@@ -146,7 +165,8 @@ def regimen_rows(content: ReportContent) -> tuple[list[str], list[list[str]], li
                 robust.verdict,
             ])
             for w in r.warnings:
-                labels = grouped.setdefault(f"{model.title}: {w}", [])
+                # one note per warning, listing the regimens it applies to ("here 12 Gy" is in the table)
+                labels = grouped.setdefault(f"{model.title}: {re.sub(r' [(]here [^)]*[)]', '', w)}", [])
                 if reg.label not in labels:
                     labels.append(reg.label)
         robust_notes.append(f"{reg.label}: {robust.sentence()}")
@@ -234,8 +254,7 @@ def build_blocks(content: ReportContent) -> list[Block]:
         b.append(Block("para", "<i>No planning checks in this case.</i>"))
     for t in content.planning:
         b.append(Block("para", f"<b>{_e(t.title)}</b>"))
-        n = len(t.headers)
-        b.append(Block("table", headers=t.headers, rows=t.rows, widths=tuple([100 // n] * n)))
+        b.append(Block("table", headers=t.headers, rows=t.rows, widths=t.widths or auto_widths(t.headers, t.rows)))
         b.extend(_items([{"text": x} for x in t.notes]) if t.notes else [])
         if t.source:
             b.append(Block("para", f'<span class="src">Source: {_e(t.source)}</span>'))
