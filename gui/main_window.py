@@ -55,11 +55,6 @@ from .preferences_dialog import MODEL_CHOICES, parse_regimen_list
 from .regimen_table_model import RegimenTableModel, model_names
 from .working_panel import WorkingPanel
 
-try:  # presets by site land with the presets issue; until then the menu says so
-    from sbrt_calc import presets as _presets  # type: ignore[attr-defined]
-except Exception:  # noqa: BLE001 - any failure means "not available"
-    _presets = None
-
 FILE_FILTER = f"sbrt-calc case (*{SUFFIX});;JSON (*.json);;All files (*)"
 ERROR_STYLE = "color: {colour}; font-weight: bold"
 ENTRY_TIP = ("Add regimens: 36/3, 54 Gy/3, 3x18Gy, 3 x 18 Gy or 18 Gy x 3; separate several with ';'. "
@@ -370,7 +365,9 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_title)
         m.addAction(self.act_prefs)
         self.presets_menu = mb.addMenu("Pre&sets")
-        self._fill_presets(self.presets_menu)
+        # filled when first opened: reading and validating every preset file costs ~20 ms of start-up
+        self._presets_filled = False
+        self.presets_menu.aboutToShow.connect(self.ensure_presets_menu)
         self.presets_button.setMenu(self.presets_menu)
         m = mb.addMenu("&View")
         for a in self.model_actions.values():
@@ -380,8 +377,18 @@ class MainWindow(QMainWindow):
         for menu in mb.findChildren(type(m)):
             menu.setToolTipsVisible(True)
 
+    def ensure_presets_menu(self) -> None:
+        """Fill the Presets menu (once, when it is first shown)."""
+        if not self._presets_filled:
+            self._presets_filled = True
+            self._fill_presets(self.presets_menu)
+
     def _fill_presets(self, menu: Any) -> None:
         menu.clear()
+        try:  # imported here, when the menu is first opened (start-up time)
+            from sbrt_calc import presets as _presets
+        except Exception:  # noqa: BLE001 - any failure means "not available"
+            _presets = None  # type: ignore[assignment]
         if _presets is not None and hasattr(_presets, "schemes_for_site") and hasattr(_presets, "SITES"):
             try:
                 for site in _presets.SITES:

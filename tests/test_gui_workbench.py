@@ -347,3 +347,19 @@ def test_qtmodeltester(qtmodeltester, window: MainWindow) -> None:  # noqa: ANN0
     qtmodeltester.check(w.model)
     w.set_model("all")
     qtmodeltester.check(w.model)
+
+
+def test_add_from_presets_by_site(window: MainWindow) -> None:
+    """The Presets menu is filled when first opened, one submenu per site; choosing a scheme adds
+    its row (with the preset's label), and undo removes it."""
+    window.presets_menu.aboutToShow.emit()
+    subs = {a.text(): a.menu() for a in window.presets_menu.actions() if a.menu()}
+    assert "Adrenal" in subs and "Spine" in subs
+    before = window.model.rowCount()
+    action = next(a for a in subs["Adrenal"].actions() if a.text() == "60 Gy/8")
+    assert "SABR-COMET" in action.toolTip()
+    action.trigger()
+    assert window.model.rowCount() == before + 1
+    assert find_row(window, "60 Gy/8") >= 0
+    window.undo_stack.undo()
+    assert window.model.rowCount() == before
