@@ -9,15 +9,20 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+
+# Run from a neutral folder: `python -m sbrt_calc` from the source tree would import the tree's
+# sources (compiled anew each time where PYTHONDONTWRITEBYTECODE is set), not the installed package.
+NEUTRAL_CWD = tempfile.gettempdir()
 
 
 def median_seconds(cmd: list[str], runs: int) -> float:
-    subprocess.run(cmd, capture_output=True, check=True)  # warm the file cache
+    subprocess.run(cmd, capture_output=True, check=True, cwd=NEUTRAL_CWD)  # warm the file cache
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True)
+        subprocess.run(cmd, capture_output=True, check=True, cwd=NEUTRAL_CWD)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 

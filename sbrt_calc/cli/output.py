@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -49,6 +46,9 @@ def _numeric(value: Any) -> bool:
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """CSV text (full precision numbers)."""
+    import csv  # imported when used: every millisecond of CLI start-up counts
+    import io
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(headers)
@@ -58,6 +58,8 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def to_json(obj: Any) -> str:
     """JSON text with full precision floats."""
+    import json
+
     return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
 
 
