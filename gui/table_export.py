@@ -5,14 +5,13 @@ Both carry a header row with the units ("BED10 [Gy]") and the values as the tabl
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 
 from sbrt_calc.case import write_text_atomic
+from sbrt_calc.cli.output import to_csv
 
 
 def table_rows(model: QAbstractItemModel, rows: Iterable[int] | None = None) -> tuple[list[str], list[list[str]]]:
@@ -37,14 +36,6 @@ def to_tsv(headers: list[str], rows: list[list[str]]) -> str:
         return cell.replace("\t", " ").replace("\n", " ")
 
     return "\n".join("\t".join(clean(c) for c in line) for line in [headers, *rows]) + "\n"
-
-
-def to_csv(headers: list[str], rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buf.getvalue()
 
 
 def write_csv(model: QAbstractItemModel, path: str | Path) -> Path:

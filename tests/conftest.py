@@ -31,3 +31,27 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path
     monkeypatch.setenv("SBRT_CALC_SETTINGS_DIR", str(settings_dir))
     monkeypatch.setenv("SBRT_CALC_DATA_DIR", str(data_dir))
     return settings_dir, data_dir
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Message boxes answered without showing: questions get 'Discard', warnings are recorded."""
+    from PySide6.QtWidgets import QMessageBox
+
+    seen: list = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: seen.append(a[1:]) or
+                                                             QMessageBox.StandardButton.Ok))
+    return seen
+
+
+@pytest.fixture
+def window(qtbot, isolated_dirs, warnings):  # noqa: ANN001, ANN201
+    """A shown main window with isolated settings and data folders (modules may override it)."""
+    from sbrt_calc.gui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

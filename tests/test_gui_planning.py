@@ -14,30 +14,12 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QFileDialog  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 from sbrt_calc.gui.planning_panel import PlanningPanel  # noqa: E402
 
 from sbrt_calc.case import load_case  # noqa: E402
 from sbrt_calc.planning_section import CONVERTED_LABEL, PlanningInputs  # noqa: E402
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list:
-    seen: list = []
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: seen.append(a[1:]) or
-                                                             QMessageBox.StandardButton.Ok))
-    return seen
-
-
-@pytest.fixture
-def window(qtbot, isolated_dirs, warnings):  # noqa: ANN001, ANN201
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def text(p: PlanningPanel) -> str:

@@ -16,7 +16,7 @@ pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 from sbrt_calc.gui.report_export import ReportExportDialog  # noqa: E402
 
@@ -28,24 +28,6 @@ from sbrt_calc.planning_section import PlanningInputs  # noqa: E402
 def pages_text(path: Path) -> list[str]:
     return [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
             for p in pypdf.PdfReader(str(path)).pages]
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list:
-    seen: list = []
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: seen.append(a[1:]) or
-                                                             QMessageBox.StandardButton.Ok))
-    return seen
-
-
-@pytest.fixture
-def window(qtbot, isolated_dirs, warnings):  # noqa: ANN001, ANN201
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def fill(w: MainWindow) -> None:
