@@ -121,14 +121,14 @@ def lookup_set(cset: ConstraintSet, fractions: int,
     cols = _nearest_columns(cset.fractions, fractions)
     converted: list[Constraint] = []
     skipped: list[Constraint] = []
-    by_ident: dict[tuple[str, str], Constraint] = {}
+    by_ident: dict[tuple[str, str, float | None], Constraint] = {}
     for col in cols:
         for c in cset.for_fractions(col):
             conv = _convert(c, fractions, alpha_betas)
             if conv is None:
                 skipped.append(c)
                 continue
-            ident = (conv.organ, c.metric)
+            ident = _identity(c)
             prev = by_ident.get(ident)
             # two nearest columns (e.g. 1 and 3 for 2 fractions): keep the more conservative
             if prev is None or _more_conservative(conv, prev):
@@ -143,6 +143,19 @@ def lookup_set(cset: ConstraintSet, fractions: int,
     if skipped:
         msg += f" {len(skipped)} percentage limit(s) cannot be converted and are not shown as limits."
     return SetLookup(cset, fractions, False, tuple(converted), msg, cols, tuple(skipped))
+
+
+def _identity(c: Constraint) -> tuple[str, str, float | None]:
+    """What makes two limits from different columns "the same limit".
+
+    For a dose limit it is the organ and the metric (``D0.35cc[Gy]``). Where the dose is in the
+    metric's name (``CV10.5Gy[cc]``, ``V20Gy[%]``) conversion changes the name, so it is the organ,
+    the metric kind and the limit (1500 cc): the 3- and 5-fraction lung rows then merge into one.
+    """
+    parsed = parse_metric(c.metric)
+    if parsed is not None and parsed.name_holds_dose_gy:
+        return (c.organ, f"{parsed.kind}[{parsed.unit}]", c.limit)
+    return (c.organ, c.metric, None)
 
 
 def _more_conservative(a: Constraint, b: Constraint) -> bool:

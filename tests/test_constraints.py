@@ -112,3 +112,18 @@ def test_unknown_set_and_bad_alpha_beta() -> None:
         constraints_for(3, "uk", presets=shipped_presets())
     with pytest.raises(SbrtCalcError):
         lookup_set(shipped_presets().constraint_set("nccn"), 2, alpha_betas=(0.0,))
+
+
+def test_converted_critical_volume_limits_from_two_columns_merge() -> None:
+    """TG-101 has no 4-fraction column: the lung critical-volume rows converted from the 3- and
+    5-fraction columns (CV10.5Gy and CV12.5Gy for 1500 cc) are one limit, the lower dose kept,
+    not two rows with slightly different names."""
+    from sbrt_calc.constraints import constraints_for
+
+    (lookup,) = constraints_for(4, "tg101")
+    lung = [c for c in lookup.constraints if c.organ == "Lungs" and c.metric.startswith("CV")]
+    by_volume = {c.limit: c for c in lung}
+    assert len(lung) == len(by_volume) == 2
+    doses = {v: float(c.metric[2:c.metric.index("Gy")]) for v, c in by_volume.items()}
+    # both converted values are shown in the provenance; the lower dose threshold is the limit
+    assert doses[1500.0] == pytest.approx(11.5, abs=0.05)
