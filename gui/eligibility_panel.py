@@ -128,6 +128,16 @@ def form_from_section(section: Any, source: str = "<case>") -> dict[str, Any]:
     return form
 
 
+def lesion_choices(form: dict[str, Any]) -> list[tuple[int, str]]:
+    """(index, description) of the form's progressing or new lesions, for the planning view."""
+    out = []
+    for i, les in enumerate(form.get("lesions", [])):
+        if les.get("status") in PROGRESSING_STATUSES:
+            label = f" ({les['label']})" if les.get("label") else ""
+            out.append((i, f"#{i + 1} {site_text(les['site'])}{label}, {les['status']}"))
+    return out
+
+
 def _src(source: str) -> str:
     return f' <span style="color:#666; font-size:small">[{html.escape(source)}]</span>' if source else ""
 
@@ -516,12 +526,7 @@ class EligibilityPanel(QWidget):
 
     def lesion_choices(self) -> list[tuple[int, str]]:
         """(index, description) of the progressing or new lesions, for the planning view."""
-        out = []
-        for i, les in enumerate(self.form.get("lesions", [])):
-            if les.get("status") in PROGRESSING_STATUSES:
-                label = f" ({les['label']})" if les.get("label") else ""
-                out.append((i, f"#{i + 1} {site_text(les['site'])}{label}, {les['status']}"))
-        return out
+        return lesion_choices(self.form)
 
     # --- planning --------------------------------------------------------------------------------------
     def _selected_lesion(self) -> int | None:

@@ -1,7 +1,10 @@
 """The main window: the regimen workbench (table, plot, 'show the working'), case files, undo.
 
 Tabs 'Eligibility' (:mod:`.eligibility_panel`) and 'Planning' (:mod:`.planning_panel`) edit the
-case's ``eligibility`` and ``planning`` sections; their edits go onto the same undo stack. File
+case's ``eligibility`` and ``planning`` sections; their edits go onto the same undo stack. The two
+tabs are built when first needed (the tab selected, or ``window.eligibility`` / ``window.planning``
+used): until then the case's sections are kept as loaded (validated) and saved back unchanged,
+which keeps their modules and the presets off the start-up path. File
 menu: import a DICOM RT Plan, export the PDF report (:mod:`.report_export`) and the table as
 CSV. Nothing here computes radiobiology: the table model asks the core, the plot asks the core
 for its curves.
@@ -12,7 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
@@ -48,15 +51,23 @@ from sbrt_calc.regimen import Regimen, parse_regimen
 from . import icons, settings
 from .autosave import Autosaver, Recoverable, find_recoverable
 from .commands import AddRowsCommand, MoveRowCommand, RemoveRowsCommand, SettingsCommand, TitleCommand, ValueCommand
-from .eligibility_panel import EligibilityPanel
-from .planning_panel import PlanningPanel, regimen_text
 from .plot_panel import PlotPanel
-from .preferences_dialog import MODEL_CHOICES, parse_regimen_list
 from .regimen_table_model import RegimenTableModel, model_names
+from .settings import MODEL_CHOICES, parse_regimen_list
 from .working_panel import WorkingPanel
+
+if TYPE_CHECKING:
+    from .eligibility_panel import EligibilityPanel
+    from .planning_panel import PlanningPanel
 
 FILE_FILTER = f"sbrt-calc case (*{SUFFIX});;JSON (*.json);;All files (*)"
 ERROR_STYLE = "color: {colour}; font-weight: bold"
+ELIGIBILITY_TAB = 1
+PLANNING_TAB = 2
+ELIGIBILITY_TIP = ("Is this oligoprogression? The case, the assessment with reasons and sources, and the work-up "
+                   "still missing")
+PLANNING_TIP = ("Organ-at-risk limits, conformity and fall-off grading, cumulative dose for a previously irradiated "
+                "site")
 ENTRY_TIP = ("Add regimens: 36/3, 54 Gy/3, 3x18Gy, 3 x 18 Gy or 18 Gy x 3; separate several with ';'. "
              "A decimal comma works (7,5 Gy x 4).")
 
@@ -92,6 +103,8 @@ class MainWindow(QMainWindow):
         self.case_title = "Untitled case"
         self.identifier: str | None = None
         self.sections: dict[str, Any] = {}
+        self._eligibility: EligibilityPanel | None = None   # built when first needed (see the module docstring)
+        self._planning: PlanningPanel | None = None
         self.undo_stack = QUndoStack(self)
         self.model = RegimenTableModel(self)
         self.model.undo_stack = self.undo_stack
@@ -115,18 +128,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         bench = QWidget()
         self.tabs.addTab(bench, "&Regimens")
-        self.eligibility = EligibilityPanel(self.undo_stack)
-        self.tabs.addTab(self.eligibility, "Eligibility")
-        self.tabs.setTabToolTip(1, "Is this oligoprogression? The case, the assessment with reasons and sources, and "
-                                   "the work-up still missing")
-        self.planning = PlanningPanel(self.model, self.undo_stack)
-        self.tabs.addTab(self.planning, "Planning")
-        self.tabs.setTabToolTip(2, "Organ-at-risk limits, conformity and fall-off grading, cumulative dose for a "
-                                   "previously irradiated site")
-        self.eligibility.formChanged.connect(lambda: self.planning.set_lesions(self.eligibility.lesion_choices()))
-        self.eligibility.sendToPlanning.connect(self.send_lesion_to_planning)
-        self.planning.importRequested.connect(lambda: self.import_rtplan())
+        # placeholders, replaced by the real panels when first needed (start-up time)
+        self.tabs.addTab(QWidget(), "Eligibility")
+        self.tabs.setTabToolTip(ELIGIBILITY_TAB, ELIGIBILITY_TIP)
+        self.tabs.addTab(QWidget(), "Planning")
+        self.tabs.setTabToolTip(PLANNING_TAB, PLANNING_TIP)
         self.tabs.setTabToolTip(0, "Compare regimens: table, plot and the working")
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         # entry row
         self.entry = QLineEdit()
@@ -415,13 +423,97 @@ class MainWindow(QMainWindow):
                      f"(sbrt_calc.compare.solve_for_bed). Source: {flag_ref.source}")
         a.triggered.connect(self._add_solved_reference)
 
+    # --- the Eligibility and Planning tabs, built when first needed --------------------------------------
+    @property
+    def eligibility(self) -> EligibilityPanel:
+        """The Eligibility tab (built, with the case's section loaded, on first use)."""
+        if self._eligibility is None:
+            from .eligibility_panel import EligibilityPanel
+
+            panel = self._eligibility = EligibilityPanel(self.undo_stack)
+            panel.formChanged.connect(self._eligibility_changed)
+            panel.sendToPlanning.connect(self.send_lesion_to_planning)
+            self._load_eligibility(self.sections.get("eligibility"), self.file_path or "<case>")
+            self._install_tab(ELIGIBILITY_TAB, panel, "Eligibility", ELIGIBILITY_TIP)
+        return self._eligibility
+
+    @property
+    def planning(self) -> PlanningPanel:
+        """The Planning tab (built, with the case's section loaded, on first use)."""
+        if self._planning is None:
+            from .planning_panel import PlanningPanel
+
+            panel = self._planning = PlanningPanel(self.model, self.undo_stack)
+            panel.importRequested.connect(lambda: self.import_rtplan())
+            self._load_planning(self.sections.get("planning"))
+            self._install_tab(PLANNING_TAB, panel, "Planning", PLANNING_TIP)
+        return self._planning
+
+    def _tab_changed(self, index: int) -> None:
+        if index == ELIGIBILITY_TAB:
+            _ = self.eligibility
+        elif index == PLANNING_TAB:
+            _ = self.planning
+
+    def _install_tab(self, index: int, panel: QWidget, label: str, tip: str) -> None:
+        """Put the built ``panel`` in place of the tab's placeholder (the current tab stays current)."""
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, panel, label)
+            self.tabs.setTabToolTip(index, tip)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+
+    def _eligibility_changed(self) -> None:
+        if self._planning is not None:
+            self._planning.set_lesions(self._lesion_choices())
+
+    def _lesion_choices(self) -> list[tuple[int, str]]:
+        """The progressing lesions for Planning: from the Eligibility tab, or the section while it is not built."""
+        if self._eligibility is not None:
+            return self._eligibility.lesion_choices()
+        section = self.sections.get("eligibility")
+        if not section:
+            return []
+        from .eligibility_panel import form_from_section, lesion_choices
+
+        try:
+            return lesion_choices(form_from_section(section))
+        except CaseError:
+            return []
+
+    def _load_eligibility(self, section: Any, source: str) -> None:
+        assert self._eligibility is not None
+        try:
+            self._eligibility.load_section(section, source)
+        except CaseError as exc:   # validated on open; an autosave may still hold a bad one
+            self._eligibility.load_section(None)
+            self.statusBar().showMessage(f"Eligibility section not loaded: {exc.message}", 10000)
+
+    def _load_planning(self, section: Any) -> None:
+        assert self._planning is not None
+        try:
+            self._planning.load_section(section)
+        except CaseError as exc:
+            self._planning.load_section(None)
+            self.statusBar().showMessage(f"Planning section not loaded: {exc.message}", 10000)
+        self._planning.set_lesions(self._lesion_choices())
+
     # --- case ------------------------------------------------------------------------------------------
     def snapshot(self) -> tuple[Case, str | None]:
         return self.current_case(), self.file_path
 
     def current_case(self) -> Case:
         sections = dict(self.sections)
-        for key, value in (("eligibility", self.eligibility.section()), ("planning", self.planning.section())):
+        for key, panel in (("eligibility", self._eligibility), ("planning", self._planning)):
+            if panel is None:   # tab not built yet: the section as loaded, unchanged
+                continue
+            value = panel.section()
             if value is None:
                 sections.pop(key, None)
             else:
@@ -453,28 +545,30 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("New case: 36 Gy/3 and common alternatives", 4000)
         return True
 
-    def _set_case(self, case: Case, path: str | None) -> None:
+    def _set_case(self, case: Case, path: str | None, checked: bool = False) -> None:
+        """Show ``case``; ``checked``: its sections were validated already (:meth:`_check_sections`)."""
         self.model.replace_all(list(case.regimens), case.settings)
         self.case_title = case.title
         self.identifier = case.identifier
         self.sections = dict(case.sections)
-        try:
-            self.eligibility.load_section(self.sections.get("eligibility"), path or "<case>")
-        except CaseError as exc:   # validated on open; an autosave may still hold a bad one
-            self.eligibility.load_section(None)
-            self.statusBar().showMessage(f"Eligibility section not loaded: {exc.message}", 10000)
-        try:
-            self.planning.load_section(self.sections.get("planning"))
-        except CaseError as exc:
-            self.planning.load_section(None)
-            self.statusBar().showMessage(f"Planning section not loaded: {exc.message}", 10000)
-        self.planning.set_lesions(self.eligibility.lesion_choices())
+        for key, label in (("eligibility", "Eligibility"), ("planning", "Planning")):
+            if getattr(self, f"_{key}") is not None or checked or not self.sections.get(key):
+                continue
+            # tab not built: keep the section as it is, if valid (an autosave may still hold a bad one)
+            try:
+                self._check_section(key, self.sections[key], path or "<case>")
+            except CaseError as exc:
+                del self.sections[key]
+                self.statusBar().showMessage(f"{label} section not loaded: {exc.message}", 10000)
+        if self._eligibility is not None:
+            self._load_eligibility(self.sections.get("eligibility"), path or "<case>")
+        if self._planning is not None:
+            self._load_planning(self.sections.get("planning"))
         self.file_path = path
         self.undo_stack.clear()
         self.undo_stack.setClean()
-        self._sync_controls()
+        # replace_all (with settings) has emitted contentChanged (banner) and settingsChanged (controls)
         self._update_title()
-        self._update_banner()
         if self.model.rowCount():
             self.select_row(0)
 
@@ -489,23 +583,31 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Could not open: {exc.message}", 10000)
             QMessageBox.warning(self, "Cannot open case", exc.message)
             return False
-        self._set_case(case, str(Path(path).resolve()))
+        self._set_case(case, str(Path(path).resolve()), checked=True)
         self.autosaver.clear()
         settings.add_recent_file(path)
         self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
         return True
 
-    @staticmethod
-    def _check_sections(case: Case, path: str) -> None:
+    @classmethod
+    def _check_sections(cls, case: Case, path: str) -> None:
         """Validate the eligibility and planning sections (CaseError naming the file and the key path)."""
-        from sbrt_calc.planning_section import PlanningInputs
+        for key in ("eligibility", "planning"):
+            if case.sections.get(key):
+                cls._check_section(key, case.sections[key], path)
 
-        from .eligibility_panel import form_from_section
-
+    @staticmethod
+    def _check_section(key: str, section: Any, path: str) -> None:
+        """Validate one section as its tab would load it (CaseError naming the file and ``key.<field>``)."""
         try:
-            form_from_section(case.sections.get("eligibility"), path)
-            if case.sections.get("planning"):
-                PlanningInputs.from_dict(case.sections["planning"])
+            if key == "eligibility":
+                from .eligibility_panel import form_from_section
+
+                form_from_section(section, path)
+            else:
+                from sbrt_calc.planning_section import PlanningInputs
+
+                PlanningInputs.from_dict(section)
         except CaseError as exc:
             msg = exc.message if exc.message.startswith(str(path)) else f"{path}: {exc.message}"
             raise CaseError(msg, field=exc.field, value=exc.value, allowed=exc.allowed) from None
@@ -602,6 +704,8 @@ class MainWindow(QMainWindow):
         from sbrt_calc.eligibility import site_schemes
         from sbrt_calc.planning_section import PlanningInputs
 
+        from .planning_panel import regimen_text
+
         lesions = self.eligibility.form.get("lesions", [])
         if not 0 <= index < len(lesions):
             return
@@ -639,6 +743,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select a valid regimen row to plan", 5000)
             return
         reg = self.model.rows()[row].regimen()
+        from .planning_panel import regimen_text
+
         self.planning.set_inputs(replace(self.planning.inputs, regimen=regimen_text(reg), fractions=None),
                                  "regimen")
         self.tabs.setCurrentWidget(self.planning)
@@ -646,6 +752,8 @@ class MainWindow(QMainWindow):
     def import_rtplan(self, path: str | None = None) -> bool:
         """Read a DICOM RT Plan's prescription, add it to the table and plan it (errors reported, never raised)."""
         from sbrt_calc.rtplan import read_prescription
+
+        from .planning_panel import regimen_text
 
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, "Import RT Plan", self._dialog_dir(),
@@ -922,7 +1030,7 @@ class MainWindow(QMainWindow):
             self._syncing = False
         flag, ref = self.model.thresholds
         self.context_label.setText(f"Tumour α/β {s.tumour_alpha_beta_gy:g} Gy · lines: {flag.label}, {ref.label}")
-        self._update_banner()
+        # the banner follows contentChanged, which the model emits before every settingsChanged
 
     def preferences(self, dialog: Any = None) -> bool:
         from .preferences_dialog import PreferencesDialog

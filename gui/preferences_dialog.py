@@ -19,23 +19,11 @@ from PySide6.QtWidgets import (
 
 from sbrt_calc.compare import thresholds
 from sbrt_calc.defaults import radiobiology
-from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.regimen import parse_regimen
 
 from . import settings
+from .settings import MODEL_CHOICES, parse_regimen_list  # defined in settings (light) for the main window
 
-MODEL_CHOICES = (("lq", "LQ"), ("lql", "LQ-L"), ("usc", "USC"), ("all", "All three side by side"))
-
-
-def parse_regimen_list(text: str) -> list[str]:
-    """Split '36/3; 45/3' (';' or newlines; ',' is a decimal comma) and check each; ValueError names the bad one."""
-    items = [t.strip() for t in text.replace("\n", ";").split(";") if t.strip()]
-    for item in items:
-        try:
-            parse_regimen(item)
-        except SbrtCalcError as exc:
-            raise ValueError(f"{item!r}: {exc.message}") from None
-    return items
+__all__ = ["MODEL_CHOICES", "PreferencesDialog", "parse_regimen_list"]
 
 
 def _dspin(value: float, lo: float, hi: float, suffix: str, tip: str) -> QDoubleSpinBox:

@@ -24,6 +24,22 @@ DATA_ENV = "SBRT_CALC_DATA_DIR"
 #: from the usual 24-50 Gy in 3-6 fractions range.
 DEFAULT_NEW_CASE_REGIMENS = "36/3; 30/3; 45/3; 48/4; 40/5; 50/5; 42/6"
 MAX_RECENT_FILES = 8
+#: the table's model choices (setting "model"): key, label
+MODEL_CHOICES = (("lq", "LQ"), ("lql", "LQ-L"), ("usc", "USC"), ("all", "All three side by side"))
+
+
+def parse_regimen_list(text: str) -> list[str]:
+    """Split '36/3; 45/3' (';' or newlines; ',' is a decimal comma) and check each; ValueError names the bad one."""
+    from sbrt_calc.errors import SbrtCalcError
+    from sbrt_calc.regimen import parse_regimen
+
+    items = [t.strip() for t in text.replace("\n", ";").split(";") if t.strip()]
+    for item in items:
+        try:
+            parse_regimen(item)
+        except SbrtCalcError as exc:
+            raise ValueError(f"{item!r}: {exc.message}") from None
+    return items
 
 
 @lru_cache(maxsize=1)
