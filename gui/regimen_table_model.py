@@ -583,7 +583,8 @@ class RegimenTableModel(QAbstractTableModel):
         self._rows[r] = row
         self._forget(row_id)
         self.dataChanged.emit(self.index(r, 0), self.index(r, len(self._columns) - 1))
-        self.headerDataChanged.emit(Qt.Orientation.Vertical, r, r)
+        # no headerDataChanged: the row header shows the row number only, which an edit does not
+        # change, and the signal made the view repaint the whole table on every edit
         self.contentChanged.emit()
 
     def move_row(self, src: int, dst: int) -> bool:
