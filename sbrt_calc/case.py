@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .defaults import radiobiology
 from .errors import CaseError, RegimenError
 from .regimen import Regimen
 
@@ -90,13 +91,17 @@ class CaseRegimen:
 
 @dataclass(frozen=True)
 class CaseSettings:
-    """How the regimens are evaluated. ``model`` is 'lq', 'lql', 'usc' or 'all' (side by side)."""
+    """How the regimens are evaluated. ``model`` is 'lq', 'lql', 'usc' or 'all' (side by side).
+
+    The defaults come from ``presets/radiobiology.toml`` (one source of truth): the tumour and
+    late-responding alpha/beta, the BED10 flag (70 Gy) and reference (100 Gy) lines.
+    """
 
     model: str = "lq"
-    tumour_alpha_beta_gy: float = 10.0
-    organ_alpha_beta_gy: float = 3.0
-    flag_bed_gy: float = 70.0
-    reference_bed_gy: float = 100.0
+    tumour_alpha_beta_gy: float = field(default_factory=lambda: radiobiology().tumour_alpha_beta_gy)
+    organ_alpha_beta_gy: float = field(default_factory=lambda: radiobiology().tissue("late").alpha_beta_gy)
+    flag_bed_gy: float = field(default_factory=lambda: radiobiology().threshold("bed10_oligoprogression").bed_gy)
+    reference_bed_gy: float = field(default_factory=lambda: radiobiology().threshold("bed10_primary_lung").bed_gy)
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
