@@ -149,6 +149,28 @@ class RowResults:
         return out
 
 
+#: Short forms of the core's warnings for the narrow table cell (the full text is the tooltip and
+#: is in the working panel); matched on the start of the core's sentence, unknown ones kept whole.
+_SHORT_WARNINGS = (
+    ("LQ is uncertain above", "LQ doubtful (high d)"),
+    ("LQ-L equals LQ", "LQ-L = LQ here"),
+    ("USC equals LQ", "USC = LQ here"),
+    ("USC at alpha/beta", "USC extrapolated"),
+    ("unusual: dose per fraction", "unusual dose/fx"),
+    ("unusual:", "unusual fractions"),
+    ("repopulation correction applied", "time-corrected"),
+    ("no repopulation correction", "no time correction"),
+)
+
+
+def short_warning(text: str) -> str:
+    """The short form of one of the core's warning sentences (the sentence itself if unknown)."""
+    for start, short in _SHORT_WARNINGS:
+        if text.startswith(start):
+            return short
+    return text
+
+
 class RegimenTableModel(QAbstractTableModel):
     """Regimen rows and their core results. See the module docstring."""
 
@@ -346,7 +368,7 @@ class RegimenTableModel(QAbstractTableModel):
         if key == "warnings":
             ws = res.warnings
             if role == Qt.ItemDataRole.DisplayRole:
-                return "" if not ws else (ws[0] if len(ws) == 1 else f"({len(ws)}) {ws[0]} …")
+                return "; ".join(dict.fromkeys(short_warning(w) for w in ws))
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "\n".join(f"• {w}" for w in ws) if ws else "No warnings"
             if role == Qt.ItemDataRole.DecorationRole and ws:

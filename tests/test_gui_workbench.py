@@ -363,3 +363,12 @@ def test_add_from_presets_by_site(window: MainWindow) -> None:
     assert find_row(window, "60 Gy/8") >= 0
     window.undo_stack.undo()
     assert window.model.rowCount() == before
+
+
+def test_warnings_cell_is_short_and_tooltip_complete(window: MainWindow) -> None:
+    """The narrow Warnings cell shows short forms; the tooltip keeps the core's full sentences."""
+    row = find_row(window, "36/3")
+    shown = cell(window, row, "warnings")
+    tip = cell(window, row, "warnings", role=Qt.ItemDataRole.ToolTipRole)
+    assert shown == "LQ doubtful (high d)"
+    assert "LQ is uncertain above about 8 Gy per fraction" in tip
