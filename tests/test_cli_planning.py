@@ -206,3 +206,25 @@ def test_light_imports() -> None:
     code = ("import sys; from sbrt_calc.cli.main import build_parser; build_parser(); "
             "assert 'sbrt_calc.presets' not in sys.modules and 'pydicom' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["presets", "list", "--format", "json"],
+        ["presets", "check", "--format", "json"],
+        ["constraints", "--fractions", "3", "--format", "json"],
+        ["plan-check", "--ptv-cc", "30", "--r50", "4.0", "--format", "json"],
+        ["cumulative", "20/5", "12/2", "--format", "json"],
+    ],
+)
+def test_every_json_document_names_the_program_version(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """Every JSON document the CLI prints starts with sbrt_calc_version (CHANGELOG.md)."""
+    import json
+
+    from sbrt_calc import __version__
+    from sbrt_calc.cli.main import main
+
+    main(argv)
+    doc = json.loads(capsys.readouterr().out)
+    assert next(iter(doc)) == "sbrt_calc_version" and doc["sbrt_calc_version"] == __version__

@@ -57,9 +57,13 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def to_json(obj: Any) -> str:
-    """JSON text with full precision floats."""
+    """JSON text with full precision floats; every document starts with ``sbrt_calc_version``."""
     import json
 
+    from .. import __version__
+
+    if isinstance(obj, dict) and "sbrt_calc_version" not in obj:
+        obj = {"sbrt_calc_version": __version__, **obj}
     return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
 
 
