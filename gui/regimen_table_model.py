@@ -152,7 +152,7 @@ class RowResults:
 #: Short forms of the core's warnings for the narrow table cell (the full text is the tooltip and
 #: is in the working panel); matched on the start of the core's sentence, unknown ones kept whole.
 _SHORT_WARNINGS = (
-    ("LQ is uncertain above", "LQ doubtful (high d)"),
+    ("LQ is uncertain above", "LQ doubtful"),
     ("LQ-L equals LQ", "LQ-L = LQ here"),
     ("USC equals LQ", "USC = LQ here"),
     ("USC at alpha/beta", "USC extrapolated"),

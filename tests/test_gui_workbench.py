@@ -370,5 +370,5 @@ def test_warnings_cell_is_short_and_tooltip_complete(window: MainWindow) -> None
     row = find_row(window, "36/3")
     shown = cell(window, row, "warnings")
     tip = cell(window, row, "warnings", role=Qt.ItemDataRole.ToolTipRole)
-    assert shown == "LQ doubtful (high d)"
+    assert shown == "LQ doubtful"
     assert "LQ is uncertain above about 8 Gy per fraction" in tip
