@@ -393,6 +393,28 @@ def _context_reasons(case: Case, classification: str) -> list[Item]:
     return out
 
 
+#: RTOG 90-05 single-fraction SRS dose by maximum diameter (mm, upper bound of each bin).
+RTOG_9005_BINS_MM = ((20.0, 24.0), (30.0, 18.0), (40.0, 15.0))
+RTOG_9005_SOURCE = ("RTOG 90-05 (Shaw E et al., IJROBP 2000;47:291-298): maximum tolerated single-fraction SRS dose "
+                    "24 / 18 / 15 Gy for maximum diameter <= 20 / 21-30 / 31-40 mm, in previously irradiated, "
+                    "recurrent tumours")
+
+
+def brain_srs_dose_by_size(size_mm: float) -> Item:
+    """The RTOG 90-05 single-fraction SRS dose for a brain lesion's maximum diameter (mm).
+
+    The trial enrolled previously irradiated, recurrent tumours, and the sentence says so; above
+    40 mm the trial gives no dose.
+    """
+    for upper_mm, dose_gy in RTOG_9005_BINS_MM:
+        if size_mm <= upper_mm:
+            return Item(f"Size {size_mm:g} mm: RTOG 90-05's single-fraction SRS dose for this size is {dose_gy:g} Gy "
+                        "(maximum tolerated dose found in previously irradiated, recurrent tumours; a reference, "
+                        "not a prescription).", RTOG_9005_SOURCE)
+    return Item(f"Size {size_mm:g} mm: above RTOG 90-05's largest size bin (40 mm), which gives no single-fraction "
+                "dose; see the hypofractionated SRT presets or surgery.", RTOG_9005_SOURCE)
+
+
 def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool,
             cache: dict[str, tuple[tuple[SchemeBed, ...], str]]) -> LesionAssessment:
     considerations: list[Item] = []
@@ -402,6 +424,8 @@ def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool,
                                                "whole-brain radiotherapy.", R.REF_004),)
         if case.therapy_class in ("immunotherapy", "chemoimmunotherapy"):
             considerations.append(R.BRAIN_IO)
+        if lesion.size_mm is not None:
+            considerations.append(brain_srs_dose_by_size(lesion.size_mm))
     else:
         therapy, basis = R.SBRT, R.SBRT_SITE
         alternatives = (R.SURGERY_ALTERNATIVE,)

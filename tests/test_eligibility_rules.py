@@ -487,3 +487,35 @@ def test_as_dict_has_the_issue_keys() -> None:
                 "caveats", "definition", "next_steps", "blockers"):
         assert key in d
     assert all(set(r) == {"text", "source"} for r in d["reasons"] + d["evidence"] + d["caveats"])
+
+
+@pytest.mark.parametrize(("size_mm", "dose"), [(8, "24 Gy"), (20, "24 Gy"), (20.5, "18 Gy"), (30, "18 Gy"),
+                                                (31, "15 Gy"), (40, "15 Gy")])
+def test_brain_lesion_size_gives_the_rtog_9005_dose(size_mm: float, dose: str) -> None:
+    """RTOG 90-05 (Shaw 2000; reference-data.md, Brain SRS): 24 / 18 / 15 Gy for maximum diameter
+    <= 20, 21-30, 31-40 mm, in previously irradiated recurrent tumours (said with the dose)."""
+    from sbrt_calc.eligibility import brain_srs_dose_by_size
+
+    item = brain_srs_dose_by_size(size_mm)
+    assert f"is {dose}" in item.text and "recurrent" in item.text and "RTOG 90-05" in item.source
+
+
+def test_brain_lesion_above_40_mm_gets_no_single_fraction_dose() -> None:
+    from sbrt_calc.eligibility import brain_srs_dose_by_size
+
+    assert "no single-fraction dose" in brain_srs_dose_by_size(45).text
+
+
+def test_brain_size_reaches_the_assessment() -> None:
+    """A brain lesion with size_mm gets the RTOG 90-05 consideration in its lesion entry."""
+    from sbrt_calc.eligibility import assess
+    from sbrt_calc.eligibility_case import Case
+
+    case = Case.from_dict({
+        "therapy_class": "tki", "driver": "EGFR", "months_on_therapy": 12, "ecog": 1, "cns_imaging_done": True,
+        "other_disease_controlled": True, "symptomatic_progression": False, "leptomeningeal": False,
+        "lesions": [{"site": "brain", "status": "progressing", "size_mm": 25}],
+    })
+    (lesion,) = assess(case).as_dict()["lesions"]
+    assert lesion["local_therapy"].startswith("SRS")
+    assert any("18 Gy" in c["text"] for c in lesion["considerations"])
