@@ -35,6 +35,8 @@ class SbrtCalcError(ValueError):
         value: Any = None,
         allowed: str | None = None,
     ) -> None:
+        # one line, always: a key or value the user typed may hold line breaks; show them escaped
+        message = message.replace("\r", "\\r").replace("\n", "\\n")
         super().__init__(message)
         self.message = message
         self.field = field
