@@ -46,3 +46,25 @@ def test_eligibility_case_from_dict(data: Any) -> None:
 @given(st.one_of(json_values, near_valid))
 def test_planning_inputs_from_dict(data: Any) -> None:
     clean(PlanningInputs.from_dict, data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=16), min_size=1, max_size=3))
+def test_cli_compare_any_text_is_answer_or_clean_error(argv_tail: list[str]) -> None:
+    """`sbrt-calc compare <anything>`: exit 0 with output, or exit 2 with one line; never an internal error."""
+    import contextlib
+    import io
+
+    from sbrt_calc.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["compare", "--format", "json", "--", *argv_tail])
+        except SystemExit as exc:  # argparse's own exits (--help) are not reached after "--"
+            code = int(exc.code or 0)
+    assert code in (0, 2), err.getvalue()
+    if code == 2:
+        assert err.getvalue().count("\n") == 1 and "Traceback" not in err.getvalue()
+    else:
+        assert json.loads(out.getvalue())["regimens"]
