@@ -11,18 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .models_args import positive_float
+from .models_args import non_negative_float, positive_float
 from .output import add_format_argument
-
-
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (0 <= value < float("inf")):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
-    return value
 
 
 def register(sub: Any) -> None:
@@ -35,11 +25,11 @@ def register(sub: Any) -> None:
     p.add_argument("--organ", default="SpinalCord", help="TG-263 organ name (default SpinalCord)")
     p.add_argument("--alpha-beta", type=positive_float, metavar="AB",
                    help="organ alpha/beta in Gy (default: that of the limits, 2 for spinal cord)")
-    p.add_argument("--recovery-percent", type=_non_negative, default=0.0, metavar="P",
+    p.add_argument("--recovery-percent", type=non_negative_float, default=0.0, metavar="P",
                    help="discount (%%) on the EQD2 of earlier courses for recovery; your assumption (default 0)")
     p.add_argument("--check-discounted", action="store_true",
                    help="check the limits on the discounted sum (they were derived on undiscounted sums)")
-    p.add_argument("--interval-months", type=_non_negative, metavar="M", help="months since the previous course")
+    p.add_argument("--interval-months", type=non_negative_float, metavar="M", help="months since the previous course")
     p.add_argument("--limits", default="default", metavar="KEY",
                    help="re-irradiation limits key, or 'none' (default: the first for the organ)")
     add_format_argument(p)
