@@ -9,8 +9,8 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from sbrt_calc import DISCLAIMER, __version__
-from sbrt_calc.defaults import radiobiology
-from sbrt_calc.models import make_model
+from sbrt_calc.presets.radiobiology import radiobiology
+from sbrt_calc.radiobiology.models import make_model
 
 
 def about_html() -> str:

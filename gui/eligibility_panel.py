@@ -1,9 +1,9 @@
 """The Eligibility tab: the oligoprogression case as a form, the assessment beside it, live.
 
-The form edits the model of :mod:`sbrt_calc.eligibility_case` (the CLI's case file) held as a
+The form edits the model of :mod:`sbrt_calc.eligibility.case` (the CLI's case file) held as a
 plain dict (``form``); the required choices start unset ("— choose —") because a default for
 them would be a clinical guess. Each committed edit is one undo command (typing in one field
-merges). The assessment is :func:`sbrt_calc.eligibility.assess`, recomputed on every change,
+merges). The assessment is :func:`sbrt_calc.eligibility.assess.assess`, recomputed on every change,
 with every reason, evidence and caveat followed by its source. Invalid entries (months "abc")
 are marked inline with the reason and not used.
 
@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbrt_calc.eligibility import assess
-from sbrt_calc.eligibility_case import (
+from sbrt_calc.eligibility.assess import assess
+from sbrt_calc.eligibility.case import (
     DRIVERS,
     MAX_MONTHS,
     MAX_TEXT_CHARS,
@@ -100,7 +100,7 @@ def case_of(form: dict[str, Any]) -> Case | None:
 
 def form_from_section(section: Any, source: str = "<case>") -> dict[str, Any]:
     """The form of a saved ``eligibility`` section (CaseError naming ``eligibility.<key>``)."""
-    from sbrt_calc.report_sources import eligibility_case_of
+    from sbrt_calc.report.sources import eligibility_case_of
 
     if not section:
         return empty_form()
@@ -502,7 +502,7 @@ class EligibilityPanel(QWidget):
         self.browser.verticalScrollBar().setValue(bar)
 
     def assessment(self) -> Any:
-        """The current :class:`~sbrt_calc.eligibility.Assessment`, or None while the form is incomplete."""
+        """The current :class:`~sbrt_calc.eligibility.assess.Assessment`, or None while the form is incomplete."""
         case = case_of(self.form)
         return None if case is None else assess(case)
 

@@ -1,6 +1,6 @@
 """The lesions of the eligibility form as a Qt table model (site and status by combo delegates).
 
-Rows are the lesion tables of :meth:`sbrt_calc.eligibility_case.Lesion.to_dict` (plain dicts).
+Rows are the lesion tables of :meth:`sbrt_calc.eligibility.case.Lesion.to_dict` (plain dicts).
 An edit does not change the rows directly: it is handed to ``commit(new_rows, text, merge_key)``
 (the panel turns it into an undo command that calls :meth:`set_lesions`); without ``commit``
 the model applies it itself. A value that cannot be used (size "abc") is not committed: the
@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from sbrt_calc.eligibility_case import MAX_SIZE_MM, MAX_TEXT_CHARS, PROGRESSING_STATUSES, SITES, STATUSES
+from sbrt_calc.eligibility.case import MAX_SIZE_MM, MAX_TEXT_CHARS, PROGRESSING_STATUSES, SITES, STATUSES
 
 from .regimen_table_model import format_exact, parse_number
 

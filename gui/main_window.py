@@ -43,9 +43,9 @@ from PySide6.QtWidgets import (
 
 from sbrt_calc import __version__
 from sbrt_calc.case import SUFFIX, Case, CaseError, CaseRegimen, CaseSettings, load_case, save_case
-from sbrt_calc.compare import solve_for_bed
-from sbrt_calc.defaults import radiobiology
 from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.presets.radiobiology import radiobiology
+from sbrt_calc.radiobiology.compare import solve_for_bed
 from sbrt_calc.regimen import Regimen, parse_regimen
 
 from . import icons, settings
@@ -393,34 +393,29 @@ class MainWindow(QMainWindow):
 
     def _fill_presets(self, menu: Any) -> None:
         menu.clear()
-        try:  # imported here, when the menu is first opened (start-up time)
-            from sbrt_calc import presets as _presets
-        except Exception:  # noqa: BLE001 - any failure means "not available"
-            _presets = None  # type: ignore[assignment]
-        if _presets is not None and hasattr(_presets, "schemes_for_site") and hasattr(_presets, "SITES"):
-            try:
-                for site in _presets.SITES:
-                    sub = menu.addMenu(str(site).replace("_", " ").capitalize())
-                    for scheme in _presets.schemes_for_site(site):
-                        a = sub.addAction(f"{scheme.label}")
-                        a.setToolTip(f"{scheme.total_dose_gy:g} Gy in {scheme.fractions}. Source: {scheme.source}"
-                                     + (f"\n{scheme.note}" if getattr(scheme, "note", "") else ""))
-                        a.triggered.connect(lambda _c=False, s=scheme: self._add_scheme(s))
-                menu.addSeparator()
-            except Exception as exc:  # noqa: BLE001 - a broken preset file must not stop the app
-                a = menu.addAction(f"Presets could not be loaded: {exc}")
-                a.setEnabled(False)
-        else:
-            a = menu.addAction("Presets by site: not available in this version")
+        # imported here, when the menu is first opened (start-up time)
+        from sbrt_calc.presets.loader import schemes_for_site
+        from sbrt_calc.presets.model import SITES
+
+        try:
+            for site in SITES:
+                sub = menu.addMenu(str(site).replace("_", " ").capitalize())
+                for scheme in schemes_for_site(site):
+                    a = sub.addAction(f"{scheme.label}")
+                    a.setToolTip(f"{scheme.total_dose_gy:g} Gy in {scheme.fractions}. Source: {scheme.source}"
+                                 + (f"\n{scheme.note}" if scheme.note else ""))
+                    a.triggered.connect(lambda _c=False, s=scheme: self._add_scheme(s))
+            menu.addSeparator()
+        except SbrtCalcError as exc:  # a broken preset file must not stop the app
+            a = menu.addAction(f"Presets could not be loaded: {exc}")
             a.setEnabled(False)
-            a.setToolTip("The presets by site arrive with the presets module; the shipped defaults are below")
         a = menu.addAction("Default regimens (36/3 and common alternatives)")
         a.setToolTip("The regimens a new case starts with (Preferences)")
         a.triggered.connect(self._add_default_regimens)
         flag_ref = radiobiology().threshold("bed10_primary_lung")
         a = menu.addAction(f"Reach {flag_ref.label} in 3–6 fractions (solved)")
         a.setToolTip(f"The total dose reaching the reference in 3, 4, 5 and 6 fractions under the table's model "
-                     f"(sbrt_calc.compare.solve_for_bed). Source: {flag_ref.source}")
+                     f"(sbrt_calc.radiobiology.compare.solve_for_bed). Source: {flag_ref.source}")
         a.triggered.connect(self._add_solved_reference)
 
     # --- the Eligibility and Planning tabs, built when first needed --------------------------------------
@@ -605,7 +600,7 @@ class MainWindow(QMainWindow):
 
                 form_from_section(section, path)
             else:
-                from sbrt_calc.planning_section import PlanningInputs
+                from sbrt_calc.planning.section import PlanningInputs
 
                 PlanningInputs.from_dict(section)
         except CaseError as exc:
@@ -701,8 +696,8 @@ class MainWindow(QMainWindow):
     # --- part 2: lesion to plan, RT Plan import, report, CSV, clipboard -------------------------------------
     def send_lesion_to_planning(self, index: int) -> None:
         """Add the site's preset schemes to the table (those not there yet) and plan the lesion (one undo step)."""
-        from sbrt_calc.eligibility import site_schemes
-        from sbrt_calc.planning_section import PlanningInputs
+        from sbrt_calc.eligibility.assess import site_schemes
+        from sbrt_calc.planning.section import PlanningInputs
 
         from .planning_panel import regimen_text
 
@@ -751,7 +746,7 @@ class MainWindow(QMainWindow):
 
     def import_rtplan(self, path: str | None = None) -> bool:
         """Read a DICOM RT Plan's prescription, add it to the table and plan it (errors reported, never raised)."""
-        from sbrt_calc.rtplan import read_prescription
+        from sbrt_calc.planning.rtplan import read_prescription
 
         from .planning_panel import regimen_text
 

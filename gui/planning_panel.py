@@ -1,7 +1,7 @@
 """The Planning tab: organ-at-risk limits, conformity / fall-off grading and cumulative dose.
 
-The inputs are a :class:`sbrt_calc.planning_section.PlanningInputs` (saved as the case's
-``planning`` section); the results are the core's :func:`sbrt_calc.planning_section.report_tables`,
+The inputs are a :class:`sbrt_calc.planning.section.PlanningInputs` (saved as the case's
+``planning`` section); the results are the core's :func:`sbrt_calc.planning.section.report_tables`,
 the same tables the PDF report prints. Each committed edit is one undo command (typing in one
 field merges); a value that cannot be used is marked inline with the reason and not used.
 """
@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.planning_section import CONVERTED_LABEL, CumulativeInputs, PlanningInputs, report_tables
+from sbrt_calc.planning.section import CONVERTED_LABEL, CumulativeInputs, PlanningInputs, report_tables
 from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
-from sbrt_calc.report import ReportTable
+from sbrt_calc.report.content import ReportTable
 
 from .commands import ValueCommand
 from .regimen_table_model import RegimenTableModel, format_exact, parse_number
@@ -123,7 +123,7 @@ class PlanningPanel(QWidget):
         return e
 
     def _build(self) -> None:
-        from sbrt_calc.presets import active_presets
+        from sbrt_calc.presets.loader import active_presets
 
         self.lesion_combo = QComboBox()
         self.lesion_combo.setToolTip("The progressing lesion being planned (from the Eligibility tab)")

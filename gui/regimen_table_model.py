@@ -1,4 +1,4 @@
-"""The regimens table: a QAbstractTableModel over core results (:func:`sbrt_calc.compare.compute`).
+"""The regimens table: a QAbstractTableModel over core results (:func:`sbrt_calc.radiobiology.compare.compute`).
 
 Rows are :class:`sbrt_calc.case.CaseRegimen` values (valid numbers, or the invalid input kept
 verbatim with its reason). Every number shown comes from the core; this module only parses
@@ -16,10 +16,10 @@ from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sbrt_calc.case import CaseRegimen, CaseSettings
-from sbrt_calc.compare import FlagRobustness, RegimenResult, compute, flag_robustness, thresholds
-from sbrt_calc.defaults import Threshold
 from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.models import MODEL_TITLES, make_model
+from sbrt_calc.presets.radiobiology import Threshold
+from sbrt_calc.radiobiology.compare import FlagRobustness, RegimenResult, compute, flag_robustness, thresholds
+from sbrt_calc.radiobiology.models import MODEL_TITLES, make_model
 from sbrt_calc.regimen import Regimen, parse_regimen
 
 from . import icons
@@ -124,7 +124,7 @@ def build_columns(settings: CaseSettings) -> list[Column]:
         Column("ref", f"{ref.label.replace(' Gy', '').replace('>=', '≥')}\nreference", f"{ref.name}. Source: {ref.source}"),
         Column("robust", "Flag robust?\nBED10 range [Gy]",
                "Whether the flag holds across the tumour alpha/beta range and LQ, LQ-L and USC "
-               "(sbrt_calc.compare.flag_robustness); the BED range [Gy] is shown."),
+               "(sbrt_calc.radiobiology.compare.flag_robustness); the BED range [Gy] is shown."),
         Column("warnings", "Warnings", "Model validity caveats and unusual inputs, from the core."),
     ]
     return cols

@@ -1,9 +1,9 @@
 """File ▸ Export report (PDF): the dialog (title, identifier, page size, path) and the export.
 
-The content is :func:`sbrt_calc.report_sources.content_from_case` of the window's current case
+The content is :func:`sbrt_calc.report.sources.content_from_case` of the window's current case
 (the same function ``sbrt-calc report`` uses for a saved file) and the layout is the core's
-:func:`sbrt_calc.report_pdf.write_report_pdf` (A4 or Letter, rows never cut); the plot is drawn
-by the core (:func:`sbrt_calc.plotting.bed_plot_png`) from the table's regimens.
+:func:`sbrt_calc.report.pdf.write_report_pdf` (A4 or Letter, rows never cut); the plot is drawn
+by the core (:func:`sbrt_calc.report.plot.bed_plot_png`) from the table's regimens.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbrt_calc.report import PAGE_SIZES
+from sbrt_calc.report.content import PAGE_SIZES
 
 
 def default_page_size() -> str:
@@ -93,7 +93,7 @@ class ReportExportDialog(QDialog):
 
 def write_report(case: Any, path: str | Path, page_size: str = "A4") -> Path:
     """Write the PDF report of ``case`` (a :class:`sbrt_calc.case.Case`); errors are SbrtCalcError/OSError."""
-    from sbrt_calc.report_pdf import write_report_pdf
-    from sbrt_calc.report_sources import content_from_case
+    from sbrt_calc.report.pdf import write_report_pdf
+    from sbrt_calc.report.sources import content_from_case
 
     return write_report_pdf(content_from_case(case), path, page_size)

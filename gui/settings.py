@@ -1,7 +1,7 @@
 """Preferences: one table of defaults, read and written through QSettings.
 
 The radiobiological defaults (alpha/beta values, thresholds, model) come from the core
-(``presets/radiobiology.toml`` via :mod:`sbrt_calc.defaults`); the user may change them here
+(``presets/radiobiology.toml`` via :mod:`sbrt_calc.presets.radiobiology`); the user may change them here
 for new cases. Tests (and anyone) can point the settings at a folder with the environment
 variable ``SBRT_CALC_SETTINGS_DIR`` so that the user's own settings are never touched.
 """
@@ -44,8 +44,8 @@ def parse_regimen_list(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _core_defaults() -> dict[str, Any]:
-    from sbrt_calc.compare import thresholds
-    from sbrt_calc.defaults import radiobiology
+    from sbrt_calc.presets.radiobiology import radiobiology
+    from sbrt_calc.radiobiology.compare import thresholds
 
     rb = radiobiology()
     flag, ref = thresholds()

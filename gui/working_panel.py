@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from sbrt_calc.defaults import radiobiology
-from sbrt_calc.models import MODEL_TITLES
+from sbrt_calc.presets.radiobiology import radiobiology
+from sbrt_calc.radiobiology.models import MODEL_TITLES
 
 from .regimen_table_model import RegimenTableModel, model_names
 

@@ -1,5 +1,5 @@
 """``python -m sbrt_calc`` runs the command line."""
 
-from .cli.main import main
+from sbrt_calc.cli.main import main
 
 raise SystemExit(main())

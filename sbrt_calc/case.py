@@ -36,10 +36,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .defaults import radiobiology
-from .errors import CaseError, RegimenError
-from .regimen import Regimen
+from sbrt_calc import __version__
+from sbrt_calc.errors import CaseError, RegimenError
+from sbrt_calc.presets.radiobiology import radiobiology
+from sbrt_calc.regimen import Regimen
 
 FORMAT = "sbrt-calc-case"
 FORMAT_VERSION = 1

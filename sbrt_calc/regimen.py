@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .errors import RegimenError
+from sbrt_calc.errors import RegimenError
 
 #: Limits; a regimen beyond the *absurd* limits is rejected, beyond the *unusual* ones
 #: it is accepted with a warning.

@@ -146,7 +146,7 @@ def inner(out: Path) -> int:
     w.send_lesion_to_planning(0)
     from dataclasses import replace
 
-    from sbrt_calc.planning_section import CumulativeInputs
+    from sbrt_calc.planning.section import CumulativeInputs
 
     p = w.planning
     p.set_inputs(replace(p.inputs, ptv_cc=20.0, r50=6.0, d2cm_percent=55.0, r100=1.1))

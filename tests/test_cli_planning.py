@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sbrt_calc import presets as presets_mod
 from sbrt_calc._paths import shipped_presets_dir
 from sbrt_calc.cli.main import main
+from sbrt_calc.presets import loader as presets_mod
 
 
 @pytest.fixture(autouse=True)
@@ -204,7 +204,7 @@ def test_light_imports() -> None:
             "assert rc == 0 and not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
     code = ("import sys; from sbrt_calc.cli.main import build_parser; build_parser(); "
-            "assert 'sbrt_calc.presets' not in sys.modules and 'pydicom' not in sys.modules")
+            "assert 'sbrt_calc.presets.loader' not in sys.modules and 'pydicom' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sbrt_calc.compare import (
+from sbrt_calc.errors import ModelParameterError
+from sbrt_calc.radiobiology import lq
+from sbrt_calc.radiobiology.compare import (
     Repopulation,
     compute,
     equivalent_regimen,
@@ -12,9 +14,7 @@ from sbrt_calc.compare import (
     solve_for_bed,
     thresholds,
 )
-from sbrt_calc.errors import ModelParameterError
-from sbrt_calc.models import LQL, USC, make_model
-from sbrt_calc.radiobiology import lq
+from sbrt_calc.radiobiology.models import LQL, USC, make_model
 from sbrt_calc.regimen import Regimen, parse_regimen
 
 
@@ -138,8 +138,8 @@ def test_bad_model_parameters() -> None:
 def test_user_radiobiology_file_overrides_thresholds(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Thresholds are configurable: a user radiobiology.toml (validated like the shipped one)
     replaces the shipped defaults; the shipped file is never edited."""
-    from sbrt_calc import defaults
     from sbrt_calc._paths import shipped_presets_dir
+    from sbrt_calc.presets import radiobiology as defaults
 
     text = (shipped_presets_dir() / "radiobiology.toml").read_text(encoding="utf-8")
     (tmp_path / "radiobiology.toml").write_text(text.replace("bed_gy = 70.0", "bed_gy = 80.0"), encoding="utf-8")

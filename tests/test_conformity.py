@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from sbrt_calc.conformity import PlanCheckError, grade_plan, interpolate_limits
-from sbrt_calc.presets import shipped_presets
+from sbrt_calc.planning.conformity import PlanCheckError, grade_plan, interpolate_limits
+from sbrt_calc.presets.loader import shipped_presets
 
 ROWS = [  # PTV cc, R50 none, R50 minor, D2cm none, D2cm minor (reference-data.md)
     (1.8, 5.9, 7.5, 50, 57), (3.8, 5.5, 6.5, 50, 57), (7.4, 5.1, 6.0, 50, 58), (13.2, 4.7, 5.8, 50, 58),

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from sbrt_calc.constraints import ConstraintLookupError, constraints_for, convert_dose, lookup_set
 from sbrt_calc.errors import PresetError, SbrtCalcError
-from sbrt_calc.presets import shipped_presets
+from sbrt_calc.planning.constraints import ConstraintLookupError, constraints_for, convert_dose, lookup_set
+from sbrt_calc.presets.loader import shipped_presets
 
 
 def _one(lookup, organ: str, metric: str):  # type: ignore[no-untyped-def]
@@ -118,7 +118,7 @@ def test_converted_critical_volume_limits_from_two_columns_merge() -> None:
     """TG-101 has no 4-fraction column: the lung critical-volume rows converted from the 3- and
     5-fraction columns (CV10.5Gy and CV12.5Gy for 1500 cc) are one limit, the lower dose kept,
     not two rows with slightly different names."""
-    from sbrt_calc.constraints import constraints_for
+    from sbrt_calc.planning.constraints import constraints_for
 
     (lookup,) = constraints_for(4, "tg101")
     lung = [c for c in lookup.constraints if c.organ == "Lungs" and c.metric.startswith("CV")]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from sbrt_calc.cumulative import CumulativeError, cumulative_eqd2
 from sbrt_calc.errors import RegimenError
-from sbrt_calc.presets import shipped_presets
+from sbrt_calc.planning.cumulative import CumulativeError, cumulative_eqd2
+from sbrt_calc.presets.loader import shipped_presets
 
 
 def run(*courses: str, **kw: object):  # type: ignore[no-untyped-def]

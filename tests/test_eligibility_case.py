@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sbrt_calc.eligibility_case import MAX_CASE_FILE_BYTES, SITES, Case, Lesion, load_case
+from sbrt_calc.eligibility.case import MAX_CASE_FILE_BYTES, SITES, Case, Lesion, load_case
 from sbrt_calc.errors import CaseError, SbrtCalcError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

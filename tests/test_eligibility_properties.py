@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sbrt_calc.eligibility import CLASSIFICATIONS, Case, assess
-from sbrt_calc.eligibility_case import DRIVERS, PROGRESSING_STATUSES, SITES, STATUSES, THERAPY_CLASSES
+from sbrt_calc.eligibility.assess import CLASSIFICATIONS, Case, assess
+from sbrt_calc.eligibility.case import DRIVERS, PROGRESSING_STATUSES, SITES, STATUSES, THERAPY_CLASSES
 from sbrt_calc.errors import CaseError
 
 # --- properties -----------------------------------------------------------------------------

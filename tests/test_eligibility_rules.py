@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from sbrt_calc import eligibility as E
-from sbrt_calc import eligibility_rules as R
-from sbrt_calc.compare import compute
-from sbrt_calc.eligibility import Assessment, Case, assess
+from sbrt_calc.eligibility import assess as E
+from sbrt_calc.eligibility import rules as R
+from sbrt_calc.eligibility.assess import Assessment, Case, assess
+from sbrt_calc.radiobiology.compare import compute
 from sbrt_calc.regimen import Regimen
 
 
@@ -327,9 +327,9 @@ class _FakeScheme:
 
 
 def test_sbrt_lesion_lists_presets_with_bed10_from_compute(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("sbrt_calc.presets")
+    fake = types.ModuleType("sbrt_calc.presets.loader")
     fake.schemes_for_site = lambda site: [_FakeScheme("36/3", 36.0, 3), _FakeScheme("20/5", 20.0, 5)]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sbrt_calc.presets", fake)
+    monkeypatch.setitem(sys.modules, "sbrt_calc.presets.loader", fake)
     [x] = assess(make()).lesions
     assert [s.label for s in x.schemes] == ["36/3", "20/5"]
     for s in x.schemes:
@@ -494,22 +494,22 @@ def test_as_dict_has_the_issue_keys() -> None:
 def test_brain_lesion_size_gives_the_rtog_9005_dose(size_mm: float, dose: str) -> None:
     """RTOG 90-05 (Shaw 2000; reference-data.md, Brain SRS): 24 / 18 / 15 Gy for maximum diameter
     <= 20, 21-30, 31-40 mm, in previously irradiated recurrent tumours (said with the dose)."""
-    from sbrt_calc.eligibility import brain_srs_dose_by_size
+    from sbrt_calc.eligibility.assess import brain_srs_dose_by_size
 
     item = brain_srs_dose_by_size(size_mm)
     assert f"is {dose}" in item.text and "recurrent" in item.text and "RTOG 90-05" in item.source
 
 
 def test_brain_lesion_above_40_mm_gets_no_single_fraction_dose() -> None:
-    from sbrt_calc.eligibility import brain_srs_dose_by_size
+    from sbrt_calc.eligibility.assess import brain_srs_dose_by_size
 
     assert "no single-fraction dose" in brain_srs_dose_by_size(45).text
 
 
 def test_brain_size_reaches_the_assessment() -> None:
     """A brain lesion with size_mm gets the RTOG 90-05 consideration in its lesion entry."""
-    from sbrt_calc.eligibility import assess
-    from sbrt_calc.eligibility_case import Case
+    from sbrt_calc.eligibility.assess import assess
+    from sbrt_calc.eligibility.case import Case
 
     case = Case.from_dict({
         "therapy_class": "tki", "driver": "EGFR", "months_on_therapy": 12, "ecog": 1, "cns_imaging_done": True,

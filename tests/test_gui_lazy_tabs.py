@@ -151,6 +151,6 @@ def test_first_window_leaves_the_tabs_modules_unloaded() -> None:
                              check=True, timeout=60).stdout
     assert "rows=7" in out
     loaded = out.strip().splitlines()[-1]
-    for name in ("eligibility_panel", "planning_panel", "sbrt_calc.eligibility", "planning_section",
-                 "sbrt_calc.presets", "sbrt_calc.report", "matplotlib"):
+    for name in ("eligibility_panel", "planning_panel", "sbrt_calc.eligibility.assess", "planning_section",
+                 "sbrt_calc.presets.loader", "sbrt_calc.report.content", "matplotlib"):
         assert name not in loaded, name

@@ -19,7 +19,7 @@ from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 from sbrt_calc.gui.planning_panel import PlanningPanel  # noqa: E402
 
 from sbrt_calc.case import load_case  # noqa: E402
-from sbrt_calc.planning_section import CONVERTED_LABEL, PlanningInputs  # noqa: E402
+from sbrt_calc.planning.section import CONVERTED_LABEL, PlanningInputs  # noqa: E402
 
 
 def text(p: PlanningPanel) -> str:

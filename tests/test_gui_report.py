@@ -22,7 +22,7 @@ from sbrt_calc.gui.report_export import ReportExportDialog  # noqa: E402
 
 from sbrt_calc import __version__  # noqa: E402
 from sbrt_calc.cli.main import main as cli_main  # noqa: E402
-from sbrt_calc.planning_section import PlanningInputs  # noqa: E402
+from sbrt_calc.planning.section import PlanningInputs  # noqa: E402
 
 
 def pages_text(path: Path) -> list[str]:

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sbrt_calc.case import loads_case
-from sbrt_calc.eligibility_case import Case as EligibilityCase
+from sbrt_calc.eligibility.case import Case as EligibilityCase
 from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.planning_section import PlanningInputs
+from sbrt_calc.planning.section import PlanningInputs
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12))
 json_values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 
 from sbrt_calc._paths import shipped_presets_dir
-from sbrt_calc.defaults import load_radiobiology
+from sbrt_calc.presets.radiobiology import load_radiobiology
 
 
 def test_shipped_presets_are_found() -> None:
@@ -15,7 +15,7 @@ def test_shipped_presets_are_found() -> None:
 
 
 def test_no_generic_top_level_names() -> None:
-    """`gui` and `presets` are installed as sbrt_calc.gui / sbrt_calc.presets, never top level."""
+    """`gui` and `presets` are installed as sbrt_calc.gui / sbrt_calc.presets.loader, never top level."""
     for generic in ("gui", "presets"):
         spec = importlib.util.find_spec(generic)
         assert spec is None or "sbrt" not in str(spec.origin or spec.submodule_search_locations)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sbrt_calc.errors import CaseError
-from sbrt_calc.planning_section import (
+from sbrt_calc.planning.section import (
     CONVERTED_LABEL,
     CumulativeInputs,
     PlanningInputs,

@@ -11,21 +11,17 @@ import pytest
 
 from sbrt_calc._paths import shipped_presets_dir
 from sbrt_calc.errors import PresetError, SbrtCalcError
-from sbrt_calc.presets import (
-    GROUPS,
-    MAX_FILE_BYTES,
-    SITES,
-    Scheme,
+from sbrt_calc.presets.loader import (
     check_folder,
     check_presets,
     load_preset_file,
     load_presets,
-    parse_metric,
     parse_preset_data,
     schemes_for_site,
     shipped_presets,
     user_presets_dir,
 )
+from sbrt_calc.presets.model import GROUPS, MAX_FILE_BYTES, SITES, Scheme, parse_metric
 
 SCHEME_OK = """kind = "schemes"
 schema_version = 1
@@ -118,7 +114,7 @@ def test_schemes_for_site_matches_site_or_group() -> None:
 
 
 def test_module_level_schemes_for_site(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from sbrt_calc import presets
+    from sbrt_calc.presets import loader as presets
 
     monkeypatch.setenv("SBRT_CALC_USER_PRESETS", str(tmp_path / "none"))
     presets.reload_presets()

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from sbrt_calc._paths import shipped_presets_dir
 from sbrt_calc.errors import PresetError
-from sbrt_calc.presets import PresetSet, load_preset_file, parse_preset_data
+from sbrt_calc.presets.loader import load_preset_file, parse_preset_data
+from sbrt_calc.presets.model import PresetSet
 
 _TMP = Path(tempfile.mkdtemp(prefix="sbrt-presets-hyp-"))
 SHIPPED = {p.name: tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted(shipped_presets_dir().glob("*.toml"))}

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sbrt_calc.compare import solve_for_bed
-from sbrt_calc.models import LQ, LQL, USC
 from sbrt_calc.radiobiology import lq, lql, usc
+from sbrt_calc.radiobiology.compare import solve_for_bed
+from sbrt_calc.radiobiology.models import LQ, LQL, USC
 
 doses = st.floats(min_value=0.1, max_value=100.0, allow_nan=False)
 abs_ = st.floats(min_value=0.5, max_value=30.0, allow_nan=False)

@@ -13,12 +13,12 @@ pytest.importorskip("PySide6")
 
 from sbrt_calc import __version__  # noqa: E402
 from sbrt_calc.cli.main import main  # noqa: E402
-from sbrt_calc.eligibility import assess  # noqa: E402
-from sbrt_calc.eligibility_case import load_case as load_eligibility_case  # noqa: E402
+from sbrt_calc.eligibility.assess import assess  # noqa: E402
+from sbrt_calc.eligibility.case import load_case as load_eligibility_case  # noqa: E402
 from sbrt_calc.radiobiology import lq  # noqa: E402
 from sbrt_calc.regimen import Regimen, parse_regimen  # noqa: E402
-from sbrt_calc.report import ReportContent, ReportTable, build_html  # noqa: E402
-from sbrt_calc.report_pdf import ReportError, write_report_pdf  # noqa: E402
+from sbrt_calc.report.content import ReportContent, ReportTable, build_html  # noqa: E402
+from sbrt_calc.report.pdf import ReportError, write_report_pdf  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -139,7 +139,7 @@ def _saved_case_with_sections(tmp_path: Path, eligibility: object, planning: obj
 
 
 def test_cli_report_from_saved_case_with_eligibility_and_planning(tmp_path: Path) -> None:
-    """The sections the app saves: eligibility {"case": ...} and planning (sbrt_calc.planning_section)."""
+    """The sections the app saves: eligibility {"case": ...} and planning (sbrt_calc.planning.section)."""
     ecase = load_eligibility_case(EXAMPLES / "case_egfr_bone.toml")
     planning = {"constraint_set": "tg101", "regimen": "35/5", "lesion": 0, "ptv_cc": 20.0, "r50": 6.0,
                 "cumulative": {"courses": ["30/10", "24/2"], "interval_months": 8.0}}
@@ -154,7 +154,7 @@ def test_cli_report_from_saved_case_with_eligibility_and_planning(tmp_path: Path
 
 
 def test_saved_case_draft_eligibility_is_not_assessed(tmp_path: Path) -> None:
-    from sbrt_calc.report_sources import content_from_saved_case
+    from sbrt_calc.report.sources import content_from_saved_case
 
     path = _saved_case_with_sections(tmp_path, {"draft": {"therapy_class": "tki"}}, None)
     content = content_from_saved_case(path)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .models_args import add_model_arguments, positive_float
-from .output import add_format_argument
+from sbrt_calc.cli.models_args import add_model_arguments, positive_float
+from sbrt_calc.cli.output import add_format_argument
 
 
 def register(sub: Any) -> None:
@@ -31,17 +31,24 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import __version__
-    from ..compare import DEFAULT_ALPHA_BETAS_GY, Repopulation, ab_key, compute, flag_robustness, thresholds
-    from ..regimen import Regimen, parse_regimen
-    from .main import UsageError
-    from .models_args import model_from_args
-    from .output import emit, table, to_csv, to_json
+    from sbrt_calc import __version__
+    from sbrt_calc.cli.main import UsageError
+    from sbrt_calc.cli.models_args import model_from_args
+    from sbrt_calc.cli.output import emit, table, to_csv, to_json
+    from sbrt_calc.radiobiology.compare import (
+        DEFAULT_ALPHA_BETAS_GY,
+        Repopulation,
+        ab_key,
+        compute,
+        flag_robustness,
+        thresholds,
+    )
+    from sbrt_calc.regimen import Regimen, parse_regimen
 
     model = model_from_args(args)
     regimens = [parse_regimen(text) for text in args.regimens]
     if args.rtplan:
-        from ..rtplan import read_prescription
+        from sbrt_calc.planning.rtplan import read_prescription
 
         regimens.append(read_prescription(args.rtplan))
     if not regimens:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .models_args import fraction_count, positive_float
-from .output import add_format_argument
+from sbrt_calc.cli.models_args import fraction_count, positive_float
+from sbrt_calc.cli.output import add_format_argument
 
 
 def register(sub: Any) -> None:
@@ -28,8 +28,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..constraints import DEFAULT_CONVERSION_ALPHA_BETAS_GY, constraints_for
-    from .output import emit, table, to_csv, to_json
+    from sbrt_calc.cli.output import emit, table, to_csv, to_json
+    from sbrt_calc.planning.constraints import DEFAULT_CONVERSION_ALPHA_BETAS_GY, constraints_for
 
     abs_ = tuple(args.alpha_betas) if args.alpha_betas else DEFAULT_CONVERSION_ALPHA_BETAS_GY
     lookups = constraints_for(args.fractions, args.set_key, alpha_betas=abs_)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .models_args import non_negative_float, positive_float
-from .output import add_format_argument
+from sbrt_calc.cli.models_args import non_negative_float, positive_float
+from sbrt_calc.cli.output import add_format_argument
 
 
 def register(sub: Any) -> None:
@@ -37,8 +37,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cumulative import cumulative_eqd2
-    from .output import emit, table, to_csv, to_json
+    from sbrt_calc.cli.output import emit, table, to_csv, to_json
+    from sbrt_calc.planning.cumulative import cumulative_eqd2
 
     limit = None if args.limits == "none" else args.limits
     r = cumulative_eqd2(args.courses, alpha_beta_gy=args.alpha_beta, organ=args.organ,

@@ -6,7 +6,7 @@ import argparse
 import textwrap
 from typing import Any
 
-from .output import add_format_argument
+from sbrt_calc.cli.output import add_format_argument
 
 WIDTH = 100
 
@@ -34,7 +34,7 @@ class _Note:
     """Collects lines; cites sources by short tag and keeps the legend of the tags used."""
 
     def __init__(self) -> None:
-        from ..eligibility_rules import short, split_sources
+        from sbrt_calc.eligibility.rules import short, split_sources
 
         self._short = short
         self._split = split_sources
@@ -68,7 +68,7 @@ class _Note:
 
 def render_note(case: Any, a: Any, source_name: str) -> str:
     """The assessment as a short clinical note (plain text, sources as short tags with a legend)."""
-    from ..compare import thresholds
+    from sbrt_calc.radiobiology.compare import thresholds
 
     therapy = {"tki": "a TKI", "immunotherapy": "immunotherapy", "chemotherapy": "chemotherapy",
                "chemoimmunotherapy": "chemo-immunotherapy"}[case.therapy_class]
@@ -143,10 +143,10 @@ def render_note(case: Any, a: Any, source_name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import __version__
-    from ..compare import thresholds
-    from ..eligibility import assess, load_case
-    from .output import emit, to_json
+    from sbrt_calc import __version__
+    from sbrt_calc.cli.output import emit, to_json
+    from sbrt_calc.eligibility.assess import assess, load_case
+    from sbrt_calc.radiobiology.compare import thresholds
 
     case = load_case(args.case)
     assessment = assess(case)

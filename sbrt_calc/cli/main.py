@@ -17,8 +17,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from .. import __version__
-from ..errors import SbrtCalcError
+from sbrt_calc import __version__
+from sbrt_calc.errors import SbrtCalcError
 
 #: Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = (

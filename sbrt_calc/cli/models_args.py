@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .main import UsageError
+from sbrt_calc.cli.main import UsageError
 
 
 def positive_float(text: str) -> float:
@@ -54,7 +54,7 @@ def add_model_arguments(parser: Any) -> None:
 
 def model_from_args(args: argparse.Namespace) -> Any:
     """Build the model the options ask for; parameters of another model are a usage error."""
-    from ..models import make_model
+    from sbrt_calc.radiobiology.models import make_model
 
     usc_params = {k: v for k, v in (("alpha_per_gy", args.usc_alpha), ("d0_gy", args.usc_d0),
                                     ("dq_gy", args.usc_dq)) if v is not None}

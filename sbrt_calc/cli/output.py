@@ -60,7 +60,7 @@ def to_json(obj: Any) -> str:
     """JSON text with full precision floats; every document starts with ``sbrt_calc_version``."""
     import json
 
-    from .. import __version__
+    from sbrt_calc import __version__
 
     if isinstance(obj, dict) and "sbrt_calc_version" not in obj:
         obj = {"sbrt_calc_version": __version__, **obj}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .models_args import positive_float
-from .output import add_format_argument
+from sbrt_calc.cli.models_args import positive_float
+from sbrt_calc.cli.output import add_format_argument
 
 
 def register(sub: Any) -> None:
@@ -31,9 +31,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..conformity import grade_plan
-    from ..presets import active_presets
-    from .output import emit, table, to_csv, to_json
+    from sbrt_calc.cli.output import emit, table, to_csv, to_json
+    from sbrt_calc.planning.conformity import grade_plan
+    from sbrt_calc.presets.loader import active_presets
 
     t = active_presets().conformity_table(args.table)
     g = grade_plan(args.ptv_cc, args.r50, args.d2cm_percent, args.r100, table=t)

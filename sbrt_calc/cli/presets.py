@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import Any
 
-from .output import add_format_argument
+from sbrt_calc.cli.output import add_format_argument
 
 _TABLE_SOURCE_WIDTH = 70
 
@@ -39,7 +39,7 @@ def register(sub: Any) -> None:
 
 
 def _need_action(args: argparse.Namespace) -> int:
-    from .main import UsageError
+    from sbrt_calc.cli.main import UsageError
 
     raise UsageError("presets: give an ACTION: list or check (see --help)")
 
@@ -49,7 +49,7 @@ def _short(text: str, width: int = _TABLE_SOURCE_WIDTH) -> str:
 
 
 def _scheme_rows(schemes: Any) -> list[dict[str, Any]]:
-    from ..radiobiology.lq import bed, eqd2
+    from sbrt_calc.radiobiology.lq import bed, eqd2
 
     out = []
     for s in schemes:
@@ -65,8 +65,8 @@ def _scheme_rows(schemes: Any) -> list[dict[str, Any]]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from ..presets import active_presets
-    from .output import emit, table, to_csv, to_json
+    from sbrt_calc.cli.output import emit, table, to_csv, to_json
+    from sbrt_calc.presets.loader import active_presets
 
     ps = active_presets()
     schemes = ps.schemes_for_site(args.site) if args.site else list(ps.schemes)
@@ -92,8 +92,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..presets import check_folder, check_presets
-    from .output import emit, table, to_csv, to_json
+    from sbrt_calc.cli.output import emit, table, to_csv, to_json
+    from sbrt_calc.presets.loader import check_folder, check_presets
 
     report = check_folder(args.dir) if args.dir else check_presets()
     ps = report.presets

@@ -21,9 +21,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..report_pdf import write_report_pdf
-    from ..report_sources import load_report_content
-    from .main import UsageError
+    from sbrt_calc.cli.main import UsageError
+    from sbrt_calc.report.pdf import write_report_pdf
+    from sbrt_calc.report.sources import load_report_content
 
     if not str(args.output).lower().endswith(".pdf"):
         raise UsageError(f"report: the output must be a .pdf file, got {args.output!r}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .models_args import add_model_arguments, fraction_count, positive_float
-from .output import add_format_argument
+from sbrt_calc.cli.models_args import add_model_arguments, fraction_count, positive_float
+from sbrt_calc.cli.output import add_format_argument
 
 
 def register(sub: Any) -> None:
@@ -29,11 +29,11 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import __version__
-    from ..compare import solve_for_bed
-    from ..regimen import parse_regimen
-    from .models_args import model_from_args
-    from .output import emit, table, to_csv, to_json
+    from sbrt_calc import __version__
+    from sbrt_calc.cli.models_args import model_from_args
+    from sbrt_calc.cli.output import emit, table, to_csv, to_json
+    from sbrt_calc.radiobiology.compare import solve_for_bed
+    from sbrt_calc.regimen import parse_regimen
 
     model = model_from_args(args)
     ab = args.alpha_beta

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelParameterError
+from sbrt_calc.errors import ModelParameterError
 
 # numpy.typing.ArrayLike would cost ~5 ms of import time on every CLI call; Any keeps the
 # annotations honest (scalars, sequences and arrays are all accepted).

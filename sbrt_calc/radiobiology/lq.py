@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._arrays import ArrayLike, FloatOrArray, as_float_array, require_positive, scalar_or_array
+from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, require_positive, scalar_or_array
 
 
 def bed(total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, alpha_beta_gy: ArrayLike) -> FloatOrArray:

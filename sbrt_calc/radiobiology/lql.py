@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import lq
-from ._arrays import ArrayLike, FloatOrArray, as_float_array, require_positive, scalar_or_array
+from sbrt_calc.radiobiology import lq
+from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, require_positive, scalar_or_array
 
 #: Default transition dose, Gy (near Park 2008's fitted 6.2 Gy for NSCLC).
 DEFAULT_TRANSITION_DOSE_GY = 6.0

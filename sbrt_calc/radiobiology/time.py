@@ -17,7 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._arrays import ArrayLike, FloatOrArray, as_float_array, require_non_negative, scalar_or_array
+from sbrt_calc.radiobiology._arrays import (
+    ArrayLike,
+    FloatOrArray,
+    as_float_array,
+    require_non_negative,
+    scalar_or_array,
+)
 
 
 def repopulation_bed_loss_gy(overall_time_days: ArrayLike, kickoff_days: ArrayLike,

@@ -18,7 +18,7 @@ D_q 1.8 Gy, so D_T = 6.13 Gy and alpha/beta = 8.60 Gy (the paper rounds to 6.2 a
 The native USC has its own alpha/beta. For another alpha/beta (an organ at risk, or the
 conventional tumour 10 Gy) this module offers the USC *shape*: LQ at that alpha/beta below
 D_T and its tangent above, which equals the native USC when alpha/beta is the derived one.
-That generalisation is an extrapolation and :mod:`sbrt_calc.compare` says so.
+That generalisation is an extrapolation and :mod:`sbrt_calc.radiobiology.compare` says so.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..errors import ModelParameterError
-from . import lql
-from ._arrays import ArrayLike, FloatOrArray
+from sbrt_calc.errors import ModelParameterError
+from sbrt_calc.radiobiology import lql
+from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Regimens x model x alpha/beta -> result rows with flags, warnings and the uncertainty check.
 
 This is what the CLI's ``compare`` and the GUI's regimens table show. Every number comes
-from :mod:`sbrt_calc.models`; the thresholds and defaults come from
-``presets/radiobiology.toml`` via :mod:`sbrt_calc.defaults`.
+from :mod:`sbrt_calc.radiobiology.models`; the thresholds and defaults come from
+``presets/radiobiology.toml`` via :mod:`sbrt_calc.presets.radiobiology`.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .defaults import Threshold, radiobiology
-from .errors import ModelParameterError
-from .models import LQ, LQL, USC, Model, make_model
-from .radiobiology import time as rtime
-from .radiobiology._arrays import require_positive
-from .regimen import Regimen
+from sbrt_calc.errors import ModelParameterError
+from sbrt_calc.presets.radiobiology import Threshold, radiobiology
+from sbrt_calc.radiobiology import time as rtime
+from sbrt_calc.radiobiology._arrays import require_positive
+from sbrt_calc.radiobiology.models import LQ, LQL, USC, Model, make_model
+from sbrt_calc.regimen import Regimen
 
 DEFAULT_ALPHA_BETAS_GY = (10.0, 3.0)
 
@@ -249,7 +249,7 @@ class FlagRobustness:
 
     def sentence(self) -> str:
         """A one-line explanation for people, e.g. "BED10 > 70 Gy is fragile: ..."."""
-        from .models import MODEL_TITLES
+        from sbrt_calc.radiobiology.models import MODEL_TITLES
 
         lo, hi = self.alpha_beta_range_gy
         spans = ", ".join(f"{MODEL_TITLES.get(s.model, s.model)} {s.bed_min_gy:.1f}-{s.bed_max_gy:.1f}"
@@ -373,5 +373,5 @@ def equivalent_regimen(regimen: Regimen, fractions: int, alpha_beta_gy: float,
 
 
 def model_from_name(name: str, **parameters: object) -> Model:
-    """Alias of :func:`sbrt_calc.models.make_model` for callers of this module."""
+    """Alias of :func:`sbrt_calc.radiobiology.models.make_model` for callers of this module."""
     return make_model(name, **parameters)

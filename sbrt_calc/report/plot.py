@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .compare import thresholds
-from .models import LQ, Model
-from .regimen import Regimen
+from sbrt_calc.radiobiology.compare import thresholds
+from sbrt_calc.radiobiology.models import LQ, Model
+from sbrt_calc.regimen import Regimen
 
 #: The usual SBRT range for oligoprogressive lesions (reference document 004: 24-50 Gy in 3-6 fractions).
 BAND_GY = (24.0, 50.0)

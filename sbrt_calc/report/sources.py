@@ -1,10 +1,10 @@
 """Turn a case file into report content: a saved case (JSON, :mod:`sbrt_calc.case`) or an
-eligibility case (TOML, :mod:`sbrt_calc.eligibility_case`).
+eligibility case (TOML, :mod:`sbrt_calc.eligibility.case`).
 
 For an eligibility case the regimens default to the preset schemes of its progressing lesions'
 sites (issue 6), in lesion order, without duplicates. A saved case's ``eligibility`` section is
 ``{"case": <eligibility Case.to_dict()>}`` (or ``{"draft": ...}`` while the app's form is
-incomplete) and its ``planning`` section is read by :mod:`sbrt_calc.planning_section`; the app
+incomplete) and its ``planning`` section is read by :mod:`sbrt_calc.planning.section`; the app
 builds its report with the same :func:`content_from_case`.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import CaseError
-from .regimen import Regimen
-from .report import ReportContent, ReportTable
+from sbrt_calc.errors import CaseError
+from sbrt_calc.regimen import Regimen
+from sbrt_calc.report.content import ReportContent, ReportTable
 
 MAX_CASE_BYTES = 5_000_000
 
@@ -32,8 +32,8 @@ def _eligibility_regimens(assessment: Any) -> tuple[Regimen, ...]:
 
 def content_from_eligibility_case(path: str | Path) -> ReportContent:
     """Report content for an eligibility case TOML (regimens: its sites' preset schemes)."""
-    from .eligibility import assess
-    from .eligibility_case import load_case
+    from sbrt_calc.eligibility.assess import assess
+    from sbrt_calc.eligibility.case import load_case
 
     ecase = load_case(path)
     assessment = assess(ecase)
@@ -44,12 +44,12 @@ def content_from_eligibility_case(path: str | Path) -> ReportContent:
 
 
 def eligibility_case_of(section: Any, source: str = "<case>") -> Any:
-    """The :class:`~sbrt_calc.eligibility_case.Case` of a saved ``eligibility`` section, or None.
+    """The :class:`~sbrt_calc.eligibility.case.Case` of a saved ``eligibility`` section, or None.
 
     The section is ``{"case": <Case.to_dict()>}`` (complete form) or ``{"draft": {...}}`` (the app's
     form while incomplete: not assessed). CaseError naming ``eligibility.case.<key>`` for a bad case.
     """
-    from .eligibility_case import Case as EligibilityCase
+    from sbrt_calc.eligibility.case import Case as EligibilityCase
 
     if not section:
         return None
@@ -70,8 +70,8 @@ def eligibility_case_of(section: Any, source: str = "<case>") -> Any:
 
 
 def planning_inputs_of(section: Any) -> Any:
-    """The :class:`~sbrt_calc.planning_section.PlanningInputs` of a saved ``planning`` section, or None."""
-    from .planning_section import PlanningInputs
+    """The :class:`~sbrt_calc.planning.section.PlanningInputs` of a saved ``planning`` section, or None."""
+    from sbrt_calc.planning.section import PlanningInputs
 
     if not section:
         return None
@@ -79,8 +79,8 @@ def planning_inputs_of(section: Any) -> Any:
 
 
 def planning_tables(section: Any, eligibility_case: Any = None) -> tuple[ReportTable, ...]:
-    """The planning checks computed from a saved ``planning`` section (see :mod:`sbrt_calc.planning_section`)."""
-    from .planning_section import report_tables
+    """The planning checks computed from a saved ``planning`` section (see :mod:`sbrt_calc.planning.section`)."""
+    from sbrt_calc.planning.section import report_tables
 
     inputs = planning_inputs_of(section)
     if inputs is None:
@@ -102,7 +102,7 @@ def lesion_description(eligibility_case: Any, index: int | None) -> str | None:
 
 def content_from_case(case: Any, source: str = "<case>") -> ReportContent:
     """Report content of a :class:`sbrt_calc.case.Case` (the app's current case or a loaded file)."""
-    from .eligibility import assess
+    from sbrt_calc.eligibility.assess import assess
 
     models = ("lq", "lql", "usc") if case.settings.model == "all" else (case.settings.model,)
     sections = case.sections or {}
@@ -121,7 +121,7 @@ def content_from_case(case: Any, source: str = "<case>") -> ReportContent:
 
 def content_from_saved_case(path: str | Path) -> ReportContent:
     """Report content for a saved case (JSON): its regimens, model, eligibility and planning sections."""
-    from .case import load_case
+    from sbrt_calc.case import load_case
 
     case = load_case(path)
     try:

@@ -20,10 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import SbrtCalcError
-from .presets import PresetSet, ReirradiationLimit, active_presets
-from .radiobiology.lq import eqd2
-from .regimen import Regimen, parse_regimen
+from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.presets.loader import active_presets
+from sbrt_calc.presets.model import PresetSet, ReirradiationLimit
+from sbrt_calc.radiobiology.lq import eqd2
+from sbrt_calc.regimen import Regimen, parse_regimen
 
 #: alpha/beta (Gy) for spinal cord EQD2 by default (Sahgal 2012 nBED uses 2 Gy).
 DEFAULT_CORD_ALPHA_BETA_GY = 2.0

@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ._paths import shipped_presets_dir, user_presets_dir
-from .errors import PresetError
+from sbrt_calc._paths import shipped_presets_dir, user_presets_dir
+from sbrt_calc.errors import PresetError
 
 FILE_NAME = "radiobiology.toml"
 

@@ -1,6 +1,6 @@
 """The sources, and the sourced statements, behind the oligoprogression assessment.
 
-One source of truth: every sentence :func:`sbrt_calc.eligibility.assess` shows that is not
+One source of truth: every sentence :func:`sbrt_calc.eligibility.assess.assess` shows that is not
 built from the case comes from here, with the source it traces to. The sources are the five
 reference documents in ``shared/references/`` (Ref 000 to Ref 004) and the publications
 listed under "Oligoprogression" in ``shared/reference-data.md`` (CURB, HALT, ASTRO/ESTRO,

@@ -12,8 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import SbrtCalcError
-from .report import PAGE_SIZES, ReportContent
+from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.report.content import PAGE_SIZES, ReportContent
 
 
 class ReportError(SbrtCalcError):
@@ -38,7 +38,7 @@ def write_report_pdf(content: ReportContent, path: str | os.PathLike[str], page_
                      figure_png: bytes | None = None) -> Path:
     """Write the report to ``path`` (PDF) and return it.
 
-    The report is a flow of blocks (:func:`sbrt_calc.report.build_blocks`). Each paragraph and
+    The report is a flow of blocks (:func:`sbrt_calc.report.content.build_blocks`). Each paragraph and
     each table row is laid out on its own and never split: a row that does not fit goes to the
     next page, under a repeated header row. Every page has a footer with the program version,
     "decision support" and "page i of n".
@@ -50,7 +50,7 @@ def write_report_pdf(content: ReportContent, path: str | os.PathLike[str], page_
         The PDF to write; replaced atomically.
     page_size : {"A4", "Letter"}
     figure_png : bytes, optional
-        The plot; by default drawn from the regimens with :func:`sbrt_calc.plotting.bed_plot_png`.
+        The plot; by default drawn from the regimens with :func:`sbrt_calc.report.plot.bed_plot_png`.
     """
     if page_size not in PAGE_SIZES:
         raise ReportError(f"page size must be one of {', '.join(PAGE_SIZES)}, got {page_size!r}",
@@ -61,8 +61,8 @@ def write_report_pdf(content: ReportContent, path: str | os.PathLike[str], page_
         raise ReportError(f"cannot write {target}: folder {folder} does not exist", field="output",
                           value=str(target), allowed="a path in an existing folder")
     if figure_png is None and content.regimens:
-        from .models import make_model
-        from .plotting import bed_plot_png
+        from sbrt_calc.radiobiology.models import make_model
+        from sbrt_calc.report.plot import bed_plot_png
 
         figure_png = bed_plot_png(content.regimens, make_model(content.models[0]))
     _ensure_gui_application()
@@ -83,8 +83,8 @@ def _render(content: ReportContent, tmp: str, page_size: str, figure_png: bytes 
     from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
     from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
-    from . import __version__
-    from .report import CSS, build_blocks, table_row_html
+    from sbrt_calc import __version__
+    from sbrt_calc.report.content import CSS, build_blocks, table_row_html
 
     writer = QPdfWriter(tmp)
     writer.setTitle(f"sbrt-calc report: {content.title}")

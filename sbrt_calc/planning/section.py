@@ -30,9 +30,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import CaseError, SbrtCalcError
-from .regimen import MAX_FRACTIONS, Regimen, parse_regimen
-from .report import ReportTable
+from sbrt_calc.errors import CaseError, SbrtCalcError
+from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
+from sbrt_calc.report.content import ReportTable
 
 DEFAULT_CONSTRAINT_SET = "tg101"
 DEFAULT_ORGAN = "SpinalCord"
@@ -85,7 +85,7 @@ class CumulativeInputs:
     """A previously irradiated site: the organ dose of each course, oldest first (the last is planned).
 
     ``alpha_beta_gy`` None means the published limits' own (2 Gy for spinal cord);
-    ``recovery_percent`` is the user's assumption (0 by default), see :mod:`sbrt_calc.cumulative`.
+    ``recovery_percent`` is the user's assumption (0 by default), see :mod:`sbrt_calc.planning.cumulative`.
     """
 
     organ: str = DEFAULT_ORGAN
@@ -175,7 +175,7 @@ def _f(x: float | None, fmt: str = ".3g", unit: str = "") -> str:
 
 def constraint_table(inputs: PlanningInputs) -> ReportTable:
     """The organ-at-risk limits of the chosen set for the fraction count (converted ones labelled)."""
-    from .constraints import constraints_for
+    from sbrt_calc.planning.constraints import constraints_for
 
     n = inputs.fraction_count()
     headers: tuple[str, ...] = ("Organ", "Metric", "Limit", "Unit", "Origin")
@@ -211,7 +211,7 @@ def constraint_table(inputs: PlanningInputs) -> ReportTable:
 
 def conformity_table(inputs: PlanningInputs) -> ReportTable | None:
     """R50%, D2cm and R100% graded against the RTOG 0915/0813 table for the PTV (None without a PTV)."""
-    from .conformity import grade_plan
+    from sbrt_calc.planning.conformity import grade_plan
 
     if inputs.ptv_cc is None:
         return None
@@ -235,7 +235,7 @@ def conformity_table(inputs: PlanningInputs) -> ReportTable | None:
 
 def cumulative_tables(inputs: PlanningInputs) -> tuple[ReportTable, ...]:
     """Courses with their EQD2 and the re-irradiation checks (empty without previous irradiation)."""
-    from .cumulative import cumulative_eqd2
+    from sbrt_calc.planning.cumulative import cumulative_eqd2
 
     cum = inputs.cumulative
     if cum is None:

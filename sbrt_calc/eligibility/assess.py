@@ -1,10 +1,10 @@
 """Oligoprogression eligibility: is this oligoprogression, what is missing, what to do at each site.
 
-:func:`assess` turns a :class:`~sbrt_calc.eligibility_case.Case` into an :class:`Assessment`:
+:func:`assess` turns a :class:`~sbrt_calc.eligibility.case.Case` into an :class:`Assessment`:
 a classification, whether local ablative therapy while continuing the current agent is
 supported, the work-up still missing, a local therapy for each progressing lesion (with the
-site presets and their BED10 from :func:`sbrt_calc.compare.compute`), and the reasons,
-evidence and caveats, each with its source (see :mod:`sbrt_calc.eligibility_rules`).
+site presets and their BED10 from :func:`sbrt_calc.radiobiology.compare.compute`), and the reasons,
+evidence and caveats, each with its source (see :mod:`sbrt_calc.eligibility.rules`).
 
 Decision support, not a decision: every conclusion carries the sentences that led to it.
 
@@ -41,8 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import eligibility_rules as R
-from .eligibility_case import (
+from sbrt_calc.eligibility import rules as R
+from sbrt_calc.eligibility.case import (
     BONE_SITES,
     DRIVERS,
     PROGRESSING_STATUSES,
@@ -53,8 +53,8 @@ from .eligibility_case import (
     Lesion,
     load_case,
 )
-from .eligibility_rules import Item
-from .errors import SbrtCalcError
+from sbrt_calc.eligibility.rules import Item
+from sbrt_calc.errors import SbrtCalcError
 
 __all__ = [
     "Assessment", "Blocker", "Case", "CLASSIFICATIONS", "DRIVERS", "Item", "Lesion", "LesionAssessment",
@@ -110,7 +110,7 @@ class WorkupItem:
 
 @dataclass(frozen=True)
 class SchemeBed:
-    """A site preset with its BED10 (from :func:`sbrt_calc.compare.compute`)."""
+    """A site preset with its BED10 (from :func:`sbrt_calc.radiobiology.compare.compute`)."""
 
     key: str
     label: str
@@ -222,9 +222,9 @@ class Assessment:
 # --- site presets ---------------------------------------------------------------------------
 
 def _load_schemes_for_site() -> Callable[[str], Any] | None:
-    """``sbrt_calc.presets.schemes_for_site`` if that module exists, else None."""
+    """``sbrt_calc.presets.loader.schemes_for_site`` if that module exists, else None."""
     try:
-        module = importlib.import_module("sbrt_calc.presets")
+        module = importlib.import_module("sbrt_calc.presets.loader")
     except ImportError:
         return None
     func = getattr(module, "schemes_for_site", None)
@@ -234,9 +234,9 @@ def _load_schemes_for_site() -> Callable[[str], Any] | None:
 def site_schemes(site: str) -> tuple[tuple[SchemeBed, ...], str]:
     """The preset schemes for ``site`` with their BED10, and a note.
 
-    Uses ``sbrt_calc.presets.schemes_for_site`` when it exists (guarded: without it, or
+    Uses ``sbrt_calc.presets.loader.schemes_for_site`` when it exists (guarded: without it, or
     when it fails or returns nothing, the answer is no schemes and the note "no presets
-    for this site"). BED10 and its flag come from :func:`sbrt_calc.compare.compute`.
+    for this site"). BED10 and its flag come from :func:`sbrt_calc.radiobiology.compare.compute`.
     """
     if site == "other":
         return (), R.NO_PRESETS
@@ -249,7 +249,7 @@ def site_schemes(site: str) -> tuple[tuple[SchemeBed, ...], str]:
         return (), f"{R.NO_PRESETS} (presets could not be read: {exc})"
     if not schemes:
         return (), R.NO_PRESETS
-    from .compare import compute
+    from sbrt_calc.radiobiology.compare import compute
 
     out: list[SchemeBed] = []
     skipped: list[str] = []

@@ -13,10 +13,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .defaults import radiobiology
-from .errors import ModelParameterError
-from .radiobiology import lq, lql, usc
-from .radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, scalar_or_array
+from sbrt_calc.errors import ModelParameterError
+from sbrt_calc.presets.radiobiology import radiobiology
+from sbrt_calc.radiobiology import lq, lql, usc
+from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, scalar_or_array
 
 MODEL_NAMES = ("lq", "lql", "usc")
 MODEL_TITLES = {"lq": "LQ", "lql": "LQ-L", "usc": "USC"}

@@ -1,5 +1,5 @@
 """The report's content, Qt-free: what goes in (case, regimens, model, eligibility, planning) and
-its HTML, which :mod:`sbrt_calc.report_pdf` lays out on A4 or Letter pages.
+its HTML, which :mod:`sbrt_calc.report.pdf` lays out on A4 or Letter pages.
 
 Every report carries the inputs, the regimens table, the plot, the eligibility assessment with
 reasons and sources, the planning checks, the model and its parameters, the program and preset
@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import DISCLAIMER, __version__
-from ._paths import shipped_presets_dir
-from .compare import compute, flag_robustness, thresholds
-from .models import Model, make_model
-from .regimen import Regimen
+from sbrt_calc import DISCLAIMER, __version__
+from sbrt_calc._paths import shipped_presets_dir
+from sbrt_calc.radiobiology.compare import compute, flag_robustness, thresholds
+from sbrt_calc.radiobiology.models import Model, make_model
+from sbrt_calc.regimen import Regimen
 
 PAGE_SIZES = ("A4", "Letter")
 
@@ -69,7 +69,7 @@ class ReportContent:
     organ_alpha_beta_gy : float
         The organ-at-risk alpha/beta shown beside alpha/beta 10.
     eligibility : object, optional
-        An :class:`sbrt_calc.eligibility.Assessment` (anything with ``as_dict()``) or its dict.
+        An :class:`sbrt_calc.eligibility.assess.Assessment` (anything with ``as_dict()``) or its dict.
     planning : sequence of ReportTable
     created : datetime
     """

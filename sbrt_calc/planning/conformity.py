@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SbrtCalcError
-from .presets import ConformityRow, ConformityTable, PresetSet, active_presets
+from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.presets.loader import active_presets
+from sbrt_calc.presets.model import ConformityRow, ConformityTable, PresetSet
 
 GRADES = ("none", "minor", "major", "not graded")
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .errors import SbrtCalcError
-from .presets import Constraint, ConstraintSet, PresetSet, active_presets, parse_metric
-from .radiobiology.lq import bed, dose_per_fraction_for_bed
-from .regimen import MAX_FRACTIONS
+from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.presets.loader import active_presets
+from sbrt_calc.presets.model import Constraint, ConstraintSet, PresetSet, parse_metric
+from sbrt_calc.radiobiology.lq import bed, dose_per_fraction_for_bed
+from sbrt_calc.regimen import MAX_FRACTIONS
 
 #: alpha/beta range (Gy) used for LQ-converted limits: late-responding normal tissue.
 DEFAULT_CONVERSION_ALPHA_BETAS_GY: tuple[float, ...] = (2.0, 3.0)
@@ -177,7 +178,7 @@ def constraints_for(fractions: int, set_key: str | None = None, *, presets: Pres
         ``"tg101"``, ``"rtog0915"``, ``"rtog0813"``, ``"nccn"``, ``"hytec_cord"`` or a user set;
         default: every set.
     presets : PresetSet, optional
-        Default :func:`sbrt_calc.presets.active_presets` (shipped + user).
+        Default :func:`sbrt_calc.presets.loader.active_presets` (shipped + user).
     alpha_betas : sequence of float
         alpha/beta range for converted limits (default 2 and 3 Gy).
 

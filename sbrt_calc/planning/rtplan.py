@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import DicomError, RegimenError
-from .regimen import Regimen
+from sbrt_calc.errors import DicomError, RegimenError
+from sbrt_calc.regimen import Regimen
 
 RT_PLAN_STORAGE = "1.2.840.10008.5.1.4.1.1.481.5"
 ION_PLAN_STORAGE = "1.2.840.10008.5.1.4.1.1.481.8"

@@ -32,7 +32,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import CaseError
+from sbrt_calc.errors import CaseError
 
 THERAPY_CLASSES = ("tki", "immunotherapy", "chemotherapy", "chemoimmunotherapy")
 DRIVERS = ("EGFR", "ALK", "ROS1", "KRAS", "other", "none", "unknown")
