@@ -45,14 +45,13 @@ from sbrt_calc import __version__
 from sbrt_calc.case import SUFFIX, Case, CaseError, CaseRegimen, CaseSettings, load_case, save_case
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.presets.radiobiology import radiobiology
-from sbrt_calc.radiobiology.compare import solve_for_bed
 from sbrt_calc.regimen import Regimen, parse_regimen
 
 from . import icons, settings
 from .autosave import Autosaver, Recoverable, find_recoverable
 from .commands import AddRowsCommand, MoveRowCommand, RemoveRowsCommand, SettingsCommand, TitleCommand, ValueCommand
 from .plot_panel import PlotPanel
-from .regimen_table_model import RegimenTableModel, model_names
+from .regimen_table_model import RegimenTableModel
 from .settings import MODEL_CHOICES, parse_regimen_list
 from .working_panel import WorkingPanel
 
@@ -415,7 +414,7 @@ class MainWindow(QMainWindow):
         flag_ref = radiobiology().threshold("bed10_primary_lung")
         a = menu.addAction(f"Reach {flag_ref.label} in 3–6 fractions (solved)")
         a.setToolTip(f"The total dose reaching the reference in 3, 4, 5 and 6 fractions under the table's model "
-                     f"(sbrt_calc.radiobiology.compare.solve_for_bed). Source: {flag_ref.source}")
+                     f"(LQ BED10, the scale of the line). Source: {flag_ref.source}")
         a.triggered.connect(self._add_solved_reference)
 
     # --- the Eligibility and Planning tabs, built when first needed --------------------------------------
@@ -908,21 +907,23 @@ class MainWindow(QMainWindow):
             self._set_entry_status(f"Preset not added: {exc}", error=True)
             return
         self.add_rows([CaseRegimen.from_regimen(replace(reg, label=scheme.label) if scheme.label else reg,
-                                                note=f"preset {scheme.key}")], f"Add preset {scheme.label}")
+                                                note=f"preset {scheme.key}", source=scheme.source,
+                                                verification=scheme.verification)], f"Add preset {scheme.label}")
 
     def _add_default_regimens(self) -> None:
         self.add_rows(self._default_rows(), "Add default regimens")
 
     def _add_solved_reference(self) -> None:
-        s = self.model.settings()
-        name = "lq" if s.model == "all" else s.model
+        from sbrt_calc.radiobiology.solve import solve_for_bed
+
         flag, ref = self.model.thresholds
         rows = []
-        for sol in solve_for_bed(ref.bed_gy, ref.alpha_beta_gy, [3, 4, 5, 6], self.model.model_object(name)):
+        for sol in solve_for_bed(ref.bed_gy, [3, 4, 5, 6], self.model.eval_settings.lq, ref.alpha_beta_gy):
             if sol.error:
                 continue
-            reg = Regimen(sol.total_dose_gy, sol.fractions, f"BED10={ref.bed_gy:g} in {sol.fractions} ({name.upper()})")
-            rows.append(CaseRegimen.from_regimen(reg, note="solved"))
+            reg = Regimen(round(sol.total_dose_gy, 2), sol.fractions,
+                          f"{sol.total_dose_gy:.2f} Gy/{sol.fractions} (LQ BED10 {ref.bed_gy:g})")
+            rows.append(CaseRegimen.from_regimen(reg, note="solved: reaches the reference line"))
         self.add_rows(rows, "Add solved regimens")
 
     def selected_rows(self) -> list[int]:
@@ -1103,40 +1104,14 @@ class MainWindow(QMainWindow):
         return "#ff7b72" if QApplication.palette().window().color().lightness() < 128 else "#c62828"
 
     def _update_banner(self) -> None:
-        m = self.model
-        s = m.settings()
+        from sbrt_calc.summary import banner
+
         parts = []
-        if "lq" in model_names(s):
-            lq = m.model_object("lq")
-            high = [str(r + 1) for r in range(m.rowCount())
-                    if m.rows()[r].is_valid and lq.warnings(m.rows()[r].regimen().dose_per_fraction_gy,
-                                                           s.tumour_alpha_beta_gy)]
-            if high:
-                limit = lq.parameters()["validity_dose_per_fraction_gy"]
-                hint = "" if s.model == "all" else " — compare LQ-L and USC (View ▸ All three, Ctrl+4)"
-                parts.append(f"<b>⚠ High-dose caveat:</b> LQ is uncertain above about {limit:g} Gy per fraction; "
-                             f"row(s) {', '.join(high)} are above it{hint}.")
-        verdicts: dict[str, list[str]] = {"fragile": [], "robust above": [], "robust below": []}
-        for r in range(m.rowCount()):
-            res = m.results(r)
-            if res is not None:
-                verdicts[res.robustness.verdict].append(str(r + 1))
-        flag, _ref = m.thresholds
-        rng = radiobiology().uncertainty.values["tumour_alpha_beta_range_gy"]
-        summary = []
-        if verdicts["robust above"]:
-            summary.append(f"holds in every model for row(s) {', '.join(verdicts['robust above'])}")
-        if verdicts["fragile"]:
-            summary.append(f"<b>depends on the model or alpha/beta</b> for row(s) {', '.join(verdicts['fragile'])}")
-        if verdicts["robust below"]:
-            summary.append(f"is not reached in any model for row(s) {', '.join(verdicts['robust below'])}")
-        if summary:
-            parts.append(f"<b>{flag.label} across alpha/beta {rng[0]:g}–{rng[1]:g} Gy and LQ, LQ-L, USC:</b> "
-                         + "; ".join(summary) + ".")
-        invalid = [str(r + 1) for r in range(m.rowCount()) if not m.rows()[r].is_valid]
-        if invalid:
-            parts.append(f"<span style='color:{self._error_colour()}'><b>⚠ Invalid input</b> in row(s) {', '.join(invalid)} "
-                         "(hover the red cell for the reason).</span>")
+        for line in banner(self.model.evaluation()):
+            text = f"<b>{line.head}</b> {line.text}"
+            if line.kind == "invalid":
+                text = f"<span style='color:{self._error_colour()}'>{text}</span>"
+            parts.append(text)
         self.banner.setText("<br>".join(parts))
 
     # --- events -------------------------------------------------------------------------------------------

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbrt_calc.presets.radiobiology import radiobiology
-from sbrt_calc.radiobiology.compare import thresholds
+from sbrt_calc.presets.radiobiology import radiobiology, thresholds
 
 from . import settings
 from .settings import MODEL_CHOICES, parse_regimen_list  # defined in settings (light) for the main window

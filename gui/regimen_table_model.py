@@ -1,15 +1,15 @@
-"""The regimens table: a QAbstractTableModel over core results (:func:`sbrt_calc.radiobiology.compare.compute`).
+"""The regimens table: a QAbstractTableModel that renders the core's Evaluation.
 
 Rows are :class:`sbrt_calc.case.CaseRegimen` values (valid numbers, or the invalid input kept
-verbatim with its reason). Every number shown comes from the core; this module only parses
-what the user typed (locale-aware), formats, and marks. Edits made through ``setData`` go
-onto the undo stack when one is attached (see :mod:`.commands`).
+verbatim with its reason). Each row is evaluated by the core (:func:`sbrt_calc.evaluation.evaluate_row`,
+cached per row) and shown through the core's columns (:func:`sbrt_calc.tables.columns`): this module
+only parses what the user typed (locale-aware), formats and marks. It computes no number, verdict or
+warning. Edits made through ``setData`` go onto the undo stack when one is attached (:mod:`.commands`).
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -17,10 +17,10 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from sbrt_calc.case import CaseRegimen, CaseSettings
 from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation, evaluate_row, settings_of
 from sbrt_calc.presets.radiobiology import Threshold
-from sbrt_calc.radiobiology.compare import FlagRobustness, RegimenResult, compute, flag_robustness, thresholds
-from sbrt_calc.radiobiology.models import MODEL_TITLES, make_model
 from sbrt_calc.regimen import Regimen, parse_regimen
+from sbrt_calc.tables import Column, columns
 
 from . import icons
 
@@ -30,7 +30,9 @@ INVALID_BG = QColor(220, 40, 40, 80)      # translucent: legible on light and da
 REACHED_BG = QColor(30, 150, 80, 55)
 NOT_REACHED_BG = QColor(220, 140, 0, 50)
 MIXED_BG = QColor(60, 110, 200, 50)
-ALL_MODELS = ("lq", "lql", "usc")
+INPUT_KEYS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy")
+_INPUT_FIELD = {"label": "regimen", "total_dose_gy": "total_dose_gy", "fractions": "fractions",
+                "dose_per_fraction_gy": "dose_per_fraction_gy"}
 _ids = itertools.count(1)
 
 
@@ -67,112 +69,12 @@ def format_exact(value: float, locale: QLocale | None = None) -> str:
     return loc.toString(float(value), "g", 12)
 
 
-# --- columns ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Column:
-    key: str            # label | total | fractions | dpf | bed_t | eqd2_t | bed_o | eqd2_o | flag | ref | robust | warnings
-    header: str
-    tooltip: str
-    model: str | None = None
-    editable: bool = False
-
-
 def model_names(settings: CaseSettings) -> tuple[str, ...]:
-    return ALL_MODELS if settings.model == "all" else (settings.model,)
-
-
-def case_thresholds(settings: CaseSettings) -> tuple[Threshold, Threshold]:
-    """The shipped flag and reference lines, with the case's BED values when changed."""
-    flag, ref = thresholds()
-    if settings.flag_bed_gy != flag.bed_gy:
-        flag = replace(flag, bed_gy=settings.flag_bed_gy,
-                       source=f"user preference (shipped {flag.bed_gy:g} Gy: {flag.source})")
-    if settings.reference_bed_gy != ref.bed_gy:
-        ref = replace(ref, bed_gy=settings.reference_bed_gy,
-                      source=f"user preference (shipped {ref.bed_gy:g} Gy: {ref.source})")
-    return flag, ref
-
-
-def build_columns(settings: CaseSettings) -> list[Column]:
-    t = f"{settings.tumour_alpha_beta_gy:g}"
-    o = f"{settings.organ_alpha_beta_gy:g}"
-    flag, ref = case_thresholds(settings)
-    cols = [
-        Column("label", "Regimen", "The regimen as written (36/3, 3 x 12 Gy, 12 Gy x 3). Edit to retype it.",
-               editable=True),
-        Column("total", "Total\n[Gy]", "Total physical dose, Gy. Editable; a decimal comma works where the "
-               "locale uses it.", editable=True),
-        Column("fractions", "Fractions\n[n]", "Number of fractions (whole number 1-100). Editable.", editable=True),
-        Column("dpf", "Dose/fx\n[Gy]", "Dose per fraction, Gy (total / fractions). Editing it keeps the fraction "
-               "count and changes the total.", editable=True),
-    ]
-    quantities = [
-        ("bed_t", f"BED{t}", f"Biologically effective dose at alpha/beta {t} Gy (tumour), Gy"),
-        ("eqd2_t", f"EQD2({t})", f"Equivalent dose in 2 Gy fractions at alpha/beta {t} Gy (tumour), Gy"),
-        ("bed_o", f"BED{o}", f"Biologically effective dose at alpha/beta {o} Gy (organ at risk), Gy"),
-        ("eqd2_o", f"EQD2({o})", f"Equivalent dose in 2 Gy fractions at alpha/beta {o} Gy (organ at risk), Gy"),
-    ]
-    names = model_names(settings)
-    for key, head, tip in quantities:
-        for m in names:
-            title = MODEL_TITLES[m]
-            header = f"{head}\n[Gy]" if len(names) == 1 else f"{head}\n{title} [Gy]"
-            cols.append(Column(key, header, f"{tip}, model {title} ({make_model(m).source}).", model=m))
-    cols += [
-        Column("flag", f"{flag.label.replace(' Gy', '')}\nflag", f"{flag.name}. Source: {flag.source}"),
-        Column("ref", f"{ref.label.replace(' Gy', '').replace('>=', '≥')}\nreference", f"{ref.name}. Source: {ref.source}"),
-        Column("robust", "Flag robust?\nBED10 range [Gy]",
-               "Whether the flag holds across the tumour alpha/beta range and LQ, LQ-L and USC "
-               "(sbrt_calc.radiobiology.compare.flag_robustness); the BED range [Gy] is shown."),
-        Column("warnings", "Warnings", "Model validity caveats and unusual inputs, from the core."),
-    ]
-    return cols
-
-
-@dataclass(frozen=True)
-class RowResults:
-    """Core results of one valid row: one RegimenResult per model shown, and the robustness check."""
-
-    by_model: dict[str, RegimenResult]
-    robustness: FlagRobustness
-
-    @property
-    def warnings(self) -> list[str]:
-        out: list[str] = []
-        for m, r in self.by_model.items():
-            prefix = f"{MODEL_TITLES[m]}: " if len(self.by_model) > 1 else ""
-            for w in r.warnings:
-                text = w if (not prefix or w.startswith("unusual")) else prefix + w
-                if text not in out:
-                    out.append(text)
-        return out
-
-
-#: Short forms of the core's warnings for the narrow table cell (the full text is the tooltip and
-#: is in the working panel); matched on the start of the core's sentence, unknown ones kept whole.
-_SHORT_WARNINGS = (
-    ("LQ is uncertain above", "LQ doubtful"),
-    ("LQ-L equals LQ", "LQ-L = LQ here"),
-    ("USC equals LQ", "USC = LQ here"),
-    ("USC at alpha/beta", "USC extrapolated"),
-    ("unusual: dose per fraction", "unusual dose/fx"),
-    ("unusual:", "unusual fractions"),
-    ("repopulation correction applied", "time-corrected"),
-    ("no repopulation correction", "no time correction"),
-)
-
-
-def short_warning(text: str) -> str:
-    """The short form of one of the core's warning sentences (the sentence itself if unknown)."""
-    for start, short in _SHORT_WARNINGS:
-        if text.startswith(start):
-            return short
-    return text
+    return ("lq", "lql", "usc") if settings.model == "all" else (settings.model,)
 
 
 class RegimenTableModel(QAbstractTableModel):
-    """Regimen rows and their core results. See the module docstring."""
+    """Regimen rows and their evaluation. See the module docstring."""
 
     #: emitted after any change of rows, values or settings (the plot and working panel listen)
     contentChanged = Signal()
@@ -182,13 +84,11 @@ class RegimenTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._ids: list[int] = []
         self._rows: list[CaseRegimen] = []
-        self._results: dict[int, RowResults | None] = {}
+        self._results: dict[int, RowEvaluation] = {}
         self._cells: dict[int, dict[tuple[int, int], Any]] = {}   # display cache, per row id
-        self._regimens: dict[int, Regimen] = {}
         self._settings = CaseSettings()
-        self._columns = build_columns(self._settings)
-        self._models = {m: make_model(m) for m in ALL_MODELS}
-        self._thresholds = case_thresholds(self._settings)
+        self._eval_settings = settings_of(self._settings)
+        self._columns = columns(self._eval_settings)
         self.decimals = 1
         self.undo_stack: Any = None   # a QUndoStack, attached by the main window
         self._locale = QLocale()
@@ -224,9 +124,9 @@ class RegimenTableModel(QAbstractTableModel):
                 return None
             col = self._columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return col.header
+                return header_text(col)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return col.tooltip
+                return f"{col.header}\n{col.tooltip}"
             return None
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
             return str(section + 1)
@@ -237,18 +137,16 @@ class RegimenTableModel(QAbstractTableModel):
                 0 <= index.column() < len(self._columns)):
             return None
         r, c = index.row(), index.column()
-        cache = self._cells.get(self._ids[r])
-        if cache is None:
-            cache = self._cells[self._ids[r]] = {}
+        cache = self._cells.setdefault(self._ids[r], {})
         key = (c, role)
         if key in cache:
             return cache[key]
         row = self._rows[r]
         col = self._columns[c]
         if role == Qt.ItemDataRole.EditRole:
-            value = self._edit_text(row, col.key)
+            value: Any = self._edit_text(row, col.key)
         elif row.is_valid:
-            value = self._valid_data(r, row, col, role)
+            value = self._valid_data(self.results(r), col, role)
         else:
             value = self._invalid_data(row, col, role)
         cache[key] = value
@@ -268,7 +166,7 @@ class RegimenTableModel(QAbstractTableModel):
         if self.undo_stack is not None:
             from .commands import EditRowCommand
 
-            self.undo_stack.push(EditRowCommand(self, row_id, old, new, f"Edit {col.header.splitlines()[0]}"))
+            self.undo_stack.push(EditRowCommand(self, row_id, old, new, f"Edit {col.header}"))
         else:
             self.set_row(row_id, new)
         return True
@@ -282,24 +180,22 @@ class RegimenTableModel(QAbstractTableModel):
         if self.undo_stack is not None:
             from .commands import ReorderCommand
 
-            head = self._columns[column].header.splitlines()[0]
-            self.undo_stack.push(ReorderCommand(self, list(self._ids), new_ids, f"Sort by {head}"))
+            self.undo_stack.push(ReorderCommand(self, list(self._ids), new_ids, f"Sort by {self._columns[column].header}"))
         else:
             self.set_order(new_ids)
 
     # --- display -------------------------------------------------------------------------------
-    def _fmt(self, value: float) -> str:
-        return format_number(value, self.decimals, self.locale)
+    def _number(self, value: float, decimals: int) -> str:
+        return format_number(value, decimals, self.locale)
 
     def _edit_text(self, row: CaseRegimen, key: str) -> str:
         if row.is_valid:
             reg = row.regimen()
-            return {"label": row.label, "total": format_exact(reg.total_dose_gy, self.locale),
+            return {"label": row.label, "total_dose_gy": format_exact(reg.total_dose_gy, self.locale),
                     "fractions": str(reg.fractions),
-                    "dpf": format_exact(reg.dose_per_fraction_gy, self.locale)}.get(key, "")
+                    "dose_per_fraction_gy": format_exact(reg.dose_per_fraction_gy, self.locale)}.get(key, "")
         inp = row.invalid_input or {}
-        return {"label": inp.get("regimen", row.label), "total": inp.get("total_dose_gy", ""),
-                "fractions": inp.get("fractions", ""), "dpf": inp.get("dose_per_fraction_gy", "")}.get(key, "")
+        return inp.get(_INPUT_FIELD.get(key, key), row.label if key == "label" else "")
 
     def _invalid_fields(self, row: CaseRegimen) -> set[str]:
         """The input columns to mark: the core's messages start with the field they are about."""
@@ -310,17 +206,16 @@ class RegimenTableModel(QAbstractTableModel):
         if err.startswith("fractions"):
             return {"fractions"}
         if err.startswith("total dose"):
-            return {"total"}
+            return {"total_dose_gy"}
         if err.startswith("dose per fraction"):
-            return {"dpf"} if "dose_per_fraction_gy" in inp else {"total", "fractions", "dpf"}
-        return {"total", "fractions"}
+            return {"dose_per_fraction_gy"} if "dose_per_fraction_gy" in inp else set(INPUT_KEYS[1:])
+        return {"total_dose_gy", "fractions"}
 
     def _invalid_data(self, row: CaseRegimen, col: Column, role: int) -> Any:
         bad = col.key in self._invalid_fields(row)
         if role == Qt.ItemDataRole.DisplayRole:
-            if col.key in ("label", "total", "fractions", "dpf"):
-                text = self._edit_text(row, col.key)
-                return f"⚠ {text}" if bad else text
+            if col.key in INPUT_KEYS:
+                return self._edit_text(row, col.key)
             if col.key == "warnings":
                 return f"Invalid input: {row.error}"
             return "—"
@@ -332,180 +227,112 @@ class RegimenTableModel(QAbstractTableModel):
             return icons.invalid()
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"invalid: {row.error}"
-        if role == Qt.ItemDataRole.UserRole:
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.key != "label" and col.key != "warnings":
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in ("number", "int"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def regimen(self, r: int) -> Regimen | None:
-        """The Regimen of row ``r`` (cached; None for invalid input)."""
-        rid = self._ids[r]
-        reg = self._regimens.get(rid)
-        if reg is None and self._rows[r].is_valid:
-            reg = self._regimens[rid] = self._rows[r].regimen()
-        return reg
-
-    def _valid_data(self, r: int, row: CaseRegimen, col: Column, role: int) -> Any:
-        reg = self.regimen(r)
-        assert reg is not None
-        res = self.results(r)
+    def _valid_data(self, res: RowEvaluation, col: Column, role: int) -> Any:
         key = col.key
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if key in ("label", "warnings", "flag", "ref", "robust"):
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:   # sort / test value: the exact number
-            return self._value(reg, res, col)
-        if res is None:
-            return None
-        if key == "flag":
-            return self._flag_data(res, role, reference=False)
-        if key == "ref":
-            return self._flag_data(res, role, reference=True)
-        if key == "robust":
-            return self._robust_data(res, role)
+            if col.kind in ("number", "int"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:   # sort / test value: the exact value
+            return col.value(res)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.text(res, self.decimals, self._number)
+        if key in ("flag", "reference"):
+            return self._verdict(res, col, role)
+        if key == "sensitivity":
+            return self._sensitivity(res, role)
         if key == "warnings":
-            ws = res.warnings
-            if role == Qt.ItemDataRole.DisplayRole:
-                return "; ".join(dict.fromkeys(short_warning(w) for w in ws))
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "\n".join(f"• {w}" for w in ws) if ws else "No warnings"
-            if role == Qt.ItemDataRole.DecorationRole and ws:
+                return "\n".join(f"• {c.text}" for c in res.caveats) if res.caveats else "No warnings"
+            if role == Qt.ItemDataRole.DecorationRole and res.caveats:
                 return icons.warning()
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "label":
-                return row.label
-            if key == "fractions":
-                return str(reg.fractions)
-            return self._fmt(self._value(reg, res, col))
         if role == Qt.ItemDataRole.ToolTipRole:
-            if key in ("label", "total", "fractions", "dpf"):
-                return col.tooltip
-            value = self._value(reg, res, col)
-            model = self._models[col.model or "lq"]
-            tip = f"{col.header.replace(chr(10), ' ')} = {format_exact(value, self.locale)} Gy\nModel {model.title}: {model.source}"
-            if key in ("bed_t", "bed_o", "eqd2_t", "eqd2_o") and col.model == "lq" and reg.dose_per_fraction_gy > float(
-                    model.parameters()["validity_dose_per_fraction_gy"]):
-                tip += "\n" + "; ".join(model.warnings(reg.dose_per_fraction_gy, 10.0))
-            return tip
+            if col.kind == "number" and key not in INPUT_KEYS:
+                return f"{col.header} = {format_exact(col.value(res), self.locale)}\n{col.tooltip}"
+            return col.tooltip
         if role == Qt.ItemDataRole.FontRole and key == "label":
             f = QFont()
             f.setBold(True)
             return f
         return None
 
-    def _value(self, reg: Regimen, res: RowResults | None, col: Column) -> float | str | None:
-        key = col.key
-        if key == "label":
-            return reg.label
-        if key == "total":
-            return reg.total_dose_gy
-        if key == "fractions":
-            return reg.fractions
-        if key == "dpf":
-            return reg.dose_per_fraction_gy
-        if res is None:
-            return None
-        s = self._settings
-        if key in ("bed_t", "bed_o", "eqd2_t", "eqd2_o"):
-            r = res.by_model[col.model or "lq"]
-            ab = s.tumour_alpha_beta_gy if key.endswith("_t") else s.organ_alpha_beta_gy
-            return (r.bed_gy if key.startswith("bed") else r.eqd2_gy)[ab]
-        if key == "flag":
-            return sum(r.bed10_above_threshold for r in res.by_model.values())
-        if key == "ref":
-            return sum(r.bed10_reference_reached for r in res.by_model.values())
-        if key == "robust":
-            return res.robustness.bed_min_gy
-        if key == "warnings":
-            return len(res.warnings)
-        return None
-
-    def _flag_data(self, res: RowResults, role: int, reference: bool) -> Any:
-        flag, ref = self._thresholds
-        line = ref if reference else flag
-        states = {m: (r.bed10_reference_reached if reference else r.bed10_above_threshold) for m, r in res.by_model.items()}
-        bed10 = {m: r.bed10_gy for m, r in res.by_model.items()}
-        every, some = all(states.values()), any(states.values())
-        if role == Qt.ItemDataRole.DisplayRole:
-            if len(states) == 1:
-                return "Yes" if every else "No"
-            if every or not some:
-                return "Yes (all)" if every else "No (all)"
-            return ", ".join(f"{MODEL_TITLES[m]} {'yes' if v else 'no'}" for m, v in states.items())
+    def _verdict(self, res: RowEvaluation, col: Column, role: int) -> Any:
+        reached = bool(col.value(res))
+        line = self._eval_settings.flag if col.key == "flag" else self._eval_settings.reference
         if role == Qt.ItemDataRole.DecorationRole:
-            return icons.reached() if every else (icons.not_reached() if not some else icons.mixed())
+            return icons.reached() if reached else icons.not_reached()
         if role == Qt.ItemDataRole.BackgroundRole:
-            if reference:
-                return None if not some else QBrush(REACHED_BG if every else MIXED_BG)
-            return QBrush(REACHED_BG if every else (NOT_REACHED_BG if not some else MIXED_BG))
+            if col.key == "reference":
+                return QBrush(REACHED_BG) if reached else None
+            return QBrush(REACHED_BG if reached else NOT_REACHED_BG)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            parts = "; ".join(
-                f"{MODEL_TITLES[m]}: BED{line.alpha_beta_gy:g} {format_exact(bed10[m], self.locale)} Gy "
-                f"→ {'reached' if states[m] else 'not reached'}" for m in states)
-            return f"{line.label}: {parts}\nSource: {line.source}"
+            return (f"{line.label}: LQ BED10 {format_exact(res.bed10_gy or 0.0, self.locale)} Gy → "
+                    f"{'reached' if reached else 'not reached'} (computed on {line.scale}, whichever model is "
+                    f"shown)\nSource: {line.source}")
         return None
 
-    def _robust_data(self, res: RowResults, role: int) -> Any:
-        rb = res.robustness
-        lo, hi = rb.alpha_beta_range_gy
-        if role == Qt.ItemDataRole.DisplayRole:
-            word = {"robust above": "Yes", "robust below": "No", "fragile": "Fragile"}[rb.verdict]
-            return f"{word} {self._fmt(rb.bed_min_gy)}–{self._fmt(rb.bed_max_gy)}"
+    def _sensitivity(self, res: RowEvaluation, role: int) -> Any:
+        sens = res.sensitivity
+        if sens is None:
+            return None
         if role == Qt.ItemDataRole.DecorationRole:
-            return {"robust above": icons.reached(), "robust below": icons.not_reached(),
-                    "fragile": icons.mixed()}[rb.verdict]
+            return {"above": icons.reached(), "below": icons.not_reached(), "depends": icons.mixed()}[sens.verdict]
+        if role == Qt.ItemDataRole.BackgroundRole and sens.verdict == "depends":
+            return QBrush(MIXED_BG)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{rb.sentence()}\nalpha/beta range {lo:g}-{hi:g} Gy. Source: {rb.source}"
+            return sens.sentence
         return None
 
     # --- core results ---------------------------------------------------------------------------
-    def results(self, r: int) -> RowResults | None:
-        """The cached core results of row ``r`` (None for an invalid row)."""
-        rid = self._ids[r]
-        if rid not in self._results:
-            row = self._rows[r]
-            if not row.is_valid:
-                self._results[rid] = None
-            else:
-                reg = self.regimen(r)
-                assert reg is not None
-                s = self._settings
-                flag, ref = self._thresholds
-                abs_ = (s.tumour_alpha_beta_gy, s.organ_alpha_beta_gy)
-                by_model = {m: compute(reg, abs_, self._models[m], threshold=flag, reference=ref,
-                                       tumour_alpha_beta_gy=s.tumour_alpha_beta_gy)
-                            for m in model_names(s)}
-                self._results[rid] = RowResults(by_model, flag_robustness(reg, threshold=flag))
-        return self._results[rid]
+    def regimen(self, r: int) -> Regimen | None:
+        """The Regimen of row ``r`` (None for invalid input)."""
+        return self.results(r).regimen
 
-    def model_object(self, name: str) -> Any:
-        return self._models[name]
+    def results(self, r: int) -> RowEvaluation:
+        """The core's evaluation of row ``r`` (cached)."""
+        rid = self._ids[r]
+        res = self._results.get(rid)
+        if res is None or res.index != r:
+            res = self._results[rid] = evaluate_row(self._rows[r], self._eval_settings, r)
+        return res
+
+    def evaluation(self, rows: list[int] | None = None) -> Evaluation:
+        """The evaluation of the table (every row, or ``rows``), as the report and the clipboard render it."""
+        chosen = range(len(self._rows)) if rows is None else rows
+        return Evaluation(self._eval_settings, tuple(self.results(r) for r in chosen))
+
+    @property
+    def eval_settings(self) -> EvaluationSettings:
+        return self._eval_settings
 
     @property
     def thresholds(self) -> tuple[Threshold, Threshold]:
-        return self._thresholds
+        return self._eval_settings.flag, self._eval_settings.reference
 
     # --- editing (pure) ---------------------------------------------------------------------------
     def edited_row(self, old: CaseRegimen, key: str, text: str) -> CaseRegimen:
         """The row after typing ``text`` into column ``key`` (an invalid row, with its reason, if needed)."""
         text = text.strip()
+        keep = {"note": old.note}
         if key == "label":
             try:
                 reg = parse_regimen(text)
             except SbrtCalcError as exc:
                 return CaseRegimen(old.label, None, None, old.note, {"regimen": text}, exc.message)
-            return CaseRegimen.from_regimen(reg, old.note)
-        total_text = text if key == "total" else self._edit_text(old, "total")
+            return CaseRegimen.from_regimen(reg, **keep)
+        total_text = text if key == "total_dose_gy" else self._edit_text(old, "total_dose_gy")
         frac_text = text if key == "fractions" else self._edit_text(old, "fractions")
         inputs = {"total_dose_gy": total_text, "fractions": frac_text}
         try:
             fractions = self._parse_fractions(frac_text)
         except ValueError as exc:
             return CaseRegimen(old.label, None, None, old.note, inputs, f"fractions: {exc}")
-        if key == "dpf":
+        if key == "dose_per_fraction_gy":
             try:
                 dpf = parse_number(text, self.locale)
             except ValueError as exc:
@@ -515,7 +342,7 @@ class RegimenTableModel(QAbstractTableModel):
                 reg = Regimen.from_dose_per_fraction(dpf, fractions)
             except SbrtCalcError as exc:
                 return CaseRegimen(old.label, None, None, old.note, inputs, exc.message)
-            return CaseRegimen.from_regimen(reg, old.note)
+            return CaseRegimen.from_regimen(reg, **keep)
         try:
             total = parse_number(total_text, self.locale)
         except ValueError as exc:
@@ -524,7 +351,7 @@ class RegimenTableModel(QAbstractTableModel):
             reg = Regimen(total, fractions)
         except SbrtCalcError as exc:
             return CaseRegimen(old.label, None, None, old.note, inputs, exc.message)
-        return CaseRegimen.from_regimen(reg, old.note)
+        return CaseRegimen.from_regimen(reg, **keep)
 
     def _parse_fractions(self, text: str) -> int:
         value = parse_number(text, self.locale)
@@ -535,23 +362,15 @@ class RegimenTableModel(QAbstractTableModel):
     def sorted_ids(self, column: int, order: Qt.SortOrder) -> list[int]:
         col = self._columns[column]
         desc = order == Qt.SortOrder.DescendingOrder
+        valid = [i for i in range(len(self._rows)) if self._rows[i].is_valid]
+        invalid = [i for i in range(len(self._rows)) if not self._rows[i].is_valid]
 
-        def key(i: int) -> tuple[int, Any]:
-            row = self._rows[i]
-            if not row.is_valid:
-                return (1, 0)   # invalid rows last, in their order
-            v = self._value(self.regimen(i), self.results(i), col)
-            if isinstance(v, str):
-                return (0, v.lower())
-            return (0, -v if (desc and v is not None) else (v if v is not None else 0))
+        def key(i: int) -> Any:
+            v = col.value(self.results(i))
+            return (0, str(v).lower()) if isinstance(v, str) else (0, float(v) if v is not None else 0.0)
 
-        if col.key == "label" and desc:
-            valid = sorted((i for i in range(len(self._rows)) if self._rows[i].is_valid),
-                           key=lambda i: self._rows[i].label.lower(), reverse=True)
-            order_idx = valid + [i for i in range(len(self._rows)) if not self._rows[i].is_valid]
-        else:
-            order_idx = sorted(range(len(self._rows)), key=key)
-        return [self._ids[i] for i in order_idx]
+        valid.sort(key=key, reverse=desc)
+        return [self._ids[i] for i in valid + invalid]   # invalid rows last, in their order
 
     # --- mutations (used by the undo commands) ----------------------------------------------------
     def rows(self) -> list[CaseRegimen]:
@@ -584,6 +403,7 @@ class RegimenTableModel(QAbstractTableModel):
         self._rows[position:position] = list(rows)
         self._ids[position:position] = ids
         self.endInsertRows()
+        self._cells.clear()   # row numbers in the results move
         self.contentChanged.emit()
         return ids
 
@@ -605,8 +425,8 @@ class RegimenTableModel(QAbstractTableModel):
         self._rows[r] = row
         self._forget(row_id)
         self.dataChanged.emit(self.index(r, 0), self.index(r, len(self._columns) - 1))
-        # no headerDataChanged: the row header shows the row number only, which an edit does not
-        # change, and the signal made the view repaint the whole table on every edit
+        # no headerDataChanged: an edit does not change the row numbers, and the signal made the view
+        # repaint the whole table on every edit
         self.contentChanged.emit()
 
     def move_row(self, src: int, dst: int) -> bool:
@@ -627,13 +447,12 @@ class RegimenTableModel(QAbstractTableModel):
         if sorted(ids) != sorted(self._ids):
             raise ValueError("set_order needs a permutation of the current rows")
         self.layoutAboutToBeChanged.emit()
-        old = {rid: self._ids.index(rid) for rid in self._ids}
+        old_ids = dict(enumerate(self._ids))
         persistent = self.persistentIndexList()
         by_id = dict(zip(self._ids, self._rows, strict=True))
         self._ids = list(ids)
         self._rows = [by_id[i] for i in ids]
         new_pos = {rid: r for r, rid in enumerate(self._ids)}
-        old_ids = {v: k for k, v in old.items()}
         for idx in persistent:
             rid = old_ids.get(idx.row())
             if rid is not None:
@@ -644,18 +463,13 @@ class RegimenTableModel(QAbstractTableModel):
     def _forget(self, rid: int) -> None:
         self._results.pop(rid, None)
         self._cells.pop(rid, None)
-        self._regimens.pop(rid, None)
-
-    def _clear_caches(self) -> None:
-        self._results.clear()
-        self._cells.clear()
-        self._regimens.clear()
 
     def replace_all(self, rows: list[CaseRegimen], settings: CaseSettings | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._ids = [next(_ids) for _ in rows]
-        self._clear_caches()
+        self._results.clear()
+        self._cells.clear()
         if settings is not None:
             self._apply_settings(settings)
         self.endResetModel()
@@ -665,9 +479,10 @@ class RegimenTableModel(QAbstractTableModel):
 
     def _apply_settings(self, settings: CaseSettings) -> None:
         self._settings = settings
-        self._columns = build_columns(settings)
-        self._thresholds = case_thresholds(settings)
-        self._clear_caches()
+        self._eval_settings = settings_of(settings)
+        self._columns = columns(self._eval_settings)
+        self._results.clear()
+        self._cells.clear()
 
     def set_settings(self, settings: CaseSettings) -> None:
         if settings == self._settings:
@@ -684,3 +499,18 @@ class RegimenTableModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
         self.contentChanged.emit()
+
+
+def header_text(col: Column) -> str:
+    """The column header on two or three lines for a narrow column ('BED10 LQ\\n[Gy]')."""
+    text = col.header
+    if text.endswith(" [Gy]"):
+        text = text[:-5]
+        unit = "\n[Gy]"
+    else:
+        unit = ""
+    if len(text) > 14 and ", " in text:
+        text = text.replace(", ", ",\n", 1)
+    elif len(text) > 14 and " (" in text:
+        text = text.replace(" (", "\n(", 1)
+    return text + unit

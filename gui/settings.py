@@ -44,8 +44,7 @@ def parse_regimen_list(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _core_defaults() -> dict[str, Any]:
-    from sbrt_calc.presets.radiobiology import radiobiology
-    from sbrt_calc.radiobiology.compare import thresholds
+    from sbrt_calc.presets.radiobiology import radiobiology, thresholds
 
     rb = radiobiology()
     flag, ref = thresholds()

@@ -33,6 +33,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +43,22 @@ from sbrt_calc.presets.radiobiology import radiobiology
 from sbrt_calc.regimen import Regimen
 
 FORMAT = "sbrt-calc-case"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: settings for the models, time correction and EQDx; row source/verification
 #: The file suffix the app proposes (the content is plain JSON).
 SUFFIX = ".sbrt.json"
 
 MODELS = ("lq", "lql", "usc", "all")
 _CORE_KEYS = ("format", "format_version", "title", "identifier", "saved_with", "regimens", "settings")
-_ROW_KEYS = ("label", "total_dose_gy", "fractions", "note", "invalid_input", "error")
-_SETTINGS_KEYS = ("model", "tumour_alpha_beta_gy", "organ_alpha_beta_gy", "flag_bed_gy", "reference_bed_gy")
+_ROW_KEYS = ("label", "total_dose_gy", "fractions", "overall_time_days", "note", "source", "verification",
+             "invalid_input", "error")
+_SETTINGS_KEYS = ("model", "tumour_alpha_beta_gy", "organ_alpha_beta_gy", "flag_bed_gy", "reference_bed_gy",
+                  "lql_transition_dose_gy", "usc_alpha_per_gy", "usc_d0_gy", "usc_dq_gy", "time_correction",
+                  "kickoff_days", "bed_loss_per_day_gy", "reference_dose_gy")
+#: settings checked against the physical ranges of :mod:`sbrt_calc.radiobiology.ranges`
+_RANGED = {"tumour_alpha_beta_gy": "alpha_beta_gy", "organ_alpha_beta_gy": "alpha_beta_gy",
+           "lql_transition_dose_gy": "transition_dose_gy", "usc_alpha_per_gy": "alpha_per_gy",
+           "usc_d0_gy": "d0_gy", "usc_dq_gy": "dq_gy", "kickoff_days": "kickoff_days",
+           "bed_loss_per_day_gy": "bed_loss_per_day_gy", "reference_dose_gy": "reference_dose_gy"}
 _INPUT_KEYS = ("regimen", "total_dose_gy", "fractions", "dose_per_fraction_gy")
 
 
@@ -69,6 +78,9 @@ class CaseRegimen:
     note: str = ""
     invalid_input: Mapping[str, str] | None = None
     error: str = ""
+    source: str = ""          # the preset's source, when the row came from a preset
+    verification: str = ""    # and its verification mark
+    overall_time_days: float | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -82,11 +94,12 @@ class CaseRegimen:
                 field="regimen", value=dict(self.invalid_input or {}), allowed="a valid total dose and fractions",
             )
         assert self.total_dose_gy is not None and self.fractions is not None
-        return Regimen(self.total_dose_gy, self.fractions, self.label)
+        return Regimen(self.total_dose_gy, self.fractions, self.label, self.overall_time_days)
 
     @classmethod
-    def from_regimen(cls, regimen: Regimen, note: str = "") -> CaseRegimen:
-        return cls(regimen.label, regimen.total_dose_gy, regimen.fractions, note)
+    def from_regimen(cls, regimen: Regimen, note: str = "", source: str = "", verification: str = "") -> CaseRegimen:
+        return cls(regimen.label, regimen.total_dose_gy, regimen.fractions, note, source=source,
+                   verification=verification, overall_time_days=regimen.overall_time_days)
 
 
 @dataclass(frozen=True)
@@ -102,17 +115,43 @@ class CaseSettings:
     organ_alpha_beta_gy: float = field(default_factory=lambda: radiobiology().tissue("late").alpha_beta_gy)
     flag_bed_gy: float = field(default_factory=lambda: radiobiology().threshold("bed10_oligoprogression").bed_gy)
     reference_bed_gy: float = field(default_factory=lambda: radiobiology().threshold("bed10_primary_lung").bed_gy)
+    lql_transition_dose_gy: float = field(default_factory=lambda: radiobiology().lql.values["transition_dose_gy"])
+    usc_alpha_per_gy: float = field(default_factory=lambda: radiobiology().usc.values["alpha_per_gy"])
+    usc_d0_gy: float = field(default_factory=lambda: radiobiology().usc.values["d0_gy"])
+    usc_dq_gy: float = field(default_factory=lambda: radiobiology().usc.values["dq_gy"])
+    time_correction: bool = False
+    kickoff_days: float = field(default_factory=lambda: radiobiology().repopulation.values["kickoff_days"])
+    bed_loss_per_day_gy: float = field(
+        default_factory=lambda: radiobiology().repopulation.values["bed_loss_per_day_gy"])
+    reference_dose_gy: float = 2.0
 
     def __post_init__(self) -> None:
+        from sbrt_calc.errors import ModelParameterError
+        from sbrt_calc.radiobiology.ranges import check_range
+
         if self.model not in MODELS:
             raise CaseError(f"settings.model must be one of {', '.join(MODELS)}, got {self.model!r}",
                             field="settings.model", value=self.model, allowed=", ".join(MODELS))
-        for name in _SETTINGS_KEYS[1:]:
+        if not isinstance(self.time_correction, bool):
+            raise CaseError(f"settings.time_correction must be true or false, got {self.time_correction!r}",
+                            field="settings.time_correction", value=self.time_correction, allowed="true, false")
+        for name in ("flag_bed_gy", "reference_bed_gy"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-                raise CaseError(f"settings.{name} must be a number > 0, got {value!r}",
-                                field=f"settings.{name}", value=value, allowed="a finite number > 0")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or not 0 < value <= 1000:
+                raise CaseError(f"settings.{name} must be a BED10 in Gy, > 0 and <= 1000, got {value!r}",
+                                field=f"settings.{name}", value=value, allowed="a number > 0 and <= 1000 Gy")
             object.__setattr__(self, name, float(value))
+        for name, range_name in _RANGED.items():
+            try:
+                value = check_range(range_name, getattr(self, name), f"settings.{name}")
+            except ModelParameterError as exc:
+                raise CaseError(exc.message, field=f"settings.{name}", value=exc.value, allowed=exc.allowed) from None
+            object.__setattr__(self, name, value)
+        if self.usc_alpha_per_gy * self.usc_d0_gy >= 1:
+            raise CaseError(f"settings.usc_alpha_per_gy * settings.usc_d0_gy must be < 1 (the USC has no shoulder "
+                            f"otherwise), got {self.usc_alpha_per_gy * self.usc_d0_gy:g}",
+                            field="settings.usc_d0_gy", value=self.usc_d0_gy, allowed="alpha * D0 < 1")
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _SETTINGS_KEYS}
@@ -132,6 +171,20 @@ class Case:
     settings: CaseSettings = field(default_factory=CaseSettings)
     sections: Mapping[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def eligibility(self) -> Any:
+        """The ``eligibility`` section validated: an eligibility Case, or None (absent, or a draft)."""
+        from sbrt_calc.case_sections import eligibility_case_of
+
+        return eligibility_case_of(self.sections.get("eligibility"))
+
+    @cached_property
+    def planning(self) -> Any:
+        """The ``planning`` section validated: PlanningInputs, or None when absent."""
+        from sbrt_calc.case_sections import planning_inputs_of
+
+        return planning_inputs_of(self.sections.get("planning"))
+
     def valid_regimens(self) -> list[Regimen]:
         """The regimens of the valid rows, in order."""
         return [r.regimen() for r in self.regimens if r.is_valid]
@@ -150,11 +203,14 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         if r.is_valid:
             row["total_dose_gy"] = float(r.total_dose_gy)  # type: ignore[arg-type]
             row["fractions"] = int(r.fractions)  # type: ignore[arg-type]
+            if r.overall_time_days is not None:
+                row["overall_time_days"] = float(r.overall_time_days)
         else:
             row["invalid_input"] = dict(r.invalid_input or {})
             row["error"] = r.error
-        if r.note:
-            row["note"] = r.note
+        for key in ("note", "source", "verification"):
+            if getattr(r, key):
+                row[key] = getattr(r, key)
         rows.append(row)
     doc: dict[str, Any] = {
         "format": FORMAT,
@@ -195,6 +251,8 @@ def _row_from_dict(raw: Any, key: str) -> CaseRegimen:
             raise _error(f"{key}.{name}", f"unknown key (allowed: {', '.join(_ROW_KEYS)})", name, ", ".join(_ROW_KEYS))
     label = _text(raw.get("label", ""), f"{key}.label")
     note = _text(raw.get("note", ""), f"{key}.note")
+    source = _text(raw.get("source", ""), f"{key}.source")
+    verification = _text(raw.get("verification", ""), f"{key}.verification")
     if "invalid_input" in raw:
         for name in ("total_dose_gy", "fractions"):
             if name in raw:
@@ -206,7 +264,8 @@ def _row_from_dict(raw: Any, key: str) -> CaseRegimen:
             if name not in _INPUT_KEYS:
                 raise _error(f"{key}.invalid_input.{name}", f"unknown key (allowed: {', '.join(_INPUT_KEYS)})", name)
             _text(value, f"{key}.invalid_input.{name}")
-        return CaseRegimen(label, None, None, note, dict(inp), _text(raw.get("error", ""), f"{key}.error"))
+        return CaseRegimen(label, None, None, note, dict(inp), _text(raw.get("error", ""), f"{key}.error"),
+                           source, verification)
     if "error" in raw:
         raise _error(f"{key}.error", "only allowed together with invalid_input", raw["error"])
     for name in ("total_dose_gy", "fractions"):
@@ -216,11 +275,15 @@ def _row_from_dict(raw: Any, key: str) -> CaseRegimen:
     n = raw["fractions"]
     if isinstance(n, bool) or not isinstance(n, int):
         raise _error(f"{key}.fractions", f"must be a whole number, got {n!r}", n, "an integer from 1 to 100")
+    days = raw.get("overall_time_days")
+    if days is not None:
+        days = _number(days, f"{key}.overall_time_days")
     try:
-        reg = Regimen(total, n, label)
+        reg = Regimen(total, n, label, days)
     except RegimenError as exc:
         raise _error(f"{key}.{exc.field or 'regimen'}", exc.message, exc.value, exc.allowed) from None
-    return CaseRegimen(reg.label, reg.total_dose_gy, reg.fractions, note)
+    return CaseRegimen(reg.label, reg.total_dose_gy, reg.fractions, note, source=source, verification=verification,
+                       overall_time_days=days)
 
 
 def case_from_dict(data: Any) -> Case:
@@ -258,7 +321,9 @@ def case_from_dict(data: Any) -> Case:
     for key in ("eligibility", "planning"):
         if key in sections and not isinstance(sections[key], dict):
             raise _error(key, f"must be an object, got {type(sections[key]).__name__}", None, "an object")
-    return Case(title, identifier, rows, settings, sections)
+    case = Case(title, identifier, rows, settings, sections)
+    case.eligibility, case.planning  # noqa: B018 - validated once, at load (cached on the case)
+    return case
 
 
 def dumps_case(case: Case) -> str:

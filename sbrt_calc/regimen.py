@@ -37,6 +37,12 @@ _FORMS = "'54/3', '54 Gy/3', '54Gy/3fx', '3x18Gy', '3 x 18 Gy' or '18 Gy x 3'"
 
 
 def _number(text: str) -> float:
+    if re.fullmatch(r"\d{1,3},\d{3}", text):
+        raise RegimenError(
+            f"ambiguous number {text!r}: a thousands separator or a decimal comma? Write {text.replace(',', '')} "
+            f"or {text.replace(',', '.')}",
+            field="regimen", value=text, allowed="a number without thousands separators",
+        )
     return float(text.replace(",", "."))
 
 

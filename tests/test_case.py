@@ -36,7 +36,7 @@ def _case() -> Case:
             CaseRegimen("bad", None, None, "", {"total_dose_gy": "3x", "fractions": "3"}, "total dose: '3x' is not a number"),
         ),
         settings=CaseSettings(model="all", organ_alpha_beta_gy=2.0),
-        sections={"eligibility": {"sites": 2}, "future": [1, 2]},
+        sections={"eligibility": {"draft": {"sites": 2}}, "future": [1, 2]},
     )
 
 

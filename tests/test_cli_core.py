@@ -40,7 +40,30 @@ def test_compare_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert first["eqd2_gy"] == pytest.approx({"10": 126.0, "3": 226.8})
     assert first["bed10_above_threshold"] is True
     assert isinstance(first["warnings"], list) and first["warnings"]
-    assert second["flag_robustness"]["verdict"] == "fragile"
+    assert {c["code"] for c in first["caveats"]} == {"lq_high_dose"}
+    assert first["flag_sensitivity"]["verdict"] == "above" and second["flag_sensitivity"]["verdict"] == "depends"
+    assert doc["thresholds"]["flag"]["model"] == "lq" and doc["thresholds"]["flag"]["alpha_beta_gy"] == 10
+
+
+def test_usc_json_is_parks_with_bed10_verdicts(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 9 must-show: Park's USC BED 117.8 / 74.2 Gy and SFED in "usc"; bed10_gy 151.2 / 79.2 with the
+    flag reached for both."""
+    code, out, _ = run(capsys, "compare", "54/3", "36/3", "--model", "usc", "--format", "json")
+    regs = json.loads(out)["regimens"]
+    assert code == 0
+    assert [round(r["usc"]["bed_gy"], 1) for r in regs] == [117.8, 74.2]
+    assert [round(r["usc"]["sfed_gy"], 1) for r in regs] == [50.4, 32.4]
+    assert set(regs[0]["usc"]) >= {"bed_gy", "sfed_gy", "alpha_beta_gy", "transition_dose_gy"}
+    assert [r["bed10_gy"] for r in regs] == pytest.approx([151.2, 79.2])
+    assert all(r["bed10_above_threshold"] for r in regs)
+    assert "BED10" not in json.dumps(regs[0]["usc"])
+
+
+@pytest.mark.parametrize("model", ["lql", "usc"])
+def test_rtog_regimens_reach_the_reference_under_every_model(capsys: pytest.CaptureFixture[str], model: str) -> None:
+    """48/4 (RTOG 0915) and 50/5 (RTOG 0813) reach BED10 >= 100 Gy as defined, under --model lql and usc."""
+    code, out, _ = run(capsys, "compare", "48/4", "50/5", "--model", model, "--format", "json")
+    assert code == 0 and all(r["bed10_reference_reached"] for r in json.loads(out)["regimens"])
 
 
 def test_alpha_beta_keys_are_format_g(capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,13 +85,15 @@ def test_full_precision_floats(capsys: pytest.CaptureFixture[str]) -> None:
 def test_other_models_same_shape_plus_parameters(capsys: pytest.CaptureFixture[str], model: str) -> None:
     code, out, _ = run(capsys, "compare", "36/3", "--model", model, "--format", "json")
     doc = json.loads(out)
-    assert code == 0 and doc["model"] == model and doc["model_parameters"]
+    assert code == 0 and doc["model"] == model and doc["models"][model]["parameters"]
     assert set(doc["regimens"][0]) >= {"label", "bed_gy", "eqd2_gy", "bed10_above_threshold", "warnings"}
     if model == "lql":
         assert doc["regimens"][0]["bed_gy"]["10"] == pytest.approx(68.4)
-        assert doc["model_parameters"]["transition_dose_gy"] == 6.0
+        assert doc["regimens"][0]["alpha_beta_values_model"] == "lql"
+        assert doc["models"]["lql"]["parameters"]["transition_dose_gy"] == 6.0
     else:
-        assert doc["model_parameters"]["transition_dose_gy"] == pytest.approx(6.1277, abs=1e-3)
+        assert doc["models"]["usc"]["parameters"]["transition_dose_gy"] == pytest.approx(6.1277, abs=1e-3)
+        assert doc["regimens"][0]["alpha_beta_values_model"] == "lq"   # the USC has only its own alpha/beta
 
 
 def test_lql_transition_option(capsys: pytest.CaptureFixture[str]) -> None:
@@ -83,7 +108,7 @@ def test_table_is_aligned_with_units(capsys: pytest.CaptureFixture[str]) -> None
     assert code == 0
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("Regimen"))
-    assert "BED10 [Gy]" in header and "EQD2(3) [Gy]" in header and "BED10 > 70 Gy" in header
+    assert "BED10 LQ [Gy]" in header and "EQD2(3) LQ [Gy]" in header and "BED10 > 70 Gy" in header
     rule = lines[lines.index(header) + 1]
     assert set(rule) <= {"-", " "}
     assert "Decision support" in out
@@ -92,8 +117,13 @@ def test_table_is_aligned_with_units(capsys: pytest.CaptureFixture[str]) -> None
 def test_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "compare", "36/3", "54/3", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert code == 0 and [r["label"] for r in rows] == ["36/3", "54/3"]
-    assert float(rows[0]["bed_gy_10"]) == pytest.approx(79.2)
+    assert code == 0 and [r["Regimen"] for r in rows] == ["36/3", "54/3"]
+    assert float(rows[0]["BED10 LQ [Gy]"]) == pytest.approx(79.2)
+    assert float(rows[0]["EQD2(3) LQ [Gy]"]) == pytest.approx(108.0, rel=1e-14)
+    _, out16, _ = run(capsys, "compare", "16/1", "--format", "csv")
+    assert float(next(csv.DictReader(io.StringIO(out16)))["EQD2(10) LQ [Gy]"]) == pytest.approx(16 * 26 / 12,
+                                                                                             rel=1e-14)
+    assert rows[0]["BED10 > 70 Gy"] == "reached"
 
 
 def test_solve_json(capsys: pytest.CaptureFixture[str]) -> None:

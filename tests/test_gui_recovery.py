@@ -36,7 +36,7 @@ CHILD = textwrap.dedent("""
     w.show()
     w.entry.setText("54/3; 7,5 Gy x 4")
     w.add_from_entry()
-    w.model.setData(w.current_index(0, "total"), "not a dose")
+    w.model.setData(w.current_index(0, "total_dose_gy"), "not a dose")
     def report():
         if w.autosaver.path.exists():
             print("AUTOSAVED", flush=True)

@@ -81,9 +81,9 @@ def test_first_start_shows_a_comparison(window: MainWindow) -> None:
     w = window
     assert w.model.rowCount() >= 4
     assert w.model.rows()[0].label == "36/3"
-    assert cell(w, 0, "bed_t") == "79.2"
-    assert cell(w, 0, "flag") == "Yes"
-    assert "[Gy]" in w.model.headerData(w.model.column_of("bed_t"), Qt.Orientation.Horizontal)
+    assert cell(w, 0, "bed10_gy") == "79.2"
+    assert cell(w, 0, "flag") == "reached"
+    assert "[Gy]" in w.model.headerData(w.model.column_of("bed10_gy"), Qt.Orientation.Horizontal)
     assert "High-dose caveat" in w.banner.text()
     assert not w.isWindowModified()
     assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["&Regimens", "Eligibility", "Planning"]
@@ -95,8 +95,8 @@ def test_type_a_regimen(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     qtbot.keyClicks(w.entry, "3 x 18 Gy")
     qtbot.keyClick(w.entry, Qt.Key.Key_Return)
     assert w.model.rowCount() == n + 1
-    assert cell(w, n, "bed_t") == "151.2"
-    assert cell(w, n, "flag") == "Yes"
+    assert cell(w, n, "bed10_gy") == "151.2"
+    assert cell(w, n, "flag") == "reached"
     assert w.entry.text() == ""
     assert w.isWindowModified()
     assert w.selected_rows() == [n]
@@ -114,42 +114,42 @@ def test_invalid_entry_shows_the_reason(qtbot, window: MainWindow) -> None:  # n
 
 def test_edit_a_cell_changes_bed_and_flag(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     w = window
-    assert cell(w, 0, "flag") == "Yes"
-    type_in_cell(qtbot, w, 0, "total", "24")
-    assert cell(w, 0, "total") == "24.0"
-    assert cell(w, 0, "bed_t") == "43.2"     # 24 (1 + 8/10)
-    assert cell(w, 0, "flag") == "No"
+    assert cell(w, 0, "flag") == "reached"
+    type_in_cell(qtbot, w, 0, "total_dose_gy", "24")
+    assert cell(w, 0, "total_dose_gy") == "24.0"
+    assert cell(w, 0, "bed10_gy") == "43.2"     # 24 (1 + 8/10)
+    assert cell(w, 0, "flag") == "not reached"
     assert w.model.data(w.current_index(0, "flag"), Qt.ItemDataRole.DecorationRole) is not None
     w.act_undo.trigger()
-    assert cell(w, 0, "bed_t") == "79.2"
+    assert cell(w, 0, "bed10_gy") == "79.2"
     w.act_redo.trigger()
-    assert cell(w, 0, "bed_t") == "43.2"
+    assert cell(w, 0, "bed10_gy") == "43.2"
 
 
 def test_invalid_cell_is_marked_inline(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     w = window
-    type_in_cell(qtbot, w, 0, "total", "abc")
-    idx = w.current_index(0, "total")
-    assert cell(w, 0, "total") == "⚠ abc"
+    type_in_cell(qtbot, w, 0, "total_dose_gy", "abc")
+    idx = w.current_index(0, "total_dose_gy")
+    assert cell(w, 0, "total_dose_gy") == "abc"
     assert "not a number" in w.model.data(idx, Qt.ItemDataRole.ToolTipRole)
     assert w.model.data(idx, Qt.ItemDataRole.BackgroundRole).color() == INVALID_BG
-    assert cell(w, 0, "bed_t") == "—"
+    assert cell(w, 0, "bed10_gy") == "—"
     assert "Invalid input" in cell(w, 0, "warnings")
     assert "Invalid input" in w.banner.text()
     # the dose-per-fraction limit comes from the core, the combination is marked
-    type_in_cell(qtbot, w, 0, "total", "400")
-    assert "above" in w.model.data(w.current_index(0, "total"), Qt.ItemDataRole.ToolTipRole)
+    type_in_cell(qtbot, w, 0, "total_dose_gy", "400")
+    assert "above" in w.model.data(w.current_index(0, "total_dose_gy"), Qt.ItemDataRole.ToolTipRole)
     w.act_undo.trigger()
     w.act_undo.trigger()
-    assert cell(w, 0, "bed_t") == "79.2"
+    assert cell(w, 0, "bed10_gy") == "79.2"
 
 
 def test_decimal_comma_under_german_locale(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     w = window
     w.model.locale = QLocale(QLocale.Language.German, QLocale.Country.Germany)
-    type_in_cell(qtbot, w, 0, "total", "37,5")
+    type_in_cell(qtbot, w, 0, "total_dose_gy", "37,5")
     assert w.model.rows()[0].total_dose_gy == 37.5
-    assert cell(w, 0, "total") == "37,5"
+    assert cell(w, 0, "total_dose_gy") == "37,5"
     assert parse_number("7,5", QLocale(QLocale.Language.German)) == 7.5
     assert parse_number("7.5", QLocale(QLocale.Language.German)) == 7.5
     with pytest.raises(ValueError):     # a comma is never read as a group separator (75)
@@ -177,7 +177,7 @@ def test_keyboard_undo_redo(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     w = window
     w.activateWindow()
     type_in_cell(qtbot, w, 0, "fractions", "5")
-    assert cell(w, 0, "dpf") == "7.2"
+    assert cell(w, 0, "dose_per_fraction_gy") == "7.2"
     w.table.setFocus()
     qtbot.keyClick(w.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert cell(w, 0, "fractions") == "3"
@@ -198,8 +198,8 @@ def test_delete_duplicate_move_sort_undo(qtbot, window: MainWindow) -> None:  # 
     w.select_row(0)
     w.act_down.trigger()
     assert [r.label for r in w.model.rows()][:2] == [labels[1], "36/3"]
-    w.model.sort(w.model.column_of("bed_t"), Qt.SortOrder.DescendingOrder)
-    beds = [w.model.results(r).by_model["lq"].bed10_gy for r in range(w.model.rowCount())]
+    w.model.sort(w.model.column_of("bed10_gy"), Qt.SortOrder.DescendingOrder)
+    beds = [w.model.results(r).bed10_gy for r in range(w.model.rowCount())]
     assert beds == sorted(beds, reverse=True)
     for _ in range(4):
         w.act_undo.trigger()
@@ -212,17 +212,18 @@ def test_models_side_by_side_and_robustness(window: MainWindow) -> None:
     w.model_combo.setCurrentIndex(w.model_combo.findData("all"))
     assert w.model.settings().model == "all"
     headers = [w.model.headerData(c, Qt.Orientation.Horizontal) for c in range(w.model.columnCount())]
-    assert "BED10\nLQ-L [Gy]" in headers and "BED10\nUSC [Gy]" in headers
-    assert cell(w, 0, "bed_t", "lq") == "79.2"
-    assert float(cell(w, 0, "bed_t", "lql")) < 79.2
-    assert "robust" in w.model.headerData(w.model.column_of("robust"), Qt.Orientation.Horizontal).lower()
-    assert cell(w, 0, "robust").startswith(("Fragile", "Yes", "No"))
-    assert "Flag" in w.model.data(w.current_index(0, "robust"), Qt.ItemDataRole.ToolTipRole) or "BED10" in \
-        w.model.data(w.current_index(0, "robust"), Qt.ItemDataRole.ToolTipRole)
+    assert "BED LQ-L (d_T 6 Gy),\nα/β 10\n[Gy]" in headers
+    assert any(h.startswith("BED USC (Park 2008)") for h in headers)
+    assert not any(h.startswith("BED10") and "USC" in h for h in headers)   # the USC number is never a BED10
+    assert cell(w, 0, "bed10_gy") == "79.2" and cell(w, 0, "bed_10_lql") == "68.4"
+    assert cell(w, 0, "usc_bed_gy") == "74.2" and cell(w, 0, "usc_sfed_gy") == "32.4"
+    assert cell(w, 0, "flag") == "reached"          # the verdict is LQ BED10's whatever the models shown
+    assert cell(w, 0, "sensitivity") == "depends on model"
+    assert "LQ-L" in cell(w, 0, "sensitivity", role=Qt.ItemDataRole.ToolTipRole)
     w.act_undo.trigger()
     assert w.model.settings().model == "lq" and w.model_combo.currentData() == "lq"
     w.organ_combo.setCurrentIndex(w.organ_combo.findData(2.0))
-    assert "BED2\n[Gy]" in [w.model.headerData(c, Qt.Orientation.Horizontal) for c in range(w.model.columnCount())]
+    assert "BED2 LQ\n[Gy]" in [w.model.headerData(c, Qt.Orientation.Horizontal) for c in range(w.model.columnCount())]
 
 
 def test_save_reopen_compare(qtbot, window: MainWindow, tmp_path: Path, answers: dict) -> None:  # noqa: ANN001
@@ -240,7 +241,7 @@ def test_save_reopen_compare(qtbot, window: MainWindow, tmp_path: Path, answers:
     assert [r.label for r in other.model.rows()] == [r.label for r in w.model.rows()]
     assert other.model.settings() == w.model.settings()
     for r in range(w.model.rowCount()):
-        assert cell(other, r, "bed_t") == cell(w, r, "bed_t")
+        assert cell(other, r, "bed10_gy") == cell(w, r, "bed10_gy")
     assert load_case(path).valid_regimens()[-1].total_dose_gy == 54.0
 
 
@@ -282,11 +283,11 @@ def test_plot_points_follow_table_and_selection(qtbot, window: MainWindow, tmp_p
     w = window
     assert w.plot.point_rows() == list(range(w.model.rowCount()))
     w.select_row(2)
-    assert len(w.plot._highlight.get_offsets()) == 1
+    assert w.plot._highlighted() == [(w.model.regimen(2).total_dose_gy, w.model.results(2).bed10_gy)]
     with qtbot.waitSignal(w.plot.pointSelected, timeout=1000):
         row = w.plot.select_point_at(36.0, 79.2)
     assert row == 0 and w.selected_rows() == [0]
-    type_in_cell(qtbot, w, 0, "total", "abc")
+    type_in_cell(qtbot, w, 0, "total_dose_gy", "abc")
     assert 0 not in w.plot.point_rows()
     for suffix, magic in ((".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")):
         out = w.export_figure(str(tmp_path / f"fig{suffix}"))
@@ -297,10 +298,17 @@ def test_show_the_working(window: MainWindow) -> None:
     w = window
     w.select_row(0)
     html = w.working.html()
-    assert "3 × 12 × (1 + 12/10) = <b>79.2 Gy</b>" in html
-    assert "Fowler" in html and "Assumptions" in html and "Uncertainty" in html
+    assert "3 × 12 × (1 + 12/10) = 79.2 Gy" in html
+    assert "Fowler" in html and "Assumptions" in html and "depend on the model" in html
+    w.working.set_full_precision(True)
+    assert "79.2" in w.working.html()
+    w.working.set_full_precision(False)
     w.set_model("lql")
-    assert "the linear part" in w.working.html() and "Astrahan" in w.working.html()
+    assert "d = 12 &gt; d_T = 6 Gy" in w.working.html() and "Astrahan" in w.working.html()
+    w.set_model("usc")
+    html = w.working.html()
+    assert "BED = n·(d − Dq)/(α·D0) = 3 × (12 − 1.8) / (0.33 × 1.25) = 74.2 Gy" in html   # Park's form
+    assert "α = 0.33 /Gy" in html and "SFED" in html and "alpha_per_gy" not in html
 
 
 def test_preferences_apply_and_undo(qtbot, window: MainWindow) -> None:  # noqa: ANN001
@@ -316,11 +324,11 @@ def test_preferences_apply_and_undo(qtbot, window: MainWindow) -> None:  # noqa:
     dlg.new_case.setText("36/3; 50/5")
     dlg._accept()
     assert w.preferences(dlg)
-    assert cell(w, 0, "bed_t") == "79.20"
-    assert cell(w, 0, "flag") == "No"       # 79.2 is not above 80
+    assert cell(w, 0, "bed10_gy") == "79.20"
+    assert cell(w, 0, "flag") == "not reached"       # 79.2 is not above 80
     assert "BED10 > 80" in w.model.headerData(w.model.column_of("flag"), Qt.Orientation.Horizontal)
     w.act_undo.trigger()
-    assert cell(w, 0, "flag") == "Yes"
+    assert cell(w, 0, "flag") == "reached"
     w.new_case(ask=False)
     assert [r.label for r in w.model.rows()] == ["36/3", "50/5"]
 
@@ -370,5 +378,5 @@ def test_warnings_cell_is_short_and_tooltip_complete(window: MainWindow) -> None
     row = find_row(window, "36/3")
     shown = cell(window, row, "warnings")
     tip = cell(window, row, "warnings", role=Qt.ItemDataRole.ToolTipRole)
-    assert shown == "LQ doubtful"
-    assert "LQ is uncertain above about 8 Gy per fraction" in tip
+    assert shown == "LQ doubtful (high d)"
+    assert "LQ is uncertain above 8 Gy per fraction" in tip

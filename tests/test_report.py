@@ -23,6 +23,13 @@ from sbrt_calc.report.pdf import ReportError, write_report_pdf  # noqa: E402
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
+def content(title: str, regimens: tuple[Regimen, ...], models: tuple[str, ...] = ("lq",), **kw: object) -> ReportContent:
+    from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimens
+
+    ev = evaluate_regimens(regimens, EvaluationSettings(models=models))
+    return ReportContent(ev, title, **kw)  # type: ignore[arg-type]
+
+
 def pages_text(path: Path) -> list[str]:
     """Each page's text, ligatures undone (NFKC) and whitespace runs made single spaces."""
     return [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
@@ -31,23 +38,24 @@ def pages_text(path: Path) -> list[str]:
 
 def test_report_has_everything(tmp_path: Path) -> None:
     assessment = assess(load_eligibility_case(EXAMPLES / "case_egfr_bone.toml"))
-    content = ReportContent(
+    report = content(
         "Right iliac bone", tuple(parse_regimen(t) for t in ("36/3", "54/3", "5 x 10 Gy")), identifier="MRN-0042",
-        models=("lq", "lql"), eligibility=assessment,
+        models=("lq", "lql"), eligibility=assessment, prepared_by="Dr A", checked_by="Physicist B",
         planning=(ReportTable("Conformity (RTOG 0915)", ("Metric", "Value", "Grade"), (("R50%", "4.1", "none"),),
                               source="RTOG 0915"),),
     )
-    out = write_report_pdf(content, tmp_path / "r.pdf")
+    out = write_report_pdf(report, tmp_path / "r.pdf")
     text = " ".join(pages_text(out))
-    for needle in ("Right iliac bone", "MRN-0042", "36/3", "54/3", "5 x 10 Gy", "79.2", "oligoprogression",
+    for needle in ("Right iliac bone", "MRN-0042", "36/3", "54/3", "5 x 10 Gy", "79.2", "68.4", "oligoprogression",
                    "Conformity (RTOG 0915)", f"sbrt-calc {__version__}", "decision support", "Astrahan",
-                   "radiobiology.toml"):
+                   "radiobiology.toml", "Prepared by: Dr A", "Checked by: Physicist B", "LQ-L (d_T 6 Gy)",
+                   "depends on model"):
         assert needle.lower() in text.lower(), needle
 
 
 @pytest.mark.parametrize(("size", "points"), [("A4", (595, 842)), ("Letter", (612, 792))])
 def test_page_sizes(tmp_path: Path, size: str, points: tuple[int, int]) -> None:
-    out = write_report_pdf(ReportContent("t", (parse_regimen("36/3"),)), tmp_path / "r.pdf", size)
+    out = write_report_pdf(content("t", (parse_regimen("36/3"),)), tmp_path / "r.pdf", size)
     box = pypdf.PdfReader(str(out)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == points
 
@@ -55,14 +63,14 @@ def test_page_sizes(tmp_path: Path, size: str, points: tuple[int, int]) -> None:
 def test_long_table_rows_are_never_cut_and_header_repeats(tmp_path: Path) -> None:
     """80 rows span pages: each row's label and its BED10 are on the same page; the header repeats."""
     regimens = tuple(Regimen(20.0 + 0.25 * i, 3 + i % 4, f"row{i:02d}") for i in range(80))
-    out = write_report_pdf(ReportContent("long", regimens), tmp_path / "long.pdf", "Letter")
+    out = write_report_pdf(content("long", regimens), tmp_path / "long.pdf", "Letter")
     texts = pages_text(out)
     assert len(texts) >= 3
     seen = set()
     for text in texts:
-        labels = re.findall(r"\brow(\d\d) LQ \d", text)  # table rows, not the notes
+        labels = re.findall(r"\b\d+ row(\d\d) \d+\.\d \d", text)  # rows of the verdicts table
         if labels:
-            assert "BED10 [Gy]" in text  # repeated header
+            assert "Regimen" in text and "Total" in text  # repeated header
         for label in labels:
             r = regimens[int(label)]
             bed10 = f"{lq.bed(r.total_dose_gy, r.dose_per_fraction_gy, 10):.1f}"
@@ -73,20 +81,20 @@ def test_long_table_rows_are_never_cut_and_header_repeats(tmp_path: Path) -> Non
 
 def test_every_page_has_the_footer(tmp_path: Path) -> None:
     regimens = tuple(Regimen(30.0 + i, 5, f"r{i}") for i in range(40))
-    texts = pages_text(write_report_pdf(ReportContent("Footer case", regimens), tmp_path / "f.pdf"))
+    texts = pages_text(write_report_pdf(content("Footer case", regimens), tmp_path / "f.pdf"))
     for i, text in enumerate(texts, 1):
         assert f"page {i} of {len(texts)}" in text
 
 
 def test_bad_page_size_and_folder(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="page size"):
-        write_report_pdf(ReportContent("t", ()), tmp_path / "r.pdf", "A5")
+        write_report_pdf(content("t", ()), tmp_path / "r.pdf", "A5")
     with pytest.raises(ReportError, match="does not exist"):
-        write_report_pdf(ReportContent("t", ()), tmp_path / "missing" / "r.pdf")
+        write_report_pdf(content("t", ()), tmp_path / "missing" / "r.pdf")
 
 
 def test_html_escapes_user_text() -> None:
-    html = build_html(ReportContent("<script>x</script>", ()))
+    html = build_html(content("<script>x</script>", ()))
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -154,11 +162,11 @@ def test_cli_report_from_saved_case_with_eligibility_and_planning(tmp_path: Path
 
 
 def test_saved_case_draft_eligibility_is_not_assessed(tmp_path: Path) -> None:
-    from sbrt_calc.report.sources import content_from_saved_case
+    from sbrt_calc.report.sources import load_report_content
 
     path = _saved_case_with_sections(tmp_path, {"draft": {"therapy_class": "tki"}}, None)
-    content = content_from_saved_case(path)
-    assert content.eligibility is None and any("incomplete" in n for n in content.notes)
+    report = load_report_content(path)
+    assert report.eligibility is None and any("incomplete" in n for n in report.notes)
 
 
 @pytest.mark.parametrize(("eligibility", "planning", "field"), [

@@ -68,7 +68,7 @@ class _Note:
 
 def render_note(case: Any, a: Any, source_name: str) -> str:
     """The assessment as a short clinical note (plain text, sources as short tags with a legend)."""
-    from sbrt_calc.radiobiology.compare import thresholds
+    from sbrt_calc.presets.radiobiology import thresholds
 
     therapy = {"tki": "a TKI", "immunotherapy": "immunotherapy", "chemotherapy": "chemotherapy",
                "chemoimmunotherapy": "chemo-immunotherapy"}[case.therapy_class]
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     from sbrt_calc import __version__
     from sbrt_calc.cli.output import emit, to_json
     from sbrt_calc.eligibility.assess import assess, load_case
-    from sbrt_calc.radiobiology.compare import thresholds
+    from sbrt_calc.presets.radiobiology import thresholds
 
     case = load_case(args.case)
     assessment = assess(case)

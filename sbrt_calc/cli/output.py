@@ -16,44 +16,17 @@ def add_format_argument(parser: Any, choices: Sequence[str] = FORMATS) -> None:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> str:
-    """An aligned plain-text table; ``align`` is one char per column, 'l' or 'r' (default: r for numbers)."""
-    cells = [[str(c) for c in headers]] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    if align is None:
-        align = "".join(
-            "r" if rows and all(_numeric(r[i]) for r in rows) else "l" for i in range(len(headers))
-        )
-    lines = []
-    for k, r in enumerate(cells):
-        parts = [c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(r, widths, align, strict=True)]
-        lines.append("  ".join(parts).rstrip())
-        if k == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    """An aligned plain-text table (:func:`sbrt_calc.tables.text_table`)."""
+    from sbrt_calc.tables import text_table
 
-
-def _numeric(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, (int, float)):
-        return True
-    try:
-        float(str(value))
-    except ValueError:
-        return False
-    return True
+    return text_table(headers, rows, align)
 
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """CSV text (full precision numbers)."""
-    import csv  # imported when used: every millisecond of CLI start-up counts
-    import io
+    """CSV text, spreadsheet-safe (:func:`sbrt_calc.tables.csv_text`)."""
+    from sbrt_calc.tables import csv_text
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buf.getvalue()
+    return csv_text(headers, rows)
 
 
 def to_json(obj: Any) -> str:

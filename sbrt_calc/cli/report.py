@@ -29,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"report: the output must be a .pdf file, got {args.output!r}")
     content = load_report_content(args.case)
     out = write_report_pdf(content, args.output, args.page_size)
-    print(f"wrote {out} ({len(content.regimens)} regimens)")
+    print(f"wrote {out} ({len(content.evaluation.rows)} regimens)")
     return 0

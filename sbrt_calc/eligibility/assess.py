@@ -3,7 +3,7 @@
 :func:`assess` turns a :class:`~sbrt_calc.eligibility.case.Case` into an :class:`Assessment`:
 a classification, whether local ablative therapy while continuing the current agent is
 supported, the work-up still missing, a local therapy for each progressing lesion (with the
-site presets and their BED10 from :func:`sbrt_calc.radiobiology.compare.compute`), and the reasons,
+site presets and their BED10 from :func:`sbrt_calc.evaluation.evaluate_regimen`), and the reasons,
 evidence and caveats, each with its source (see :mod:`sbrt_calc.eligibility.rules`).
 
 Decision support, not a decision: every conclusion carries the sentences that led to it.
@@ -110,7 +110,7 @@ class WorkupItem:
 
 @dataclass(frozen=True)
 class SchemeBed:
-    """A site preset with its BED10 (from :func:`sbrt_calc.radiobiology.compare.compute`)."""
+    """A site preset with its BED10 (from :func:`sbrt_calc.evaluation.evaluate_regimen`)."""
 
     key: str
     label: str
@@ -236,7 +236,7 @@ def site_schemes(site: str) -> tuple[tuple[SchemeBed, ...], str]:
 
     Uses ``sbrt_calc.presets.loader.schemes_for_site`` when it exists (guarded: without it, or
     when it fails or returns nothing, the answer is no schemes and the note "no presets
-    for this site"). BED10 and its flag come from :func:`sbrt_calc.radiobiology.compare.compute`.
+    for this site"). BED10 and its flag come from :func:`sbrt_calc.evaluation.evaluate_regimen`.
     """
     if site == "other":
         return (), R.NO_PRESETS
@@ -249,20 +249,21 @@ def site_schemes(site: str) -> tuple[tuple[SchemeBed, ...], str]:
         return (), f"{R.NO_PRESETS} (presets could not be read: {exc})"
     if not schemes:
         return (), R.NO_PRESETS
-    from sbrt_calc.radiobiology.compare import compute
+    from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimen
 
+    settings = EvaluationSettings()
     out: list[SchemeBed] = []
     skipped: list[str] = []
     for scheme in schemes:
         try:
-            result = compute(scheme.regimen())
+            result = evaluate_regimen(scheme.regimen(), settings)
         except SbrtCalcError as exc:
             skipped.append(f"{getattr(scheme, 'label', '?')}: {exc}")
             continue
         out.append(SchemeBed(
             key=str(getattr(scheme, "key", "")), label=str(scheme.label),
             total_dose_gy=float(scheme.total_dose_gy), fractions=int(scheme.fractions),
-            bed10_gy=float(result.bed10_gy), bed10_above_threshold=bool(result.bed10_above_threshold),
+            bed10_gy=float(result.bed10_gy or 0.0), bed10_above_threshold=bool(result.flag_reached),
             source=str(getattr(scheme, "source", "")), note=str(getattr(scheme, "note", "") or ""),
             verification=str(getattr(scheme, "verification", "") or ""),
         ))

@@ -9,6 +9,7 @@ keys, missing sources, wrong types are errors naming the file and key) and cache
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,7 +36,12 @@ class Tissue:
 
 @dataclass(frozen=True)
 class Threshold:
-    """A BED line: ``BED(alpha_beta_gy) <comparison> bed_gy``, with its source."""
+    """A BED line ``BED(alpha_beta_gy) <comparison> bed_gy`` with its definition and source.
+
+    The definition says on which scale the line was defined: ``quantity`` (BED), ``model`` (lq)
+    and ``alpha_beta_gy``, computed from the prescription (``basis``). A verdict against the line is
+    only ever computed on that scale (DESIGN.md, clinical safety rules).
+    """
 
     key: str
     name: str
@@ -44,6 +50,21 @@ class Threshold:
     comparison: str  # ">" | ">="
     source: str
     verification: str
+    quantity: str = "BED"
+    model: str = "lq"
+    basis: str = "prescription"
+
+    def definition(self) -> dict[str, object]:
+        """The scale of the line, for JSON and reports."""
+        return {"key": self.key, "label": self.label, "name": self.name, "quantity": self.quantity,
+                "model": self.model, "alpha_beta_gy": self.alpha_beta_gy, "basis": self.basis,
+                "bed_gy": self.bed_gy, "comparison": self.comparison, "source": self.source,
+                "verification": self.verification}
+
+    @property
+    def scale(self) -> str:
+        """``'LQ BED at alpha/beta 10 Gy from the prescription'``."""
+        return f"{self.model.upper()} {self.quantity} at alpha/beta {self.alpha_beta_gy:g} Gy from the {self.basis}"
 
     def reached(self, bed_gy: float) -> bool:
         """True when ``bed_gy`` meets the line (strictly above for '>')."""
@@ -97,7 +118,9 @@ class Radiobiology:
         return next(t.alpha_beta_gy for t in self.tissues if t.role == "tumour")
 
 
-_VERIFICATION = ("printed", "recalled")
+_VERIFICATION = ("printed", "recalled", "choice")
+#: The two lines every calculation uses; a user file must keep them (it may change their Gy value).
+REQUIRED_THRESHOLDS = ("bed10_oligoprogression", "bed10_primary_lung")
 
 
 class _Checker:
@@ -141,7 +164,8 @@ def _sourced(check: _Checker, data: dict[str, Any], key: str, numbers: tuple[str
     spec: dict[str, type | tuple[type, ...]] = {n: float for n in numbers}
     spec.update(source=str, verification=str)
     if key == "uncertainty":
-        spec = {"tumour_alpha_beta_range_gy": list, "source": str, "verification": str}
+        spec = {"tumour_alpha_beta_range_gy": list, "line_regimen_fractions": list, "source": str,
+                "verification": str}
     table = check.table(data.get(key), key, spec)
     values = {k: v for k, v in table.items() if k not in ("source", "verification")}
     if key == "uncertainty" and "tumour_alpha_beta_range_gy" in values:
@@ -151,7 +175,31 @@ def _sourced(check: _Checker, data: dict[str, Any], key: str, numbers: tuple[str
             check.problem(f"{key}.tumour_alpha_beta_range_gy", f"must be [low, high] with 0 < low < high, got {rng!r}")
         else:
             values["tumour_alpha_beta_range_gy"] = (float(rng[0]), float(rng[1]))
+    if key == "uncertainty" and "line_regimen_fractions" in values:
+        fx = values["line_regimen_fractions"]
+        if not fx or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100 for n in fx):
+            check.problem(f"{key}.line_regimen_fractions", f"must be a non-empty list of integers 1-100, got {fx!r}")
+        else:
+            values["line_regimen_fractions"] = tuple(sorted(set(fx)))
     return Sourced(values, table.get("source", ""), table.get("verification", ""))
+
+
+def _check_model_parameters(check: _Checker, lql: Sourced, usc: Sourced) -> None:
+    """The model defaults must make a usable model (ranges of :mod:`sbrt_calc.radiobiology.ranges`)."""
+    from sbrt_calc.errors import ModelParameterError
+    from sbrt_calc.radiobiology.ranges import check_range
+    from sbrt_calc.radiobiology.usc import UscParameters
+
+    if "transition_dose_gy" in lql.values:
+        try:
+            check_range("transition_dose_gy", lql.values["transition_dose_gy"], "LQ-L transition dose")
+        except ModelParameterError as exc:
+            check.problem("lql.transition_dose_gy", exc.message)
+    if len(usc.values) == 3:
+        try:
+            UscParameters(**usc.values)
+        except ModelParameterError as exc:
+            check.problem(f"usc.{exc.field}", exc.message)
 
 
 def parse_radiobiology(data: Any, path: str) -> Radiobiology:
@@ -178,12 +226,24 @@ def parse_radiobiology(data: Any, path: str) -> Radiobiology:
         check.problem("tissues", "exactly one tissue must have role = 'tumour'")
     thresholds = []
     for i, raw in enumerate(top.get("thresholds", [])):
-        t = check.table(raw, f"thresholds[{i}]", {"key": str, "name": str, "alpha_beta_gy": float, "bed_gy": float,
+        t = check.table(raw, f"thresholds[{i}]", {"key": str, "name": str, "quantity": str, "model": str,
+                                                  "basis": str, "alpha_beta_gy": float, "bed_gy": float,
                                                   "comparison": str, "source": str, "verification": str})
         if t.get("comparison") not in (None, ">", ">="):
             check.problem(f"thresholds[{i}].comparison", f"must be '>' or '>=', got {t['comparison']!r}")
-        if len(t) == 7:
+        for name, want in (("quantity", "BED"), ("model", "lq"), ("basis", "prescription")):
+            if t.get(name) not in (None, want):
+                check.problem(f"thresholds[{i}].{name}", f"must be {want!r} (the lines are LQ BED from the "
+                              f"prescription; another scale is not supported), got {t[name]!r}")
+        if t.get("key") in REQUIRED_THRESHOLDS and t.get("alpha_beta_gy") not in (None, 10.0):
+            check.problem(f"thresholds[{i}].alpha_beta_gy", f"must be 10 for {t['key']} (the line is defined on "
+                          f"BED10), got {t['alpha_beta_gy']!r}")
+        if len(t) == 10:
             thresholds.append(Threshold(**t))
+    for k in REQUIRED_THRESHOLDS:
+        if not any(t.key == k for t in thresholds) and "thresholds" in top:
+            check.problem("thresholds", f"the threshold {k!r} is missing (every calculation uses it; keep the key, "
+                          f"change its bed_gy)")
     keys = [t.key for t in tissues] + [t.key for t in thresholds]
     for k in sorted({k for k in keys if keys.count(k) > 1}):
         check.problem(k, "duplicate key")
@@ -192,6 +252,7 @@ def parse_radiobiology(data: Any, path: str) -> Radiobiology:
     usc = _sourced(check, top, "usc", ("alpha_per_gy", "d0_gy", "dq_gy"))
     unc = _sourced(check, top, "uncertainty", ())
     repop = _sourced(check, top, "repopulation", ("kickoff_days", "bed_loss_per_day_gy"))
+    _check_model_parameters(check, lql, usc)
     if check.problems:
         raise PresetError(
             f"{len(check.problems)} problem(s) in {path}: " + "; ".join(check.problems),
@@ -212,12 +273,42 @@ def load_radiobiology(path: str | Path | None = None) -> Radiobiology:
     return parse_radiobiology(data, str(p))
 
 
+def user_radiobiology_file(folder: Path | None = None) -> Path | None:
+    """The user's radiobiology override: the one ``*.toml`` file of ``kind = "radiobiology"`` in the
+    user presets folder (any file name), or None. Two such files are an error naming both.
+
+    ``presets check`` validates the same file (:mod:`sbrt_calc.presets.loader`): what it checks is
+    what every calculation uses.
+    """
+    folder = user_presets_dir() if folder is None else folder
+    if not folder.is_dir():
+        return None
+    found = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            head = path.read_bytes()[:65536].decode("utf-8", "replace")
+        except OSError:
+            continue
+        if re.search(r'^\s*kind\s*=\s*["\']radiobiology["\']', head, re.M):
+            found.append(path)
+    if len(found) > 1:
+        raise PresetError(f"{folder}: {len(found)} radiobiology files ({', '.join(p.name for p in found)}): keep one",
+                          field=str(folder), value=[p.name for p in found], allowed="one radiobiology file")
+    return found[0] if found else None
+
+
 @lru_cache(maxsize=1)
 def radiobiology() -> Radiobiology:
-    """The radiobiology defaults in force (cached): the user's ``radiobiology.toml`` if there is
-    one in the user presets folder (a whole-file override, validated like the shipped one, so
-    thresholds and model defaults are configurable), else the shipped file."""
-    user = user_presets_dir() / FILE_NAME
-    if user.is_file():
+    """The radiobiology defaults in force (cached): the user's radiobiology file if there is one in
+    the user presets folder (:func:`user_radiobiology_file`; a whole-file override, validated like the
+    shipped one, so thresholds and model defaults are configurable), else the shipped file."""
+    user = user_radiobiology_file()
+    if user is not None:
         return load_radiobiology(user)
     return load_radiobiology()
+
+
+def thresholds() -> tuple[Threshold, Threshold]:
+    """(the BED10 > 70 Gy flag, the BED10 >= 100 Gy reference) in force."""
+    rb = radiobiology()
+    return rb.threshold("bed10_oligoprogression"), rb.threshold("bed10_primary_lung")

@@ -1,56 +1,33 @@
-"""The dose-response models behind every result: LQ, LQ-L and USC, one interface.
+"""The dose-response models behind every result: LQ, LQ-L and USC.
 
-Each model is a frozen dataclass with ``bed``, ``eqdx`` and ``dose_per_fraction_for_bed``
-(all vectorized), its parameters as a dict for reports, and the warnings that apply to a
-given dose per fraction. EQDx under any model is the total dose in x-Gy fractions with the
-same BED under that same model (for x below the transition dose it is the LQ value).
+LQ and LQ-L take the tissue's alpha/beta; the USC (Park 2008) has its own, derived from its
+parameters, and is never applied at another one. Each model is a frozen dataclass with its
+parameters, its source, a label that names it with its parameters, vectorized ``bed`` and
+inverse, and the caveats that apply at a dose per fraction. EQDx under LQ or LQ-L is the total
+dose in x-Gy fractions with the same BED under that same model.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import numpy as np
+from typing import Any
 
 from sbrt_calc.errors import ModelParameterError
 from sbrt_calc.presets.radiobiology import radiobiology
 from sbrt_calc.radiobiology import lq, lql, usc
 from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, scalar_or_array
+from sbrt_calc.radiobiology.caveats import Caveat, caveat
+from sbrt_calc.radiobiology.ranges import check_range
 
 MODEL_NAMES = ("lq", "lql", "usc")
 MODEL_TITLES = {"lq": "LQ", "lql": "LQ-L", "usc": "USC"}
 
 
-class Model(Protocol):
-    """What every model offers."""
-
-    @property
-    def name(self) -> str: ...
-
-    def bed(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike,
-            alpha_beta_gy: ArrayLike) -> FloatOrArray: ...
-
-    def dose_per_fraction_for_bed(self, target_bed_gy: ArrayLike, fractions: ArrayLike,
-                                  alpha_beta_gy: ArrayLike) -> FloatOrArray: ...
-
-    def parameters(self) -> dict[str, Any]: ...
-
-    def warnings(self, dose_per_fraction_gy: float, alpha_beta_gy: float) -> list[str]: ...
-
-    @property
-    def title(self) -> str: ...
-
-    @property
-    def source(self) -> str: ...
-
-
-def _eqdx(model: Model, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike,
-          alpha_beta_gy: ArrayLike, reference_dose_per_fraction_gy: float) -> FloatOrArray:
+def _eqdx(model: LQ | LQL, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike,
+          alpha_beta_gy: ArrayLike, reference_dose_gy: float) -> FloatOrArray:
     b = as_float_array(model.bed(total_dose_gy, dose_per_fraction_gy, alpha_beta_gy))
-    per_ref = as_float_array(model.bed(reference_dose_per_fraction_gy, reference_dose_per_fraction_gy,
-                                       alpha_beta_gy))
-    out = b / per_ref * reference_dose_per_fraction_gy
+    per_ref = as_float_array(model.bed(reference_dose_gy, reference_dose_gy, alpha_beta_gy))
+    out = b / per_ref * reference_dose_gy
     return scalar_or_array(out, total_dose_gy, dose_per_fraction_gy, alpha_beta_gy)
 
 
@@ -61,22 +38,20 @@ class LQ:
     validity_dose_per_fraction_gy: float = field(
         default_factory=lambda: float(radiobiology().lq.values["validity_dose_per_fraction_gy"]))
     name: str = field(default="lq", init=False)
+    uses_alpha_beta: bool = field(default=True, init=False)
 
-    @property
-    def title(self) -> str:
+    title = "LQ"
+    source = "Fowler JF, Br J Radiol 1989;62:679-694"
+
+    def label(self) -> str:
         return "LQ"
 
-    @property
-    def source(self) -> str:
-        return "Fowler JF, Br J Radiol 1989;62:679-694"
-
-    def bed(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike,
-            alpha_beta_gy: ArrayLike) -> FloatOrArray:
+    def bed(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, alpha_beta_gy: ArrayLike) -> FloatOrArray:
         return lq.bed(total_dose_gy, dose_per_fraction_gy, alpha_beta_gy)
 
     def eqdx(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, alpha_beta_gy: ArrayLike,
-             reference_dose_per_fraction_gy: float = 2.0) -> FloatOrArray:
-        return lq.eqdx(total_dose_gy, dose_per_fraction_gy, alpha_beta_gy, reference_dose_per_fraction_gy)
+             reference_dose_gy: float = 2.0) -> FloatOrArray:
+        return lq.eqdx(total_dose_gy, dose_per_fraction_gy, alpha_beta_gy, reference_dose_gy)
 
     def dose_per_fraction_for_bed(self, target_bed_gy: ArrayLike, fractions: ArrayLike,
                                   alpha_beta_gy: ArrayLike) -> FloatOrArray:
@@ -85,12 +60,13 @@ class LQ:
     def parameters(self) -> dict[str, Any]:
         return {"validity_dose_per_fraction_gy": self.validity_dose_per_fraction_gy}
 
-    def warnings(self, dose_per_fraction_gy: float, alpha_beta_gy: float) -> list[str]:
+    def caveats(self, dose_per_fraction_gy: float) -> list[Caveat]:
         if dose_per_fraction_gy > self.validity_dose_per_fraction_gy:
-            return [
-                f"LQ is uncertain above about {self.validity_dose_per_fraction_gy:g} Gy per fraction "
-                f"(here {dose_per_fraction_gy:.4g} Gy): compare LQ-L and USC"
-            ]
+            return [caveat(
+                "lq_high_dose",
+                f"LQ is uncertain above {self.validity_dose_per_fraction_gy:g} Gy per fraction (this tool's "
+                f"conservative line; Brenner 2008: validated to about 10 Gy, reasonable to about 18 Gy) - here "
+                f"{dose_per_fraction_gy:.4g} Gy: compare LQ-L and USC")]
         return []
 
 
@@ -101,30 +77,24 @@ class LQL:
     transition_dose_gy: float = field(
         default_factory=lambda: float(radiobiology().lql.values["transition_dose_gy"]))
     name: str = field(default="lql", init=False)
+    uses_alpha_beta: bool = field(default=True, init=False)
+
+    title = "LQ-L"
+    source = "Astrahan M, Med Phys 2008;35:4161-4172"
 
     def __post_init__(self) -> None:
-        dt = self.transition_dose_gy
-        if isinstance(dt, bool) or not isinstance(dt, (int, float)) or not np.isfinite(dt) or dt <= 0:
-            raise ModelParameterError(
-                f"LQ-L transition dose must be a number > 0 Gy, got {dt!r}",
-                field="transition_dose_gy", value=dt, allowed="a finite number > 0 Gy",
-            )
+        object.__setattr__(self, "transition_dose_gy",
+                           check_range("transition_dose_gy", self.transition_dose_gy, "LQ-L transition dose"))
 
-    @property
-    def title(self) -> str:
-        return "LQ-L"
+    def label(self) -> str:
+        return f"LQ-L (d_T {self.transition_dose_gy:g} Gy)"
 
-    @property
-    def source(self) -> str:
-        return "Astrahan M, Med Phys 2008;35:4161-4172"
-
-    def bed(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike,
-            alpha_beta_gy: ArrayLike) -> FloatOrArray:
+    def bed(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, alpha_beta_gy: ArrayLike) -> FloatOrArray:
         return lql.bed(total_dose_gy, dose_per_fraction_gy, alpha_beta_gy, self.transition_dose_gy)
 
     def eqdx(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, alpha_beta_gy: ArrayLike,
-             reference_dose_per_fraction_gy: float = 2.0) -> FloatOrArray:
-        return _eqdx(self, total_dose_gy, dose_per_fraction_gy, alpha_beta_gy, reference_dose_per_fraction_gy)
+             reference_dose_gy: float = 2.0) -> FloatOrArray:
+        return _eqdx(self, total_dose_gy, dose_per_fraction_gy, alpha_beta_gy, reference_dose_gy)
 
     def dose_per_fraction_for_bed(self, target_bed_gy: ArrayLike, fractions: ArrayLike,
                                   alpha_beta_gy: ArrayLike) -> FloatOrArray:
@@ -133,75 +103,68 @@ class LQL:
     def parameters(self) -> dict[str, Any]:
         return {"transition_dose_gy": self.transition_dose_gy}
 
-    def warnings(self, dose_per_fraction_gy: float, alpha_beta_gy: float) -> list[str]:
+    def caveats(self, dose_per_fraction_gy: float) -> list[Caveat]:
         if dose_per_fraction_gy <= self.transition_dose_gy:
-            return [
-                f"LQ-L equals LQ here: {dose_per_fraction_gy:.4g} Gy per fraction is at or below the "
-                f"transition dose {self.transition_dose_gy:g} Gy"
-            ]
+            return [caveat("lql_equals_lq",
+                           f"LQ-L equals LQ here: {dose_per_fraction_gy:.4g} Gy per fraction is at or below the "
+                           f"transition dose {self.transition_dose_gy:g} Gy")]
         return []
 
 
 @dataclass(frozen=True)
 class USC:
-    """The universal survival curve (Park et al., IJROBP 2008;70:847), NSCLC parameters by default."""
+    """The universal survival curve (Park et al., IJROBP 2008;70:847), with its own alpha/beta."""
 
     parameters_: usc.UscParameters = field(default_factory=lambda: usc.UscParameters(
         **{k: float(v) for k, v in radiobiology().usc.values.items()}))
     name: str = field(default="usc", init=False)
+    uses_alpha_beta: bool = field(default=False, init=False)
 
-    @property
-    def title(self) -> str:
-        return "USC"
+    title = "USC"
+    source = "Park C et al., IJROBP 2008;70:847-852"
 
-    @property
-    def source(self) -> str:
-        return "Park C et al., IJROBP 2008;70:847-852"
+    def label(self) -> str:
+        return "USC (Park 2008)"
 
     @property
     def transition_dose_gy(self) -> float:
         return self.parameters_.transition_dose_gy
 
-    def bed(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike,
-            alpha_beta_gy: ArrayLike) -> FloatOrArray:
-        return usc.bed(total_dose_gy, dose_per_fraction_gy, self.parameters_, alpha_beta_gy)
+    @property
+    def alpha_beta_gy(self) -> float:
+        return self.parameters_.alpha_beta_gy
 
-    def native_bed(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike) -> FloatOrArray:
-        """BED with the USC's own derived alpha/beta (Park's definition, -ln S / alpha)."""
+    def bed(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike) -> FloatOrArray:
+        """Park's USC BED, Gy (its own alpha/beta below D_T, ``(d - Dq)/(alpha D0)`` per fraction above)."""
         return usc.bed(total_dose_gy, dose_per_fraction_gy, self.parameters_)
 
-    def eqdx(self, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, alpha_beta_gy: ArrayLike,
-             reference_dose_per_fraction_gy: float = 2.0) -> FloatOrArray:
-        return _eqdx(self, total_dose_gy, dose_per_fraction_gy, alpha_beta_gy, reference_dose_per_fraction_gy)
+    def sfed(self, bed_gy: ArrayLike) -> FloatOrArray:
+        """Park's single-fraction equivalent dose of a USC BED, Gy."""
+        return usc.sfed(bed_gy, self.parameters_)
 
-    def dose_per_fraction_for_bed(self, target_bed_gy: ArrayLike, fractions: ArrayLike,
-                                  alpha_beta_gy: ArrayLike) -> FloatOrArray:
-        return usc.dose_per_fraction_for_bed(target_bed_gy, fractions, self.parameters_, alpha_beta_gy)
+    def dose_per_fraction_for_bed(self, target_bed_gy: ArrayLike, fractions: ArrayLike) -> FloatOrArray:
+        return usc.dose_per_fraction_for_bed(target_bed_gy, fractions, self.parameters_)
 
     def parameters(self) -> dict[str, Any]:
         return self.parameters_.as_dict()
 
-    def warnings(self, dose_per_fraction_gy: float, alpha_beta_gy: float) -> list[str]:
-        out = []
-        own = self.parameters_.alpha_beta_gy
-        if not np.isclose(alpha_beta_gy, own, rtol=1e-6):
-            out.append(
-                f"USC at alpha/beta {alpha_beta_gy:g} Gy: the NSCLC fit has its own alpha/beta {own:.3g} Gy; "
-                f"its shape (transition {self.transition_dose_gy:.3g} Gy) is applied at {alpha_beta_gy:g} Gy, "
-                f"an extrapolation"
-            )
+    def caveats(self, dose_per_fraction_gy: float) -> list[Caveat]:
         if dose_per_fraction_gy <= self.transition_dose_gy:
-            out.append(
-                f"USC equals LQ here: {dose_per_fraction_gy:.4g} Gy per fraction is at or below the "
-                f"transition dose {self.transition_dose_gy:.3g} Gy"
-            )
-        return out
+            return [caveat("usc_equals_lq",
+                           f"USC equals LQ at its own alpha/beta {self.alpha_beta_gy:.3g} Gy here: "
+                           f"{dose_per_fraction_gy:.4g} Gy per fraction is at or below D_T "
+                           f"{self.transition_dose_gy:.3g} Gy")]
+        return []
 
 
-def make_model(name: str, **parameters: Any) -> LQ | LQL | USC:
+Model = LQ | LQL | USC
+
+
+def make_model(name: str, **parameters: Any) -> Model:
     """The model called ``name`` ('lq', 'lql' or 'usc') with optional parameters.
 
-    ``lql`` takes ``transition_dose_gy``; ``usc`` takes ``alpha_per_gy``, ``d0_gy``, ``dq_gy``.
+    ``lql`` takes ``transition_dose_gy``; ``usc`` takes ``alpha_per_gy``, ``d0_gy``, ``dq_gy``
+    (the others from the presets).
     """
     key = str(name).lower().replace("-", "")
     if key == "lq":
@@ -209,16 +172,14 @@ def make_model(name: str, **parameters: Any) -> LQ | LQL | USC:
     if key == "lql":
         return LQL(**parameters)
     if key == "usc":
-        if parameters:
-            base = radiobiology().usc.values
-            merged = {k: float(parameters.get(k, base[k])) for k in ("alpha_per_gy", "d0_gy", "dq_gy")}
-            unknown = set(parameters) - set(merged)
-            if unknown:
-                raise ModelParameterError(f"unknown USC parameter(s): {', '.join(sorted(unknown))}",
-                                          field="model", value=sorted(unknown),
-                                          allowed="alpha_per_gy, d0_gy, dq_gy")
-            return USC(usc.UscParameters(**merged))
-        return USC()
-    raise ModelParameterError(
-        f"unknown model {name!r}: choose lq, lql or usc", field="model", value=name, allowed="lq, lql, usc"
-    )
+        base = radiobiology().usc.values
+        unknown = set(parameters) - {"alpha_per_gy", "d0_gy", "dq_gy"}
+        if unknown:
+            raise ModelParameterError(f"unknown USC parameter(s): {', '.join(sorted(unknown))}",
+                                      field="model", value=sorted(unknown), allowed="alpha_per_gy, d0_gy, dq_gy")
+        if not parameters:
+            return USC()
+        merged = {k: parameters.get(k, base[k]) for k in ("alpha_per_gy", "d0_gy", "dq_gy")}
+        return USC(usc.UscParameters(**merged))
+    raise ModelParameterError(f"unknown model {name!r}: choose lq, lql or usc", field="model", value=name,
+                              allowed="lq, lql, usc")

@@ -15,6 +15,9 @@ correction is then zero: :func:`repopulation_bed_loss_gy` returns 0 there and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
 from sbrt_calc.radiobiology._arrays import (
@@ -68,3 +71,85 @@ def default_overall_time_days(fractions: int, fractions_per_week: int = 5) -> fl
         return 0.0
     weeks, rest = divmod(fractions - 1, fractions_per_week)
     return float(weeks * 7 + rest)
+
+
+# --- the correction as the evaluation applies it ------------------------------------------------
+
+#: How overall time is counted when a regimen does not give it (stated in every output that uses it).
+OVERALL_TIME_CONVENTION = (
+    "overall time T = days elapsed from the first to the last fraction (first day = day 0), daily "
+    "fractions Monday to Friday, weekends counted (5 fractions: 4 days; 6 fractions: 7 days); "
+    "Fowler 1989 counts T in days from the start of treatment"
+)
+
+
+@dataclass(frozen=True)
+class TimeCorrection:
+    """The repopulation correction's parameters (defaults from presets/radiobiology.toml)."""
+
+    kickoff_days: float
+    bed_loss_per_day_gy: float
+    source: str = ""
+    verification: str = "recalled"
+
+    def __post_init__(self) -> None:
+        from sbrt_calc.radiobiology.ranges import check_range
+
+        object.__setattr__(self, "kickoff_days", check_range("kickoff_days", self.kickoff_days, "kick-off time"))
+        object.__setattr__(self, "bed_loss_per_day_gy",
+                           check_range("bed_loss_per_day_gy", self.bed_loss_per_day_gy, "daily BED loss K"))
+        if not self.source:
+            from sbrt_calc.presets.radiobiology import radiobiology
+
+            rp = radiobiology().repopulation
+            object.__setattr__(self, "source", rp.source)
+            object.__setattr__(self, "verification", rp.verification)
+
+    @classmethod
+    def default(cls) -> TimeCorrection:
+        from sbrt_calc.presets.radiobiology import radiobiology
+
+        rp = radiobiology().repopulation
+        return cls(float(rp.values["kickoff_days"]), float(rp.values["bed_loss_per_day_gy"]), rp.source,
+                   rp.verification)
+
+
+@dataclass(frozen=True)
+class TimeLoss:
+    """What the correction did for one regimen: T, T_k, K and the BED subtracted (0 within T_k)."""
+
+    overall_time_days: float
+    overall_time_given: bool
+    kickoff_days: float
+    bed_loss_per_day_gy: float
+    bed_loss_gy: float
+    applied: bool
+    caveats: tuple[Any, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"overall_time_days": self.overall_time_days, "overall_time_given": self.overall_time_given,
+                "kickoff_days": self.kickoff_days, "bed_loss_per_day_gy": self.bed_loss_per_day_gy,
+                "bed_loss_gy": self.bed_loss_gy, "applied": self.applied,
+                "convention": OVERALL_TIME_CONVENTION}
+
+
+def time_loss(regimen: Any, correction: TimeCorrection) -> TimeLoss:
+    """The BED a regimen loses to repopulation under ``correction`` (Fowler 1989), with its caveats."""
+    from sbrt_calc.radiobiology.caveats import caveat
+
+    given = regimen.overall_time_days is not None
+    T = float(regimen.overall_time_days) if given else default_overall_time_days(regimen.fractions)
+    k, tk = correction.bed_loss_per_day_gy, correction.kickoff_days
+    loss = float(repopulation_bed_loss_gy(T, tk, k))
+    applied = correction_applies(T, tk)
+    out = []
+    if applied:
+        out.append(caveat("time_corrected", f"time correction: tumour BED - {loss:.3g} Gy (K {k:g} Gy/day x "
+                                            f"(T {T:g} d - T_k {tk:g} d))"))
+    else:
+        out.append(caveat("time_not_corrected", f"no time correction: overall time {T:g} d is within the "
+                                                f"kick-off time {tk:g} d"))
+    if correction.verification != "printed":
+        out.append(caveat("time_defaults_recalled", f"time-correction parameters are marked "
+                                                    f"{correction.verification}: {correction.source}"))
+    return TimeLoss(T, given, tk, k, loss, applied, tuple(out))

@@ -1,34 +1,40 @@
-"""The universal survival curve (USC) of Park et al., IJROBP 2008;70:847-852.
+"""The universal survival curve (USC) of Park et al., IJROBP 2008;70:847-852, as published.
 
-Below the transition dose D_T the USC is the LQ model; above it, the multi-target
-single-hit asymptote ``ln S = -(d - D_q) / D_0`` per fraction. Tangency at D_T gives
-(Park 2008, eqs. 3-5)::
+Below the transition dose D_T the USC is the LQ model with the USC's *own* alpha/beta; above it,
+the multi-target single-hit asymptote ``-ln S = (d - Dq) / D0`` per fraction. Tangency at D_T
+gives (Park 2008)::
 
-    D_T  = 2 D_q / (1 - alpha D_0)
-    beta = (1 - alpha D_0)^2 / (4 D_0 D_q)
+    D_T  = 2 Dq / (1 - alpha D0)
+    beta = (1 - alpha D0)^2 / (4 D0 Dq),      alpha/beta = alpha / beta
 
-and the BED (``-ln S / alpha``) per fraction::
+The USC BED is ``-ln S / alpha`` (Park 2008)::
 
-    d <= D_T :  d (1 + d / (alpha/beta))
-    d >  D_T :  (d - D_q) / (alpha D_0)
+    d <= D_T :  BED = n d (1 + d / (alpha/beta))
+    d >  D_T :  BED = n (d - Dq) / (alpha D0)
 
-Park's NSCLC parameters (from the H460 cell line): alpha 0.33 /Gy, D_0 1.25 Gy,
-D_q 1.8 Gy, so D_T = 6.13 Gy and alpha/beta = 8.60 Gy (the paper rounds to 6.2 and 8.6).
+and the single-fraction equivalent dose (SFED) is the one dose with the same effect; above D_T,
+where ``-ln S = (SFED - Dq) / D0``, that is ``SFED = alpha D0 BED + Dq`` (= ``D - (n - 1) Dq`` when
+every fraction is above D_T).
 
-The native USC has its own alpha/beta. For another alpha/beta (an organ at risk, or the
-conventional tumour 10 Gy) this module offers the USC *shape*: LQ at that alpha/beta below
-D_T and its tangent above, which equals the native USC when alpha/beta is the derived one.
-That generalisation is an extrapolation and :mod:`sbrt_calc.radiobiology.compare` says so.
+Park's NSCLC parameters (H460 cell line): alpha 0.33 /Gy, D0 1.25 Gy, Dq 1.8 Gy, so D_T = 6.13 Gy
+and alpha/beta = 8.60 Gy (the paper rounds to 6.2 and 8.6 Gy). 54 Gy/3: BED 117.8 Gy, SFED 50.4 Gy;
+36 Gy/3: BED 74.2 Gy, SFED 32.4 Gy.
+
+The USC is defined with its own alpha/beta; it is not applied at another alpha/beta (an organ at
+risk, or the conventional tumour 10 Gy). The USC's *shape* at another alpha/beta is the LQ-L
+model with d_T = 6.13 Gy, offered as such (:mod:`sbrt_calc.radiobiology.lql`).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from sbrt_calc.errors import ModelParameterError
-from sbrt_calc.radiobiology import lql
-from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray
+from sbrt_calc.radiobiology import lq
+from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, require_positive, scalar_or_array
+from sbrt_calc.radiobiology.ranges import check_range
 
 
 @dataclass(frozen=True)
@@ -40,17 +46,12 @@ class UscParameters:
     dq_gy: float = 1.8
 
     def __post_init__(self) -> None:
-        for name in ("alpha_per_gy", "d0_gy", "dq_gy"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-                raise ModelParameterError(
-                    f"USC {name} must be a finite number > 0, got {value!r}",
-                    field=name, value=value, allowed="a finite number > 0",
-                )
+        for name, label in (("alpha_per_gy", "USC alpha"), ("d0_gy", "USC D0"), ("dq_gy", "USC Dq")):
+            object.__setattr__(self, name, check_range(name, getattr(self, name), label))
         if self.alpha_per_gy * self.d0_gy >= 1:
             raise ModelParameterError(
-                f"USC needs alpha * D0 < 1, got {self.alpha_per_gy:g} * {self.d0_gy:g} = "
-                f"{self.alpha_per_gy * self.d0_gy:g}",
+                f"USC needs alpha * D0 < 1 (else the curve has no shoulder and D_T is not defined), got "
+                f"{self.alpha_per_gy:g} /Gy * {self.d0_gy:g} Gy = {self.alpha_per_gy * self.d0_gy:g}",
                 field="d0_gy", value=self.d0_gy, allowed="alpha_per_gy * d0_gy < 1",
             )
 
@@ -66,7 +67,7 @@ class UscParameters:
 
     @property
     def alpha_beta_gy(self) -> float:
-        """The USC's own alpha/beta, Gy."""
+        """The USC's own alpha/beta, Gy (8.60 Gy for the NSCLC fit)."""
         return self.alpha_per_gy / self.beta_per_gy2
 
     def as_dict(self) -> dict[str, float]:
@@ -84,27 +85,40 @@ class UscParameters:
 NSCLC = UscParameters()
 
 
-def bed(total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike,
-        parameters: UscParameters = NSCLC, alpha_beta_gy: ArrayLike | None = None) -> FloatOrArray:
-    """BED under the USC, Gy.
+def bed_per_fraction(dose_per_fraction_gy: ArrayLike, parameters: UscParameters = NSCLC) -> np.ndarray:
+    """USC BED of one fraction, Gy: LQ at the USC's alpha/beta up to D_T, ``(d - Dq)/(alpha D0)`` above."""
+    d = as_float_array(dose_per_fraction_gy)
+    p = parameters
+    below = d * (1.0 + d / p.alpha_beta_gy)
+    above = (d - p.dq_gy) / (p.alpha_per_gy * p.d0_gy)
+    return np.where(d <= p.transition_dose_gy, below, above)
 
-    Parameters
-    ----------
-    total_dose_gy, dose_per_fraction_gy : array_like
-        Gy.
-    parameters : UscParameters
-        Defaults to Park's NSCLC fit.
-    alpha_beta_gy : array_like, optional
-        None (default) for the native USC (its own derived alpha/beta); a value for the
-        USC shape at that alpha/beta (LQ below D_T, tangent above).
+
+def bed(total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, parameters: UscParameters = NSCLC) -> FloatOrArray:
+    """USC BED (Park 2008), Gy: ``n`` times :func:`bed_per_fraction` with ``n = D / d``."""
+    total = as_float_array(total_dose_gy)
+    d = require_positive("dose_per_fraction_gy", dose_per_fraction_gy)
+    out = (total / d) * bed_per_fraction(d, parameters)
+    return scalar_or_array(out, total_dose_gy, dose_per_fraction_gy)
+
+
+def sfed(bed_gy: ArrayLike, parameters: UscParameters = NSCLC) -> FloatOrArray:
+    """Single-fraction equivalent dose (Park 2008), Gy: the one dose whose USC BED is ``bed_gy``.
+
+    Above D_T ``SFED = alpha D0 BED + Dq``; below it the LQ root at the USC's alpha/beta.
     """
-    ab = parameters.alpha_beta_gy if alpha_beta_gy is None else alpha_beta_gy
-    return lql.bed(total_dose_gy, dose_per_fraction_gy, ab, parameters.transition_dose_gy)
+    return dose_per_fraction_for_bed(bed_gy, 1, parameters)
 
 
 def dose_per_fraction_for_bed(target_bed_gy: ArrayLike, fractions: ArrayLike,
-                              parameters: UscParameters = NSCLC,
-                              alpha_beta_gy: ArrayLike | None = None) -> FloatOrArray:
-    """Inverse of :func:`bed`: the dose per fraction (Gy) reaching the target BED."""
-    ab = parameters.alpha_beta_gy if alpha_beta_gy is None else alpha_beta_gy
-    return lql.dose_per_fraction_for_bed(target_bed_gy, fractions, ab, parameters.transition_dose_gy)
+                              parameters: UscParameters = NSCLC) -> FloatOrArray:
+    """Inverse of :func:`bed`: the dose per fraction (Gy) reaching ``target_bed_gy`` in ``fractions``."""
+    target = require_positive("target_bed_gy", target_bed_gy)
+    n = require_positive("fractions", fractions)
+    p = parameters
+    per_fraction = target / n
+    at_transition = p.transition_dose_gy * (1.0 + p.transition_dose_gy / p.alpha_beta_gy)
+    lq_root = np.asarray(lq.dose_per_fraction_for_bed(target, n, p.alpha_beta_gy))
+    linear_root = p.alpha_per_gy * p.d0_gy * per_fraction + p.dq_gy
+    out = np.where(per_fraction <= at_transition, lq_root, linear_root)
+    return scalar_or_array(out, target_bed_gy, fractions)

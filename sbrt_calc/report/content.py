@@ -18,10 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from sbrt_calc import DISCLAIMER, __version__
-from sbrt_calc._paths import shipped_presets_dir
-from sbrt_calc.radiobiology.compare import compute, flag_robustness, thresholds
-from sbrt_calc.radiobiology.models import Model, make_model
-from sbrt_calc.regimen import Regimen
+from sbrt_calc._paths import shipped_presets_dir, user_presets_dir
+from sbrt_calc.evaluation import Evaluation
 
 PAGE_SIZES = ("A4", "Letter")
 
@@ -48,7 +46,7 @@ def auto_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[
     for i, h in enumerate(headers):
         longest_word = max((len(w) for w in str(h).split()), default=1)
         cells = [len(str(r[i])) for r in rows if i < len(r)]
-        wants.append(max(4, longest_word, min(40, max(cells, default=0))))
+        wants.append(max(4, longest_word + 2, min(24, max(cells, default=0))))
     total = sum(wants)
     widths = [max(1, round(100 * w / total)) for w in wants]
     widths[-1] += 100 - sum(widths)
@@ -61,40 +59,47 @@ class ReportContent:
 
     Parameters
     ----------
+    evaluation : Evaluation
+        The case evaluated once (:func:`sbrt_calc.evaluation.evaluate`): the report renders its rows
+        with the same columns as the app and the CLI (:mod:`sbrt_calc.tables`).
     title, identifier : str
         As the user entered them (identifier optional).
-    regimens : sequence of Regimen
-    models : sequence of str
-        ``("lq",)`` or all three side by side.
-    organ_alpha_beta_gy : float
-        The organ-at-risk alpha/beta shown beside alpha/beta 10.
     eligibility : object, optional
         An :class:`sbrt_calc.eligibility.assess.Assessment` (anything with ``as_dict()``) or its dict.
     planning : sequence of ReportTable
     created : datetime
     """
 
-    title: str
-    regimens: tuple[Regimen, ...]
+    evaluation: Evaluation
+    title: str = ""
     identifier: str | None = None
-    models: tuple[str, ...] = ("lq",)
-    organ_alpha_beta_gy: float = 3.0
     eligibility: Any = None
     planning: tuple[ReportTable, ...] = ()
     created: datetime = field(default_factory=lambda: datetime.now().astimezone())
     notes: tuple[str, ...] = ()
+    prepared_by: str = ""
+    checked_by: str = ""
+    patient_reference: str = ""
 
 
-def preset_versions() -> list[tuple[str, str, str]]:
-    """(file name, schema version, first 12 hex of its SHA-256) for each shipped preset file."""
+def preset_versions() -> list[tuple[str, str, str, str]]:
+    """(file name, shipped or user override, schema version, first 12 hex of its SHA-256) for each
+    shipped preset file and each user preset file in force."""
     out = []
-    for path in sorted(shipped_presets_dir().glob("*.toml")):
-        data = path.read_bytes()
-        try:
-            version = str(tomllib.loads(data.decode("utf-8")).get("schema_version", "?"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            version = "unreadable"
-        out.append((path.name, version, hashlib.sha256(data).hexdigest()[:12]))
+    user_dir = user_presets_dir()
+    users = sorted(user_dir.glob("*.toml")) if user_dir.is_dir() else []
+    for origin, paths in (("shipped", sorted(shipped_presets_dir().glob("*.toml"))), ("user override", users)):
+        for path in paths:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            try:
+                version = str(tomllib.loads(data.decode("utf-8")).get("schema_version", "?"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                version = "unreadable"
+            name = path.name if origin == "shipped" else str(path)
+            out.append((name, origin, version, hashlib.sha256(data).hexdigest()[:12]))
     return out
 
 
@@ -142,36 +147,48 @@ def table_row_html(cells: Sequence[str], widths: Sequence[int], header: bool = F
             f"<tr>{''.join(tds)}</tr></table>")
 
 
-def regimen_rows(content: ReportContent) -> tuple[list[str], list[list[str]], list[str]]:
-    """Headers, rows and notes of the regimens table (one row per regimen and model)."""
-    ab = content.organ_alpha_beta_gy
-    flag, ref = thresholds()
-    headers = ["Regimen", "Model", "Total [Gy]", "n", "d [Gy]", "BED10 [Gy]", "EQD2 (10) [Gy]",
-               f"BED{ab:g} [Gy]", f"EQD2 ({ab:g}) [Gy]", f"> {flag.bed_gy:g} Gy", f">= {ref.bed_gy:g} Gy",
-               "Flag over a/b, models"]
-    rows: list[list[str]] = []
-    grouped: dict[str, list[str]] = {}  # warning text -> regimens it applies to
-    robust_notes: list[str] = []
-    for reg in content.regimens:
-        robust = flag_robustness(reg)
-        for name in content.models:
-            model: Model = make_model(name)
-            r = compute(reg, (10.0, ab), model)
-            rows.append([
-                reg.label, model.title, f"{reg.total_dose_gy:.2f}", str(reg.fractions),
-                f"{reg.dose_per_fraction_gy:.2f}", f"{r.bed_gy[10.0]:.1f}", f"{r.eqd2_gy[10.0]:.1f}",
-                f"{r.bed_gy[float(ab)]:.1f}", f"{r.eqd2_gy[float(ab)]:.1f}",
-                "YES" if r.bed10_above_threshold else "no", "yes" if r.bed10_reference_reached else "no",
-                robust.verdict,
-            ])
-            for w in r.warnings:
-                # one note per warning, listing the regimens it applies to ("here 12 Gy" is in the table)
-                labels = grouped.setdefault(f"{model.title}: {re.sub(r' [(]here [^)]*[)]', '', w)}", [])
-                if reg.label not in labels:
-                    labels.append(reg.label)
-        robust_notes.append(f"{reg.label}: {robust.sentence()}")
-    notes = [f"{', '.join(labels)} - {text}" for text, labels in grouped.items()] + robust_notes
-    return headers, rows, notes
+VERDICT_KEYS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy", "bed10_gy", "flag", "reference",
+                "sensitivity", "warnings")
+
+
+def regimen_tables(content: ReportContent) -> tuple[list[tuple[str, list[str], list[list[str]]]], list[str]]:
+    """The regimens tables and their notes: the evaluation's columns (:mod:`sbrt_calc.tables`), split for a
+    page: the verdicts first, then the numbers under each model (at most 8 number columns per table);
+    the row number (the plot's point number) first; one note per caveat, listing its regimens."""
+    from sbrt_calc.tables import columns
+
+    ev = content.evaluation
+    cols = columns(ev.settings)
+    first = [c for c in cols if c.key in VERDICT_KEYS]
+    rest = [c for c in cols if c.key not in VERDICT_KEYS]
+    label_col = cols[0]
+    groups = [("Regimens and verdicts", first)]
+    for m in ev.settings.models + ev.settings.organ_models:
+        mine = [c for c in rest if c.model == m and all(c not in g for _, g in groups)]
+        for k in range(0, len(mine), 8):
+            title = f"Numbers under {ev.settings.model(m).label()}"
+            groups.append((title, [label_col] + mine[k:k + 8]))
+    tables = []
+    for title, group in groups:
+        rows = []
+        for r in ev.rows:
+            if r.valid:
+                rows.append([str(r.index + 1)] + [c.text(r) for c in group])
+            else:
+                rows.append([str(r.index + 1), r.label] + ["-"] * (len(group) - 1))
+        tables.append((title, ["#"] + [c.header for c in group], rows))
+    grouped: dict[str, list[str]] = {}
+    sens: list[str] = []
+    for r in ev.valid_rows():
+        for c in r.caveats:
+            labels = grouped.setdefault(re.sub(r" - here [^:]*:", ":", c.text), [])
+            if r.label not in labels:
+                labels.append(r.label)
+        if r.sensitivity is not None:
+            sens.append(f"#{r.index + 1} {r.sensitivity.sentence}")
+    notes = [f"{', '.join(labels)} - {text}" for text, labels in grouped.items()] + sens
+    notes += [f"#{r.index + 1} {r.label}: {r.error}" for r in ev.rows if not r.valid]
+    return tables, notes
 
 
 CSS = """
@@ -188,31 +205,48 @@ th { background-color: #e8e8e8; font-weight: bold; }
 
 def build_blocks(content: ReportContent) -> list[Block]:
     """The report as a flow of blocks (see :class:`Block`), in reading order."""
-    flag, ref = thresholds()
+    ev = content.evaluation
+    s = ev.settings
+    flag, ref = s.flag, s.reference
     b: list[Block] = []
     b.append(Block("heading", f"<h1>SBRT fractionation report: {_e(content.title)}</h1>"))
     ident = f"Identifier: <b>{_e(content.identifier)}</b> &nbsp; " if content.identifier else ""
     b.append(Block("para", f"{ident}Date: {_e(content.created.strftime('%Y-%m-%d %H:%M %Z'))} &nbsp; "
                            f"Program: sbrt-calc {_e(__version__)}"))
+    people = [(k, v) for k, v in (("Patient/case reference", content.patient_reference),
+                                  ("Prepared by", content.prepared_by), ("Checked by", content.checked_by)) if v]
+    if people:
+        b.append(Block("para", " &nbsp; ".join(f"{_e(k)}: <b>{_e(v)}</b>" for k, v in people)))
     b.append(Block("para", f'<p class="disclaimer"><b>Decision support only.</b> {_e(DISCLAIMER)}</p>'))
 
     b.append(Block("heading", "<h2>1. Inputs and model</h2>"))
     rows = []
-    for name in content.models:
-        m = make_model(name)
+    for name in s.models:
+        m = s.model(name)
         params = ", ".join(f"{k} = {v:.4g}" for k, v in m.parameters().items())
-        rows.append((m.title, params, m.source))
-    b.append(Block("table", headers=("Model", "Parameters", "Source"), rows=tuple(rows), widths=(10, 50, 40)))
-    b.append(Block("para", f"alpha/beta: tumour 10 Gy; organ at risk {content.organ_alpha_beta_gy:g} Gy."))
-    b.append(Block("para", f"<b>{_e(flag.label)}</b>: {_e(flag.source)}"))
-    b.append(Block("para", f"<b>{_e(ref.label)}</b>: {_e(ref.source)}"))
+        rows.append((m.label(), params, m.source))
+    b.append(Block("table", headers=("Model", "Parameters", "Source"), rows=tuple(rows), widths=(16, 44, 40)))
+    organs = ", ".join(f"{ab:g}" for ab in s.organ_alpha_betas_gy)
+    b.append(Block("para", f"alpha/beta: tumour {s.tumour_alpha_beta_gy:g} Gy; organ at risk {organs} Gy; "
+                           f"EQDx at {s.reference_dose_gy:g} Gy per fraction."))
+    if s.time is not None:
+        b.append(Block("para", f"Time correction on: tumour BED - K (T - T_k), K {s.time.bed_loss_per_day_gy:g} "
+                               f"Gy/day, T_k {s.time.kickoff_days:g} d ({_e(s.time.verification)}: "
+                               f"{_e(s.time.source)})."))
+    for line in (flag, ref):
+        b.append(Block("para", f"<b>{_e(line.label)}</b> ({_e(line.scale)}; {_e(line.verification)}): "
+                               f"{_e(line.source)}"))
 
     b.append(Block("heading", "<h2>2. Regimens</h2>"))
-    if content.regimens:
-        headers, body, notes = regimen_rows(content)
-        b.append(Block("table", headers=tuple(headers), rows=tuple(tuple(r) for r in body),
-                       widths=(9, 6, 8, 4, 7, 8, 8, 8, 8, 9, 10, 15), numeric_from=2))
+    if ev.rows:
+        tables, notes = regimen_tables(content)
+        for title, headers, body in tables:
+            b.append(Block("para", f"<b>{_e(title)}</b>"))
+            b.append(Block("table", headers=tuple(headers), rows=tuple(tuple(r) for r in body),
+                           widths=auto_widths(headers, body), numeric_from=2))
         b.append(Block("image", "bed_plot.png"))
+        b.append(Block("para", '<span class="small">Plot: points numbered as the table\'s first column. '
+                               + _e(_sensitivity_legend(ev)) + "</span>"))
         b.append(Block("para", "<b>Notes</b>"))
         b.extend(_items([{"text": n} for n in notes]))
     else:
@@ -260,12 +294,20 @@ def build_blocks(content: ReportContent) -> list[Block]:
             b.append(Block("para", f'<span class="src">Source: {_e(t.source)}</span>'))
 
     b.append(Block("heading", "<h2>5. Versions and sources</h2>"))
-    b.append(Block("table", headers=("Preset file", "Schema", "SHA-256 (first 12)"),
-                   rows=tuple(preset_versions()), widths=(50, 15, 35)))
+    b.append(Block("table", headers=("Preset file", "Origin", "Schema", "SHA-256 (first 12)"),
+                   rows=tuple(preset_versions()), widths=(45, 15, 10, 30)))
     for note in content.notes:
         b.append(Block("para", _e(note)))
     b.append(Block("para", f'<p class="disclaimer">{_e(DISCLAIMER)}</p>'))
     return b
+
+
+def _sensitivity_legend(ev: Evaluation) -> str:
+    s = ev.settings
+    return (f"Model/α/β check: each regimen compared with the regimens sitting exactly on {s.flag.label} in "
+            f"{', '.join(str(n) for n in s.line_regimen_fractions)} fractions under LQ, LQ-L and USC and tumour "
+            f"alpha/beta {s.alpha_beta_range_gy[0]:g}-{s.alpha_beta_range_gy[1]:g} Gy: 'above in all', 'below in "
+            f"all' or 'depends on model' (never a model's BED against the fixed line).")
 
 
 def build_html(content: ReportContent, figure_url: str | None = "bed_plot.png") -> str:

@@ -60,11 +60,10 @@ def write_report_pdf(content: ReportContent, path: str | os.PathLike[str], page_
     if not folder.is_dir():
         raise ReportError(f"cannot write {target}: folder {folder} does not exist", field="output",
                           value=str(target), allowed="a path in an existing folder")
-    if figure_png is None and content.regimens:
-        from sbrt_calc.radiobiology.models import make_model
+    if figure_png is None and content.evaluation.valid_rows():
         from sbrt_calc.report.plot import bed_plot_png
 
-        figure_png = bed_plot_png(content.regimens, make_model(content.models[0]))
+        figure_png = bed_plot_png(content.evaluation)
     _ensure_gui_application()
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=folder)
     os.close(fd)

@@ -1,73 +1,173 @@
-"""The BED10 plot drawn with matplotlib, without Qt: used by the report (and usable by the GUI).
+"""The one BED plot, for the app and the report: computed from an Evaluation, drawn with matplotlib.
 
-BED10 against total dose, one curve per fraction count (3-6 by default), the flag and reference
-lines (70 and 100 Gy, from presets/radiobiology.toml), the usual 24-50 Gy band shaded, and the
-regimens as labelled points. matplotlib is imported lazily (it is a GUI/report dependency).
+:func:`plot_data` (numpy only) computes what the plot shows: the viewed model's BED against total
+dose, one curve per fraction count, the usual 24-50 Gy range, the evaluation's regimens as numbered
+points, and the two BED10 lines *where they are defined*: under LQ at alpha/beta 10 they are the
+horizontal lines 70 and 100 Gy; under another model (or alpha/beta) the y axis is another quantity, so
+the lines are drawn as the point on each curve where the regimen in that many fractions reaches
+LQ BED10 = 70 (or 100) Gy - never as a horizontal line on the other model's scale.
+:func:`draw_plot` draws that on a matplotlib Axes (the app's canvas or the report's figure).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from sbrt_calc.radiobiology.compare import thresholds
-from sbrt_calc.radiobiology.models import LQ, Model
-from sbrt_calc.regimen import Regimen
+from sbrt_calc.evaluation import Evaluation
+from sbrt_calc.radiobiology import lq
 
-#: The usual SBRT range for oligoprogressive lesions (reference document 004: 24-50 Gy in 3-6 fractions).
+#: The usual SBRT range for oligoprogressive lesions (seed document 004: 24-50 Gy in 3-6 fractions).
 BAND_GY = (24.0, 50.0)
 FRACTION_COUNTS = (3, 4, 5, 6)
+# Okabe-Ito colours (colour-blind safe) and distinct line styles per fraction count
+CURVE_STYLE = {3: ("#0072B2", "-"), 4: ("#D55E00", "--"), 5: ("#009E73", "-."), 6: ("#CC79A7", ":")}
+OTHER_COLOUR = "#777777"
+FLAG_COLOUR, REF_COLOUR = "#B22222", "#2166AC"
 
 
-def curve_points(model: Model, fractions: int, alpha_beta_gy: float = 10.0,
-                 total_dose_gy: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Total doses (Gy) and their BED (Gy) for ``fractions`` under ``model`` (vectorized)."""
-    totals = np.linspace(10.0, 70.0, 241) if total_dose_gy is None else np.asarray(total_dose_gy, dtype=float)
-    return totals, np.asarray(model.bed(totals, totals / fractions, alpha_beta_gy), dtype=float)
+@dataclass(frozen=True)
+class PlotPoint:
+    row: int            # index of the row in the evaluation
+    number: str         # the row number shown beside the point
+    label: str
+    x_gy: float
+    y_gy: float
+    fractions: int
+    flag_reached: bool
 
 
-def draw_bed_plot(ax: Any, regimens: Sequence[Regimen], model: Model | None = None,
-                  fraction_counts: Sequence[int] = FRACTION_COUNTS, alpha_beta_gy: float = 10.0) -> None:
-    """Draw the BED plot on a matplotlib Axes."""
-    model = model if model is not None else LQ()
-    flag, ref = thresholds()
-    ax.axvspan(*BAND_GY, color="0.92", zorder=0, label="24-50 Gy (usual range, ref. 004)")
-    styles = ["-", "--", "-.", ":"]
-    for i, n in enumerate(fraction_counts):
-        x, y = curve_points(model, n, alpha_beta_gy)
-        ax.plot(x, y, styles[i % len(styles)], color=f"C{i}", lw=1.6, label=f"{n} fractions")
-    ax.axhline(flag.bed_gy, color="#b2182b", lw=1.2, ls="--")
-    ax.text(10.5, flag.bed_gy + 2, flag.label, color="#b2182b", fontsize=8, va="bottom")
-    ax.axhline(ref.bed_gy, color="#2166ac", lw=1.2, ls=":")
-    ax.text(10.5, ref.bed_gy + 2, f"{ref.label} (primary lung)", color="#2166ac", fontsize=8, va="bottom")
-    for r in regimens:
-        b = float(model.bed(r.total_dose_gy, r.dose_per_fraction_gy, alpha_beta_gy))
-        above = flag.reached(b)
-        ax.plot([r.total_dose_gy], [b], marker="o" if above else "s", ms=6, color="black",
-                mfc="black" if above else "white", zorder=5)
-        ax.annotate(r.label, (r.total_dose_gy, b), textcoords="offset points", xytext=(5, -10), fontsize=7)
-    ax.plot([], [], "o", color="black", ms=5, label=f"regimen, {flag.label}")
-    ax.plot([], [], "s", color="black", mfc="white", ms=5, label="regimen, below the flag")
-    ax.set_xlabel("Total dose [Gy]")
-    ax.set_ylabel(f"BED{alpha_beta_gy:g} [Gy]")
-    ax.set_title(f"BED{alpha_beta_gy:g} against total dose ({model.title})", fontsize=10)
-    ax.set_xlim(10, 70)
-    ax.set_ylim(0, max(180.0, ax.get_ylim()[1]))
-    ax.grid(True, color="0.85", lw=0.6)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, 0.93), frameon=False)
+@dataclass(frozen=True)
+class PlotData:
+    """Everything the plot shows (see the module docstring)."""
+
+    model: str
+    title: str
+    y_label: str
+    curves: tuple[tuple[int, np.ndarray, np.ndarray], ...]
+    horizontal: tuple[tuple[str, float, str], ...]          # (label, y, colour): LQ at alpha/beta 10 only
+    crossings: tuple[tuple[str, int, float, float, str], ...]  # (label, n, x, y, colour) otherwise
+    points: tuple[PlotPoint, ...]
+    xmax_gy: float
+    ymax_gy: float
+    band_note: str
 
 
-def bed_plot_png(regimens: Sequence[Regimen], model: Model | None = None, width_in: float = 6.5,
-                 height_in: float = 3.6, dpi: int = 200) -> bytes:
-    """The BED plot as PNG bytes (matplotlib's Agg backend; no Qt, no display)."""
+def _y(ev: Evaluation, model: str, total: Any, n: int) -> np.ndarray:
+    s = ev.settings
+    d = np.asarray(total, dtype=float) / n
+    if model == "usc":
+        return np.asarray(s.usc.bed(total, d), dtype=float)
+    m = s.lq if model == "lq" else s.lql
+    return np.asarray(m.bed(total, d, s.flag.alpha_beta_gy), dtype=float)
+
+
+def plot_data(ev: Evaluation, fraction_counts: Sequence[int] = FRACTION_COUNTS) -> PlotData:
+    """The plot of ``ev``: its (single) model, or LQ when all three are shown side by side."""
+    s = ev.settings
+    model = s.models[0] if len(s.models) == 1 else "lq"
+    valid = ev.valid_rows()
+    top = max([r.regimen.total_dose_gy for r in valid if r.regimen] + [57.0])
+    xmax = float(np.ceil(top * 1.1 / 10) * 10) if top > 57 else 60.0
+    x = np.linspace(0.5, xmax, 300)
+    curves = tuple((n, x, _y(ev, model, x, n)) for n in fraction_counts)
+    points = []
+    for r in valid:
+        assert r.regimen is not None
+        y: float
+        if model == "lq":
+            y = r.bed10_gy or 0.0
+        elif model == "usc" or s.tumour_alpha_beta_gy == s.flag.alpha_beta_gy:
+            y = r.model(model).tumour_bed_gy
+        else:  # the plot's y axis is at alpha/beta 10; the table's tumour column at another alpha/beta
+            y = float(_y(ev, model, r.regimen.total_dose_gy, r.regimen.fractions))
+        points.append(PlotPoint(r.index, str(r.index + 1), r.label, r.regimen.total_dose_gy, float(y),
+                                r.regimen.fractions, bool(r.flag_reached)))
+    horizontal: tuple[tuple[str, float, str], ...] = ()
+    crossings: list[tuple[str, int, float, float, str]] = []
+    ab = s.flag.alpha_beta_gy
+    if model == "lq":
+        horizontal = ((f"{s.flag.label} (flag)", s.flag.bed_gy, FLAG_COLOUR),
+                      (f"{s.reference.label} (reference)", s.reference.bed_gy, REF_COLOUR))
+        y_label = f"BED{ab:g} LQ [Gy]"
+        name = "LQ"
+    else:
+        for line, colour in ((s.flag, FLAG_COLOUR), (s.reference, REF_COLOUR)):
+            for n in fraction_counts:
+                total = float(lq.dose_per_fraction_for_bed(line.bed_gy, n, line.alpha_beta_gy)) * n
+                if total <= xmax:
+                    crossings.append((f"{line.label} (LQ) reached", n, total, float(_y(ev, model, total, n)), colour))
+        name = s.model(model).label()
+        y_label = (f"BED {name}, own α/β {s.usc.alpha_beta_gy:.3g} [Gy]" if model == "usc"
+                   else f"BED {name}, α/β {ab:g} [Gy]")
+    ys = [float(c[2].max()) for c in curves] + [p.y_gy for p in points] + [h[1] for h in horizontal]
+    title = f"{'BED10' if model == 'lq' else 'BED'} against total dose — {name}"
+    if len(s.models) > 1:
+        title += " (table: LQ, LQ-L, USC)"
+    note = ("24-50 Gy: the usual range (seed document 004); its low end (24 Gy/3, 30 Gy/5) lies far below "
+            f"{s.flag.label}")
+    return PlotData(model, title, y_label, curves, horizontal, tuple(crossings), tuple(points), xmax,
+                    max(ys) * 1.1, note)
+
+
+def escape_mathtext(text: str) -> str:
+    """A label matplotlib shows as typed (``$`` would start maths)."""
+    return text.replace("$", r"\$")
+
+
+def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool = False) -> dict[str, Any]:
+    """Draw ``data`` on ``ax`` (cleared first); returns the point artists for in-place updates."""
+    fg, grid = ("#e8e8e8", "#555555") if dark else ("#222222", "#dddddd")
+    ax.clear()
+    ax.axvspan(*BAND_GY, color="#999999", alpha=0.15, lw=0, label="24–50 Gy (usual range)")
+    for n, xs, ys in data.curves:
+        colour, style = CURVE_STYLE.get(n, (OTHER_COLOUR, "-"))
+        ax.plot(xs, ys, color=colour, linestyle=style, linewidth=1.6, label=f"{n} fractions")
+    for label, y, colour in data.horizontal:
+        ax.axhline(y, color=colour, linewidth=1.2, linestyle=(0, (6, 2)))
+        ax.text(0.01, y, escape_mathtext(label), transform=ax.get_yaxis_transform(), va="bottom", fontsize=8,
+                color=colour)
+    seen = set()
+    for label, _n, x, y, colour in data.crossings:
+        ax.plot([x], [y], marker="|", markersize=14, markeredgewidth=2, color=colour, linestyle="none",
+                label=None if label in seen else escape_mathtext(label))
+        seen.add(label)
+    kw = {"zorder": 5, "edgecolors": "black", "linewidths": 0.6, "animated": animated_points}
+    up = [p for p in data.points if p.flag_reached]
+    down = [p for p in data.points if not p.flag_reached]
+    handles = {
+        "up": ax.scatter([p.x_gy for p in up], [p.y_gy for p in up], marker="^", s=46, picker=True, pickradius=6,
+                         c=[CURVE_STYLE.get(p.fractions, (OTHER_COLOUR,))[0] for p in up] or "white",
+                         label="regimen, BED10 flag reached", **kw),
+        "down": ax.scatter([p.x_gy for p in down], [p.y_gy for p in down], marker="o", s=36, picker=True,
+                           pickradius=6, c=[CURVE_STYLE.get(p.fractions, (OTHER_COLOUR,))[0] for p in down] or "white",
+                           label="regimen, flag not reached", **kw),
+        "up_rows": [p.row for p in up], "down_rows": [p.row for p in down],
+        "labels": [ax.annotate(p.number, (p.x_gy, p.y_gy), xytext=(5, 4), textcoords="offset points", fontsize=7,
+                               color=fg, zorder=7, animated=animated_points) for p in up + down],
+    }
+    ax.set_xlabel("Total dose [Gy]", color=fg)
+    ax.set_ylabel(escape_mathtext(data.y_label), color=fg)
+    ax.set_title(escape_mathtext(data.title), fontsize=10, color=fg)
+    ax.tick_params(colors=fg)
+    ax.set_xlim(0, data.xmax_gy)
+    ax.set_ylim(0, data.ymax_gy)
+    ax.grid(True, color=grid, linewidth=0.6)
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9, ncols=2)
+    return handles
+
+
+def bed_plot_png(ev: Evaluation, width_in: float = 6.5, height_in: float = 3.8, dpi: int = 200) -> bytes:
+    """The plot of ``ev`` as PNG bytes (matplotlib's Agg backend; no Qt, no display)."""
     import io
 
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
-    draw_bed_plot(fig.add_subplot(), regimens, model)
+    draw_plot(fig.add_subplot(), plot_data(ev))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()

@@ -1,0 +1,265 @@
+"""The spine: ``evaluate(case) -> Evaluation``, computed once, rendered by every face.
+
+:func:`evaluate` applies a case's settings once (the models shown and their parameters, tumour and
+organ alpha/beta, the two BED10 lines and the scale they are defined on, the time correction, the
+EQDx reference dose) and returns frozen rows: every number, verdict, sensitivity statement and
+caveat a face shows. The GUI table, the plot, "show the working", ``compare``, CSV, the clipboard
+and the PDF report only render an :class:`Evaluation` (columns in :mod:`sbrt_calc.tables`).
+
+Semantics (DESIGN.md, clinical safety rules):
+
+- ``bed10_gy`` is always LQ BED at alpha/beta 10 from the prescription (time-corrected when the
+  correction is on); the verdicts against the flag (BED10 > 70 Gy) and the reference
+  (BED10 >= 100 Gy) are computed on that scale only, whichever model is viewed.
+- Each model's own numbers carry the model's label (``"LQ-L (d_T 6 Gy)"``); the USC is Park's, at
+  its own alpha/beta, with its SFED, and gives no organ-at-risk numbers.
+- The uncertainty is relative (:mod:`sbrt_calc.radiobiology.sensitivity`): never a model's number
+  against the fixed line.
+- The time correction applies to the tumour BED only (the tumour alpha/beta column, the USC BED and
+  the BED10 of the verdicts), never to the organ-at-risk columns; a loss larger than the BED is
+  refused as outside the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sbrt_calc.errors import ModelParameterError, SbrtCalcError
+from sbrt_calc.presets.radiobiology import Threshold, radiobiology
+from sbrt_calc.radiobiology import lq
+from sbrt_calc.radiobiology.caveats import Caveat, caveat, regimen_caveats
+from sbrt_calc.radiobiology.models import LQ, LQL, USC, Model
+from sbrt_calc.radiobiology.ranges import check_range
+from sbrt_calc.radiobiology.sensitivity import Sensitivity, line_sensitivity
+from sbrt_calc.radiobiology.time import TimeCorrection, TimeLoss, time_loss
+from sbrt_calc.regimen import Regimen
+
+ALL_MODELS = ("lq", "lql", "usc")
+
+
+@dataclass(frozen=True)
+class EvaluationSettings:
+    """How regimens are evaluated: everything :func:`evaluate_row` needs, validated once."""
+
+    models: tuple[str, ...] = ("lq",)
+    tumour_alpha_beta_gy: float = 10.0
+    organ_alpha_betas_gy: tuple[float, ...] = (3.0,)
+    flag: Threshold = field(default_factory=lambda: radiobiology().threshold("bed10_oligoprogression"))
+    reference: Threshold = field(default_factory=lambda: radiobiology().threshold("bed10_primary_lung"))
+    lq: LQ = field(default_factory=LQ)
+    lql: LQL = field(default_factory=LQL)
+    usc: USC = field(default_factory=USC)
+    time: TimeCorrection | None = None
+    reference_dose_gy: float = 2.0
+    alpha_beta_range_gy: tuple[float, float] = field(
+        default_factory=lambda: radiobiology().uncertainty.values["tumour_alpha_beta_range_gy"])
+    line_regimen_fractions: tuple[int, ...] = field(
+        default_factory=lambda: radiobiology().uncertainty.values["line_regimen_fractions"])
+
+    def __post_init__(self) -> None:
+        if not self.models or any(m not in ALL_MODELS for m in self.models):
+            raise ModelParameterError(f"models must be some of {', '.join(ALL_MODELS)}, got {self.models!r}",
+                                      field="model", value=self.models, allowed=", ".join(ALL_MODELS))
+        check_range("alpha_beta_gy", self.tumour_alpha_beta_gy, "tumour alpha/beta")
+        organs = tuple(dict.fromkeys(check_range("alpha_beta_gy", ab, "organ-at-risk alpha/beta")
+                                     for ab in self.organ_alpha_betas_gy if ab != self.tumour_alpha_beta_gy))
+        object.__setattr__(self, "organ_alpha_betas_gy", organs)
+        check_range("reference_dose_gy", self.reference_dose_gy, "EQDx reference dose per fraction")
+
+    def model(self, name: str) -> Model:
+        if name == "lq":
+            return self.lq
+        if name == "lql":
+            return self.lql
+        if name == "usc":
+            return self.usc
+        raise KeyError(name)
+
+    @property
+    def organ_models(self) -> tuple[str, ...]:
+        """The models whose organ-at-risk numbers are shown (the USC has none: LQ stands in alone)."""
+        shown = tuple(m for m in self.models if m != "usc")
+        return shown or ("lq",)
+
+    @property
+    def eqdx_name(self) -> str:
+        """``'EQD2'`` or ``'EQD3.5'``: EQDx at the reference dose per fraction."""
+        return f"EQD{self.reference_dose_gy:g}"
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """One regimen under one model. The USC row has ``sfed_gy`` and no organ numbers."""
+
+    model: str
+    label: str
+    alpha_beta_gy: float
+    tumour_bed_gy: float
+    tumour_eqd2_gy: float | None
+    tumour_eqdx_gy: float | None
+    organ_bed_gy: Mapping[float, float]
+    organ_eqd2_gy: Mapping[float, float]
+    organ_eqdx_gy: Mapping[float, float]
+    sfed_gy: float | None = None
+    caveats: tuple[Caveat, ...] = ()
+
+
+@dataclass(frozen=True)
+class RowEvaluation:
+    """One row of the case: a valid regimen with every number, or invalid input with its reason."""
+
+    index: int
+    label: str
+    regimen: Regimen | None
+    error: str = ""
+    invalid_input: Mapping[str, str] | None = None
+    bed10_gy: float | None = None
+    bed10_uncorrected_gy: float | None = None
+    flag_reached: bool | None = None
+    reference_reached: bool | None = None
+    models: tuple[ModelResult, ...] = ()
+    lq: ModelResult | None = None          # always computed: LQ at every alpha/beta (organs under the USC)
+    sensitivity: Sensitivity | None = None
+    time: TimeLoss | None = None
+    caveats: tuple[Caveat, ...] = ()
+    note: str = ""
+    source: str = ""
+    verification: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return self.regimen is not None and not self.error
+
+    def model(self, name: str) -> ModelResult:
+        """The result under ``name``; ``"lq"`` is always there (LQ stands in for the organs under the USC)."""
+        for m in self.models:
+            if m.model == name:
+                return m
+        if name == "lq" and self.lq is not None:
+            return self.lq
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A case evaluated: its settings and one :class:`RowEvaluation` per row, in order."""
+
+    settings: EvaluationSettings
+    rows: tuple[RowEvaluation, ...]
+    title: str = ""
+    identifier: str | None = None
+
+    def valid_rows(self) -> list[RowEvaluation]:
+        return [r for r in self.rows if r.valid]
+
+
+def _model_result(s: EvaluationSettings, name: str, reg: Regimen, loss_gy: float) -> ModelResult:
+    D, d = reg.total_dose_gy, reg.dose_per_fraction_gy
+    x = s.reference_dose_gy
+    if name == "usc":
+        bed = float(s.usc.bed(D, d)) - loss_gy
+        return ModelResult("usc", s.usc.label(), s.usc.alpha_beta_gy, bed, None, None, {}, {}, {},
+                           sfed_gy=float(s.usc.sfed(bed)) if bed > 0 else None, caveats=tuple(s.usc.caveats(d)))
+    m: LQ | LQL = s.lq if name == "lq" else s.lql
+    t = s.tumour_alpha_beta_gy
+    bed_t = float(m.bed(D, d, t)) - loss_gy
+    per2, perx = float(m.bed(2.0, 2.0, t)) / 2.0, float(m.bed(x, x, t)) / x
+    organ_models = s.organ_models
+    organ_bed = {ab: float(m.bed(D, d, ab)) for ab in s.organ_alpha_betas_gy} \
+        if name in organ_models or name == "lq" else {}
+    organ_eqd2 = {ab: float(m.eqdx(D, d, ab, 2.0)) for ab in organ_bed}
+    organ_eqdx = {ab: float(m.eqdx(D, d, ab, x)) for ab in organ_bed}
+    return ModelResult(name, m.label(), t, bed_t, bed_t / per2, bed_t / perx, organ_bed, organ_eqd2, organ_eqdx,
+                       caveats=tuple(m.caveats(d)))
+
+
+def evaluate_regimen(regimen: Regimen, s: EvaluationSettings, index: int = 0, note: str = "",
+                     source: str = "", verification: str = "") -> RowEvaluation:
+    """Every number of one regimen under ``s`` (see the module docstring)."""
+    D, d = regimen.total_dose_gy, regimen.dose_per_fraction_gy
+    caveats: list[Caveat] = regimen_caveats(regimen.warnings)
+    loss = time_loss(regimen, s.time) if s.time is not None else None
+    loss_gy = loss.bed_loss_gy if loss is not None else 0.0
+    bed10_raw = float(lq.bed(D, d, s.flag.alpha_beta_gy))
+    bed10 = bed10_raw - loss_gy
+    if loss is not None:
+        caveats += loss.caveats
+        smallest = min(bed10_raw, float(s.lq.bed(D, d, s.tumour_alpha_beta_gy)))
+        if loss_gy >= smallest:
+            return RowEvaluation(index, regimen.label, regimen, note=note, source=source, verification=verification,
+                                 error=f"time correction {loss_gy:.3g} Gy is not smaller than the tumour BED "
+                                       f"{smallest:.3g} Gy: outside the model (overall time "
+                                       f"{loss.overall_time_days:g} days)")
+    results = tuple(_model_result(s, m, regimen, loss_gy) for m in s.models)
+    lq_result = next((r for r in results if r.model == "lq"), None) or _model_result(s, "lq", regimen, loss_gy)
+    for r in results:
+        caveats += [c for c in r.caveats if c not in caveats]
+    if "usc" in s.models and radiobiology().usc.verification != "printed":
+        caveats.append(caveat("usc_parameters_recalled",
+                              "USC parameters (alpha 0.33 /Gy, D0 1.25 Gy, Dq 1.8 Gy) are marked recalled: "
+                              "not read in Park 2008 itself"))
+    sens = line_sensitivity(regimen, s.flag, s.lq, s.lql, s.usc, s.alpha_beta_range_gy,
+                            s.line_regimen_fractions, s.time)
+    return RowEvaluation(
+        index=index, label=regimen.label, regimen=regimen, bed10_gy=bed10, bed10_uncorrected_gy=bed10_raw,
+        flag_reached=s.flag.reached(bed10), reference_reached=s.reference.reached(bed10), models=results,
+        lq=lq_result, sensitivity=sens, time=loss, caveats=tuple(caveats), note=note, source=source, verification=verification)
+
+
+def evaluate_row(row: Any, s: EvaluationSettings, index: int = 0) -> RowEvaluation:
+    """One case row (:class:`sbrt_calc.case.CaseRegimen`): evaluated if valid, its reason kept if not."""
+    if not row.is_valid:
+        return RowEvaluation(index, row.label, None, error=row.error or "invalid input",
+                             invalid_input=dict(row.invalid_input or {}), note=row.note)
+    return evaluate_regimen(row.regimen(), s, index, row.note, row.source, row.verification)
+
+
+def settings_of(case_settings: Any) -> EvaluationSettings:
+    """The :class:`EvaluationSettings` of a case's :class:`sbrt_calc.case.CaseSettings`."""
+    from dataclasses import replace
+
+    from sbrt_calc.radiobiology.usc import UscParameters
+
+    cs = case_settings
+    rb = radiobiology()
+    flag = rb.threshold("bed10_oligoprogression")
+    ref = rb.threshold("bed10_primary_lung")
+    if cs.flag_bed_gy != flag.bed_gy:
+        flag = replace(flag, bed_gy=cs.flag_bed_gy, name=f"{flag.name} (case setting {cs.flag_bed_gy:g} Gy)",
+                       source=f"case setting; shipped {flag.bed_gy:g} Gy: {flag.source}", verification="choice")
+    if cs.reference_bed_gy != ref.bed_gy:
+        ref = replace(ref, bed_gy=cs.reference_bed_gy, name=f"{ref.name} (case setting {cs.reference_bed_gy:g} Gy)",
+                      source=f"case setting; shipped {ref.bed_gy:g} Gy: {ref.source}", verification="choice")
+    time = None
+    if cs.time_correction:
+        time = TimeCorrection(cs.kickoff_days, cs.bed_loss_per_day_gy)
+    return EvaluationSettings(
+        models=ALL_MODELS if cs.model == "all" else (cs.model,),
+        tumour_alpha_beta_gy=cs.tumour_alpha_beta_gy, organ_alpha_betas_gy=(cs.organ_alpha_beta_gy,),
+        flag=flag, reference=ref, lql=LQL(cs.lql_transition_dose_gy),
+        usc=USC(UscParameters(cs.usc_alpha_per_gy, cs.usc_d0_gy, cs.usc_dq_gy)), time=time,
+        reference_dose_gy=cs.reference_dose_gy)
+
+
+def evaluate(case: Any, settings: EvaluationSettings | None = None) -> Evaluation:
+    """Evaluate a :class:`sbrt_calc.case.Case` (its rows under its settings, or ``settings``)."""
+    s = settings if settings is not None else settings_of(case.settings)
+    rows = tuple(evaluate_row(r, s, i) for i, r in enumerate(case.regimens))
+    return Evaluation(s, rows, case.title, case.identifier)
+
+
+def evaluate_regimens(regimens: Sequence[Regimen], settings: EvaluationSettings | None = None,
+                      title: str = "") -> Evaluation:
+    """Evaluate plain regimens (the CLI's ``compare`` without a case file)."""
+    s = settings if settings is not None else EvaluationSettings()
+    return Evaluation(s, tuple(evaluate_regimen(r, s, i) for i, r in enumerate(regimens)), title)
+
+
+def require_valid(evaluation: Evaluation) -> None:
+    """Raise the first row's error (SbrtCalcError) when a regimen could not be evaluated."""
+    for r in evaluation.rows:
+        if r.regimen is not None and r.error:
+            raise SbrtCalcError(f"{r.label}: {r.error}", field="regimen", value=r.label,
+                                allowed="a regimen inside the model's range")

@@ -1,0 +1,142 @@
+"""How much the BED10 flag reading depends on the model and the tumour alpha/beta: a relative check.
+
+The BED10 > 70 Gy line is defined in LQ BED at alpha/beta 10 from the prescription. A BED under
+LQ-L, the USC or another alpha/beta is another quantity, so it is never compared with 70 Gy.
+What *can* be compared across models is regimens with each other. The check therefore asks, in one
+sentence a resident can repeat:
+
+    "Compared with the regimens that sit exactly on the line in 3, 5 and 8 fractions, does this
+    regimen keep a higher BED under every model (LQ, LQ-L, USC) and tumour alpha/beta 5-20 Gy?"
+
+- ``above``: higher than every line regimen under every model and alpha/beta: the flag reading
+  does not depend on the model or the alpha/beta;
+- ``below``: lower under every model and alpha/beta;
+- ``depends``: higher under some, lower under others; the sentence names the least favourable case.
+
+This is the isoeffect comparison the models are built for (a model's BED ranks fractionations; its
+absolute value is not calibrated against clinical lines): Fowler JF, Br J Radiol 1989;62:679;
+Park C et al., IJROBP 2008;70:847 (the USC as a tool to compare ablative regimens). The fraction
+counts and the alpha/beta range live in presets/radiobiology.toml ([uncertainty]). When the time
+correction is on, both sides are corrected the same way (each with its own overall time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sbrt_calc.radiobiology import lq
+from sbrt_calc.radiobiology.time import TimeCorrection, default_overall_time_days, repopulation_bed_loss_gy
+
+VERDICT_SHORT = {"above": "above in all", "below": "below in all", "depends": "depends on model"}
+_SAMPLES = 16
+
+
+@dataclass(frozen=True)
+class LineRegimen:
+    """A regimen sitting exactly on the line in ``fractions`` (LQ BED at the line's alpha/beta)."""
+
+    fractions: int
+    total_dose_gy: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.total_dose_gy:.1f} Gy/{self.fractions}"
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """The relative check of one regimen (see the module docstring)."""
+
+    verdict: str                      # "above" | "below" | "depends"
+    line_label: str                   # "BED10 > 70 Gy"
+    line_regimens: tuple[LineRegimen, ...]
+    alpha_beta_range_gy: tuple[float, float]
+    model_labels: tuple[str, ...]
+    ratio_min: float | None           # regimen BED / line-regimen BED, over every case
+    ratio_max: float | None
+    worst: dict[str, Any]             # the least favourable case: model, alpha/beta, line regimen, both BEDs
+    sentence: str
+
+    @property
+    def short(self) -> str:
+        return VERDICT_SHORT[self.verdict]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "line": self.line_label,
+            "line_regimens": [{"fractions": r.fractions, "total_dose_gy": r.total_dose_gy} for r in self.line_regimens],
+            "alpha_beta_range_gy": list(self.alpha_beta_range_gy),
+            "models": list(self.model_labels),
+            "bed_ratio_min": self.ratio_min,
+            "bed_ratio_max": self.ratio_max,
+            "least_favourable": self.worst,
+            "sentence": self.sentence,
+        }
+
+
+def line_regimens(line_bed_gy: float, alpha_beta_gy: float, fractions: Sequence[int]) -> tuple[LineRegimen, ...]:
+    """The regimens whose LQ BED at ``alpha_beta_gy`` equals ``line_bed_gy`` in each fraction count."""
+    out = []
+    for n in fractions:
+        d = float(lq.dose_per_fraction_for_bed(line_bed_gy, n, alpha_beta_gy))
+        out.append(LineRegimen(int(n), d * n))
+    return tuple(out)
+
+
+def _loss(fractions: int, overall_time_days: float | None, time: TimeCorrection | None) -> float:
+    if time is None:
+        return 0.0
+    t = default_overall_time_days(fractions) if overall_time_days is None else overall_time_days
+    return float(repopulation_bed_loss_gy(t, time.kickoff_days, time.bed_loss_per_day_gy))
+
+
+def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc_model: Any,
+                     alpha_beta_range_gy: tuple[float, float], fractions: Sequence[int],
+                     time: TimeCorrection | None = None) -> Sensitivity:
+    """The relative check of ``regimen`` against the regimens on ``line`` (see the module docstring)."""
+    lo, hi = float(alpha_beta_range_gy[0]), float(alpha_beta_range_gy[1])
+    grid = np.geomspace(lo, hi, _SAMPLES)
+    refs = line_regimens(line.bed_gy, line.alpha_beta_gy, fractions)
+    D, d, n = regimen.total_dose_gy, regimen.dose_per_fraction_gy, regimen.fractions
+    own_loss = _loss(n, regimen.overall_time_days, time)
+    cases: list[tuple[str, float | None, LineRegimen, float, float]] = []
+    for model in (lq_model, lql_model):
+        mine = np.asarray(model.bed(D, d, grid), dtype=float) - own_loss
+        for ref in refs:
+            theirs = (np.asarray(model.bed(ref.total_dose_gy, ref.total_dose_gy / ref.fractions, grid), dtype=float)
+                      - _loss(ref.fractions, None, time))
+            cases += [(model.label(), float(ab), ref, float(a), float(b))
+                      for ab, a, b in zip(grid, mine, theirs, strict=True)]
+    mine_usc = float(usc_model.bed(D, d)) - own_loss
+    for ref in refs:
+        theirs_usc = float(usc_model.bed(ref.total_dose_gy, ref.total_dose_gy / ref.fractions)) - _loss(
+            ref.fractions, None, time)
+        cases.append((usc_model.label(), None, ref, mine_usc, theirs_usc))
+    diffs = [a - b for _, _, _, a, b in cases]
+    verdict = "above" if all(x > 0 for x in diffs) else ("below" if all(x < 0 for x in diffs) else "depends")
+    ratios = [a / b for _, _, _, a, b in cases if b > 0]
+    k = int(np.argmin(diffs)) if verdict != "below" else int(np.argmax(diffs))
+    m, ab, ref, a, b = cases[k]
+    worst = {"model": m, "alpha_beta_gy": ab, "line_regimen": ref.label, "regimen_bed_gy": a, "line_bed_gy": b}
+    labels = (lq_model.label(), lql_model.label(), usc_model.label())
+    counts = ", ".join(str(r.fractions) for r in refs)
+    where = f"under {', '.join(labels)} and tumour alpha/beta {lo:g}-{hi:g} Gy"
+    case = f"{m}" + (f" at alpha/beta {ab:.3g} Gy" if ab is not None else "") + f": {a:.1f} vs {b:.1f} Gy for {ref.label}"
+    if verdict == "above":
+        sentence = (f"{regimen.label} keeps a higher BED than every regimen sitting exactly on {line.label} "
+                    f"({counts} fractions) {where}: the flag reading does not depend on the model "
+                    f"(closest: {case}).")
+    elif verdict == "below":
+        sentence = (f"{regimen.label} has a lower BED than every regimen sitting exactly on {line.label} "
+                    f"({counts} fractions) {where} (closest: {case}).")
+    else:
+        sentence = (f"{regimen.label} is higher than the regimens sitting exactly on {line.label} ({counts} "
+                    f"fractions) under some models and alpha/beta values and lower under others: the reading "
+                    f"depends on the model (least favourable: {case}).")
+    return Sensitivity(verdict, line.label, refs, (lo, hi), labels, min(ratios, default=None),
+                       max(ratios, default=None), worst, sentence)

@@ -1,0 +1,238 @@
+"""The columns of an :class:`~sbrt_calc.evaluation.Evaluation` and its plain renderings.
+
+One list of columns, defined here, is what the app's table, the CLI table, CSV, the clipboard and
+the PDF report show: same headers, same units, same values (rounding only at display). Each column
+names its quantity exactly ("BED10 LQ", "BED3 LQ-L (d_T 6 Gy)", "BED USC (Park 2008, a/b 8.6)").
+Text that may reach a spreadsheet is neutralised (OWASP CSV injection: a cell starting with
+``= + - @`` tab or CR is prefixed with an apostrophe unless it is a plain number).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation
+from sbrt_calc.regimen import Regimen
+
+FLAG_TEXT = {True: "reached", False: "not reached"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``key`` (stable, for CSV and tests), ``header`` (with unit), ``tooltip``, how to
+    get its raw value from a row, and its kind (``text``, ``number``, ``int``, ``verdict``)."""
+
+    key: str
+    header: str
+    tooltip: str
+    get: Callable[[RowEvaluation], Any]
+    kind: str = "number"
+    model: str | None = None
+    editable: bool = False
+
+    def value(self, row: RowEvaluation) -> Any:
+        """The raw value (full precision number, bool verdict, text), or None for an invalid row."""
+        if not row.valid and self.key not in ("label",):
+            return None
+        return self.get(row)
+
+    def text(self, row: RowEvaluation, decimals: int = 1, number: Callable[[float, int], str] | None = None) -> str:
+        """The value as shown: numbers rounded to ``decimals``, verdicts in words, '' when absent."""
+        v = self.value(row)
+        if v is None:
+            return ""
+        if self.kind == "verdict":
+            return FLAG_TEXT[bool(v)]
+        if self.kind == "number":
+            return number(v, decimals) if number else f"{v:.{decimals}f}"
+        return str(v)
+
+
+def _ab(x: float) -> str:
+    return format(float(x), "g")
+
+
+def _head(quantity: str, model: str, label: str, ab: float) -> str:
+    """'BED10 LQ [Gy]', 'EQD2(3) LQ [Gy]'; another model: 'BED LQ-L (d_T 6 Gy), α/β 10 [Gy]' (BED10 is LQ's)."""
+    if model == "lq":
+        return f"{quantity}{_ab(ab)} LQ [Gy]" if quantity == "BED" else f"{quantity}({_ab(ab)}) LQ [Gy]"
+    return f"{quantity} {label}, α/β {_ab(ab)} [Gy]"
+
+
+def columns(s: EvaluationSettings) -> tuple[Column, ...]:
+    """The columns for these settings (see the module docstring)."""
+    t, x = s.tumour_alpha_beta_gy, s.eqdx_name
+    flag, ref = s.flag, s.reference
+    cols = [
+        Column("label", "Regimen", "The regimen as written (36/3, 3 x 12 Gy).", lambda r: r.label, "text",
+               editable=True),
+        Column("total_dose_gy", "Total [Gy]", "Total physical dose, Gy.", lambda r: _reg(r).total_dose_gy,
+               editable=True),
+        Column("fractions", "Fractions", "Number of fractions.", lambda r: _reg(r).fractions, "int", editable=True),
+        Column("dose_per_fraction_gy", "Dose/fx [Gy]", "Dose per fraction, Gy.",
+               lambda r: _reg(r).dose_per_fraction_gy, editable=True),
+        Column("bed10_gy", "BED10 LQ [Gy]",
+               f"LQ BED at alpha/beta 10 Gy from the prescription{' (time-corrected)' if s.time else ''}: the "
+               f"quantity the {flag.label} flag and the {ref.label} reference are defined on.",
+               lambda r: r.bed10_gy),
+    ]
+    for m in s.models:
+        model = s.model(m)
+        if m == "usc":
+            own = s.usc.alpha_beta_gy
+            cols.append(Column("usc_bed_gy", f"BED USC (Park 2008), own α/β {own:.3g} [Gy]",
+                               f"Park's USC BED at the USC's own alpha/beta {own:.4g} Gy (alpha "
+                               f"{s.usc.parameters_.alpha_per_gy:g} /Gy, D0 {s.usc.parameters_.d0_gy:g} Gy, Dq "
+                               f"{s.usc.parameters_.dq_gy:g} Gy, D_T {s.usc.transition_dose_gy:.3g} Gy). Not a BED10: "
+                               f"never compared with the BED10 lines. {s.usc.source}",
+                               partial(_tumour, m="usc", what="bed"), model="usc"))
+            cols.append(Column("usc_sfed_gy", "SFED USC [Gy]",
+                               f"Park's single-fraction equivalent dose: the one dose with the same USC effect. "
+                               f"{s.usc.source}", partial(_tumour, m="usc", what="sfed"), model="usc"))
+            continue
+        label = model.label()
+        if not (m == "lq" and t == 10):
+            cols.append(Column(f"bed_{_ab(t)}_{m}", _head("BED", m, label, t),
+                               f"Tumour BED at alpha/beta {_ab(t)} Gy under {label}"
+                               f"{' (time-corrected)' if s.time else ''}. {model.source}",
+                               partial(_tumour, m=m, what="bed"), model=m))
+        cols.append(Column(f"eqdx_{_ab(t)}_{m}", _head(x, m, label, t),
+                           f"Tumour dose in {s.reference_dose_gy:g} Gy fractions with the same BED at alpha/beta "
+                           f"{_ab(t)} Gy under {label}. {model.source}",
+                           partial(_tumour, m=m, what="eqdx"), model=m))
+    for m in s.organ_models:
+        model = s.model(m)
+        label = model.label()
+        for ab in s.organ_alpha_betas_gy:
+            note = " (the USC gives no organ-at-risk numbers)" if "usc" in s.models and m == "lq" and \
+                "lq" not in s.models else ""
+            cols.append(Column(f"bed_{_ab(ab)}_{m}", _head("BED", m, label, ab),
+                               f"Organ-at-risk BED at alpha/beta {_ab(ab)} Gy under {label}{note}. {model.source}",
+                               partial(_organ, m=m, ab=ab, what="bed"), model=m))
+            cols.append(Column(f"eqdx_{_ab(ab)}_{m}", _head(x, m, label, ab),
+                               f"Organ-at-risk dose in {s.reference_dose_gy:g} Gy fractions, alpha/beta {_ab(ab)} "
+                               f"Gy, under {label}{note}. {model.source}",
+                               partial(_organ, m=m, ab=ab, what="eqdx"), model=m))
+    cols += [
+        Column("flag", flag.label, f"{flag.name}: computed on {flag.scale} only, whichever model is viewed. "
+               f"Source: {flag.source}", lambda r: r.flag_reached, "verdict"),
+        Column("reference", ref.label.replace(">=", "≥"), f"{ref.name}: computed on {ref.scale} only. Source: "
+               f"{ref.source}", lambda r: r.reference_reached, "verdict"),
+        Column("sensitivity", "Model/α/β check",
+               f"Compared with the regimens sitting exactly on {flag.label} in "
+               f"{', '.join(str(n) for n in s.line_regimen_fractions)} fractions, under LQ, LQ-L and USC and "
+               f"tumour alpha/beta {s.alpha_beta_range_gy[0]:g}-{s.alpha_beta_range_gy[1]:g} Gy: above in all, "
+               f"below in all, or depends on the model.", _sens, "text"),
+        Column("warnings", "Warnings", "Model validity caveats and unusual inputs.",
+               lambda r: "; ".join(dict.fromkeys(c.short for c in r.caveats)), "text"),
+    ]
+    return tuple(cols)
+
+
+def _tumour(r: RowEvaluation, m: str, what: str) -> float | None:
+    res = r.model(m)
+    return {"bed": res.tumour_bed_gy, "eqdx": res.tumour_eqdx_gy, "sfed": res.sfed_gy}[what]
+
+
+def _reg(r: RowEvaluation) -> Regimen:
+    assert r.regimen is not None
+    return r.regimen
+
+
+def _sens(r: RowEvaluation) -> str:
+    return r.sensitivity.short if r.sensitivity is not None else ""
+
+
+def _organ(r: RowEvaluation, m: str, ab: float, what: str) -> float:
+    res = r.model(m)
+    return (res.organ_bed_gy if what == "bed" else res.organ_eqdx_gy)[ab]
+
+
+# --- plain renderings ---------------------------------------------------------------------------
+
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """A cell that a spreadsheet will not run: text starting with = + - @ tab CR gets a leading apostrophe
+    (OWASP, CSV injection), plain numbers stay numbers."""
+    if not isinstance(cell, str) or not _FORMULA.match(cell) or _NUMBER.match(cell.strip()):
+        return cell
+    return "'" + cell
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> str:
+    """An aligned plain-text table; ``align`` is one char per column, 'l' or 'r' (default: r for numbers)."""
+    cells = [[str(c) for c in headers]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    if align is None:
+        align = "".join("r" if rows and all(_numeric(r[i]) for r in rows) else "l" for i in range(len(headers)))
+    lines = []
+    for k, r in enumerate(cells):
+        parts = [c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(r, widths, align, strict=True)]
+        lines.append("  ".join(parts).rstrip())
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _numeric(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return bool(_NUMBER.match(str(value).strip()))
+
+
+def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], delimiter: str = ",") -> str:
+    """CSV (or TSV) text, every cell spreadsheet-safe; numbers at full precision."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", delimiter=delimiter)
+    writer.writerow([spreadsheet_safe(h) for h in headers])
+    writer.writerows([[spreadsheet_safe(c) for c in r] for r in rows])
+    return buf.getvalue()
+
+
+def evaluation_rows(ev: Evaluation, decimals: int = 1, rows: Sequence[int] | None = None,
+                    full_precision: bool = False) -> tuple[list[str], list[list[Any]]]:
+    """Headers and cells of the valid rows (or of ``rows``, by index): display text, or raw values."""
+    cols = columns(ev.settings)
+    chosen = [ev.rows[i] for i in rows] if rows is not None else list(ev.rows)
+    out = []
+    for r in chosen:
+        if not r.valid:
+            out.append([r.label] + [""] * (len(cols) - 2) + [f"invalid input: {r.error}"])
+            continue
+        if full_precision:
+            out.append([_raw(c.value(r)) for c in cols])
+        else:
+            out.append([c.text(r, decimals) for c in cols])
+    return [c.header for c in cols], out
+
+
+def _raw(v: Any) -> Any:
+    if isinstance(v, bool):
+        return FLAG_TEXT[v]
+    if isinstance(v, float):
+        return repr(v)
+    return "" if v is None else v
+
+
+def evaluation_csv(ev: Evaluation) -> str:
+    """The evaluation as CSV: the same columns as the table, numbers at full precision."""
+    headers, rows = evaluation_rows(ev, full_precision=True)
+    return csv_text(headers, rows)
+
+
+def evaluation_tsv(ev: Evaluation, rows: Sequence[int] | None = None, decimals: int = 1) -> str:
+    """Tab-separated text for the clipboard: header with units, then the rows as shown."""
+    headers, cells = evaluation_rows(ev, decimals, rows)
+    return csv_text(headers, cells, delimiter="\t")
