@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -42,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbrt_calc import __version__
-from sbrt_calc.case import SUFFIX, Case, CaseError, CaseRegimen, CaseSettings, load_case, save_case
+from sbrt_calc.case import SUFFIX, Case, CaseError, CaseRegimen, CaseSettings, save_case
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.presets.radiobiology import radiobiology
 from sbrt_calc.regimen import Regimen, parse_regimen
@@ -52,6 +51,7 @@ from .autosave import Autosaver, Recoverable, find_recoverable
 from .commands import AddRowsCommand, MoveRowCommand, RemoveRowsCommand, SettingsCommand, TitleCommand, ValueCommand
 from .plot_panel import PlotPanel
 from .regimen_table_model import RegimenTableModel
+from .regimen_table_view import RegimenTableView
 from .settings import MODEL_CHOICES, parse_regimen_list
 from .working_panel import WorkingPanel
 
@@ -59,7 +59,8 @@ if TYPE_CHECKING:
     from .eligibility_panel import EligibilityPanel
     from .planning_panel import PlanningPanel
 
-FILE_FILTER = f"sbrt-calc case (*{SUFFIX});;JSON (*.json);;All files (*)"
+FILE_FILTER = (f"Cases (*{SUFFIX} *.json *.toml);;Saved case (*{SUFFIX} *.json);;Eligibility case (*.toml);;"
+               "All files (*)")
 ERROR_STYLE = "color: {colour}; font-weight: bold"
 ELIGIBILITY_TAB = 1
 PLANNING_TAB = 2
@@ -198,7 +199,8 @@ class MainWindow(QMainWindow):
         self.entry_status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         # table
-        self.table = QTableView()
+        self.table = RegimenTableView()
+        self.table.copyRequested.connect(self.copy_selection)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Regimens")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -570,17 +572,24 @@ class MainWindow(QMainWindow):
         """Open a case file (errors reported in a message box and the status bar, never raised)."""
         if ask and not self.maybe_save():
             return False
+        from sbrt_calc.case_sections import load_any_case
+
         try:
-            case = load_case(path)
+            case = load_any_case(path)
             self._check_sections(case, path)
         except CaseError as exc:
             self.statusBar().showMessage(f"Could not open: {exc.message}", 10000)
             QMessageBox.warning(self, "Cannot open case", exc.message)
             return False
-        self._set_case(case, str(Path(path).resolve()), checked=True)
+        saved = Path(path).suffix.lower() != ".toml"
+        # an eligibility case (TOML) opens as a new case: Save asks where to write the JSON case file
+        self._set_case(case, str(Path(path).resolve()) if saved else None, checked=True)
         self.autosaver.clear()
         settings.add_recent_file(path)
-        self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
+        if not saved:
+            self.setWindowModified(True)
+        self.statusBar().showMessage(f"Opened {Path(path).name}" + ("" if saved else
+                                     " (an eligibility case: save it as a case file to keep your work)"), 6000)
         return True
 
     @classmethod
@@ -829,10 +838,10 @@ class MainWindow(QMainWindow):
 
     def copy_selection(self) -> str:
         """Copy the selected rows (all rows if none) as tab-separated text with a header row."""
-        from .table_export import table_rows, to_tsv
+        from sbrt_calc.tables import evaluation_tsv
 
         rows = self.selected_rows() or None
-        text = to_tsv(*table_rows(self.model, rows))
+        text = evaluation_tsv(self.model.evaluation(), rows, self.model.decimals)
         QApplication.clipboard().setText(text)
         n = len(rows) if rows else self.model.rowCount()
         self.statusBar().showMessage(f"Copied {n} row(s) with the header (paste into a spreadsheet)", 4000)

@@ -185,9 +185,6 @@ class RegimenTableModel(QAbstractTableModel):
             self.set_order(new_ids)
 
     # --- display -------------------------------------------------------------------------------
-    def _number(self, value: float, decimals: int) -> str:
-        return format_number(value, decimals, self.locale)
-
     def _edit_text(self, row: CaseRegimen, key: str) -> str:
         if row.is_valid:
             reg = row.regimen()
@@ -240,7 +237,7 @@ class RegimenTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:   # sort / test value: the exact value
             return col.value(res)
         if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(res, self.decimals, self._number)
+            return col.text(res, self.decimals, self.locale.decimalPoint())
         if key in ("flag", "reference"):
             return self._verdict(res, col, role)
         if key == "sensitivity":

@@ -40,16 +40,24 @@ class Column:
             return None
         return self.get(row)
 
-    def text(self, row: RowEvaluation, decimals: int = 1, number: Callable[[float, int], str] | None = None) -> str:
-        """The value as shown: numbers rounded to ``decimals``, verdicts in words, '' when absent."""
+    def text(self, row: RowEvaluation, decimals: int = 1, decimal_point: str = ".") -> str:
+        """The value as shown: numbers rounded to ``decimals`` (half away from zero, the same on every
+        face), verdicts in words, '' when absent; ``decimal_point`` for the user's locale."""
         v = self.value(row)
         if v is None:
             return ""
         if self.kind == "verdict":
             return FLAG_TEXT[bool(v)]
         if self.kind == "number":
-            return number(v, decimals) if number else f"{v:.{decimals}f}"
+            return rounded(v, decimals).replace(".", decimal_point)
         return str(v)
+
+
+def rounded(value: float, decimals: int = 1) -> str:
+    """``value`` rounded half away from zero to ``decimals`` (116.25 -> '116.3'), as every face shows it."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def _ab(x: float) -> str:
