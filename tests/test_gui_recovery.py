@@ -47,6 +47,20 @@ CHILD = textwrap.dedent("""
 """)
 
 
+def _read_line(proc: subprocess.Popen, timeout_s: float) -> str:  # type: ignore[type-arg]
+    """One line of the child's output, or '' after ``timeout_s`` (a hung child must not hang the suite)."""
+    import selectors
+
+    assert proc.stdout is not None
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    try:
+        ready = sel.select(timeout_s)
+    finally:
+        sel.close()
+    return proc.stdout.readline().strip() if ready else ""
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
@@ -73,11 +87,12 @@ def test_recover_after_kill(qtbot, isolated_dirs, no_dialogs: list) -> None:  # 
     proc = subprocess.Popen([sys.executable, "-c", CHILD], env=_env(), stdout=subprocess.PIPE, text=True,
                             cwd=data_dir)
     try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        assert line.strip() == "AUTOSAVED"
+        assert _read_line(proc, timeout_s=60) == "AUTOSAVED"
     finally:
         proc.send_signal(signal.SIGKILL)    # a crash: no close event, no cleanup
         proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
     assert list(data_dir.glob("autosave-*.sbrt.json"))
     assert find_recoverable()
 
