@@ -22,6 +22,6 @@ _here = _os.path.dirname(_os.path.abspath(__file__))
 _root = _os.path.dirname(_here)
 if not _os.path.isdir(_os.path.join(_here, "gui")) and _os.path.isfile(_os.path.join(_root, "gui", "main_window.py")) \
         and _os.path.isfile(_os.path.join(_root, "pyproject.toml")):
-    __path__.append(_root)  # type: ignore[name-defined]  # noqa: F821
+    __path__.append(_root)  # noqa: F821
 
 __all__ = ["__version__", "DISCLAIMER"]
