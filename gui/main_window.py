@@ -332,6 +332,9 @@ class MainWindow(QMainWindow):
                                    "alpha/beta, thresholds, decimals, default model")
         if self.act_prefs.shortcut().isEmpty():
             self.act_prefs.setShortcut(QKeySequence("Ctrl+,"))
+        self.act_model_settings = self._act("&Model settings…", lambda: self.model_settings(), "Ctrl+Shift+M",
+                                            "Tumour alpha/beta, EQDx reference dose, LQ-L d_T, USC parameters, "
+                                            "time correction")
         self.act_about = self._act("&About sbrt-calc", lambda: self.about(), None, "Version, sources, disclaimer")
         self.model_group = QActionGroup(self)
         self.model_actions: dict[str, QAction] = {}
@@ -381,6 +384,8 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&View")
         for a in self.model_actions.values():
             m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_model_settings)
         m = mb.addMenu("&Help")
         m.addAction(self.act_about)
         for menu in mb.findChildren(type(m)):
@@ -1011,6 +1016,20 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(SettingsCommand(self.model, old, replace(old, organ_alpha_beta_gy=float(ab)),
                                              f"Organ alpha/beta {ab:g} Gy"))
 
+    def model_settings(self, dialog: Any = None) -> bool:
+        """Edit the case's model settings (one undoable step); ``dialog``: an already filled dialog (tests)."""
+        from .model_settings_dialog import ModelSettingsDialog
+
+        old = self.model.settings()
+        dlg = dialog or ModelSettingsDialog(old, self)
+        if dialog is None and dlg.exec() != ModelSettingsDialog.DialogCode.Accepted:
+            return False
+        new = dlg.result_settings()
+        if new is None or new == old:
+            return False
+        self.undo_stack.push(SettingsCommand(self.model, old, new, "Model settings"))
+        return True
+
     def _model_combo_changed(self, _i: int) -> None:
         if not self._syncing:
             self.set_model(self.model_combo.currentData())
@@ -1034,7 +1053,13 @@ class MainWindow(QMainWindow):
         finally:
             self._syncing = False
         flag, ref = self.model.thresholds
-        self.context_label.setText(f"Tumour α/β {s.tumour_alpha_beta_gy:g} Gy · lines: {flag.label}, {ref.label}")
+        extra = []
+        if s.reference_dose_gy != 2.0:
+            extra.append(f"EQD{s.reference_dose_gy:g}")
+        if s.time_correction:
+            extra.append(f"time-corrected (T_k {s.kickoff_days:g} d, K {s.bed_loss_per_day_gy:g} Gy/d)")
+        self.context_label.setText(f"Tumour α/β {s.tumour_alpha_beta_gy:g} Gy · lines (LQ BED10): {flag.label}, "
+                                   f"{ref.label}" + "".join(f" · {x}" for x in extra))
         # the banner follows contentChanged, which the model emits before every settingsChanged
 
     def preferences(self, dialog: Any = None) -> bool:

@@ -380,3 +380,28 @@ def test_warnings_cell_is_short_and_tooltip_complete(window: MainWindow) -> None
     tip = cell(window, row, "warnings", role=Qt.ItemDataRole.ToolTipRole)
     assert shown == "LQ doubtful (high d)"
     assert "LQ is uncertain above 8 Gy per fraction" in tip
+
+
+def test_model_settings_reach_the_table_and_undo(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+    """EQDx reference dose, LQ-L d_T, USC parameters and the time correction are reachable in the app."""
+    from sbrt_calc.gui.model_settings_dialog import ModelSettingsDialog
+
+    w = window
+    w.set_model("all")
+    dlg = ModelSettingsDialog(w.model.settings(), w)
+    qtbot.addWidget(dlg)
+    dlg.reference_dose.setValue(3.5)
+    dlg.transition.setValue(20.0)      # 2 x alpha/beta: LQ-L equals LQ for 12 Gy per fraction
+    dlg.usc_d0.setValue(3.5)           # alpha x D0 = 1.155 >= 1: refused inline
+    assert not dlg.buttons.button(dlg.buttons.StandardButton.Ok).isEnabled() and "D0" in dlg.status.text()
+    dlg.usc_d0.setValue(1.25)
+    dlg.time_on.setChecked(True)
+    assert dlg.buttons.button(dlg.buttons.StandardButton.Ok).isEnabled()
+    assert w.model_settings(dlg)
+    headers = [w.model.headerData(c, Qt.Orientation.Horizontal) for c in range(w.model.columnCount())]
+    assert any(h.startswith("EQD3.5(10) LQ") for h in headers)
+    assert cell(w, 0, "bed_10_lql") == "79.2"                       # d_T 20 Gy: LQ-L = LQ at 12 Gy/fx
+    assert cell(w, 0, "eqdx_10_lq") == "58.7"                       # 79.2 / (1 + 3.5/10)
+    assert "time-corrected" in w.context_label.text()
+    w.act_undo.trigger()
+    assert w.model.settings().reference_dose_gy == 2.0 and not w.model.settings().time_correction
