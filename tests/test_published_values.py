@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sbrt_calc.radiobiology import lq, lql, usc
+from sbrt_calc.radiobiology import lq, usc
 from sbrt_calc.radiobiology.models import LQ, LQL
 from sbrt_calc.regimen import parse_regimen
 
@@ -128,5 +128,4 @@ def test_lql_with_two_alpha_beta_transition_equals_lq_over_sbrt_range() -> None:
     for total, n in [(36, 3), (54, 3), (50, 5), (60, 8), (24, 2)]:
         assert m.bed(total, total / n, 10) == pytest.approx(lq.bed(total, total / n, 10))
         assert any(c.code == "lql_equals_lq" for c in m.caveats(total / n))
-    assert lql.lql_equals_lq(12.0, 20.0) is True
-    assert lql.lql_equals_lq(25.0, 20.0) is False
+    assert not LQL(transition_dose_gy=20.0).caveats(25.0)      # above d_T: no such caveat

@@ -12,7 +12,7 @@ The transition dose is a parameter; conventions differ. The default here, 6 Gy, 
 to the transition fitted for NSCLC by Park et al. (IJROBP 2008;70:847-852: 6.2 Gy).
 LQL-Equiv and Kehwar et al. (2017) use ``d_T = 2 alpha/beta`` instead; with alpha/beta 10
 that is 20 Gy, above every SBRT dose per fraction, so LQ-L then equals LQ over the whole
-SBRT range (:func:`lql_equals_lq` says where that happens).
+SBRT range (the model's caveat ``lql_equals_lq`` says where that happens).
 """
 
 from __future__ import annotations
@@ -63,13 +63,3 @@ def dose_per_fraction_for_bed(target_bed_gy: ArrayLike, fractions: ArrayLike, al
     linear_root = dt + (per_fraction - at_transition) / (1.0 + 2.0 * dt / ab)
     out = np.where(per_fraction <= at_transition, lq_root, linear_root)
     return scalar_or_array(out, target_bed_gy, fractions, alpha_beta_gy, transition_dose_gy)
-
-
-def lql_equals_lq(dose_per_fraction_gy: ArrayLike, transition_dose_gy: ArrayLike) -> FloatOrArray:
-    """True where LQ-L equals LQ, that is where ``d <= d_T``."""
-    d = as_float_array(dose_per_fraction_gy)
-    dt = as_float_array(transition_dose_gy)
-    out = d <= dt
-    if np.ndim(out) == 0:
-        return bool(out)
-    return out

@@ -86,10 +86,3 @@ def solve_for_bed(target_bed_gy: float, fractions: Iterable[int], model: Any,
             continue
         out.append(Solution(n, dpf, dpf * n, tuple(regimen_caveats(reg.warnings)) + tuple(model.caveats(dpf))))
     return out
-
-
-def equivalent_regimens(regimen: Regimen, fractions: Iterable[int], model: Any,
-                        alpha_beta_gy: float | None = None) -> tuple[float, list[Solution]]:
-    """(the BED of ``regimen``, the regimens in ``fractions`` with that BED) under ``model``."""
-    target = model_bed(model, regimen, alpha_beta_gy)
-    return target, solve_for_bed(target, fractions, model, alpha_beta_gy)

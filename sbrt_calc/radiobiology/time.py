@@ -23,7 +23,6 @@ import numpy as np
 from sbrt_calc.radiobiology._arrays import (
     ArrayLike,
     FloatOrArray,
-    as_float_array,
     require_non_negative,
     scalar_or_array,
 )
@@ -48,13 +47,6 @@ def repopulation_bed_loss_gy(overall_time_days: ArrayLike, kickoff_days: ArrayLi
     out = k * np.maximum(0.0, t - tk)
     return scalar_or_array(out, overall_time_days, kickoff_days, bed_loss_per_day_gy)
 
-
-def corrected_bed(bed_gy: ArrayLike, overall_time_days: ArrayLike, kickoff_days: ArrayLike,
-                  bed_loss_per_day_gy: ArrayLike) -> FloatOrArray:
-    """BED after the repopulation correction, Gy (never below the uncorrected BED minus the loss)."""
-    loss = np.asarray(repopulation_bed_loss_gy(overall_time_days, kickoff_days, bed_loss_per_day_gy))
-    out = as_float_array(bed_gy) - loss
-    return scalar_or_array(out, bed_gy, overall_time_days, kickoff_days, bed_loss_per_day_gy)
 
 
 def correction_applies(overall_time_days: float, kickoff_days: float) -> bool:

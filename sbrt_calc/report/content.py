@@ -64,7 +64,7 @@ class ReportContent:
         with the same columns as the app and the CLI (:mod:`sbrt_calc.tables`).
     title, identifier : str
         As the user entered them (identifier optional).
-    eligibility : object, optional
+    eligibility : Assessment, optional
         An :class:`sbrt_calc.eligibility.assess.Assessment` (anything with ``as_dict()``) or its dict.
     planning : sequence of ReportTable
     created : datetime
@@ -257,7 +257,7 @@ def build_blocks(content: ReportContent) -> list[Block]:
     if elig is None:
         b.append(Block("para", "<i>No eligibility assessment in this case.</i>"))
     else:
-        d = elig.as_dict() if hasattr(elig, "as_dict") else dict(elig)
+        d = elig.as_dict()
         verdict = "SUPPORTED" if d.get("eligible") else "NOT supported"
         b.append(Block("para", f"Classification: <b>{_e(d.get('classification'))}</b>"
                        + (f" ({_e(d.get('definition'))} definition)" if d.get("definition") else "")
