@@ -50,7 +50,7 @@ def main() -> int:
         app.processEvents()
         w.plot.canvas.draw()
         app.processEvents()
-        col = w.model.column_of("total")
+        col = w.model.column_of("total_dose_gy")
         for full_table in (False, True):
             samples = []
             for i in range(args.edits):

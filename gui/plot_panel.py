@@ -85,6 +85,8 @@ class PlotPanel(QWidget):
                 self.figure.set_facecolor("#202124")
                 self.ax.set_facecolor("#2b2c30")
             self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True)
+            self._handles["ring"] = self.ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000",
+                                                    linewidths=2.4, zorder=6, animated=True)
             self._background = None
         else:
             self._move_points(data)
@@ -128,11 +130,10 @@ class PlotPanel(QWidget):
         for a in self._animated():
             self.figure.draw_artist(a)
         pts = self._highlighted()
-        if pts:
-            ring = self.ax.scatter(*zip(*pts, strict=True), s=190, facecolors="none", edgecolors="#FFB000",
-                                   linewidths=2.4, zorder=6, animated=True)
+        ring = self._handles.get("ring")
+        if ring is not None:
+            ring.set_offsets(np.array(pts) if pts else np.empty((0, 2)))
             self.figure.draw_artist(ring)
-            ring.remove()
 
     def _blit(self) -> None:
         if self._background is None:

@@ -89,7 +89,7 @@ def inner(out: Path) -> int:
     shot("02-all-models-side-by-side")
     w.act_undo.trigger()
 
-    w.model.setData(w.current_index(1, "total"), "3O")
+    w.model.setData(w.current_index(1, "total_dose_gy"), "3O")
     w.entry.setText("3x18")
     w.add_from_entry()
     w.select_row(1)

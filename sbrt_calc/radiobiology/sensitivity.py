@@ -104,24 +104,32 @@ def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc
     refs = line_regimens(line.bed_gy, line.alpha_beta_gy, fractions)
     D, d, n = regimen.total_dose_gy, regimen.dose_per_fraction_gy, regimen.fractions
     own_loss = _loss(n, regimen.overall_time_days, time)
-    cases: list[tuple[str, float | None, LineRegimen, float, float]] = []
+    ref_loss = np.array([_loss(r.fractions, None, time) for r in refs])
+    ref_total = np.array([r.total_dose_gy for r in refs])
+    ref_d = ref_total / np.array([r.fractions for r in refs])
+    # rows: (model, alpha/beta) cases; columns: line regimens
+    names: list[str] = []
+    abs_: list[float | None] = []
+    mine_rows, theirs_rows = [], []
     for model in (lq_model, lql_model):
-        mine = np.asarray(model.bed(D, d, grid), dtype=float) - own_loss
-        for ref in refs:
-            theirs = (np.asarray(model.bed(ref.total_dose_gy, ref.total_dose_gy / ref.fractions, grid), dtype=float)
-                      - _loss(ref.fractions, None, time))
-            cases += [(model.label(), float(ab), ref, float(a), float(b))
-                      for ab, a, b in zip(grid, mine, theirs, strict=True)]
-    mine_usc = float(usc_model.bed(D, d)) - own_loss
-    for ref in refs:
-        theirs_usc = float(usc_model.bed(ref.total_dose_gy, ref.total_dose_gy / ref.fractions)) - _loss(
-            ref.fractions, None, time)
-        cases.append((usc_model.label(), None, ref, mine_usc, theirs_usc))
-    diffs = [a - b for _, _, _, a, b in cases]
-    verdict = "above" if all(x > 0 for x in diffs) else ("below" if all(x < 0 for x in diffs) else "depends")
-    ratios = [a / b for _, _, _, a, b in cases if b > 0]
-    k = int(np.argmin(diffs)) if verdict != "below" else int(np.argmax(diffs))
-    m, ab, ref, a, b = cases[k]
+        mine_rows.append(np.asarray(model.bed(D, d, grid), dtype=float)[:, None] - own_loss)
+        theirs_rows.append(np.asarray(model.bed(ref_total[None, :], ref_d[None, :], grid[:, None]), dtype=float)
+                           - ref_loss[None, :])
+        names += [model.label()] * len(grid)
+        abs_ += [float(x) for x in grid]
+    mine_rows.append(np.array([[float(usc_model.bed(D, d)) - own_loss]]))
+    theirs_rows.append((np.asarray(usc_model.bed(ref_total, ref_d), dtype=float) - ref_loss)[None, :])
+    names.append(usc_model.label())
+    abs_.append(None)
+    mine = np.vstack([np.broadcast_to(m, tr.shape) for m, tr in zip(mine_rows, theirs_rows, strict=True)])
+    theirs = np.vstack(theirs_rows)
+    diff = mine - theirs
+    verdict = "above" if bool(np.all(diff > 0)) else ("below" if bool(np.all(diff < 0)) else "depends")
+    ok = theirs > 0
+    ratios = (mine[ok] / theirs[ok]) if np.any(ok) else np.empty(0)
+    k = int(np.argmin(diff)) if verdict != "below" else int(np.argmax(diff))
+    row_k, col_k = divmod(k, diff.shape[1])
+    m, ab, ref, a, b = names[row_k], abs_[row_k], refs[col_k], float(mine[row_k, col_k]), float(theirs[row_k, col_k])
     worst = {"model": m, "alpha_beta_gy": ab, "line_regimen": ref.label, "regimen_bed_gy": a, "line_bed_gy": b}
     labels = (lq_model.label(), lql_model.label(), usc_model.label())
     counts = ", ".join(str(r.fractions) for r in refs)
@@ -138,5 +146,6 @@ def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc
         sentence = (f"{regimen.label} is higher than the regimens sitting exactly on {line.label} ({counts} "
                     f"fractions) under some models and alpha/beta values and lower under others: the reading "
                     f"depends on the model (least favourable: {case}).")
-    return Sensitivity(verdict, line.label, refs, (lo, hi), labels, min(ratios, default=None),
-                       max(ratios, default=None), worst, sentence)
+    return Sensitivity(verdict, line.label, refs, (lo, hi), labels,
+                       float(ratios.min()) if ratios.size else None, float(ratios.max()) if ratios.size else None,
+                       worst, sentence)
