@@ -64,7 +64,9 @@ def headline(case: Case, classification: str, definition: str | None, verdict: s
         return (f"No progression recorded: continue the current {therapy}; no local therapy is indicated by "
                 "these rules.")
     what = "CNS oligoprogression" if definition == "cns" else "Oligoprogression"
-    sites_word = f"{n} site{'s' if n != 1 else ''}"
+    sites_word = f"{n} site{'s' if n != 1 else ''}, {definition} definition"
+    if definition == "cns":
+        sites_word = f"{n} CNS site{'s' if n != 1 else ''}, counted apart from the extracranial sites"
     if verdict == "not_yet_assessable":
         missing = "; ".join(b.summary for b in blockers if b.key in ("workup", "rebiopsy"))
         return f"Not yet assessable: complete the work-up ({missing}) before deciding."
@@ -72,8 +74,8 @@ def headline(case: Case, classification: str, definition: str | None, verdict: s
         return ("Pending: a transformation is suspected and the rebiopsy result is not recorded; do not continue "
                 f"the {therapy} while the question is open.")
     if verdict == "supported":
-        sites = ", ".join(f"{x.site.replace('_', ' ')} ({x.local_therapy})" for x in lesions)
-        text = (f"{what} ({sites_word}, {definition} definition): local ablative therapy to the progressing sites - "
+        sites = ", ".join(f"{x.label or x.site.replace('_', ' ')} ({x.local_therapy})" for x in lesions)
+        text = (f"{what} ({sites_word}): local ablative therapy to the progressing sites - "
                 f"{sites} - while continuing the current {therapy} is supported")
         pending = [w.label for w in workup if w.required]
         if pending:
@@ -87,5 +89,5 @@ def headline(case: Case, classification: str, definition: str | None, verdict: s
     if classification == "primary_resistance":
         return (f"Primary resistance, not oligoprogression ({why}): local therapy while continuing the same {therapy} "
                 "is not supported.")
-    return (f"{what} ({sites_word}, {definition} definition), but local therapy while continuing the current "
+    return (f"{what} ({sites_word}), but local therapy while continuing the current "
             f"{therapy} is not supported now: {why}.")

@@ -334,7 +334,7 @@ def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool) -> LesionAss
         therapy, basis = R.SBRT, R.SBRT_SITE
         alternatives = (R.SURGERY_ALTERNATIVE,)
     if lesion in case.symptomatic_lesions:
-        considerations.insert(0, R.SYMPTOMATIC_LESION)
+        considerations.insert(0, R.SYMPTOMATIC_LESION if lesion.site in BONE_SITES else R.SYMPTOMATIC_LESION_OTHER)
     if lesion.site in BONE_SITES:
         considerations.insert(0, R.BONE_SBRT)
         if lesion.weight_bearing or lesion.fracture_risk:

@@ -25,6 +25,11 @@ ASTRO_ESTRO = "Iyengar P et al., ASTRO/ESTRO guideline on oligometastatic NSCLC,
 WEICKHARDT = "Weickhardt AJ et al., J Thorac Oncol 2012;7:1807-1814"
 ARS_AUC = "American Radium Society Appropriate Use Criteria (<= 3 progressing areas)"
 TOOL = "sbrt-calc design choice (not given by the sources)"
+RTOG_9005 = ("RTOG 90-05 (Shaw E et al., IJROBP 2000;47:291-298): maximum tolerated single-fraction SRS dose "
+             "24 / 18 / 15 Gy for maximum diameter <= 20 / 21-30 / 31-40 mm, in previously irradiated, recurrent "
+             "tumours")
+SC24 = "SC.24 (Sahgal A et al., Lancet Oncol 2021;22:1023-1033)"
+HYTEC_CORD = "HyTEC spinal cord (Sahgal A et al., IJROBP 2021;110:124-136)"
 THRESHOLD_NOTE = ("Onishi H et al., Cancer 2004;101:1623-1631; Shirata Y et al., Radiat Oncol 2012;7:156 "
                   "(the BED10 >= 100 Gy line for primary lung tumours)")
 
@@ -34,6 +39,7 @@ SHORT = {
     REF_000: "Seed 000", REF_001: "Seed 001", REF_002: "Seed 002", REF_003: "Seed 003", REF_004: "Seed 004",
     CURB: "CURB", HALT: "HALT", ASTRO_ESTRO: "ASTRO/ESTRO 2023", WEICKHARDT: "Weickhardt 2012",
     ARS_AUC: "ARS AUC", TOOL: "sbrt-calc choice", THRESHOLD_NOTE: "Onishi 2004; Shirata 2012",
+    RTOG_9005: "RTOG 90-05", SC24: "SC.24", HYTEC_CORD: "HyTEC cord",
 }
 
 
@@ -136,8 +142,11 @@ SYMPTOMS_STRENGTHEN = Item(
     "Symptomatic lesion ({labels}): symptoms do not block local therapy in oligoprogression - the first-line approach "
     "is local therapy plus the current agent, and radiation therapy relieves pain at bone lesions; symptoms "
     "strengthen the case for radiotherapy at that lesion.", join(REF_004, REF_002))
-SYMPTOMATIC_LESION = Item("Symptomatic: radiation therapy relieves pain (bone) - a reason to treat this lesion.",
-                          REF_002)
+SYMPTOMATIC_LESION = Item("Symptomatic: radiation therapy relieves pain at bone lesions - a reason to treat this "
+                          "lesion.", REF_002)
+SYMPTOMATIC_LESION_OTHER = Item(
+    "Symptomatic: symptoms are a reason to treat this lesion; for oligoprogression the first-line approach is local "
+    "therapy plus the current agent.", REF_004)
 SYMPTOMATIC_SYSTEMIC = Item(
     "Symptomatic systemic progression with multiple lesions: avoid continuing the same TKI without local therapy.",
     REF_004)

@@ -31,14 +31,12 @@ TYPICAL_TOTAL_GY, TYPICAL_FRACTIONS = 36.0, 3
 SPINE_SCHEME_KEY = "spine_24_2"
 SPINE_REASON = ("24 Gy in 2 fractions is the SBRT arm of SC.24, the randomised phase III trial that showed better "
                 "pain response than 20 Gy/5 conventional radiotherapy for painful spinal metastases.")
-SPINE_SOURCE = "SC.24 (Sahgal A et al., Lancet Oncol 2021;22:1023-1033)"
+SPINE_SOURCE = R.SC24
 #: Brain lesions above RTOG 90-05's largest size bin: a hypofractionated scheme.
 BRAIN_LARGE_SCHEME_KEY = "brain_hsrt_30_5"
 #: RTOG 90-05 single-fraction SRS dose by maximum diameter (mm, upper bound of each bin).
 RTOG_9005_BINS_MM = ((20.0, 24.0), (30.0, 18.0), (40.0, 15.0))
-RTOG_9005_SOURCE = ("RTOG 90-05 (Shaw E et al., IJROBP 2000;47:291-298): maximum tolerated single-fraction SRS dose "
-                    "24 / 18 / 15 Gy for maximum diameter <= 20 / 21-30 / 31-40 mm, in previously irradiated, "
-                    "recurrent tumours")
+RTOG_9005_SOURCE = R.RTOG_9005
 
 SEED_RANGE_NOTE = R.Item(
     "The seed's range (24-50 Gy in 3-6 fractions) and its line (BED10 > 70 Gy correlates with better outcomes) "
@@ -64,7 +62,7 @@ _BRAIN = FlagApplicability(
 _SPINE = FlagApplicability(
     False, "Not applicable at this site: spine SBRT is limited by the spinal cord (HyTEC); the randomised standard "
            "24 Gy/2 (SC.24) has BED10 52.8 Gy, so the extracranial line would mark standard doses as failures.",
-    R.join(SPINE_SOURCE, "HyTEC spinal cord (Sahgal A et al., IJROBP 2021;110:124-136)"))
+    R.join(SPINE_SOURCE, R.HYTEC_CORD))
 _APPLIES = FlagApplicability(
     True, "Applies: higher BED10 (> 70 Gy) correlates with better outcomes of SBRT for oligoprogression.", R.REF_004)
 
