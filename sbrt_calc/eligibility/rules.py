@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sbrt_calc.presets.model import LUNG_LOCATION_DEFINITIONS
+
 REF_000 = ("Seed document 000: GO2 for Lung Cancer, Lung Cancer Living Room Q&A (D.C. Schiffner, Sept 2024), "
            "radiation for a few spots not responding to targeted therapy")
 REF_001 = ("Seed document 001: Treatment of pulmonary metastases in EGFR-mutant NSCLC and oncogene-driven tumors "
@@ -30,7 +32,7 @@ RTOG_9005 = ("RTOG 90-05 (Shaw E et al., IJROBP 2000;47:291-298): maximum tolera
              "tumours")
 SC24 = "SC.24 (Sahgal A et al., Lancet Oncol 2021;22:1023-1033)"
 HYTEC_CORD = "HyTEC spinal cord (Sahgal A et al., IJROBP 2021;110:124-136)"
-THRESHOLD_NOTE = ("Onishi H et al., Cancer 2004;101:1623-1631; Shirata Y et al., Radiat Oncol 2012;7:156 "
+THRESHOLD_NOTE = ("Onishi H et al., Cancer 2004;101:1623-1631, and Shirata Y et al., Radiat Oncol 2012;7:156 "
                   "(the BED10 >= 100 Gy line for primary lung tumours)")
 
 
@@ -40,6 +42,9 @@ SHORT = {
     CURB: "CURB", HALT: "HALT", ASTRO_ESTRO: "ASTRO/ESTRO 2023", WEICKHARDT: "Weickhardt 2012",
     ARS_AUC: "ARS AUC", TOOL: "sbrt-calc choice", THRESHOLD_NOTE: "Onishi 2004; Shirata 2012",
     RTOG_9005: "RTOG 90-05", SC24: "SC.24", HYTEC_CORD: "HyTEC cord",
+    LUNG_LOCATION_DEFINITIONS["central"][1]: "RTOG 0813 central",
+    LUNG_LOCATION_DEFINITIONS["ultracentral"][1]: "Tekatli 2016 ultracentral",
+    LUNG_LOCATION_DEFINITIONS["peripheral"][1]: "RTOG 0813; SABR-COMET",
 }
 
 

@@ -45,7 +45,7 @@ LUNG_LOCATION_DEFINITIONS: dict[str, tuple[str, str]] = {
                      "not seen printed)"),
     "peripheral": ("neither central nor ultracentral (more than 2 cm from the proximal bronchial tree); "
                    "whether it abuts the chest wall changes the scheme (SABR-COMET Table 1)",
-                   "RTOG 0813 (complement of its central definition); SABR-COMET protocol (Palma DA et al., "
+                   "RTOG 0813 (complement of its central definition) and SABR-COMET protocol (Palma DA et al., "
                    "BMC Cancer 2012;12:305), Table 1"),
 }
 SCHEMA_VERSION = 1
