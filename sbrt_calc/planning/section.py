@@ -254,7 +254,9 @@ def cumulative_tables(inputs: PlanningInputs) -> tuple[ReportTable, ...]:
              f"{c.discounted_eqd2_gy:.1f}") for c in r.courses]
     rows.append(("Total", "", "", "", f"{r.total_eqd2_gy:.1f}", f"{r.discounted_total_eqd2_gy:.1f}"))
     source = r.limit.source if r.limit is not None else ""
-    courses = ReportTable(f"Cumulative dose: {r.organ}, EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy", headers,
+    from sbrt_calc.planning.organs import display_name
+
+    courses = ReportTable(f"Cumulative dose: {display_name(r.organ)}, EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy", headers,
                           tuple(rows), ("EQD2 = D (d + a/b) / (2 + a/b) (Fowler, Br J Radiol 1989;62:679).",
                                         *r.notes))
     if r.limit is None:
