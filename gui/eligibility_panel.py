@@ -133,6 +133,18 @@ def form_from_section(section: Any, source: str = "<case>") -> dict[str, Any]:
     return form
 
 
+def lesion_facts(form: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """Facts the planning view needs about each progressing lesion: site, target site, previously irradiated."""
+    out: dict[int, dict[str, Any]] = {}
+    for i, les in enumerate(form.get("lesions", [])):
+        if les.get("status") in PROGRESSING_STATUSES:
+            site = les.get("site")
+            target = f"lung_{les['location']}" if site == "lung" and les.get("location") else site
+            out[i] = {"site": site, "target_site": target,
+                      "previously_irradiated": bool(les.get("previously_irradiated"))}
+    return out
+
+
 def lesion_choices(form: dict[str, Any]) -> list[tuple[int, str]]:
     """(index, description) of the form's progressing or new lesions, for the planning view."""
     out = []

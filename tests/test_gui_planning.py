@@ -80,11 +80,12 @@ def test_grade_a_plan_check(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     assert p.inputs.r50 == 6.0
     window.act_undo.trigger()                       # the typing in R50% is one step
     assert p.inputs.r50 is None or p.inputs.r50 == 4.0
-    # an invalid entry is marked, not used, and the checks stay
+    # an invalid entry is marked, not used, and nothing is computed until it is corrected
     p.edits["ptv_cc"].clear()
     qtbot.keyClicks(p.edits["ptv_cc"], "abc")
     assert "not a number" in p.error_label.text() and "border" in p.edits["ptv_cc"].styleSheet()
-    assert p.inputs.ptv_cc == 20.0 and "PTV 20 cm3" in text(p)
+    # kept as typed, marked, and nothing computed from the rest (issue 11)
+    assert p.inputs.ptv_cc == 20.0 and "Not computed: invalid input" in text(p) and "PTV 20 cm3" not in text(p)
 
 
 def test_converted_limits_are_labelled(window: MainWindow) -> None:
@@ -104,7 +105,7 @@ def test_cumulative_dose(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     qtbot.keyClicks(p.courses, "30/10; 24/2")
     qtbot.keyClicks(p.edits["interval_months"], "8")
     t = text(p)
-    assert "Cumulative dose: SpinalCord, EQD2 at alpha/beta 2 Gy" in t
+    assert "Cumulative dose: thecal sac (TG-263 SpinalCanal), EQD2 at alpha/beta 2 Gy" in t
     assert "EXCEEDED" in t and "Source: HyTEC" in t
     assert p.inputs.cumulative.courses == ("30/10", "24/2") and p.inputs.cumulative.interval_months == 8.0
     qtbot.keyClicks(p.courses, "; 3x18")

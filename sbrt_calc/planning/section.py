@@ -330,6 +330,36 @@ def _bed10_row(reg: Regimen, site: str | None) -> tuple[tuple[str, str], list[st
     return ("BED10 (LQ, alpha/beta 10)", f"{b:.1f} Gy: {verdict} the BED10 > 70 Gy line ({short(flag.source)})"), notes
 
 
+def target_site(lesion: Any) -> str:
+    """The planning target site of an eligibility lesion (``lung_central`` for a central lung lesion)."""
+    if lesion.site == "lung" and lesion.location is not None:
+        return f"lung_{lesion.location}"
+    return str(lesion.site)
+
+
+def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any) -> tuple[PlanningInputs, Any]:
+    """The planning inputs for "Plan this lesion", and the scheme choice with its reason.
+
+    Sets the lesion, its target site, the regimen the sources make typical for the site
+    (:func:`sbrt_calc.eligibility.sites.choose_scheme`; kept as it was when none can be picked),
+    the fraction count from that regimen, and opens the cumulative-dose section for a previously
+    irradiated lesion (thecal sac for the spine, else the organ chosen before).
+    """
+    from dataclasses import replace as _replace
+
+    from sbrt_calc.eligibility.sites import choose_scheme
+
+    choice = choose_scheme(lesion)
+    regimen = inputs.regimen if choice.scheme is None else \
+        f"{choice.scheme.total_dose_gy:.12g}/{choice.scheme.fractions}"
+    cumulative = inputs.cumulative
+    if lesion.previously_irradiated and cumulative is None:
+        cumulative = CumulativeInputs(organ="SpinalCanal" if lesion.site == "spine" else DEFAULT_ORGAN)
+    new = _replace(inputs, lesion=index, site=target_site(lesion), regimen=regimen, fractions=None,
+                   cumulative=cumulative)
+    return new, choice
+
+
 def report_tables(inputs: PlanningInputs, lesion_description: str | None = None) -> tuple[ReportTable, ...]:
     """The planning checks as report tables: inputs, conformity, cumulative dose, organ-at-risk limits.
 
