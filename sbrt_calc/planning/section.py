@@ -292,7 +292,9 @@ def cumulative_tables(inputs: PlanningInputs) -> tuple[ReportTable, ...]:
     source = r.limit.source if r.limit is not None else ""
     from sbrt_calc.planning.organs import display_name
 
-    courses = ReportTable(f"Cumulative dose: {display_name(r.organ)}, EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy", headers,
+    shown = display_name(r.organ) if cum.organ == r.organ else \
+        f"{cum.organ}, limit on the {display_name(r.organ)}"
+    courses = ReportTable(f"Cumulative dose: {shown}, EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy", headers,
                           tuple(rows), ("EQD2 = D (d + a/b) / (2 + a/b) (Fowler, Br J Radiol 1989;62:679).",
                                         *r.notes))
     if r.limit is None:
