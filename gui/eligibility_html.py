@@ -43,7 +43,7 @@ def _scheme_cell(les: Any) -> str:
         parts.append(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy{flag}){mark}{warn}")
     text = "<br>".join(parts) or html.escape(les.schemes_note)
     if les.schemes and not les.flag_applies:
-        text += f"<br><i>BED10 > 70 Gy flag: not applicable at this site.</i> {html.escape(les.flag_reason)}" \
+        text += f"<br><i>BED10 > 70 Gy flag: {html.escape(les.flag_reason[:1].lower() + les.flag_reason[1:])}</i>" \
                 f"{_src(les.flag_source)}"
     if les.excluded:
         text += "<br><small>Left out: " + html.escape("; ".join(les.excluded)) + "</small>"

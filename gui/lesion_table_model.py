@@ -49,7 +49,7 @@ COLUMNS = (
     LesionColumn("site", "Site", "Where the lesion is (" + ", ".join(site_text(s) for s in SITES) + ")", "choice"),
     LesionColumn("status", "Status", "On the current agent: progressing and new lesions are sites of progression; "
                                      "stable and responding ones are controlled disease", "choice"),
-    LesionColumn("location", "Lung location", "Lung lesions: peripheral, central (within 2 cm of the proximal "
+    LesionColumn("location", "Location", "Lung lesions: peripheral, central (within 2 cm of the proximal "
                                               "bronchial tree, RTOG 0813) or ultracentral (touching the main bronchus "
                                               "or oesophagus); the lung schemes depend on it", "choice"),
     LesionColumn("size_mm", "Size [mm]", "Largest diameter in mm (optional; > 0 and <= "

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.planning.organs import display_name
 from sbrt_calc.planning.section import TARGET_SITES, CumulativeInputs, PlanningInputs, report_tables
 from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
 from sbrt_calc.report.content import ReportTable
@@ -143,7 +144,7 @@ class PlanningPanel(QWidget):
         fl.addRow("&Regimen:", self.regimen_combo)
         fl.addRow("", self.import_button)
         fl.addRow("&Fractions:", self.fractions)
-        fl.addRow("&Constraint set:", self.set_combo)
+        fl.addRow("&Limits:", self.set_combo)
 
         self.edits: dict[str, QLineEdit] = {}
         conf = QGroupBox("Conformity and dose fall-off (RTOG 0915/0813)")
@@ -165,7 +166,7 @@ class PlanningPanel(QWidget):
             for lim in active_presets().reirradiation:
                 if lim.organ not in organs:
                     organs.append(lim.organ)
-                    self.organ_combo.addItem(lim.organ, lim.organ)
+                    self.organ_combo.addItem(display_name(lim.organ), lim.organ)
                     self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{lim.name}. Source: {lim.source}",
                                                  Qt.ItemDataRole.ToolTipRole)
         except SbrtCalcError:

@@ -27,9 +27,7 @@ ASTRO_ESTRO = "Iyengar P et al., ASTRO/ESTRO guideline on oligometastatic NSCLC,
 WEICKHARDT = "Weickhardt AJ et al., J Thorac Oncol 2012;7:1807-1814"
 ARS_AUC = "American Radium Society Appropriate Use Criteria (<= 3 progressing areas)"
 TOOL = "sbrt-calc design choice (not given by the sources)"
-RTOG_9005 = ("RTOG 90-05 (Shaw E et al., IJROBP 2000;47:291-298): maximum tolerated single-fraction SRS dose "
-             "24 / 18 / 15 Gy for maximum diameter <= 20 / 21-30 / 31-40 mm, in previously irradiated, recurrent "
-             "tumours")
+RTOG_9005 = "RTOG 90-05 (Shaw E et al., IJROBP 2000;47:291-298)"
 SC24 = "SC.24 (Sahgal A et al., Lancet Oncol 2021;22:1023-1033)"
 HYTEC_CORD = "HyTEC spinal cord (Sahgal A et al., IJROBP 2021;110:124-136)"
 THRESHOLD_NOTE = ("Onishi H et al., Cancer 2004;101:1623-1631, and Shirata Y et al., Radiat Oncol 2012;7:156 "
