@@ -40,7 +40,8 @@ def _scheme_cell(les: Any) -> str:
         flag = ("" if not s.flag_applies else (" ✓ > 70" if s.bed10_above_threshold else " ✗ ≤ 70"))
         mark = "" if s.verification == "printed" else f" <i>[{html.escape(s.verification)}]</i>"
         warn = f' <b style="color:#a15c00">⚠ {html.escape(s.warning)}</b>' if s.warning else ""
-        parts.append(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy{flag}){mark}{warn}")
+        note = f'<br><small style="color:#666">{html.escape(s.note)}</small>' if s.note else ""
+        parts.append(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy{flag}){mark}{warn}{note}")
     text = "<br>".join(parts) or html.escape(les.schemes_note)
     if les.schemes and not les.flag_applies:
         text += f"<br><i>BED10 > 70 Gy flag: {html.escape(les.flag_reason[:1].lower() + les.flag_reason[1:])}</i>" \

@@ -130,7 +130,8 @@ def render_note(case: Any, a: Any, source_name: str) -> str:
                 unverified = "  RECALLED, check before use" if sch.verification == "recalled" else ""
                 warn = f"  {sch.warning.upper()}" if sch.warning else ""
                 lines.append(f"       {sch.label:<10} BED10 {sch.bed10_gy:6.1f} Gy  {mark:<9} "
-                             f"[{note.scheme_tag(sch.source)}]{unverified}{warn}")
+                             f"[{note.scheme_tag(sch.source)}]{unverified}{warn}"
+                             + (f"  ({sch.note})" if sch.note and x.site == "lung" else ""))
             if not x.schemes:
                 lines.append(f"     * {x.schemes_note}")
             for left in x.excluded:

@@ -407,7 +407,9 @@ def assess(case: Case) -> Assessment:
         elif case.therapy_class in _IO:
             evidence += R.EVIDENCE_IO
         evidence += R.EVIDENCE_ALL
-    caveats = list(R.CAVEATS)
+    from sbrt_calc.eligibility.sites import SEED_RANGE_NOTE
+
+    caveats = list(R.CAVEATS) + [SEED_RANGE_NOTE]
     if definition == "extended":
         caveats.insert(0, R.DEFINITION_EXTENDED)
     if case.therapy_class in _IO:
