@@ -69,7 +69,8 @@ def clinical_cases(w: object, shot: object, settle: object) -> None:
         w.tabs.setCurrentWidget(p)  # type: ignore[attr-defined]
         shot(f"2{n}c-planning-{name}")  # type: ignore[operator]
         pb = p.browser.verticalScrollBar()
-        pb.setValue(int(pb.maximum() * 0.45))
+        # the spine case: the re-irradiation checks; the others: the organ-at-risk limits
+        pb.setValue(int(pb.maximum() * (0.2 if new.cumulative is not None else 0.3)))
         shot(f"2{n}d-planning-{name}-more")  # type: ignore[operator]
         settle(50)  # type: ignore[operator]
 

@@ -139,3 +139,36 @@ def test_no_six_fraction_scheme_or_column_without_a_printed_source() -> None:
     assert all(6 not in c.fractions for c in ps.constraint_sets)
     t = [x for x in report_tables(PlanningInputs(regimen="30/6")) if x.title.startswith("Organ-at-risk")][0]
     assert NO_SIX_FRACTIONS.text in t.notes and not t.rows
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sbrt_calc.eligibility.case import LUNG_LOCATIONS, SITES  # noqa: E402
+
+lesions = st.builds(
+    lambda site, loc, size, wall: Lesion(site, "progressing", size_mm=size,
+                                         location=loc if site == "lung" else None,
+                                         abuts_chest_wall=wall if site == "lung" else None),
+    st.sampled_from(SITES), st.sampled_from((None,) + LUNG_LOCATIONS),
+    st.one_of(st.none(), st.floats(min_value=0.5, max_value=120)), st.one_of(st.none(), st.booleans()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(lesion=lesions)
+def test_the_choice_is_one_of_the_lesions_schemes_and_says_why(lesion: Lesion) -> None:
+    ps = shipped_presets()
+    found = lesion_schemes(lesion, ps)
+    choice = choose_scheme(lesion, ps)
+    assert choice.reason and choice.source
+    if choice.scheme is not None:
+        assert choice.scheme in found.schemes
+        assert choice.flag == flag_applicability(lesion.site)
+        above = [s for s in found.schemes if s.verification != "recalled"
+                 and float(bed(s.total_dose_gy, s.dose_per_fraction_gy, 10.0)) > 70]
+        if choice.flag.applies and above:
+            assert choice.bed10_gy is not None and choice.bed10_gy > 70
+    for scheme, why in found.excluded:
+        assert scheme not in found.schemes and scheme.label in why
