@@ -249,7 +249,7 @@ def choose_scheme(lesion: Lesion, presets: PresetSet | None = None) -> SchemeCho
         else:
             pick = next((s for s in schemes if s.fractions == 1 and abs(s.total_dose_gy - dose) < 1e-9), None)
             if pick is not None:
-                return SchemeChoice(pick, f"RTOG 90-05's single-fraction SRS dose for a {lesion.size_mm:g} mm lesion "
+                return SchemeChoice(pick, f"RTOG 90-05's single-fraction SRS dose for a lesion of {lesion.size_mm:g} mm "
                                           f"is {dose:g} Gy (found in previously irradiated, recurrent tumours).",
                                     RTOG_9005_SOURCE, bed10_gy(pick), flag)
     if lesion.site == "spine":
