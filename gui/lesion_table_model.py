@@ -122,12 +122,12 @@ class LesionTableModel(QAbstractTableModel):
                 return col.tooltip
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            if col.key == "location" and value is None:
+                return "— choose —" if row.get("site") == "lung" else ""
             if value is None:
                 return ""
             if col.key == "site":
                 return site_text(str(value))
-            if col.key == "location" and value is None:
-                return "— choose —" if row.get("site") == "lung" else ""
             if col.key == "size_mm":
                 return format_exact(float(value), self.locale)
             return str(value)
