@@ -208,7 +208,7 @@ class EligibilityPanel(QWidget):
         self.max_sites.addItem("≤ 5 sites (extended; CURB, HALT, ASTRO/ESTRO)", 5)
         self.max_sites.addItem("≤ 3 sites (strict; most series)", 3)
         self.max_sites.setToolTip("Definition of oligoprogression: at most 5 (extended, default) or 3 (strict) "
-                                  "progressing sites (Ref 000, Ref 004)")
+                                  "progressing sites (Seed 000, Seed 004)")
         self.max_sites.setAccessibleName("max_sites")
         self.max_sites.currentIndexChanged.connect(lambda _i: self._combo_changed("max_sites"))
         self.months = QLineEdit()

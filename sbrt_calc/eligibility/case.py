@@ -42,12 +42,12 @@ THERAPY_CLASSES = ("tki", "immunotherapy", "chemotherapy", "chemoimmunotherapy")
 DRIVERS = ("EGFR", "ALK", "ROS1", "KRAS", "other", "none", "unknown")
 SITES = ("lung", "bone", "spine", "brain", "adrenal", "liver", "lymph_node", "other")
 STATUSES = ("progressing", "new", "stable", "responding")
-#: Best response on the current agent before this progression (Ref 003: SBRT while maintaining
+#: Best response on the current agent before this progression (Seed 003: SBRT while maintaining
 #: immunotherapy applies after "an initial benefit", i.e. a response or stabilisation).
 BEST_RESPONSES = ("complete", "partial", "stable", "progression", "unknown")
 #: Responses that are an initial benefit (RECIST complete/partial response or stable disease).
 BENEFIT_RESPONSES = ("complete", "partial", "stable")
-#: Result of a rebiopsy done for this progression (Ref 004 step 1: rule out transformation or
+#: Result of a rebiopsy done for this progression (Seed 004 step 1: rule out transformation or
 #: detect resistance mechanisms).
 REBIOPSY_RESULTS = ("pending", "no_transformation", "transformation", "resistance_mutation")
 #: Where a lung lesion lies (definitions in :data:`sbrt_calc.presets.model.LUNG_LOCATION_DEFINITIONS`).
@@ -57,7 +57,7 @@ PROGRESSING_STATUSES = ("progressing", "new")
 #: Sites where ``weight_bearing`` and ``fracture_risk`` apply.
 BONE_SITES = ("bone", "spine")
 #: ``max_sites``: 3 is the strict definition (most series; ARS AUC), 5 the extended one
-#: (CURB, HALT as amended, ASTRO/ESTRO 2023; Ref 004 "typically <= 5").
+#: (CURB, HALT as amended, ASTRO/ESTRO 2023; Seed 004 "typically <= 5").
 MAX_SITES_CHOICES = (3, 5)
 DEFAULT_MAX_SITES = 5
 

@@ -128,19 +128,6 @@ LEPTOMENINGEAL = Item(
 LEPTOMENINGEAL_NON_TKI = Item(
     "Leptomeningeal disease: local ablative therapy with the same agent is not the strategy; the sources give "
     "TKI-specific advice only (CNS-penetrant next-generation TKI) - discuss at the MDT.", REF_004)
-CNS_MISSING_TKI = Item(
-    "No CNS imaging on a TKI: CNS imaging is essential, particularly for patients on TKIs; the work-up is "
-    "incomplete, so oligoprogression cannot be confirmed yet.", REF_004)
-CNS_MISSING_OTHER = Item(
-    "No CNS imaging yet: recommended (CNS imaging is essential, 'particularly' on TKIs); on {therapy} this tool "
-    "lists it as missing work-up but does not block the decision.", join(REF_004, TOOL))
-TRANSFORMATION = Item(
-    "Transformation (e.g. to small cell histology) or a resistance mechanism is suspected and no rebiopsy is "
-    "recorded: rebiopsy rules out transformation or detects resistance before continuing the same agent.",
-    REF_004)
-TRANSFORMATION_DONE = Item(
-    "Rebiopsy done for a suspected transformation or resistance mechanism: act on its result (a transformation "
-    "or a targetable resistance mechanism changes the systemic therapy).", REF_004)
 SYMPTOMS_STRENGTHEN = Item(
     "Symptomatic lesion ({labels}): symptoms do not block local therapy in oligoprogression - the first-line approach "
     "is local therapy plus the current agent, and radiation therapy relieves pain at bone lesions; symptoms "

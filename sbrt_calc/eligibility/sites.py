@@ -8,7 +8,7 @@ scheme "Plan this lesion" picks, each with the sentence and source it rests on.
   chest-wall contact (the conditions the presets carry from NCCN and SABR-COMET), and says why
   each scheme left out was left out.
 - :func:`choose_scheme` picks one scheme for "Plan this lesion": the seed's typical 36 Gy/3
-  (Ref 004) where the sources give it for the site; otherwise the printed scheme with the lowest
+  (Seed 004) where the sources give it for the site; otherwise the printed scheme with the lowest
   BED10 above the line; at the brain the RTOG 90-05 dose for the size; at the spine SC.24's
   24 Gy/2.
 
@@ -25,7 +25,7 @@ from sbrt_calc.eligibility import rules as R
 from sbrt_calc.eligibility.case import Lesion
 from sbrt_calc.presets.model import LUNG_LOCATION_DEFINITIONS, PresetSet, Scheme
 
-#: The seed's typical dose (Ref 004: "Typical dose: 36 Gy in 3 fractions").
+#: The seed's typical dose (Seed 004: "Typical dose: 36 Gy in 3 fractions").
 TYPICAL_TOTAL_GY, TYPICAL_FRACTIONS = 36.0, 3
 #: The spine scheme "Plan this lesion" picks, and why.
 SPINE_SCHEME_KEY = "spine_24_2"
