@@ -110,7 +110,7 @@ def test_plan_lesion_sets_site_regimen_and_opens_the_cumulative_section() -> Non
     new, choice = plan_lesion(PlanningInputs(), 1, Lesion("spine", "progressing", previously_irradiated=True))
     assert (new.lesion, new.site, new.regimen) == (1, "spine", "24/2")
     assert new.cumulative is not None and new.cumulative.organ == "SpinalCanal"
-    assert choice.scheme is not None
+    assert choice.scheme is not None and "Previously irradiated: the cumulative thecal sac dose decides" in choice.reason
     bone, _ = plan_lesion(PlanningInputs(), 0, Lesion("bone", "progressing"))
     assert bone.cumulative is None and bone.regimen == "36/3"
 

@@ -223,6 +223,18 @@ def _by_key(schemes: tuple[Scheme, ...], key: str) -> Scheme | None:
 
 
 def choose_scheme(lesion: Lesion, presets: PresetSet | None = None) -> SchemeChoice:
+    """See :func:`_choose`; for a previously irradiated lesion the reason adds that the cumulative dose
+    decides (re-irradiation limits, HyTEC 2019 for the spine)."""
+    choice = _choose(lesion, presets)
+    if lesion.previously_irradiated and choice.scheme is not None:
+        extra = (" Previously irradiated: the cumulative thecal sac dose decides (HyTEC re-irradiation limits); "
+                 "check it in the cumulative-dose section." if lesion.site == "spine" else
+                 " Previously irradiated: check the cumulative dose to the organs at risk before re-irradiation.")
+        return SchemeChoice(choice.scheme, choice.reason + extra, choice.source, choice.bed10_gy, choice.flag)
+    return choice
+
+
+def _choose(lesion: Lesion, presets: PresetSet | None = None) -> SchemeChoice:
     """The scheme the sources make typical for the lesion's site, with the reason and its source.
 
     Rules, in order: brain - RTOG 90-05's single-fraction dose for the size (size needed; above
