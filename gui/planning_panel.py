@@ -456,10 +456,12 @@ class PlanningPanel(QWidget):
     def _render(self) -> None:
         bar = self.browser.verticalScrollBar().value()
         dark = QApplication.palette().window().color().lightness() < 128
-        if self.problems:
+        cum_keys = {"courses"} | {k for k, _l, _t in CUM_FIELDS}
+        active = {k: v for k, v in self.problems.items() if self.inputs.cumulative is not None or k not in cum_keys}
+        if active:
             # never a result computed from part of the input: the checks wait until every field is valid
             bad = "#ff7b72" if dark else "#c62828"
-            items = "".join(f"<li>{html.escape(p)}</li>" for p in self.problems.values())
+            items = "".join(f"<li>{html.escape(p)}</li>" for p in active.values())
             self.browser.setHtml(f'<h3 style="color:{bad}">Not computed: invalid input</h3><ul>{items}</ul>'
                                  "<p>The planning checks are shown again when every field holds a value that can "
                                  "be used; nothing is computed from part of the input.</p>")

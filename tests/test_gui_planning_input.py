@@ -96,3 +96,12 @@ def test_choosing_a_previously_irradiated_lesion_opens_the_cumulative_section(qt
     panel.lesion_combo.setCurrentIndex(panel.lesion_combo.findData(2))
     assert panel.inputs.site == "lung_central"
     QApplication.processEvents()
+
+
+def test_an_invalid_cumulative_field_does_not_block_when_the_section_is_off(qtbot, panel: PlanningPanel) -> None:  # noqa: ANN001
+    panel.set_inputs(PlanningInputs(regimen="36/3", cumulative=CumulativeInputs(organ="SpinalCanal")))
+    qtbot.keyClicks(panel.courses, "20/5; 3x8")
+    assert "Not computed" in text(panel)
+    panel.cum_box.setChecked(False)
+    assert panel.inputs.cumulative is None and "Not computed" not in text(panel)
+    assert "Planning inputs" in text(panel) and panel.courses.text() == "20/5; 3x8"
