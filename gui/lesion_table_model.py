@@ -123,7 +123,7 @@ class LesionTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if col.key == "location" and value is None:
-                return "— choose —" if row.get("site") == "lung" else ""
+                return "— choose —" if row.get("site") == "lung" and row.get("status") in PROGRESSING_STATUSES else ""
             if value is None:
                 return ""
             if col.key == "site":
