@@ -58,7 +58,7 @@ def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "
                     good: str = "#2e7d32", warn: str = "#a15c00") -> str:
     """The assessment of the form as HTML (or what is missing before it can be assessed)."""
     out = []
-    from .eligibility_panel import REQUIRED_CHOICES, case_of
+    from .eligibility_form import REQUIRED_CHOICES, case_of
 
     missing = [label for key, label in REQUIRED_CHOICES if form.get(key) is None]
     if problems:
