@@ -14,7 +14,6 @@ is complete, ``{"draft": form}`` while it is not (see ``docs/case-format.md``).
 from __future__ import annotations
 
 import copy
-import html
 from collections.abc import Callable
 from typing import Any
 
@@ -43,173 +42,40 @@ from PySide6.QtWidgets import (
 
 from sbrt_calc.eligibility.assess import assess
 from sbrt_calc.eligibility.case import (
+    BEST_RESPONSES,
     DRIVERS,
+    LUNG_LOCATIONS,
     MAX_MONTHS,
     MAX_TEXT_CHARS,
     PROGRESSING_STATUSES,
+    REBIOPSY_RESULTS,
     SITES,
     STATUSES,
     THERAPY_CLASSES,
-    Case,
 )
-from sbrt_calc.errors import CaseError
 
 from .commands import ValueCommand
-from .lesion_table_model import COLUMNS, ChoiceDelegate, LesionTableModel, site_text
+from .eligibility_form import (
+    CHECKS,
+    REQUIRED_CHOICES,
+    case_of,
+    empty_form,
+    form_from_section,
+    lesion_choices,
+    lesion_facts,
+)
+from .eligibility_html import REBIOPSY_LABELS, RESPONSE_LABELS, assessment_html
+from .lesion_table_model import COLUMNS, ChoiceDelegate, LesionTableModel
 from .regimen_table_model import format_exact, parse_number
+
+#: Re-exported for the window and scripts (the form helpers live in :mod:`.eligibility_form`).
+__all__ = ["CHECKS", "REQUIRED_CHOICES", "EligibilityPanel", "case_of", "empty_form", "form_from_section",
+           "lesion_choices", "lesion_facts"]
 
 THERAPY_LABELS = {"tki": "TKI (targeted therapy)", "immunotherapy": "Immunotherapy", "chemotherapy": "Chemotherapy",
                   "chemoimmunotherapy": "Chemo-immunotherapy"}
 ECOG_LABELS = ("0 – fully active", "1 – restricted in strenuous activity", "2 – ambulatory, no work",
                "3 – limited self-care", "4 – completely disabled")
-REQUIRED_CHOICES = (("therapy_class", "therapy"), ("driver", "driver"), ("months_on_therapy", "months on therapy"),
-                    ("ecog", "ECOG"))
-#: checkbox key, text, tooltip
-CHECKS = (
-    ("other_disease_controlled", "Rest of the disease controlled",
-     "The rest of the disease is still responding or stable on the current agent (required for oligoprogression)"),
-    ("cns_imaging_done", "CNS imaging done", "Brain imaging done for this progression (essential on a TKI, Ref 004)"),
-    ("staging_complete", "Complete staging done", "Complete imaging to confirm the extent of progression"),
-    ("symptomatic_progression", "Symptomatic progression", "The progression causes symptoms"),
-    ("leptomeningeal", "Leptomeningeal disease", "Leptomeningeal disease present"),
-    ("suspected_transformation", "Transformation suspected",
-     "Transformation (e.g. to small cell) or a resistance mechanism is suspected"),
-    ("rebiopsy_done", "Rebiopsy done", "A rebiopsy was done for this progression"),
-    ("mdt_discussed", "MDT discussed", "Discussed at a multidisciplinary tumour board"),
-    ("trial_considered", "Clinical trial considered", "Clinical-trial options were considered"),
-)
-LABELS = {"oligoprogression": "Oligoprogression", "systemic_progression": "Systemic progression",
-          "no_progression": "No progression"}
-
-
-def empty_form() -> dict[str, Any]:
-    """A new, unfilled form: required choices unset, every box unticked, no lesion."""
-    form: dict[str, Any] = {"therapy_class": None, "driver": None, "months_on_therapy": None, "ecog": None,
-                            "max_sites": 5, "agent": None, "resistance_mutation": None, "lesions": []}
-    for key, _text, _tip in CHECKS:
-        form[key] = False
-    return form
-
-
-def case_of(form: dict[str, Any]) -> Case | None:
-    """The validated case of a complete form, else None."""
-    if any(form.get(k) is None for k, _ in REQUIRED_CHOICES):
-        return None
-    return Case.from_dict({k: v for k, v in form.items() if v is not None}, source="eligibility form")
-
-
-def form_from_section(section: Any, source: str = "<case>") -> dict[str, Any]:
-    """The form of a saved ``eligibility`` section (CaseError naming ``eligibility.<key>``)."""
-    from sbrt_calc.report.sources import eligibility_case_of
-
-    if not section:
-        return empty_form()
-    case = eligibility_case_of(section, source)
-    if case is not None:
-        form = empty_form()
-        form.update(case.to_dict())
-        return form
-    draft = section.get("draft")
-    if not isinstance(draft, dict):
-        raise CaseError(f"{source}: eligibility.draft must be an object", field="eligibility.draft", value=draft,
-                        allowed="an object")
-    form = empty_form()
-    form.update(draft)
-    # validate what is set by filling the unset choices with placeholders
-    probe = dict(form)
-    for key, value in (("therapy_class", "tki"), ("driver", "EGFR"), ("months_on_therapy", 0), ("ecog", 0)):
-        if probe.get(key) is None:
-            probe[key] = value
-    try:
-        Case.from_dict({k: v for k, v in probe.items() if v is not None}, source=f"{source}: eligibility.draft")
-    except CaseError as exc:
-        raise CaseError(exc.message, field=f"eligibility.draft.{exc.field}", value=exc.value,
-                        allowed=exc.allowed) from None
-    return form
-
-
-def lesion_choices(form: dict[str, Any]) -> list[tuple[int, str]]:
-    """(index, description) of the form's progressing or new lesions, for the planning view."""
-    out = []
-    for i, les in enumerate(form.get("lesions", [])):
-        if les.get("status") in PROGRESSING_STATUSES:
-            label = f" ({les['label']})" if les.get("label") else ""
-            out.append((i, f"#{i + 1} {site_text(les['site'])}{label}, {les['status']}"))
-    return out
-
-
-def _src(source: str) -> str:
-    return f' <span style="color:#666; font-size:small">[{html.escape(source)}]</span>' if source else ""
-
-
-def _items(items: Any, key: str = "text") -> str:
-    if not items:
-        return "<p><i>none</i></p>"
-    return "<ul>" + "".join(f"<li>{html.escape(str(getattr(i, key)))}{_src(getattr(i, 'source', ''))}</li>"
-                            for i in items) + "</ul>"
-
-
-def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "#c62828",
-                    good: str = "#2e7d32") -> str:
-    """The assessment of the form as HTML (or what is missing before it can be assessed)."""
-    out = []
-    missing = [label for key, label in REQUIRED_CHOICES if form.get(key) is None]
-    if problems:
-        out.append(f'<p style="color:{bad}"><b>⚠ Invalid entries (not used):</b></p><ul>'
-                   + "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in problems.items()) + "</ul>")
-    if missing:
-        out.append("<h3>Not assessed yet</h3><p>To assess the case, fill in: <b>"
-                   + html.escape(", ".join(missing)) + "</b>.</p><p>Then list the lesions with their site and "
-                   "status on the current agent, and tick what has been done.</p>")
-        return "".join(out)
-    try:
-        case = case_of(form)
-    except CaseError as exc:
-        out.append(f'<p style="color:{bad}"><b>Cannot assess:</b> {html.escape(exc.message)}</p>')
-        return "".join(out)
-    assert case is not None
-    a = assess(case)
-    definition = f" ({a.definition} definition)" if a.definition else ""
-    colour = good if a.eligible else bad
-    verdict = "ELIGIBLE" if a.eligible else "NOT ELIGIBLE"
-    out.append(f"<h2>{LABELS.get(a.classification, a.classification)}{definition}</h2>")
-    out.append(f"<p>{a.progressing_sites} progressing or new site(s) ({a.new_sites} new); limit {a.max_sites} "
-               f"sites.</p>")
-    out.append(f'<p style="color:{colour}; font-size:large"><b>{verdict}</b> for local ablative therapy while '
-               "continuing the current agent.</p>")
-    out.append(f"<p>{html.escape(a.recommendation)}</p>")
-    if a.blockers:
-        out.append("<h3>Why not</h3><ul>" + "".join(
-            f"<li><b>{html.escape(b.summary)}</b>: {html.escape(b.text)}{_src(b.source)}</li>" for b in a.blockers)
-            + "</ul>")
-    out.append("<h3>Work-up still needed</h3>")
-    if a.missing_workup:
-        out.append("<ul>" + "".join(
-            f"<li><b>{html.escape(w.label)}</b>{' (blocking)' if w.blocking else ''}"
-            f"{'' if w.required else ' (to consider)'}: {html.escape(w.text)}{_src(w.source)}</li>"
-            for w in a.missing_workup) + "</ul>")
-    else:
-        out.append("<p><i>nothing missing</i></p>")
-    out.append("<h3>Progressing lesions: local therapy</h3>")
-    if a.lesions:
-        rows = []
-        for les in a.lesions:
-            schemes = ", ".join(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy)" for s in les.schemes) or \
-                html.escape(les.schemes_note)
-            name = f"#{les.index + 1} {site_text(les.site)}" + (f" ({html.escape(les.label)})" if les.label else "")
-            cons = "".join(f"<br>• {html.escape(c.text)}{_src(c.source)}" for c in les.considerations)
-            rows.append(f"<tr><td><b>{name}</b><br>{les.status}<br><a href='plan:{les.index}'>Plan this lesion ▸</a>"
-                        f"</td><td><b>{les.local_therapy}</b>, {html.escape(les.intent)}<br>"
-                        f"{html.escape(les.reason)}{_src(les.source)}{cons}</td><td>{schemes}</td></tr>")
-        out.append('<table border="1" cellspacing="0" cellpadding="3" width="100%"><tr><th>Lesion</th>'
-                   "<th>Local therapy and why</th><th>Preset schemes</th></tr>" + "".join(rows) + "</table>")
-    else:
-        out.append("<p><i>no progressing or new lesion</i></p>")
-    for title, items in (("Reasons", a.reasons), ("Next steps", a.next_steps), ("Evidence", a.evidence),
-                         ("Caveats", a.caveats)):
-        out.append(f"<h3>{title}</h3>{_items(items)}")
-    out.append("<p><i>Decision support, not a decision: discuss at the multidisciplinary tumour board.</i></p>")
-    return "".join(out)
 
 
 class EligibilityPanel(QWidget):
@@ -244,11 +110,28 @@ class EligibilityPanel(QWidget):
                                    "Class of the current systemic agent")
         self.driver = self._combo("driver", [(d, d) for d in DRIVERS], "Oncogenic driver of the tumour")
         self.ecog = self._combo("ecog", [(t, i) for i, t in enumerate(ECOG_LABELS)], "ECOG performance status")
+        self.best_response = QComboBox()
+        for r in BEST_RESPONSES:
+            self.best_response.addItem(RESPONSE_LABELS[r], r)
+        self.best_response.setToolTip("Best response on the current agent before this progression: oligoprogression "
+                                      "presupposes an initial benefit (response or stabilisation, Seed 003); "
+                                      "progression at the first restaging is primary resistance")
+        self.best_response.setAccessibleName("best_response")
+        self.best_response.currentIndexChanged.connect(lambda _i: self._combo_changed("best_response"))
+        self.rebiopsy = QComboBox()
+        self.rebiopsy.addItem("no rebiopsy recorded", None)
+        for r in REBIOPSY_RESULTS:
+            self.rebiopsy.addItem(REBIOPSY_LABELS[r], r)
+        self.rebiopsy.setToolTip("Result of a rebiopsy for this progression (Seed 004: rule out transformation, "
+                                 "detect resistance mechanisms); with a suspected transformation the verdict stays "
+                                 "pending until a result is recorded")
+        self.rebiopsy.setAccessibleName("rebiopsy_result")
+        self.rebiopsy.currentIndexChanged.connect(lambda _i: self._combo_changed("rebiopsy_result"))
         self.max_sites = QComboBox()
         self.max_sites.addItem("≤ 5 sites (extended; CURB, HALT, ASTRO/ESTRO)", 5)
         self.max_sites.addItem("≤ 3 sites (strict; most series)", 3)
         self.max_sites.setToolTip("Definition of oligoprogression: at most 5 (extended, default) or 3 (strict) "
-                                  "progressing sites (Ref 000, Ref 004)")
+                                  "progressing sites (Seed 000, Seed 004)")
         self.max_sites.setAccessibleName("max_sites")
         self.max_sites.currentIndexChanged.connect(lambda _i: self._combo_changed("max_sites"))
         self.months = QLineEdit()
@@ -279,6 +162,8 @@ class EligibilityPanel(QWidget):
         fl.addRow("&Months on therapy [months]:", self.months)
         fl.addRow("", self.months_error)
         fl.addRow("&ECOG:", self.ecog)
+        fl.addRow("&Best response:", self.best_response)
+        fl.addRow("Rebiopsy result:", self.rebiopsy)
         fl.addRow("Definition:", self.max_sites)
 
         self.checks: dict[str, QCheckBox] = {}
@@ -304,9 +189,9 @@ class EligibilityPanel(QWidget):
                                           | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.lesion_table.setToolTip("One row per lesion: double-click a cell to change it; tick the boxes")
         for i, col in enumerate(COLUMNS):
-            if col.key in ("site", "status"):
-                self.lesion_table.setItemDelegateForColumn(i, ChoiceDelegate(SITES if col.key == "site" else STATUSES,
-                                                                             self.lesion_table))
+            if col.key in ("site", "status", "location"):
+                choices = {"site": SITES, "status": STATUSES, "location": ("",) + LUNG_LOCATIONS}[col.key]
+                self.lesion_table.setItemDelegateForColumn(i, ChoiceDelegate(choices, self.lesion_table))
         header = self.lesion_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -321,8 +206,8 @@ class EligibilityPanel(QWidget):
         self.remove_button.setToolTip("Remove the selected lesions")
         self.remove_button.clicked.connect(self.remove_selected)
         self.plan_button = QPushButton("Plan this lesion ▸")
-        self.plan_button.setToolTip("Add the site's preset schemes to the regimens table and open Planning for "
-                                    "the selected progressing lesion")
+        self.plan_button.setToolTip("Plan the selected progressing lesion: the scheme the sources make typical for its "
+                                    "site (shown in the assessment with the reason) and its preset schemes")
         self.plan_button.clicked.connect(self._plan_selected)
         lesions = QGroupBox("Lesions (site and status on the current agent)")
         lv = QVBoxLayout(lesions)
@@ -345,7 +230,7 @@ class EligibilityPanel(QWidget):
         scroll.setWidget(form_box)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(470)
-        for combo in (self.therapy, self.driver, self.ecog, self.max_sites):
+        for combo in (self.therapy, self.driver, self.ecog, self.max_sites, self.best_response, self.rebiopsy):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(16)
 
@@ -396,7 +281,8 @@ class EligibilityPanel(QWidget):
         if self._syncing:
             return
         combo = {"therapy_class": self.therapy, "driver": self.driver, "ecog": self.ecog,
-                 "max_sites": self.max_sites}[key]
+                 "max_sites": self.max_sites, "best_response": self.best_response,
+                 "rebiopsy_result": self.rebiopsy}[key]
         new = dict(self.form, **{key: combo.currentData()})
         self._push(new, key.replace("_", " "))
 
@@ -473,7 +359,8 @@ class EligibilityPanel(QWidget):
         self._syncing = True
         try:
             for key, combo in (("therapy_class", self.therapy), ("driver", self.driver), ("ecog", self.ecog),
-                               ("max_sites", self.max_sites)):
+                               ("max_sites", self.max_sites), ("best_response", self.best_response),
+                               ("rebiopsy_result", self.rebiopsy)):
                 combo.setCurrentIndex(max(0, combo.findData(self.form.get(key))))
             for key, box in self.checks.items():
                 box.setChecked(bool(self.form.get(key)))
@@ -498,7 +385,8 @@ class EligibilityPanel(QWidget):
 
     def _render(self) -> None:
         bar = self.browser.verticalScrollBar().value()
-        self.browser.setHtml(assessment_html(self.form, self.problems, self._bad(), self._good()))
+        warn = "#e3b341" if self._dark() else "#a15c00"
+        self.browser.setHtml(assessment_html(self.form, self.problems, self._bad(), self._good(), warn))
         self.browser.verticalScrollBar().setValue(bar)
 
     def assessment(self) -> Any:

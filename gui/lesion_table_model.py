@@ -17,7 +17,14 @@ from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from sbrt_calc.eligibility.case import MAX_SIZE_MM, MAX_TEXT_CHARS, PROGRESSING_STATUSES, SITES, STATUSES
+from sbrt_calc.eligibility.case import (
+    LUNG_LOCATIONS,
+    MAX_SIZE_MM,
+    MAX_TEXT_CHARS,
+    PROGRESSING_STATUSES,
+    SITES,
+    STATUSES,
+)
 
 from .regimen_table_model import format_exact, parse_number
 
@@ -42,13 +49,16 @@ COLUMNS = (
     LesionColumn("site", "Site", "Where the lesion is (" + ", ".join(site_text(s) for s in SITES) + ")", "choice"),
     LesionColumn("status", "Status", "On the current agent: progressing and new lesions are sites of progression; "
                                      "stable and responding ones are controlled disease", "choice"),
+    LesionColumn("location", "Location", "Lung lesions: peripheral, central (within 2 cm of the proximal "
+                                              "bronchial tree, RTOG 0813) or ultracentral (touching the main bronchus "
+                                              "or oesophagus); the lung schemes depend on it", "choice"),
     LesionColumn("size_mm", "Size [mm]", "Largest diameter in mm (optional; > 0 and <= "
-                                         f"{MAX_SIZE_MM:g} mm)", "number"),
+                                         f"{MAX_SIZE_MM:g} mm); filters the schemes given for a size", "number"),
     LesionColumn("symptomatic", "Symptomatic", "The lesion causes symptoms", "check"),
     LesionColumn("previously_irradiated", "Irradiated", "The site was irradiated before (re-irradiation: "
                                                                "check the cumulative dose in Planning)", "check"),
 )
-CHOICES = {"site": SITES, "status": STATUSES}
+CHOICES = {"site": SITES, "status": STATUSES, "location": ("",) + LUNG_LOCATIONS}
 
 
 class LesionTableModel(QAbstractTableModel):
@@ -74,6 +84,8 @@ class LesionTableModel(QAbstractTableModel):
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if COLUMNS[index.column()].kind == "check":
             return f | Qt.ItemFlag.ItemIsUserCheckable
+        if COLUMNS[index.column()].key == "location" and self._rows[index.row()].get("site") != "lung":
+            return f
         return f | Qt.ItemFlag.ItemIsEditable
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -110,6 +122,8 @@ class LesionTableModel(QAbstractTableModel):
                 return col.tooltip
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            if col.key == "location" and value is None:
+                return "— choose —" if row.get("site") == "lung" and row.get("status") in PROGRESSING_STATUSES else ""
             if value is None:
                 return ""
             if col.key == "site":
@@ -161,6 +175,9 @@ class LesionTableModel(QAbstractTableModel):
             if col.key == "site" and parsed not in ("bone", "spine"):
                 new_row.pop("weight_bearing", None)
                 new_row.pop("fracture_risk", None)
+            if col.key == "site" and parsed != "lung":
+                new_row.pop("location", None)
+                new_row.pop("abuts_chest_wall", None)
         if new_row == self._rows[r]:
             self.dataChanged.emit(index, index)
             return True
@@ -170,6 +187,12 @@ class LesionTableModel(QAbstractTableModel):
         return True
 
     def _parse(self, key: str, text: str) -> Any:
+        if key == "location":
+            if not text or text.startswith("—"):
+                return None
+            if text not in LUNG_LOCATIONS:
+                raise ValueError(f"{text!r} is not a lung location (allowed: {', '.join(LUNG_LOCATIONS)})")
+            return text
         if key in CHOICES:
             raw = text.replace(" ", "_")
             if raw not in CHOICES[key]:
@@ -230,7 +253,7 @@ class ChoiceDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         combo = QComboBox(parent)
         for c in self.choices:
-            combo.addItem(site_text(c), c)
+            combo.addItem(site_text(c) or "— not recorded —", c)
         combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
         return combo
 

@@ -472,21 +472,28 @@ class MainWindow(QMainWindow):
 
     def _eligibility_changed(self) -> None:
         if self._planning is not None:
-            self._planning.set_lesions(self._lesion_choices())
+            self._planning.set_lesions(*self._lesion_choices())
 
-    def _lesion_choices(self) -> list[tuple[int, str]]:
-        """The progressing lesions for Planning: from the Eligibility tab, or the section while it is not built."""
+    def _lesion_form(self) -> dict[str, Any]:
+        """The eligibility form: from the Eligibility tab, or the saved section while the tab is not built."""
         if self._eligibility is not None:
-            return self._eligibility.lesion_choices()
+            return self._eligibility.form
         section = self.sections.get("eligibility")
         if not section:
-            return []
-        from .eligibility_panel import form_from_section, lesion_choices
+            return {}
+        from .eligibility_panel import form_from_section
 
         try:
-            return lesion_choices(form_from_section(section))
+            return form_from_section(section)
         except CaseError:
-            return []
+            return {}
+
+    def _lesion_choices(self) -> tuple[list[tuple[int, str]], dict[int, dict[str, Any]]]:
+        """The progressing lesions for Planning, and their facts (site, target site, previously irradiated)."""
+        from .eligibility_panel import lesion_choices, lesion_facts
+
+        form = self._lesion_form()
+        return lesion_choices(form), lesion_facts(form)
 
     def _load_eligibility(self, section: Any, source: str) -> None:
         assert self._eligibility is not None
@@ -503,7 +510,7 @@ class MainWindow(QMainWindow):
         except CaseError as exc:
             self._planning.load_section(None)
             self.statusBar().showMessage(f"Planning section not loaded: {exc.message}", 10000)
-        self._planning.set_lesions(self._lesion_choices())
+        self._planning.set_lesions(*self._lesion_choices())
 
     # --- case ------------------------------------------------------------------------------------------
     def snapshot(self) -> tuple[Case, str | None]:
@@ -708,27 +715,32 @@ class MainWindow(QMainWindow):
 
     # --- part 2: lesion to plan, RT Plan import, report, CSV, clipboard -------------------------------------
     def send_lesion_to_planning(self, index: int) -> None:
-        """Add the site's preset schemes to the table (those not there yet) and plan the lesion (one undo step)."""
-        from sbrt_calc.eligibility.assess import site_schemes
-        from sbrt_calc.planning.section import PlanningInputs
-
-        from .planning_panel import regimen_text
+        """Add the schemes that fit the lesion (those not in the table yet) and plan it with the scheme the sources
+        make typical for its site (:func:`sbrt_calc.planning.section.plan_lesion`), as one undo step."""
+        from sbrt_calc.eligibility.case import Lesion
+        from sbrt_calc.eligibility.sites import lesion_schemes
+        from sbrt_calc.planning.section import PlanningInputs, plan_lesion
 
         lesions = self.eligibility.form.get("lesions", [])
         if not 0 <= index < len(lesions):
             return
-        site = lesions[index]["site"]
-        schemes, note = site_schemes(site)
+        try:
+            lesion = Lesion.from_dict(lesions[index], "eligibility form", f"lesions[{index}]")
+        except CaseError as exc:
+            self.statusBar().showMessage(f"Lesion #{index + 1} is incomplete: {exc.message}", 8000)
+            return
+        site = lesion.site
+        fitting = lesion_schemes(lesion)
         have = {(r.total_dose_gy, r.fractions) for r in self.model.rows() if r.is_valid}
         rows = []
-        for s in schemes:
+        for s in fitting.schemes:
             if (s.total_dose_gy, s.fractions) not in have:
                 have.add((s.total_dose_gy, s.fractions))
                 rows.append(CaseRegimen.from_regimen(Regimen(s.total_dose_gy, s.fractions, s.label),
-                                                     note=f"preset {s.key} ({site.replace('_', ' ')})"))
-        first = regimen_text(Regimen(schemes[0].total_dose_gy, schemes[0].fractions)) if schemes else None
+                                                     note=f"preset {s.key} ({site.replace('_', ' ')})",
+                                                     source=s.source, verification=s.verification))
         old: PlanningInputs = self.planning.inputs
-        new = replace(old, lesion=index, regimen=first or old.regimen, fractions=None)
+        new, choice = plan_lesion(old, index, lesion)
         self.undo_stack.beginMacro(f"Plan lesion #{index + 1} ({site.replace('_', ' ')})")
         try:
             if rows:
@@ -739,9 +751,10 @@ class MainWindow(QMainWindow):
         finally:
             self.undo_stack.endMacro()
         self.tabs.setCurrentWidget(self.planning)
-        added = f"added {len(rows)} preset scheme(s) to the regimens table" if rows else \
-            ("its preset schemes are already in the table" if schemes else note)
-        self.statusBar().showMessage(f"Planning lesion #{index + 1} ({site.replace('_', ' ')}): {added}", 8000)
+        added = f"added {len(rows)} scheme(s)" if rows else ("its schemes are already in the table"
+                                                              if fitting.schemes else fitting.note)
+        self.statusBar().showMessage(f"Planning lesion #{index + 1} ({site.replace('_', ' ')}): {added}. "
+                                     f"{choice.reason} [{choice.source}]", 12000)
 
     def plan_selected_regimen(self) -> None:
         row = self.table.currentIndex().row() if self.table.currentIndex().isValid() else None

@@ -32,11 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.planning.section import CONVERTED_LABEL, CumulativeInputs, PlanningInputs, report_tables
+from sbrt_calc.planning.organs import display_name
+from sbrt_calc.planning.section import TARGET_SITES, CumulativeInputs, PlanningInputs, report_tables
 from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
 from sbrt_calc.report.content import ReportTable
 
 from .commands import ValueCommand
+from .planning_html import tables_html
 from .regimen_table_model import RegimenTableModel, format_exact, parse_number
 
 #: field, label, tooltip
@@ -60,38 +62,6 @@ def regimen_text(reg: Regimen) -> str:
     return f"{reg.total_dose_gy:.12g}/{reg.fractions}"
 
 
-def tables_html(tables: tuple[ReportTable, ...], dark: bool = False) -> str:
-    """The planning tables as HTML, grades and converted limits marked, sources shown."""
-    bad, warn, good = ("#ff7b72", "#e3b341", "#7ee787") if dark else ("#c62828", "#a15c00", "#2e7d32")
-    out = []
-    for t in tables:
-        out.append(f"<h3>{html.escape(t.title)}</h3>")
-        if t.rows:
-            out.append('<table border="1" cellspacing="0" cellpadding="3" width="100%"><tr>'
-                       + "".join(f"<th>{html.escape(h)}</th>" for h in t.headers) + "</tr>")
-            for row in t.rows:
-                cells = []
-                for c in row:
-                    text = html.escape(c)
-                    low = c.lower()
-                    if low in ("major", "not graded") or c.startswith("EXCEEDED"):
-                        text = f'<b style="color:{bad}">{text.upper() if low == "major" else text}</b>'
-                    elif low == "minor" or c.startswith("not evaluated"):
-                        text = f'<b style="color:{warn}">{text}</b>'
-                    elif low == "none" or c.startswith("within"):
-                        text = f'<span style="color:{good}">{text}</span>'
-                    elif c.startswith(CONVERTED_LABEL):
-                        text = f'<i style="color:{warn}">{text}</i>'
-                    cells.append(f"<td>{text}</td>")
-                out.append("<tr>" + "".join(cells) + "</tr>")
-            out.append("</table>")
-        for n in t.notes:
-            out.append(f"<p>{html.escape(n)}</p>")
-        if t.source:
-            out.append(f'<p style="color:#777; font-size:small">Source: {html.escape(t.source)}</p>')
-    return "".join(out)
-
-
 class PlanningPanel(QWidget):
     """See the module docstring. ``importRequested`` asks the window for File ▸ Import RT Plan."""
 
@@ -106,6 +76,7 @@ class PlanningPanel(QWidget):
         self.inputs = PlanningInputs()
         self.problems: dict[str, str] = {}
         self.lesion_descriptions: list[tuple[int, str]] = []
+        self.lesion_facts: dict[int, dict[str, Any]] = {}
         self.locale = QLocale()
         self._syncing = False
         self._build()
@@ -141,6 +112,14 @@ class PlanningPanel(QWidget):
         self.fractions.setToolTip("Fraction count for the organ-at-risk limits: from the regimen, or another count")
         self.fractions.setAccessibleName("fractions")
         self.fractions.valueChanged.connect(self._fractions_changed)
+        self.site_combo = QComboBox()
+        self.site_combo.setAccessibleName("target site")
+        self.site_combo.setToolTip("The target site: the BED10 > 70 Gy line does not apply at the brain or the spine; "
+                                   "the RTOG conformity table is for lung tumours in lung (a reference elsewhere)")
+        self.site_combo.addItem("(site not given)", None)
+        for site in TARGET_SITES:
+            self.site_combo.addItem(site.replace("_", " "), site)
+        self.site_combo.currentIndexChanged.connect(lambda _i: self._site_changed())
         self.set_combo = QComboBox()
         self.set_combo.setAccessibleName("constraint set")
         self.set_combo.setToolTip("Published organ-at-risk constraint set (presets/constraints_*.toml)")
@@ -161,10 +140,11 @@ class PlanningPanel(QWidget):
         fl = QFormLayout(target)
         fl.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         fl.addRow("&Lesion:", self.lesion_combo)
+        fl.addRow("&Target site:", self.site_combo)
         fl.addRow("&Regimen:", self.regimen_combo)
         fl.addRow("", self.import_button)
         fl.addRow("&Fractions:", self.fractions)
-        fl.addRow("&Constraint set:", self.set_combo)
+        fl.addRow("&Limits:", self.set_combo)
 
         self.edits: dict[str, QLineEdit] = {}
         conf = QGroupBox("Conformity and dose fall-off (RTOG 0915/0813)")
@@ -186,7 +166,7 @@ class PlanningPanel(QWidget):
             for lim in active_presets().reirradiation:
                 if lim.organ not in organs:
                     organs.append(lim.organ)
-                    self.organ_combo.addItem(lim.organ, lim.organ)
+                    self.organ_combo.addItem(display_name(lim.organ), lim.organ)
                     self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{lim.name}. Source: {lim.source}",
                                                  Qt.ItemDataRole.ToolTipRole)
         except SbrtCalcError:
@@ -225,7 +205,7 @@ class PlanningPanel(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         form.setMinimumWidth(430)
         scroll.setMinimumWidth(450)
-        for combo in (self.lesion_combo, self.regimen_combo, self.set_combo, self.organ_combo):
+        for combo in (self.lesion_combo, self.site_combo, self.regimen_combo, self.set_combo, self.organ_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(16)
 
@@ -262,8 +242,22 @@ class PlanningPanel(QWidget):
         self._push(new, text)
 
     def _lesion_changed(self) -> None:
+        if self._syncing:
+            return
+        index = self.lesion_combo.currentData()
+        new = replace(self.inputs, lesion=index)
+        facts = self.lesion_facts.get(index) if index is not None else None
+        if facts is not None:
+            # the lesion's site, and its cumulative-dose section when it was irradiated before
+            new = replace(new, site=facts.get("target_site", new.site))
+            if facts.get("previously_irradiated") and new.cumulative is None:
+                new = replace(new, cumulative=CumulativeInputs(
+                    organ="SpinalCanal" if facts.get("site") == "spine" else "SpinalCord"))
+        self._push(new, "lesion")
+
+    def _site_changed(self) -> None:
         if not self._syncing:
-            self._push(replace(self.inputs, lesion=self.lesion_combo.currentData()), "lesion")
+            self._push(replace(self.inputs, site=self.site_combo.currentData()), "target site")
 
     def _regimen_changed(self) -> None:
         if not self._syncing:
@@ -305,6 +299,13 @@ class PlanningPanel(QWidget):
         elif key == "interval_months":
             if x < 0:
                 raise ValueError(f"{text.strip()!r} is out of range (>= 0 months)")
+        elif key in ("ptv_cc", "r50", "r100", "d2cm_percent"):
+            from sbrt_calc.planning.conformity import check_measurement
+
+            try:
+                check_measurement(key, x)
+            except SbrtCalcError as exc:
+                raise ValueError(exc.message) from None
         elif x <= 0:
             raise ValueError(f"{text.strip()!r} must be a number > 0")
         return x
@@ -358,11 +359,16 @@ class PlanningPanel(QWidget):
             edit.setStyleSheet("")
         self.error_label.setText("".join(f"⚠ {p}<br>" for p in self.problems.values()))
         self.error_label.setStyleSheet(f"color: {bad}" if self.problems else "")
+        if not self._syncing:
+            self._render()
 
     # --- state ---------------------------------------------------------------------------------------
-    def set_lesions(self, lesions: list[tuple[int, str]]) -> None:
-        """The progressing lesions to choose from: (index in the eligibility form, description)."""
+    def set_lesions(self, lesions: list[tuple[int, str]], facts: dict[int, dict[str, Any]] | None = None) -> None:
+        """The progressing lesions to choose from: (index in the eligibility form, description), and optionally
+        their facts (``eligibility_panel.lesion_facts``: site, target site, previously irradiated)."""
         self.lesion_descriptions = list(lesions)
+        if facts is not None:
+            self.lesion_facts = dict(facts)
         self._sync_widgets()
         self._render()
 
@@ -403,6 +409,7 @@ class PlanningPanel(QWidget):
                 self.regimen_combo.addItem(f"{p.regimen} (not in the table)", p.regimen)
             self.regimen_combo.setCurrentIndex(max(0, self.regimen_combo.findData(p.regimen)))
             self.fractions.setValue(p.fractions or 0)
+            self.site_combo.setCurrentIndex(max(0, self.site_combo.findData(p.site)))
             i = self.set_combo.findData(p.constraint_set)
             if i < 0:
                 self.set_combo.addItem(f"{p.constraint_set} (not in the presets)", p.constraint_set)
@@ -421,7 +428,7 @@ class PlanningPanel(QWidget):
                 shown = self._parse_courses(self.courses.text())
             except ValueError:
                 shown = None
-            if p.cumulative is not None and shown != cum.courses:
+            if p.cumulative is not None and shown != cum.courses and "courses" not in self.problems:
                 self.courses.setText("; ".join(cum.courses))
                 self._set_problem("courses", "Courses", "", self.courses)
             for key, _l, _t in CUM_FIELDS:
@@ -432,6 +439,8 @@ class PlanningPanel(QWidget):
             self._syncing = False
 
     def _sync_edit(self, key: str, value: float | None) -> None:
+        if key in self.problems:  # invalid input stays as typed, marked, until corrected
+            return
         edit = self.edits[key]
         try:
             shown: Any = self.parse_field(key, edit.text())
@@ -447,7 +456,17 @@ class PlanningPanel(QWidget):
     def _render(self) -> None:
         bar = self.browser.verticalScrollBar().value()
         dark = QApplication.palette().window().color().lightness() < 128
-        self.browser.setHtml(tables_html(self.tables(), dark))
+        cum_keys = {"courses"} | {k for k, _l, _t in CUM_FIELDS}
+        active = {k: v for k, v in self.problems.items() if self.inputs.cumulative is not None or k not in cum_keys}
+        if active:
+            # never a result computed from part of the input: the checks wait until every field is valid
+            bad = "#ff7b72" if dark else "#c62828"
+            items = "".join(f"<li>{html.escape(p)}</li>" for p in active.values())
+            self.browser.setHtml(f'<h3 style="color:{bad}">Not computed: invalid input</h3><ul>{items}</ul>'
+                                 "<p>The planning checks are shown again when every field holds a value that can "
+                                 "be used; nothing is computed from part of the input.</p>")
+        else:
+            self.browser.setHtml(tables_html(self.tables(), dark))
         self.browser.verticalScrollBar().setValue(bar)
 
     def section(self) -> dict[str, Any] | None:

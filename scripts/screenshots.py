@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Screenshots of each view of the desktop app at 1280x800 under Xvfb -> screenshots/out/*.png.
 
-Usage: python scripts/screenshots.py [--out DIR]
+Usage: python scripts/screenshots.py [--out DIR] [--only clinical]
 
 Starts its own X server (``Xvfb :99 -screen 0 1280x800x24``; needs the xvfb package and
 Qt's xcb libraries, see the README), runs the app on it with throw-away settings and
 autosave folders, and grabs the whole screen for each view: the workbench on first start,
 all three models side by side, invalid input, a sweep, the dark palette, the eligibility
 and planning views, the dialogs (sweep, preferences, about, report) and the first report
-pages (pdftoppm).
+pages (pdftoppm); and the eligibility and planning views of three clinical cases (issue 11):
+a CNS case, a central lung case and a spine case (``examples/case_alk_cns.toml``,
+``case_egfr_central_lung.toml``, ``case_io_spine.toml``). ``--only clinical`` takes just those.
 """
 
 from __future__ import annotations
@@ -26,7 +28,54 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1280, 800)
 
 
-def run_under_xvfb(out: Path) -> int:
+CLINICAL_CASES = (
+    ("cns", "case_alk_cns.toml", {"ptv_cc": 2.5}),
+    ("central-lung", "case_egfr_central_lung.toml", {"ptv_cc": 30.0, "r50": 4.4, "d2cm_percent": 60.0, "r100": 1.15}),
+    ("spine", "case_io_spine.toml", {"ptv_cc": 25.0, "r50": 4.6}),
+)
+
+
+def clinical_cases(w: object, shot: object, settle: object) -> None:
+    """Eligibility and planning views of the CNS, central lung and spine cases (issue 11)."""
+    from dataclasses import replace
+
+    from sbrt_calc.gui.eligibility_panel import lesion_facts
+
+    from sbrt_calc.eligibility.case import load_case
+    from sbrt_calc.planning.section import plan_lesion
+
+    for n, (name, file, metrics) in enumerate(CLINICAL_CASES):
+        case = load_case(ROOT / "examples" / file)
+        w.new_case(ask=False)  # type: ignore[attr-defined]
+        e = w.eligibility  # type: ignore[attr-defined]
+        w.tabs.setCurrentWidget(e)  # type: ignore[attr-defined]
+        e.load_section({"case": case.to_dict()})
+        index = next(i for i, x in enumerate(case.lesions) if x.is_progressing)
+        e.lesion_table.selectRow(index)
+        shot(f"2{n}a-eligibility-{name}")  # type: ignore[operator]
+        bar = e.browser.verticalScrollBar()
+        bar.setValue(int(bar.maximum() * 0.25))
+        shot(f"2{n}b-eligibility-{name}-lesions")  # type: ignore[operator]
+        p = w.planning  # type: ignore[attr-defined]
+        p.set_lesions(e.lesion_choices(), lesion_facts(e.form))
+        new, _choice = plan_lesion(p.inputs, index, case.lesions[index])
+        if new.cumulative is not None:
+            # thecal sac point maximum per course: 20 Gy/5 palliative, then the planned SBRT's 12 Gy/2
+            new = replace(new, cumulative=replace(new.cumulative, courses=("20/5", "12/2"), interval_months=14.0))
+        if new.regimen:
+            w.entry.setText(new.regimen)  # type: ignore[attr-defined]
+            w.add_from_entry()  # type: ignore[attr-defined]
+        p.set_inputs(replace(new, **metrics))
+        w.tabs.setCurrentWidget(p)  # type: ignore[attr-defined]
+        shot(f"2{n}c-planning-{name}")  # type: ignore[operator]
+        pb = p.browser.verticalScrollBar()
+        # the spine case: the re-irradiation checks; the others: the organ-at-risk limits
+        pb.setValue(int(pb.maximum() * (0.2 if new.cumulative is not None else 0.3)))
+        shot(f"2{n}d-planning-{name}-more")  # type: ignore[operator]
+        settle(50)  # type: ignore[operator]
+
+
+def run_under_xvfb(out: Path, only: str | None = None) -> int:
     xvfb = shutil.which("Xvfb")
     if not xvfb:
         print("screenshots: Xvfb not found (apt-get install xvfb)", file=sys.stderr)
@@ -46,13 +95,14 @@ def run_under_xvfb(out: Path) -> int:
         with tempfile.TemporaryDirectory(prefix="sbrt-shots-") as tmp:
             env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", SBRT_CALC_SETTINGS_DIR=f"{tmp}/settings",
                        SBRT_CALC_DATA_DIR=f"{tmp}/data", SBRT_CALC_RECOVER="no", QT_SCALE_FACTOR="1")
-            return subprocess.call([sys.executable, __file__, "--inner", "--out", str(out)], env=env)
+            extra = ["--only", only] if only else []
+            return subprocess.call([sys.executable, __file__, "--inner", "--out", str(out), *extra], env=env)
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
-def inner(out: Path) -> int:
+def inner(out: Path, only: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QColor, QGuiApplication, QPalette
     from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -80,6 +130,13 @@ def inner(out: Path) -> int:
     w.setGeometry(0, 0, *SIZE)
     w.show()
     settle(300)
+    if only == "clinical":
+        clinical_cases(w, shot, settle)
+        w.undo_stack.setClean()
+        QTimer.singleShot(0, w.close)
+        settle(100)
+        print("\n".join(shots))
+        return 0
     w.plot.ensure_canvas()
     w.select_row(0)
     shot("01-workbench-first-start")
@@ -192,6 +249,10 @@ def inner(out: Path) -> int:
     w.tabs.setCurrentWidget(w.eligibility)
     shot("17-dark-eligibility")
 
+    app.setPalette(QPalette())
+    app.setStyle(QStyleFactory.create("Fusion"))
+    clinical_cases(w, shot, settle)
+
     w.undo_stack.setClean()
     QTimer.singleShot(0, w.close)
     settle(100)
@@ -202,9 +263,10 @@ def inner(out: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots" / "out")
+    parser.add_argument("--only", choices=("clinical",), help="only the clinical cases (issue 11)")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    return inner(args.out) if args.inner else run_under_xvfb(args.out)
+    return inner(args.out, args.only) if args.inner else run_under_xvfb(args.out, args.only)
 
 
 if __name__ == "__main__":

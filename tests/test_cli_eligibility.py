@@ -59,9 +59,9 @@ def test_json_has_the_named_keys(capsys: pytest.CaptureFixture[str]) -> None:
 def test_table_reads_like_a_clinical_note(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["eligibility", str(EGFR)], capsys)
     assert code == 0 and err == ""
-    for text in ("Classification: oligoprogression", "SUPPORTED", "Recommendation:", "Progressing sites:",
+    for text in ("Classification: oligoprogression", "SUPPORTED", "Verdict:", "Progressing sites:",
                  "SBRT", "bisphosphonates or denosumab", "surgical stabilisation", "Evidence:", "Caveats:",
-                 "Sources:", "[Ref 004]", "Ref 004: Management Strategies for Oligoprogression in NSCLC"):
+                 "Sources:", "[Seed 004]", "Seed document 004: Management strategies for oligoprogression in NSCLC"):
         assert text in out, text
     assert max(len(line) for line in out.splitlines()) <= 110
 

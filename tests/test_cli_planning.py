@@ -106,10 +106,14 @@ def test_constraints_three_fractions_tg101(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_constraints_missing_column_is_labelled(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "constraints", "--fractions", "8", "--set", "rtog0915", "--organ", "SpinalCord")
+    code, out, _ = run(capsys, "constraints", "--fractions", "3", "--set", "rtog0915", "--organ", "SpinalCord")
     assert code == 0
-    assert "gives no 8-fraction column" in out and "LQ-CONVERTED" in out and "NOT the source's" in out
+    assert "gives no 3-fraction column" in out and "LQ-CONVERTED" in out and "NOT the source's" in out
+    assert "converted" in out
     assert "CONVERTED from Max[Gy] 26 in 4 fx" in out
+    # outside the source's fraction range nothing is converted (issue 11)
+    code, out, _ = run(capsys, "constraints", "--fractions", "8", "--set", "rtog0915", "--organ", "SpinalCord")
+    assert code == 0 and "outside the fraction range" in out and "LQ-CONVERTED" not in out
 
 
 @pytest.mark.parametrize("argv", [["constraints"], ["constraints", "--fractions", "0"],

@@ -84,16 +84,16 @@ def test_missing_column_offers_converted_limits_labelled() -> None:
 
 
 def test_converted_critical_volume_moves_the_dose_in_the_name() -> None:
-    """RTOG 0813 lung: at least 1500 cc below 12.5 Gy in 5 fractions; for 3 fractions the dose level
-    is converted (alpha/beta 2-3, lowest kept) and the 1500 cc stays."""
-    (lk,) = constraints_for(3, "rtog0813", presets=shipped_presets())
-    cv = [c for c in lk.constraints if c.organ == "Lungs" and c.metric.startswith("CV")]
-    assert len(cv) == 1 and cv[0].limit == 1500 and cv[0].converted_from_metric == "CV12.5Gy[cc]"
-    expected = min(convert_dose(12.5, 5, 3, ab) for ab in (2.0, 3.0))
+    """RTOG 0915 lung: at least 1500 cc below 7 Gy in 1 fraction; for 2 fractions (within the 1-4 range,
+    one column step) the dose level is converted (alpha/beta 2-3, lowest kept) and the 1500 cc stays."""
+    (lk,) = constraints_for(2, "rtog0915", presets=shipped_presets())
+    cv = [c for c in lk.constraints if c.organ == "Lungs" and c.metric.startswith("CV") and c.limit == 1500]
+    assert len(cv) == 1 and cv[0].converted_from_metric == "CV7Gy[cc]" and cv[0].verification == "converted"
+    expected = min(convert_dose(7.0, 1, 2, ab) for ab in (2.0, 3.0))
     assert cv[0].metric == f"CV{expected:.1f}Gy[cc]"
-    # limits that are percentages of the prescription (105% Rx) cannot be converted: reported, not invented
-    assert {c.metric for c in lk.not_converted} == {"Max[%]"}
-    assert len(lk.not_converted) == 4 and "cannot be converted" in lk.message
+    # serial-organ limits above 10 Gy per fraction in the source are not converted: reported, not invented
+    assert ("SpinalCord", "Max[Gy]") in {(c.organ, c.metric) for c in lk.not_converted}
+    assert any("serial organ" in r for r in lk.not_converted_reasons) and "not converted" in lk.message
 
 
 def test_all_sets_by_default() -> None:

@@ -44,7 +44,7 @@ def test_case_error_is_a_value_error_and_sbrt_calc_error() -> None:
 
 
 @pytest.mark.parametrize("key", ["therapy_class", "driver", "months_on_therapy", "ecog", "cns_imaging_done",
-                                 "other_disease_controlled", "symptomatic_progression", "leptomeningeal", "lesions"])
+                                 "other_disease_controlled", "leptomeningeal", "lesions"])
 def test_missing_required_key_is_named(key: str) -> None:
     data = base()
     del data[key]

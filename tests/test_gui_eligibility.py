@@ -45,6 +45,8 @@ def fill_tki_case(qtbot, p: EligibilityPanel, sites: int) -> None:  # noqa: ANN0
     qtbot.keyClicks(p.months, "14")
     p.checks["other_disease_controlled"].click()
     p.checks["cns_imaging_done"].click()
+    p.checks["staging_complete"].click()
+    choose(p.best_response, "partial")
     for _ in range(sites):
         qtbot.mouseClick(p.add_button, Qt.MouseButton.LeftButton)
 
@@ -59,15 +61,15 @@ def test_assessment_follows_the_form(qtbot, window: MainWindow) -> None:  # noqa
     fill_tki_case(qtbot, p, 3)
     a = p.assessment()
     assert (a.classification, a.definition, a.eligible) == ("oligoprogression", "strict", True)
-    assert "ELIGIBLE" in text(p) and "strict definition" in text(p)
-    assert "[Ref" in text(p) or "Ref 00" in text(p)          # sources visible beside the items
+    assert "SUPPORTED" in text(p) and "strict definition" in text(p)
+    assert "[Seed document 004" in text(p)          # sources visible beside the items, as documents
     assert "Plan this lesion" in text(p)
     # 3 -> 6 progressing sites: systemic progression (more than 5)
     for _ in range(3):
         qtbot.mouseClick(p.add_button, Qt.MouseButton.LeftButton)
     a = p.assessment()
     assert (a.classification, a.eligible) == ("systemic_progression", False)
-    assert "Systemic progression" in text(p) and "NOT ELIGIBLE" in text(p)
+    assert "Systemic progression" in text(p) and "NOT SUPPORTED" in text(p)
     # back to 3 with undo (one command per added lesion)
     for _ in range(3):
         window.act_undo.trigger()
@@ -75,8 +77,8 @@ def test_assessment_follows_the_form(qtbot, window: MainWindow) -> None:  # noqa
     # CNS imaging missing on a TKI blocks and is listed as missing work-up
     p.checks["cns_imaging_done"].click()
     a = p.assessment()
-    assert not a.eligible and "cns_imaging" in [b.key for b in a.blockers]
-    assert "no CNS imaging on a TKI" in text(p) and "CNS imaging (blocking)" in text(p)
+    assert not a.eligible and "workup" in [b.key for b in a.blockers] and a.verdict == "not_yet_assessable"
+    assert "NOT YET ASSESSABLE" in text(p) and "CNS imaging (blocking)" in text(p)
 
 
 def test_strict_definition_and_status(qtbot, window: MainWindow) -> None:  # noqa: ANN001

@@ -51,9 +51,10 @@ def test_send_a_lesion_to_planning(qtbot, window: MainWindow) -> None:  # noqa: 
     assert "30 Gy/3" not in labels and "30/3" in labels[:n]        # ...except those already in the table
     assert w.tabs.currentWidget() is w.planning
     p = w.planning
-    assert p.inputs.lesion == 1 and p.inputs.regimen == "16/1"
+    assert p.inputs.lesion == 1 and p.inputs.regimen == "24/2"
     assert p.lesion_combo.currentText() == "#2 spine (T10), progressing"
-    assert "Organ-at-risk limits: AAPM TG-101 (2010), Table III, 1 fraction(s)" in text(p)
+    assert "Organ-at-risk limits: AAPM TG-101 (2010)" in text(p) and "Fractions for the limits 2" in text(p)
+    assert "SC.24" in w.statusBar().currentMessage() or "24 Gy" in w.statusBar().currentMessage()  # why 24/2
     assert "Source: Benedict" in text(p)
     # one undo step takes the presets and the planning choice back
     w.act_undo.trigger()
@@ -80,11 +81,12 @@ def test_grade_a_plan_check(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     assert p.inputs.r50 == 6.0
     window.act_undo.trigger()                       # the typing in R50% is one step
     assert p.inputs.r50 is None or p.inputs.r50 == 4.0
-    # an invalid entry is marked, not used, and the checks stay
+    # an invalid entry is marked, not used, and nothing is computed until it is corrected
     p.edits["ptv_cc"].clear()
     qtbot.keyClicks(p.edits["ptv_cc"], "abc")
     assert "not a number" in p.error_label.text() and "border" in p.edits["ptv_cc"].styleSheet()
-    assert p.inputs.ptv_cc == 20.0 and "PTV 20 cm3" in text(p)
+    # kept as typed, marked, and nothing computed from the rest (issue 11)
+    assert p.inputs.ptv_cc == 20.0 and "Not computed: invalid input" in text(p) and "PTV 20 cm3" not in text(p)
 
 
 def test_converted_limits_are_labelled(window: MainWindow) -> None:
@@ -104,7 +106,7 @@ def test_cumulative_dose(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     qtbot.keyClicks(p.courses, "30/10; 24/2")
     qtbot.keyClicks(p.edits["interval_months"], "8")
     t = text(p)
-    assert "Cumulative dose: SpinalCord, EQD2 at alpha/beta 2 Gy" in t
+    assert "Cumulative dose: SpinalCord, limit on the thecal sac (TG-263 SpinalCanal), EQD2 at alpha/beta 2 Gy" in t
     assert "EXCEEDED" in t and "Source: HyTEC" in t
     assert p.inputs.cumulative.courses == ("30/10", "24/2") and p.inputs.cumulative.interval_months == 8.0
     qtbot.keyClicks(p.courses, "; 3x18")

@@ -85,7 +85,7 @@ def test_shipped_schemes_cover_the_issue_list() -> None:
 
 def test_shipped_schemes_each_have_source_and_consistent_physics() -> None:
     for s in shipped_presets().schemes:
-        assert s.source.strip() and s.verification in ("printed", "recalled")
+        assert s.source.strip() and s.verification in ("printed", "secondary", "recalled")
         assert math.isclose(s.dose_per_fraction_gy * s.fractions, s.total_dose_gy)
         assert s.regimen().label == s.label
         assert s.group in GROUPS

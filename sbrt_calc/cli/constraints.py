@@ -1,7 +1,10 @@
 """``sbrt-calc constraints --fractions N [--set KEY]``: organ-at-risk limits for a fraction count.
 
 Where a set gives no column for N, the output says so and offers LQ-converted limits (alpha/beta
-2-3 Gy by default), each labelled CONVERTED, never presented as the source's.
+2-3 Gy by default), each marked ``converted``, never presented as the source's, only within the
+source's fraction range and LQ's range (see :mod:`sbrt_calc.planning.constraints`). Each set lists
+what it leaves out and its unresolved rows. ``--organ`` matches TG-263 names and common spellings
+in any case; an unknown organ is bad input (exit 2, the known organs listed).
 """
 
 from __future__ import annotations
@@ -29,13 +32,14 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sbrt_calc.cli.output import emit, table, to_csv, to_json
-    from sbrt_calc.planning.constraints import DEFAULT_CONVERSION_ALPHA_BETAS_GY, constraints_for
+    from sbrt_calc.planning.constraints import DEFAULT_CONVERSION_ALPHA_BETAS_GY, constraints_for, resolve_organ
 
     abs_ = tuple(args.alpha_betas) if args.alpha_betas else DEFAULT_CONVERSION_ALPHA_BETAS_GY
+    organ = None if args.organ is None else resolve_organ(args.organ)
     lookups = constraints_for(args.fractions, args.set_key, alpha_betas=abs_)
 
     def keep(c: Any) -> bool:
-        return args.organ is None or c.organ.lower() == args.organ.lower()
+        return organ is None or c.organ == organ
 
     if args.format == "json":
         emit(to_json({
@@ -44,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
                       "columns": list(lk.set.fractions), "has_column": lk.has_column, "message": lk.message,
                       "converted_from_fractions": list(lk.converted_from),
                       "constraints": [c.as_dict() for c in lk.constraints if keep(c)],
-                      "not_converted": [c.as_dict() for c in lk.not_converted if keep(c)]} for lk in lookups],
+                      "not_converted": [c.as_dict() for c in lk.not_converted if keep(c)],
+                      "not_converted_reasons": list(lk.not_converted_reasons),
+                      "unresolved": [u.as_dict() for u in lk.unresolved if keep(u)],
+                      "omitted": list(lk.omitted)} for lk in lookups],
         }))
         return 0
     if args.format == "csv":
@@ -71,14 +78,21 @@ def run(args: argparse.Namespace) -> int:
                 origin = "source"
             limit = f"{c.limit:.1f}" if c.converted and c.unit == "Gy" else f"{c.limit:g}"
             rows.append([c.organ, c.metric, c.comparison, limit, c.unit, c.verification, origin])
+        for u in lk.unresolved:
+            if keep(u):
+                rows.append([u.organ, u.metric, "", "-", "", "unresolved", f"{u.text}; not used"])
         if rows:
             lines.append(table(["Organ", "Metric", "", "Limit", "Unit", "Verified", "Origin"], rows, align="lllrlll"))
         else:
             lines.append("(no limit for this organ)" if args.organ else "(no limits)")
-        skipped = [c for c in lk.not_converted if keep(c)]
+        skipped = [r for c, r in zip(lk.not_converted, lk.not_converted_reasons, strict=False) if keep(c)]
         if skipped:
-            lines.append("Not convertible (percentages), shown for the source's column only: " + "; ".join(
-                f"{c.organ} {c.text} ({c.fractions} fx)" for c in skipped))
+            lines.append("Not converted (the source's own column only): " + "; ".join(skipped))
+        for u in lk.unresolved:
+            if keep(u):
+                lines.append(f"Unresolved {u.organ} ({u.fractions} fx): {u.note}")
+        if lk.omitted:
+            lines.append("This set leaves out: " + "; ".join(lk.omitted))
         lines.append(f"Source: {lk.set.source}")
         if lk.set.errata:
             lines.append(f"Errata: {lk.set.errata}")

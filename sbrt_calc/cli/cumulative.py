@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
                        "(presets/reirradiation.toml). COURSE = organ dose per course, e.g. 20/5 (oldest first; the "
                        "last is the planned re-irradiation). Exit 1 if a limit is exceeded or not evaluable.")
     p.add_argument("courses", nargs="+", metavar="COURSE", help="organ dose per course, e.g. 20/5 12/2")
-    p.add_argument("--organ", default="SpinalCord", help="TG-263 organ name (default SpinalCord)")
+    p.add_argument("--organ", default="SpinalCord",
+                   help="TG-263 organ name or common spelling, any case (default SpinalCord: its published "
+                        "re-irradiation limit is on the thecal sac, SpinalCanal); an unknown name is an error")
     p.add_argument("--alpha-beta", type=positive_float, metavar="AB",
                    help="organ alpha/beta in Gy (default: that of the limits, 2 for spinal cord)")
     p.add_argument("--recovery-percent", type=non_negative_float, default=0.0, metavar="P",
@@ -39,6 +41,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from sbrt_calc.cli.output import emit, table, to_csv, to_json
     from sbrt_calc.planning.cumulative import cumulative_eqd2
+    from sbrt_calc.planning.organs import display_name
 
     limit = None if args.limits == "none" else args.limits
     r = cumulative_eqd2(args.courses, alpha_beta_gy=args.alpha_beta, organ=args.organ,
@@ -57,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
                  f"{c.regimen.dose_per_fraction_gy:.2f}", f"{c.eqd2_gy:.1f}",
                  f"{c.discounted_eqd2_gy:.1f}", "planned" if c.is_reirradiation else ""] for c in r.courses]
         rows.append(["Total", "", "", "", f"{r.total_eqd2_gy:.1f}", f"{r.discounted_total_eqd2_gy:.1f}", ""])
-        lines = [f"{r.organ}: EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy (EQD2 = D (d + a/b) / (2 + a/b), Fowler 1989)",
+        lines = [f"{display_name(r.organ)}: EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy (EQD2 = D (d + a/b) / (2 + a/b), Fowler 1989)",
                  "", table(["Course", "D [Gy]", "n", "d [Gy]", "EQD2 [Gy]", "after recovery [Gy]", ""], rows,
                            align="lrrrrrl"), ""]
         if r.limit is not None:

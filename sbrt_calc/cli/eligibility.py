@@ -84,13 +84,14 @@ def render_note(case: Any, a: Any, source_name: str) -> str:
     counts = f"{n} site{'s' if n != 1 else ''} of progression ({n - a.new_sites} progressing, {a.new_sites} new), " \
              f"limit {a.max_sites}"
     definition = f"; {a.definition} definition" if a.definition else ""
-    lines.append(f"Classification: {a.classification.replace('_', ' ')} ({counts}{definition}).")
+    cns = f"; {a.cns_sites} CNS site(s) counted apart" if a.cns_sites else ""
+    lines.append(f"Classification: {a.classification.replace('_', ' ')} ({counts}{definition}{cns}).")
     lines.append("Local ablative therapy while continuing the current agent: "
-                 f"{'SUPPORTED' if a.eligible else 'NOT SUPPORTED'}.")
+                 f"{a.verdict.replace('_', ' ').upper()}.")
     lines.append("")
-    lines += _wrap(a.recommendation, "  ", "Recommendation: ")
+    lines += _wrap(a.headline, "  ", "Verdict: ")
     if a.blockers:
-        lines += ["", "Why not:"]
+        lines += ["", "Why not (yet):"]
         for b in a.blockers:
             note.item(b.text, b.source)
     if a.missing_workup:
@@ -105,8 +106,9 @@ def render_note(case: Any, a: Any, source_name: str) -> str:
                      "Progressing sites (local therapy only if the MDT chooses it, e.g. for symptoms or CNS control):")
         seen: set[str] = set()
         for k, x in enumerate(a.lesions, 1):
-            name = x.site.replace("_", " ") + (f" '{x.label}'" if x.label else "")
-            lines.append(f"  {k}. {name} ({x.status}): {x.local_therapy}")
+            name = x.site.replace("_", " ") + (f", {x.location}" if x.location else "") \
+                + (f" '{x.label}'" if x.label else "")
+            lines.append(f"  {k}. {name} ({x.status}{', symptomatic' if x.symptomatic else ''}): {x.local_therapy}")
             repeated = 0
             for it_text, it_source, bullet in ([(x.reason, x.source, "     ")]
                                                + [(c.text, c.source, "     + ") for c in x.considerations]
@@ -119,14 +121,24 @@ def render_note(case: Any, a: Any, source_name: str) -> str:
             if repeated:
                 lines.append(f"     (+ {repeated} point(s) as above)")
             if x.schemes:
-                lines.append(f"     Presets (BED10, LQ; flag {flag.label}):")
+                lines.append(f"     Presets (BED10, LQ at alpha/beta 10; flag {flag.label}"
+                             + ("" if x.flag_applies else ": not applicable at this site") + "):")
+            if x.schemes and not x.flag_applies:
+                note.item(x.flag_reason, x.flag_source, first="     ! ", indent="       ")
             for sch in x.schemes:
-                mark = "above" if sch.bed10_above_threshold else "not above"
+                mark = ("above" if sch.bed10_above_threshold else "not above") if sch.flag_applies else "n/a"
                 unverified = "  RECALLED, check before use" if sch.verification == "recalled" else ""
+                warn = f"  {sch.warning.upper()}" if sch.warning else ""
                 lines.append(f"       {sch.label:<10} BED10 {sch.bed10_gy:6.1f} Gy  {mark:<9} "
-                             f"[{note.scheme_tag(sch.source)}]{unverified}")
+                             f"[{note.scheme_tag(sch.source)}]{unverified}{warn}"
+                             + (f"  ({sch.note})" if sch.note and x.site == "lung" else ""))
             if not x.schemes:
                 lines.append(f"     * {x.schemes_note}")
+            for left in x.excluded:
+                lines.append(f"     - left out: {left}")
+            if x.choice and x.choice.get("label"):
+                note.item(f"Plan this lesion: {x.choice['label']} - {x.choice['reason']}", x.choice["source"],
+                          first="     > ", indent="       ")
     blocker_texts = {b.text for b in a.blockers}
     note.section("Reasons:", [r for r in a.reasons if r.text not in blocker_texts])
     note.section("Next steps:", a.next_steps)
@@ -138,7 +150,8 @@ def render_note(case: Any, a: Any, source_name: str) -> str:
 
     for tag, full in sorted(note.used.items(), key=lambda kv: order(kv[0])):
         if tag != full:  # sources without a short tag were printed in full where cited
-            lines += _wrap(full if full.startswith(tag) else f"{tag}: {full}", "    ", "  ")
+            seed = full.startswith(tag.replace("Seed ", "Seed document "))
+            lines += _wrap(full if full.startswith(tag) or seed else f"{tag}: {full}", "    ", "  ")
     return "\n".join(lines)
 
 

@@ -48,6 +48,14 @@ def _short(text: str, width: int = _TABLE_SOURCE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def _marks(cset: Any) -> dict[str, int]:
+    """How many rows of a constraint set carry each verification mark."""
+    out: dict[str, int] = {}
+    for c in cset.constraints:
+        out[c.verification] = out.get(c.verification, 0) + 1
+    return out
+
+
 def _scheme_rows(schemes: Any) -> list[dict[str, Any]]:
     from sbrt_calc.radiobiology.lq import bed, eqd2
 
@@ -102,8 +110,13 @@ def run_check(args: argparse.Namespace) -> int:
         emit(to_json({
             "ok": report.ok, "files": list(report.files), "problems": list(report.problems), "schemes": rows,
             "constraint_sets": [{"key": c.key, "name": c.name, "fractions": list(c.fractions),
-                                 "constraints": len(c.constraints), "source": c.source, "errata": c.errata,
-                                 "file": c.path} for c in ps.constraint_sets],
+                                 "constraints": len(c.constraints),
+                                 "rows_by_fractions": {str(n): len(c.for_fractions(n)) for n in c.fractions},
+                                 "marks": _marks(c), "omitted": list(c.omitted),
+                                 "unresolved": [u.as_dict() for u in c.unresolved]
+                                 + [{"organ": x.organ, "metric": x.metric, "fractions": x.fractions,
+                                     "candidates": x.unresolved} for x in c.constraints if x.unresolved],
+                                 "source": c.source, "errata": c.errata, "file": c.path} for c in ps.constraint_sets],
             "conformity": [{"key": c.key, "name": c.name, "rows": len(c.rows), "source": c.source, "file": c.path}
                            for c in ps.conformity],
             "reirradiation": [{"key": r.key, "name": r.name, "source": r.source, "file": r.path}
@@ -125,9 +138,19 @@ def run_check(args: argparse.Namespace) -> int:
               f"{r['eqd2_gy']['10']:.2f}", f"{r['bed_gy']['3']:.2f}", f"{r['eqd2_gy']['3']:.2f}", r["verification"]]
              for r in rows], align="llrrrrrrl"))
         lines.append("")
-        lines.append("Constraint sets: " + (", ".join(
-            f"{c.key} ({len(c.constraints)} limits; fractions {', '.join(map(str, c.fractions))})"
-            for c in ps.constraint_sets) or "none"))
+        lines.append("Constraint sets (rows per fraction count, marks, what each leaves out):" if ps.constraint_sets
+                     else "Constraint sets: none")
+        for c in ps.constraint_sets:
+            per = ", ".join(f"{n} fx: {len(c.for_fractions(n))}" for n in c.fractions)
+            marks = ", ".join(f"{k} {v}" for k, v in _marks(c).items())
+            lines.append(f"  {c.key}: {len(c.constraints)} rows ({per}); {marks}")
+            unresolved = [f"{u.organ} {u.metric} {u.fractions} fx ({u.text})" for u in c.unresolved] + [
+                f"{x.organ} {x.metric} {x.fractions} fx (limit {x.limit:g} kept; unresolved: {x.unresolved})"
+                for x in c.constraints if x.unresolved]
+            for u in unresolved:
+                lines.append(f"    unresolved: {u}")
+            for o in c.omitted or ("(the set does not say what it leaves out)",):
+                lines.append(f"    leaves out: {o}")
         lines.append("Conformity tables: " + (", ".join(f"{c.key} ({len(c.rows)} rows)" for c in ps.conformity)
                                               or "none"))
         lines.append("Re-irradiation limits: " + (", ".join(r.key for r in ps.reirradiation) or "none"))

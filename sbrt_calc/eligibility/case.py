@@ -9,12 +9,16 @@ through :meth:`Case.to_dict`)::
     ecog = 1                         # 0-4
     cns_imaging_done = true
     other_disease_controlled = true  # the rest of the disease still responding or stable
-    symptomatic_progression = false
     leptomeningeal = false
+    best_response = "partial"        # complete | partial | stable | progression | unknown (default)
+    rebiopsy_result = "pending"      # pending | no_transformation | transformation | resistance_mutation
 
     [[lesions]]
-    site = "bone"                    # lung | bone | spine | brain | adrenal | liver | lymph_node | other
+    site = "lung"                    # lung | bone | spine | brain | adrenal | liver | lymph_node | other
     status = "progressing"           # progressing | new | stable | responding
+    location = "central"             # lung only: peripheral | central | ultracentral
+    size_mm = 18
+    symptomatic = true               # symptoms are a per-lesion fact
 
 Validation never guesses: an unknown key, a wrong type, a value outside its list is a
 :class:`~sbrt_calc.errors.CaseError` naming the source, the key path (``lesions[2].site``),
@@ -38,12 +42,22 @@ THERAPY_CLASSES = ("tki", "immunotherapy", "chemotherapy", "chemoimmunotherapy")
 DRIVERS = ("EGFR", "ALK", "ROS1", "KRAS", "other", "none", "unknown")
 SITES = ("lung", "bone", "spine", "brain", "adrenal", "liver", "lymph_node", "other")
 STATUSES = ("progressing", "new", "stable", "responding")
+#: Best response on the current agent before this progression (Seed 003: SBRT while maintaining
+#: immunotherapy applies after "an initial benefit", i.e. a response or stabilisation).
+BEST_RESPONSES = ("complete", "partial", "stable", "progression", "unknown")
+#: Responses that are an initial benefit (RECIST complete/partial response or stable disease).
+BENEFIT_RESPONSES = ("complete", "partial", "stable")
+#: Result of a rebiopsy done for this progression (Seed 004 step 1: rule out transformation or
+#: detect resistance mechanisms).
+REBIOPSY_RESULTS = ("pending", "no_transformation", "transformation", "resistance_mutation")
+#: Where a lung lesion lies (definitions in :data:`sbrt_calc.presets.model.LUNG_LOCATION_DEFINITIONS`).
+LUNG_LOCATIONS = ("peripheral", "central", "ultracentral")
 #: Statuses that count as a site of progression.
 PROGRESSING_STATUSES = ("progressing", "new")
 #: Sites where ``weight_bearing`` and ``fracture_risk`` apply.
 BONE_SITES = ("bone", "spine")
 #: ``max_sites``: 3 is the strict definition (most series; ARS AUC), 5 the extended one
-#: (CURB, HALT as amended, ASTRO/ESTRO 2023; Ref 004 "typically <= 5").
+#: (CURB, HALT as amended, ASTRO/ESTRO 2023; Seed 004 "typically <= 5").
 MAX_SITES_CHOICES = (3, 5)
 DEFAULT_MAX_SITES = 5
 
@@ -55,15 +69,16 @@ MAX_SIZE_MM = 500.0
 
 _CASE_REQUIRED = (
     "therapy_class", "driver", "months_on_therapy", "ecog", "cns_imaging_done",
-    "other_disease_controlled", "symptomatic_progression", "leptomeningeal", "lesions",
+    "other_disease_controlled", "leptomeningeal", "lesions",
 )
 _CASE_OPTIONAL = (
     "max_sites", "suspected_transformation", "rebiopsy_done", "staging_complete",
-    "mdt_discussed", "trial_considered", "agent", "resistance_mutation",
+    "mdt_discussed", "trial_considered", "agent", "resistance_mutation", "symptomatic_progression",
+    "best_response", "rebiopsy_result",
 )
 _LESION_REQUIRED = ("site", "status")
 _LESION_OPTIONAL = ("label", "size_mm", "weight_bearing", "fracture_risk", "symptomatic",
-                    "previously_irradiated")
+                    "previously_irradiated", "location", "abuts_chest_wall")
 
 
 def _fail(source: str, path: str, message: str, value: Any, allowed: str) -> CaseError:
@@ -152,6 +167,12 @@ class Lesion:
         The lesion causes symptoms (default false).
     previously_irradiated : bool
         The site was irradiated before (default false).
+    location : str, optional
+        Lung lesions only: ``peripheral``, ``central`` (within 2 cm of the proximal bronchial
+        tree, RTOG 0813) or ``ultracentral`` (touching the main bronchus or oesophagus).
+        ``None``: not recorded (no lung scheme is offered until it is).
+    abuts_chest_wall : bool, optional
+        Lung lesions only: the tumour abuts the chest wall (SABR-COMET: 55 Gy/5 rather than 54 Gy/3).
     """
 
     site: str
@@ -162,6 +183,8 @@ class Lesion:
     fracture_risk: bool | None = None
     symptomatic: bool = False
     previously_irradiated: bool = False
+    location: str | None = None
+    abuts_chest_wall: bool | None = None
 
     def __post_init__(self) -> None:
         # Programmatic construction (the GUI) gets the same checks as a file.
@@ -197,11 +220,20 @@ class Lesion:
         symptomatic = _bool(source, p + "symptomatic", data["symptomatic"]) if "symptomatic" in data else False
         prev = (_bool(source, p + "previously_irradiated", data["previously_irradiated"])
                 if "previously_irradiated" in data else False)
+        lung_only: dict[str, Any] = {"location": None, "abuts_chest_wall": None}
+        for key in lung_only:
+            if key in data:
+                if site != "lung":
+                    raise _fail(source, p + key, f"applies to lung lesions only, not {site!r}", data[key],
+                                "omit it, or use site = 'lung'")
+                lung_only[key] = (_choice(source, p + key, data[key], LUNG_LOCATIONS) if key == "location"
+                                  else _bool(source, p + key, data[key]))
         obj = object.__new__(cls)
         for name, value in (("site", site), ("status", status), ("label", label), ("size_mm", size),
                             ("weight_bearing", bone_only["weight_bearing"]),
                             ("fracture_risk", bone_only["fracture_risk"]), ("symptomatic", symptomatic),
-                            ("previously_irradiated", prev)):
+                            ("previously_irradiated", prev), ("location", lung_only["location"]),
+                            ("abuts_chest_wall", lung_only["abuts_chest_wall"])):
             object.__setattr__(obj, name, value)
         return obj
 
@@ -220,6 +252,10 @@ class Lesion:
             out["symptomatic"] = True
         if self.previously_irradiated:
             out["previously_irradiated"] = True
+        if self.location is not None:
+            out["location"] = self.location
+        if self.abuts_chest_wall is not None:
+            out["abuts_chest_wall"] = self.abuts_chest_wall
         return out
 
 
@@ -242,7 +278,8 @@ class Case:
     other_disease_controlled : bool
         The rest of the disease is still responding or stable.
     symptomatic_progression : bool
-        The progression causes symptoms.
+        Case-level flag: the progression causes symptoms (default false). Symptoms are a
+        per-lesion fact (:attr:`Lesion.symptomatic`); :attr:`symptomatic_lesions` uses both.
     leptomeningeal : bool
         Leptomeningeal disease present.
     lesions : tuple of Lesion
@@ -263,6 +300,12 @@ class Case:
         The current drug, e.g. ``"alectinib"``; used for driver-specific next steps.
     resistance_mutation : str, optional
         A resistance mutation found, e.g. ``"G1202R"``.
+    best_response : str
+        Best response on the current agent before this progression, one of :data:`BEST_RESPONSES`
+        (default ``"unknown"``). ``"progression"`` (no initial benefit) is primary resistance.
+    rebiopsy_result : str, optional
+        One of :data:`REBIOPSY_RESULTS`; ``None`` when no rebiopsy is recorded. With
+        ``"resistance_mutation"`` give the mutation in ``resistance_mutation``.
     """
 
     therapy_class: str
@@ -271,8 +314,8 @@ class Case:
     ecog: int
     cns_imaging_done: bool
     other_disease_controlled: bool
-    symptomatic_progression: bool
-    leptomeningeal: bool
+    symptomatic_progression: bool = False
+    leptomeningeal: bool = False
     lesions: tuple[Lesion, ...] = ()
     max_sites: int = DEFAULT_MAX_SITES
     suspected_transformation: bool = False
@@ -282,6 +325,8 @@ class Case:
     trial_considered: bool = False
     agent: str | None = None
     resistance_mutation: str | None = None
+    best_response: str = "unknown"
+    rebiopsy_result: str | None = None
 
     def __post_init__(self) -> None:
         # Programmatic construction (the GUI) gets the same checks as a file.
@@ -294,6 +339,20 @@ class Case:
     def progressing_lesions(self) -> tuple[Lesion, ...]:
         """The ``progressing`` and ``new`` lesions: each is one site of progression."""
         return tuple(lesion for lesion in self.lesions if lesion.is_progressing)
+
+    @property
+    def symptomatic_lesions(self) -> tuple[Lesion, ...]:
+        """Progressing lesions that cause symptoms (the lesion's flag; every one if the case-level flag is set
+        and no lesion carries it)."""
+        marked = tuple(x for x in self.progressing_lesions if x.symptomatic)
+        if not marked and self.symptomatic_progression:
+            return self.progressing_lesions
+        return marked
+
+    @property
+    def rebiopsy_open(self) -> bool:
+        """A transformation is suspected and no rebiopsy result is recorded (pending or none)."""
+        return self.suspected_transformation and self.rebiopsy_result in (None, "pending")
 
     @classmethod
     def from_dict(cls, data: Any, source: str = "<case>") -> Case:
@@ -326,13 +385,22 @@ class Case:
             "max_sites": (_integer(source, "max_sites", data["max_sites"], MAX_SITES_CHOICES)
                           if "max_sites" in data else DEFAULT_MAX_SITES),
         }
-        for key in ("cns_imaging_done", "other_disease_controlled", "symptomatic_progression", "leptomeningeal"):
+        for key in ("cns_imaging_done", "other_disease_controlled", "leptomeningeal"):
             values[key] = _bool(source, key, data[key])
         for key in ("suspected_transformation", "rebiopsy_done", "staging_complete", "mdt_discussed",
-                    "trial_considered"):
+                    "trial_considered", "symptomatic_progression"):
             values[key] = _bool(source, key, data[key]) if key in data else False
+        values["best_response"] = (_choice(source, "best_response", data["best_response"], BEST_RESPONSES)
+                                   if "best_response" in data else "unknown")
+        values["rebiopsy_result"] = (_choice(source, "rebiopsy_result", data["rebiopsy_result"], REBIOPSY_RESULTS)
+                                     if "rebiopsy_result" in data else None)
         for key in ("agent", "resistance_mutation"):
             values[key] = _text(source, key, data[key]) if key in data else None
+        if values["rebiopsy_result"] == "resistance_mutation" and values["resistance_mutation"] is None:
+            raise _fail(source, "resistance_mutation", "missing: rebiopsy_result = 'resistance_mutation' needs the "
+                        "mutation", None, "the mutation found, e.g. 'G1202R'")
+        if values["rebiopsy_result"] is not None and values["rebiopsy_result"] != "pending":
+            values["rebiopsy_done"] = True
         obj = object.__new__(cls)
         for name, value in values.items():
             object.__setattr__(obj, name, value)
@@ -355,7 +423,10 @@ class Case:
             "staging_complete": self.staging_complete,
             "mdt_discussed": self.mdt_discussed,
             "trial_considered": self.trial_considered,
+            "best_response": self.best_response,
         }
+        if self.rebiopsy_result is not None:
+            out["rebiopsy_result"] = self.rebiopsy_result
         if self.agent is not None:
             out["agent"] = self.agent
         if self.resistance_mutation is not None:

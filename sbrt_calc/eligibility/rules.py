@@ -2,37 +2,47 @@
 
 One source of truth: every sentence :func:`sbrt_calc.eligibility.assess.assess` shows that is not
 built from the case comes from here, with the source it traces to. The sources are the five
-reference documents in ``shared/references/`` (Ref 000 to Ref 004) and the publications
-listed under "Oligoprogression" in ``shared/reference-data.md`` (CURB, HALT, ASTRO/ESTRO,
-Weickhardt 2012, ARS AUC).
+seed documents 000 to 004 (cited as "Seed document 004: Management strategies for
+oligoprogression in NSCLC", short "Seed 004") and the publications they point to (CURB, HALT,
+ASTRO/ESTRO, Weickhardt 2012, ARS AUC, RTOG 90-05, SC.24).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-REF_000 = ("Ref 000: GO2 for Lung Cancer, Lung Cancer Living Room Q&A (D.C. Schiffner, Sept 2024), "
+from sbrt_calc.presets.model import LUNG_LOCATION_DEFINITIONS
+
+REF_000 = ("Seed document 000: GO2 for Lung Cancer, Lung Cancer Living Room Q&A (D.C. Schiffner, Sept 2024), "
            "radiation for a few spots not responding to targeted therapy")
-REF_001 = ("Ref 001: Treatment of Pulmonary Metastases in EGFR-Mutant NSCLC and Oncogene-Driven Tumors "
-           "with Oligoprogression During Systemic Therapy (DOI 10.21037/asj-21-81)")
-REF_002 = "Ref 002: Can Lung Cancer Be Treated After Bone Metastasis Occurs?"
-REF_003 = ("Ref 003: Stereotactic body radiotherapy in the treatment of advanced NSCLC patients with "
+REF_001 = ("Seed document 001: Treatment of pulmonary metastases in EGFR-mutant NSCLC and oncogene-driven tumors "
+           "with oligoprogression during systemic therapy (DOI 10.21037/asj-21-81)")
+REF_002 = "Seed document 002: Can lung cancer be treated after bone metastasis occurs?"
+REF_003 = ("Seed document 003: Stereotactic body radiotherapy in the treatment of advanced NSCLC patients with "
            "oligoprogression during immunotherapy (review)")
-REF_004 = "Ref 004: Management Strategies for Oligoprogression in NSCLC"
+REF_004 = "Seed document 004: Management strategies for oligoprogression in NSCLC"
 CURB = "Tsai CJ et al., CURB, Lancet 2024"
-HALT = "HALT trial (<= 3 sites, amended to <= 5), as listed in reference-data.md, Oligoprogression"
+HALT = "HALT trial (<= 3 sites, amended to <= 5)"
 ASTRO_ESTRO = "Iyengar P et al., ASTRO/ESTRO guideline on oligometastatic NSCLC, 2023"
-WEICKHARDT = "Weickhardt AJ et al., J Thorac Oncol 2012"
-ARS_AUC = "American Radium Society Appropriate Use Criteria (<= 3 progressing areas), as listed in reference-data.md"
+WEICKHARDT = "Weickhardt AJ et al., J Thorac Oncol 2012;7:1807-1814"
+ARS_AUC = "American Radium Society Appropriate Use Criteria (<= 3 progressing areas)"
 TOOL = "sbrt-calc design choice (not given by the sources)"
-THRESHOLD_NOTE = "reference-data.md, Threshold warning"
+RTOG_9005 = "RTOG 90-05 (Shaw E et al., IJROBP 2000;47:291-298)"
+SC24 = "SC.24 (Sahgal A et al., Lancet Oncol 2021;22:1023-1033)"
+HYTEC_CORD = "HyTEC spinal cord (Sahgal A et al., IJROBP 2021;110:124-136)"
+THRESHOLD_NOTE = ("Onishi H et al., Cancer 2004;101:1623-1631, and Shirata Y et al., Radiat Oncol 2012;7:156 "
+                  "(the BED10 >= 100 Gy line for primary lung tumours)")
 
 
 #: Short tags for the plain-text note (the JSON carries the full source strings).
 SHORT = {
-    REF_000: "Ref 000", REF_001: "Ref 001", REF_002: "Ref 002", REF_003: "Ref 003", REF_004: "Ref 004",
+    REF_000: "Seed 000", REF_001: "Seed 001", REF_002: "Seed 002", REF_003: "Seed 003", REF_004: "Seed 004",
     CURB: "CURB", HALT: "HALT", ASTRO_ESTRO: "ASTRO/ESTRO 2023", WEICKHARDT: "Weickhardt 2012",
-    ARS_AUC: "ARS AUC", TOOL: "sbrt-calc choice", THRESHOLD_NOTE: "reference-data threshold note",
+    ARS_AUC: "ARS AUC", TOOL: "sbrt-calc choice", THRESHOLD_NOTE: "Onishi 2004; Shirata 2012",
+    RTOG_9005: "RTOG 90-05", SC24: "SC.24", HYTEC_CORD: "HyTEC cord",
+    LUNG_LOCATION_DEFINITIONS["central"][1]: "RTOG 0813 central",
+    LUNG_LOCATION_DEFINITIONS["ultracentral"][1]: "Tekatli 2016 ultracentral",
+    LUNG_LOCATION_DEFINITIONS["peripheral"][1]: "RTOG 0813; SABR-COMET",
 }
 
 
@@ -47,7 +57,7 @@ def split_sources(source: str) -> list[str]:
 
 
 def short(source: str) -> str:
-    """``"Ref 004; CURB"`` for a joined source string (unknown sources kept whole)."""
+    """``"Seed 004; CURB"`` for a joined source string (unknown sources kept whole)."""
     return "; ".join(SHORT.get(s, s) for s in split_sources(source))
 
 
@@ -68,10 +78,10 @@ STRICT_MAX_SITES = 3
 EXTENDED_MAX_SITES = 5
 DEFINITION_SOURCE = join(REF_000, REF_004, CURB, HALT, ASTRO_ESTRO, ARS_AUC)
 DEFINITION_STRICT = Item(
-    "Most series define oligoprogression as 1 to 3 progressing sites (Ref 000: '1 to 3 spots - or, at most, "
+    "Most series define oligoprogression as 1 to 3 progressing sites (Seed 000: '1 to 3 spots - or, at most, "
     "1 to 5 spots'; ARS AUC <= 3).", join(REF_000, ARS_AUC))
 DEFINITION_EXTENDED = Item(
-    "4 or 5 progressing sites meet only the extended definition (<= 5: Ref 004 'typically defined as <= 5 "
+    "4 or 5 progressing sites meet only the extended definition (<= 5: Seed 004 'typically defined as <= 5 "
     "metastatic lesions'; CURB <= 5 progressing lesions; HALT amended from 3 to 5; ASTRO/ESTRO <= 5); most "
     "series use 1 to 3.", join(REF_004, CURB, HALT, ASTRO_ESTRO))
 DEFINITION_CONTROLLED = Item(
@@ -100,7 +110,7 @@ STRATEGY_CHEMO = Item(
 
 # --- eligibility rules ----------------------------------------------------------------------
 
-#: ECOG at or above this is "poor performance status" here. Ref 004 says only "consider
+#: ECOG at or above this is "poor performance status" here. Seed 004 says only "consider
 #: performance status"; the cut-off is this tool's choice, not printed in the sources.
 POOR_ECOG = 3
 ECOG_POOR = Item(
@@ -118,27 +128,50 @@ LEPTOMENINGEAL = Item(
 LEPTOMENINGEAL_NON_TKI = Item(
     "Leptomeningeal disease: local ablative therapy with the same agent is not the strategy; the sources give "
     "TKI-specific advice only (CNS-penetrant next-generation TKI) - discuss at the MDT.", REF_004)
-CNS_MISSING_TKI = Item(
-    "No CNS imaging on a TKI: CNS imaging is essential, particularly for patients on TKIs; the work-up is "
-    "incomplete, so oligoprogression cannot be confirmed yet.", REF_004)
-CNS_MISSING_OTHER = Item(
-    "No CNS imaging yet: recommended (CNS imaging is essential, 'particularly' on TKIs); on {therapy} this tool "
-    "lists it as missing work-up but does not block the decision.", join(REF_004, TOOL))
-TRANSFORMATION = Item(
-    "Transformation (e.g. to small cell histology) or a resistance mechanism is suspected and no rebiopsy is "
-    "recorded: rebiopsy rules out transformation or detects resistance before continuing the same agent.",
+SYMPTOMS_STRENGTHEN = Item(
+    "Symptomatic lesion ({labels}): symptoms do not block local therapy in oligoprogression - the first-line approach "
+    "is local therapy plus the current agent, and radiation therapy relieves pain at bone lesions; symptoms "
+    "strengthen the case for radiotherapy at that lesion.", join(REF_004, REF_002))
+SYMPTOMATIC_LESION = Item("Symptomatic: radiation therapy relieves pain at bone lesions - a reason to treat this "
+                          "lesion.", REF_002)
+SYMPTOMATIC_LESION_OTHER = Item(
+    "Symptomatic: symptoms are a reason to treat this lesion; for oligoprogression the first-line approach is local "
+    "therapy plus the current agent.", REF_004)
+SYMPTOMATIC_SYSTEMIC = Item(
+    "Symptomatic systemic progression with multiple lesions: avoid continuing the same TKI without local therapy.",
     REF_004)
-TRANSFORMATION_DONE = Item(
-    "Rebiopsy done for a suspected transformation or resistance mechanism: act on its result (a transformation "
-    "or a targetable resistance mechanism changes the systemic therapy).", REF_004)
-SYMPTOMATIC_MULTIPLE = Item(
-    "Symptomatic progression at {n} sites: avoid continuing the same TKI without local therapy for symptomatic "
-    "systemic progression with multiple lesions; this tool does not support the continue-and-treat-locally "
-    "strategy here (the source sentence is about TKIs; applied to every therapy class as a precaution) - "
-    "MDT to choose between local therapy to every site and a change of systemic therapy.", join(REF_004, TOOL))
-SYMPTOMATIC_SINGLE = Item(
-    "Symptomatic progression at a single site: local therapy treats the symptomatic site (for bone, radiation "
-    "relieves pain).", join(REF_004, REF_002))
+PRIMARY_RESISTANCE = Item(
+    "Best response 'progression' (no response or stabilisation before this progression): primary resistance, not "
+    "oligoprogression. SBRT while maintaining the agent is described for patients with an initial benefit "
+    "(prolonged response or stabilisation); oligoprogression is the failure, after a benefit, of the initial "
+    "systemic treatment at a limited number of sites.", join(REF_003, REF_001))
+BEST_RESPONSE_BENEFIT = Item(
+    "Best response '{response}' before this progression: an initial benefit, as the sources require "
+    "(prolonged response or stabilisation on immunotherapy; initial response on targeted therapy).", REF_003)
+BEST_RESPONSE_UNKNOWN = Item(
+    "Best response on the current agent not recorded: oligoprogression presupposes an initial benefit (response "
+    "or stabilisation); record it.", REF_003)
+REBIOPSY_PENDING = Item(
+    "Transformation suspected and the rebiopsy result is not recorded: the verdict stays pending until it is "
+    "(rebiopsy rules out transformation, e.g. to small cell histology, or detects resistance mechanisms); do not "
+    "continue the TKI while the question is open.", REF_004)
+REBIOPSY_TRANSFORMATION = Item(
+    "Rebiopsy shows transformation: not oligoprogression on the same agent - change systemic therapy based on the "
+    "histology and molecular profiling results.", REF_004)
+REBIOPSY_NO_TRANSFORMATION = Item("Rebiopsy: no transformation - the oligoprogression approach stands.", REF_004)
+REBIOPSY_MUTATION = Item(
+    "Rebiopsy found the resistance mutation {mutation}: local therapy to the progressing sites remains the "
+    "first-line approach for oligoprogression; the mutation guides the next TKI.", REF_004)
+WORKUP_FIRST = Item(
+    "Not yet assessable: step 1 is a comprehensive assessment - complete imaging to confirm oligoprogressive "
+    "disease, and CNS imaging (essential, particularly on TKIs). Missing: {missing}.", REF_004)
+CNS_BRANCH = Item(
+    "{k} brain lesion(s) progressing: CNS progression is its own branch, counted apart from the extracranial "
+    "sites (Weickhardt 2012: non-leptomeningeal CNS and/or <= 4 extra-CNS sites); for CNS progression SRS or "
+    "surgery is preferred over whole-brain radiotherapy when feasible.", join(WEICKHARDT, REF_004))
+CNS_ONLY = Item(
+    "Only CNS lesions progress and the extracranial disease is controlled: CNS oligoprogression - SRS (or surgery) "
+    "to the brain lesions while continuing the current agent.", join(REF_004, WEICKHARDT))
 REST_NOT_CONTROLLED = Item(
     "The rest of the disease is not controlled: this is not oligoprogression, which requires otherwise "
     "controlled disease.", REF_004)
@@ -221,8 +254,9 @@ NEXT_CONTINUE_OTHER = Item("After local therapy, continue the current systemic t
 NEXT_CONTINUE = Item("Continue the current systemic therapy.", REF_000)
 NEXT_SWITCH = Item("Systemic progression: change systemic therapy based on molecular profiling results; consider "
                    "chemotherapy options as per NCCN guidelines.", REF_004)
-NEXT_AVOID_SAME_TKI = Item("Avoid continuing the same TKI without local therapy for symptomatic systemic "
-                           "progression with multiple lesions.", REF_004)
+NEXT_AVOID_SAME_TKI = SYMPTOMATIC_SYSTEMIC
+NEXT_REBIOPSY_PENDING = Item("Record the rebiopsy result before deciding; do not continue the TKI while a "
+                             "transformation is open.", REF_004)
 NEXT_LEPTOMENINGEAL = Item("Leptomeningeal disease: consider a CNS-penetrant next-generation TKI.", REF_004)
 NEXT_CNS_FIRST = Item("Complete the blocking work-up (listed above), then reassess.", REF_004)
 NEXT_MDT = Item("Discuss at the multidisciplinary tumour board.", REF_004)
@@ -233,13 +267,15 @@ NEXT_ALK_LORLATINIB = Item("ALK: after progression on alectinib, brigatinib or c
                            "lorlatinib.", REF_004)
 NEXT_ALK_G1202R = Item("ALK G1202R: lorlatinib is particularly effective against this resistance mutation.",
                        REF_004)
+NEXT_ALK_LATER = Item("ALK, at a later systemic progression: after alectinib, brigatinib or ceritinib, consider "
+                      "lorlatinib.", REF_004)
 NEXT_AFTER_TARGETED = Item(
     "After targeted treatments are exhausted, chemotherapy remains an option; some patients respond to "
     "platinum-based regimens or immunotherapy, especially with PD-L1 expression.", REF_002)
 
 #: First- and second-generation EGFR TKIs (for NEXT_EGFR_THIRD_GEN).
 EGFR_EARLY_TKIS = ("erlotinib", "gefitinib", "afatinib", "dacomitinib", "icotinib")
-#: ALK TKIs after which Ref 004 suggests lorlatinib.
+#: ALK TKIs after which Seed 004 suggests lorlatinib.
 ALK_BEFORE_LORLATINIB = ("alectinib", "brigatinib", "ceritinib")
 
 # --- evidence and caveats -------------------------------------------------------------------
@@ -272,7 +308,7 @@ CAVEATS = (
          "therapy.", REF_004),
     Item("Treatment decisions should involve multidisciplinary discussion; consider clinical trials when "
          "available.", REF_004),
-    Item("The BED10 > 70 Gy line has no source other than Ref 004; the literature's line for primary lung "
+    Item("The BED10 > 70 Gy line has no source other than Seed 004; the literature's line for primary lung "
          "tumours is BED10 >= 100 Gy.", join(REF_004, THRESHOLD_NOTE)),
     Item("Decision support for qualified clinicians, not a decision: check every reason against its source.",
          TOOL),

@@ -10,6 +10,11 @@ reference only; it never extrapolates silently.
 Sources: RTOG 0915 (Videtic GM et al., IJROBP 2015;93:757-764) and RTOG 0813 (Bezjak A et al.,
 J Clin Oncol 2019;37:1316-1325) conformity tables, as encoded in lixinzhan/PlanQA_Plugin
 (whose own interpolation lacks the (x - x0) factor; this one does not).
+
+The table was derived for lung tumours in lung: for another target site (``site``) it is shown
+as a reference with that caveat and not used to fail a plan. Measurements physics does not
+allow are refused (:func:`check_measurements`): R50% below 1 (the 50% isodose volume contains
+the PTV it covers), R100% <= 0, D2cm outside (0, 100] % of the prescription, PTV volume <= 0.
 """
 
 from __future__ import annotations
@@ -28,7 +33,20 @@ GRADES = ("none", "minor", "major", "not graded")
 
 
 class PlanCheckError(SbrtCalcError):
-    """A plan-check input that cannot be used (volume or metric not a finite number > 0)."""
+    """A plan-check input that cannot be used (not a number, or a value physics does not allow)."""
+
+
+#: Sites where the RTOG 0915/0813 table applies: lung tumours in lung (scheme sites and the group).
+LUNG_SITES = ("lung", "lung_peripheral", "lung_central", "lung_ultracentral")
+#: What physics allows for each measurement: (lowest, lowest included?, highest or None, the reason).
+PHYSICAL_RANGES: dict[str, tuple[float, bool, float | None, str]] = {
+    "ptv_cc": (0.0, False, None, "a volume is > 0 cm3"),
+    "r50": (1.0, True, None, "the 50% isodose volume contains the PTV it covers, so V50%/PTV >= 1"),
+    "r100": (0.0, False, None, "V100%/PTV is a ratio of volumes, > 0"),
+    "d2cm_percent": (0.0, False, 100.0, "the maximum dose 2 cm from the PTV is a percentage of the prescription "
+                                        "in (0, 100]"),
+}
+_NAMES = {"ptv_cc": "PTV volume", "r50": "R50%", "r100": "R100%", "d2cm_percent": "D2cm"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,10 @@ class PlanGrade:
     table: ConformityTable
     bracket: tuple[ConformityRow, ConformityRow] | None  # the rows interpolated between
     reference_row: ConformityRow | None  # end row shown for reference when out of range
+    site: str | None = None
+    applies: bool = True  # False: the target is not a lung tumour in lung; the table is a reference
+    caveat: str = ""
+    r100_band: str = ""
 
     @property
     def worst_grade(self) -> str | None:
@@ -84,16 +106,34 @@ class PlanGrade:
             "table_range_cc": [self.table.rows[0].ptv_cc, self.table.rows[-1].ptv_cc],
             "metrics": [m.as_dict() for m in self.metrics], "worst_grade": self.worst_grade,
             "reference_row": None if self.reference_row is None else vars(self.reference_row),
+            "site": self.site, "applies": self.applies, "caveat": self.caveat, "r100_band": self.r100_band,
         }
 
 
-def _positive(name: str, value: float | None) -> float | None:
+def check_measurement(name: str, value: float | None) -> float | None:
+    """``value`` as a float if physics allows it for ``name`` (see :data:`PHYSICAL_RANGES`); None stays None.
+
+    Raises
+    ------
+    PlanCheckError
+        Naming the value and what is allowed (one line).
+    """
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise PlanCheckError(f"{name} must be a finite number > 0, got {value!r}", field=name, value=value,
-                             allowed="a finite number > 0")
-    return float(value)
+    lo, lo_inclusive, hi, why = PHYSICAL_RANGES[name]
+    allowed = f"{'>=' if lo_inclusive else '>'} {lo:g}" + (f" and <= {hi:g}" if hi is not None else "")
+    label = _NAMES.get(name, name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise PlanCheckError(f"{label} must be a finite number {allowed}, got {value!r}", field=name, value=value,
+                             allowed=allowed)
+    x = float(value)
+    if x < lo or (x == lo and not lo_inclusive) or (hi is not None and x > hi):
+        raise PlanCheckError(f"{label} {value!r} is impossible: it must be {allowed} ({why})", field=name,
+                             value=value, allowed=allowed)
+    return x
+
+
+_positive = check_measurement
 
 
 def _grade(value: float | None, none: float | None, minor: float | None, strict: bool) -> str | None:
@@ -123,7 +163,7 @@ def interpolate_limits(table: ConformityTable, ptv_cc: float) -> dict[str, float
 
 def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | None = None,
                r100: float | None = None, *, table: ConformityTable | None = None,
-               presets: PresetSet | None = None) -> PlanGrade:
+               presets: PresetSet | None = None, site: str | None = None) -> PlanGrade:
     """Grade a plan's conformity and fall-off against the RTOG 0915/0813 table.
 
     Parameters
@@ -138,6 +178,9 @@ def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | No
         R100%: volume of the prescription isodose / PTV volume.
     table : ConformityTable, optional
         Default: ``rtog0915`` from the presets.
+    site : str, optional
+        The target site (``lung_central``, ``bone``, ...). Outside :data:`LUNG_SITES` the table is
+        shown as a reference with that caveat (``applies`` False); None: not given (caveat only).
 
     Returns
     -------
@@ -148,7 +191,7 @@ def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | No
     Raises
     ------
     PlanCheckError
-        If a value is not a finite number > 0.
+        If a value is not a number or physics does not allow it (:data:`PHYSICAL_RANGES`).
     """
     v = _positive("ptv_cc", ptv_cc)
     assert v is not None
@@ -163,7 +206,8 @@ def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | No
     if limits is None:
         reference = lo if v < lo.ptv_cc else hi
         side = "below" if v < lo.ptv_cc else "above"
-        message = (f"PTV {v:g} cc is {side} the table's range ({lo.ptv_cc:g}-{hi.ptv_cc:g} cc): {t.name} gives no "
+        starts = f"the table starts at {lo.ptv_cc:g} cc" if v < lo.ptv_cc else f"the table ends at {hi.ptv_cc:g} cc"
+        message = (f"PTV {v:g} cc is {side} the table's range ({lo.ptv_cc:g}-{hi.ptv_cc:g} cc; {starts}): {t.name} gives no "
                    f"R50%/D2cm limit there, so they are not graded (no extrapolation). The {reference.ptv_cc:g} cc "
                    f"row (R50% {reference.r50_none:g}/{reference.r50_minor:g}, D2cm {reference.d2cm_percent_none:g}/"
                    f"{reference.d2cm_percent_minor:g} %) is shown for reference only.")
@@ -187,4 +231,21 @@ def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | No
         MetricGrade("R100%", r100_v, t.r100_none, t.r100_minor, t.r100_comparison,
                     _grade(r100_v, t.r100_none, t.r100_minor, strict_r100)),
     )
-    return PlanGrade(v, limits is not None, message, metrics, t, bracket, reference)
+    applies = site is None or site in LUNG_SITES
+    if site is None:
+        caveat = ("Target site not given: the table was derived for lung tumours in lung (RTOG 0915/0813); check "
+                  "that this is one.")
+    elif applies:
+        caveat = ""
+    else:
+        caveat = (f"Target site {site.replace('_', ' ')}: the RTOG 0915/0813 table was derived for lung tumours in "
+                  "lung, so for this site it is shown as a reference only, not as a limit.")
+    if strict_r100:
+        band = (f"R100%: < {t.r100_none:g} no deviation; {t.r100_none:g} to < {t.r100_minor:g} minor; "
+                f"{t.r100_minor:g} or more major")
+    else:
+        band = (f"R100%: <= {t.r100_none:g} no deviation; above {t.r100_none:g} to {t.r100_minor:g} minor; above "
+                f"{t.r100_minor:g} major")
+    band += (" (one band for every PTV volume and for both arms of RTOG 0915, 34 Gy/1 and "
+            "48 Gy/4, as the table gives it).")
+    return PlanGrade(v, limits is not None, message, metrics, t, bracket, reference, site, applies, caveat, band)

@@ -28,6 +28,32 @@ from sbrt_calc.regimen import Regimen, parse_regimen
 
 #: alpha/beta (Gy) for spinal cord EQD2 by default (Sahgal 2012 nBED uses 2 Gy).
 DEFAULT_CORD_ALPHA_BETA_GY = 2.0
+#: An organ whose published re-irradiation limit is on a surrogate structure: the spinal cord's is
+#: on the thecal sac (Sahgal A et al., IJROBP 2012;82:107-116; HyTEC 2019).
+SURROGATES = {"SpinalCord": "SpinalCanal"}
+SURROGATE_NOTE = ("{given} given: the published re-irradiation limit is on the thecal sac (TG-263 SpinalCanal), the "
+                  "spinal cord's surrogate in Sahgal 2012 and HyTEC; enter the thecal sac point maximum of each course.")
+
+
+def resolve_reirradiation_organ(organ: str, presets: PresetSet | None = None) -> tuple[str, str]:
+    """The organ whose re-irradiation limits apply, and a note ('' or why a surrogate is used).
+
+    Matches TG-263 names and common spellings in any case (``spinalcord``, ``thecal sac``).
+
+    Raises
+    ------
+    OrganError
+        For an organ name no list knows, listing the known ones.
+    """
+    from sbrt_calc.planning.organs import ALIASES, match_organ
+
+    ps = presets if presets is not None else active_presets()
+    known = tuple(dict.fromkeys([r.organ for r in ps.reirradiation] + list(ALIASES)))
+    name = match_organ(organ, known)
+    limited = {r.organ for r in ps.reirradiation}
+    if name not in limited and SURROGATES.get(name) in limited:
+        return SURROGATES[name], SURROGATE_NOTE.format(given=organ)
+    return name, ""
 
 
 class CumulativeError(SbrtCalcError):
@@ -139,7 +165,8 @@ def cumulative_eqd2(
     alpha_beta_gy : float, optional
         Organ alpha/beta, Gy; default the limit's (2 Gy for spinal cord, Sahgal 2012).
     organ : str
-        TG-263 organ name, used to pick the default limit (``SpinalCord``).
+        TG-263 organ name or a common spelling, any case, used to pick the default limit
+        (``SpinalCord`` and ``thecal sac`` both give the thecal sac limit, see :data:`SURROGATES`).
     recovery_percent : float
         Percentage (0 to < 100) taken off the EQD2 of the earlier courses for recovery over the
         interval; the user's assumption, no published default. 0 by default.
@@ -158,6 +185,8 @@ def cumulative_eqd2(
     ------
     CumulativeError
         For no course, a bad alpha/beta, recovery or interval, or an alpha/beta other than the limit's.
+    OrganError
+        For an unknown organ name (the known ones listed).
     RegimenError
         For a course that does not parse.
     """
@@ -167,6 +196,7 @@ def cumulative_eqd2(
                               allowed="one or more regimens, oldest first")
     rec = _number("recovery_percent", recovery_percent, lo=0.0, hi=100.0)
     interval = None if interval_months is None else _number("interval_months", interval_months, lo=0.0)
+    organ, surrogate_note = resolve_reirradiation_organ(organ, presets)
     lim: ReirradiationLimit | None
     if isinstance(limit, ReirradiationLimit) or limit is None:
         lim = limit
@@ -194,7 +224,7 @@ def cumulative_eqd2(
     total = sum(c.eqd2_gy for c in out)
     disc_total = sum(c.discounted_eqd2_gy for c in out)
     checked = disc_total if check_discounted else total
-    notes: list[str] = []
+    notes: list[str] = [surrogate_note] if surrogate_note else []
     if rec > 0:
         notes.append(f"Recovery discount {rec:g}% on earlier courses is the user's assumption (no published default "
                      f"here): discounted cumulative EQD2 {disc_total:.1f} Gy vs undiscounted {total:.1f} Gy.")

@@ -9,6 +9,7 @@ and prints the same tables. Format (``docs/case-format.md``)::
       "fractions": null,                 # whole number 1-100, or null: those of "regimen"
       "regimen": "36/3",                 # the regimen planned (any regimen text), or null
       "lesion": 0,                       # index in eligibility.case.lesions, or null
+      "site": "lung_central",            # the target site (TARGET_SITES), or null: not given
       "ptv_cc": 20.0, "r50": 4.1, "d2cm_percent": 55.0, "r100": 1.1,   # numbers > 0 or null
       "cumulative": {                    # or null: no previous irradiation at this site
         "organ": "SpinalCord", "courses": ["30/10", "24/2"],   # organ dose per course, oldest first
@@ -38,7 +39,11 @@ DEFAULT_CONSTRAINT_SET = "tg101"
 DEFAULT_ORGAN = "SpinalCord"
 CONVERTED_LABEL = "LQ-converted, not the source's"
 
-_KEYS = ("constraint_set", "fractions", "regimen", "lesion", "ptv_cc", "r50", "d2cm_percent", "r100", "cumulative")
+_KEYS = ("constraint_set", "fractions", "regimen", "lesion", "ptv_cc", "r50", "d2cm_percent", "r100", "cumulative",
+         "site")
+#: Target sites the planning view takes (lesion sites, lung by location).
+TARGET_SITES = ("lung_peripheral", "lung_central", "lung_ultracentral", "lung", "bone", "spine", "brain", "adrenal",
+                "liver", "lymph_node", "other")
 _CUM_KEYS = ("organ", "courses", "alpha_beta_gy", "interval_months", "recovery_percent")
 _METRICS = ("ptv_cc", "r50", "d2cm_percent", "r100")
 
@@ -59,6 +64,19 @@ def _opt_number(data: Mapping[str, Any], key: str, path: str, *, lo: float, hi: 
     if x < lo or (lo_open and x == lo) or (hi is not None and x >= hi):
         raise _fail(f"{path}.{key}", f"{value!r} is out of range", value, allowed)
     return x
+
+
+def _measurement(data: Mapping[str, Any], key: str, path: str) -> float | None:
+    """A conformity measurement: null, or a value physics allows (R50% >= 1, D2cm in (0, 100], ...)."""
+    from sbrt_calc.planning.conformity import check_measurement
+
+    value = data.get(key)
+    if value is None:
+        return None
+    try:
+        return check_measurement(key, value)
+    except SbrtCalcError as exc:
+        raise _fail(f"{path}.{key}", exc.message, value, exc.allowed or "") from None
 
 
 def _regimen_text(value: Any, path: str) -> str:
@@ -127,6 +145,7 @@ class PlanningInputs:
     d2cm_percent: float | None = None
     r100: float | None = None
     cumulative: CumulativeInputs | None = field(default=None)
+    site: str | None = None
 
     @classmethod
     def from_dict(cls, data: Any, path: str = "planning") -> PlanningInputs:
@@ -147,16 +166,20 @@ class PlanningInputs:
         if lesion is not None and (isinstance(lesion, bool) or not isinstance(lesion, int) or lesion < 0):
             raise _fail(f"{path}.lesion", f"must be a lesion index or null, got {lesion!r}", lesion,
                         "null or a whole number >= 0")
-        metrics = {k: _opt_number(d, k, path, lo=0.0) for k in _METRICS}
+        metrics = {k: _measurement(d, k, path) for k in _METRICS}
         cum = d.get("cumulative")
         cumulative = None if cum is None else CumulativeInputs.from_dict(cum, f"{path}.cumulative")
-        return cls(cset, n, regimen, lesion, cumulative=cumulative, **metrics)
+        site = d.get("site")
+        if site is not None and site not in TARGET_SITES:
+            raise _fail(f"{path}.site", f"{site!r} is not a target site", site, "null or " + ", ".join(TARGET_SITES))
+        return cls(cset, n, regimen, lesion, cumulative=cumulative, site=site, **metrics)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON section; ``PlanningInputs.from_dict(p.to_dict()) == p``."""
         return {"constraint_set": self.constraint_set, "fractions": self.fractions, "regimen": self.regimen,
                 "lesion": self.lesion, "ptv_cc": self.ptv_cc, "r50": self.r50, "d2cm_percent": self.d2cm_percent,
-                "r100": self.r100, "cumulative": None if self.cumulative is None else self.cumulative.to_dict()}
+                "r100": self.r100, "cumulative": None if self.cumulative is None else self.cumulative.to_dict(),
+                "site": self.site}
 
     def planned_regimen(self) -> Regimen | None:
         return None if self.regimen is None else parse_regimen(self.regimen)
@@ -178,7 +201,7 @@ def constraint_table(inputs: PlanningInputs) -> ReportTable:
     from sbrt_calc.planning.constraints import constraints_for
 
     n = inputs.fraction_count()
-    headers: tuple[str, ...] = ("Organ", "Metric", "Limit", "Unit", "Origin")
+    headers: tuple[str, ...] = ("Organ", "Metric", "Limit", "Unit", "Mark", "Origin")
     if n is None:
         return ReportTable("Organ-at-risk limits", headers, (),
                            ("No fraction count: choose a regimen or a number of fractions.",))
@@ -193,16 +216,26 @@ def constraint_table(inputs: PlanningInputs) -> ReportTable:
     for c in lookup.constraints:
         if c.converted:
             limit = f"{c.limit:.1f}" if c.unit == "Gy" else f"{c.limit:g}"
-            rows.append((c.organ, c.metric, f"{c.comparison} {limit}", c.unit, CONVERTED_LABEL,
+            rows.append((c.organ, c.metric, f"{c.comparison} {limit}", c.unit, c.verification, CONVERTED_LABEL,
                          f"{c.converted_from_metric} {c.comparison} {c.converted_from_limit:g} {c.unit} in "
                          f"{c.converted_from_fractions} fx (alpha/beta {c.alpha_beta_gy:g} Gy)"))
         else:
-            row: tuple[str, ...] = (c.organ, c.metric, f"{c.comparison} {c.limit:g}", c.unit, "source")
+            mark = f"unresolved: {c.unresolved}" if c.unresolved else c.verification
+            row: tuple[str, ...] = (c.organ, c.metric, f"{c.comparison} {c.limit:g}", c.unit, mark, "source")
             rows.append(row + ("-",) if converted else row)
+    for u in lookup.unresolved:
+        row = (u.organ, u.metric, "-", "", u.text, "not used")
+        rows.append(row + ("-",) if converted else row)
     notes = [lookup.message]
+    if n == 6:
+        from sbrt_calc.eligibility.sites import NO_SIX_FRACTIONS
+
+        notes.append(NO_SIX_FRACTIONS.text)
     if lookup.not_converted:
-        notes.append("Not convertible (percentages), given by the source for its own column only: "
-                     + "; ".join(f"{c.organ} {c.text} ({c.fractions} fx)" for c in lookup.not_converted))
+        notes.append("Not converted, given by the source for its own column only: "
+                     + "; ".join(lookup.not_converted_reasons))
+    if lookup.omitted:
+        notes.append("This set leaves out: " + "; ".join(lookup.omitted))
     if lookup.set.errata:
         notes.append(f"Errata: {lookup.set.errata}")
     return ReportTable(f"Organ-at-risk limits: {lookup.set.name}, {n} fraction(s)", headers, tuple(rows),
@@ -217,7 +250,7 @@ def conformity_table(inputs: PlanningInputs) -> ReportTable | None:
         return None
     headers = ("Metric", "Plan", "No deviation", "Minor deviation", "Grade")
     try:
-        g = grade_plan(inputs.ptv_cc, inputs.r50, inputs.d2cm_percent, inputs.r100)
+        g = grade_plan(inputs.ptv_cc, inputs.r50, inputs.d2cm_percent, inputs.r100, site=inputs.site)
     except SbrtCalcError as exc:
         return ReportTable("Conformity and dose fall-off", headers, (), (f"Not graded: {exc}",))
 
@@ -227,8 +260,11 @@ def conformity_table(inputs: PlanningInputs) -> ReportTable | None:
     names = {"R50%": "R50% (V50%/PTV)", "D2cm": "D2cm [% of Rx]", "R100%": "R100% (V100%/PTV)"}
     rows = tuple((names.get(m.metric, m.metric), _f(m.value, ".3g", m.unit), lim(m.limit_none, m),
                   lim(m.limit_minor, m), "-" if m.grade is None else m.grade) for m in g.metrics)
-    notes = (g.message, "Above the minor-deviation limit: major deviation. R50% and D2cm limits depend on the "
-                        "PTV volume; R100% does not.")
+    notes = ((g.caveat,) if g.caveat else ()) + (
+        g.message, "Above the minor-deviation limit: major deviation. R50% and D2cm limits depend on the PTV volume; "
+                   "R100% does not.", g.r100_band)
+    if not g.applies:
+        rows = tuple(r[:-1] + (f"{r[-1]} (reference only)" if r[-1] != "-" else "-",) for r in rows)
     return ReportTable(f"Conformity and dose fall-off: PTV {g.ptv_cc:g} cm3 ({g.table.name})", headers, rows,
                        notes, g.table.source)
 
@@ -254,7 +290,11 @@ def cumulative_tables(inputs: PlanningInputs) -> tuple[ReportTable, ...]:
              f"{c.discounted_eqd2_gy:.1f}") for c in r.courses]
     rows.append(("Total", "", "", "", f"{r.total_eqd2_gy:.1f}", f"{r.discounted_total_eqd2_gy:.1f}"))
     source = r.limit.source if r.limit is not None else ""
-    courses = ReportTable(f"Cumulative dose: {r.organ}, EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy", headers,
+    from sbrt_calc.planning.organs import display_name
+
+    shown = display_name(r.organ) if cum.organ == r.organ else \
+        f"{cum.organ}, limit on the {display_name(r.organ)}"
+    courses = ReportTable(f"Cumulative dose: {shown}, EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy", headers,
                           tuple(rows), ("EQD2 = D (d + a/b) / (2 + a/b) (Fowler, Br J Radiol 1989;62:679).",
                                         *r.notes))
     if r.limit is None:
@@ -274,6 +314,54 @@ def replace_notes(table: ReportTable, notes: tuple[str, ...]) -> ReportTable:
     return ReportTable(table.title, table.headers, table.rows, notes, table.source)
 
 
+def _bed10_row(reg: Regimen, site: str | None) -> tuple[tuple[str, str], list[str]]:
+    """The planned regimen's BED10 (LQ at alpha/beta 10, from the prescription) and the 70 Gy flag at the site."""
+    from sbrt_calc.eligibility.rules import short
+    from sbrt_calc.eligibility.sites import SEED_RANGE_NOTE, above_line, flag_applicability
+    from sbrt_calc.radiobiology.lq import bed
+
+    b = float(bed(reg.total_dose_gy, reg.dose_per_fraction_gy, 10.0))
+    flag = flag_applicability(site or "")
+    if not flag.applies:
+        return ("BED10 (LQ, alpha/beta 10)", f"{b:.1f} Gy; BED10 > 70 Gy flag: not applicable at this site"), \
+            [f"{flag.reason} [{flag.source}]"]
+    verdict = "above" if above_line(b) else "NOT above"
+    notes = [] if above_line(b) else [f"{SEED_RANGE_NOTE.text} [{SEED_RANGE_NOTE.source}]"]
+    if site is None:
+        notes.insert(0, "Target site not given: the BED10 > 70 Gy line does not apply at the brain or the spine.")
+    return ("BED10 (LQ, alpha/beta 10)", f"{b:.1f} Gy: {verdict} the BED10 > 70 Gy line ({short(flag.source)})"), notes
+
+
+def target_site(lesion: Any) -> str:
+    """The planning target site of an eligibility lesion (``lung_central`` for a central lung lesion)."""
+    if lesion.site == "lung" and lesion.location is not None:
+        return f"lung_{lesion.location}"
+    return str(lesion.site)
+
+
+def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any) -> tuple[PlanningInputs, Any]:
+    """The planning inputs for "Plan this lesion", and the scheme choice with its reason.
+
+    Sets the lesion, its target site, the regimen the sources make typical for the site
+    (:func:`sbrt_calc.eligibility.sites.choose_scheme`; kept as it was when none can be picked),
+    the fraction count from that regimen, and opens the cumulative-dose section for a previously
+    irradiated lesion (thecal sac for the spine, else the organ chosen before).
+    """
+    from dataclasses import replace as _replace
+
+    from sbrt_calc.eligibility.sites import choose_scheme
+
+    choice = choose_scheme(lesion)
+    regimen = inputs.regimen if choice.scheme is None else \
+        f"{choice.scheme.total_dose_gy:.12g}/{choice.scheme.fractions}"
+    cumulative = inputs.cumulative
+    if lesion.previously_irradiated and cumulative is None:
+        cumulative = CumulativeInputs(organ="SpinalCanal" if lesion.site == "spine" else DEFAULT_ORGAN)
+    new = _replace(inputs, lesion=index, site=target_site(lesion), regimen=regimen, fractions=None,
+                   cumulative=cumulative)
+    return new, choice
+
+
 def report_tables(inputs: PlanningInputs, lesion_description: str | None = None) -> tuple[ReportTable, ...]:
     """The planning checks as report tables: inputs, conformity, cumulative dose, organ-at-risk limits.
 
@@ -288,10 +376,16 @@ def report_tables(inputs: PlanningInputs, lesion_description: str | None = None)
             ("Regimen", "-" if reg is None else f"{reg.label} ({reg.total_dose_gy:g} Gy in {reg.fractions})"),
             ("Fractions for the limits", "-" if n is None else
              f"{n} (entered)" if inputs.fractions is not None else f"{n} (from the regimen)"),
-            ("Constraint set", inputs.constraint_set)]
+            ("Constraint set", inputs.constraint_set),
+            ("Target site", "-" if inputs.site is None else inputs.site.replace("_", " "))]
+    notes: list[str] = []
+    if reg is not None:
+        bed_row, bed_notes = _bed10_row(reg, inputs.site)
+        rows.append(bed_row)
+        notes += bed_notes
     if inputs.ptv_cc is not None:
         rows.append(("PTV [cm3]", f"{inputs.ptv_cc:g}"))
-    out = [ReportTable("Planning inputs", ("Input", "Value"), tuple(rows))]
+    out = [ReportTable("Planning inputs", ("Input", "Value"), tuple(rows), tuple(notes))]
     conf = conformity_table(inputs)
     if conf is not None:
         out.append(conf)

@@ -29,7 +29,25 @@ SITES: tuple[str, ...] = tuple(SITE_GROUP)
 GROUPS: tuple[str, ...] = ("lung", "bone", "spine", "brain", "adrenal", "liver", "lymph_node")
 
 KINDS: tuple[str, ...] = ("schemes", "constraints", "conformity", "reirradiation", "radiobiology")
-VERIFICATION: tuple[str, ...] = ("printed", "recalled")
+#: What was checked for a preset number (the marks a file may carry): ``printed`` seen in the primary
+#: source, ``secondary`` seen in a transcription of it, ``recalled`` not seen at all.
+VERIFICATION: tuple[str, ...] = ("printed", "secondary", "recalled")
+#: The mark of a limit this program computed (LQ conversion); never written in a preset file.
+CONVERTED = "converted"
+#: Lung locations of a lesion and of the schemes for it (definitions in LUNG_LOCATIONS_DEFINED).
+LUNG_LOCATIONS: tuple[str, ...] = ("peripheral", "central", "ultracentral")
+LUNG_LOCATION_DEFINITIONS: dict[str, tuple[str, str]] = {
+    "central": ("within 2 cm in all directions of the proximal bronchial tree (or abutting the mediastinal "
+                "pleura)", "RTOG 0813 (Bezjak A et al., J Clin Oncol 2019;37:1316-1325) definition of a central "
+                "tumour"),
+    "ultracentral": ("the tumour (or PTV) touching or overlapping the proximal bronchial tree (main bronchus) or "
+                     "the oesophagus", "Tekatli H et al., J Thorac Oncol 2016;11:1081-1089 (definition recalled, "
+                     "not seen printed)"),
+    "peripheral": ("neither central nor ultracentral (more than 2 cm from the proximal bronchial tree); "
+                   "whether it abuts the chest wall changes the scheme (SABR-COMET Table 1)",
+                   "RTOG 0813 (complement of its central definition) and SABR-COMET protocol (Palma DA et al., "
+                   "BMC Cancer 2012;12:305), Table 1"),
+}
 SCHEMA_VERSION = 1
 #: Preset files larger than this are refused before being read whole.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -83,7 +101,12 @@ class Scheme:
     note : str
         Conditions of use (size bin, trial population, ...).
     verification : str
-        ``"printed"`` (seen printed in the source) or ``"recalled"`` (not verified).
+        ``"printed"``, ``"secondary"`` (seen in a transcription) or ``"recalled"`` (not verified).
+    max_size_mm, min_size_mm : float, optional
+        The lesion sizes the source gives the scheme for (largest diameter, mm), e.g. NCCN's
+        "peripheral tumours < 2 cm" for 25-34 Gy/1; None: no size condition.
+    chest_wall : str, optional
+        ``"away"`` (the source gives it for tumours away from the chest wall) or ``"abutting"``.
     path : str
         The file it was loaded from (not part of equality).
     """
@@ -97,6 +120,9 @@ class Scheme:
     source: str
     note: str = ""
     verification: str = "printed"
+    max_size_mm: float | None = None
+    min_size_mm: float | None = None
+    chest_wall: str | None = None
     path: str = field(default="", compare=False)
 
     @property
@@ -177,6 +203,7 @@ class Constraint:
     converted_from_metric: str | None = None
     alpha_beta_gy: float | None = None
     limits_by_alpha_beta: tuple[tuple[float, float], ...] = ()
+    unresolved: str = ""
     path: str = field(default="", compare=False)
 
     @property
@@ -195,6 +222,7 @@ class Constraint:
             "converted_from_metric": self.converted_from_metric,
             "alpha_beta_gy": self.alpha_beta_gy,
             "limits_by_alpha_beta": {format(ab, "g"): v for ab, v in self.limits_by_alpha_beta},
+            "unresolved": self.unresolved,
         }
 
 
@@ -209,11 +237,45 @@ class ConstraintSet:
     constraints: tuple[Constraint, ...]
     verification: str = "printed"
     errata: str = ""
+    omitted: tuple[str, ...] = ()
+    unresolved: tuple[UnresolvedLimit, ...] = ()
     path: str = field(default="", compare=False)
 
     def for_fractions(self, fractions: int) -> tuple[Constraint, ...]:
         """The source's own constraints for that fraction count (empty if no such column)."""
         return tuple(c for c in self.constraints if c.fractions == fractions)
+
+    def unresolved_for(self, fractions: int) -> tuple[UnresolvedLimit, ...]:
+        """Limits the source gives for that fraction count whose value is unresolved (shown, not used)."""
+        return tuple(u for u in self.unresolved if u.fractions == fractions)
+
+    @property
+    def organs(self) -> tuple[str, ...]:
+        """The organs the set gives limits for, in file order."""
+        return tuple(dict.fromkeys(c.organ for c in self.constraints))
+
+
+@dataclass(frozen=True)
+class UnresolvedLimit:
+    """A limit the source gives but whose value could not be settled (two transcriptions disagree).
+
+    Shown as ``unresolved: <candidates>, check <source>``; never used as a limit.
+    """
+
+    organ: str
+    metric: str
+    fractions: int
+    candidates: str
+    note: str
+    source: str
+
+    @property
+    def text(self) -> str:
+        return f"unresolved: {self.candidates}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"organ": self.organ, "metric": self.metric, "fractions": self.fractions,
+                "candidates": self.candidates, "note": self.note, "source": self.source, "text": self.text}
 
 
 @dataclass(frozen=True)

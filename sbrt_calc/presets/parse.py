@@ -22,6 +22,7 @@ from sbrt_calc.presets.model import (
     ConstraintSet,
     ReirradiationLimit,
     Scheme,
+    UnresolvedLimit,
     parse_metric,
 )
 from sbrt_calc.regimen import MAX_DOSE_PER_FRACTION_GY, MAX_FRACTIONS, Regimen
@@ -46,7 +47,7 @@ def _parse_schemes(check: _Checker, data: dict[str, Any]) -> list[Scheme]:
         before = len(check.problems)
         d = check.table(entry, key,
                         ("key", "site", "total_dose_gy", "fractions", "dose_per_fraction_gy", "source", "verification"),
-                        ("label", "note"))
+                        ("label", "note", "max_size_mm", "min_size_mm", "chest_wall"))
         if d is None:
             continue
         k = check.text(d, "key", key, nonempty=True)
@@ -60,6 +61,11 @@ def _parse_schemes(check: _Checker, data: dict[str, Any]) -> list[Scheme]:
         ver = check.text(d, "verification", key, choices=VERIFICATION)
         label = check.text(d, "label", key, required=False, nonempty=True)
         note = check.text(d, "note", key, required=False)
+        max_mm = check.number(d, "max_size_mm", key, unit="mm", required=False)
+        min_mm = check.number(d, "min_size_mm", key, unit="mm", required=False)
+        chest_wall = check.text(d, "chest_wall", key, required=False, choices=("away", "abutting")) or None
+        if max_mm is not None and min_mm is not None and min_mm >= max_mm:
+            check.problem(_join(key, "min_size_mm"), f"must be below max_size_mm ({max_mm:g})", min_mm)
         if total is not None and n is not None:
             if dpf is not None and abs(total / n - dpf) > DOSE_PER_FRACTION_TOLERANCE_GY:
                 check.problem(_join(key, "dose_per_fraction_gy"),
@@ -72,18 +78,19 @@ def _parse_schemes(check: _Checker, data: dict[str, Any]) -> list[Scheme]:
                 or source is None or ver is None:
             continue
         out.append(Scheme(k, site, SITE_GROUP[site], label or f"{total:g} Gy/{n}", total, n, source,
-                          note or "", ver, check.path))
+                          note or "", ver, max_mm, min_mm, chest_wall, check.path))
     return out
 
 
 def _parse_constraints(check: _Checker, data: dict[str, Any]) -> ConstraintSet | None:
-    top = check.table(data, "<top>", ("kind", "schema_version", "set", "constraints"))
+    top = check.table(data, "<top>", ("kind", "schema_version", "set", "constraints"), ("unresolved",))
     if top is None:
         return None
     _header(check, top)
     before_all = len(check.problems)
     meta = check.table(top.get("set"), "set", ("key", "name", "source", "fractions", "verification"),
-                       ("errata",)) if "set" in top else None
+                       ("errata", "omitted")) if "set" in top else None
+    omitted: list[str] = []
     set_key = name = source = ver = None
     errata = ""
     columns: list[int] = []
@@ -95,6 +102,13 @@ def _parse_constraints(check: _Checker, data: dict[str, Any]) -> ConstraintSet |
         source = check.text(meta, "source", "set", nonempty=True)
         ver = check.text(meta, "verification", "set", choices=VERIFICATION)
         errata = check.text(meta, "errata", "set", required=False) or ""
+        raw_omitted = meta.get("omitted")
+        if "omitted" in meta:
+            if not isinstance(raw_omitted, list) or not all(isinstance(x, str) and x.strip() for x in raw_omitted):
+                check.problem("set.omitted", "must be an array of texts saying what the set leaves out "
+                                             "(an empty array if nothing)", raw_omitted)
+            else:
+                omitted = list(raw_omitted)
         cols = meta.get("fractions")
         if "fractions" in meta:
             if not isinstance(cols, list) or not cols:
@@ -116,9 +130,10 @@ def _parse_constraints(check: _Checker, data: dict[str, Any]) -> ConstraintSet |
         key = f"constraints[{i}]"
         before = len(check.problems)
         d = check.table(entry, key, ("organ", "metric", "fractions", "comparison", "limit", "unit"),
-                        ("note", "source", "verification"))
+                        ("note", "source", "verification", "unresolved"))
         if d is None:
             continue
+        unresolved = check.text(d, "unresolved", key, required=False, nonempty=True) or ""
         organ = check.text(d, "organ", key, nonempty=True)
         if organ is not None and not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", organ):
             check.problem(_join(key, "organ"), "must be a TG-263 structure name (letters, digits, '_')", organ)
@@ -163,13 +178,45 @@ def _parse_constraints(check: _Checker, data: dict[str, Any]) -> ConstraintSet |
             continue
         seen[ident] = i
         out.append(Constraint(set_key or "", organ, metric.text, limit, unit, n, c_source or source or "",
-                              comparison, c_ver or ver or "printed", note, path=check.path))
+                              comparison, c_ver or ver or "printed", note, unresolved=unresolved, path=check.path))
+    unresolved_rows = _parse_unresolved(check, top, columns, source or "")
     for c in columns:
         if out and not any(x.fractions == c for x in out) and len(check.problems) == before_all:
             check.problem("set.fractions", f"column {c} has no constraints", c)
     if len(check.problems) != before_all or set_key is None or name is None or source is None or ver is None:
         return None
-    return ConstraintSet(set_key, name, source, tuple(sorted(columns)), tuple(out), ver, errata, check.path)
+    return ConstraintSet(set_key, name, source, tuple(sorted(columns)), tuple(out), ver, errata, tuple(omitted),
+                         tuple(unresolved_rows), check.path)
+
+
+def _parse_unresolved(check: _Checker, top: dict[str, Any], columns: list[int], set_source: str
+                      ) -> list[UnresolvedLimit]:
+    """``[[unresolved]]``: limits the source gives whose value is not settled (shown, never used)."""
+    raw = top.get("unresolved")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        check.problem("unresolved", "must be an array of tables ([[unresolved]])", raw)
+        return []
+    out: list[UnresolvedLimit] = []
+    for i, entry in enumerate(raw):
+        key = f"unresolved[{i}]"
+        before = len(check.problems)
+        d = check.table(entry, key, ("organ", "metric", "fractions", "candidates", "note"), ("source",))
+        if d is None:
+            continue
+        organ = check.text(d, "organ", key, nonempty=True)
+        metric = check.text(d, "metric", key, nonempty=True)
+        n = check.integer(d, "fractions", key, 1, MAX_FRACTIONS)
+        candidates = check.text(d, "candidates", key, nonempty=True)
+        note = check.text(d, "note", key, nonempty=True)
+        src = check.text(d, "source", key, required=False, nonempty=True)
+        if n is not None and columns and n not in columns:
+            check.problem(_join(key, "fractions"), f"not one of the set's columns {columns}", n)
+        if len(check.problems) != before or not (organ and metric and candidates and note) or n is None:
+            continue
+        out.append(UnresolvedLimit(organ, metric, n, candidates, note, src or set_source))
+    return out
 
 
 _CONF_ROW_KEYS = ("ptv_cc", "r50_none", "r50_minor", "d2cm_percent_none", "d2cm_percent_minor")

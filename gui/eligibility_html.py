@@ -1,0 +1,121 @@
+"""The eligibility assessment as HTML for the Eligibility tab (verdict first, every item with its source)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from sbrt_calc.eligibility.assess import assess
+from sbrt_calc.errors import CaseError
+
+from .lesion_table_model import site_text
+
+LABELS = {"oligoprogression": "Oligoprogression", "systemic_progression": "Systemic progression",
+          "no_progression": "No progression", "primary_resistance": "Primary resistance"}
+RESPONSE_LABELS = {"complete": "complete response", "partial": "partial response", "stable": "stable disease",
+                   "progression": "progression (no initial benefit)", "unknown": "unknown"}
+REBIOPSY_LABELS = {"pending": "pending (result awaited)", "no_transformation": "no transformation",
+                   "transformation": "transformation", "resistance_mutation": "resistance mutation (give it below)"}
+VERDICT_LABELS = {"supported": "SUPPORTED", "not_supported": "NOT SUPPORTED",
+                  "not_yet_assessable": "NOT YET ASSESSABLE", "pending_rebiopsy": "PENDING (rebiopsy)",
+                  "no_progression": "NO PROGRESSION"}
+
+
+
+def _src(source: str) -> str:
+    return f' <span style="color:#666; font-size:small">[{html.escape(source)}]</span>' if source else ""
+
+
+def _items(items: Any, key: str = "text") -> str:
+    if not items:
+        return "<p><i>none</i></p>"
+    return "<ul>" + "".join(f"<li>{html.escape(str(getattr(i, key)))}{_src(getattr(i, 'source', ''))}</li>"
+                            for i in items) + "</ul>"
+
+
+def _scheme_cell(les: Any) -> str:
+    """The lesion's schemes with BED10, the flag (or why it does not apply), warnings and the planned scheme."""
+    parts = []
+    for s in les.schemes:
+        flag = ("" if not s.flag_applies else (" ✓ > 70" if s.bed10_above_threshold else " ✗ ≤ 70"))
+        mark = "" if s.verification == "printed" else f" <i>[{html.escape(s.verification)}]</i>"
+        warn = f' <b style="color:#a15c00">⚠ {html.escape(s.warning)}</b>' if s.warning else ""
+        note = f'<br><small style="color:#666">{html.escape(s.note)}</small>' if s.note else ""
+        parts.append(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy{flag}){mark}{warn}{note}")
+    text = "<br>".join(parts) or html.escape(les.schemes_note)
+    if les.schemes and not les.flag_applies:
+        text += f"<br><i>BED10 > 70 Gy flag: {html.escape(les.flag_reason[:1].lower() + les.flag_reason[1:])}</i>" \
+                f"{_src(les.flag_source)}"
+    if les.excluded:
+        text += "<br><small>Left out: " + html.escape("; ".join(les.excluded)) + "</small>"
+    if les.choice and les.choice.get("label"):
+        text += (f"<br><b>Plan this lesion ▸ {html.escape(les.choice['label'])}</b>: "
+                 f"{html.escape(les.choice['reason'])}{_src(les.choice['source'])}")
+    return text
+
+
+def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "#c62828",
+                    good: str = "#2e7d32", warn: str = "#a15c00") -> str:
+    """The assessment of the form as HTML (or what is missing before it can be assessed)."""
+    out = []
+    from .eligibility_form import REQUIRED_CHOICES, case_of
+
+    missing = [label for key, label in REQUIRED_CHOICES if form.get(key) is None]
+    if problems:
+        out.append(f'<p style="color:{bad}"><b>⚠ Invalid entries (not used):</b></p><ul>'
+                   + "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in problems.items()) + "</ul>")
+    if missing:
+        out.append("<h3>Not assessed yet</h3><p>To assess the case, fill in: <b>"
+                   + html.escape(", ".join(missing)) + "</b>.</p><p>Then list the lesions with their site and "
+                   "status on the current agent, and tick what has been done.</p>")
+        return "".join(out)
+    try:
+        case = case_of(form)
+    except CaseError as exc:
+        out.append(f'<p style="color:{bad}"><b>Cannot assess:</b> {html.escape(exc.message)}</p>')
+        return "".join(out)
+    assert case is not None
+    a = assess(case)
+    definition = {"cns": " (CNS branch)", None: ""}.get(a.definition, f" ({a.definition} definition)")
+    colour = good if a.eligible else (warn if a.verdict in ("not_yet_assessable", "pending_rebiopsy") else bad)
+    verdict = VERDICT_LABELS.get(a.verdict, a.verdict)
+    out.append(f'<p style="color:{colour}; font-size:large"><b>{verdict}</b>: local ablative therapy while '
+               "continuing the current agent.</p>")
+    out.append(f"<p><b>{html.escape(a.headline)}</b></p>")
+    cns = f"; {a.cns_sites} CNS site(s) counted apart" if a.cns_sites else ""
+    out.append(f"<h3>{LABELS.get(a.classification, a.classification)}{definition}</h3>")
+    out.append(f"<p>{a.progressing_sites} progressing or new site(s) ({a.new_sites} new){cns}; limit "
+               f"{a.max_sites} extracranial sites.</p>")
+    if a.blockers:
+        out.append("<h3>Why not (yet)</h3><ul>" + "".join(
+            f"<li><b>{html.escape(b.summary)}</b>: {html.escape(b.text)}{_src(b.source)}</li>" for b in a.blockers)
+            + "</ul>")
+    out.append("<h3>Work-up still needed</h3>")
+    if a.missing_workup:
+        out.append("<ul>" + "".join(
+            f"<li><b>{html.escape(w.label)}</b>{' (blocking)' if w.blocking else ''}"
+            f"{'' if w.required else ' (to consider)'}: {html.escape(w.text)}{_src(w.source)}</li>"
+            for w in a.missing_workup) + "</ul>")
+    else:
+        out.append("<p><i>nothing missing</i></p>")
+    out.append("<h3>Progressing lesions: local therapy</h3>")
+    if a.lesions:
+        rows = []
+        for les in a.lesions:
+            schemes = _scheme_cell(les)
+            name = f"#{les.index + 1} {site_text(les.site)}" + (f", {les.location}" if les.location else "") \
+                + (f" ({html.escape(les.label)})" if les.label else "") + (" <i>symptomatic</i>" if les.symptomatic
+                                                                            else "")
+            cons = "".join(f"<br>• {html.escape(c.text)}{_src(c.source)}" for c in les.considerations)
+            rows.append(f"<tr><td><b>{name}</b><br>{les.status}<br><a href='plan:{les.index}'>Plan this lesion ▸</a>"
+                        f"</td><td><b>{les.local_therapy}</b>, {html.escape(les.intent)}<br>"
+                        f"{html.escape(les.reason)}{_src(les.source)}{cons}</td><td>{schemes}</td></tr>")
+        out.append('<table border="1" cellspacing="0" cellpadding="3" width="100%"><tr><th>Lesion</th>'
+                   "<th>Local therapy and why</th><th>Preset schemes</th></tr>" + "".join(rows) + "</table>")
+    else:
+        out.append("<p><i>no progressing or new lesion</i></p>")
+    for title, items in (("Reasons", a.reasons), ("Next steps", a.next_steps), ("Evidence", a.evidence),
+                         ("Caveats", a.caveats)):
+        out.append(f"<h3>{title}</h3>{_items(items)}")
+    out.append("<p><i>Decision support, not a decision: discuss at the multidisciplinary tumour board.</i></p>")
+    return "".join(out)

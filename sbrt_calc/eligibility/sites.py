@@ -1,0 +1,290 @@
+"""Planning per site: which schemes fit a lesion, where the BED10 > 70 Gy line applies, and the
+scheme "Plan this lesion" picks, each with the sentence and source it rests on.
+
+- :func:`flag_applicability` says whether the seed's BED10 > 70 Gy line applies at a site. It
+  does not at the brain (SRS doses are set by size and brain tolerance, RTOG 90-05) or at the
+  spine (the dose is limited by the spinal cord, HyTEC; SC.24's 24 Gy/2 has BED10 52.8 Gy).
+- :func:`lesion_schemes` filters the site presets by the lesion's lung location, size and
+  chest-wall contact (the conditions the presets carry from NCCN and SABR-COMET), and says why
+  each scheme left out was left out.
+- :func:`choose_scheme` picks one scheme for "Plan this lesion": the seed's typical 36 Gy/3
+  (Seed 004) where the sources give it for the site; otherwise the printed scheme with the lowest
+  BED10 above the line; at the brain the RTOG 90-05 dose for the size; at the spine SC.24's
+  24 Gy/2.
+
+Every BED10 here is LQ BED at alpha/beta 10 from the prescription
+(:func:`sbrt_calc.radiobiology.lq.bed`), the scale the line is defined on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sbrt_calc.eligibility import rules as R
+from sbrt_calc.eligibility.case import Lesion
+from sbrt_calc.presets.model import LUNG_LOCATION_DEFINITIONS, PresetSet, Scheme
+
+#: The seed's typical dose (Seed 004: "Typical dose: 36 Gy in 3 fractions").
+TYPICAL_TOTAL_GY, TYPICAL_FRACTIONS = 36.0, 3
+#: The spine scheme "Plan this lesion" picks, and why.
+SPINE_SCHEME_KEY = "spine_24_2"
+SPINE_REASON = ("24 Gy in 2 fractions is the SBRT arm of SC.24, the randomised phase III trial that showed better "
+                "pain response than 20 Gy/5 conventional radiotherapy for painful spinal metastases.")
+SPINE_SOURCE = R.SC24
+#: Brain lesions above RTOG 90-05's largest size bin: a hypofractionated scheme.
+BRAIN_LARGE_SCHEME_KEY = "brain_hsrt_30_5"
+#: RTOG 90-05 single-fraction SRS dose by maximum diameter (mm, upper bound of each bin).
+RTOG_9005_BINS_MM = ((20.0, 24.0), (30.0, 18.0), (40.0, 15.0))
+RTOG_9005_SOURCE = R.RTOG_9005
+
+SEED_RANGE_NOTE = R.Item(
+    "The seed's range (24-50 Gy in 3-6 fractions) and its line (BED10 > 70 Gy correlates with better outcomes) "
+    "disagree: the low end of the range - 24 Gy/3 (BED10 43.2 Gy), 30 Gy/5 (48 Gy), 24 Gy/6 (33.6 Gy) - is far below "
+    "BED10 70 Gy; only schemes from about 36 Gy/3 (79.2 Gy) upwards reach it.", R.REF_004)
+NO_SIX_FRACTIONS = R.Item(
+    "No printed source giving a 6-fraction SBRT scheme or 6-fraction organ limits was found: the program ships "
+    "none, although the seed's range names 3-6 fractions.", R.join(R.REF_004, R.TOOL))
+
+
+class FlagApplicability(NamedTuple):
+    """Whether the BED10 > 70 Gy line applies at a site: ``(applies, reason, source)``."""
+
+    applies: bool
+    reason: str
+    source: str
+
+
+_BRAIN = FlagApplicability(
+    False, "Not applicable at this site: brain SRS doses are set by lesion size and brain tolerance (RTOG 90-05: "
+           "24/18/15 Gy in one fraction by diameter), not by the extracranial BED10 > 70 Gy line.",
+    RTOG_9005_SOURCE)
+_SPINE = FlagApplicability(
+    False, "Not applicable at this site: spine SBRT is limited by the spinal cord (HyTEC); the randomised standard "
+           "24 Gy/2 (SC.24) has BED10 52.8 Gy, so the extracranial line would mark standard doses as failures.",
+    R.join(SPINE_SOURCE, R.HYTEC_CORD))
+_APPLIES = FlagApplicability(
+    True, "Applies: higher BED10 (> 70 Gy) correlates with better outcomes of SBRT for oligoprogression.", R.REF_004)
+
+
+def flag_applicability(site: str) -> FlagApplicability:
+    """Whether the seed's BED10 > 70 Gy line applies at ``site`` (a lesion site or a scheme site).
+
+    Parameters
+    ----------
+    site : str
+        ``"brain"``, ``"brain_srs"``, ``"brain_hsrt"``, ``"spine"``, ``"lung_central"``, ``"bone"``, ...
+
+    Returns
+    -------
+    FlagApplicability
+        ``(applies, reason, source)``; brain and spine: not applicable, with the reason.
+    """
+    if site == "brain" or site.startswith("brain_"):
+        return _BRAIN
+    if site == "spine":
+        return _SPINE
+    return _APPLIES
+
+
+def bed10_gy(scheme: Scheme) -> float:
+    """LQ BED at alpha/beta 10 from the prescription, Gy."""
+    from sbrt_calc.radiobiology.lq import bed
+
+    return float(bed(scheme.total_dose_gy, scheme.dose_per_fraction_gy, 10.0))
+
+
+def _line() -> tuple[float, str]:
+    from sbrt_calc.presets.radiobiology import radiobiology
+
+    t = radiobiology().threshold("bed10_oligoprogression")
+    return t.bed_gy, t.comparison
+
+
+def above_line(bed10: float) -> bool:
+    """``bed10`` is above the BED10 > 70 Gy line (threshold from the radiobiology presets)."""
+    value, comparison = _line()
+    return bed10 > value if comparison == ">" else bed10 >= value
+
+
+def scheme_site(lesion: Lesion) -> str | None:
+    """The preset site (or group) for a lesion; None for a lung lesion without location or site 'other'."""
+    if lesion.site == "lung":
+        return None if lesion.location is None else f"lung_{lesion.location}"
+    if lesion.site == "other":
+        return None
+    return lesion.site
+
+
+@dataclass(frozen=True)
+class LesionSchemes:
+    """The site schemes that fit a lesion, those left out with the reason, and a note."""
+
+    schemes: tuple[Scheme, ...]
+    excluded: tuple[tuple[Scheme, str], ...]
+    note: str
+    location_note: R.Item | None = None
+
+
+def _exclusion(scheme: Scheme, lesion: Lesion) -> str | None:
+    size = lesion.size_mm
+    if size is not None and scheme.max_size_mm is not None and size > scheme.max_size_mm:
+        return f"{scheme.label}: given for lesions up to {scheme.max_size_mm:g} mm ({scheme.note or scheme.source}); " \
+               f"this one is {size:g} mm"
+    if size is not None and scheme.min_size_mm is not None and size <= scheme.min_size_mm:
+        return f"{scheme.label}: given for lesions above {scheme.min_size_mm:g} mm; this one is {size:g} mm"
+    if scheme.chest_wall == "away" and lesion.abuts_chest_wall:
+        return f"{scheme.label}: given for tumours away from the chest wall ({scheme.note}); this one abuts it"
+    if scheme.chest_wall == "abutting" and lesion.abuts_chest_wall is False:
+        return f"{scheme.label}: given for tumours abutting the chest wall; this one does not"
+    return None
+
+
+def lesion_schemes(lesion: Lesion, presets: PresetSet | None = None) -> LesionSchemes:
+    """The presets for a lesion, filtered by lung location, size and chest-wall contact.
+
+    A lung lesion without ``location`` gets no scheme and a note asking for it (the location
+    decides between 54 Gy/3 and 60 Gy/8). Conditions the lesion does not record (size, chest
+    wall) do not filter; the scheme's note still says them.
+    """
+    site = scheme_site(lesion)
+    if site is None:
+        if lesion.site == "lung":
+            return LesionSchemes((), (), "record the lesion's location (peripheral, central or ultracentral): the "
+                                         "lung schemes depend on it",
+                                 R.Item("Lung location not recorded: central means within 2 cm of the proximal "
+                                        "bronchial tree (RTOG 0813); ultracentral, touching the main bronchus or "
+                                        "oesophagus.", LUNG_LOCATION_DEFINITIONS["central"][1]))
+        return LesionSchemes((), (), R.NO_PRESETS)
+    if presets is None:
+        from sbrt_calc.presets.loader import active_presets
+
+        presets = active_presets()
+    keep: list[Scheme] = []
+    excluded: list[tuple[Scheme, str]] = []
+    for s in presets.schemes_for_site(site):
+        why = _exclusion(s, lesion)
+        if why is None:
+            keep.append(s)
+        else:
+            excluded.append((s, why))
+    location_note = None
+    if lesion.site == "lung" and lesion.location is not None:
+        text, source = LUNG_LOCATION_DEFINITIONS[lesion.location]
+        location_note = R.Item(f"{lesion.location.capitalize()}: {text}.", source)
+    note = f"{len(keep)} preset(s) for {site.replace('_', ' ')}; BED10 by the LQ model"
+    if excluded:
+        note += f"; {len(excluded)} left out for this lesion's size or chest-wall contact"
+    return LesionSchemes(tuple(keep), tuple(excluded), note, location_note)
+
+
+def brain_srs_dose_gy(size_mm: float) -> float | None:
+    """RTOG 90-05's single-fraction dose for a maximum diameter (mm); None above 40 mm."""
+    for upper_mm, dose_gy in RTOG_9005_BINS_MM:
+        if size_mm <= upper_mm:
+            return dose_gy
+    return None
+
+
+def brain_exceeds(scheme: Scheme, size_mm: float | None) -> str:
+    """A warning when a single-fraction brain scheme exceeds RTOG 90-05's dose for the size ('' otherwise)."""
+    if size_mm is None or scheme.fractions != 1 or scheme.group != "brain":
+        return ""
+    dose = brain_srs_dose_gy(size_mm)
+    if dose is None:
+        return (f"exceeds RTOG 90-05: no single-fraction dose is given above 40 mm (this lesion {size_mm:g} mm)")
+    if scheme.total_dose_gy > dose:
+        return (f"exceeds RTOG 90-05's maximum tolerated single-fraction dose for {size_mm:g} mm ({dose:g} Gy)")
+    return ""
+
+
+@dataclass(frozen=True)
+class SchemeChoice:
+    """The scheme "Plan this lesion" picks, why (one sentence) and the source of that sentence.
+
+    ``scheme`` is None when no scheme can be picked (``reason`` says what is missing).
+    """
+
+    scheme: Scheme | None
+    reason: str
+    source: str
+    bed10_gy: float | None
+    flag: FlagApplicability
+
+    def as_dict(self) -> dict[str, object]:
+        return {"scheme": None if self.scheme is None else self.scheme.key,
+                "label": None if self.scheme is None else self.scheme.label, "reason": self.reason,
+                "source": self.source, "bed10_gy": self.bed10_gy,
+                "flag_applies": self.flag.applies, "flag_reason": self.flag.reason}
+
+
+def _by_key(schemes: tuple[Scheme, ...], key: str) -> Scheme | None:
+    return next((s for s in schemes if s.key == key), None)
+
+
+def choose_scheme(lesion: Lesion, presets: PresetSet | None = None) -> SchemeChoice:
+    """See :func:`_choose`; for a previously irradiated lesion the reason adds that the cumulative dose
+    decides (re-irradiation limits, HyTEC 2019 for the spine)."""
+    choice = _choose(lesion, presets)
+    if lesion.previously_irradiated and choice.scheme is not None:
+        extra = (" Previously irradiated: the cumulative thecal sac dose decides (HyTEC re-irradiation limits); "
+                 "check it in the cumulative-dose section." if lesion.site == "spine" else
+                 " Previously irradiated: check the cumulative dose to the organs at risk before re-irradiation.")
+        return SchemeChoice(choice.scheme, choice.reason + extra, choice.source, choice.bed10_gy, choice.flag)
+    return choice
+
+
+def _choose(lesion: Lesion, presets: PresetSet | None = None) -> SchemeChoice:
+    """The scheme the sources make typical for the lesion's site, with the reason and its source.
+
+    Rules, in order: brain - RTOG 90-05's single-fraction dose for the size (size needed; above
+    40 mm, 30 Gy/5 hypofractionated); spine - SC.24's 24 Gy/2; elsewhere - the seed's typical
+    36 Gy/3 where the sources give it for the site (BED10 79.2 Gy, above the line), else the
+    printed (or secondary) scheme with the lowest BED10 above the line, else the highest BED10.
+    """
+    flag = flag_applicability(lesion.site)
+    found = lesion_schemes(lesion, presets)
+    schemes = found.schemes
+    if not schemes:
+        return SchemeChoice(None, f"No scheme picked: {found.note}.", R.TOOL, None, flag)
+    if lesion.site == "brain":
+        if lesion.size_mm is None:
+            return SchemeChoice(None, "No scheme picked: record the lesion's size; RTOG 90-05 sets the "
+                                      "single-fraction SRS dose by maximum diameter.", RTOG_9005_SOURCE, None, flag)
+        dose = brain_srs_dose_gy(lesion.size_mm)
+        if dose is None:
+            pick = _by_key(schemes, BRAIN_LARGE_SCHEME_KEY)
+            if pick is not None:
+                return SchemeChoice(pick, f"{lesion.size_mm:g} mm is above RTOG 90-05's largest size bin (40 mm): "
+                                          f"{pick.label} hypofractionated stereotactic radiotherapy instead.",
+                                    pick.source, bed10_gy(pick), flag)
+        else:
+            pick = next((s for s in schemes if s.fractions == 1 and abs(s.total_dose_gy - dose) < 1e-9), None)
+            if pick is not None:
+                return SchemeChoice(pick, f"RTOG 90-05's single-fraction SRS dose for a lesion of {lesion.size_mm:g} mm "
+                                          f"is {dose:g} Gy (found in previously irradiated, recurrent tumours).",
+                                    RTOG_9005_SOURCE, bed10_gy(pick), flag)
+    if lesion.site == "spine":
+        pick = _by_key(schemes, SPINE_SCHEME_KEY)
+        if pick is not None:
+            return SchemeChoice(pick, SPINE_REASON + " The BED10 > 70 Gy line does not apply at the spine.",
+                                SPINE_SOURCE, bed10_gy(pick), flag)
+    typical = next((s for s in schemes if s.fractions == TYPICAL_FRACTIONS
+                    and abs(s.total_dose_gy - TYPICAL_TOTAL_GY) < 1e-9), None)
+    if typical is not None:
+        b = bed10_gy(typical)
+        return SchemeChoice(typical, f"36 Gy in 3 fractions is the seed's typical SBRT dose and reaches BED10 "
+                                     f"{b:.1f} Gy, above the 70 Gy line.", R.REF_004, b, flag)
+    usable = [s for s in schemes if s.verification != "recalled"] or list(schemes)
+    above = [s for s in usable if above_line(bed10_gy(s))]
+    site_name = (lesion.location + " lung") if lesion.site == "lung" and lesion.location else lesion.site
+    if above:
+        pick = min(above, key=lambda s: (bed10_gy(s), s.fractions))
+        b = bed10_gy(pick)
+        return SchemeChoice(pick, f"The sources do not give the seed's typical 36 Gy/3 for a {site_name} lesion; "
+                                  f"{pick.label} is the scheme given for it with the lowest BED10 above 70 Gy "
+                                  f"({b:.1f} Gy).", pick.source, b, flag)
+    pick = max(usable, key=lambda s: bed10_gy(s))
+    b = bed10_gy(pick)
+    return SchemeChoice(pick, f"No scheme given for a {site_name} lesion reaches BED10 > 70 Gy; {pick.label} has the "
+                              f"highest BED10 ({b:.1f} Gy).", pick.source, b, flag)
