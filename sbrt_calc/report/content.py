@@ -245,8 +245,10 @@ def build_blocks(content: ReportContent) -> list[Block]:
             b.append(Block("table", headers=tuple(headers), rows=tuple(tuple(r) for r in body),
                            widths=auto_widths(headers, body), numeric_from=2))
         b.append(Block("image", "bed_plot.png"))
+        from sbrt_calc.report.plot import plot_data
+
         b.append(Block("para", '<span class="small">Plot: points numbered as the table\'s first column. '
-                               + _e(_sensitivity_legend(ev)) + "</span>"))
+                               + _e(plot_data(ev).band_note) + " " + _e(_sensitivity_legend(ev)) + "</span>"))
         b.append(Block("para", "<b>Notes</b>"))
         b.extend(_items([{"text": n} for n in notes]))
     else:

@@ -107,8 +107,11 @@ def plot_data(ev: Evaluation, fraction_counts: Sequence[int] = FRACTION_COUNTS) 
     title = f"{'BED10' if model == 'lq' else 'BED'} against total dose — {name}"
     if len(s.models) > 1:
         title += " (table: LQ, LQ-L, USC)"
-    note = ("24-50 Gy: the usual range (seed document 004); its low end (24 Gy/3, 30 Gy/5) lies far below "
-            f"{s.flag.label}")
+    from sbrt_calc.eligibility.sites import SEED_RANGE_NOTE
+
+    note = f"Shaded: 24-50 Gy, the usual range [{SEED_RANGE_NOTE.source}]."
+    if s.flag.verification != "choice":     # the shipped line, whose disagreement with the range the seed shows
+        note = f"Shaded: 24-50 Gy, the usual range. {SEED_RANGE_NOTE.text} [{SEED_RANGE_NOTE.source}]"
     return PlotData(model, title, y_label, curves, horizontal, tuple(crossings), tuple(points), xmax,
                     max(ys) * 1.1, note)
 
