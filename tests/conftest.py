@@ -55,3 +55,14 @@ def window(qtbot, isolated_dirs, warnings):  # noqa: ANN001, ANN201
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication(request: pytest.FixtureRequest) -> None:
+    """Create pytest-qt's QApplication first, whatever test runs first: the PDF report would otherwise make a
+    bare QGuiApplication that the GUI tests cannot use."""
+    try:
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError:  # pragma: no cover - the test extra installs PySide6
+        return
+    request.getfixturevalue("qapp")
