@@ -1071,8 +1071,10 @@ class MainWindow(QMainWindow):
             extra.append(f"EQD{s.reference_dose_gy:g}")
         if s.time_correction:
             extra.append(f"time-corrected (T_k {s.kickoff_days:g} d, K {s.bed_loss_per_day_gy:g} Gy/d)")
-        self.context_label.setText(f"Tumour α/β {s.tumour_alpha_beta_gy:g} Gy · lines (LQ BED10): {flag.label}, "
-                                   f"{ref.label}" + "".join(f" · {x}" for x in extra))
+        self.context_label.setText(f"Tumour α/β {s.tumour_alpha_beta_gy:g} Gy" + "".join(f" · {x}" for x in extra))
+        self.context_label.setToolTip(f"Tumour alpha/beta {s.tumour_alpha_beta_gy:g} Gy (View ▸ Model settings). The "
+                                      f"lines {flag.label} and {ref.label} are always read on {flag.scale}."
+                                      + "".join(f"\n{x}" for x in extra))
         # the banner follows contentChanged, which the model emits before every settingsChanged
 
     def preferences(self, dialog: Any = None) -> bool:

@@ -159,7 +159,8 @@ def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool
     ax.set_xlim(0, data.xmax_gy)
     ax.set_ylim(0, data.ymax_gy)
     ax.grid(True, color=grid, linewidth=0.6)
-    ax.legend(loc="upper left", fontsize=7, framealpha=0.9, ncols=2)
+    ax.legend(loc="upper left", fontsize=6.5, framealpha=0.85, ncols=2, handlelength=1.6, columnspacing=0.8,
+              borderaxespad=0.3)
     return handles
 
 
