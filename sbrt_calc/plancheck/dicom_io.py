@@ -132,6 +132,24 @@ def _floats(value: Any, name: str, path: str, count: int | None = None) -> np.nd
     return arr
 
 
+def _contour_data(item: Any, name: str, path: str) -> np.ndarray:
+    """Contour Data parsed from the raw bytes (pydicom's per-value DS conversion is 20x slower)."""
+    elem = item.get_item(0x30060050)
+    if elem is None:
+        return np.zeros(0)
+    raw = elem.value
+    if isinstance(raw, (bytes, bytearray)):
+        text = raw.decode("ascii", "replace").strip(" \0")
+        try:
+            arr = np.array(text.split("\\"), dtype=float) if text else np.zeros(0)
+        except ValueError:
+            raise DicomError(f"{path}: {name} is not a list of numbers", field=name) from None
+        if not np.all(np.isfinite(arr)):
+            raise DicomError(f"{path}: {name} holds a value that is not finite", field=name)
+        return arr
+    return _floats(item.get("ContourData"), name, path)
+
+
 @dataclass(frozen=True)
 class DoseGrid:
     """A dose grid on an axial lattice, voxel centres at ``x_mm[c], y_mm[r], z_mm[k]``.
@@ -382,7 +400,7 @@ def _structure_set(ds: Any, p: str) -> StructureSet:
             if kind != "CLOSED_PLANAR":
                 notes.append(f"{kind or 'untyped'} contour skipped")
                 continue
-            pts = _floats(c.get("ContourData"), f"{name}: Contour Data (3006,0050)", p)
+            pts = _contour_data(c, f"{name}: Contour Data (3006,0050)", p)
             if pts.size % 3 or pts.size < 9:
                 notes.append("empty or degenerate contour (fewer than 3 points) skipped")
                 continue

@@ -2,9 +2,11 @@
 
 Each dose voxel a structure occupies contributes its occupied volume (occupancy fraction x voxel
 volume) at the dose of the voxel's centre (no interpolation: the planning system's grid is the
-dose). A structure's DVH is kept exact as (dose, volume) pairs sorted by decreasing dose, from
-which the metrics (:mod:`sbrt_calc.plancheck.metrics`) are read without binning; cumulative and
-differential histograms on bins (default 0.01 Gy) are for plots and export. Volumes are of the
+dose). A structure's DVH is kept as (dose, volume) pairs sorted by decreasing dose, pooled in
+0.001 Gy bins (each bin at the volume-weighted mean dose of its voxels, so the mean dose is
+exact; the maximum and minimum are kept exactly), from which the metrics
+(:mod:`sbrt_calc.plancheck.metrics`) are read; cumulative and differential histograms on coarser
+bins (default 0.01 Gy) are for plots and export. Volumes are of the
 part inside the dose grid; ``outside_cc`` says what is missing.
 """
 
@@ -19,6 +21,8 @@ from sbrt_calc.plancheck.dicom_io import DoseGrid
 from sbrt_calc.plancheck.raster import Occupancy
 
 DEFAULT_BIN_GY = 0.01
+#: Dose resolution of the kept dose-volume pairs, Gy.
+POOL_GY = 0.001
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class StructureDose:
     in_grid_cc: float
     outside_cc: float
     notes: tuple[str, ...] = ()
+    max_gy: float | None = None
+    min_gy: float | None = None
 
     @property
     def partly_outside(self) -> bool:
@@ -60,8 +66,9 @@ class StructureDose:
         """The same volumes at transformed doses (e.g. voxel-wise EQD2); order re-sorted."""
         d = np.asarray(transform(self.doses_gy), dtype=float)
         order = np.argsort(-d, kind="stable")
+        ends = [None if v is None else float(np.asarray(transform(np.array([v])))[0]) for v in (self.max_gy, self.min_gy)]
         return StructureDose(name, d[order], self.volumes_cc[order], self.volume_cc, self.in_grid_cc,
-                             self.outside_cc, self.notes)
+                             self.outside_cc, self.notes, ends[0], ends[1])
 
 
 def structure_dose(occ: Occupancy, grid: DoseGrid, dose: np.ndarray | None = None) -> StructureDose:
@@ -77,9 +84,17 @@ def structure_dose(occ: Occupancy, grid: DoseGrid, dose: np.ndarray | None = Non
     vox = grid.voxel_volume_cc()[z0:z0 + nz]
     vols = (occ.fraction * vox[:, None, None].astype(np.float32))[mask].astype(np.float64)
     d = sub[mask].astype(np.float64)
-    order = np.argsort(-d, kind="stable")
-    return StructureDose(occ.name, d[order], vols[order], occ.volume_cc, float(vols.sum()), occ.outside_cc,
-                         occ.notes)
+    if d.size == 0:
+        empty = np.zeros(0)
+        return StructureDose(occ.name, empty, empty, occ.volume_cc, 0.0, occ.outside_cc, occ.notes)
+    top, bottom = float(d.max()), float(d.min())
+    pool_gy = max(POOL_GY, top / 2.0e5)
+    k = np.floor(d / pool_gy).astype(np.int64)
+    vol = np.bincount(k, weights=vols)
+    dose_sum = np.bincount(k, weights=vols * d)
+    used = np.nonzero(vol > 0)[0][::-1]
+    return StructureDose(occ.name, dose_sum[used] / vol[used], vol[used], occ.volume_cc, float(vols.sum()),
+                         occ.outside_cc, occ.notes, top, bottom)
 
 
 def isodose_volume_cc(grid: DoseGrid, level_gy: float) -> float:

@@ -92,7 +92,9 @@ def evaluate(metric: str, sd: StructureDose, prescription_gy: float | None = Non
         return MetricValue(metric, None, m.unit, False, note or "structure has no volume inside the dose grid")
     value: float | None
     if m.kind in ("Max", "Min", "Mean"):
-        value = {"Max": float(sd.doses_gy[0]), "Min": float(sd.doses_gy[-1]), "Mean": mean_gy(sd)}[m.kind]
+        top = sd.max_gy if sd.max_gy is not None else float(sd.doses_gy[0])
+        bottom = sd.min_gy if sd.min_gy is not None else float(sd.doses_gy[-1])
+        value = {"Max": top, "Min": bottom, "Mean": mean_gy(sd)}[m.kind]
     elif m.kind in ("D", "DC"):
         assert m.number is not None
         vol = m.number if m.number_unit == "cc" else m.number / 100 * sd.volume_cc

@@ -87,7 +87,7 @@ def _base(modality: str, sop_class: str, sop_uid: str, frame: str) -> Any:
     ds.PatientName = "Phantom^SBRT"
     ds.PatientID = "PHANTOM14"
     ds.StudyInstanceUID = _uid("10")
-    ds.SeriesInstanceUID = _uid("20." + modality)
+    ds.SeriesInstanceUID = _uid("20." + str(sum(map(ord, modality))))
     ds.FrameOfReferenceUID = frame
     return ds
 
