@@ -68,7 +68,7 @@ def _check_inflated_size(p: Path, pydicom: Any, max_bytes: int) -> None:
                 data = inflater.unconsumed_tail
 
 
-def safe_dcmread(path: str | Path, what: str, *, max_bytes: int = MAX_DICOM_BYTES,
+def safe_dcmread(path: str | Path, what: str, *, max_bytes: int | None = None,
                  stop_before_pixels: bool = False) -> Any:
     """Read a DICOM file with the size and deflate guards; every failure is a :class:`DicomError`.
 
@@ -81,6 +81,7 @@ def safe_dcmread(path: str | Path, what: str, *, max_bytes: int = MAX_DICOM_BYTE
         Largest file, and largest inflated data set, accepted.
     """
     pydicom = _pydicom()
+    max_bytes = MAX_DICOM_BYTES if max_bytes is None else max_bytes
     p = Path(path)
     if not p.is_file():
         raise DicomError(f"{p}: no such file", field="file", value=str(p), allowed=f"a DICOM {what} file")
@@ -202,7 +203,7 @@ class DoseGrid:
                         ((self.x_mm, other.x_mm), (self.y_mm, other.y_mm), (self.z_mm, other.z_mm))))
 
 
-def read_rtdose(path: str | Path, *, max_bytes: int = MAX_DICOM_BYTES) -> DoseGrid:
+def read_rtdose(path: str | Path, *, max_bytes: int | None = None) -> DoseGrid:
     """Read an RT Dose file as it is stored (scaled by Dose Grid Scaling, no other conversion).
 
     Raises
@@ -211,10 +212,11 @@ def read_rtdose(path: str | Path, *, max_bytes: int = MAX_DICOM_BYTES) -> DoseGr
         Not an RT Dose, compressed pixel data, oblique grid, pixel data larger than the limit or
         not matching the header, missing Dose Grid Scaling / Grid Frame Offset Vector.
     """
-    ds = safe_dcmread(path, "RT Dose", max_bytes=max_bytes)
+    limit = MAX_DICOM_BYTES if max_bytes is None else max_bytes
+    ds = safe_dcmread(path, "RT Dose", max_bytes=limit)
     p = str(path)
     try:
-        return _dose_grid(ds, p, max_bytes)
+        return _dose_grid(ds, p, limit)
     except DicomError:
         raise
     except Exception as exc:  # noqa: BLE001 - malformed element values
@@ -359,7 +361,7 @@ class StructureSet:
                          field="structure", value=name, allowed=", ".join(r.name for r in self.rois))
 
 
-def read_rtstruct(path: str | Path, *, max_bytes: int = MAX_DICOM_BYTES) -> StructureSet:
+def read_rtstruct(path: str | Path, *, max_bytes: int | None = None) -> StructureSet:
     """Read the closed planar contours of an RT Structure Set.
 
     Contours that are not CLOSED_PLANAR (POINT, OPEN_PLANAR, ...) or have fewer than 3 points

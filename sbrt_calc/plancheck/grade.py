@@ -179,7 +179,10 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
     mapping = inputs.mapping
     rois = [r for r in plan.structures.rois]
     matches = {r.name: nm.match_name(r.name, mapping, r.roi_type) for r in rois}
-    target_name = _choose_target([(r.name, matches[r.name].tg263_name, r.roi_type) for r in rois], inputs.target)
+    # a structure the user mapped to "" is left out, also as a target
+    left_out = {n for n, m in matches.items() if m.how == "user" and m.tg263_name is None}
+    target_name = _choose_target([(r.name, matches[r.name].tg263_name, r.roi_type) for r in rois
+                                  if r.name not in left_out], inputs.target)
     thickness = structure_thickness_mm(rois, grid)
     occ: dict[str, Occupancy] = {}
     results: list[StructureResult] = []

@@ -110,7 +110,8 @@ class PlanCheckInputs:
         if unknown:
             raise PlanCheckInputError(f"plan_check: unknown key {unknown[0]!r}", field=f"plan_check.{unknown[0]}",
                                       value=unknown[0], allowed=", ".join(_KEYS))
-        mapping = data.get("name_mapping") or {}
+        mapping = data.get("name_mapping")
+        mapping = {} if mapping is None else mapping
         if not isinstance(mapping, Mapping):
             raise PlanCheckInputError("plan_check.name_mapping must be an object {structure: TG-263 name}",
                                       field="plan_check.name_mapping", value=mapping, allowed="an object")
