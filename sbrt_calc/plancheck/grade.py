@@ -102,6 +102,7 @@ class PlanCheckResult:
     conformity: Conformity
     unmatched: tuple[str, ...]
     warnings: tuple[str, ...]
+    derived: tuple[StructureDose, ...] = ()  # structures built for the limits (lungs minus ITV/GTV)
 
     @property
     def failed(self) -> bool:
@@ -222,8 +223,10 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
             mv = evaluate(c.metric, sd, plan.prescription_gy)
             checked.append(ConstraintResult(c, n, mv.value, _status(c, mv.value, mv.complete), mv.note))
     conformity = _conformity(plan, target, occ[target_name], [r for r in rois if r.name == target_name][0])
+    names = {s.name for s in results}
+    derived = tuple(sd for (_, n), sd in organ_doses.items() if n not in names)
     return PlanCheckResult(inputs, plan, target, tuple(results), lookup, tuple(checked), conformity, unmatched,
-                           tuple(warnings))
+                           tuple(warnings), derived)
 
 
 def _organ_doses(results: list[StructureResult], occ: dict[str, Occupancy], grid: Any,
