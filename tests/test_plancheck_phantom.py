@@ -163,6 +163,8 @@ def test_lung_v20_minus_gtv_rtog0813(tmp_path: Path) -> None:
     expected = 100 * (4 / 3 * math.pi * r20**3 / 1000 - gtv) / (lungs - gtv)
     assert v20[0].value == pytest.approx(expected, rel=0.02)
     assert v20[0].status == ("pass" if v20[0].value < 10 else "fail")
+    assert res.conformity.lungs_v20_percent == pytest.approx(v20[0].value)
+    assert res.as_dict()["prescription"]["bed10_gy"] == pytest.approx(50 * (1 + 10 / 10))  # 50/5: BED10 100 Gy
 
 
 def test_structure_partly_outside_the_grid_is_reported(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ is larger than the structure) or ``no structure`` (nothing in the structure set 
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sbrt_calc.errors import DicomError
@@ -28,7 +28,7 @@ from sbrt_calc.plancheck.metrics import evaluate, standard_metrics
 from sbrt_calc.plancheck.raster import Occupancy, combine, rasterise, structure_thickness_mm
 from sbrt_calc.planning.conformity import PlanGrade, grade_plan
 from sbrt_calc.planning.constraints import SetLookup, constraints_for
-from sbrt_calc.presets.model import Constraint, PresetSet
+from sbrt_calc.presets.model import Constraint, PresetSet, parse_metric
 from sbrt_calc.radiobiology.lq import bed
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -61,9 +61,12 @@ class Conformity:
     d2cm_percent: float | None
     grade: PlanGrade | None
     notes: tuple[str, ...] = ()
+    lungs_v20_percent: float | None = None
+    lungs_structure: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"r100": self.r100, "r50": self.r50, "d2cm_percent": self.d2cm_percent,
+                               "lungs_v20_percent": self.lungs_v20_percent, "lungs_structure": self.lungs_structure,
                                "notes": list(self.notes)}
         if self.grade is not None:
             out.update({"grade": self.grade.worst_grade, "in_table_range": self.grade.in_table_range,
@@ -121,7 +124,7 @@ class PlanCheckResult:
                        **{k: v for k, v in self.target.row.items() if k != "volume_cc"}},
             "prescription": {"total_dose_gy": p.prescription_gy, "fractions": p.fractions,
                              "dose_per_fraction_gy": dpf, "source": p.prescription_source,
-                             "bed10_gy": float(bed(p.prescription_gy, dpf, 10.0)), "bed10_model": "LQ, alpha/beta 10 Gy"},
+                             **_bed10(p.prescription_gy, dpf)},
             "structures": [s.as_dict() for s in self.structures],
             "conformity": self.conformity.as_dict(),
             "constraint_set": {"key": self.lookup.set.key, "name": self.lookup.set.name,
@@ -133,16 +136,34 @@ class PlanCheckResult:
         }
 
 
+def _bed10(total_gy: float, dose_per_fraction_gy: float) -> dict[str, Any]:
+    """BED10 of the prescription (LQ, alpha/beta 10 Gy) and the oligoprogression flag line."""
+    from sbrt_calc.presets.radiobiology import radiobiology
+
+    b = float(bed(total_gy, dose_per_fraction_gy, 10.0))
+    t = radiobiology().threshold("bed10_oligoprogression")
+    return {"bed10_gy": b, "bed10_model": "LQ, alpha/beta 10 Gy", "bed10_flag": t.reached(b),
+            "bed10_flag_line": f"{t.name} ({t.source})"}
+
+
 def _status(c: Constraint, value: float | None, complete: bool) -> str:
+    """pass/fail; for a structure partly outside the grid only what the part inside decides.
+
+    Inside-the-grid Max, Dv and Vx are lower bounds of the whole structure's (the part outside can
+    only add volume at unknown dose), and so is CVx; a Mean or Min is no bound.
+    """
     if value is None:
         return "not evaluated"
     ok = _OPS.get(c.comparison, operator.le)(value, c.limit)
     if complete:
         return "pass" if ok else "fail"
-    lower_bound = c.comparison in ("<", "<=")   # in-grid Max/D/V are lower bounds of the truth
-    if lower_bound and not ok:
+    kind = parse_metric(c.metric)
+    if kind is None or kind.kind not in ("Max", "D", "V", "CV"):
+        return "incomplete"
+    upper_limit = c.comparison in ("<", "<=")
+    if upper_limit and not ok:
         return "fail"
-    if not lower_bound and ok:
+    if not upper_limit and ok:
         return "pass"
     return "incomplete"
 
@@ -223,6 +244,10 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
             mv = evaluate(c.metric, sd, plan.prescription_gy)
             checked.append(ConstraintResult(c, n, mv.value, _status(c, mv.value, mv.complete), mv.note))
     conformity = _conformity(plan, target, occ[target_name], [r for r in rois if r.name == target_name][0])
+    lungs = [(n, sd) for (organ, n), sd in organ_doses.items() if organ == LUNGS]
+    if lungs:
+        v20 = evaluate("V20Gy[%]", lungs[0][1])
+        conformity = replace(conformity, lungs_v20_percent=v20.value, lungs_structure=lungs[0][0])
     names = {s.name for s in results}
     derived = tuple(sd for (_, n), sd in organ_doses.items() if n not in names)
     return PlanCheckResult(inputs, plan, target, tuple(results), lookup, tuple(checked), conformity, unmatched,
