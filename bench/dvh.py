@@ -17,7 +17,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import warnings
 from pathlib import Path
 
 OURS = r"""
@@ -40,6 +39,15 @@ for _ in range(repeat):
     best = min(best, time.perf_counter() - t0)
 print(json.dumps({"seconds": best, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "structures": len(out)}))
+"""
+
+PHANTOM_SHAPE = (120, 200, 200)
+WRITE = r"""
+import sys, warnings
+warnings.simplefilter("ignore")
+from sbrt_calc.plancheck.phantom import Phantom, write_phantom
+write_phantom(sys.argv[1], Phantom(shape=(120, 200, 200), extra_spheres=15, cord_z_mm=(-140.0, 140.0),
+                                   lungs_box_mm=(-150.0, 150.0, -120.0, 80.0, -120.0, 120.0)))
 """
 
 THEIRS = r"""
@@ -81,16 +89,13 @@ def main() -> None:
     ap.add_argument("--folder", help="where to write the phantom (default: a temporary folder)")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    from sbrt_calc.plancheck.phantom import Phantom, write_phantom
-
     folder = Path(args.folder or tempfile.mkdtemp(prefix="sbrt-dvh-bench-"))
-    ph = Phantom(shape=(120, 200, 200), extra_spheres=15, cord_z_mm=(-140.0, 140.0),
-                 lungs_box_mm=(-150.0, 150.0, -120.0, 80.0, -120.0, 120.0))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        files = write_phantom(folder, ph)
+    # written by a child process: a child's peak RSS (ru_maxrss) starts from its parent's at fork
+    subprocess.run([sys.executable, "-c", WRITE, str(folder)], check=True)
+    files = {k: folder / f"{k}.dcm" for k in ("rtdose", "rtstruct", "rtplan")}
+    ph = PHANTOM_SHAPE
     ours = run(sys.executable, OURS, files, args.repeat)
-    print(f"grid {ph.shape[2]}x{ph.shape[1]}x{ph.shape[0]} at {ph.spacing_mm} mm, {ours['structures']} structures "
+    print(f"grid {ph[2]}x{ph[1]}x{ph[0]} at 2.5 mm, {ours['structures']} structures "
           f"({folder})")
     print(f"sbrt-calc       : {ours['seconds']:.3f} s (best of {args.repeat}), peak RSS {ours['maxrss_mb']:.0f} MB")
     py = dicompyler_python()

@@ -155,7 +155,7 @@ def _contour_data(item: Any, name: str, path: str) -> np.ndarray:
 class DoseGrid:
     """A dose grid on an axial lattice, voxel centres at ``x_mm[c], y_mm[r], z_mm[k]``.
 
-    ``dose`` has shape (nz, ny, nx), planes sorted by increasing z. ``units`` is ``"GY"`` or
+    ``dose`` (float32, Gy or relative) has shape (nz, ny, nx), planes sorted by increasing z. ``units`` is ``"GY"`` or
     ``"RELATIVE"``; ``summation`` the Dose Summation Type. Use :func:`plan_dose_gy` to get a
     whole-plan dose in Gy.
     """
@@ -272,13 +272,19 @@ def _dose_grid(ds: Any, p: str, max_bytes: int) -> DoseGrid:
     order = np.argsort(z, kind="stable")
     if np.any(np.diff(z[order]) <= 0):
         raise DicomError(f"{p}: Grid Frame Offset Vector has repeated planes", field="GridFrameOffsetVector")
-    arr = ds.pixel_array.reshape(frames, rows, cols).astype(np.float64) * scaling
+    stored = ds.pixel_array.reshape(frames, rows, cols)
+    del ds.PixelData  # the raw bytes are no longer needed
+    arr = np.empty(stored.shape, dtype=np.float32)  # 7 significant digits: far below any dose tolerance
+    np.multiply(stored, scaling, out=arr, casting="unsafe")
+    del stored
     if not np.all(np.isfinite(arr)) or arr.min() < 0:
         raise DicomError(f"{p}: dose values must be finite and >= 0", field="PixelData")
+    if np.any(order != np.arange(order.size)):
+        arr = arr[order]
     x = ipp[0] + np.arange(cols) * spacing[1]
     y = ipp[1] + np.arange(rows) * spacing[0]
     refs = tuple(str(r.get("ReferencedSOPInstanceUID", "")) for r in ds.get("ReferencedRTPlanSequence", []) or [])
-    return DoseGrid(p, arr[order], x, y, z[order], str(ds.get("DoseUnits", "") or "").upper(),
+    return DoseGrid(p, arr, x, y, z[order], str(ds.get("DoseUnits", "") or "").upper(),
                     str(ds.get("DoseSummationType", "") or "").upper(), str(ds.get("FrameOfReferenceUID", "") or ""),
                     str(ds.get("SOPInstanceUID", "") or ""), refs, tuple(notes))
 

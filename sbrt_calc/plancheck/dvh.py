@@ -80,20 +80,31 @@ def structure_dose(occ: Occupancy, grid: DoseGrid, dose: np.ndarray | None = Non
     z0, y0, x0 = occ.origin
     nz, ny, nx = occ.fraction.shape
     sub = values[z0:z0 + nz, y0:y0 + ny, x0:x0 + nx]
-    mask = occ.fraction > 0
     vox = grid.voxel_volume_cc()[z0:z0 + nz]
-    vols = (occ.fraction * vox[:, None, None].astype(np.float32))[mask].astype(np.float64)
-    d = sub[mask].astype(np.float64)
-    if d.size == 0:
+    # plane by plane: the memory stays that of one plane whatever the structure's size
+    planes = []
+    top, bottom = -np.inf, np.inf
+    for k in range(nz):
+        m = occ.fraction[k] > 0
+        if m.any():
+            d = sub[k][m]
+            planes.append((k, m, d))
+            top, bottom = max(top, float(d.max())), min(bottom, float(d.min()))
+    if not planes:
         empty = np.zeros(0)
         return StructureDose(occ.name, empty, empty, occ.volume_cc, 0.0, occ.outside_cc, occ.notes)
-    top, bottom = float(d.max()), float(d.min())
     pool_gy = max(POOL_GY, top / 2.0e5)
-    k = np.floor(d / pool_gy).astype(np.int64)
-    vol = np.bincount(k, weights=vols)
-    dose_sum = np.bincount(k, weights=vols * d)
+    nbins = int(top / pool_gy) + 2
+    vol = np.zeros(nbins)
+    dose_sum = np.zeros(nbins)
+    inv = 1.0 / pool_gy
+    for k, m, d in planes:
+        w = occ.fraction[k][m].astype(np.float64) * vox[k]
+        idx = (d * inv).astype(np.int64)  # doses >= 0: truncation is floor
+        vol += np.bincount(idx, weights=w, minlength=nbins)
+        dose_sum += np.bincount(idx, weights=w * d, minlength=nbins)
     used = np.nonzero(vol > 0)[0][::-1]
-    return StructureDose(occ.name, dose_sum[used] / vol[used], vol[used], occ.volume_cc, float(vols.sum()),
+    return StructureDose(occ.name, dose_sum[used] / vol[used], vol[used], occ.volume_cc, float(vol.sum()),
                          occ.outside_cc, occ.notes, top, bottom)
 
 

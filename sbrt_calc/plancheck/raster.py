@@ -284,7 +284,7 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         outside += area * t - in_area * covered_t
         ks = np.nonzero(overlap > 0)[0]
         if inside.size and ks.size and in_area > 0:
-            parts.append((rr0, cc0, int(ks[0]), inside, overlap[ks] / vox_t[ks]))
+            parts.append((rr0, cc0, int(ks[0]), inside.astype(np.float32), overlap[ks] / vox_t[ks]))
     if not parts:
         frac = np.zeros((0, 0, 0), np.float32)
         return Occupancy(roi.name, (0, 0, 0), frac, volume / 1000, 0.0, outside / 1000, t, tuple(notes))
