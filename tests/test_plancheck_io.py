@@ -3,6 +3,7 @@ conversion, nothing silently wrong; the CLI answers bad input with one line and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,10 @@ def test_relative_grid_needs_a_prescription_and_is_then_scaled(tmp_path: Path, f
     assert np.allclose(scaled.dose, absolute, rtol=1e-6, atol=1e-5)
     with pytest.raises(DicomError, match="no prescription"):
         check_plan(PlanCheckInputs(str(rel["rtdose"]), str(rel["rtstruct"])))
+    # a grid in percent of the prescription is not read as 100 times the dose
+    percent = replace(grid, dose=grid.dose * 100)
+    with pytest.raises(DicomError, match="percent"):
+        plan_dose_gy(percent, fractions=3, prescription_gy=SMALL.prescription_gy)
 
 
 def test_per_fraction_grid_is_scaled_and_beam_grid_refused(tmp_path: Path, files: dict[str, Path]) -> None:

@@ -37,6 +37,8 @@ NATIVE_SYNTAXES = ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.
 RT_DOSE_STORAGE = "1.2.840.10008.5.1.4.1.1.481.2"
 RT_STRUCT_STORAGE = "1.2.840.10008.5.1.4.1.1.481.3"
 PLAN_SUMMATIONS = ("PLAN", "MULTI_PLAN")
+#: A RELATIVE grid read as a fraction of the prescription above this is refused (written in percent?).
+MAX_RELATIVE = 3.0
 
 
 def _pydicom() -> Any:
@@ -319,6 +321,11 @@ def plan_dose_gy(grid: DoseGrid, *, fractions: int | None, prescription_gy: floa
             raise DicomError(f"{grid.path}: the dose grid is RELATIVE (Dose Units); give the prescription "
                              "(an RT Plan or --prescription-gy) to convert it to Gy", field="DoseUnits",
                              value="RELATIVE", allowed="GY, or RELATIVE with a prescription")
+        top = float(dose.max())
+        if top > MAX_RELATIVE:
+            raise DicomError(f"{grid.path}: the RELATIVE dose grid reaches {top:g}, more than {MAX_RELATIVE:g} times the "
+                             "prescription if read as a fraction of it (percent?); export the dose in GY",
+                             field="DoseUnits", value=top, allowed=f"relative values up to {MAX_RELATIVE:g}")
         dose = dose * prescription_gy
         notes.append(f"RELATIVE dose grid read as a fraction of the prescription (1.0 = {prescription_gy:g} Gy)")
     elif grid.units != "GY":
