@@ -43,7 +43,8 @@ from sbrt_calc.plancheck.inputs import DEFAULT_CONSTRAINT_SET, PlanCheckInputs, 
 
 # Okabe-Ito colours, cycled over the structures
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999")
-STATUS_COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "incomplete": "#a15c00", "not evaluated": "#a15c00"}
+STATUS_COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "incomplete": "#a15c00", "not evaluated": "#a15c00",
+                  "none": "#2e7d32", "minor": "#a15c00", "major": "#c62828", "not graded": "#a15c00"}
 
 
 class PlanCheckPanel(QWidget):
@@ -120,7 +121,15 @@ class PlanCheckPanel(QWidget):
         self.mapping_table.itemChanged.connect(self._mapping_edited)
         self.tabs.addTab(self.limits_table, "Limits")
         self.tabs.addTab(self.structures_table, "Structures")
-        self.tabs.addTab(self.conformity_table, "Conformity")
+        conf = QWidget()
+        box = QVBoxLayout(conf)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.conformity_table, 1)
+        self.conformity_notes = QLabel()
+        self.conformity_notes.setWordWrap(True)
+        self.conformity_notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.conformity_notes)
+        self.tabs.addTab(conf, "Conformity")
         self.tabs.addTab(self.mapping_table, "Names (TG-263)")
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
@@ -283,7 +292,10 @@ class PlanCheckPanel(QWidget):
         limits = tables["organ limits"]
         self._fill(self.limits_table, [tuple(r) for r in limits.rows], status_col=5)
         self._fill(self.structures_table, [(r[0], r[2], r[3], r[4], r[5], r[6]) for r in tables["structures"].rows])
-        self._fill(self.conformity_table, [tuple(r) for r in tables["conformity and fall-off"].rows], status_col=3)
+        conformity = tables["conformity and fall-off"]
+        self._fill(self.conformity_table, [tuple(r) for r in conformity.rows], status_col=3)
+        self.conformity_notes.setText("\n".join(conformity.notes + ((f"Source: {conformity.source}",)
+                                                                       if conformity.source else ())))
         self._building = True
         self.mapping_table.setRowCount(len(res.structures))
         for i, s in enumerate(res.structures):

@@ -208,3 +208,16 @@ def test_cli_json_and_exit_codes(files: dict[str, Path], tmp_path: Path, capsys:
     rc = main(["check-plan", "--folder", str(files["rtdose"].parent), "--fractions", "1", "--format", "csv"])
     out = capsys.readouterr().out
     assert rc == 1 and ",fail," in out
+
+
+def test_cli_mapping_and_target_options(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """--map renames a structure for the limits; a malformed --map is a usage error (exit 2, one line)."""
+    base = ["check-plan", "--folder", str(files["rtdose"].parent), "--format", "json"]
+    assert main([*base, "--map", "SpinalCord=", "--target", "PTV"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert all(c["status"] == "no structure" for c in doc["constraints"] if c["organ"] == "SpinalCord")
+    cord = next(s for s in doc["structures"] if s["name"] == "SpinalCord")
+    assert cord["tg263_name"] is None and cord["matched_by"] == "user"
+    assert main([*base, "--map", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "STRUCTURE=TG263NAME" in err

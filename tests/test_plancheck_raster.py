@@ -107,7 +107,7 @@ def test_edge_supersampling_equals_full_supersampling() -> None:
         xs = (x0 + dx * (np.arange(nc)[:, None] + sub)).ravel()
         ys = (y0 + dy * (np.arange(nr)[:, None] + sub)).ravel()
         full = _plane_mask([poly], xs, ys, "p", 0.0).reshape(nr, s, nc, s).mean(axis=(1, 3))
-        assert np.allclose(_plane_cover([poly], x0, y0, dx, dy, nr, nc, s, "p", 0.0), full)
+        assert np.allclose(_plane_cover([poly], x0, y0, dx, dy, nr, nc, s, "p", 0.0)[0], full)
 
 
 def test_circle_area_matches_its_polygon() -> None:
@@ -151,3 +151,27 @@ def test_combine_subtracts_inner_structure() -> None:
     inner = rasterise(_roi({z: [_square(-4, 4, -4, 4)] for z in zs}, "GTV"), g, thickness_mm=2.0)
     c = combine("Lungs-GTV", g.shape, [outer], [inner], g)
     assert c.in_grid_cc == pytest.approx((400 - 64) * 8 / 1000)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(x0=st.floats(-30, 25), y0=st.floats(-30, 25), w=st.floats(0.3, 30), h=st.floats(0.3, 30),
+       n_planes=st.integers(1, 12), z_first=st.floats(-16, 10))
+def test_any_rectangle_volume_is_exact_inside_plus_outside(x0: float, y0: float, w: float, h: float,
+                                                           n_planes: int, z_first: float) -> None:
+    """Whatever its position (also across the grid's edges), a rectangle's volume is area x planes x t,
+    and what the grid holds plus what it reports outside adds up to it."""
+    g = _grid(n=20, h=2.0, nz=10)
+    zs = [z_first + 2.0 * k for k in range(n_planes)]
+    o = rasterise(_roi({z: [_square(x0, x0 + w, y0, y0 + h)] for z in zs}), g, thickness_mm=2.0)
+    total = w * h * 2.0 * n_planes / 1000
+    assert o.volume_cc == pytest.approx(total, rel=1e-9)
+    assert o.in_grid_cc + o.outside_cc == pytest.approx(total, rel=1e-6, abs=1e-9)
+    # the exact in-grid part: the rectangle and slabs clipped to the grid (-20..20 in x, y; -10..10 in z)
+    cx = max(0.0, min(x0 + w, 20) - max(x0, -20))
+    cy = max(0.0, min(y0 + h, 20) - max(y0, -20))
+    cz = sum(max(0.0, min(z + 1, 10) - max(z - 1, -10)) for z in zs)
+    assert o.in_grid_cc == pytest.approx(cx * cy * cz / 1000, rel=1e-6, abs=1e-9)

@@ -68,6 +68,8 @@ def report_tables(result: PlanCheckResult) -> tuple[ReportTable, ...]:
         for m in g.metrics:
             lim = "-" if m.limit_none is None else f"{m.comparison} {m.limit_none:.3g} / {m.limit_minor:.3g}"
             mrows.append((m.metric, _f(m.value, 4) + (" %" if m.unit == "%" else ""), lim, m.grade or "-"))
+    if conf.lungs_v20_percent is not None:
+        mrows.append((f"V20Gy {conf.lungs_structure}", f"{conf.lungs_v20_percent:.3g} %", "(organ limits)", "-"))
     conformity = ReportTable(
         "Plan check: conformity and fall-off (RTOG 0915/0813)", ("Metric", "Plan", "Limit none / minor", "Deviation"),
         tuple(mrows), notes=((g.message,) if g else ()) + conf.notes, source=g.table.source if g else "")
