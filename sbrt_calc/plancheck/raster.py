@@ -173,7 +173,8 @@ def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float,
     base = float(min(sx.min(), px.min())) - dx
     keys = np.sort(srows * span + (sx - base))
     pk = prow * span + (px - base)
-    left = np.searchsorted(keys, pk.ravel(), side="left") - np.searchsorted(keys, (prow * span).ravel(), side="left")
+    row_start = np.searchsorted(keys, np.arange(nrow * s) * span, side="left")
+    left = np.searchsorted(keys, pk.ravel(), side="left") - row_start[prow.ravel()]
     inside = (left & 1).reshape(br.size, s * s)
     cover[br, bc] = inside.mean(axis=1)
     return cover, edge
