@@ -213,8 +213,12 @@ def test_cli_json_and_exit_codes(files: dict[str, Path], tmp_path: Path, capsys:
 def test_cli_mapping_and_target_options(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     """--map renames a structure for the limits; a malformed --map is a usage error (exit 2, one line)."""
     base = ["check-plan", "--folder", str(files["rtdose"].parent), "--format", "json"]
-    assert main([*base, "--map", "SpinalCord=", "--target", "PTV"]) == 0
+    assert main([*base, "--map", "SpinalCord=", "--target", "PTV", "--lql", "6"]) == 0
     doc = json.loads(capsys.readouterr().out)
+    ptv = doc["structures"][0]
+    # LQ-L beside LQ: linear above 6 Gy per fraction, so below LQ at 62 Gy / 3 (Astrahan 2008)
+    assert ptv["eqd2_lql"]["model"] == "LQ-L" and ptv["eqd2_lql"]["dmax_gy"] < ptv["eqd2_lq"]["dmax_gy"]
+    assert ptv["eqd2_lq"]["dmax_gy"] == pytest.approx(ptv["dmax_gy"] * (ptv["dmax_gy"] / 3 + 10) / 12)
     assert all(c["status"] == "no structure" for c in doc["constraints"] if c["organ"] == "SpinalCord")
     cord = next(s for s in doc["structures"] if s["name"] == "SpinalCord")
     assert cord["tg263_name"] is None and cord["matched_by"] == "user"

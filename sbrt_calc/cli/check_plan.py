@@ -38,6 +38,8 @@ def register(sub: Any) -> None:
     p.add_argument("--set", dest="set_key", default="tg101", metavar="KEY", help="constraint set (default tg101)")
     p.add_argument("--map", dest="mapping", type=_mapping, action="append", default=[], metavar="NAME=TG263",
                    help="map a structure name to a TG-263 name (repeat; empty TG-263 name leaves it out)")
+    p.add_argument("--lql", dest="lql_transition_dose_gy", type=positive_float, metavar="DT",
+                   help="also give each structure's EQD2 under LQ-L with transition dose DT Gy (beside LQ)")
     p.add_argument("--dvh-csv", metavar="FILE", help="also write the cumulative DVHs (0.1 Gy bins) to FILE as CSV")
     add_format_argument(p)
     p.set_defaults(func=run)
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("check-plan: give --rtdose and --rtstruct, or --folder (see --help)")
     inputs = PlanCheckInputs(rtdose, rtstruct, args.rtplan or files.get("rtplan"), args.target, args.prescription_gy,
                              args.fractions, args.set_key, tuple(args.mapping))
-    result = check_plan(inputs)
+    result = check_plan(inputs, lql_transition_dose_gy=args.lql_transition_dose_gy)
     if args.dvh_csv:
         headers, rows = dvh_csv_rows([s.dose for s in result.structures])
         with open(args.dvh_csv, "w", encoding="utf-8", newline="") as fh:

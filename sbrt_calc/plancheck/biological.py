@@ -64,10 +64,11 @@ def eqd2_gy(dose_gy: np.ndarray, fractions: int, alpha_beta_gy: float, model: st
     return np.asarray(lq.bed_to_eqdx(b, alpha_beta_gy, 2.0), dtype=float)
 
 
-def eqd2_dvh(sd: StructureDose, fractions: int, alpha_beta_gy: float, model: str = "lq") -> StructureDose:
+def eqd2_dvh(sd: StructureDose, fractions: int, alpha_beta_gy: float, model: str = "lq",
+             transition_dose_gy: float = lql.DEFAULT_TRANSITION_DOSE_GY) -> StructureDose:
     """The structure's DVH in EQD2 (same volumes; doses converted voxel by voxel)."""
     label = f"{sd.name} EQD2 {'LQ' if model == 'lq' else 'LQ-L'} a/b {alpha_beta_gy:g}"
-    return sd.mapped(label, lambda d: eqd2_gy(d, fractions, alpha_beta_gy, model))
+    return sd.mapped(label, lambda d: eqd2_gy(d, fractions, alpha_beta_gy, model, transition_dose_gy))
 
 
 def sum_eqd2(grids: Sequence[tuple[DoseGrid, int]], alpha_beta_gy: float, model: str = "lq") -> np.ndarray:

@@ -85,11 +85,13 @@ class StructureResult:
     roi_type: str
     dose: StructureDose
     row: dict[str, Any]
-    eqd2: dict[str, Any] = field(default_factory=dict)
+    eqd2: dict[str, Any] = field(default_factory=dict)  # LQ
+    eqd2_lql: dict[str, Any] | None = None  # LQ-L, when asked for (shown beside LQ, never instead)
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "tg263_name": self.tg263_name, "matched_by": self.how_matched,
-                "roi_type": self.roi_type, **self.row, "eqd2_lq": self.eqd2, "notes": list(self.dose.notes)}
+                "roi_type": self.roi_type, **self.row, "eqd2_lq": self.eqd2,
+                **({"eqd2_lql": self.eqd2_lql} if self.eqd2_lql is not None else {}), "notes": list(self.dose.notes)}
 
 
 @dataclass(frozen=True)
@@ -184,13 +186,18 @@ def _choose_target(results: list[tuple[str, str | None, str]], wanted: str | Non
                      allowed=", ".join(ptvs))
 
 
-def check_plan(inputs: PlanCheckInputs, *, presets: PresetSet | None = None) -> PlanCheckResult:
+def check_plan(inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
+               lql_transition_dose_gy: float | None = None) -> PlanCheckResult:
     """Load the plan of *inputs* and check it (see :func:`check_loaded`)."""
-    return check_loaded(load_plan(inputs), inputs, presets=presets)
+    return check_loaded(load_plan(inputs), inputs, presets=presets, lql_transition_dose_gy=lql_transition_dose_gy)
 
 
-def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSet | None = None) -> PlanCheckResult:
+def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
+                 lql_transition_dose_gy: float | None = None) -> PlanCheckResult:
     """DVHs of every structure, the organ limits and the conformity grade of a loaded plan.
+
+    Each structure's EQD2 (Max, D0.035cc, Mean) is computed voxel by voxel under LQ, and also
+    under LQ-L when *lql_transition_dose_gy* is given (Astrahan 2008), side by side.
 
     Raises
     ------
@@ -221,9 +228,15 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
         ab = 10.0 if is_target else (2.0 if m.tg263_name in ("SpinalCord", "SpinalCanal") else 3.0)
         row = standard_metrics(sd, target=is_target, prescription_gy=plan.prescription_gy)
         e = eqd2_dvh(sd, plan.fractions, ab)
+        lql = None
+        if lql_transition_dose_gy is not None:
+            el = eqd2_dvh(sd, plan.fractions, ab, "lql", lql_transition_dose_gy)
+            lql = {"alpha_beta_gy": ab, "model": "LQ-L", "transition_dose_gy": lql_transition_dose_gy,
+                   "dmax_gy": evaluate("Max[Gy]", el).value, "d0_035cc_gy": evaluate("D0.035cc[Gy]", el).value,
+                   "dmean_gy": evaluate("Mean[Gy]", el).value}
         eqd2 = {"alpha_beta_gy": ab, "model": "LQ", "dmax_gy": evaluate("Max[Gy]", e).value,
                 "d0_035cc_gy": evaluate("D0.035cc[Gy]", e).value, "dmean_gy": evaluate("Mean[Gy]", e).value}
-        results.append(StructureResult(r.name, m.tg263_name, m.how, r.roi_type, sd, row, eqd2))
+        results.append(StructureResult(r.name, m.tg263_name, m.how, r.roi_type, sd, row, eqd2, lql))
         if sd.partly_outside:
             warnings.append(f"structure {r.name!r} is partly outside the dose grid: {sd.outside_cc:.3g} of "
                             f"{sd.volume_cc:.3g} cc; its metrics cover the part inside only")
