@@ -73,6 +73,11 @@ class PlanCheckPanel(QWidget):
             bar.addWidget(b)
             self.file_buttons[key] = b
         bar.addStretch(1)
+        self.export_button = QPushButton("Export DVH (CSV)…")
+        self.export_button.setToolTip("Cumulative DVHs of every structure, 0.1 Gy steps, volumes in cm³")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self._choose_export)
+        bar.addWidget(self.export_button)
         outer.addLayout(bar)
         form = QFormLayout()
         self.set_combo = QComboBox()
@@ -154,6 +159,24 @@ class PlanCheckPanel(QWidget):
 
         return report_tables(self._result)
 
+    def export_dvh_csv(self, path: str) -> None:
+        """Write the cumulative DVHs of the last result (the CLI's ``--dvh-csv`` table)."""
+        from sbrt_calc.cli.output import to_csv
+        from sbrt_calc.plancheck.dvh import dvh_csv_rows
+
+        if self._result is None:
+            return
+        headers, rows = dvh_csv_rows([s.dose for s in self._result.structures])
+        Path(path).write_text(to_csv(headers, rows), encoding="utf-8")
+
+    def _choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export DVH", "dvh.csv", "CSV (*.csv)")
+        if path:
+            try:
+                self.export_dvh_csv(path)
+            except OSError as exc:
+                self.status.setText(f"<b style='color:#c62828'>Cannot write {path}: {exc.strerror or exc}</b>")
+
     def set_inputs(self, inputs: PlanCheckInputs | None, *, emit: bool = False) -> None:
         """Show a case's plan check (from the case file); runs the check."""
         self._inputs = inputs
@@ -173,6 +196,7 @@ class PlanCheckPanel(QWidget):
     def run_check(self) -> None:
         """Run the core's check on the current inputs and show the result or the error."""
         self._result = None
+        self.export_button.setEnabled(False)
         if self._inputs is None:
             self._clear()
             return
@@ -187,6 +211,7 @@ class PlanCheckPanel(QWidget):
             return
         finally:
             QApplication.restoreOverrideCursor()
+        self.export_button.setEnabled(True)
         self._show(self._result)
 
     # --- choosing files ------------------------------------------------------------------------

@@ -52,6 +52,10 @@ def test_open_folder_map_a_name_and_see_the_cord_limits(qtbot, folder: Path) -> 
     statuses = _column(w.limits_table, 5)
     assert statuses[organs.index("SpinalCord")] in ("pass", "FAIL")
     assert w.report_tables() and w.report_tables()[0].title == "Plan check: plan"
+    assert w.export_button.isEnabled()
+    w.export_dvh_csv(str(folder / "dvh.csv"))
+    header = (folder / "dvh.csv").read_text().splitlines()[0]
+    assert header.startswith("dose_gy,") and "Myelon_2 [cc]" in header
     # one fraction: the same dose fails single-fraction limits, in red on screen
     w.fx_spin.setValue(1)
     w._options_changed()

@@ -215,3 +215,11 @@ def test_pydicom_samples_read() -> None:
     ss = read_rtstruct(get_testdata_file("rtstruct.dcm"))
     assert [len(r.planes) for r in ss.rois] == [3, 0, 0]
     assert g.frame_of_reference_uid != ss.frame_of_reference_uid
+
+
+def test_repeated_structure_names_are_refused(tmp_path: Path, files: dict[str, Path]) -> None:
+    def twice(ds: Any) -> None:
+        ds.StructureSetROISequence[1].ROIName = "SpinalCord"
+    f = {**files, "rtstruct": _edit(files["rtstruct"], tmp_path / "twice.dcm", twice)}
+    with pytest.raises(DicomError, match="more than once: SpinalCord"):
+        check_plan(_inputs(f))

@@ -175,3 +175,13 @@ def test_any_rectangle_volume_is_exact_inside_plus_outside(x0: float, y0: float,
     cy = max(0.0, min(y0 + h, 20) - max(y0, -20))
     cz = sum(max(0.0, min(z + 1, 10) - max(z - 1, -10)) for z in zs)
     assert o.in_grid_cc == pytest.approx(cx * cy * cz / 1000, rel=1e-6, abs=1e-9)
+
+
+def test_slab_thickness_of_a_structure() -> None:
+    """A structure contoured every 5 mm on a 2.5 mm set keeps 5 mm slabs; one on 2 planes takes the set's."""
+    from sbrt_calc.plancheck.raster import thickness_for
+
+    every5 = _roi({z: [_square(-2, 2, -2, 2)] for z in (0.0, 5.0, 10.0, 15.0)})
+    assert thickness_for(every5, 2.5) == 5.0
+    two = _roi({z: [_square(-2, 2, -2, 2)] for z in (0.0, 10.0)})
+    assert thickness_for(two, 2.5) == 2.5

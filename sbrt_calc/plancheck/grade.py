@@ -25,7 +25,7 @@ from sbrt_calc.plancheck.falloff import d2cm_gy
 from sbrt_calc.plancheck.inputs import PlanCheckInputs
 from sbrt_calc.plancheck.load import LoadedPlan, load_plan
 from sbrt_calc.plancheck.metrics import evaluate, standard_metrics
-from sbrt_calc.plancheck.raster import Occupancy, combine, rasterise, structure_thickness_mm
+from sbrt_calc.plancheck.raster import Occupancy, combine, rasterise, structure_thickness_mm, thickness_for
 from sbrt_calc.planning.conformity import PlanGrade, grade_plan
 from sbrt_calc.planning.constraints import SetLookup, constraints_for
 from sbrt_calc.presets.model import Constraint, PresetSet, parse_metric
@@ -213,6 +213,10 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
     target_name = _choose_target([(r.name, matches[r.name].tg263_name, r.roi_type) for r in rois
                                   if r.name not in left_out], inputs.target)
     thickness = structure_thickness_mm(rois, grid)
+    repeated = sorted({r.name for r in rois if sum(o.name == r.name for o in rois) > 1})
+    if repeated:
+        raise DicomError(f"structure names used more than once: {', '.join(repeated)}; rename them in the planning "
+                         "system", field="structure", value=repeated, allowed="unique ROI names")
     occ: dict[str, Occupancy] = {}
     results: list[StructureResult] = []
     warnings = list(plan.warnings)
@@ -220,7 +224,7 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
         if not r.planes:
             warnings.append(f"structure {r.name!r}: {'; '.join(r.notes) or 'empty'}")
             continue
-        o = rasterise(r, grid, thickness_mm=thickness)
+        o = rasterise(r, grid, thickness_mm=thickness_for(r, thickness))
         occ[r.name] = o
         sd = structure_dose(o, grid)
         m = matches[r.name]

@@ -9,8 +9,8 @@ Conventions (stated here, tested in ``tests/test_plancheck_raster.py``):
   (``y0 <= y < y1``), so a point on a horizontal edge is counted once. The in-plane area fraction
   of a voxel is the fraction of its points inside.
 - **Slices**: a contour on plane ``z_k`` stands for the slab ``z_k +- t/2``, where ``t`` is the
-  structure's plane spacing (the median spacing of its planes; for a structure on one plane, the
-  structure set's spacing, else the dose grid's). **End caps**: the first and last slabs extend
+  structure's plane spacing (the median spacing of its planes when it has 3 or more; otherwise the
+  structure set's, see :func:`thickness_for`; else the dose grid's). **End caps**: the first and last slabs extend
   ``t/2`` beyond their planes (volume = sum of plane areas x ``t``, as a planning system counts
   CT slices). Planes farther apart than ``1.5 t`` leave the gap empty.
 - **Dose voxels** span the midpoints between dose planes (half a spacing beyond the end planes).
@@ -78,6 +78,14 @@ def structure_thickness_mm(rois: Sequence[Roi], grid: DoseGrid) -> float:
         return float(np.median(np.diff(zs)))
     bounds = grid.z_bounds_mm()
     return float(np.median(np.diff(bounds)))
+
+
+def thickness_for(roi: Roi, set_thickness_mm: float) -> float:
+    """Slab thickness of *roi*: its own median plane spacing with 3 or more planes, else the set's."""
+    zs = np.array([p.z_mm for p in roi.planes])
+    if zs.size >= 3:
+        return float(np.median(np.diff(zs)))
+    return set_thickness_mm
 
 
 def _crossings(polygons: Sequence[np.ndarray], y_first: float, hy: float, nrow: int
