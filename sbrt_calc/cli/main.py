@@ -27,6 +27,7 @@ SUBCOMMANDS = (
     "presets",
     "constraints",
     "plan_check",
+    "check_plan",
     "cumulative",
     "eligibility",
     "report",

@@ -70,15 +70,6 @@ class RTPlanPrescription:
                              value=exc.value, allowed=exc.allowed) from None
 
 
-def _pydicom() -> Any:
-    try:
-        import pydicom
-    except ImportError:
-        raise DicomError('reading DICOM needs pydicom: pip install "sbrt-calc[dicom]"', field="pydicom",
-                         allowed='pip install "sbrt-calc[dicom]"') from None
-    return pydicom
-
-
 def read_rtplan(path: str | Path) -> RTPlanPrescription:
     """Read the prescription elements of a DICOM RT Plan.
 
@@ -89,17 +80,10 @@ def read_rtplan(path: str | Path) -> RTPlanPrescription:
         the Target Prescription Dose or the Number of Fractions Planned (the message names the
         missing element and its tag).
     """
-    pydicom = _pydicom()
+    from sbrt_calc.plancheck.dicom_io import safe_dcmread  # size and deflate-bomb guards
+
     p = Path(path)
-    if not p.is_file():
-        raise DicomError(f"{p}: no such file", field="rtplan", value=str(p), allowed="a DICOM RT Plan file")
-    try:
-        ds = pydicom.dcmread(str(p), stop_before_pixels=True)
-    except OSError as exc:
-        raise DicomError(f"{p}: cannot read: {exc.strerror or exc}", field="rtplan", value=str(p)) from None
-    except Exception as exc:  # noqa: BLE001 - pydicom raises many types for bad files
-        raise DicomError(f"{p}: not a readable DICOM file ({type(exc).__name__}: {exc})".replace("\n", " "),
-                         field="rtplan", value=str(p), allowed="a DICOM RT Plan file") from None
+    ds = safe_dcmread(p, "RT Plan", stop_before_pixels=True)
     try:
         return _prescription(ds, str(p))
     except DicomError:

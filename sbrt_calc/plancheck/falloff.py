@@ -1,0 +1,111 @@
+"""RTOG 0915/0813 conformity and fall-off metrics computed from the dose grid.
+
+Definitions (RTOG 0915, Videtic GM et al., IJROBP 2015;93:757-764; RTOG 0813, Bezjak A et al.,
+J Clin Oncol 2019;37:1316-1325, conformity table):
+
+- R100% = volume of the prescription isodose / PTV volume;
+- R50%  = volume of the 50 % prescription isodose / PTV volume;
+- D2cm  = maximum dose, in % of the prescription, 2 cm or more from the PTV in any direction.
+
+Isodose volumes are counted over the whole dose grid (voxels at or above the level x voxel
+volume): the error is at most half a voxel layer over the isodose surface. For D2cm, the PTV
+surface is sampled (contour edges every <= 0.5 mm at the middle and both faces of each slab,
+and the end caps on the in-plane lattice); a voxel whose centre is at least 20 mm from every
+surface point and which the PTV does not occupy at all counts as "2 cm or more" away. Voxels
+are examined from the hottest down, so the first one found gives the maximum.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sbrt_calc.plancheck.dicom_io import DoseGrid, Roi
+from sbrt_calc.plancheck.raster import Occupancy, _plane_mask
+
+D2CM_DISTANCE_MM = 20.0
+
+
+def surface_points(roi: Roi, thickness_mm: float, step_mm: float = 0.5) -> np.ndarray:
+    """Points (n, 3) on the surface of the slab model of *roi* (side walls and end caps)."""
+    pts: list[np.ndarray] = []
+    zs = [p.z_mm for p in roi.planes]
+    half = thickness_mm / 2
+    for i, plane in enumerate(roi.planes):
+        for poly in plane.polygons:
+            b = np.roll(poly, -1, axis=0)
+            seg = np.hypot(*(b - poly).T)
+            n = np.maximum(np.ceil(seg / step_mm).astype(int), 1)
+            k = np.repeat(np.arange(poly.shape[0]), n)
+            t = (np.arange(k.size) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n, n)
+            ring = poly[k] + (b[k] - poly[k]) * t[:, None]
+            for dz in (-half, 0.0, half):
+                pts.append(np.column_stack([ring, np.full(len(ring), plane.z_mm + dz)]))
+        below = i == 0 or zs[i] - zs[i - 1] > 1.5 * thickness_mm
+        above = i == len(zs) - 1 or zs[i + 1] - zs[i] > 1.5 * thickness_mm
+        if below or above:
+            allp = np.concatenate(plane.polygons)
+            xs = np.arange(allp[:, 0].min(), allp[:, 0].max() + step_mm, step_mm * 2)
+            ys = np.arange(allp[:, 1].min(), allp[:, 1].max() + step_mm, step_mm * 2)
+            if xs.size > 1 and ys.size > 1:
+                m = _plane_mask(plane.polygons, xs, ys, roi.name, plane.z_mm)
+                yy, xx = np.nonzero(m)
+                cap = np.column_stack([xs[xx], ys[yy]])
+                for dz, flag in ((-half, below), (half, above)):
+                    if flag:
+                        pts.append(np.column_stack([cap, np.full(len(cap), plane.z_mm + dz)]))
+    return np.concatenate(pts) if pts else np.zeros((0, 3))
+
+
+def d2cm_gy(grid: DoseGrid, roi: Roi, occ: Occupancy, distance_mm: float = D2CM_DISTANCE_MM) -> float | None:
+    """Maximum dose (Gy) at ``distance_mm`` or more from the PTV; None if no voxel is that far."""
+    surf = surface_points(roi, occ.thickness_mm).astype(np.float64)
+    if surf.size == 0:
+        return None
+    lo, hi = surf.min(axis=0) - distance_mm, surf.max(axis=0) + distance_mm
+    x, y, z = grid.x_mm, grid.y_mm, grid.z_mm
+    bx = np.nonzero((x > lo[0]) & (x < hi[0]))[0]
+    by = np.nonzero((y > lo[1]) & (y < hi[1]))[0]
+    bz = np.nonzero((z > lo[2]) & (z < hi[2]))[0]
+    dose = grid.dose
+    far = np.ones(dose.shape, dtype=bool)
+    if bx.size and by.size and bz.size:
+        far[bz[0]:bz[-1] + 1, by[0]:by[-1] + 1, bx[0]:bx[-1] + 1] = False
+    best = float(dose[far].max()) if far.any() else -np.inf
+    if not (bx.size and by.size and bz.size):
+        return None if best == -np.inf else best
+    box = dose[bz[0]:bz[-1] + 1, by[0]:by[-1] + 1, bx[0]:bx[-1] + 1]
+    inside = occ.full(grid.shape)[bz[0]:bz[-1] + 1, by[0]:by[-1] + 1, bx[0]:bx[-1] + 1] > 0
+    cand = np.nonzero((box > best) & ~inside)
+    if cand[0].size == 0:
+        return None if best == -np.inf else best
+    order = np.argsort(-box[cand], kind="stable")
+    kz, ky, kx = (c[order] for c in cand)
+    centres = np.column_stack([x[bx[0] + kx], y[by[0] + ky], z[bz[0] + kz]])
+    limit2 = distance_mm**2
+    tree = _kdtree(surf)
+    chunk = 2048
+    for start in range(0, len(centres), chunk):
+        c = centres[start:start + chunk]
+        if tree is not None:
+            d2 = tree.query(c)[0] ** 2
+        else:
+            d2 = np.full(len(c), np.inf)
+            for s0 in range(0, len(surf), 4096):
+                s = surf[s0:s0 + 4096]
+                d2 = np.minimum(d2, (((c[:, None, :] - s[None, :, :]) ** 2).sum(axis=2)).min(axis=1))
+        ok = np.nonzero(d2 >= limit2 * (1 - 1e-9))[0]
+        if ok.size:
+            j = start + int(ok[0])
+            return max(best, float(box[kz[j], ky[j], kx[j]]))
+    return None if best == -np.inf else best
+
+
+def _kdtree(points: np.ndarray) -> Any:
+    """A scipy KD-tree when scipy is installed (faster); the brute-force search gives the same answer."""
+    try:
+        from scipy.spatial import cKDTree
+    except ImportError:
+        return None
+    return cKDTree(points)

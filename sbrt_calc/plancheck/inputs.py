@@ -1,0 +1,156 @@
+"""The plan-check section of a case: which DICOM files, which target, prescription and constraint set.
+
+``PlanCheckInputs.to_dict()`` / ``from_dict()`` are the case file's ``plan_check`` section
+(JSON): ``{"rtdose": path, "rtstruct": path, "rtplan": path|null, "target": name|null,
+"prescription_gy": number|null, "fractions": int|null, "constraint_set": key,
+"name_mapping": {structure: tg263_name}}``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.regimen import MAX_FRACTIONS
+
+DEFAULT_CONSTRAINT_SET = "tg101"
+_KEYS = ("rtdose", "rtstruct", "rtplan", "target", "prescription_gy", "fractions", "constraint_set", "name_mapping")
+
+
+class PlanCheckInputError(SbrtCalcError):
+    """A plan-check input that cannot be used."""
+
+
+@dataclass(frozen=True)
+class PlanCheckInputs:
+    """What a plan check reads and how (frozen; validated on creation).
+
+    Parameters
+    ----------
+    rtdose, rtstruct : str
+        Paths of the RT Dose and RT Structure Set files.
+    rtplan : str, optional
+        The RT Plan (prescription and fraction count).
+    target : str, optional
+        The PTV's structure name; default: the one structure typed or named PTV.
+    prescription_gy, fractions : optional
+        Override (or supply, without an RT Plan) the prescription.
+    constraint_set : str
+        Key of the organ-limit set (``tg101``, ``rtog0915``, ``rtog0813``, ``nccn``, ...).
+    name_mapping : tuple of (structure, tg263_name)
+        The user's structure-name mapping; an empty TG-263 name leaves the structure out.
+    """
+
+    rtdose: str
+    rtstruct: str
+    rtplan: str | None = None
+    target: str | None = None
+    prescription_gy: float | None = None
+    fractions: int | None = None
+    constraint_set: str = DEFAULT_CONSTRAINT_SET
+    name_mapping: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for key in ("rtdose", "rtstruct"):
+            v = getattr(self, key)
+            if not isinstance(v, str) or not v.strip():
+                raise PlanCheckInputError(f"plan_check.{key} must be a file path", field=f"plan_check.{key}",
+                                          value=v, allowed="a path")
+        for key in ("rtplan", "target"):
+            v = getattr(self, key)
+            if v is not None and (not isinstance(v, str) or not v.strip()):
+                raise PlanCheckInputError(f"plan_check.{key} must be text or null", field=f"plan_check.{key}",
+                                          value=v, allowed="text or null")
+        p = self.prescription_gy
+        if p is not None and (isinstance(p, bool) or not isinstance(p, (int, float)) or not math.isfinite(p)
+                              or p <= 0):
+            raise PlanCheckInputError(f"prescription must be a finite dose > 0 Gy, got {p!r}",
+                                      field="plan_check.prescription_gy", value=p, allowed="a number > 0")
+        n = self.fractions
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_FRACTIONS):
+            raise PlanCheckInputError(f"fractions must be a whole number from 1 to {MAX_FRACTIONS}, got {n!r}",
+                                      field="plan_check.fractions", value=n, allowed=f"1-{MAX_FRACTIONS}")
+        if not isinstance(self.constraint_set, str) or not self.constraint_set:
+            raise PlanCheckInputError("plan_check.constraint_set must be a set key", field="plan_check.constraint_set",
+                                      value=self.constraint_set, allowed="tg101, rtog0915, rtog0813, nccn, ...")
+        for pair in self.name_mapping:
+            if (not isinstance(pair, tuple) or len(pair) != 2 or not all(isinstance(s, str) for s in pair)
+                    or not pair[0]):
+                raise PlanCheckInputError(f"name mapping entries must be (structure, TG-263 name) text pairs, got "
+                                          f"{pair!r}", field="plan_check.name_mapping", value=pair,
+                                          allowed="structure name -> TG-263 name")
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """The user's mapping as a dict."""
+        return dict(self.name_mapping)
+
+    def with_mapping(self, mapping: Mapping[str, str]) -> PlanCheckInputs:
+        from dataclasses import replace
+
+        return replace(self, name_mapping=tuple(sorted(mapping.items())))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The case file's ``plan_check`` section."""
+        return {"rtdose": self.rtdose, "rtstruct": self.rtstruct, "rtplan": self.rtplan, "target": self.target,
+                "prescription_gy": self.prescription_gy, "fractions": self.fractions,
+                "constraint_set": self.constraint_set, "name_mapping": dict(self.name_mapping)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> PlanCheckInputs:
+        """Read the ``plan_check`` section; every problem is a :class:`PlanCheckInputError`."""
+        if not isinstance(data, Mapping):
+            raise PlanCheckInputError("plan_check must be an object", field="plan_check", value=type(data).__name__,
+                                      allowed="an object")
+        unknown = [k for k in data if k not in _KEYS]
+        if unknown:
+            raise PlanCheckInputError(f"plan_check: unknown key {unknown[0]!r}", field=f"plan_check.{unknown[0]}",
+                                      value=unknown[0], allowed=", ".join(_KEYS))
+        mapping = data.get("name_mapping")
+        mapping = {} if mapping is None else mapping
+        if not isinstance(mapping, Mapping):
+            raise PlanCheckInputError("plan_check.name_mapping must be an object {structure: TG-263 name}",
+                                      field="plan_check.name_mapping", value=mapping, allowed="an object")
+        return cls(rtdose=cast(str, data.get("rtdose")), rtstruct=cast(str, data.get("rtstruct")), rtplan=data.get("rtplan"),
+                   target=data.get("target"), prescription_gy=data.get("prescription_gy"),
+                   fractions=data.get("fractions"),
+                   constraint_set=data.get("constraint_set", DEFAULT_CONSTRAINT_SET),
+                   name_mapping=tuple(sorted((k, v) for k, v in mapping.items())))
+
+
+def find_in_folder(folder: str | Path) -> dict[str, str]:
+    """The RT Dose, RT Structure Set and RT Plan files of a folder, by their Modality.
+
+    Raises
+    ------
+    PlanCheckInputError
+        When the folder lacks an RT Dose or an RT Structure Set, or holds more than one of a kind.
+    """
+    from sbrt_calc.plancheck.dicom_io import MAX_DICOM_BYTES, safe_dcmread
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise PlanCheckInputError(f"{root}: not a folder", field="folder", value=str(root), allowed="a folder")
+    found: dict[str, list[str]] = {"rtdose": [], "rtstruct": [], "rtplan": []}
+    for p in sorted(root.iterdir()):
+        if not p.is_file() or p.stat().st_size > MAX_DICOM_BYTES:
+            continue
+        try:
+            ds = safe_dcmread(p, "DICOM", stop_before_pixels=True)
+        except SbrtCalcError:
+            continue
+        kind = {"RTDOSE": "rtdose", "RTSTRUCT": "rtstruct", "RTPLAN": "rtplan"}.get(str(ds.get("Modality", "")))
+        if kind:
+            found[kind].append(str(p))
+    for kind in ("rtdose", "rtstruct", "rtplan"):
+        if len(found[kind]) > 1:
+            raise PlanCheckInputError(f"{root}: several {kind.upper()} files ({', '.join(found[kind])}); give them "
+                                      "one by one", field=kind, value=found[kind], allowed="one file of each kind")
+        if not found[kind] and kind != "rtplan":
+            raise PlanCheckInputError(f"{root}: no {kind.upper()} file", field=kind, value=str(root),
+                                      allowed=f"a folder with an {kind.upper()} file")
+    return {k: v[0] for k, v in found.items() if v}

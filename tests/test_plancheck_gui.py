@@ -1,0 +1,71 @@
+"""The Plan check view (issue 14): opening a folder, limits with pass/fail reaching the screen, the
+DVH plot, and the name mapping re-running the check and signalling the new inputs."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pydicom")
+pytest.importorskip("PySide6")
+
+from sbrt_calc.gui.plan_check_panel import PlanCheckPanel  # noqa: E402
+
+from sbrt_calc.plancheck.inputs import PlanCheckInputs  # noqa: E402
+from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        write_phantom(tmp_path, Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
+                                        lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0),
+                                        names={"SpinalCord": "Myelon_2"}))
+    return tmp_path
+
+
+def _column(table, col: int) -> list[str]:  # type: ignore[no-untyped-def]
+    return [table.item(r, col).text() for r in range(table.rowCount())]
+
+
+def test_open_folder_map_a_name_and_see_the_cord_limits(qtbot, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    w = PlanCheckPanel()
+    qtbot.addWidget(w)
+    seen: list[PlanCheckInputs] = []
+    w.inputsChanged.connect(seen.append)
+    w.open_folder(str(folder))
+    assert w.result() is not None and seen and seen[-1].rtplan is not None
+    assert "SpinalCord" not in _column(w.limits_table, 0)
+    assert "Myelon_2" in w.status.text()  # listed as unmatched
+    assert w.canvas is not None and w.figure.axes
+    names = _column(w.mapping_table, 0)
+    row = names.index("Myelon_2")
+    w.mapping_table.item(row, 2).setText("SpinalCord")  # the user maps the name
+    assert seen[-1].mapping == {"Myelon_2": "SpinalCord"}
+    organs = _column(w.limits_table, 0)
+    assert "SpinalCord" in organs
+    statuses = _column(w.limits_table, 5)
+    assert statuses[organs.index("SpinalCord")] in ("pass", "FAIL")
+    assert w.report_tables() and w.report_tables()[0].title == "Plan check: plan"
+    assert w.export_button.isEnabled()
+    w.export_dvh_csv(str(folder / "dvh.csv"))
+    header = (folder / "dvh.csv").read_text().splitlines()[0]
+    assert header.startswith("dose_gy,") and "Myelon_2 [cc]" in header
+    # one fraction: the same dose fails single-fraction limits, in red on screen
+    w.fx_spin.setValue(1)
+    w._options_changed()
+    assert seen[-1].fractions == 1 and "FAIL" in _column(w.limits_table, 5)
+
+
+def test_bad_input_is_shown_not_raised(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    w = PlanCheckPanel()
+    qtbot.addWidget(w)
+    w.open_folder(str(tmp_path))  # empty folder
+    assert "no RTDOSE" in w.status.text() and w.result() is None
+    w.set_inputs(PlanCheckInputs(str(tmp_path / "d.dcm"), str(tmp_path / "s.dcm"), prescription_gy=50.0, fractions=5))
+    assert "Cannot check" in w.status.text() and w.result() is None

@@ -1,0 +1,187 @@
+"""Rasterisation conventions of sbrt_calc.plancheck.raster (issue 14): in-plane sampling, slices,
+end caps, holes and islands, the part outside the dose grid, self-intersecting polygons."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sbrt_calc.plancheck.dicom_io import ContourPlane, DoseGrid, Roi
+from sbrt_calc.plancheck.dvh import structure_dose
+from sbrt_calc.plancheck.metrics import d_cc, evaluate, v_gy_cc
+from sbrt_calc.plancheck.raster import ContourError, _plane_cover, _plane_mask, combine, exact_area_mm2, rasterise
+
+
+def _grid(n: int = 20, h: float = 2.0, nz: int = 10, dose: np.ndarray | None = None) -> DoseGrid:
+    x = (np.arange(n) - n / 2 + 0.5) * h
+    z = (np.arange(nz) - nz / 2 + 0.5) * h
+    d = np.ones((nz, n, n)) if dose is None else dose
+    return DoseGrid("mem", d, x, x.copy(), z, "GY", "PLAN", "1.2.3", "1.2.3.4")
+
+
+def _square(x0: float, x1: float, y0: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
+
+
+def _roi(polys_by_z: dict[float, list[np.ndarray]], name: str = "S") -> Roi:
+    return Roi(1, name, "ORGAN", tuple(ContourPlane(z, tuple(p)) for z, p in sorted(polys_by_z.items())))
+
+
+def test_box_volume_is_area_times_planes_times_spacing_with_end_caps() -> None:
+    """A 7.3 x 5.1 mm square on 4 planes 2 mm apart: 4 x 37.23 mm2 x 2 mm (end caps of t/2 each side),
+    whatever the square's position against the voxels."""
+    g = _grid()
+    sq = _square(-3.1, 4.2, -1.7, 3.4)
+    o = rasterise(_roi({z: [sq] for z in (-3.0, -1.0, 1.0, 3.0)}), g, thickness_mm=2.0)
+    assert o.volume_cc == pytest.approx(4 * 7.3 * 5.1 * 2.0 / 1000, rel=1e-9)
+    assert o.in_grid_cc == pytest.approx(o.volume_cc, rel=1e-6)
+    assert o.outside_cc == pytest.approx(0.0, abs=1e-9)
+    assert float(o.fraction.max()) <= 1.0
+
+
+def test_single_plane_takes_the_given_thickness() -> None:
+    g = _grid()
+    o = rasterise(_roi({0.0: [_square(-2, 2, -2, 2)]}), g, thickness_mm=3.0)
+    assert o.volume_cc == pytest.approx(16 * 3.0 / 1000)
+
+
+def test_hole_and_islands_by_the_even_odd_rule() -> None:
+    """An outer 16 x 16 square with an 8 x 8 hole (any orientation), plus a disjoint 4 x 4 island."""
+    g = _grid(n=30)
+    outer = _square(-8, 8, -8, 8)
+    hole = _square(-4, 4, -4, 4)[::-1]
+    island = _square(12, 16, 12, 16)
+    o = rasterise(_roi({0.0: [outer, hole, island]}), g, thickness_mm=2.0)
+    assert o.volume_cc == pytest.approx((256 - 64 + 16) * 2.0 / 1000, rel=1e-9)
+    assert exact_area_mm2([outer, hole, island]) == pytest.approx(256 - 64 + 16)
+    # the hole's centre voxel is empty
+    full = o.full(g.shape)
+    assert full[:, 15, 15].max() == 0.0
+
+
+def test_slab_split_between_two_dose_planes() -> None:
+    """A contour plane midway between two dose planes gives each voxel half of the slab."""
+    g = _grid(nz=4, h=2.0)  # dose planes at -3, -1, 1, 3
+    o = rasterise(_roi({0.0: [_square(-10, 10, -10, 10)]}), g, thickness_mm=2.0)
+    full = o.full(g.shape)
+    assert full[1, 10, 10] == pytest.approx(0.5) and full[2, 10, 10] == pytest.approx(0.5)
+
+
+def test_part_outside_the_grid_in_plane_and_in_z_is_measured() -> None:
+    """The grid spans -20..20 mm in x, y and -10..10 mm in z. A square from 10 to 30 mm in x on
+    planes -13..13 mm: half its area and 3 mm of slab at each end lie outside."""
+    g = _grid(n=20, h=2.0, nz=10)
+    zs = [float(z) for z in np.arange(-13, 14, 2)]  # 14 planes, slabs -14..14
+    o = rasterise(_roi({z: [_square(10, 30, -5, 5)] for z in zs}), g, thickness_mm=2.0)
+    total = 200 * 28 / 1000
+    inside = 100 * 20 / 1000
+    assert o.volume_cc == pytest.approx(total)
+    assert o.in_grid_cc == pytest.approx(inside)
+    assert o.outside_cc == pytest.approx(total - inside)
+    assert o.partly_outside
+    sd = structure_dose(o, g)
+    assert sd.partly_outside and sd.volume_cc == pytest.approx(total)
+    mv = evaluate("Max[Gy]", sd)
+    assert not mv.complete and "outside the dose grid" in mv.note
+
+
+def test_self_intersecting_polygon_is_refused() -> None:
+    bowtie = np.array([[-5, -5], [5, 5], [5, -5], [-5, 5]], dtype=float)
+    with pytest.raises(ContourError, match="self-intersecting"):
+        rasterise(_roi({0.0: [bowtie]}, "Bow"), _grid(), thickness_mm=2.0)
+
+
+def test_edge_supersampling_equals_full_supersampling() -> None:
+    """Supersampling only the voxels near an edge gives the same cover as every voxel's points."""
+    rng = np.random.default_rng(3)
+    s, dx, dy = 4, 2.5, 2.0
+    for _ in range(40):
+        n = int(rng.integers(3, 30))
+        t = (np.arange(n) + rng.uniform(0, 0.9, n)) * 2 * math.pi / n  # star-shaped about the origin: simple
+        r = rng.uniform(3, 20, n)
+        poly = np.column_stack([r * np.cos(t), r * np.sin(t)])
+        x0, y0, nr, nc = -25 + 0.7, -23.0, 24, 21
+        sub = (np.arange(s) + 0.5) / s - 0.5
+        xs = (x0 + dx * (np.arange(nc)[:, None] + sub)).ravel()
+        ys = (y0 + dy * (np.arange(nr)[:, None] + sub)).ravel()
+        full = _plane_mask([poly], xs, ys, "p", 0.0).reshape(nr, s, nc, s).mean(axis=(1, 3))
+        assert np.allclose(_plane_cover([poly], x0, y0, dx, dy, nr, nc, s, "p", 0.0)[0], full)
+
+
+def test_circle_area_matches_its_polygon() -> None:
+    """A small circle (radius 2.6 voxels) sampled 4 x 4 per voxel can be off by a few per cent;
+    the partly covered voxels are scaled to the polygon's exact area."""
+    g = _grid(n=20, h=2.5)
+    t = np.arange(64) * 2 * math.pi / 64
+    circle = np.column_stack([6.5 * np.cos(t), 6.5 * np.sin(t) + 1.25])
+    o = rasterise(_roi({0.0: [circle]}), g, thickness_mm=2.5)
+    area = 32 * 6.5**2 * math.sin(2 * math.pi / 64)
+    assert o.volume_cc == pytest.approx(area * 2.5 / 1000, rel=1e-9)
+
+
+def test_dvh_metrics_on_a_two_dose_box() -> None:
+    """A 20 x 20 x 8 mm box (3.2 cc), half in 10 Gy and half in 20 Gy: V15Gy = 1.6 cc, D1cc = 20 Gy,
+    D2cc = 10 Gy, mean 15 Gy, D50% at the step."""
+    g = _grid(n=20, h=2.0, nz=8)
+    dose = np.full(g.shape, 10.0)
+    dose[:, :, 10:] = 20.0  # x > 0
+    g = _grid(n=20, h=2.0, nz=8, dose=dose)
+    zs = [-3.0, -1.0, 1.0, 3.0]
+    sd = structure_dose(rasterise(_roi({z: [_square(-10, 10, -10, 10)] for z in zs}), g, thickness_mm=2.0), g)
+    assert sd.volume_cc == pytest.approx(3.2)
+    assert v_gy_cc(sd, 15.0) == pytest.approx(1.6)
+    assert d_cc(sd, 1.0) == pytest.approx(20.0) and d_cc(sd, 2.0) == pytest.approx(10.0)
+    assert evaluate("Mean[Gy]", sd).value == pytest.approx(15.0)
+    assert evaluate("V15Gy[%]", sd).value == pytest.approx(50.0)
+    assert evaluate("CV15Gy[cc]", sd).value == pytest.approx(1.6)
+    assert evaluate("Max[%]", sd, prescription_gy=40.0).value == pytest.approx(50.0)
+    assert d_cc(sd, 5.0) is None
+    edges, cum = sd.cumulative(0.5)
+    assert cum[0] == pytest.approx(3.2) and cum[-1] == 0.0
+    lo, diff = sd.differential(0.5)
+    assert diff.sum() == pytest.approx(3.2)
+
+
+def test_combine_subtracts_inner_structure() -> None:
+    g = _grid(n=20, h=2.0, nz=4)
+    zs = [-3.0, -1.0, 1.0, 3.0]
+    outer = rasterise(_roi({z: [_square(-10, 10, -10, 10)] for z in zs}, "Lungs"), g, thickness_mm=2.0)
+    inner = rasterise(_roi({z: [_square(-4, 4, -4, 4)] for z in zs}, "GTV"), g, thickness_mm=2.0)
+    c = combine("Lungs-GTV", g.shape, [outer], [inner], g)
+    assert c.in_grid_cc == pytest.approx((400 - 64) * 8 / 1000)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(x0=st.floats(-30, 25), y0=st.floats(-30, 25), w=st.floats(0.3, 30), h=st.floats(0.3, 30),
+       n_planes=st.integers(1, 12), z_first=st.floats(-16, 10))
+def test_any_rectangle_volume_is_exact_inside_plus_outside(x0: float, y0: float, w: float, h: float,
+                                                           n_planes: int, z_first: float) -> None:
+    """Whatever its position (also across the grid's edges), a rectangle's volume is area x planes x t,
+    and what the grid holds plus what it reports outside adds up to it."""
+    g = _grid(n=20, h=2.0, nz=10)
+    zs = [z_first + 2.0 * k for k in range(n_planes)]
+    o = rasterise(_roi({z: [_square(x0, x0 + w, y0, y0 + h)] for z in zs}), g, thickness_mm=2.0)
+    total = w * h * 2.0 * n_planes / 1000
+    assert o.volume_cc == pytest.approx(total, rel=1e-9)
+    assert o.in_grid_cc + o.outside_cc == pytest.approx(total, rel=1e-6, abs=1e-9)
+    # the exact in-grid part: the rectangle and slabs clipped to the grid (-20..20 in x, y; -10..10 in z)
+    cx = max(0.0, min(x0 + w, 20) - max(x0, -20))
+    cy = max(0.0, min(y0 + h, 20) - max(y0, -20))
+    cz = sum(max(0.0, min(z + 1, 10) - max(z - 1, -10)) for z in zs)
+    assert o.in_grid_cc == pytest.approx(cx * cy * cz / 1000, rel=1e-6, abs=1e-9)
+
+
+def test_slab_thickness_of_a_structure() -> None:
+    """A structure contoured every 5 mm on a 2.5 mm set keeps 5 mm slabs; one on 2 planes takes the set's."""
+    from sbrt_calc.plancheck.raster import thickness_for
+
+    every5 = _roi({z: [_square(-2, 2, -2, 2)] for z in (0.0, 5.0, 10.0, 15.0)})
+    assert thickness_for(every5, 2.5) == 5.0
+    two = _roi({z: [_square(-2, 2, -2, 2)] for z in (0.0, 10.0)})
+    assert thickness_for(two, 2.5) == 2.5
