@@ -96,8 +96,10 @@ def test_report_tables_of_a_phantom(tmp_path: Path) -> None:
     assert cord and all(r[5] in ("pass", "FAIL") for r in cord)
     assert any("BED10" in r[0] for r in tables[0].rows)
     # the report renders them in its planning section as they are
+    from sbrt_calc.evaluation import evaluate_regimens
     from sbrt_calc.regimen import Regimen
     from sbrt_calc.report.content import ReportContent, build_html
 
-    page = build_html(ReportContent("Plan check", (Regimen(54.0, 3),), planning=tables), figure_url=None)
+    page = build_html(ReportContent(evaluate_regimens([Regimen(54.0, 3)]), "Plan check", planning=tables),
+                      figure_url=None)
     assert "Plan check: organ limits" in page and "SpinalCord" in page

@@ -67,6 +67,14 @@ def eqd2(total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, alpha_beta_g
 
 
 
+def bed_to_eqdx(bed_gy: ArrayLike, alpha_beta_gy: ArrayLike, reference_dose_per_fraction_gy: ArrayLike = 2.0) -> FloatOrArray:
+    """EQDx from a BED under LQ: ``BED / (1 + x / (alpha/beta))``, Gy (used voxel by voxel by the plan check)."""
+    ab = require_positive("alpha_beta_gy", alpha_beta_gy)
+    x = require_positive("reference_dose_per_fraction_gy", reference_dose_per_fraction_gy)
+    out = as_float_array(bed_gy) / (1.0 + x / ab)
+    return scalar_or_array(out, bed_gy, alpha_beta_gy, reference_dose_per_fraction_gy)
+
+
 def dose_per_fraction_for_bed(target_bed_gy: ArrayLike, fractions: ArrayLike, alpha_beta_gy: ArrayLike) -> FloatOrArray:
     """Dose per fraction (Gy) that reaches ``target_bed_gy`` in ``fractions`` under LQ.
 
