@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from sbrt_calc import __version__
-from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.errors import SbrtCalcError, shorten
 
 #: Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = (
@@ -71,7 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
-            parser.print_help(sys.stderr)
+            # no subcommand: the help on stdout (where a reader and ``| less`` look), then one line on
+            # stderr and exit 2: a script whose command word came out empty must fail, not succeed
+            parser.print_help(sys.stdout)
+            print("sbrt-calc: error: no COMMAND given (usage above; see --help)", file=sys.stderr)
             return 2
         return int(args.func(args))
     except SbrtCalcError as exc:
@@ -82,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if debug:
             raise
-        name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        name = f" {shorten(str(exc.filename))}" if getattr(exc, "filename", None) else ""
         print(f"sbrt-calc: error:{name}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -92,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the contract: never a traceback
         if debug:
             raise
-        print(f"sbrt-calc: internal error: {type(exc).__name__}: {exc} "
+        print(f"sbrt-calc: internal error: {type(exc).__name__}: {shorten(str(exc))} "
               "(please report it; SBRT_CALC_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 3
 

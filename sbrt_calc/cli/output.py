@@ -49,10 +49,11 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     import csv  # imported when used: every millisecond of CLI start-up counts
     import io
 
+    from sbrt_calc.spreadsheet import safe_rows
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows(safe_rows([headers, *rows]))   # issue 12: OWASP CSV injection (sbrt_calc.spreadsheet)
     return buf.getvalue()
 
 
