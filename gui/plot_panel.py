@@ -250,5 +250,10 @@ class PlotPanel(QWidget):
         fmt = p.suffix.lower().lstrip(".")
         if fmt not in ("png", "svg", "pdf"):
             raise ValueError(f"cannot export {p.name!r}: use .png, .svg or .pdf")
-        self.figure.savefig(p, format=fmt, dpi=200 if fmt == "png" else None)
-        return p
+        import io
+
+        from sbrt_calc.atomic_write import write_bytes_atomic  # issue 12: in memory, then atomic replace
+
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format=fmt, dpi=200 if fmt == "png" else None)
+        return write_bytes_atomic(p, buf.getvalue())
