@@ -319,9 +319,10 @@ def load_case(path: str | os.PathLike[str]) -> Case:
             raise CaseError(f"{p}: {size} bytes is too large for a case file (limit {MAX_CASE_FILE_BYTES})",
                             field=str(p), value=size, allowed=f"at most {MAX_CASE_FILE_BYTES} bytes")
         text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CaseError(f"{p}: cannot read: {exc.strerror or exc}", field=str(p), value=None,
+    except (OSError, ValueError) as exc:   # ValueError: a NUL in the name
+        if isinstance(exc, UnicodeDecodeError):
+            raise CaseError(f"{p}: not UTF-8 text", field=str(p), value=None,
+                            allowed="a UTF-8 JSON case file") from None
+        raise CaseError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}", field=str(p), value=None,
                         allowed="a readable case file") from None
-    except UnicodeDecodeError:
-        raise CaseError(f"{p}: not UTF-8 text", field=str(p), value=None, allowed="a UTF-8 JSON case file") from None
     return loads_case(text, str(p))

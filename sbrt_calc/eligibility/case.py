@@ -377,8 +377,8 @@ def load_case(path: str | Path) -> Case:
     name = str(path)
     try:
         size = p.stat().st_size
-    except OSError as exc:
-        raise CaseError(f"{name}: cannot read case file ({exc.strerror or exc})", field="file",
+    except (OSError, ValueError) as exc:   # ValueError: a NUL in the name
+        raise CaseError(f"{name}: cannot read case file ({getattr(exc, 'strerror', None) or exc})", field="file",
                         value=name, allowed="an existing TOML case file") from exc
     if not p.is_file():
         raise CaseError(f"{name}: not a file", field="file", value=name, allowed="a TOML case file")
