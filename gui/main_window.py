@@ -41,13 +41,14 @@ from PySide6.QtWidgets import (
 )
 
 from sbrt_calc import __version__
-from sbrt_calc.case import SUFFIX, Case, CaseError, CaseRegimen, CaseSettings, save_case
+from sbrt_calc.case import SUFFIX, Case, CaseError, CaseRegimen, CaseSettings
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.presets.radiobiology import radiobiology
 from sbrt_calc.regimen import Regimen, parse_regimen
 
 from . import icons, settings
-from .autosave import Autosaver, Recoverable, find_recoverable
+from .autosave import Recoverable
+from .case_document import CaseDocument
 from .commands import AddRowsCommand, MoveRowCommand, RemoveRowsCommand, SettingsCommand, TitleCommand, ValueCommand
 from .plot_panel import PlotPanel
 from .regimen_table_model import RegimenTableModel
@@ -99,7 +100,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
-        self.file_path: str | None = None
         self.case_title = "Untitled case"
         self.identifier: str | None = None
         self.sections: dict[str, Any] = {}
@@ -109,7 +109,10 @@ class MainWindow(QMainWindow):
         self.model = RegimenTableModel(self)
         self.model.undo_stack = self.undo_stack
         self.model.decimals = int(settings.get("decimals"))
-        self.autosaver = Autosaver(self.snapshot, int(settings.get("autosave_interval_ms")), self)
+        # the path, saving, the on-disk check, the lock and the autosave live in the document (issue 12)
+        self.document = CaseDocument(self, self.current_case, self.undo_stack, int(settings.get("autosave_interval_ms")))
+        self.autosaver = self.document.autosaver
+        self.document.saved.connect(self._update_title)
         self._syncing = False
         self._last_sort: tuple[int, Qt.SortOrder] | None = None
         self._build_workbench()
@@ -637,47 +640,26 @@ class MainWindow(QMainWindow):
         recent = settings.recent_files()
         return str(Path(recent[0]).parent) if recent else str(Path.home())
 
+    @property
+    def file_path(self) -> str | None:
+        return self.document.path
+
+    @file_path.setter
+    def file_path(self, path: str | None) -> None:
+        self.document.set_path(path)
+
     def save(self) -> bool:
-        if not self.file_path:
-            return self.save_as()
-        return self.save_to(self.file_path)
+        return self.document.save()
 
     def save_as(self) -> bool:
-        suggested = self.file_path or str(Path(self._dialog_dir()) / f"{self.case_title or 'case'}{SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(self, "Save case", suggested, FILE_FILTER)
-        if not path:
-            return False
-        if not path.endswith(".json"):
-            path += SUFFIX
-        return self.save_to(path)
+        return self.document.save_as()
 
     def save_to(self, path: str) -> bool:
-        try:
-            save_case(self.current_case(), path)
-        except (OSError, SbrtCalcError) as exc:
-            msg = f"Could not save {path}: {exc}"
-            self.statusBar().showMessage(msg, 10000)
-            QMessageBox.warning(self, "Cannot save case", msg)
-            return False
-        self.file_path = str(Path(path).resolve())
-        self.undo_stack.setClean()
-        self.autosaver.clear()
-        settings.add_recent_file(path)
-        self._update_title()
-        self.statusBar().showMessage(f"Saved {Path(path).name}", 4000)
-        return True
+        return self.document.save_to(path)
 
     def maybe_save(self) -> bool:
         """True when it is fine to discard the current case (saved, discarded, or unchanged)."""
-        if self.undo_stack.isClean():
-            return True
-        B = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save the changes to {self._display_name()}?",
-            B.Save | B.Discard | B.Cancel, B.Save)
-        if answer == B.Save:
-            return self.save()
-        return answer == B.Discard
+        return self.document.maybe_save()
 
     def _display_name(self) -> str:
         return Path(self.file_path).name if self.file_path else self.case_title
@@ -688,10 +670,7 @@ class MainWindow(QMainWindow):
 
     def _on_stack_changed(self, *_: Any) -> None:
         self._update_title()
-        if self.undo_stack.isClean():
-            self.autosaver.clear()
-        else:
-            self.autosaver.schedule()
+        self.document.edited()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -868,36 +847,13 @@ class MainWindow(QMainWindow):
     # --- crash recovery ----------------------------------------------------------------------------------
     def check_recovery(self, policy: str | None = None) -> bool:
         """Offer to recover an autosave left by a crash. policy: 'ask', 'yes', 'no' (env SBRT_CALC_RECOVER)."""
-        policy = policy or os.environ.get("SBRT_CALC_RECOVER", "ask")
-        found = find_recoverable()
-        if not found:
-            return False
-        latest = found[0]
-        if policy == "no":
-            return False
-        if policy != "yes":
-            B = QMessageBox.StandardButton
-            answer = QMessageBox.question(
-                self, "Recover unsaved work?",
-                f"sbrt-calc did not close normally. Recover the unsaved work of "
-                f"'{latest.source_path or latest.case.title}' ({len(latest.case.regimens)} regimens)?\n"
-                "Choose No to discard it.", B.Yes | B.No, B.Yes)
-            if answer != B.Yes:
-                for r in found:
-                    r.path.unlink(missing_ok=True)
-                return False
-        self.recover(latest)
-        for r in found[1:]:
-            r.path.unlink(missing_ok=True)
-        return True
+        return self.document.check_recovery(policy or os.environ.get("SBRT_CALC_RECOVER", "ask"), self.recover)
 
     def recover(self, item: Recoverable) -> None:
         case = item.case
         self._set_case(replace(case, regimens=()), item.source_path)
         self.undo_stack.push(_replace_case_command(self, list(case.regimens), case.settings, "Recover autosave"))
-        item.path.unlink(missing_ok=True)
-        self.autosaver.write_now()
-        self.statusBar().showMessage("Recovered the unsaved work from the autosave", 6000)
+        self.document.recovered(item)
 
     # --- rows ------------------------------------------------------------------------------------------
     def _set_entry_status(self, text: str, error: bool) -> None:
@@ -1178,8 +1134,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.open_path(files[0]))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.maybe_save():
-            self.autosaver.clear()
+        if self.document.close():
             event.accept()
         else:
             event.ignore()

@@ -176,12 +176,17 @@ class PlotPanel(QWidget):
         fmt = p.suffix.lower().lstrip(".")
         if fmt not in ("png", "svg", "pdf"):
             raise ValueError(f"cannot export {p.name!r}: use .png, .svg or .pdf")
+        import io
+
+        from sbrt_calc.atomic_write import write_bytes_atomic  # in memory, then an atomic replace
+
         animated = self._animated()
         for a in animated:
             a.set_animated(False)    # animated artists are left out of a saved figure
+        buf = io.BytesIO()
         try:
-            self.figure.savefig(p, format=fmt, dpi=200 if fmt == "png" else None)
+            self.figure.savefig(buf, format=fmt, dpi=200 if fmt == "png" else None)
         finally:
             for a in animated:
                 a.set_animated(True)
-        return p
+        return write_bytes_atomic(p, buf.getvalue())

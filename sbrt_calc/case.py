@@ -21,8 +21,8 @@ Format (documented in ``docs/case-format.md``)::
 A regimen row is either *valid* (numbers that make a :class:`~sbrt_calc.regimen.Regimen`)
 or *invalid input* kept verbatim so that nothing the user typed is lost. Unknown top-level
 sections are kept on load and written back on save. Loading is strict: every problem is a
-:class:`~sbrt_calc.errors.CaseError` naming the key path. Saving is atomic (temporary file in
-the same folder, fsync, ``os.replace``).
+:class:`~sbrt_calc.errors.CaseError` naming the key path. Saving is atomic (:mod:`sbrt_calc.atomic_write`);
+what cannot be written back as standard JSON is refused at load.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -38,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from sbrt_calc import __version__
+from sbrt_calc.atomic_write import write_text_atomic
 from sbrt_calc.errors import CaseError, RegimenError
+from sbrt_calc.input_limits import first_unwritable, loads_json
 from sbrt_calc.presets.radiobiology import radiobiology
 from sbrt_calc.regimen import Regimen
 
@@ -327,17 +328,28 @@ def case_from_dict(data: Any) -> Case:
 
 
 def dumps_case(case: Case) -> str:
-    """The case as JSON text (UTF-8, indented, trailing newline)."""
-    return json.dumps(case_to_dict(case), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The case as JSON text (UTF-8, indented, trailing newline).
+
+    Only standard JSON is written: a value JSON cannot hold (NaN, infinity) is a CaseError naming
+    its key path, so that the caller can show it and keep the edit (nothing is written).
+    """
+    doc = case_to_dict(case)
+    try:
+        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except (ValueError, RecursionError) as exc:
+        where = first_unwritable(doc) or "<case>"
+        raise CaseError(f"cannot save: {where} holds a value JSON cannot hold ({exc})", field=where, value=None,
+                        allowed="finite numbers") from None
 
 
 def loads_case(text: str, source: str = "<case>") -> Case:
-    """Parse JSON text into a :class:`Case` (CaseError naming ``source`` and the key)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CaseError(f"{source}: not valid JSON: {exc}", field=source, value=None,
-                        allowed="a JSON case file") from None
+    """Parse JSON text into a :class:`Case` (CaseError naming ``source`` and the key).
+
+    An empty text, a top-level list, ``NaN``/``Infinity``, numbers beyond the float range
+    (``1e999``) and nesting deeper than :data:`~sbrt_calc.input_limits.MAX_DEPTH` are refused
+    with a message; a leading UTF-8 byte-order mark is ignored.
+    """
+    data = loads_json(text, source)
     try:
         return case_from_dict(data)
     except CaseError as exc:
@@ -345,48 +357,37 @@ def loads_case(text: str, source: str = "<case>") -> Case:
 
 
 def save_case(case: Case, path: str | os.PathLike[str]) -> Path:
-    """Write ``case`` to ``path`` atomically (temporary file in the same folder, fsync, replace)."""
+    """Write ``case`` to ``path`` atomically (:mod:`sbrt_calc.atomic_write`).
+
+    Raises
+    ------
+    CaseError
+        The case holds a value JSON cannot hold (nothing written).
+    WriteError
+        The file could not be written (message names ``path``; the previous file is unchanged).
+    """
     return write_text_atomic(path, dumps_case(case))
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` so that a crash leaves either the old or the new file."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename durable (POSIX); not available everywhere
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return target
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-    return target
+#: Larger files are refused before reading (a saved case is a few kB).
+MAX_CASE_FILE_BYTES = 16_000_000
 
 
 def load_case(path: str | os.PathLike[str]) -> Case:
     """Read and validate a case file (CaseError naming the file and the key)."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise CaseError(f"{p}: is a folder, not a case file", field=str(p), value=None, allowed="a case file")
+        if size > MAX_CASE_FILE_BYTES:
+            raise CaseError(f"{p}: {size} bytes is too large for a case file (limit {MAX_CASE_FILE_BYTES})",
+                            field=str(p), value=size, allowed=f"at most {MAX_CASE_FILE_BYTES} bytes")
         text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CaseError(f"{p}: cannot read: {exc.strerror or exc}", field=str(p), value=None,
+    except (OSError, ValueError) as exc:   # ValueError: a NUL in the name
+        if isinstance(exc, UnicodeDecodeError):
+            raise CaseError(f"{p}: not UTF-8 text", field=str(p), value=None,
+                            allowed="a UTF-8 JSON case file") from None
+        raise CaseError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}", field=str(p), value=None,
                         allowed="a readable case file") from None
-    except UnicodeDecodeError:
-        raise CaseError(f"{p}: not UTF-8 text", field=str(p), value=None, allowed="a UTF-8 JSON case file") from None
     return loads_case(text, str(p))

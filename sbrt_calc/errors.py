@@ -8,7 +8,34 @@ can mark the offending input inline.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+#: At most this many characters of a value the user gave are echoed in a message.
+MAX_ECHO_CHARS = 200
+#: And a whole message is never longer than this.
+MAX_MESSAGE_CHARS = 2000
+_N = MAX_ECHO_CHARS + 1
+_LONG_QUOTED = re.compile(rf"'[^']{{{_N},}}'|\"[^\"]{{{_N},}}\"")
+_LONG_WORD = re.compile(rf"\S{{{_N},}}")
+
+
+def shorten(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
+
+def _bounded(message: str, value: Any) -> str:
+    """``message`` with every echo of a long value shortened to :data:`MAX_ECHO_CHARS`."""
+    if len(message) <= MAX_ECHO_CHARS:
+        return message
+    if isinstance(value, str) and len(value) > MAX_ECHO_CHARS:
+        message = message.replace(repr(value), repr(shorten(value))).replace(value, shorten(value))
+    message = _LONG_QUOTED.sub(lambda m: m.group(0)[0] + shorten(m.group(0)[1:-1]) + m.group(0)[0], message)
+    message = _LONG_WORD.sub(lambda m: shorten(m.group(0)), message)
+    return shorten(message, MAX_MESSAGE_CHARS)
 
 
 class SbrtCalcError(ValueError):
@@ -37,6 +64,7 @@ class SbrtCalcError(ValueError):
     ) -> None:
         # one line, always: a key or value the user typed may hold line breaks; show them escaped
         message = message.replace("\r", "\\r").replace("\n", "\\n")
+        message = _bounded(message, value)   # never echo a 128 KiB argument back
         super().__init__(message)
         self.message = message
         self.field = field

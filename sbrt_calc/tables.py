@@ -3,8 +3,7 @@
 One list of columns, defined here, is what the app's table, the CLI table, CSV, the clipboard and
 the PDF report show: same headers, same units, same values (rounding only at display). Each column
 names its quantity exactly ("BED10 LQ", "BED3 LQ-L (d_T 6 Gy)", "BED USC (Park 2008, a/b 8.6)").
-Text that may reach a spreadsheet is neutralised (OWASP CSV injection: a cell starting with
-``= + - @`` tab or CR is prefixed with an apostrophe unless it is a plain number).
+Text that may reach a spreadsheet is neutralised (OWASP CSV injection, :mod:`sbrt_calc.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -162,16 +161,7 @@ def _organ(r: RowEvaluation, m: str, ab: float, what: str) -> float:
 
 # --- plain renderings ---------------------------------------------------------------------------
 
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def spreadsheet_safe(cell: Any) -> Any:
-    """A cell that a spreadsheet will not run: text starting with = + - @ tab CR gets a leading apostrophe
-    (OWASP, CSV injection), plain numbers stay numbers."""
-    if not isinstance(cell, str) or not _FORMULA.match(cell) or _NUMBER.match(cell.strip()):
-        return cell
-    return "'" + cell
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> str:
@@ -202,10 +192,11 @@ def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], delimiter: s
     import csv
     import io
 
+    from sbrt_calc.spreadsheet import safe_rows
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", delimiter=delimiter)
-    writer.writerow([spreadsheet_safe(h) for h in headers])
-    writer.writerows([[spreadsheet_safe(c) for c in r] for r in rows])
+    writer.writerows(safe_rows([headers, *rows]))
     return buf.getvalue()
 
 

@@ -14,11 +14,12 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
 from sbrt_calc import __version__
-from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.errors import SbrtCalcError, shorten
 
 #: Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = (
@@ -70,30 +71,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = bool(os.environ.get("SBRT_CALC_DEBUG"))
     try:
         parser = build_parser()
+        argv = list(sys.argv[1:] if argv is None else argv)
+        for arg in argv:   # no file name or value can hold one; os calls would raise ValueError
+            if "\x00" in arg:
+                raise UsageError(f"an argument holds a NUL character: {arg!r}")
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
-            parser.print_help(sys.stderr)
+            # no subcommand: the help on stdout (where a reader and ``| less`` look), then one line on
+            # stderr and exit 2: a script whose command word came out empty must fail, not succeed
+            parser.print_help(sys.stdout)
+            print("sbrt-calc: error: no COMMAND given (usage above; see --help)", file=sys.stderr)
             return 2
-        return int(args.func(args))
+        with warnings.catch_warnings():
+            # numpy's "overflow encountered" lines are not for the user: results are checked for
+            # finiteness and a bad one is a one-line error (the contract: one line on stderr)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return int(args.func(args))
     except SbrtCalcError as exc:
         if debug:
             raise
         print(f"sbrt-calc: error: {exc}".replace("\n", " "), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return 0
     except OSError as exc:
         if debug:
             raise
-        name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        name = f" {shorten(str(exc.filename))}" if getattr(exc, "filename", None) else ""
         print(f"sbrt-calc: error:{name}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
     except Exception as exc:  # noqa: BLE001 - the contract: never a traceback
         if debug:
             raise
-        print(f"sbrt-calc: internal error: {type(exc).__name__}: {exc} "
+        if isinstance(exc, ValueError) and "not JSON compliant" in str(exc):
+            # a finite input whose result is not a finite number (e.g. alpha/beta 1e-320): JSON never
+            # holds NaN or Infinity; one line (the subcommand should have refused that input)
+            print("sbrt-calc: error: a result is not a finite number: an input is outside the range the "
+                  "model can compute", file=sys.stderr)
+            return 2
+        print(f"sbrt-calc: internal error: {type(exc).__name__}: {shorten(str(exc))} "
               "(please report it; SBRT_CALC_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 3
 

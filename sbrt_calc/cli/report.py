@@ -21,12 +21,16 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sbrt_calc.atomic_write import same_file
     from sbrt_calc.cli.main import UsageError
     from sbrt_calc.report.pdf import write_report_pdf
     from sbrt_calc.report.sources import load_report_content
 
     if not str(args.output).lower().endswith(".pdf"):
         raise UsageError(f"report: the output must be a .pdf file, got {args.output!r}")
+    if same_file(args.case, args.output):
+        raise UsageError(f"report: refusing to write the report over its own input {args.output!r}: "
+                         "choose another output name")
     content = load_report_content(args.case)
     out = write_report_pdf(content, args.output, args.page_size)
     print(f"wrote {out} ({len(content.evaluation.rows)} regimens)")

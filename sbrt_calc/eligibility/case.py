@@ -448,8 +448,8 @@ def load_case(path: str | Path) -> Case:
     name = str(path)
     try:
         size = p.stat().st_size
-    except OSError as exc:
-        raise CaseError(f"{name}: cannot read case file ({exc.strerror or exc})", field="file",
+    except (OSError, ValueError) as exc:   # ValueError: a NUL in the name
+        raise CaseError(f"{name}: cannot read case file ({getattr(exc, 'strerror', None) or exc})", field="file",
                         value=name, allowed="an existing TOML case file") from exc
     if not p.is_file():
         raise CaseError(f"{name}: not a file", field="file", value=name, allowed="a TOML case file")
@@ -465,9 +465,34 @@ def load_case(path: str | Path) -> Case:
     except UnicodeDecodeError as exc:
         raise CaseError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})", field="file",
                         value=name, allowed="a UTF-8 TOML case file") from exc
+    _refuse_json(text, name)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CaseError(f"{name}: not valid TOML: {exc}", field="file", value=name,
                         allowed="a TOML case file") from exc
+    except RecursionError:   # issue 12: 100,000 nested arrays exhaust the parser's stack
+        raise CaseError(f"{name}: not a case: nested too deeply", field="file", value=name,
+                        allowed="a TOML case file") from None
+    except ValueError:   # an integer of more than 4300 digits
+        raise CaseError(f"{name}: an integer beyond the range of a number (more than 4300 digits)",
+                        field="file", value=name, allowed="a TOML case file") from None
+    from sbrt_calc.input_limits import check_data
+
+    check_data(data, name)   # nesting, numbers beyond the float range
     return Case.from_dict(data, source=name)
+
+
+def _refuse_json(text: str, name: str) -> None:
+    """A JSON file (a saved case, perhaps with a byte-order mark) or an empty file, said in words."""
+    body = text.removeprefix("\ufeff").strip()
+    if not body:
+        raise CaseError(f"{name}: the file is empty (expected a TOML eligibility case or a JSON saved case)",
+                        field="file", value=name, allowed="a TOML case file")
+    after_brackets = body.lstrip("[ \t\r\n")
+    if body[0] == "{" or (body[0] == "[" and (not after_brackets or after_brackets[0] in "{]-0123456789")):
+        what = ("starts with a UTF-8 byte-order mark" if text.startswith("\ufeff")
+                else "is a JSON list" if body[0] == "[" else "is JSON")
+        raise CaseError(f"{name}: {what}, not a TOML eligibility case; a JSON saved case must be one object "
+                        "without a byte-order mark (re-save it from the app)", field="file", value=name,
+                        allowed="a TOML eligibility case or a JSON saved case")

@@ -9,7 +9,6 @@ to a temporary file in the target folder, then renamed.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from sbrt_calc.errors import SbrtCalcError
@@ -55,26 +54,37 @@ def write_report_pdf(content: ReportContent, path: str | os.PathLike[str], page_
     if page_size not in PAGE_SIZES:
         raise ReportError(f"page size must be one of {', '.join(PAGE_SIZES)}, got {page_size!r}",
                           field="page_size", value=page_size, allowed=", ".join(PAGE_SIZES))
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ReportError(f"cannot write {target}: folder {folder} does not exist", field="output",
-                          value=str(target), allowed="a path in an existing folder")
+    from sbrt_calc.atomic_write import WriteError, check_writable, write_bytes_atomic
+
+    try:
+        target = check_writable(path)   # missing folder, a folder, a read-only target: named in words
+    except WriteError as exc:
+        raise ReportError(exc.message, field="output", value=str(path), allowed=exc.allowed) from None
+    try:   # never replace anything but a PDF (e.g. a case saved under a .pdf name)
+        with open(target, "rb") as fh:
+            head = fh.read(5)
+    except OSError:
+        head = b""
+    if head and not head.startswith(b"%PDF"):
+        raise ReportError(f"refusing to replace {target}: it exists and is not a PDF (a case file saved "
+                          "under a .pdf name?); choose another name", field="output", value=str(target),
+                          allowed="a new file or an existing PDF")
     if figure_png is None and content.evaluation.valid_rows():
         from sbrt_calc.report.plot import bed_plot_png
 
         figure_png = bed_plot_png(content.evaluation)
     _ensure_gui_application()
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=folder)
-    os.close(fd)
-    try:
-        _render(content, tmp, page_size, figure_png)  # the writer is gone when this returns
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    _render(content, buffer, page_size, figure_png)  # type: ignore[arg-type]  # the writer is gone on return
+    buffer.close()
+    data = bytes(buffer.data().data())
+    if not data.startswith(b"%PDF") or b"%%EOF" not in data[-1024:]:
+        raise ReportError(f"could not write {target}: the PDF was not produced completely; the previous file "
+                          "is unchanged", field="output", value=str(target), allowed="a complete PDF")
+    return write_bytes_atomic(target, data)   # temporary file, fsync, rename: never half-written
 
 
 def _render(content: ReportContent, tmp: str, page_size: str, figure_png: bytes | None) -> None:

@@ -1,0 +1,200 @@
+"""Write a file so that it is never half-written: the old file or the new one, nothing in between.
+
+Every file the program writes (saved case, autosave, CSV, PNG/SVG figure, PDF report) goes
+through :func:`write_bytes_atomic` or :func:`write_text_atomic`:
+
+1. leftovers of killed saves (``.<name>.<random>.sbrt-tmp`` older than
+   :data:`STALE_AFTER_S`) in the target folder are removed;
+2. the content goes to a new temporary file in the same folder (same file system, so the
+   rename is atomic), created with mode ``0o666`` so the kernel applies the user's umask, or
+   given the existing file's mode when the target exists;
+3. it is flushed and ``fsync``-ed, then renamed over the target (``os.replace``), and the
+   folder is ``fsync``-ed so that the rename survives a power cut (POSIX).
+
+A failure at any step removes the temporary file, leaves the previous file as it was and
+raises :class:`WriteError` naming the user's file (never the hidden temporary one) and the
+reason in words (disk full, permission denied, read-only). A target whose permissions forbid
+writing (no owner write bit) is refused, even for root, rather than replaced silently.
+
+References: POSIX ``rename(2)`` (atomic replacement within one file system) and ``fsync(2)``;
+the same pattern as ``git``'s lock files and SQLite's rollback journal.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import secrets
+import stat
+import time
+from pathlib import Path
+
+from sbrt_calc.errors import SbrtCalcError
+
+#: Temporaries older than this (seconds) are leftovers of a killed save.
+STALE_AFTER_S = 300.0
+TMP_SUFFIX = ".sbrt-tmp"
+# our own temporaries, and those of earlier versions (tempfile.mkstemp: 8 random characters)
+_LEFTOVER = re.compile(r"^\..+\.(?:[A-Za-z0-9_]{8}\.tmp|[0-9a-f]{16}\.sbrt-tmp)$|^\.report-[A-Za-z0-9_]{8}\.pdf$")
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full (no space left on device)",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.EIO: "input/output error",
+}
+
+
+class WriteError(SbrtCalcError, OSError):
+    """A file could not be written; the previous file, if any, is unchanged.
+
+    Also an :class:`OSError` (``errno`` set), so that callers catching either see it.
+    """
+
+
+def _fail(target: Path, reason: str, errno_: int | None = None) -> WriteError:
+    unchanged = "the previous file is unchanged" if target.exists() else "nothing was written"
+    err = WriteError(f"could not write {target}: {reason}; {unchanged}", field="output", value=str(target),
+                     allowed="a writable file in a folder with free space")
+    err.errno = errno_
+    return err
+
+
+def reason_of(exc: OSError) -> str:
+    """The reason of an ``OSError`` in words (without the file name)."""
+    return _REASONS.get(exc.errno or -1, exc.strerror or type(exc).__name__)
+
+
+def cleanup_leftovers(folder: str | os.PathLike[str], max_age_s: float = STALE_AFTER_S) -> int:
+    """Remove temporaries of killed saves older than ``max_age_s`` in ``folder``; return how many.
+
+    Only hidden files named like this module's temporaries (or those of earlier versions) are
+    touched; a temporary younger than ``max_age_s`` may belong to a save still running.
+    """
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.name.startswith(".") or not _LEFTOVER.match(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or now - entry.stat().st_mtime < max_age_s:
+                continue
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def check_writable(path: str | os.PathLike[str]) -> Path:
+    """The target as a Path, after refusing a folder, a missing folder and a read-only file."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise _fail(target, f"the folder {folder} does not exist", errno.ENOENT)
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise _fail(target, reason_of(exc), exc.errno) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise _fail(target, "it is a folder", errno.EISDIR)
+    if not st.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+        raise _fail(target, "the file is read-only (make it writable or choose another name)", errno.EACCES)
+    return target
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see the module docstring); return the target.
+
+    Raises
+    ------
+    WriteError
+        Disk full, permission denied, read-only file or folder, missing folder: the message
+        names ``path``; the previous file is unchanged and no temporary is left.
+    """
+    target = check_writable(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    cleanup_leftovers(folder)
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mode = None   # a new file: 0o666 minus the umask (applied by the kernel in os.open)
+    tmp = folder / f".{target.name[:80]}.{secrets.token_hex(8)}{TMP_SUFFIX}"
+    fd = -1
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        if mode is not None and hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            if written <= 0:
+                raise OSError(errno.EIO, "write returned no progress")
+            view = view[written:]
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, target)
+    except OSError as exc:
+        _discard(fd, tmp)
+        raise _fail(target, reason_of(exc), exc.errno) from None
+    except BaseException:
+        _discard(fd, tmp)
+        raise
+    _fsync_folder(folder)
+    return target
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` atomically (UTF-8, ``\\n`` line ends as given); see :func:`write_bytes_atomic`."""
+    return write_bytes_atomic(path, text.encode(encoding))
+
+
+def _discard(fd: int, tmp: Path) -> None:
+    if fd >= 0:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable (POSIX); not available everywhere, never fatal."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """True when ``a`` and ``b`` name the same existing file (links and ``..`` resolved)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        try:
+            return Path(a).resolve() == Path(b).resolve()
+        except (OSError, ValueError):
+            return False
