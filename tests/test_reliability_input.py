@@ -242,3 +242,13 @@ def test_fuzz_eligibility_loader(tmp_path: Path, text: str) -> None:
         load_eligibility(p)
     except SbrtCalcError as exc:
         assert "\n" not in str(exc)
+
+
+def test_a_huge_case_file_is_refused_before_reading(tmp_path: Path) -> None:
+    p = tmp_path / "bomb.sbrt.json"
+    with open(p, "wb") as fh:                 # sparse: 17 MB on paper, nothing on disk
+        fh.truncate(17_000_000)
+    with pytest.raises(CaseError, match="too large"):
+        load_case(p)
+    code, _, err = run("report", str(p), "-o", str(tmp_path / "r.pdf"))
+    assert code == 2 and "too large" in err and err.count("\n") == 1
