@@ -188,7 +188,7 @@ def _numeric(value: Any) -> bool:
 
 
 def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], delimiter: str = ",") -> str:
-    """CSV (or TSV) text, every cell spreadsheet-safe; numbers at full precision."""
+    """CSV text, every cell spreadsheet-safe; numbers at full precision."""
     import csv
     import io
 
@@ -231,7 +231,19 @@ def evaluation_csv(ev: Evaluation) -> str:
     return csv_text(headers, rows)
 
 
+def tsv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Tab-separated text that pastes into a spreadsheet: tabs and line breaks inside cells become spaces,
+    cells a spreadsheet would run are neutralised (:func:`sbrt_calc.spreadsheet.safe_cell`)."""
+    from sbrt_calc.spreadsheet import safe_cell
+
+    def clean(cell: Any) -> str:
+        text = str(cell).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+        return str(safe_cell(text))
+
+    return "\n".join("\t".join(clean(c) for c in line) for line in [headers, *rows]) + "\n"
+
+
 def evaluation_tsv(ev: Evaluation, rows: Sequence[int] | None = None, decimals: int = 1) -> str:
     """Tab-separated text for the clipboard: header with units, then the rows as shown."""
     headers, cells = evaluation_rows(ev, decimals, rows)
-    return csv_text(headers, cells, delimiter="\t")
+    return tsv_text(headers, cells)

@@ -238,6 +238,9 @@ def test_second_instance_is_warned_and_a_changed_file_is_not_overwritten(
         holder.stdin.write("\n")
         holder.stdin.flush()
         holder.wait(timeout=30)
+        holder.stdin.close()
+        if holder.stdout is not None:
+            holder.stdout.close()
     theirs = Case("theirs", None, (CaseRegimen.from_regimen(parse_regimen("60/8")),))
     save_case(theirs, path)                                   # the other instance saved meanwhile
     _edit(w)
