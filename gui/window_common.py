@@ -1,0 +1,19 @@
+"""Constants shared by the main window and its parts."""
+
+from __future__ import annotations
+
+from sbrt_calc.case import SUFFIX
+
+FILE_FILTER = (f"Cases (*{SUFFIX} *.json *.toml);;Saved case (*{SUFFIX} *.json);;Eligibility case (*.toml);;"
+               "All files (*)")
+ERROR_STYLE = "color: {colour}; font-weight: bold"
+ELIGIBILITY_TAB = 1
+PLANNING_TAB = 2
+ELIGIBILITY_TIP = ("Is this oligoprogression? The case, the assessment with reasons and sources, and the work-up "
+                   "still missing")
+PLANNING_TIP = ("Organ-at-risk limits, conformity and fall-off grading, cumulative dose for a previously irradiated "
+                "site")
+ENTRY_TIP = ("Add regimens: 36/3, 54 Gy/3, 3x18Gy, 3 x 18 Gy or 18 Gy x 3; separate several with ';'. "
+             "A decimal comma works (7,5 Gy x 4).")
+
+
