@@ -49,6 +49,7 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, QMainWindow)
         self.sections: dict[str, Any] = {}
         self._eligibility: EligibilityPanel | None = None   # built when first needed (see the module docstring)
         self._planning: PlanningPanel | None = None
+        self._plan_check: Any = None
         self.undo_stack = QUndoStack(self)
         self.model = RegimenTableModel(self)
         self.model.undo_stack = self.undo_stack

@@ -166,8 +166,10 @@ class PlanCheckPanel(QWidget):
 
         if self._result is None:
             return
+        from sbrt_calc.atomic_write import write_text_atomic
+
         headers, rows = dvh_csv_rows([s.dose for s in self._result.structures])
-        Path(path).write_text(to_csv(headers, rows), encoding="utf-8")
+        write_text_atomic(path, to_csv(headers, rows))
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export DVH", "dvh.csv", "CSV (*.csv)")

@@ -9,6 +9,9 @@ FILE_FILTER = (f"Cases (*{SUFFIX} *.json *.toml);;Saved case (*{SUFFIX} *.json);
 ERROR_STYLE = "color: {colour}; font-weight: bold"
 ELIGIBILITY_TAB = 1
 PLANNING_TAB = 2
+PLAN_CHECK_TAB = 3
+PLAN_CHECK_TIP = ("Check a real plan: DVHs from the RT Dose and RT Structure Set against the organ limits and the "
+                  "conformity and fall-off of the planning parameters")
 ELIGIBILITY_TIP = ("Is this oligoprogression? The case, the assessment with reasons and sources, and the work-up "
                    "still missing")
 PLANNING_TIP = ("Organ-at-risk limits, conformity and fall-off grading, cumulative dose for a previously irradiated "

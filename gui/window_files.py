@@ -95,6 +95,15 @@ class WindowFiles:
             self._load_eligibility(self.sections.get("eligibility"), path or "<case>")
         if self._planning is not None:
             self._load_planning(self.sections.get("planning"))
+        if self._plan_check is not None:
+            from sbrt_calc.case_sections import plan_check_inputs_of
+
+            try:
+                self._plan_check.set_inputs(plan_check_inputs_of(self.sections.get("plan_check")))
+            except CaseError as exc:
+                self.sections.pop("plan_check", None)
+                self._plan_check.set_inputs(None)
+                self.statusBar().showMessage(f"Plan check section not loaded: {exc.message}", 10000)
         self.file_path = path
         self.undo_stack.clear()
         self.undo_stack.setClean()

@@ -34,7 +34,15 @@ if TYPE_CHECKING:
     from .main_window import MainWindow  # noqa: F401
 
 
-from .window_common import ELIGIBILITY_TAB, ELIGIBILITY_TIP, ENTRY_TIP, PLANNING_TAB, PLANNING_TIP
+from .window_common import (
+    ELIGIBILITY_TAB,
+    ELIGIBILITY_TIP,
+    ENTRY_TIP,
+    PLAN_CHECK_TAB,
+    PLAN_CHECK_TIP,
+    PLANNING_TAB,
+    PLANNING_TIP,
+)
 
 
 class WindowLayout:
@@ -51,6 +59,8 @@ class WindowLayout:
         self.tabs.setTabToolTip(ELIGIBILITY_TAB, ELIGIBILITY_TIP)
         self.tabs.addTab(QWidget(), "Planning")
         self.tabs.setTabToolTip(PLANNING_TAB, PLANNING_TIP)
+        self.tabs.addTab(QWidget(), "Plan check")
+        self.tabs.setTabToolTip(PLAN_CHECK_TAB, PLAN_CHECK_TIP)
         self.tabs.setTabToolTip(0, "Compare regimens: table, plot and the working")
         self.tabs.currentChanged.connect(self._tab_changed)
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .planning_panel import PlanningPanel
 
 
-from .window_common import ELIGIBILITY_TAB, ELIGIBILITY_TIP, PLANNING_TAB, PLANNING_TIP
+from .window_common import ELIGIBILITY_TAB, ELIGIBILITY_TIP, PLAN_CHECK_TAB, PLAN_CHECK_TIP, PLANNING_TAB, PLANNING_TIP
 
 
 class WindowTabs:
@@ -52,11 +52,52 @@ class WindowTabs:
             self._install_tab(PLANNING_TAB, panel, "Planning", PLANNING_TIP)
         return self._planning
 
+    @property
+    def plan_check(self) -> Any:
+        """The Plan check tab (built, with the case's ``plan_check`` section loaded, on first use)."""
+        if self._plan_check is None:
+            from sbrt_calc.case_sections import plan_check_inputs_of
+
+            from .plan_check_panel import PlanCheckPanel
+
+            panel = self._plan_check = PlanCheckPanel()
+            try:
+                inputs = plan_check_inputs_of(self.sections.get("plan_check"))
+            except CaseError as exc:   # validated on open; an autosave may still hold a bad one
+                inputs = None
+                self.statusBar().showMessage(f"Plan check section not loaded: {exc.message}", 10000)
+            if inputs is not None:
+                panel.set_inputs(inputs)
+            panel.inputsChanged.connect(self._plan_check_edited)
+            self._install_tab(PLAN_CHECK_TAB, panel, "Plan check", PLAN_CHECK_TIP)
+        return self._plan_check
+
+    def _plan_check_edited(self, inputs: Any) -> None:
+        old = self.sections.get("plan_check")
+        new = inputs.to_dict() if inputs is not None else None
+        if new != old:
+            self.undo_stack.push(ValueCommand(self._apply_plan_check, old, new, "Plan check inputs"))
+
+    def _apply_plan_check(self, section: Any) -> None:
+        if section is None:
+            self.sections.pop("plan_check", None)
+        else:
+            self.sections["plan_check"] = section
+        if self._plan_check is not None:
+            from sbrt_calc.plancheck.inputs import PlanCheckInputs
+
+            current = self._plan_check.inputs()
+            wanted = PlanCheckInputs.from_dict(section) if section else None
+            if current != wanted:
+                self._plan_check.set_inputs(wanted)
+
     def _tab_changed(self, index: int) -> None:
         if index == ELIGIBILITY_TAB:
             _ = self.eligibility
         elif index == PLANNING_TAB:
             _ = self.planning
+        elif index == PLAN_CHECK_TAB:
+            _ = self.plan_check
 
     def _install_tab(self, index: int, panel: QWidget, label: str, tip: str) -> None:
         """Put the built ``panel`` in place of the tab's placeholder (the current tab stays current)."""

@@ -186,6 +186,13 @@ class Case:
 
         return planning_inputs_of(self.sections.get("planning"))
 
+    @cached_property
+    def plan_check(self) -> Any:
+        """The ``plan_check`` section validated: PlanCheckInputs (the DICOM files and options), or None."""
+        from sbrt_calc.case_sections import plan_check_inputs_of
+
+        return plan_check_inputs_of(self.sections.get("plan_check"))
+
     def valid_regimens(self) -> list[Regimen]:
         """The regimens of the valid rows, in order."""
         return [r.regimen() for r in self.regimens if r.is_valid]
@@ -323,7 +330,7 @@ def case_from_dict(data: Any) -> Case:
         if key in sections and not isinstance(sections[key], dict):
             raise _error(key, f"must be an object, got {type(sections[key]).__name__}", None, "an object")
     case = Case(title, identifier, rows, settings, sections)
-    case.eligibility, case.planning  # noqa: B018 - validated once, at load (cached on the case)
+    case.eligibility, case.planning, case.plan_check  # noqa: B018 - validated once, at load (cached on the case)
     return case
 
 

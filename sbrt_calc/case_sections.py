@@ -54,6 +54,21 @@ def planning_inputs_of(section: Any) -> Any:
     return PlanningInputs.from_dict(section)
 
 
+def plan_check_inputs_of(section: Any) -> Any:
+    """The :class:`~sbrt_calc.plancheck.inputs.PlanCheckInputs` of a saved ``plan_check`` section, or None
+    (CaseError naming ``plan_check.<key>`` for a bad one)."""
+    from sbrt_calc.errors import SbrtCalcError
+    from sbrt_calc.plancheck.inputs import PlanCheckInputs
+
+    if not section:
+        return None
+    try:
+        return PlanCheckInputs.from_dict(section)
+    except SbrtCalcError as exc:
+        field = exc.field if (exc.field or "").startswith("plan_check") else "plan_check"
+        raise CaseError(exc.message, field=field, value=exc.value, allowed=exc.allowed) from None
+
+
 def case_from_eligibility(ecase: Any, title: str) -> Any:
     """A :class:`sbrt_calc.case.Case` holding an eligibility case, with its sites' preset schemes as rows."""
     from sbrt_calc.case import Case, CaseRegimen, CaseSettings

@@ -69,3 +69,35 @@ def test_bad_input_is_shown_not_raised(qtbot, tmp_path: Path) -> None:  # type: 
     assert "no RTDOSE" in w.status.text() and w.result() is None
     w.set_inputs(PlanCheckInputs(str(tmp_path / "d.dcm"), str(tmp_path / "s.dcm"), prescription_gy=50.0, fractions=5))
     assert "Cannot check" in w.status.text() and w.result() is None
+
+
+def test_plan_check_tab_is_part_of_the_case_and_its_report(qtbot, window, folder: Path, tmp_path: Path,  # noqa: ANN001
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The app's Plan check tab keeps its inputs (files, name mapping) in the case file, one undo step each;
+    a reopened case shows the same check, and the report (app and `sbrt-calc report`) carries its section."""
+    import pypdf
+
+    from sbrt_calc.case import load_case
+    from sbrt_calc.cli.main import main
+
+    w = window
+    w.tabs.setCurrentIndex(3)
+    pc = w.plan_check
+    assert w.tabs.widget(3) is pc and w.tabs.tabText(3) == "Plan check"
+    pc.open_folder(str(folder))
+    assert w.sections["plan_check"]["rtdose"] and w.isWindowModified()
+    path = tmp_path / "with-plan.sbrt.json"
+    assert w.save_to(str(path))
+    case = load_case(path)
+    assert case.plan_check is not None and case.plan_check.rtplan is not None
+    w.act_undo.trigger()
+    assert "plan_check" not in w.sections
+    w.act_redo.trigger()
+    other = type(w)()
+    qtbot.addWidget(other)
+    assert other.open_path(str(path), ask=False)
+    assert other.plan_check.result() is not None and other.plan_check.inputs() == case.plan_check
+    pdf = tmp_path / "r.pdf"
+    assert main(["report", str(path), "-o", str(pdf)]) == 0
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pypdf.PdfReader(str(pdf)).pages)
+    assert "Plan check: organ limits" in text and "Plan check: plan" in text, text[-1500:]

@@ -27,6 +27,21 @@ def planning_tables(inputs: Any, eligibility_case: Any = None) -> tuple[ReportTa
     return report_tables(inputs, lesion_description(eligibility_case, inputs.lesion))
 
 
+def plan_check_tables(inputs: Any, notes: list[str]) -> tuple[ReportTable, ...]:
+    """The plan check of the case's DICOM files (:func:`sbrt_calc.plancheck.grade.check_plan`), or a note why not."""
+    if inputs is None:
+        return ()
+    from sbrt_calc.errors import SbrtCalcError
+    from sbrt_calc.plancheck.grade import check_plan
+    from sbrt_calc.plancheck.report import report_tables
+
+    try:
+        return report_tables(check_plan(inputs))
+    except SbrtCalcError as exc:
+        notes.append(f"Plan check not run: {exc.message}")
+        return ()
+
+
 def lesion_description(eligibility_case: Any, index: int | None) -> str | None:
     """'#2 bone (L3 vertebra), progressing' for lesion ``index`` of an eligibility case."""
     if index is None:
@@ -53,7 +68,7 @@ def content_from_case(case: Any, prepared_by: str = "", checked_by: str = "",
     notes: list[str] = []
     if ecase is None and (case.sections or {}).get("eligibility"):
         notes.append("The eligibility form is incomplete: no assessment.")
-    planning = planning_tables(case.planning, ecase)
+    planning = planning_tables(case.planning, ecase) + plan_check_tables(case.plan_check, notes)
     notes += [f"Row {r.label or '(unnamed)'!r} holds invalid input and has no result." for r in case.regimens
               if not r.is_valid]
     return ReportContent(evaluation=evaluate(case), title=case.title, identifier=case.identifier,
