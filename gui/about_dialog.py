@@ -18,7 +18,7 @@ def about_html() -> str:
     parts = [
         f"<h2>sbrt-calc {html.escape(__version__)}</h2>",
         "<p>SBRT fractionation planning for oligoprogressive metastatic NSCLC: BED/EQD2 under LQ, LQ-L and USC, "
-        "the BED10 flag and its robustness.</p>",
+        "the BED10 flag read on LQ BED10 from the prescription, and whether that reading depends on the model.</p>",
         f"<p><b>Disclaimer.</b> {html.escape(DISCLAIMER)}</p>",
         "<h3>Sources</h3><ul>",
     ]

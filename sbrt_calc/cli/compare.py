@@ -134,6 +134,11 @@ def text_report(ev: Any) -> str:
     lines += ["", text_table(headers, rows), ""]
     for t in (s.flag, s.reference):
         lines.append(f"{t.label} ({t.scale}): {t.source}")
+    if s.time is not None:
+        from sbrt_calc.radiobiology.time import OVERALL_TIME_CONVENTION
+
+        lines.append(f"Time correction of the tumour BED only (K {s.time.bed_loss_per_day_gy:g} Gy/day, T_k "
+                     f"{s.time.kickoff_days:g} d, {s.time.verification}); {OVERALL_TIME_CONVENTION}.")
     notes = []
     for r in ev.valid_rows():
         notes += [f"{r.label}: {c.text}" for c in r.caveats]
