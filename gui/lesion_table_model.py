@@ -57,7 +57,14 @@ COLUMNS = (
     LesionColumn("symptomatic", "Symptomatic", "The lesion causes symptoms", "check"),
     LesionColumn("previously_irradiated", "Irradiated", "The site was irradiated before (re-irradiation: "
                                                                "check the cumulative dose in Planning)", "check"),
+    LesionColumn("weight_bearing", "Weight-bearing", "Bone or spine lesion in a weight-bearing bone (with fracture "
+                                                     "risk: consider stabilisation before RT)", "check"),
+    LesionColumn("fracture_risk", "Fracture risk", "Bone or spine lesion at risk of fracture", "check"),
+    LesionColumn("abuts_chest_wall", "Chest wall", "Lung lesion abutting the chest wall (the schemes given for it "
+                                                   "differ)", "check"),
 )
+#: Check columns that apply to some sites only (elsewhere the cell is empty and not editable).
+APPLIES_TO = {"weight_bearing": ("bone", "spine"), "fracture_risk": ("bone", "spine"), "abuts_chest_wall": ("lung",)}
 CHOICES = {"site": SITES, "status": STATUSES, "location": ("",) + LUNG_LOCATIONS}
 
 
@@ -83,6 +90,8 @@ class LesionTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if COLUMNS[index.column()].kind == "check":
+            if not self._applies(index.row(), COLUMNS[index.column()].key):
+                return f
             return f | Qt.ItemFlag.ItemIsUserCheckable
         if COLUMNS[index.column()].key == "location" and self._rows[index.row()].get("site") != "lung":
             return f
@@ -115,6 +124,10 @@ class LesionTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.AccessibleDescriptionRole:
                 return f"invalid: {err[1]}"
         value = row.get(col.key)
+        if col.kind == "check" and not self._applies(index.row(), col.key):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{col.tooltip} (applies to {' and '.join(APPLIES_TO[col.key])} lesions)"
+            return None
         if col.kind == "check":
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
@@ -150,7 +163,7 @@ class LesionTableModel(QAbstractTableModel):
         r = index.row()
         new_row = dict(self._rows[r])
         if col.kind == "check":
-            if role != Qt.ItemDataRole.CheckStateRole:
+            if role != Qt.ItemDataRole.CheckStateRole or not self._applies(r, col.key):
                 return False
             checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
             if checked:
@@ -185,6 +198,9 @@ class LesionTableModel(QAbstractTableModel):
         rows[r] = new_row
         self._commit(rows, f"Lesion #{r + 1}: {col.header.split(' [')[0].lower()}", f"lesion{r}.{col.key}")
         return True
+
+    def _applies(self, r: int, key: str) -> bool:
+        return key not in APPLIES_TO or self._rows[r].get("site") in APPLIES_TO[key]
 
     def _parse(self, key: str, text: str) -> Any:
         if key == "location":

@@ -185,3 +185,28 @@ def test_qtmodeltester(qtmodeltester) -> None:  # noqa: ANN001
     qtmodeltester.check(m)
     m.add_lesion("liver")
     qtmodeltester.check(m)
+
+
+def test_every_lesion_field_is_a_column(qtbot, window) -> None:  # noqa: ANN001
+    """The eligibility TOML's lesion fields are all visible and editable in the app (issue 10): weight-bearing
+    and fracture risk for bone/spine lesions, chest-wall contact for lung lesions."""
+    from pathlib import Path
+
+    from PySide6.QtCore import Qt
+    from sbrt_calc.gui.lesion_table_model import COLUMNS
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+
+    keys = [c.key for c in COLUMNS]
+    assert {"label", "site", "status", "location", "size_mm", "symptomatic", "previously_irradiated",
+            "weight_bearing", "fracture_risk", "abuts_chest_wall"} <= set(keys)
+    assert window.open_path(str(examples / "case_egfr_bone.toml"), ask=False)
+    m = window.eligibility.lesion_table.model()
+    site_col = keys.index("site")
+    bone = next(r for r in range(m.rowCount()) if m.data(m.index(r, site_col), Qt.ItemDataRole.EditRole) == "bone")
+    wb = m.index(bone, keys.index("weight_bearing"))
+    assert m.flags(wb) & Qt.ItemFlag.ItemIsUserCheckable
+    assert m.setData(wb, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert m.data(wb, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    cw = m.index(bone, keys.index("abuts_chest_wall"))
+    assert not (m.flags(cw) & Qt.ItemFlag.ItemIsUserCheckable) and m.data(cw, Qt.ItemDataRole.CheckStateRole) is None
