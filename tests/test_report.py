@@ -180,3 +180,15 @@ def test_cli_report_bad_sections(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["report", str(path), "-o", str(tmp_path / "x.pdf")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(path) in err and field.split(".")[0] in err and "Traceback" not in err
+
+
+def test_mathtext_in_a_label_does_not_break_the_plot_or_the_report(tmp_path: Path) -> None:
+    """A regimen label with $...$ (matplotlib reads it as maths) is shown as typed (issue 12)."""
+    from sbrt_calc.report.plot import bed_plot_png, escape_mathtext
+
+    bad = Regimen(36.0, 3, "$\\frac{1}{0$ x")
+    report = content("$5 case$", (bad, parse_regimen("54/3")))
+    assert bed_plot_png(report.evaluation).startswith(b"\x89PNG")
+    text = " ".join(pages_text(write_report_pdf(report, tmp_path / "m.pdf")))
+    assert "$\\frac{1}{0$ x" in text and "$5 case$" in text
+    assert escape_mathtext("$a$") == "\\$a\\$"
