@@ -35,9 +35,10 @@ from .window_files import WindowFiles
 from .window_layout import WindowLayout
 from .window_rows import WindowRows
 from .window_tabs import WindowTabs
+from .window_tools import WindowTools
 
 
-class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, QMainWindow):
+class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools, QMainWindow):
     """See the module docstring. ``recover`` is 'ask' (dialog), 'yes' or 'no' for crash recovery."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -46,6 +47,8 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, QMainWindow)
         self.setAcceptDrops(True)
         self.case_title = "Untitled case"
         self.identifier: str | None = None
+        #: the report's optional people fields (export dialog): prepared_by, checked_by, patient_reference
+        self.report_people: dict[str, str] = {}
         self.sections: dict[str, Any] = {}
         self._eligibility: EligibilityPanel | None = None   # built when first needed (see the module docstring)
         self._planning: PlanningPanel | None = None

@@ -280,6 +280,7 @@ class WindowRows:
             header.resizeSection(i, min(max(header.sectionSize(i), 48), 160))
         if cols:
             header.resizeSection(len(cols) - 1, 60)
+        self.order_columns()
 
     def _error_colour(self) -> str:
         """A red legible on the current palette (lighter on dark palettes)."""

@@ -1,0 +1,78 @@
+"""The main window's help, printing, the solver and the column order (issue 13).
+
+The verdict columns (the flag, the reference, the Model/α/β check) are shown right after the
+prescription and BED10 LQ, before the per-model numbers, so that they stay visible without scrolling
+whichever model is shown: only the view's order changes (:meth:`QHeaderView.moveSection`); the model,
+CSV and the clipboard keep the core's column order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow  # noqa: F401
+
+#: shown first, in this order (the rest follow in the core's order, the Warnings column last)
+FIRST_COLUMNS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy", "bed10_gy", "flag", "reference",
+                 "sensitivity")
+
+
+def view_order(keys: list[str]) -> list[int]:
+    """Logical column indexes in the order the view shows them (see the module docstring)."""
+    first = [keys.index(k) for k in FIRST_COLUMNS if k in keys]
+    last = [i for i, k in enumerate(keys) if k == "warnings"]
+    return first + [i for i in range(len(keys)) if i not in first and i not in last] + last
+
+
+class WindowTools:
+    """Mixed into :class:`~sbrt_calc.gui.main_window.MainWindow` (self is the window)."""
+
+    def order_columns(self: Any) -> None:
+        """Put the view's columns in :func:`view_order`."""
+        header = self.table.horizontalHeader()
+        order = view_order([c.key for c in self.model.columns()])
+        for visual, logical in enumerate(order):
+            current = header.visualIndex(logical)
+            if current != visual:
+                header.moveSection(current, visual)
+
+    def show_help(self: Any, show: bool = True) -> Any:
+        """Help ▸ How to read this window (F1); returns the (non-modal) dialog."""
+        from .help_dialog import HelpDialog
+
+        actions = [a for a in self.findChildren(type(self.act_help)) if a.shortcuts()]
+        seen: set[str] = set()
+        unique = []
+        for a in actions:
+            if a.text() not in seen:
+                seen.add(a.text())
+                unique.append(a)
+        dlg = HelpDialog(self.model.eval_settings, unique, self)
+        if show:
+            dlg.show()
+        self._help_dialog = dlg
+        return dlg
+
+    def print_report(self: Any, dialog: Any = None) -> Any:
+        """File ▸ Print report (Ctrl+P): the report in a print preview; returns the dialog.
+        ``dialog`` False builds it without showing it (tests)."""
+        from sbrt_calc.report.sources import content_from_case
+
+        from .print_report import preview_dialog
+
+        dlg = preview_dialog(lambda: content_from_case(self.current_case(), **self.report_people), self)
+        if dialog is None:
+            dlg.exec()
+        return dlg
+
+    def solver(self: Any, show: bool = True) -> Any:
+        """Tools ▸ Solve for a dose (Ctrl+R): non-modal; its 'Add to the table' adds undoable rows."""
+        from .solver_dialog import SolverDialog
+
+        dlg = SolverDialog(self.model.eval_settings, self)
+        dlg.rowsChosen.connect(lambda rows: self.add_rows(rows, "Add solved regimens"))
+        if show:
+            dlg.show()
+        self._solver_dialog = dlg
+        return dlg
