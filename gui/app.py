@@ -37,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"sbrt-calc-gui {__version__}")
         return 0
+    from .platform_check import xcb_problem
+
+    problem = xcb_problem()
+    if problem:   # Qt would abort with a message that names no library
+        print(problem, file=sys.stderr)
+        return 3
     gc_was_enabled = gc.isenabled()
     gc.disable()   # see the module docstring
     try:

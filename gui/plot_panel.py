@@ -85,6 +85,7 @@ class PlotPanel(QWidget):
                 self.figure.set_facecolor("#202124")
                 self.ax.set_facecolor("#2b2c30")
             self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True)
+            self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
             self._handles["ring"] = self.ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000",
                                                     linewidths=2.4, zorder=6, animated=True)
             self._background = None

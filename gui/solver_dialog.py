@@ -174,7 +174,7 @@ class SolverDialog(QDialog):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c < 3:
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 item.setToolTip("\n".join(x.text for x in sol.caveats) or (sol.error or ""))
                 self.table.setItem(r, c, item)
             if sol.error is None:
