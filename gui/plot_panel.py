@@ -41,7 +41,7 @@ class PlotPanel(QWidget):
         self._placeholder = QLabel("Loading the plot…")
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self._placeholder)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(260)
         self.setToolTip("BED against total dose, one curve per fraction count; click a point to select its row")
         model.contentChanged.connect(self.refresh)
         model.settingsChanged.connect(self.refresh)
@@ -86,6 +86,9 @@ class PlotPanel(QWidget):
                 self.ax.set_facecolor("#2b2c30")
             self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True)
             self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
+            legend = self.ax.get_legend()
+            if legend is not None:         # inside the axes: it must not shrink them in a narrow window
+                legend.set_in_layout(False)
             self._handles["ring"] = self.ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000",
                                                     linewidths=2.4, zorder=6, animated=True)
             self._background = None

@@ -103,6 +103,9 @@ class WindowLayout:
                 self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{t.name}: {t.source}",
                                              Qt.ItemDataRole.ToolTipRole)
         self.organ_combo.setToolTip("alpha/beta of the organ at risk for the BED/EQD2 columns beside the tumour's")
+        # the window must fit a 1024-px screen (and 960 logical px at 2x): the combo shrinks, the tooltip tells all
+        self.organ_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.organ_combo.setMinimumContentsLength(16)
         self.organ_combo.setAccessibleName("Organ alpha/beta")
         self.organ_combo.currentIndexChanged.connect(self._organ_combo_changed)
         organ_label = QLabel("&Organ α/β:")
@@ -123,6 +126,8 @@ class WindowLayout:
         self.context_label = QLabel()
         self.context_label.setToolTip("Tumour alpha/beta and the BED10 lines of this case (change them in "
                                       "Edit ▸ Preferences); sources in Help ▸ About and in the working")
+        self.context_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.context_label.setMinimumWidth(60)
         row2.addWidget(self.context_label, 1)
         self.entry_status = QLabel()
         self.entry_status.setAccessibleName("Entry status")
@@ -225,7 +230,7 @@ class WindowLayout:
         self.working_dock.setToolTip("Drag the edge to enlarge; double-click the title (or the button) to open it "
                                      "in its own window, and again to dock it back")
         right.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.working_dock)
-        right.resizeDocks([self.working_dock], [300], Qt.Orientation.Vertical)
+        right.resizeDocks([self.working_dock], [240], Qt.Orientation.Vertical)
         return right
 
     def _act(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:

@@ -277,9 +277,10 @@ class WindowRows:
         for i, c in enumerate(cols):
             if c.key == "warnings":
                 continue
-            header.resizeSection(i, min(max(header.sectionSize(i), 48), 160))
-        if cols:
-            header.resizeSection(len(cols) - 1, 60)
+            cap = 220 if c.key == "sensitivity" else 160   # 'depends on model' whole, the Warnings cell too
+            header.resizeSection(i, min(max(header.sectionSize(i), 48), cap))
+        if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 260 px
+            header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 260))
         self.order_columns()
 
     def _error_colour(self) -> str:
