@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from sbrt_calc.report.plot import CURVE_STYLE, OTHER_COLOUR, PlotData, draw_plot, plot_data
@@ -36,6 +36,7 @@ class PlotPanel(QWidget):
         self._background: Any = None
         self._selected: set[int] = set()
         self._static_key: Any = None
+        self._full_draw_pending = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._placeholder = QLabel("Loading the plot…")
@@ -141,7 +142,11 @@ class PlotPanel(QWidget):
 
     def _blit(self) -> None:
         if self._background is None:
-            self.canvas.draw_idle()
+            # one full draw when the event loop is next idle (or at once in draw_now); not matplotlib's
+            # draw_idle, whose pending flag survives an explicit draw() and made the next paint draw again
+            if not self._full_draw_pending:
+                self._full_draw_pending = True
+                QTimer.singleShot(0, self.draw_now)
             return
         self.canvas.restore_region(self._background)
         self._draw_animated()
@@ -149,7 +154,8 @@ class PlotPanel(QWidget):
 
     def draw_now(self) -> None:
         """Render synchronously if a full draw is pending (benchmarks and tests; points are blitted at once)."""
-        if self.canvas is not None and self._background is None:
+        pending, self._full_draw_pending = self._full_draw_pending, False
+        if self.canvas is not None and (pending or self._background is None):
             self.canvas.draw()
 
     def title(self) -> str:
