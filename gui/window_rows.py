@@ -132,11 +132,18 @@ class WindowRows:
         if dialog is None and dlg.exec() != SweepDialog.DialogCode.Accepted:
             return 0
         regs, _refused = dlg.regimens()
-        if not regs:
+        # no duplicates: a regimen already in the table (same total dose and fractions) is not added again
+        have = {(r.total_dose_gy, r.fractions) for r in self.model.rows() if r.is_valid}
+        new = [r for r in regs if (r.total_dose_gy, r.fractions) not in have]
+        skipped = len(regs) - len(new)
+        if not new:
+            self.statusBar().showMessage(f"Nothing added: the sweep's {len(regs)} regimens are already in the table",
+                                         5000)
             return 0
-        self.add_rows([CaseRegimen.from_regimen(r) for r in regs], f"Sweep ({len(regs)} regimens)")
-        self.statusBar().showMessage(f"Added {len(regs)} regimens from the sweep", 4000)
-        return len(regs)
+        self.add_rows([CaseRegimen.from_regimen(r) for r in new], f"Sweep ({len(new)} regimens)")
+        self.statusBar().showMessage(f"Added {len(new)} regimens from the sweep"
+                                     + (f" ({skipped} already in the table, not repeated)" if skipped else ""), 6000)
+        return len(new)
 
     def _header_clicked(self, section: int) -> None:
         asc = Qt.SortOrder.AscendingOrder

@@ -184,3 +184,17 @@ def test_eligibility_heading_names_the_definition_chosen(window) -> None:  # noq
     for max_sites, word in ((5, "extended definition, ≤ 5 sites"), (3, "strict definition, ≤ 3 sites")):
         e.load_section({"case": dict(case.to_dict(), max_sites=max_sites)})
         assert f"Oligoprogression ({word})" in e.browser.toPlainText()
+
+
+def test_a_sweep_adds_no_duplicates(window) -> None:  # noqa: ANN001
+    from sbrt_calc.gui.sweep_dialog import SweepDialog
+
+    have = {(r.total_dose_gy, r.fractions) for r in window.model.rows()}
+    dlg = SweepDialog(window)
+    dlg.set_ranges(24, 48, 6, 3, 6)                  # 20 regimens, some already in the default table
+    overlap = sum((float(d), n) in have for d in range(24, 49, 6) for n in range(3, 7))
+    assert overlap > 0
+    assert window.sweep(dlg) == 20 - overlap
+    pairs = [(r.total_dose_gy, r.fractions) for r in window.model.rows()]
+    assert len(pairs) == len(set(pairs))
+    assert window.sweep(dlg) == 0                    # again: nothing new
