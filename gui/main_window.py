@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QMainWindow,
     QWidget,
@@ -86,6 +86,10 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools,
         if files:
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.open_path(files[0]))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_verdicts()   # the verdict columns stay in view on a small screen
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.document.close():

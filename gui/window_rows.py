@@ -289,6 +289,7 @@ class WindowRows:
         if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 260 px
             header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 260))
         self.order_columns()
+        self.fit_verdicts()
 
     def _error_colour(self) -> str:
         """A red legible on the current palette (lighter on dark palettes)."""

@@ -37,6 +37,18 @@ class WindowTools:
             if current != visual:
                 header.moveSection(current, visual)
 
+    def fit_verdicts(self: Any) -> None:
+        """Widen the table's side of the splitter (the plot keeping >= 320 px) until the columns up to the
+        verdicts are in view without scrolling (a 1024-px screen)."""
+        header = self.table.horizontalHeader()
+        keys = [c.key for c in self.model.columns()]
+        needed = sum(header.sectionSize(keys.index(k)) for k in FIRST_COLUMNS if k in keys)
+        needed += self.table.verticalHeader().width() + 2 * self.table.frameWidth() + 12   # + the layout margins
+        left, right = self.splitter.sizes()
+        if left < needed and right > 320:
+            new_left = min(needed, left + right - 320)
+            self.splitter.setSizes([new_left, left + right - new_left])
+
     def show_help(self: Any, show: bool = True) -> Any:
         """Help ▸ How to read this window (F1); returns the (non-modal) dialog."""
         from .help_dialog import HelpDialog

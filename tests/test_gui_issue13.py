@@ -95,8 +95,9 @@ def test_the_window_fits_1024x768_with_all_three_models(qtbot, window) -> None: 
     assert window.width() <= 1024 and window.height() <= 768
 
 
-def test_verdict_columns_are_in_view_at_1280_px_with_all_three_models(qtbot, window) -> None:  # noqa: ANN001
-    window.resize(1280, 800)
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_verdict_columns_are_in_view_with_all_three_models(qtbot, window, size) -> None:  # noqa: ANN001
+    window.resize(*size)
     window.set_model("all")
     qtbot.wait(50)
     header = window.table.horizontalHeader()
