@@ -62,6 +62,7 @@ class PlotPanel(QWidget):
         self.ax = self.figure.add_subplot()
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self.canvas.mpl_connect("pick_event", self._on_pick)
+        self.canvas.mpl_connect("resize_event", self._on_resize)
         layout = self.layout()
         layout.removeWidget(self._placeholder)
         self._placeholder.deleteLater()
@@ -78,7 +79,7 @@ class PlotPanel(QWidget):
             return
         data = self.data = plot_data(self.model.evaluation())
         key = (data.title, data.y_label, data.xmax_gy, round(data.ymax_gy, 3), data.horizontal, data.crossings,
-               self._dark())
+               self._dark(), self._narrow())
         if key != self._static_key or len(data.points) != len(self._handles.get("labels", ())):
             self._static_key = key
             dark = self._dark()
@@ -87,15 +88,38 @@ class PlotPanel(QWidget):
                 self.ax.set_facecolor("#2b2c30")
             self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True)
             self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
-            legend = self.ax.get_legend()
-            if legend is not None:         # inside the axes: it must not shrink them in a narrow window
-                legend.set_in_layout(False)
+            self._fit_legend(dark)
             self._handles["ring"] = self.ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000",
                                                     linewidths=2.4, zorder=6, animated=True)
             self._background = None
         else:
             self._move_points(data)
         self._blit()
+
+    def _narrow(self) -> bool:
+        return self.canvas is not None and self.canvas.width() < 520
+
+    def _fit_legend(self, dark: bool) -> None:
+        """The core's legend, in one column when the canvas is narrow, kept out of the layout (it sits inside
+        the axes and must not shrink them), and in the palette's colours."""
+        legend = self.ax.get_legend()
+        if legend is None:
+            return
+        if self._narrow():
+            handles, labels = self.ax.get_legend_handles_labels()
+            legend = self.ax.legend(handles, labels, loc="upper left", fontsize=6, framealpha=0.85, ncols=1,
+                                    handlelength=1.4, borderaxespad=0.3, labelspacing=0.25)
+        legend.set_in_layout(False)
+        if dark:
+            legend.get_frame().set_facecolor("#2b2c30")
+            legend.get_frame().set_edgecolor("#5f6368")
+            for text in legend.get_texts():
+                text.set_color("#e8eaed")
+
+    def _on_resize(self, _event: Any) -> None:
+        if self.data is not None and self._narrow() != self._static_key[-1]:
+            self._static_key = None
+            self.refresh()
 
     def _move_points(self, data: PlotData) -> None:
         up = [p for p in data.points if p.flag_reached]

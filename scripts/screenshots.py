@@ -11,7 +11,8 @@ Starts its own X server (``Xvfb :99 -screen 0 WxHx24``; needs the xvfb package a
 Qt's xcb libraries, see the README), runs the app on it with throw-away settings and
 autosave folders, and grabs the whole screen for each view: the workbench on first start,
 all three models side by side, invalid input, a sweep, the dark palette, the eligibility
-and planning views, the dialogs (sweep, preferences, about, report) and the first report
+and planning views, the dialogs (sweep, preferences, about, help, solver, print preview, report),
+the working undocked at full precision, and the first report
 pages (pdftoppm); and the eligibility and planning views of three clinical cases (issue 11):
 a CNS case, a central lung case and a spine case (``examples/case_alk_cns.toml``,
 ``case_egfr_central_lung.toml``, ``case_io_spine.toml``). ``--only clinical`` takes just those.
@@ -193,6 +194,32 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
     about.show()
     shot("07-about")
     about.close()
+
+    # issue 13: the help page (F1), the solver, the print preview, the working undocked
+    page = w.show_help(show=False)
+    centre(page)
+    page.show()
+    shot("07b-help")
+    page.close()
+    solver = w.solver(show=False)
+    solver.set_inputs(model="lq", target_bed_gy=100.0, fractions="3-6")
+    centre(solver)
+    solver.show()
+    shot("07c-solver")
+    solver.close()
+    preview = w.print_report(dialog=False)
+    preview.show()
+    preview.setGeometry(w.width() // 20, w.height() // 20, int(w.width() * 0.9), int(w.height() * 0.9))
+    shot("07d-print-preview")
+    preview.close()
+    w.select_row(0)
+    w.full_precision.setChecked(True)
+    w.working_dock.setFloating(True)
+    w.working_dock.resize(int(w.width() * 0.6), int(w.height() * 0.7))
+    w.working_dock.move(w.width() // 5, w.height() // 8)
+    shot("07e-working-undocked-full-precision")
+    w.working_dock.setFloating(False)
+    w.full_precision.setChecked(False)
 
     # part 2: eligibility, planning, the report
     w.new_case(ask=False)
