@@ -18,6 +18,11 @@ def _e(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _src(text: str) -> str:
+    """A source, escaped, without its final full stop (the sentence adds one)."""
+    return _e(text.rstrip().rstrip("."))
+
+
 def shortcuts(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     """(keys, what) for each action with a shortcut, in the platform's notation, '&' markers removed."""
     out: list[tuple[str, str]] = []
@@ -45,14 +50,14 @@ def help_html(s: EvaluationSettings, keys: list[tuple[str, str]]) -> str:
         f"<p>The column <b>{_e(flag.label)}</b> reads <i>reached</i> or <i>not reached</i>: a goal, not a "
         f"warning. It is always computed on <b>{_e(flag.scale)}</b> (the column <b>BED10 LQ</b> beside the "
         f"tumour column), whichever model is shown and whatever tumour α/β is set (now {t:g} Gy). "
-        f"{_e(flag.name)}. Source: {_e(flag.source)}.</p>",
+        f"{_e(flag.name)}. Source: {_src(flag.source)}.</p>",
         f"<p>The column <b>{_e(ref.label)}</b> is a reference, on the same scale: {_e(ref.name)}. "
-        f"Source: {_e(ref.source)}.</p>",
+        f"Source: {_src(ref.source)}.</p>",
         "<h3>The Model/α/β check</h3>",
         f"<p>Compares the row with the regimens that sit exactly on {_e(flag.label)} in {fx} fractions, "
         f"under LQ, LQ-L and USC and tumour α/β {lo:g}-{hi:g} Gy: <i>above in all</i>, <i>below in all</i>, or "
         f"<i>depends on the model</i> (then the flag is not robust to the model's assumptions). "
-        f"Source of the range: {_e(rb.uncertainty.source)}.</p>",
+        f"Source of the range: {_src(rb.uncertainty.source)}.</p>",
         "<h3>The models</h3><ul>",
     ]
     for m in ("lq", "lql", "usc"):
@@ -63,7 +68,7 @@ def help_html(s: EvaluationSettings, keys: list[tuple[str, str]]) -> str:
         "Every model's number carries the model's name in its column header. Parameters (tumour α/β, EQDx "
         "reference dose, LQ-L d_T, USC parameters, time correction): View ▸ Model settings. Solving for a dose "
         "(a target BED in n fractions, or isoeffective to a regimen): Tools ▸ Solve for a dose (Ctrl+R).</p>",
-        f"<p>LQ validity: {_e(rb.lq.source)}.</p>",
+        f"<p>LQ validity: {_src(rb.lq.source)}.</p>",
         "<h3>Colours and marks</h3><p>Green: reached; amber: not reached; blue: depends on the model; red: "
         "invalid input (the reason is in the cell's tooltip and the Warnings column). Select a row or a point "
         "of the plot to see its working (View ▸ Show the working).</p>",
@@ -94,4 +99,5 @@ class HelpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(buttons)
-        self.resize(620, 560)
+        avail = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(620, avail.width() - 40), min(560, avail.height() - 60))   # a 1024x768 or 2x screen

@@ -90,6 +90,7 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools,
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_verdicts()   # the verdict columns stay in view on a small screen
+        self.fit_working()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.document.close():

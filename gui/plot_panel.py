@@ -96,8 +96,10 @@ class PlotPanel(QWidget):
             self._move_points(data)
         self._blit()
 
-    def _narrow(self) -> bool:
-        return self.canvas is not None and self.canvas.width() < 520
+    def _narrow(self) -> bool | tuple[bool, bool]:
+        if self.canvas is None or self.canvas.width() >= 520:
+            return False
+        return True, self.canvas.height() < 320
 
     def _fit_legend(self, dark: bool) -> None:
         """The core's legend, in one column when the canvas is narrow, kept out of the layout (it sits inside
@@ -105,10 +107,12 @@ class PlotPanel(QWidget):
         legend = self.ax.get_legend()
         if legend is None:
             return
-        if self._narrow():
+        if self._narrow():   # one column; two small ones when the canvas is short as well (a 2x laptop screen)
+            short = self.canvas.height() < 320
             handles, labels = self.ax.get_legend_handles_labels()
-            legend = self.ax.legend(handles, labels, loc="upper left", fontsize=6, framealpha=0.85, ncols=1,
-                                    handlelength=1.4, borderaxespad=0.3, labelspacing=0.25)
+            legend = self.ax.legend(handles, labels, loc="upper left", fontsize=5 if short else 6, framealpha=0.85,
+                                    ncols=2 if short else 1, handlelength=1.4, borderaxespad=0.3, labelspacing=0.25,
+                                    columnspacing=0.6)
         legend.set_in_layout(False)
         if dark:
             legend.get_frame().set_facecolor("#2b2c30")
@@ -117,7 +121,7 @@ class PlotPanel(QWidget):
                 text.set_color("#e8eaed")
 
     def _on_resize(self, _event: Any) -> None:
-        if self.data is not None and self._narrow() != self._static_key[-1]:
+        if self.data is not None and self._static_key is not None and self._narrow() != self._static_key[-1]:
             self._static_key = None
             self.refresh()
 

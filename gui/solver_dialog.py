@@ -118,7 +118,8 @@ class SolverDialog(QDialog):
             sig.connect(lambda *_: self.solve())
         self.solutions: list[Regimen | None] = []
         self._note = ""
-        self.resize(560, 480)
+        avail = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(560, avail.width() - 40), min(480, avail.height() - 60))
         self.solve()
 
     def set_inputs(self, model: str | None = None, target_bed_gy: float | None = None, regimen: str | None = None,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
+
 if TYPE_CHECKING:
     from .main_window import MainWindow  # noqa: F401
 
@@ -48,6 +50,15 @@ class WindowTools:
         if left < needed and right > 320:
             new_left = min(needed, left + right - 320)
             self.splitter.setSizes([new_left, left + right - new_left])
+
+    def fit_working(self: Any) -> None:
+        """On a short window (a 2x laptop screen) the docked working takes a third of the height, not 240 px,
+        so that the plot stays readable; done when the window crosses 650 px, not on every resize."""
+        short = self.height() < 650
+        if short != getattr(self, "_short_window", None) and not self.working_dock.isFloating():
+            self._short_window = short
+            h = max(120, self.height() // 3) if short else 240
+            self.working_dock.parentWidget().resizeDocks([self.working_dock], [h], Qt.Orientation.Vertical)
 
     def show_help(self: Any, show: bool = True) -> Any:
         """Help ▸ How to read this window (F1); returns the (non-modal) dialog."""

@@ -128,7 +128,8 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
 
     def centre(dialog: object) -> None:
         """Put a dialog in the middle of the window (the screen size varies)."""
-        dialog.adjustSize()  # type: ignore[attr-defined]
+        dialog.show()  # type: ignore[attr-defined]
+        settle(50)
         g = dialog.frameGeometry()  # type: ignore[attr-defined]
         dialog.move(max(0, (w.width() - g.width()) // 2), max(0, (w.height() - g.height()) // 2))  # type: ignore[attr-defined]
 
