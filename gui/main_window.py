@@ -41,7 +41,9 @@ from .window_tools import WindowTools
 class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools, QMainWindow):
     """See the module docstring. ``recover`` is 'ask' (dialog), 'yes' or 'no' for crash recovery."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, deferred: bool = False) -> None:
+        """``deferred``: the window is built empty, to be shown at once; :meth:`finish_start` then loads
+        the core (numpy, the evaluation) and the case (the app's cold start)."""
         super().__init__(parent)
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
@@ -54,7 +56,7 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools,
         self._planning: PlanningPanel | None = None
         self._plan_check: Any = None
         self.undo_stack = QUndoStack(self)
-        self.model = RegimenTableModel(self)
+        self.model = RegimenTableModel(self, deferred=deferred)
         self.model.undo_stack = self.undo_stack
         self.model.decimals = int(settings.get("decimals"))
         # the path, saving, the on-disk check, the lock and the autosave live in the document (issue 12)
@@ -70,8 +72,23 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools,
         self.undo_stack.indexChanged.connect(self._on_stack_changed)
         self.model.contentChanged.connect(self._update_banner)
         self.model.settingsChanged.connect(self._sync_controls)
-        self.new_case(ask=False)
+        if deferred:
+            self._update_title()
+            self.statusBar().showMessage("Loading…")
+        else:
+            self.new_case(ask=False)
         self.resize(1280, 800)
+
+    def finish_start(self, path: str | None = None) -> None:
+        """Fill a window built ``deferred``: the case file ``path``, or a new case."""
+        self._syncing = True
+        try:
+            self._fill_organ_combo()
+        finally:
+            self._syncing = False
+        if path is None or not self.open_path(path, ask=False):
+            if self.model.rowCount() == 0 and self.model.columnCount() == 0:
+                self.new_case(ask=False)
 
     # --- events -------------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

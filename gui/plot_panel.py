@@ -8,14 +8,15 @@ plot); an edit moves only the points, which are animated artists blitted over a 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from sbrt_calc.report.plot import CURVE_STYLE, OTHER_COLOUR, PlotData, draw_plot, plot_data
+if TYPE_CHECKING:   # numpy and the core's plot load with the canvas, after the window is shown
+    from sbrt_calc.report.plot import PlotData
 
 from .regimen_table_model import RegimenTableModel
 
@@ -77,6 +78,8 @@ class PlotPanel(QWidget):
         """Bring the plot up to date with the table: a full draw when the static part changed, else the points."""
         if self.canvas is None:
             return
+        from sbrt_calc.report.plot import draw_plot, plot_data
+
         data = self.data = plot_data(self.model.evaluation())
         key = (data.title, data.y_label, data.xmax_gy, round(data.ymax_gy, 3), data.horizontal, data.crossings,
                self._dark(), self._narrow())
@@ -126,6 +129,10 @@ class PlotPanel(QWidget):
             self.refresh()
 
     def _move_points(self, data: PlotData) -> None:
+        import numpy as np
+
+        from sbrt_calc.report.plot import CURVE_STYLE, OTHER_COLOUR
+
         up = [p for p in data.points if p.flag_reached]
         down = [p for p in data.points if not p.flag_reached]
         for name, pts in (("up", up), ("down", down)):
@@ -165,6 +172,8 @@ class PlotPanel(QWidget):
         pts = self._highlighted()
         ring = self._handles.get("ring")
         if ring is not None:
+            import numpy as np
+
             ring.set_offsets(np.array(pts) if pts else np.empty((0, 2)))
             self.figure.draw_artist(ring)
 
@@ -200,7 +209,7 @@ class PlotPanel(QWidget):
         if self.data is None or not self.data.points:
             return None
         xs, ys = self.data.xmax_gy, self.data.ymax_gy
-        best = min(self.data.points, key=lambda p: np.hypot((p.x_gy - total_dose_gy) / xs, (p.y_gy - bed_gy) / ys))
+        best = min(self.data.points, key=lambda p: math.hypot((p.x_gy - total_dose_gy) / xs, (p.y_gy - bed_gy) / ys))
         self.pointSelected.emit(best.row)
         return best.row
 

@@ -10,17 +10,19 @@ warning. Edits made through ``setData`` go onto the undo stack when one is attac
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sbrt_calc.case import CaseRegimen, CaseSettings
 from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation, evaluate_row, settings_of
-from sbrt_calc.presets.radiobiology import Threshold
 from sbrt_calc.regimen import Regimen, parse_regimen
-from sbrt_calc.tables import Column, columns
+
+if TYPE_CHECKING:   # the core's evaluation (and numpy) load when the first rows arrive, after the window shows
+    from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation
+    from sbrt_calc.presets.radiobiology import Threshold
+    from sbrt_calc.tables import Column
 
 from . import icons
 from .number_text import format_exact, format_number, header_text, parse_number  # noqa: F401 - re-exported
@@ -48,15 +50,19 @@ class RegimenTableModel(QAbstractTableModel):
     contentChanged = Signal()
     settingsChanged = Signal()
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, deferred: bool = False) -> None:
+        """``deferred``: no columns (and no import of the core's evaluation, nor numpy) until the first
+        :meth:`replace_all` or :meth:`set_settings` (the app's first window shows before they load)."""
         super().__init__(parent)
         self._ids: list[int] = []
         self._rows: list[CaseRegimen] = []
         self._results: dict[int, RowEvaluation] = {}
         self._cells: dict[int, dict[tuple[int, int], Any]] = {}   # display cache, per row id
-        self._settings = CaseSettings()
-        self._eval_settings = settings_of(self._settings)
-        self._columns = columns(self._eval_settings)
+        # CaseSettings() reads the radiobiology presets, whose loader brings numpy: made when first needed
+        self._settings_value: CaseSettings | None = None
+        self._es: EvaluationSettings | None = None
+        self._cols: tuple[Column, ...] | None = None
+        self._deferred = deferred
         self.decimals = 1
         self.undo_stack: Any = None   # a QUndoStack, attached by the main window
         self._locale = QLocale()
@@ -70,6 +76,39 @@ class RegimenTableModel(QAbstractTableModel):
     def locale(self, locale: QLocale) -> None:
         self._locale = QLocale(locale)
         self.set_decimals(self.decimals)   # redisplay every number
+
+    @property
+    def _settings(self) -> CaseSettings:
+        if self._settings_value is None:
+            self._settings_value = CaseSettings()
+        return self._settings_value
+
+    @_settings.setter
+    def _settings(self, settings: CaseSettings) -> None:
+        self._settings_value = settings
+
+    @property
+    def _eval_settings(self) -> EvaluationSettings:
+        if self._es is None:
+            from sbrt_calc.evaluation import settings_of
+
+            self._es = settings_of(self._settings)
+        return self._es
+
+    @property
+    def _columns(self) -> tuple[Column, ...]:
+        if self._deferred:
+            return ()
+        if self._cols is None:
+            from sbrt_calc.tables import columns
+
+            self._cols = columns(self._eval_settings)
+        return self._cols
+
+    @property
+    def deferred(self) -> bool:
+        """True until the first rows or settings arrive (see ``__init__``)."""
+        return self._deferred
 
     # --- Qt model interface ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -263,11 +302,15 @@ class RegimenTableModel(QAbstractTableModel):
         rid = self._ids[r]
         res = self._results.get(rid)
         if res is None or res.index != r:
+            from sbrt_calc.evaluation import evaluate_row
+
             res = self._results[rid] = evaluate_row(self._rows[r], self._eval_settings, r)
         return res
 
     def evaluation(self, rows: list[int] | None = None) -> Evaluation:
         """The evaluation of the table (every row, or ``rows``), as the report and the clipboard render it."""
+        from sbrt_calc.evaluation import Evaluation
+
         chosen = range(len(self._rows)) if rows is None else rows
         return Evaluation(self._eval_settings, tuple(self.results(r) for r in chosen))
 
@@ -431,6 +474,7 @@ class RegimenTableModel(QAbstractTableModel):
 
     def replace_all(self, rows: list[CaseRegimen], settings: CaseSettings | None = None) -> None:
         self.beginResetModel()
+        self._deferred = False
         self._rows = list(rows)
         self._ids = [next(_ids) for _ in rows]
         self._results.clear()
@@ -444,13 +488,14 @@ class RegimenTableModel(QAbstractTableModel):
 
     def _apply_settings(self, settings: CaseSettings) -> None:
         self._settings = settings
-        self._eval_settings = settings_of(settings)
-        self._columns = columns(self._eval_settings)
+        self._deferred = False
+        self._es = None
+        self._cols = None
         self._results.clear()
         self._cells.clear()
 
     def set_settings(self, settings: CaseSettings) -> None:
-        if settings == self._settings:
+        if settings == self._settings and not self._deferred:
             return
         self.beginResetModel()
         self._apply_settings(settings)

@@ -97,11 +97,8 @@ class WindowLayout:
         model_label = QLabel("&Model:")
         model_label.setBuddy(self.model_combo)
         self.organ_combo = QComboBox()
-        for t in radiobiology().tissues:
-            if t.role == "oar":
-                self.organ_combo.addItem(f"{t.alpha_beta_gy:g} Gy ({t.name.split(' (')[0]})", t.alpha_beta_gy)
-                self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{t.name}: {t.source}",
-                                             Qt.ItemDataRole.ToolTipRole)
+        if not self.model.deferred:   # else filled with the case (the presets' loader brings numpy)
+            self._fill_organ_combo()
         self.organ_combo.setToolTip("alpha/beta of the organ at risk for the BED/EQD2 columns beside the tumour's")
         # the window must fit a 1024-px screen (and 960 logical px at 2x): the combo shrinks, the tooltip tells all
         self.organ_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -205,6 +202,16 @@ class WindowLayout:
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
         self.statusBar().showMessage("Ready")
+
+    def _fill_organ_combo(self) -> None:
+        """The organ-at-risk alpha/beta choices of the radiobiology presets, with display names and sources."""
+        if self.organ_combo.count():
+            return
+        for t in radiobiology().tissues:
+            if t.role == "oar":
+                self.organ_combo.addItem(f"{t.alpha_beta_gy:g} Gy ({t.name.split(' (')[0]})", t.alpha_beta_gy)
+                self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{t.name}: {t.source}",
+                                             Qt.ItemDataRole.ToolTipRole)
 
     def _working_dock(self, plot_box: QWidget) -> QMainWindow:
         """The plot with 'show the working' docked under it: the dock can be enlarged (drag its edge),

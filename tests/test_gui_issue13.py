@@ -199,3 +199,38 @@ def test_a_sweep_adds_no_duplicates(window) -> None:  # noqa: ANN001
     pairs = [(r.total_dose_gy, r.fractions) for r in window.model.rows()]
     assert len(pairs) == len(set(pairs))
     assert window.sweep(dlg) == 0                    # again: nothing new
+
+
+def test_the_first_window_shows_before_numpy_and_matplotlib_are_imported(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from sbrt_calc.gui.app import main; main(['x']); "
+            "print('early=' + ','.join(m for m in ('numpy', 'matplotlib', 'sbrt_calc.evaluation') if m in sys.modules))")
+    env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=str(tmp_path / "s"), SBRT_CALC_DATA_DIR=str(tmp_path / "d"),
+               SBRT_CALC_EXIT_WHEN_SHOWN="first", SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                         cwd=tmp_path).stdout
+    assert "shown_s=" in out and "early=\n" in out + "\n", out
+
+
+def test_a_deferred_window_is_filled_after_it_is_shown(qtbot, isolated_dirs, warnings) -> None:  # noqa: ANN001
+    from sbrt_calc.gui.main_window import MainWindow
+
+    w = MainWindow(deferred=True)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.model.columnCount() == 0 and w.model.rowCount() == 0 and w.organ_combo.count() == 0
+    w.finish_start()
+    assert w.model.rowCount() == 7 and w.model.columnCount() > 5 and w.organ_combo.count() > 0
+    assert w.organ_combo.currentData() == w.model.settings().organ_alpha_beta_gy
+    w.undo_stack.setClean()
+
+
+def test_radiobiology_submodules_load_when_used() -> None:
+    import sbrt_calc.radiobiology as rb
+
+    assert rb.usc.__name__ == "sbrt_calc.radiobiology.usc" and rb.lq.bed(36.0, 12.0, 10.0) == pytest.approx(79.2)
+    with pytest.raises(AttributeError):
+        rb.nothing  # noqa: B018
