@@ -38,6 +38,8 @@ class PlotPanel(QWidget):
         self._selected: set[int] = set()
         self._static_key: Any = None
         self._full_draw_pending = False
+        self._views: dict[Any, tuple[Any, dict[str, Any], Any, tuple[int, int], Any]] = {}
+        self._view_key: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._placeholder = QLabel("Loading the plot…")
@@ -85,6 +87,9 @@ class PlotPanel(QWidget):
                self._dark(), self._narrow())
         if key != self._static_key or len(data.points) != len(self._handles.get("labels", ())):
             self._static_key = key
+            if self._switch_to_cached((key, len(data.points)), data):
+                return
+            self._new_view((key, len(data.points)))
             dark = self._dark()
             if dark:
                 self.figure.set_facecolor("#202124")
@@ -98,6 +103,50 @@ class PlotPanel(QWidget):
         else:
             self._move_points(data)
         self._blit()
+
+    # --- views: one axes per static part, kept with its rendered background (a model switch and back) ----
+    #: how many drawn views are kept (the four model choices)
+    MAX_VIEWS = 4
+
+    def _size(self) -> tuple[int, int]:
+        return int(self.canvas.width()), int(self.canvas.height())
+
+    def _switch_to_cached(self, view_key: Any, data: PlotData) -> bool:
+        """Show the view drawn before for ``view_key`` (its axes and background, no redraw); False if none."""
+        view = self._views.get(view_key)
+        if view is None:
+            return False
+        ax, handles, background, size, position = view
+        self._show_axes(ax)
+        ax.set_position(position)
+        self.ax, self._handles, self._view_key = ax, handles, view_key
+        self._views[view_key] = self._views.pop(view_key)    # most recently used last
+        self._background = background if size == self._size() else None
+        self._move_points(data)
+        if self._background is not None:
+            self.canvas.restore_region(self._background)
+            self._draw_animated()
+            self.canvas.blit(self.figure.bbox)              # the whole figure: title and axes changed
+        else:
+            self._blit()
+        return True
+
+    def _new_view(self, view_key: Any) -> None:
+        """A fresh axes for ``view_key`` (the oldest view dropped beyond :attr:`MAX_VIEWS`)."""
+        if self._views or self._view_key is not None:
+            self.ax = self.figure.add_subplot()
+            self._show_axes(self.ax)
+        self._view_key = view_key
+        while len(self._views) >= self.MAX_VIEWS:
+            old_key = next(iter(self._views))
+            old_ax = self._views.pop(old_key)[0]
+            if old_ax is not self.ax:
+                old_ax.remove()
+
+    def _show_axes(self, ax: Any) -> None:
+        for other in self.figure.axes:
+            other.set_visible(other is ax)
+            other.set_in_layout(other is ax)   # a hidden view keeps the geometry its background was drawn with
 
     def _narrow(self) -> bool | tuple[bool, bool]:
         if self.canvas is None or self.canvas.width() >= 520:
@@ -164,6 +213,9 @@ class PlotPanel(QWidget):
 
     def _on_draw(self, event: Any) -> None:
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        if self._view_key is not None:
+            self._views[self._view_key] = (self.ax, self._handles, self._background, self._size(),
+                                           self.ax.get_position())
         self._draw_animated()
 
     def _draw_animated(self) -> None:

@@ -37,6 +37,7 @@ INPUT_KEYS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy")
 _INPUT_FIELD = {"label": "regimen", "total_dose_gy": "total_dose_gy", "fractions": "fractions",
                 "dose_per_fraction_gy": "dose_per_fraction_gy"}
 _ids = itertools.count(1)
+_MISSING = object()
 
 
 def model_names(settings: CaseSettings) -> tuple[str, ...]:
@@ -57,6 +58,9 @@ class RegimenTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: list[CaseRegimen] = []
         self._results: dict[int, RowEvaluation] = {}
+        # per settings seen lately: (evaluation settings, columns, results per row id); switching the model
+        # back and forth re-evaluates nothing (rows edited meanwhile are forgotten in every entry)
+        self._by_settings: dict[CaseSettings, tuple[Any, Any, dict[int, RowEvaluation], dict[int, Any]]] = {}
         self._cells: dict[int, dict[tuple[int, int], Any]] = {}   # display cache, per row id
         # CaseSettings() reads the radiobiology presets, whose loader brings numpy: made when first needed
         self._settings_value: CaseSettings | None = None
@@ -117,13 +121,13 @@ class RegimenTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
+    _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    _EDITABLE_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._columns[index.column()].editable:
-            f |= Qt.ItemFlag.ItemIsEditable
-        return f
+        return self._EDITABLE_FLAGS if self._columns[index.column()].editable else self._FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
@@ -140,14 +144,20 @@ class RegimenTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (
-                0 <= index.column() < len(self._columns)):
-            return None
+        # the hot path of every paint: a cached cell is returned with as few calls as possible
         r, c = index.row(), index.column()
-        cache = self._cells.setdefault(self._ids[r], {})
+        ids = self._ids
+        if not 0 <= r < len(ids):
+            return None
+        cache = self._cells.get(ids[r])
+        if cache is None:
+            cache = self._cells[ids[r]] = {}
         key = (c, role)
-        if key in cache:
-            return cache[key]
+        hit = cache.get(key, _MISSING)
+        if hit is not _MISSING:
+            return hit
+        if not index.isValid() or not 0 <= c < len(self._columns):
+            return None
         row = self._rows[r]
         col = self._columns[c]
         if role == Qt.ItemDataRole.EditRole:
@@ -411,7 +421,7 @@ class RegimenTableModel(QAbstractTableModel):
         self._rows[position:position] = list(rows)
         self._ids[position:position] = ids
         self.endInsertRows()
-        self._cells.clear()   # row numbers in the results move
+        self._clear_cells()   # row numbers in the results move
         self.contentChanged.emit()
         return ids
 
@@ -470,7 +480,16 @@ class RegimenTableModel(QAbstractTableModel):
 
     def _forget(self, rid: int) -> None:
         self._results.pop(rid, None)
+        for _es, _cols, results, cells in self._by_settings.values():
+            results.pop(rid, None)
+            cells.pop(rid, None)
         self._cells.pop(rid, None)
+
+    def _clear_cells(self) -> None:
+        """Forget every displayed text, for the current settings and the ones kept."""
+        self._cells.clear()
+        for entry in self._by_settings.values():
+            entry[3].clear()
 
     def replace_all(self, rows: list[CaseRegimen], settings: CaseSettings | None = None) -> None:
         self.beginResetModel()
@@ -478,6 +497,7 @@ class RegimenTableModel(QAbstractTableModel):
         self._rows = list(rows)
         self._ids = [next(_ids) for _ in rows]
         self._results.clear()
+        self._by_settings.clear()
         self._cells.clear()
         if settings is not None:
             self._apply_settings(settings)
@@ -487,12 +507,13 @@ class RegimenTableModel(QAbstractTableModel):
             self.settingsChanged.emit()
 
     def _apply_settings(self, settings: CaseSettings) -> None:
+        if self._settings_value is not None and (self._es is not None or self._results):
+            self._by_settings[self._settings_value] = (self._es, self._cols, self._results, self._cells)
         self._settings = settings
         self._deferred = False
-        self._es = None
-        self._cols = None
-        self._results.clear()
-        self._cells.clear()
+        self._es, self._cols, self._results, self._cells = self._by_settings.pop(settings, (None, None, {}, {}))
+        while len(self._by_settings) > 4:
+            self._by_settings.pop(next(iter(self._by_settings)))
 
     def set_settings(self, settings: CaseSettings) -> None:
         if settings == self._settings and not self._deferred:
@@ -505,7 +526,7 @@ class RegimenTableModel(QAbstractTableModel):
 
     def set_decimals(self, decimals: int) -> None:
         self.decimals = int(decimals)
-        self._cells.clear()
+        self._clear_cells()
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
         self.contentChanged.emit()

@@ -278,9 +278,21 @@ class WindowRows:
         QTimer.singleShot(0, self._fit_columns)
 
     def _fit_columns(self) -> None:
-        self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         cols = self.model.columns()
+        # measuring every cell costs ~15 ms: the widths are kept per (settings, rows, decimals, font, style),
+        # so that switching the model back and forth does not measure again
+        key = (self.model.settings(), self.model.decimals, self.table.font().key(), self.style().name(),
+               tuple((r.label, r.total_dose_gy, r.fractions, r.error) for r in self.model.rows()))
+        cache: dict[Any, list[int]] = self.__dict__.setdefault("_width_cache", {})
+        widths = cache.get(key)
+        if widths is not None and len(widths) == len(cols):
+            for i, w in enumerate(widths):
+                header.resizeSection(i, w)
+            self.order_columns()
+            self.fit_verdicts()
+            return
+        self.table.resizeColumnsToContents()
         for i, c in enumerate(cols):
             if c.key == "warnings":
                 continue
@@ -288,6 +300,9 @@ class WindowRows:
             header.resizeSection(i, min(max(header.sectionSize(i), 48), cap))
         if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 260 px
             header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 260))
+        if len(cache) > 8:
+            cache.clear()
+        cache[key] = [header.sectionSize(i) for i in range(len(cols))]
         self.order_columns()
         self.fit_verdicts()
 
