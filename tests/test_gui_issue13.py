@@ -234,3 +234,26 @@ def test_radiobiology_submodules_load_when_used() -> None:
     assert rb.usc.__name__ == "sbrt_calc.radiobiology.usc" and rb.lq.bed(36.0, 12.0, 10.0) == pytest.approx(79.2)
     with pytest.raises(AttributeError):
         rb.nothing  # noqa: B018
+
+
+def test_switching_models_back_reuses_views_but_never_stale_numbers(qtbot, window) -> None:  # noqa: ANN001
+    from sbrt_calc.radiobiology import lq
+
+    w = window
+    w.plot.ensure_canvas()
+    w.plot.draw_now()
+    w.set_model("lql")
+    w.plot.draw_now()
+    # an edit made under LQ-L must show under LQ when switching back (the kept LQ results forget the row)
+    w.model.setData(w.current_index(0, "total_dose_gy"), "39")
+    w.set_model("lq")
+    w.plot.draw_now()
+    qtbot.wait(10)
+    index = w.current_index(0, "bed10_gy")
+    assert w.model.data(index, Qt.ItemDataRole.UserRole) == pytest.approx(lq.bed(39.0, 13.0, 10.0))
+    assert "LQ-L" not in w.plot.ax.get_title()
+    assert [ax.get_visible() for ax in w.plot.figure.axes].count(True) == 1
+    offsets = w.plot._handles["up"].get_offsets().tolist() + w.plot._handles["down"].get_offsets().tolist()
+    assert [39.0, pytest.approx(lq.bed(39.0, 13.0, 10.0))] in offsets
+    w.set_model("lql")
+    assert "LQ-L" in w.plot.ax.get_title()
