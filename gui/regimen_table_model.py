@@ -16,8 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sbrt_calc.case import CaseRegimen, CaseSettings
-from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.regimen import Regimen, parse_regimen
+from sbrt_calc.regimen import Regimen
 
 if TYPE_CHECKING:   # the core's evaluation (and numpy) load when the first rows arrive, after the window shows
     from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation
@@ -26,6 +25,7 @@ if TYPE_CHECKING:   # the core's evaluation (and numpy) load when the first rows
 
 from . import icons
 from .number_text import format_exact, format_number, header_text, parse_number  # noqa: F401 - re-exported
+from .row_editing import INPUT_KEYS, RowEditing  # noqa: F401 - INPUT_KEYS re-exported
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -33,9 +33,6 @@ INVALID_BG = QColor(220, 40, 40, 80)      # translucent: legible on light and da
 REACHED_BG = QColor(30, 150, 80, 55)
 NOT_REACHED_BG = QColor(220, 140, 0, 50)
 MIXED_BG = QColor(60, 110, 200, 50)
-INPUT_KEYS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy")
-_INPUT_FIELD = {"label": "regimen", "total_dose_gy": "total_dose_gy", "fractions": "fractions",
-                "dose_per_fraction_gy": "dose_per_fraction_gy"}
 _ids = itertools.count(1)
 _MISSING = object()
 
@@ -44,7 +41,7 @@ def model_names(settings: CaseSettings) -> tuple[str, ...]:
     return ("lq", "lql", "usc") if settings.model == "all" else (settings.model,)
 
 
-class RegimenTableModel(QAbstractTableModel):
+class RegimenTableModel(RowEditing, QAbstractTableModel):
     """Regimen rows and their evaluation. See the module docstring."""
 
     #: emitted after any change of rows, values or settings (the plot and working panel listen)
@@ -202,29 +199,6 @@ class RegimenTableModel(QAbstractTableModel):
             self.set_order(new_ids)
 
     # --- display -------------------------------------------------------------------------------
-    def _edit_text(self, row: CaseRegimen, key: str) -> str:
-        if row.is_valid:
-            reg = row.regimen()
-            return {"label": row.label, "total_dose_gy": format_exact(reg.total_dose_gy, self.locale),
-                    "fractions": str(reg.fractions),
-                    "dose_per_fraction_gy": format_exact(reg.dose_per_fraction_gy, self.locale)}.get(key, "")
-        inp = row.invalid_input or {}
-        return inp.get(_INPUT_FIELD.get(key, key), row.label if key == "label" else "")
-
-    def _invalid_fields(self, row: CaseRegimen) -> set[str]:
-        """The input columns to mark: the core's messages start with the field they are about."""
-        inp = row.invalid_input or {}
-        if "regimen" in inp:
-            return {"label"}
-        err = row.error.lower()
-        if err.startswith("fractions"):
-            return {"fractions"}
-        if err.startswith("total dose"):
-            return {"total_dose_gy"}
-        if err.startswith("dose per fraction"):
-            return {"dose_per_fraction_gy"} if "dose_per_fraction_gy" in inp else set(INPUT_KEYS[1:])
-        return {"total_dose_gy", "fractions"}
-
     def _invalid_data(self, row: CaseRegimen, col: Column, role: int) -> Any:
         bad = col.key in self._invalid_fields(row)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -331,51 +305,6 @@ class RegimenTableModel(QAbstractTableModel):
     @property
     def thresholds(self) -> tuple[Threshold, Threshold]:
         return self._eval_settings.flag, self._eval_settings.reference
-
-    # --- editing (pure) ---------------------------------------------------------------------------
-    def edited_row(self, old: CaseRegimen, key: str, text: str) -> CaseRegimen:
-        """The row after typing ``text`` into column ``key`` (an invalid row, with its reason, if needed)."""
-        text = text.strip()
-        keep = {"note": old.note}
-        if key == "label":
-            try:
-                reg = parse_regimen(text)
-            except SbrtCalcError as exc:
-                return CaseRegimen(old.label, None, None, old.note, {"regimen": text}, exc.message)
-            return CaseRegimen.from_regimen(reg, **keep)
-        total_text = text if key == "total_dose_gy" else self._edit_text(old, "total_dose_gy")
-        frac_text = text if key == "fractions" else self._edit_text(old, "fractions")
-        inputs = {"total_dose_gy": total_text, "fractions": frac_text}
-        try:
-            fractions = self._parse_fractions(frac_text)
-        except ValueError as exc:
-            return CaseRegimen(old.label, None, None, old.note, inputs, f"fractions: {exc}")
-        if key == "dose_per_fraction_gy":
-            try:
-                dpf = parse_number(text, self.locale)
-            except ValueError as exc:
-                return CaseRegimen(old.label, None, None, old.note, dict(inputs, dose_per_fraction_gy=text),
-                                   f"dose per fraction: {exc}")
-            try:
-                reg = Regimen.from_dose_per_fraction(dpf, fractions)
-            except SbrtCalcError as exc:
-                return CaseRegimen(old.label, None, None, old.note, inputs, exc.message)
-            return CaseRegimen.from_regimen(reg, **keep)
-        try:
-            total = parse_number(total_text, self.locale)
-        except ValueError as exc:
-            return CaseRegimen(old.label, None, None, old.note, inputs, f"total dose: {exc}")
-        try:
-            reg = Regimen(total, fractions)
-        except SbrtCalcError as exc:
-            return CaseRegimen(old.label, None, None, old.note, inputs, exc.message)
-        return CaseRegimen.from_regimen(reg, **keep)
-
-    def _parse_fractions(self, text: str) -> int:
-        value = parse_number(text, self.locale)
-        if value != int(value):
-            raise ValueError(f"{text.strip()!r} is not a whole number")
-        return int(value)
 
     def sorted_ids(self, column: int, order: Qt.SortOrder) -> list[int]:
         col = self._columns[column]
