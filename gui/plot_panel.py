@@ -47,8 +47,8 @@ class PlotPanel(QWidget):
         layout.addWidget(self._placeholder)
         self.setMinimumWidth(260)
         self.setToolTip("BED against total dose, one curve per fraction count; click a point to select its row")
+        # every settings change emits contentChanged first (the model's contract): one refresh, not two
         model.contentChanged.connect(self.refresh)
-        model.settingsChanged.connect(self.refresh)
 
     def ensure_canvas(self) -> None:
         if self.canvas is not None:

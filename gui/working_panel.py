@@ -28,8 +28,8 @@ class WorkingPanel(QTextBrowser):
         self.setOpenExternalLinks(True)
         self.setAccessibleName("Show the working")
         self.setToolTip("How the selected row's numbers are computed: formula, parameters, sources")
+        # every settings change emits contentChanged first (the model's contract): one refresh, not two
         model.contentChanged.connect(self.refresh)
-        model.settingsChanged.connect(self.refresh)
         self.refresh()
 
     def set_row(self, row: int | None) -> None:
