@@ -126,7 +126,7 @@ class PlotPanel(QWidget):
         if self._background is not None:
             self.canvas.restore_region(self._background)
             self._draw_animated()
-            self.canvas.blit(self.figure.bbox)              # the whole figure: title and axes changed
+            self.canvas.update()   # painted with the table in one pass of the event loop (blit repaints at once)
         else:
             self._blit()
         return True
@@ -239,7 +239,7 @@ class PlotPanel(QWidget):
             return
         self.canvas.restore_region(self._background)
         self._draw_animated()
-        self.canvas.blit(self.ax.bbox.expanded(1.02, 1.02))   # the points live inside the axes
+        self.canvas.update()   # the buffer is ready: painted with the table in one pass (blit repainted at once)
 
     def draw_now(self) -> None:
         """Render synchronously if a full draw is pending (benchmarks and tests; points are blitted at once)."""
