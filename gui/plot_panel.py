@@ -159,12 +159,11 @@ class PlotPanel(QWidget):
         legend = self.ax.get_legend()
         if legend is None:
             return
-        if self._narrow():   # one column; two small ones when the canvas is short as well (a 2x laptop screen)
+        if self._narrow():   # one column (two would be wider than the axes), smaller on a short canvas
             short = self.canvas.height() < 320
             handles, labels = self.ax.get_legend_handles_labels()
             legend = self.ax.legend(handles, labels, loc="upper left", fontsize=5 if short else 6, framealpha=0.85,
-                                    ncols=2 if short else 1, handlelength=1.4, borderaxespad=0.3, labelspacing=0.25,
-                                    columnspacing=0.6)
+                                    ncols=1, handlelength=1.4, borderaxespad=0.3, labelspacing=0.15 if short else 0.25)
         legend.set_in_layout(False)
         if dark:
             legend.get_frame().set_facecolor("#2b2c30")

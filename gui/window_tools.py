@@ -40,15 +40,16 @@ class WindowTools:
                 header.moveSection(current, visual)
 
     def fit_verdicts(self: Any) -> None:
-        """Widen the table's side of the splitter (the plot keeping >= 320 px) until the columns up to the
-        verdicts are in view without scrolling (a 1024-px screen)."""
+        """Widen the table's side of the splitter (the plot keeping >= 320 px, or its 260-px minimum in a
+        window under 1000 px) until the columns up to the verdicts are in view without scrolling."""
         header = self.table.horizontalHeader()
         keys = [c.key for c in self.model.columns()]
         needed = sum(header.sectionSize(keys.index(k)) for k in FIRST_COLUMNS if k in keys)
         needed += self.table.verticalHeader().width() + 2 * self.table.frameWidth() + 12   # + the layout margins
         left, right = self.splitter.sizes()
-        if left < needed and right > 320:
-            new_left = min(needed, left + right - 320)
+        floor = 320 if self.width() >= 1000 else 260   # below 1000 px (a 2x laptop screen) the plot's minimum
+        if left < needed and right > floor:
+            new_left = min(needed, left + right - floor)
             self.splitter.setSizes([new_left, left + right - new_left])
 
     def fit_working(self: Any) -> None:
