@@ -5,6 +5,10 @@ Each run is a fresh interpreter (wall time from spawn until the process exits ri
 window is shown, so interpreter start and teardown count for both). Goal: ratio <= 1.5 and
 the app under 1 s. Uses Qt's offscreen platform unless QT_QPA_PLATFORM is set.
 
+Two app figures: the first shown window (``SBRT_CALC_EXIT_WHEN_SHOWN=first``: the window is on
+screen, numpy and matplotlib not yet imported; the issue's measure) and the filled window
+(``=1``: the case's rows evaluated in it; matplotlib still comes after).
+
     python bench/gui_startup.py [--runs 9]
 """
 
@@ -51,17 +55,19 @@ def main() -> int:
         env["PYTHONPYCACHEPREFIX"] = f"{tmp}/pycache"
         bare_cmd = [sys.executable, "-c", BARE]
         app_cmd = [sys.executable, "-m", "sbrt_calc.gui.app"]
+        first_env = dict(env, SBRT_CALC_EXIT_WHEN_SHOWN="first")
         timed(bare_cmd, env)   # warm the file cache: we compare cold *process* starts, not cold disks
         timed(app_cmd, env)
-        bare, app = [], []
+        bare, app, filled = [], [], []
         for _ in range(args.runs):   # interleaved so that drift affects both alike
             bare.append(timed(bare_cmd, env))
-            app.append(timed(app_cmd, env))
-    b, a = statistics.median(bare), statistics.median(app)
-    print(f"platform           {env['QT_QPA_PLATFORM']}, {args.runs} runs each (median)")
-    print(f"bare PySide6       {b * 1000:7.1f} ms")
-    print(f"sbrt-calc-gui      {a * 1000:7.1f} ms   (goal < 1000 ms)")
-    print(f"ratio              {a / b:7.2f}      (goal <= 1.5)")
+            app.append(timed(app_cmd, first_env))
+            filled.append(timed(app_cmd, env))
+    b, a, f = statistics.median(bare), statistics.median(app), statistics.median(filled)
+    print(f"platform                   {env['QT_QPA_PLATFORM']}, {args.runs} runs each (median)")
+    print(f"bare PySide6 window        {b * 1000:7.1f} ms")
+    print(f"sbrt-calc-gui first window {a * 1000:7.1f} ms   = {a / b:.2f} x bare   (goal <= 1.5 x, < 1000 ms)")
+    print(f"sbrt-calc-gui rows filled  {f * 1000:7.1f} ms   = {f / b:.2f} x bare")
     return 0
 
 

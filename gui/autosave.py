@@ -16,8 +16,8 @@ The autosave is a normal case file plus an ``autosave`` section (source path, ti
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -132,7 +132,7 @@ class Autosaver(QObject):
         super().__init__(parent)
         self.snapshot = snapshot
         self.clock = clock
-        self.session_id = uuid.uuid4().hex
+        self.session_id = os.urandom(16).hex()   # 128 random bits, as uuid4 (without importing uuid at start-up)
         folder = settings.data_dir()
         self.path = folder / f"{PREFIX}{self.session_id}{SUFFIX}"
         self.lock: QLockFile | None = None

@@ -18,7 +18,6 @@ The main window shows and edits the case; this object decides how it reaches the
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,8 @@ def fingerprint(path: str | Path) -> Fingerprint | None:
     try:
         p = Path(path)
         st = p.stat()
+        import hashlib  # when a file is saved or opened, not at start-up
+
         return st.st_size, st.st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest()
     except OSError:
         return None

@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 from sbrt_calc.eligibility.assess import assess
+from sbrt_calc.eligibility.rules import STRICT_MAX_SITES
 from sbrt_calc.errors import CaseError
 
 from .lesion_table_model import site_text
@@ -76,7 +77,9 @@ def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "
         return "".join(out)
     assert case is not None
     a = assess(case)
-    definition = {"cns": " (CNS branch)", None: ""}.get(a.definition, f" ({a.definition} definition)")
+    # the heading names the definition chosen (strict <= 3 / extended <= 5 sites), not the narrowest one met
+    chosen = "strict" if a.max_sites == STRICT_MAX_SITES else "extended"
+    definition = " (CNS branch)" if a.definition == "cns" else f" ({chosen} definition, ≤ {a.max_sites} sites)"
     colour = good if a.eligible else (warn if a.verdict in ("not_yet_assessable", "pending_rebiopsy") else bad)
     verdict = VERDICT_LABELS.get(a.verdict, a.verdict)
     out.append(f'<p style="color:{colour}; font-size:large"><b>{verdict}</b>: local ablative therapy while '

@@ -33,7 +33,9 @@ INVALID_BG = QColor(255, 80, 80, 70)
 
 
 def site_text(site: str) -> str:
-    return site.replace("_", " ")
+    from .window_common import site_title
+
+    return site_title(site)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QMainWindow,
     QWidget,
@@ -35,23 +35,28 @@ from .window_files import WindowFiles
 from .window_layout import WindowLayout
 from .window_rows import WindowRows
 from .window_tabs import WindowTabs
+from .window_tools import WindowTools
 
 
-class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, QMainWindow):
+class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools, QMainWindow):
     """See the module docstring. ``recover`` is 'ask' (dialog), 'yes' or 'no' for crash recovery."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, deferred: bool = False) -> None:
+        """``deferred``: the window is built empty, to be shown at once; :meth:`finish_start` then loads
+        the core (numpy, the evaluation) and the case (the app's cold start)."""
         super().__init__(parent)
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
         self.case_title = "Untitled case"
         self.identifier: str | None = None
+        #: the report's optional people fields (export dialog): prepared_by, checked_by, patient_reference
+        self.report_people: dict[str, str] = {}
         self.sections: dict[str, Any] = {}
         self._eligibility: EligibilityPanel | None = None   # built when first needed (see the module docstring)
         self._planning: PlanningPanel | None = None
         self._plan_check: Any = None
         self.undo_stack = QUndoStack(self)
-        self.model = RegimenTableModel(self)
+        self.model = RegimenTableModel(self, deferred=deferred)
         self.model.undo_stack = self.undo_stack
         self.model.decimals = int(settings.get("decimals"))
         # the path, saving, the on-disk check, the lock and the autosave live in the document (issue 12)
@@ -67,8 +72,23 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, QMainWindow)
         self.undo_stack.indexChanged.connect(self._on_stack_changed)
         self.model.contentChanged.connect(self._update_banner)
         self.model.settingsChanged.connect(self._sync_controls)
-        self.new_case(ask=False)
+        if deferred:
+            self._update_title()
+            self.statusBar().showMessage("Loading…")
+        else:
+            self.new_case(ask=False)
         self.resize(1280, 800)
+
+    def finish_start(self, path: str | None = None) -> None:
+        """Fill a window built ``deferred``: the case file ``path``, or a new case."""
+        self._syncing = True
+        try:
+            self._fill_organ_combo()
+        finally:
+            self._syncing = False
+        if path is None or not self.open_path(path, ask=False):
+            if self.model.rowCount() == 0 and self.model.columnCount() == 0:
+                self.new_case(ask=False)
 
     # --- events -------------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -83,6 +103,11 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, QMainWindow)
         if files:
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.open_path(files[0]))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_verdicts()   # the verdict columns stay in view on a small screen
+        self.fit_working()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.document.close():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QLocale
 
-from sbrt_calc.tables import Column
+if TYPE_CHECKING:   # not at run time: sbrt_calc.tables brings numpy, which the first window waits for no more
+    from sbrt_calc.tables import Column
 
 
 def parse_number(text: str, locale: QLocale | None = None) -> float:

@@ -40,6 +40,7 @@ from sbrt_calc.report.content import ReportTable
 from .commands import ValueCommand
 from .planning_html import tables_html
 from .regimen_table_model import RegimenTableModel, format_exact, parse_number
+from .window_common import site_title
 
 #: field, label, tooltip
 METRIC_FIELDS = (
@@ -118,7 +119,7 @@ class PlanningPanel(QWidget):
                                    "the RTOG conformity table is for lung tumours in lung (a reference elsewhere)")
         self.site_combo.addItem("(site not given)", None)
         for site in TARGET_SITES:
-            self.site_combo.addItem(site.replace("_", " "), site)
+            self.site_combo.addItem(site_title(site), site)
         self.site_combo.currentIndexChanged.connect(lambda _i: self._site_changed())
         self.set_combo = QComboBox()
         self.set_combo.setAccessibleName("constraint set")

@@ -8,14 +8,15 @@ plot); an edit moves only the points, which are animated artists blitted over a 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from sbrt_calc.report.plot import CURVE_STYLE, OTHER_COLOUR, PlotData, draw_plot, plot_data
+if TYPE_CHECKING:   # numpy and the core's plot load with the canvas, after the window is shown
+    from sbrt_calc.report.plot import PlotData
 
 from .regimen_table_model import RegimenTableModel
 
@@ -36,15 +37,18 @@ class PlotPanel(QWidget):
         self._background: Any = None
         self._selected: set[int] = set()
         self._static_key: Any = None
+        self._full_draw_pending = False
+        self._views: dict[Any, tuple[Any, dict[str, Any], Any, tuple[int, int], Any]] = {}
+        self._view_key: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._placeholder = QLabel("Loading the plot…")
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self._placeholder)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(260)
         self.setToolTip("BED against total dose, one curve per fraction count; click a point to select its row")
+        # every settings change emits contentChanged first (the model's contract): one refresh, not two
         model.contentChanged.connect(self.refresh)
-        model.settingsChanged.connect(self.refresh)
 
     def ensure_canvas(self) -> None:
         if self.canvas is not None:
@@ -61,6 +65,7 @@ class PlotPanel(QWidget):
         self.ax = self.figure.add_subplot()
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self.canvas.mpl_connect("pick_event", self._on_pick)
+        self.canvas.mpl_connect("resize_event", self._on_resize)
         layout = self.layout()
         layout.removeWidget(self._placeholder)
         self._placeholder.deleteLater()
@@ -75,16 +80,23 @@ class PlotPanel(QWidget):
         """Bring the plot up to date with the table: a full draw when the static part changed, else the points."""
         if self.canvas is None:
             return
+        from sbrt_calc.report.plot import draw_plot, plot_data
+
         data = self.data = plot_data(self.model.evaluation())
         key = (data.title, data.y_label, data.xmax_gy, round(data.ymax_gy, 3), data.horizontal, data.crossings,
-               self._dark())
+               self._dark(), self._narrow())
         if key != self._static_key or len(data.points) != len(self._handles.get("labels", ())):
             self._static_key = key
+            if self._switch_to_cached((key, len(data.points)), data):
+                return
+            self._new_view((key, len(data.points)))
             dark = self._dark()
             if dark:
                 self.figure.set_facecolor("#202124")
                 self.ax.set_facecolor("#2b2c30")
             self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True)
+            self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
+            self._fit_legend(dark)
             self._handles["ring"] = self.ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000",
                                                     linewidths=2.4, zorder=6, animated=True)
             self._background = None
@@ -92,7 +104,83 @@ class PlotPanel(QWidget):
             self._move_points(data)
         self._blit()
 
+    # --- views: one axes per static part, kept with its rendered background (a model switch and back) ----
+    #: how many drawn views are kept (the four model choices)
+    MAX_VIEWS = 4
+
+    def _size(self) -> tuple[int, int]:
+        return int(self.canvas.width()), int(self.canvas.height())
+
+    def _switch_to_cached(self, view_key: Any, data: PlotData) -> bool:
+        """Show the view drawn before for ``view_key`` (its axes and background, no redraw); False if none."""
+        view = self._views.get(view_key)
+        if view is None:
+            return False
+        ax, handles, background, size, position = view
+        self._show_axes(ax)
+        ax.set_position(position)
+        self.ax, self._handles, self._view_key = ax, handles, view_key
+        self._views[view_key] = self._views.pop(view_key)    # most recently used last
+        self._background = background if size == self._size() else None
+        self._move_points(data)
+        if self._background is not None:
+            self.canvas.restore_region(self._background)
+            self._draw_animated()
+            self.canvas.update()   # painted with the table in one pass of the event loop (blit repaints at once)
+        else:
+            self._blit()
+        return True
+
+    def _new_view(self, view_key: Any) -> None:
+        """A fresh axes for ``view_key`` (the oldest view dropped beyond :attr:`MAX_VIEWS`)."""
+        if self._views or self._view_key is not None:
+            self.ax = self.figure.add_subplot()
+            self._show_axes(self.ax)
+        self._view_key = view_key
+        while len(self._views) >= self.MAX_VIEWS:
+            old_key = next(iter(self._views))
+            old_ax = self._views.pop(old_key)[0]
+            if old_ax is not self.ax:
+                old_ax.remove()
+
+    def _show_axes(self, ax: Any) -> None:
+        for other in self.figure.axes:
+            other.set_visible(other is ax)
+            other.set_in_layout(other is ax)   # a hidden view keeps the geometry its background was drawn with
+
+    def _narrow(self) -> bool | tuple[bool, bool]:
+        if self.canvas is None or self.canvas.width() >= 520:
+            return False
+        return True, self.canvas.height() < 320
+
+    def _fit_legend(self, dark: bool) -> None:
+        """The core's legend, in one column when the canvas is narrow, kept out of the layout (it sits inside
+        the axes and must not shrink them), and in the palette's colours."""
+        legend = self.ax.get_legend()
+        if legend is None:
+            return
+        if self._narrow():   # one column (two would be wider than the axes), smaller on a short canvas
+            short = self.canvas.height() < 320
+            handles, labels = self.ax.get_legend_handles_labels()
+            legend = self.ax.legend(handles, labels, loc="upper left", fontsize=5 if short else 6, framealpha=0.85,
+                                    ncols=1, handlelength=1.4, borderaxespad=0.3, labelspacing=0.15 if short else 0.25)
+        legend.set_in_layout(False)
+        if dark:
+            legend.get_frame().set_facecolor("#2b2c30")
+            legend.get_frame().set_edgecolor("#5f6368")
+            for text in legend.get_texts():
+                text.set_color("#e8eaed")
+
+    def _on_resize(self, _event: Any) -> None:
+        if self.data is not None and self._static_key is not None and self._narrow() != self._static_key[-1]:
+            self._static_key = None
+            self.refresh()
+
     def _move_points(self, data: PlotData) -> None:
+        import numpy as np
+
+        from sbrt_calc.report.plot import CURVE_STYLE, OTHER_COLOUR
+
         up = [p for p in data.points if p.flag_reached]
         down = [p for p in data.points if not p.flag_reached]
         for name, pts in (("up", up), ("down", down)):
@@ -124,6 +212,9 @@ class PlotPanel(QWidget):
 
     def _on_draw(self, event: Any) -> None:
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        if self._view_key is not None:
+            self._views[self._view_key] = (self.ax, self._handles, self._background, self._size(),
+                                           self.ax.get_position())
         self._draw_animated()
 
     def _draw_animated(self) -> None:
@@ -132,20 +223,27 @@ class PlotPanel(QWidget):
         pts = self._highlighted()
         ring = self._handles.get("ring")
         if ring is not None:
+            import numpy as np
+
             ring.set_offsets(np.array(pts) if pts else np.empty((0, 2)))
             self.figure.draw_artist(ring)
 
     def _blit(self) -> None:
         if self._background is None:
-            self.canvas.draw_idle()
+            # one full draw when the event loop is next idle (or at once in draw_now); not matplotlib's
+            # draw_idle, whose pending flag survives an explicit draw() and made the next paint draw again
+            if not self._full_draw_pending:
+                self._full_draw_pending = True
+                QTimer.singleShot(0, self.draw_now)
             return
         self.canvas.restore_region(self._background)
         self._draw_animated()
-        self.canvas.blit(self.ax.bbox.expanded(1.02, 1.02))   # the points live inside the axes
+        self.canvas.update()   # the buffer is ready: painted with the table in one pass (blit repainted at once)
 
     def draw_now(self) -> None:
         """Render synchronously if a full draw is pending (benchmarks and tests; points are blitted at once)."""
-        if self.canvas is not None and self._background is None:
+        pending, self._full_draw_pending = self._full_draw_pending, False
+        if self.canvas is not None and (pending or self._background is None):
             self.canvas.draw()
 
     def title(self) -> str:
@@ -162,7 +260,7 @@ class PlotPanel(QWidget):
         if self.data is None or not self.data.points:
             return None
         xs, ys = self.data.xmax_gy, self.data.ymax_gy
-        best = min(self.data.points, key=lambda p: np.hypot((p.x_gy - total_dose_gy) / xs, (p.y_gy - bed_gy) / ys))
+        best = min(self.data.points, key=lambda p: math.hypot((p.x_gy - total_dose_gy) / xs, (p.y_gy - bed_gy) / ys))
         self.pointSelected.emit(best.row)
         return best.row
 

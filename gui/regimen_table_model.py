@@ -10,20 +10,22 @@ warning. Edits made through ``setData`` go onto the undo stack when one is attac
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sbrt_calc.case import CaseRegimen, CaseSettings
-from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation, evaluate_row, settings_of
-from sbrt_calc.presets.radiobiology import Threshold
-from sbrt_calc.regimen import Regimen, parse_regimen
-from sbrt_calc.tables import Column, columns
+from sbrt_calc.regimen import Regimen
+
+if TYPE_CHECKING:   # the core's evaluation (and numpy) load when the first rows arrive, after the window shows
+    from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation
+    from sbrt_calc.presets.radiobiology import Threshold
+    from sbrt_calc.tables import Column
 
 from . import icons
 from .number_text import format_exact, format_number, header_text, parse_number  # noqa: F401 - re-exported
+from .row_editing import INPUT_KEYS, RowEditing  # noqa: F401 - INPUT_KEYS re-exported
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,32 +33,37 @@ INVALID_BG = QColor(220, 40, 40, 80)      # translucent: legible on light and da
 REACHED_BG = QColor(30, 150, 80, 55)
 NOT_REACHED_BG = QColor(220, 140, 0, 50)
 MIXED_BG = QColor(60, 110, 200, 50)
-INPUT_KEYS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy")
-_INPUT_FIELD = {"label": "regimen", "total_dose_gy": "total_dose_gy", "fractions": "fractions",
-                "dose_per_fraction_gy": "dose_per_fraction_gy"}
 _ids = itertools.count(1)
+_MISSING = object()
 
 
 def model_names(settings: CaseSettings) -> tuple[str, ...]:
     return ("lq", "lql", "usc") if settings.model == "all" else (settings.model,)
 
 
-class RegimenTableModel(QAbstractTableModel):
+class RegimenTableModel(RowEditing, QAbstractTableModel):
     """Regimen rows and their evaluation. See the module docstring."""
 
     #: emitted after any change of rows, values or settings (the plot and working panel listen)
     contentChanged = Signal()
     settingsChanged = Signal()
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, deferred: bool = False) -> None:
+        """``deferred``: no columns (and no import of the core's evaluation, nor numpy) until the first
+        :meth:`replace_all` or :meth:`set_settings` (the app's first window shows before they load)."""
         super().__init__(parent)
         self._ids: list[int] = []
         self._rows: list[CaseRegimen] = []
         self._results: dict[int, RowEvaluation] = {}
+        # per settings seen lately: (evaluation settings, columns, results per row id); switching the model
+        # back and forth re-evaluates nothing (rows edited meanwhile are forgotten in every entry)
+        self._by_settings: dict[CaseSettings, tuple[Any, Any, dict[int, RowEvaluation], dict[int, Any]]] = {}
         self._cells: dict[int, dict[tuple[int, int], Any]] = {}   # display cache, per row id
-        self._settings = CaseSettings()
-        self._eval_settings = settings_of(self._settings)
-        self._columns = columns(self._eval_settings)
+        # CaseSettings() reads the radiobiology presets, whose loader brings numpy: made when first needed
+        self._settings_value: CaseSettings | None = None
+        self._es: EvaluationSettings | None = None
+        self._cols: tuple[Column, ...] | None = None
+        self._deferred = deferred
         self.decimals = 1
         self.undo_stack: Any = None   # a QUndoStack, attached by the main window
         self._locale = QLocale()
@@ -71,6 +78,39 @@ class RegimenTableModel(QAbstractTableModel):
         self._locale = QLocale(locale)
         self.set_decimals(self.decimals)   # redisplay every number
 
+    @property
+    def _settings(self) -> CaseSettings:
+        if self._settings_value is None:
+            self._settings_value = CaseSettings()
+        return self._settings_value
+
+    @_settings.setter
+    def _settings(self, settings: CaseSettings) -> None:
+        self._settings_value = settings
+
+    @property
+    def _eval_settings(self) -> EvaluationSettings:
+        if self._es is None:
+            from sbrt_calc.evaluation import settings_of
+
+            self._es = settings_of(self._settings)
+        return self._es
+
+    @property
+    def _columns(self) -> tuple[Column, ...]:
+        if self._deferred:
+            return ()
+        if self._cols is None:
+            from sbrt_calc.tables import columns
+
+            self._cols = columns(self._eval_settings)
+        return self._cols
+
+    @property
+    def deferred(self) -> bool:
+        """True until the first rows or settings arrive (see ``__init__``)."""
+        return self._deferred
+
     # --- Qt model interface ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -78,13 +118,13 @@ class RegimenTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
+    _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    _EDITABLE_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._columns[index.column()].editable:
-            f |= Qt.ItemFlag.ItemIsEditable
-        return f
+        return self._EDITABLE_FLAGS if self._columns[index.column()].editable else self._FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
@@ -101,14 +141,20 @@ class RegimenTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (
-                0 <= index.column() < len(self._columns)):
-            return None
+        # the hot path of every paint: a cached cell is returned with as few calls as possible
         r, c = index.row(), index.column()
-        cache = self._cells.setdefault(self._ids[r], {})
+        ids = self._ids
+        if not 0 <= r < len(ids):
+            return None
+        cache = self._cells.get(ids[r])
+        if cache is None:
+            cache = self._cells[ids[r]] = {}
         key = (c, role)
-        if key in cache:
-            return cache[key]
+        hit = cache.get(key, _MISSING)
+        if hit is not _MISSING:
+            return hit
+        if not index.isValid() or not 0 <= c < len(self._columns):
+            return None
         row = self._rows[r]
         col = self._columns[c]
         if role == Qt.ItemDataRole.EditRole:
@@ -153,29 +199,6 @@ class RegimenTableModel(QAbstractTableModel):
             self.set_order(new_ids)
 
     # --- display -------------------------------------------------------------------------------
-    def _edit_text(self, row: CaseRegimen, key: str) -> str:
-        if row.is_valid:
-            reg = row.regimen()
-            return {"label": row.label, "total_dose_gy": format_exact(reg.total_dose_gy, self.locale),
-                    "fractions": str(reg.fractions),
-                    "dose_per_fraction_gy": format_exact(reg.dose_per_fraction_gy, self.locale)}.get(key, "")
-        inp = row.invalid_input or {}
-        return inp.get(_INPUT_FIELD.get(key, key), row.label if key == "label" else "")
-
-    def _invalid_fields(self, row: CaseRegimen) -> set[str]:
-        """The input columns to mark: the core's messages start with the field they are about."""
-        inp = row.invalid_input or {}
-        if "regimen" in inp:
-            return {"label"}
-        err = row.error.lower()
-        if err.startswith("fractions"):
-            return {"fractions"}
-        if err.startswith("total dose"):
-            return {"total_dose_gy"}
-        if err.startswith("dose per fraction"):
-            return {"dose_per_fraction_gy"} if "dose_per_fraction_gy" in inp else set(INPUT_KEYS[1:])
-        return {"total_dose_gy", "fractions"}
-
     def _invalid_data(self, row: CaseRegimen, col: Column, role: int) -> Any:
         bad = col.key in self._invalid_fields(row)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -263,11 +286,15 @@ class RegimenTableModel(QAbstractTableModel):
         rid = self._ids[r]
         res = self._results.get(rid)
         if res is None or res.index != r:
+            from sbrt_calc.evaluation import evaluate_row
+
             res = self._results[rid] = evaluate_row(self._rows[r], self._eval_settings, r)
         return res
 
     def evaluation(self, rows: list[int] | None = None) -> Evaluation:
         """The evaluation of the table (every row, or ``rows``), as the report and the clipboard render it."""
+        from sbrt_calc.evaluation import Evaluation
+
         chosen = range(len(self._rows)) if rows is None else rows
         return Evaluation(self._eval_settings, tuple(self.results(r) for r in chosen))
 
@@ -278,51 +305,6 @@ class RegimenTableModel(QAbstractTableModel):
     @property
     def thresholds(self) -> tuple[Threshold, Threshold]:
         return self._eval_settings.flag, self._eval_settings.reference
-
-    # --- editing (pure) ---------------------------------------------------------------------------
-    def edited_row(self, old: CaseRegimen, key: str, text: str) -> CaseRegimen:
-        """The row after typing ``text`` into column ``key`` (an invalid row, with its reason, if needed)."""
-        text = text.strip()
-        keep = {"note": old.note}
-        if key == "label":
-            try:
-                reg = parse_regimen(text)
-            except SbrtCalcError as exc:
-                return CaseRegimen(old.label, None, None, old.note, {"regimen": text}, exc.message)
-            return CaseRegimen.from_regimen(reg, **keep)
-        total_text = text if key == "total_dose_gy" else self._edit_text(old, "total_dose_gy")
-        frac_text = text if key == "fractions" else self._edit_text(old, "fractions")
-        inputs = {"total_dose_gy": total_text, "fractions": frac_text}
-        try:
-            fractions = self._parse_fractions(frac_text)
-        except ValueError as exc:
-            return CaseRegimen(old.label, None, None, old.note, inputs, f"fractions: {exc}")
-        if key == "dose_per_fraction_gy":
-            try:
-                dpf = parse_number(text, self.locale)
-            except ValueError as exc:
-                return CaseRegimen(old.label, None, None, old.note, dict(inputs, dose_per_fraction_gy=text),
-                                   f"dose per fraction: {exc}")
-            try:
-                reg = Regimen.from_dose_per_fraction(dpf, fractions)
-            except SbrtCalcError as exc:
-                return CaseRegimen(old.label, None, None, old.note, inputs, exc.message)
-            return CaseRegimen.from_regimen(reg, **keep)
-        try:
-            total = parse_number(total_text, self.locale)
-        except ValueError as exc:
-            return CaseRegimen(old.label, None, None, old.note, inputs, f"total dose: {exc}")
-        try:
-            reg = Regimen(total, fractions)
-        except SbrtCalcError as exc:
-            return CaseRegimen(old.label, None, None, old.note, inputs, exc.message)
-        return CaseRegimen.from_regimen(reg, **keep)
-
-    def _parse_fractions(self, text: str) -> int:
-        value = parse_number(text, self.locale)
-        if value != int(value):
-            raise ValueError(f"{text.strip()!r} is not a whole number")
-        return int(value)
 
     def sorted_ids(self, column: int, order: Qt.SortOrder) -> list[int]:
         col = self._columns[column]
@@ -368,7 +350,7 @@ class RegimenTableModel(QAbstractTableModel):
         self._rows[position:position] = list(rows)
         self._ids[position:position] = ids
         self.endInsertRows()
-        self._cells.clear()   # row numbers in the results move
+        self._clear_cells()   # row numbers in the results move
         self.contentChanged.emit()
         return ids
 
@@ -427,13 +409,24 @@ class RegimenTableModel(QAbstractTableModel):
 
     def _forget(self, rid: int) -> None:
         self._results.pop(rid, None)
+        for _es, _cols, results, cells in self._by_settings.values():
+            results.pop(rid, None)
+            cells.pop(rid, None)
         self._cells.pop(rid, None)
+
+    def _clear_cells(self) -> None:
+        """Forget every displayed text, for the current settings and the ones kept."""
+        self._cells.clear()
+        for entry in self._by_settings.values():
+            entry[3].clear()
 
     def replace_all(self, rows: list[CaseRegimen], settings: CaseSettings | None = None) -> None:
         self.beginResetModel()
+        self._deferred = False
         self._rows = list(rows)
         self._ids = [next(_ids) for _ in rows]
         self._results.clear()
+        self._by_settings.clear()
         self._cells.clear()
         if settings is not None:
             self._apply_settings(settings)
@@ -443,14 +436,16 @@ class RegimenTableModel(QAbstractTableModel):
             self.settingsChanged.emit()
 
     def _apply_settings(self, settings: CaseSettings) -> None:
+        if self._settings_value is not None and (self._es is not None or self._results):
+            self._by_settings[self._settings_value] = (self._es, self._cols, self._results, self._cells)
         self._settings = settings
-        self._eval_settings = settings_of(settings)
-        self._columns = columns(self._eval_settings)
-        self._results.clear()
-        self._cells.clear()
+        self._deferred = False
+        self._es, self._cols, self._results, self._cells = self._by_settings.pop(settings, (None, None, {}, {}))
+        while len(self._by_settings) > 4:
+            self._by_settings.pop(next(iter(self._by_settings)))
 
     def set_settings(self, settings: CaseSettings) -> None:
-        if settings == self._settings:
+        if settings == self._settings and not self._deferred:
             return
         self.beginResetModel()
         self._apply_settings(settings)
@@ -460,7 +455,7 @@ class RegimenTableModel(QAbstractTableModel):
 
     def set_decimals(self, decimals: int) -> None:
         self.decimals = int(decimals)
-        self._cells.clear()
+        self._clear_cells()
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
         self.contentChanged.emit()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -55,6 +55,18 @@ class ReportExportDialog(QDialog):
         self.page_combo.setToolTip("Paper size; tables are never cut mid-row")
         self.path_edit = QLineEdit(path)
         self.path_edit.setToolTip("The PDF file to write (replaced atomically)")
+        self.patient_edit = QLineEdit()
+        self.patient_edit.setPlaceholderText("optional")
+        self.patient_edit.setToolTip("A patient or case reference printed on the report (optional; not saved in the "
+                                     "case file)")
+        self.prepared_edit = QLineEdit()
+        self.prepared_edit.setPlaceholderText("optional, name")
+        self.prepared_edit.setToolTip("Who prepared the report (printed with the date)")
+        self.checked_edit = QLineEdit()
+        self.checked_edit.setPlaceholderText("optional, name")
+        self.checked_edit.setToolTip("Who checked it (printed with the date)")
+        self.date_label = QLabel(QDate.currentDate().toString(Qt.DateFormat.ISODate))
+        self.date_label.setToolTip("The report is dated when it is written")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -63,8 +75,14 @@ class ReportExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Case &title:", self.title_edit)
         form.addRow("&Identifier:", self.identifier_edit)
+        form.addRow("Patient/case &reference:", self.patient_edit)
+        form.addRow("Prepared &by:", self.prepared_edit)
+        form.addRow("Chec&ked by:", self.checked_edit)
+        form.addRow("Date:", self.date_label)
         form.addRow("&Page size:", self.page_combo)
-        form.addRow("&File:", row)
+        file_label = QLabel("&File:")   # a layout as the field: the label needs its buddy set by hand
+        file_label.setBuddy(self.path_edit)
+        form.addRow(file_label, row)
         note = QLabel("The report holds the inputs, the regimens table and plot, the eligibility assessment with its "
                       "sources, the planning checks, the model and its parameters, the program and preset versions, "
                       "the date and the disclaimer.")
@@ -88,12 +106,16 @@ class ReportExportDialog(QDialog):
         if path and not path.lower().endswith(".pdf"):
             path += ".pdf"
         return {"title": self.title_edit.text().strip(), "identifier": self.identifier_edit.text().strip() or None,
-                "page_size": self.page_combo.currentData(), "path": path}
+                "page_size": self.page_combo.currentData(), "path": path,
+                "people": {"patient_reference": self.patient_edit.text().strip(),
+                           "prepared_by": self.prepared_edit.text().strip(),
+                           "checked_by": self.checked_edit.text().strip()}}
 
 
-def write_report(case: Any, path: str | Path, page_size: str = "A4") -> Path:
-    """Write the PDF report of ``case`` (a :class:`sbrt_calc.case.Case`); errors are SbrtCalcError/OSError."""
+def write_report(case: Any, path: str | Path, page_size: str = "A4", people: dict[str, str] | None = None) -> Path:
+    """Write the PDF report of ``case`` (a :class:`sbrt_calc.case.Case`); ``people``: the optional
+    ``patient_reference``, ``prepared_by``, ``checked_by``. Errors are SbrtCalcError/OSError."""
     from sbrt_calc.report.pdf import write_report_pdf
     from sbrt_calc.report.sources import content_from_case
 
-    return write_report_pdf(content_from_case(case), path, page_size)
+    return write_report_pdf(content_from_case(case, **(people or {})), path, page_size)

@@ -99,9 +99,17 @@ def _coerce(value: Any, default: Any) -> Any:
         return default
 
 
+#: the preferences whose defaults need not read the radiobiology presets (the first window reads them)
+_APP_KEYS = ("model", "decimals", "new_case_regimens", "autosave_interval_ms", "recent_files")
+
+
 def get(key: str) -> Any:
     """The stored value of ``key`` (its default when unset or unreadable)."""
-    default = defaults()[key]
+    if key in _APP_KEYS:   # without the presets' loader (it brings numpy): the window shows before it
+        default = {"model": "lq", "decimals": 1, "new_case_regimens": DEFAULT_NEW_CASE_REGIMENS,
+                   "autosave_interval_ms": 2000, "recent_files": []}[key]
+    else:
+        default = defaults()[key]
     s = qsettings()
     if not s.contains(key):
         return default

@@ -20,3 +20,14 @@ ENTRY_TIP = ("Add regimens: 36/3, 54 Gy/3, 3x18Gy, 3 x 18 Gy or 18 Gy x 3; separ
              "A decimal comma works (7,5 Gy x 4).")
 
 
+
+#: how a preset or planning site reads in menus and lists (the keys are the presets' site keys)
+SITE_TITLES = {"lung_peripheral": "Lung, peripheral", "lung_central": "Lung, central",
+               "lung_ultracentral": "Lung, ultracentral", "bone": "Bone", "spine": "Spine", "adrenal": "Adrenal",
+               "liver": "Liver", "brain_srs": "Brain SRS", "brain_hsrt": "Brain HSRT", "brain": "Brain SRS/HSRT",
+               "lymph_node": "Lymph node", "lung": "Lung"}
+
+
+def site_title(site: str) -> str:
+    """'brain_srs' -> 'Brain SRS', 'brain' -> 'Brain SRS/HSRT'; an unknown key -> 'Some key'."""
+    return SITE_TITLES.get(site, site.replace("_", " ").capitalize())

@@ -277,9 +277,10 @@ class WindowFiles:
             if not values["path"]:
                 return None
             self.set_case_info(values["title"], values["identifier"])
+            self.report_people = {k: v for k, v in values.get("people", {}).items() if v}
             path, page_size = values["path"], values["page_size"]
         try:
-            out = write_report(self.current_case(), path, page_size or default_page_size())
+            out = write_report(self.current_case(), path, page_size or default_page_size(), self.report_people)
         except (SbrtCalcError, OSError) as exc:
             self.statusBar().showMessage(f"Report not written: {exc}", 10000)
             QMessageBox.warning(self, "Cannot export report", str(exc))

@@ -8,11 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -42,6 +45,7 @@ from .window_common import (
     PLAN_CHECK_TIP,
     PLANNING_TAB,
     PLANNING_TIP,
+    site_title,
 )
 
 
@@ -93,12 +97,12 @@ class WindowLayout:
         model_label = QLabel("&Model:")
         model_label.setBuddy(self.model_combo)
         self.organ_combo = QComboBox()
-        for t in radiobiology().tissues:
-            if t.role == "oar":
-                self.organ_combo.addItem(f"{t.alpha_beta_gy:g} Gy ({t.key.replace('_', ' ')})", t.alpha_beta_gy)
-                self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{t.name}: {t.source}",
-                                             Qt.ItemDataRole.ToolTipRole)
+        if not self.model.deferred:   # else filled with the case (the presets' loader brings numpy)
+            self._fill_organ_combo()
         self.organ_combo.setToolTip("alpha/beta of the organ at risk for the BED/EQD2 columns beside the tumour's")
+        # the window must fit a 1024-px screen (and 960 logical px at 2x): the combo shrinks, the tooltip tells all
+        self.organ_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.organ_combo.setMinimumContentsLength(16)
         self.organ_combo.setAccessibleName("Organ alpha/beta")
         self.organ_combo.currentIndexChanged.connect(self._organ_combo_changed)
         organ_label = QLabel("&Organ α/β:")
@@ -119,6 +123,8 @@ class WindowLayout:
         self.context_label = QLabel()
         self.context_label.setToolTip("Tumour alpha/beta and the BED10 lines of this case (change them in "
                                       "Edit ▸ Preferences); sources in Help ▸ About and in the working")
+        self.context_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.context_label.setMinimumWidth(60)
         row2.addWidget(self.context_label, 1)
         self.entry_status = QLabel()
         self.entry_status.setAccessibleName("Entry status")
@@ -185,12 +191,7 @@ class WindowLayout:
         hb.addWidget(self.export_button)
         pv.addLayout(hb)
         self.working = WorkingPanel(self.model)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(plot_box)
-        right.addWidget(self.working)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
-        right.setSizes([440, 300])
+        right = self._working_dock(plot_box)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
@@ -201,6 +202,43 @@ class WindowLayout:
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
         self.statusBar().showMessage("Ready")
+
+    def _fill_organ_combo(self) -> None:
+        """The organ-at-risk alpha/beta choices of the radiobiology presets, with display names and sources."""
+        if self.organ_combo.count():
+            return
+        for t in radiobiology().tissues:
+            if t.role == "oar":
+                self.organ_combo.addItem(f"{t.alpha_beta_gy:g} Gy ({t.name.split(' (')[0]})", t.alpha_beta_gy)
+                self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{t.name}: {t.source}",
+                                             Qt.ItemDataRole.ToolTipRole)
+
+    def _working_dock(self, plot_box: QWidget) -> QMainWindow:
+        """The plot with 'show the working' docked under it: the dock can be enlarged (drag its edge),
+        floated into its own window (double-click its title) and docked back; a full-precision toggle."""
+        right = QMainWindow()
+        right.setWindowFlags(Qt.WindowType.Widget)
+        right.setCentralWidget(plot_box)
+        self.full_precision = QCheckBox("Full precision")
+        self.full_precision.setToolTip("Show every number of the working at full precision (the table's rounding "
+                                       "otherwise)")
+        self.full_precision.toggled.connect(self.working.set_full_precision)
+        box = QWidget()
+        bv = QVBoxLayout(box)
+        bv.setContentsMargins(2, 0, 2, 2)
+        bv.addWidget(self.full_precision)
+        bv.addWidget(self.working, 1)
+        self.working_dock = QDockWidget("Show the working", right)
+        self.working_dock.setObjectName("working_dock")
+        self.working_dock.setWidget(box)
+        self.working_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                                      | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.working_dock.setToolTip("Drag the edge to enlarge; double-click the title (or the button) to open it "
+                                     "in its own window, and again to dock it back")
+        right.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.working_dock)
+        right.resizeDocks([self.working_dock], [240], Qt.Orientation.Vertical)
+        return right
 
     def _act(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         a = QAction(text, self)
@@ -227,8 +265,19 @@ class WindowLayout:
                                     "Save the plot as PNG, SVG or PDF")
         self.act_import_rtplan = self._act("&Import RT Plan…", lambda: self.import_rtplan(), "Ctrl+I",
                                            "Read the prescription (total dose, fractions) of a DICOM RT Plan")
-        self.act_export_report = self._act("Export &report (PDF)…", lambda: self.export_report(), "Ctrl+P",
+        self.act_export_report = self._act("Export &report (PDF)…", lambda: self.export_report(), "Ctrl+Shift+E",
                                            "The PDF report: inputs, regimens, plot, eligibility, planning checks")
+        self.act_print = self._act("&Print report…", lambda: self.print_report(), K.Print,
+                                   "Print the report, with a preview (the same pages as the PDF)")
+        if self.act_print.shortcut().isEmpty():
+            self.act_print.setShortcut(QKeySequence("Ctrl+P"))
+        self.act_help = self._act("&How to read this window", lambda: self.show_help(), K.HelpContents,
+                                  "The flag and its scale, the Model/α/β check, the models, shortcuts, sources")
+        if self.act_help.shortcut().isEmpty():
+            self.act_help.setShortcut(QKeySequence("F1"))
+        self.act_solver = self._act("&Solve for a dose…", lambda: self.solver(), "Ctrl+R",
+                                    "The dose in n fractions for a target BED, or isoeffective to a regimen, under "
+                                    "LQ, LQ-L or USC; results can be added to the table")
         self.act_export_csv = self._act("Export table as &CSV…", lambda: self.export_csv(), None,
                                         "The regimens table as CSV (header row with units)")
         self.act_copy = self._act("&Copy rows", self.copy_selection, QKeySequence.StandardKey.Copy,
@@ -275,7 +324,7 @@ class WindowLayout:
             self.model_actions[key] = a
         for a in (self.act_undo, self.act_redo, self.act_duplicate, self.act_up, self.act_down, self.act_sweep,
                   self.act_add, self.act_export, self.act_prefs, self.act_import_rtplan, self.act_export_report,
-                  self.act_plan_regimen):
+                  self.act_plan_regimen, self.act_print, self.act_help, self.act_solver):
             self.addAction(a)
 
     def _build_menus(self) -> None:
@@ -290,7 +339,7 @@ class WindowLayout:
         for a in (self.act_save, self.act_save_as):
             m.addAction(a)
         m.addSeparator()
-        for a in (self.act_import_rtplan, self.act_export_report, self.act_export_csv, self.act_export):
+        for a in (self.act_import_rtplan, self.act_print, self.act_export_report, self.act_export_csv, self.act_export):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -314,7 +363,15 @@ class WindowLayout:
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_model_settings)
+        self.act_working = self.working_dock.toggleViewAction()
+        self.act_working.setText("Show the &working")
+        self.act_working.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        m.addAction(self.act_working)
+        m = mb.addMenu("&Tools")
+        m.addAction(self.act_solver)
         m = mb.addMenu("&Help")
+        m.addAction(self.act_help)
+        m.addSeparator()
         m.addAction(self.act_about)
         for menu in mb.findChildren(type(m)):
             menu.setToolTipsVisible(True)
@@ -333,7 +390,7 @@ class WindowLayout:
 
         try:
             for site in SITES:
-                sub = menu.addMenu(str(site).replace("_", " ").capitalize())
+                sub = menu.addMenu(site_title(str(site)))
                 for scheme in schemes_for_site(site):
                     a = sub.addAction(f"{scheme.label}")
                     a.setToolTip(f"{scheme.total_dose_gy:g} Gy in {scheme.fractions}. Source: {scheme.source}"

@@ -132,11 +132,18 @@ class WindowRows:
         if dialog is None and dlg.exec() != SweepDialog.DialogCode.Accepted:
             return 0
         regs, _refused = dlg.regimens()
-        if not regs:
+        # no duplicates: a regimen already in the table (same total dose and fractions) is not added again
+        have = {(r.total_dose_gy, r.fractions) for r in self.model.rows() if r.is_valid}
+        new = [r for r in regs if (r.total_dose_gy, r.fractions) not in have]
+        skipped = len(regs) - len(new)
+        if not new:
+            self.statusBar().showMessage(f"Nothing added: the sweep's {len(regs)} regimens are already in the table",
+                                         5000)
             return 0
-        self.add_rows([CaseRegimen.from_regimen(r) for r in regs], f"Sweep ({len(regs)} regimens)")
-        self.statusBar().showMessage(f"Added {len(regs)} regimens from the sweep", 4000)
-        return len(regs)
+        self.add_rows([CaseRegimen.from_regimen(r) for r in new], f"Sweep ({len(new)} regimens)")
+        self.statusBar().showMessage(f"Added {len(new)} regimens from the sweep"
+                                     + (f" ({skipped} already in the table, not repeated)" if skipped else ""), 6000)
+        return len(new)
 
     def _header_clicked(self, section: int) -> None:
         asc = Qt.SortOrder.AscendingOrder
@@ -271,15 +278,33 @@ class WindowRows:
         QTimer.singleShot(0, self._fit_columns)
 
     def _fit_columns(self) -> None:
-        self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         cols = self.model.columns()
+        # measuring every cell costs ~15 ms: the widths are kept per (settings, rows, decimals, font, style),
+        # so that switching the model back and forth does not measure again
+        key = (self.model.settings(), self.model.decimals, self.table.font().key(), self.style().name(),
+               tuple((r.label, r.total_dose_gy, r.fractions, r.error) for r in self.model.rows()))
+        cache: dict[Any, list[int]] = self.__dict__.setdefault("_width_cache", {})
+        widths = cache.get(key)
+        if widths is not None and len(widths) == len(cols):
+            for i, w in enumerate(widths):
+                header.resizeSection(i, w)
+            self.order_columns()
+            self.fit_verdicts()
+            return
+        self.table.resizeColumnsToContents()
         for i, c in enumerate(cols):
             if c.key == "warnings":
                 continue
-            header.resizeSection(i, min(max(header.sectionSize(i), 48), 160))
-        if cols:
-            header.resizeSection(len(cols) - 1, 60)
+            cap = 220 if c.key == "sensitivity" else 160   # 'depends on model' whole, the Warnings cell too
+            header.resizeSection(i, min(max(header.sectionSize(i), 48), cap))
+        if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 260 px
+            header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 260))
+        if len(cache) > 8:
+            cache.clear()
+        cache[key] = [header.sectionSize(i) for i in range(len(cols))]
+        self.order_columns()
+        self.fit_verdicts()
 
     def _error_colour(self) -> str:
         """A red legible on the current palette (lighter on dark palettes)."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sbrt_calc.presets.radiobiology import radiobiology
-from sbrt_calc.working import working
 
 from .regimen_table_model import RegimenTableModel
 
@@ -29,8 +28,8 @@ class WorkingPanel(QTextBrowser):
         self.setOpenExternalLinks(True)
         self.setAccessibleName("Show the working")
         self.setToolTip("How the selected row's numbers are computed: formula, parameters, sources")
+        # every settings change emits contentChanged first (the model's contract): one refresh, not two
         model.contentChanged.connect(self.refresh)
-        model.settingsChanged.connect(self.refresh)
         self.refresh()
 
     def set_row(self, row: int | None) -> None:
@@ -51,6 +50,8 @@ class WorkingPanel(QTextBrowser):
             return ("<h3>Show the working</h3><p>Select a row of the table (or a point of the plot) to see how its "
                     "BED, EQD2 and verdicts are computed: the formula with the numbers substituted, the model's "
                     "assumptions and parameters, and every source.</p>")
+        from sbrt_calc.working import working  # with the core's numbers, after the window is shown
+
         s = m.eval_settings
         out = []
         for k, sec in enumerate(working(m.results(r), s, self.full_precision, m.decimals)):

@@ -25,7 +25,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -132,6 +131,8 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         mode: int | None = stat.S_IMODE(target.stat().st_mode)
     except OSError:
         mode = None   # a new file: 0o666 minus the umask (applied by the kernel in os.open)
+    import secrets  # here, not at import: it brings hashlib (start-up time of the app, issue 13)
+
     tmp = folder / f".{target.name[:80]}.{secrets.token_hex(8)}{TMP_SUFFIX}"
     fd = -1
     try:

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Screenshots of each view of the desktop app at 1280x800 under Xvfb -> screenshots/out/*.png.
+"""Screenshots of each view of the desktop app under Xvfb -> screenshots/out/*.png.
 
-Usage: python scripts/screenshots.py [--out DIR] [--only clinical]
+Usage: python scripts/screenshots.py [--out DIR] [--only clinical] [--size 1024x768|1280x800|1920x1080]
+       [--scale 2]
 
-Starts its own X server (``Xvfb :99 -screen 0 1280x800x24``; needs the xvfb package and
+``--size`` sets the screen (default 1280x800) and the window fills it; ``--scale`` sets
+QT_SCALE_FACTOR (``--size 1920x1080 --scale 2`` is a high-density screen). ``--all-sizes`` takes
+the three sizes of issue 13 (1024x768, 1280x800, 1920x1080 at scale 2) into OUT/<size>/.
+Starts its own X server (``Xvfb :99 -screen 0 WxHx24``; needs the xvfb package and
 Qt's xcb libraries, see the README), runs the app on it with throw-away settings and
 autosave folders, and grabs the whole screen for each view: the workbench on first start,
 all three models side by side, invalid input, a sweep, the dark palette, the eligibility
-and planning views, the dialogs (sweep, preferences, about, report) and the first report
+and planning views, the dialogs (sweep, preferences, about, help, solver, print preview, report),
+the working undocked at full precision, and the first report
 pages (pdftoppm); and the eligibility and planning views of three clinical cases (issue 11):
 a CNS case, a central lung case and a spine case (``examples/case_alk_cns.toml``,
 ``case_egfr_central_lung.toml``, ``case_io_spine.toml``). ``--only clinical`` takes just those.
@@ -26,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1280, 800)
+#: the sizes of issue 13: a small laptop, a common laptop, a high-density screen (2x)
+THREE_SIZES: tuple[tuple[tuple[int, int], float], ...] = (((1024, 768), 1.0), ((1280, 800), 1.0), ((1920, 1080), 2.0))
 
 
 CLINICAL_CASES = (
@@ -75,7 +82,7 @@ def clinical_cases(w: object, shot: object, settle: object) -> None:
         settle(50)  # type: ignore[operator]
 
 
-def run_under_xvfb(out: Path, only: str | None = None) -> int:
+def run_under_xvfb(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scale: float = 1.0) -> int:
     xvfb = shutil.which("Xvfb")
     if not xvfb:
         print("screenshots: Xvfb not found (apt-get install xvfb)", file=sys.stderr)
@@ -85,7 +92,7 @@ def run_under_xvfb(out: Path, only: str | None = None) -> int:
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
             display = f":{n}"
             break
-    server = subprocess.Popen([xvfb, display, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"],
+    server = subprocess.Popen([xvfb, display, "-screen", "0", f"{size[0]}x{size[1]}x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
@@ -94,15 +101,15 @@ def run_under_xvfb(out: Path, only: str | None = None) -> int:
             time.sleep(0.05)
         with tempfile.TemporaryDirectory(prefix="sbrt-shots-") as tmp:
             env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", SBRT_CALC_SETTINGS_DIR=f"{tmp}/settings",
-                       SBRT_CALC_DATA_DIR=f"{tmp}/data", SBRT_CALC_RECOVER="no", QT_SCALE_FACTOR="1")
-            extra = ["--only", only] if only else []
+                       SBRT_CALC_DATA_DIR=f"{tmp}/data", SBRT_CALC_RECOVER="no", QT_SCALE_FACTOR=f"{scale:g}")
+            extra = (["--only", only] if only else []) + ["--size", f"{size[0]}x{size[1]}", "--scale", f"{scale:g}"]
             return subprocess.call([sys.executable, __file__, "--inner", "--out", str(out), *extra], env=env)
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
-def inner(out: Path, only: str | None = None) -> int:
+def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scale: float = 1.0) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QColor, QGuiApplication, QPalette
     from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -119,6 +126,13 @@ def inner(out: Path, only: str | None = None) -> int:
             app.processEvents()
             time.sleep(0.01)
 
+    def centre(dialog: object) -> None:
+        """Put a dialog in the middle of the window (the screen size varies)."""
+        dialog.show()  # type: ignore[attr-defined]
+        settle(50)
+        g = dialog.frameGeometry()  # type: ignore[attr-defined]
+        dialog.move(max(0, (w.width() - g.width()) // 2), max(0, (w.height() - g.height()) // 2))  # type: ignore[attr-defined]
+
     def shot(name: str) -> None:
         settle()
         pix = QGuiApplication.primaryScreen().grabWindow(0)
@@ -127,7 +141,8 @@ def inner(out: Path, only: str | None = None) -> int:
         shots.append(str(path))
 
     w = MainWindow()
-    w.setGeometry(0, 0, *SIZE)
+    # the window fills the screen (in device-independent pixels at the scale factor)
+    w.setGeometry(0, 0, int(size[0] / scale), int(size[1] / scale))
     w.show()
     settle(300)
     if only == "clinical":
@@ -159,7 +174,7 @@ def inner(out: Path, only: str | None = None) -> int:
 
     dlg = SweepDialog(w)
     dlg.set_ranges(24, 48, 6, 3, 6)
-    dlg.move(380, 250)
+    centre(dlg)
     dlg.show()
     shot("04-sweep-dialog")
     w.sweep(dlg)
@@ -170,16 +185,42 @@ def inner(out: Path, only: str | None = None) -> int:
     from sbrt_calc.gui.preferences_dialog import PreferencesDialog
 
     prefs = PreferencesDialog(w)
-    prefs.move(380, 150)
+    centre(prefs)
     prefs.show()
     shot("06-preferences")
     prefs.close()
 
     about = w.about(show_modal=False)
-    about.move(320, 100)
+    centre(about)
     about.show()
     shot("07-about")
     about.close()
+
+    # issue 13: the help page (F1), the solver, the print preview, the working undocked
+    page = w.show_help(show=False)
+    centre(page)
+    page.show()
+    shot("07b-help")
+    page.close()
+    solver = w.solver(show=False)
+    solver.set_inputs(model="lq", target_bed_gy=100.0, fractions="3-6")
+    centre(solver)
+    solver.show()
+    shot("07c-solver")
+    solver.close()
+    preview = w.print_report(dialog=False)
+    preview.show()
+    preview.setGeometry(w.width() // 20, w.height() // 20, int(w.width() * 0.9), int(w.height() * 0.9))
+    shot("07d-print-preview")
+    preview.close()
+    w.select_row(0)
+    w.full_precision.setChecked(True)
+    w.working_dock.setFloating(True)
+    w.working_dock.resize(int(w.width() * 0.6), int(w.height() * 0.7))
+    w.working_dock.move(w.width() // 5, w.height() // 8)
+    shot("07e-working-undocked-full-precision")
+    w.working_dock.setFloating(False)
+    w.full_precision.setChecked(False)
 
     # part 2: eligibility, planning, the report
     w.new_case(ask=False)
@@ -219,7 +260,7 @@ def inner(out: Path, only: str | None = None) -> int:
     from sbrt_calc.gui.report_export import ReportExportDialog
 
     rdlg = ReportExportDialog("T10 and left adrenal", "case-0042", str(out / "report.pdf"), w)
-    rdlg.move(360, 200)
+    centre(rdlg)
     rdlg.show()
     shot("14-report-dialog")
     rdlg.close()
@@ -264,9 +305,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots" / "out")
     parser.add_argument("--only", choices=("clinical",), help="only the clinical cases (issue 11)")
+    parser.add_argument("--size", type=_size, default=SIZE, help="screen size WxH (default 1280x800)")
+    parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (2 for a high-density screen)")
+    parser.add_argument("--all-sizes", action="store_true", help="1024x768, 1280x800 and 1920x1080 at scale 2, "
+                        "each into OUT/<size>/")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    return inner(args.out, args.only) if args.inner else run_under_xvfb(args.out, args.only)
+    if args.inner:
+        return inner(args.out, args.only, args.size, args.scale)
+    if args.all_sizes:
+        rc = 0
+        for size, scale in THREE_SIZES:
+            rc |= run_under_xvfb(args.out / f"{size[0]}x{size[1]}", args.only, size, scale)
+        return rc
+    return run_under_xvfb(args.out, args.only, args.size, args.scale)
+
+
+def _size(text: str) -> tuple[int, int]:
+    w, _, h = text.lower().partition("x")
+    try:
+        return int(w), int(h)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, e.g. 1024x768, got {text!r}") from None
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def test_visiting_the_tabs_shows_the_loaded_sections(window: MainWindow, tmp_pat
     assert window.tabs.currentWidget() is p and window.tabs.currentIndex() == PLANNING_TAB
     assert window.tabs.tabText(PLANNING_TAB) == "Planning" and "Organ-at-risk" in window.tabs.tabToolTip(PLANNING_TAB)
     assert p.edits["ptv_cc"].text() == "30" and p.regimen_combo.currentData() == "27/3"
-    assert p.lesion_combo.currentText() == "#2 spine (T10), progressing"
+    assert p.lesion_combo.currentText() == "#2 Spine (T10), progressing"
     window.tabs.setCurrentIndex(ELIGIBILITY_TAB)
     e = window.eligibility
     assert window.tabs.currentWidget() is e and "oligoprogression" in window.tabs.tabToolTip(ELIGIBILITY_TAB)
@@ -109,7 +109,7 @@ def test_visiting_the_tabs_shows_the_loaded_sections(window: MainWindow, tmp_pat
     assert window.current_case().sections["eligibility"]["case"]["ecog"] == 0
     # a lesion removed in the built Eligibility tab reaches the built Planning tab
     e.set_value("lesions", ELIGIBILITY["case"]["lesions"][:1])
-    assert p.lesion_combo.findText("#2 spine (T10), progressing") < 0
+    assert p.lesion_combo.findText("#2 Spine (T10), progressing") < 0
 
 
 def test_eligibility_built_first_then_planning(window: MainWindow, tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_eligibility_built_first_then_planning(window: MainWindow, tmp_path: Pat
     window.tabs.setCurrentIndex(ELIGIBILITY_TAB)
     assert built(window) == (True, False)
     assert window.current_case().sections["planning"] == PLANNING          # still verbatim
-    assert window.planning.lesion_combo.currentText() == "#2 spine (T10), progressing"
+    assert window.planning.lesion_combo.currentText() == "#2 Spine (T10), progressing"
     assert window.tabs.currentIndex() == ELIGIBILITY_TAB                   # building Planning kept the tab
     window.new_case(ask=False)
     assert window.eligibility.section() is None and window.planning.section() is None

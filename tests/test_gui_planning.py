@@ -52,7 +52,7 @@ def test_send_a_lesion_to_planning(qtbot, window: MainWindow) -> None:  # noqa: 
     assert w.tabs.currentWidget() is w.planning
     p = w.planning
     assert p.inputs.lesion == 1 and p.inputs.regimen == "24/2"
-    assert p.lesion_combo.currentText() == "#2 spine (T10), progressing"
+    assert p.lesion_combo.currentText() == "#2 Spine (T10), progressing"
     assert "Organ-at-risk limits: AAPM TG-101 (2010)" in text(p) and "Fractions for the limits 2" in text(p)
     assert "SC.24" in w.statusBar().currentMessage() or "24 Gy" in w.statusBar().currentMessage()  # why 24/2
     assert "Source: Benedict" in text(p)

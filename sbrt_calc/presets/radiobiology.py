@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -263,6 +262,8 @@ def parse_radiobiology(data: Any, path: str) -> Radiobiology:
 
 def load_radiobiology(path: str | Path | None = None) -> Radiobiology:
     """Read and validate a radiobiology file (default: the shipped one)."""
+    import tomllib  # here, not at import: the app's first window shows before the presets are read
+
     p = Path(path) if path is not None else shipped_presets_dir() / FILE_NAME
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.report.content import PAGE_SIZES, ReportContent
@@ -89,20 +90,38 @@ def write_report_pdf(content: ReportContent, path: str | os.PathLike[str], page_
 
 def _render(content: ReportContent, tmp: str, page_size: str, figure_png: bytes | None) -> None:
     """Lay out and paint the report into the PDF file ``tmp``."""
-    from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-    from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QPdfWriter
 
     from sbrt_calc import __version__
-    from sbrt_calc.report.content import CSS, build_blocks, table_row_html
 
     writer = QPdfWriter(tmp)
     writer.setTitle(f"sbrt-calc report: {content.title}")
     writer.setCreator(f"sbrt-calc {__version__}")
+    paint_report(content, writer, page_size, figure_png)
+
+
+def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A4",
+                 figure_png: bytes | None = None) -> int:
+    """Lay out and paint the report on a paged paint device (a QPdfWriter, or a QPrinter for printing
+    and its preview); returns the number of pages. ``page_size`` None keeps the device's page size
+    (the one chosen in the print dialog); the margins are the report's."""
+    from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+    from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QTextDocument
+
+    from sbrt_calc import __version__
+    from sbrt_calc.report.content import CSS, build_blocks, table_row_html
+
+    if figure_png is None and content.evaluation.valid_rows():
+        from sbrt_calc.report.plot import bed_plot_png
+
+        figure_png = bed_plot_png(content.evaluation)
     dpi = 300
     writer.setResolution(dpi)
-    size = QPageSize(QPageSize.PageSizeId.A4 if page_size == "A4" else QPageSize.PageSizeId.Letter)
+    size = (writer.pageLayout().pageSize() if page_size is None
+            else QPageSize(QPageSize.PageSizeId.A4 if page_size == "A4" else QPageSize.PageSizeId.Letter))
     writer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(16, 14, 16, 18),
                                      QPageLayout.Unit.Millimeter))
+    dpi = writer.resolution()   # a printer may keep its own
     page = writer.pageLayout().paintRectPixels(dpi)
     width, height = float(page.width()), float(page.height())
     footer_h = dpi * 0.18
@@ -194,3 +213,4 @@ def _render(content: ReportContent, tmp: str, page_size: str, figure_png: bytes 
             painter.restore()
     finally:
         painter.end()
+    return pages
