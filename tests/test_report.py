@@ -192,3 +192,16 @@ def test_mathtext_in_a_label_does_not_break_the_plot_or_the_report(tmp_path: Pat
     text = " ".join(pages_text(write_report_pdf(report, tmp_path / "m.pdf")))
     assert "$\\frac{1}{0$ x" in text and "$5 case$" in text
     assert escape_mathtext("$a$") == "\\$a\\$"
+
+
+@pytest.mark.parametrize("n", [6, 14, 23, 31])
+def test_a_title_never_ends_a_page(tmp_path: Path, n: int) -> None:
+    """Headings and table titles keep with what follows them (issue 13: no title alone at a page's foot)."""
+    regimens = tuple(Regimen(24.0 + 0.5 * i, 3 + i % 4, f"r{i}") for i in range(n))
+    texts = pages_text(write_report_pdf(content("Titles", regimens, models=("lq", "lql", "usc")), tmp_path / "t.pdf"))
+    titles = ("Inputs and model", "Regimens", "Regimens and verdicts", "Numbers under LQ", "Numbers under LQ-L (d_T 6 Gy)",
+              "Numbers under USC (Park 2008)", "Eligibility (oligoprogression)", "Planning checks", "Versions and sources",
+              "Notes")
+    for text in texts[:-1]:
+        body = text.split(" sbrt-calc ")[0].rstrip() if " sbrt-calc " in text else text
+        assert not any(body.endswith(t) for t in titles), body[-80:]

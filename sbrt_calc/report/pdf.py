@@ -152,6 +152,33 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
         y += h
 
     blocks = build_blocks(content)
+
+    def is_title(block: Any) -> bool:
+        """A heading, or a one-line bold title (it belongs with what follows it)."""
+        return block.kind == "heading" or (block.kind == "para" and block.html.startswith("<b>")
+                                           and block.html.endswith("</b>"))
+
+    def lead_height(j: int) -> float:
+        """Height that must follow a title on its page: the next titles, then the first unit after them
+        (a table's header and first row, a paragraph, or the image), so a title never ends a page."""
+        h = 0.0
+        while j < len(blocks):
+            b = blocks[j]
+            if b.kind == "table":
+                header = doc_for(table_row_html(b.headers, b.widths, header=True)).size().height()
+                first = doc_for(table_row_html(b.rows[0], b.widths)).size().height() if b.rows else 0.0
+                return h + header + first
+            if b.kind == "image":
+                if figure_png:
+                    img = QImage.fromData(figure_png)
+                    return h + width * 0.92 * img.height() / max(1, img.width())
+                return h
+            h += doc_for(b.html if b.kind == "heading" else f"<p>{b.html}</p>").size().height()
+            if not is_title(b):
+                return h
+            j += 1
+        return h
+
     for i, block in enumerate(blocks):
         if block.kind == "table":
             header = doc_for(table_row_html(block.headers, block.widths, header=True))
@@ -180,8 +207,7 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
                 place(("image", img, w, h), h + gap)
         else:
             doc = doc_for(block.html if block.kind == "heading" else f"<p>{block.html}</p>")
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            keep = dpi * 0.4 if block.kind == "heading" and nxt is not None else 0.0
+            keep = lead_height(i + 1) if is_title(block) else 0.0
             place(doc, doc.size().height() + (0 if block.kind == "heading" else gap * 0.3), keep)
     pages = page_no + 1
 
