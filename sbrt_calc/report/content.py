@@ -20,6 +20,7 @@ from typing import Any
 from sbrt_calc import DISCLAIMER, __version__
 from sbrt_calc._paths import shipped_presets_dir, user_presets_dir
 from sbrt_calc.evaluation import Evaluation
+from sbrt_calc.working import parameters_text
 
 PAGE_SIZES = ("A4", "Letter")
 
@@ -46,7 +47,7 @@ def auto_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[
     for i, h in enumerate(headers):
         longest_word = max((len(w) for w in str(h).split()), default=1)
         cells = [len(str(r[i])) for r in rows if i < len(r)]
-        wants.append(max(4, longest_word + 2, min(24, max(cells, default=0))))
+        wants.append(max(4, round(longest_word * 1.3) + 2, min(24, max(cells, default=0))))
     total = sum(wants)
     widths = [max(1, round(100 * w / total)) for w in wants]
     widths[-1] += 100 - sum(widths)
@@ -134,14 +135,19 @@ def _items(items: Sequence[Mapping[str, Any]], key: str = "text") -> list[Block]
     return out or [Block("para", "<i>none</i>")]
 
 
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
 def table_row_html(cells: Sequence[str], widths: Sequence[int], header: bool = False,
                    numeric_from: int = 99) -> str:
-    """One table row as a self-contained HTML table (fixed column widths)."""
+    """One table row as a self-contained HTML table (fixed column widths; numbers from ``numeric_from`` on are
+    right-aligned, text left-aligned)."""
     tag = "th" if header else "td"
     tds = []
     for i, c in enumerate(cells):
         w = f' width="{widths[i]}%"' if i < len(widths) else ""
-        align = ' align="right"' if (i >= numeric_from and not header) else (' align="left"' if header else "")
+        numeric = i >= numeric_from and not header and _NUMBER.match(str(c).strip()) is not None
+        align = ' align="right"' if numeric else ' align="left"'
         tds.append(f"<{tag}{w}{align}>{_e(c)}</{tag}>")
     return (f'<table width="100%" cellspacing="0" cellpadding="2" border="0.5" class="grid">'
             f"<tr>{''.join(tds)}</tr></table>")
@@ -223,8 +229,7 @@ def build_blocks(content: ReportContent) -> list[Block]:
     rows = []
     for name in s.models:
         m = s.model(name)
-        params = ", ".join(f"{k} = {v:.4g}" for k, v in m.parameters().items())
-        rows.append((m.label(), params, m.source))
+        rows.append((m.label(), parameters_text(m.parameters()), m.source))
     b.append(Block("table", headers=("Model", "Parameters", "Source"), rows=tuple(rows), widths=(16, 44, 40)))
     organs = ", ".join(f"{ab:g}" for ab in s.organ_alpha_betas_gy)
     b.append(Block("para", f"alpha/beta: tumour {s.tumour_alpha_beta_gy:g} Gy; organ at risk {organs} Gy; "
