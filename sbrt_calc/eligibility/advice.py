@@ -64,7 +64,10 @@ def headline(case: Case, classification: str, definition: str | None, verdict: s
         return (f"No progression recorded: continue the current {therapy}; no local therapy is indicated by "
                 "these rules.")
     what = "CNS oligoprogression" if definition == "cns" else "Oligoprogression"
-    sites_word = f"{n} site{'s' if n != 1 else ''}, {definition} definition"
+    chosen = "strict, <= 3 sites" if case.max_sites == 3 else "extended, <= 5 sites"
+    sites_word = (f"{n} site{'s' if n != 1 else ''}: within the strict definition; case definition {chosen}"
+                  if definition == "strict" and case.max_sites != 3 else
+                  f"{n} site{'s' if n != 1 else ''}, {definition} definition")
     if definition == "cns":
         sites_word = f"{n} CNS site{'s' if n != 1 else ''}, counted apart from the extracranial sites"
     if verdict == "not_yet_assessable":

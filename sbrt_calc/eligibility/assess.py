@@ -119,7 +119,7 @@ def _classify(case: Case) -> tuple[str, str | None, list[Item]]:
     apart = f" (and {k} CNS site{'s' if k != 1 else ''} counted apart)" if k else ""
     if n <= R.STRICT_MAX_SITES:
         reasons.append(Item(f"{n} progressing or new extracranial {word}{apart} with the rest of the disease "
-                            "controlled: oligoprogression (strict definition, 1-3 sites).", R.DEFINITION_SOURCE))
+                            "controlled: oligoprogression (within the strict definition, 1-3 sites).", R.DEFINITION_SOURCE))
         reasons.append(R.DEFINITION_CONTROLLED)
         return "oligoprogression", "strict", reasons
     reasons.append(Item(f"{n} progressing or new extracranial sites{apart} with the rest of the disease controlled: "
