@@ -158,10 +158,10 @@ class SolverDialog(QDialog):
             if self.by_regimen.isChecked():
                 reg = parse_regimen(self.regimen.text())
                 target = model_bed(model, reg, ab)
-                what = f"isoeffective to {reg.label}: {scale} {rounded(target, 2)} Gy"
+                what = f"Isoeffective to {reg.label}: {scale} = {rounded(target, 2)} Gy"
             else:
                 target = self.target.value()
-                what = f"target {scale} {rounded(target, 2)} Gy"
+                what = f"Target: {scale} = {rounded(target, 2)} Gy"
             sols = solve_for_bed(target, n_list, model, ab)
         except (SbrtCalcError, ValueError) as exc:
             self.status.setText(f"<span style='color:#c62828'>{getattr(exc, 'message', str(exc))}</span>")

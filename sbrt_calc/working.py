@@ -39,10 +39,11 @@ class Section:
 
 
 def parameters_text(params: dict[str, float]) -> str:
-    """'α = 0.33 /Gy, D0 = 1.25 Gy, ...' (human names, units)."""
+    """'α = 0.33 /Gy, D0 = 1.25 Gy, ...' (human names, units; the USC's derived transition is D_T)."""
     parts = []
+    usc = "d0_gy" in params
     for k, v in params.items():
-        name, unit = PARAMETER_NAMES.get(k, (k, ""))
+        name, unit = ("D_T (derived)", "Gy") if usc and k == "transition_dose_gy" else PARAMETER_NAMES.get(k, (k, ""))
         parts.append(f"{name} = {v:.4g} {unit}".strip())
     return ", ".join(parts)
 
