@@ -95,9 +95,12 @@ class EligibilityPanel(QWidget):
         self.apply_form(empty_form())
 
     # --- building ------------------------------------------------------------------------------------
-    def _combo(self, name: str, items: list[tuple[str, Any]], tip: str) -> QComboBox:
+    def _combo(self, name: str, items: list[tuple[str, Any]], tip: str,
+               placeholder: str | None = "— choose —") -> QComboBox:
+        """A choice bound to the form's ``name``; ``placeholder`` (data None) first unless None."""
         c = QComboBox()
-        c.addItem("— choose —", None)
+        if placeholder is not None:
+            c.addItem(placeholder, None)
         for text, data in items:
             c.addItem(text, data)
         c.setToolTip(tip)
@@ -110,23 +113,16 @@ class EligibilityPanel(QWidget):
                                    "Class of the current systemic agent")
         self.driver = self._combo("driver", [(d, d) for d in DRIVERS], "Oncogenic driver of the tumour")
         self.ecog = self._combo("ecog", [(t, i) for i, t in enumerate(ECOG_LABELS)], "ECOG performance status")
-        self.best_response = QComboBox()
-        for r in BEST_RESPONSES:
-            self.best_response.addItem(RESPONSE_LABELS[r], r)
-        self.best_response.setToolTip("Best response on the current agent before this progression: oligoprogression "
-                                      "presupposes an initial benefit (response or stabilisation, Seed 003); "
-                                      "progression at the first restaging is primary resistance")
-        self.best_response.setAccessibleName("best_response")
-        self.best_response.currentIndexChanged.connect(lambda _i: self._combo_changed("best_response"))
-        self.rebiopsy = QComboBox()
-        self.rebiopsy.addItem("no rebiopsy recorded", None)
-        for r in REBIOPSY_RESULTS:
-            self.rebiopsy.addItem(REBIOPSY_LABELS[r], r)
-        self.rebiopsy.setToolTip("Result of a rebiopsy for this progression (Seed 004: rule out transformation, "
-                                 "detect resistance mechanisms); with a suspected transformation the verdict stays "
-                                 "pending until a result is recorded")
-        self.rebiopsy.setAccessibleName("rebiopsy_result")
-        self.rebiopsy.currentIndexChanged.connect(lambda _i: self._combo_changed("rebiopsy_result"))
+        self.best_response = self._combo(
+            "best_response", [(RESPONSE_LABELS[r], r) for r in BEST_RESPONSES],
+            "Best response on the current agent before this progression: oligoprogression presupposes an initial "
+            "benefit (response or stabilisation, Seed 003); progression at the first restaging is primary resistance",
+            placeholder=None)
+        self.rebiopsy = self._combo(
+            "rebiopsy_result", [(REBIOPSY_LABELS[r], r) for r in REBIOPSY_RESULTS],
+            "Result of a rebiopsy for this progression (Seed 004: rule out transformation, detect resistance "
+            "mechanisms); with a suspected transformation the verdict stays pending until a result is recorded",
+            placeholder="no rebiopsy recorded")
         self.max_sites = QComboBox()
         self.max_sites.addItem("≤ 5 sites (extended; CURB, HALT, ASTRO/ESTRO)", 5)
         self.max_sites.addItem("≤ 3 sites (strict; most series)", 3)

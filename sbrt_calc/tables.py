@@ -169,7 +169,7 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str
     cells = [[str(c) for c in headers]] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     if align is None:
-        align = "".join("r" if rows and all(_numeric(r[i]) for r in rows) else "l" for i in range(len(headers)))
+        align = "".join("r" if rows and all(is_numeric(r[i]) for r in rows) else "l" for i in range(len(headers)))
     lines = []
     for k, r in enumerate(cells):
         parts = [c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(r, widths, align, strict=True)]
@@ -179,7 +179,8 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str
     return "\n".join(lines)
 
 
-def _numeric(value: Any) -> bool:
+def is_numeric(value: Any) -> bool:
+    """A number, or text that reads as a plain number ('79.2', '-3', '1e3'; not a bool)."""
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):
@@ -187,7 +188,7 @@ def _numeric(value: Any) -> bool:
     return bool(_NUMBER.match(str(value).strip()))
 
 
-def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], delimiter: str = ",") -> str:
+def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """CSV text, every cell spreadsheet-safe; numbers at full precision."""
     import csv
     import io
@@ -195,7 +196,7 @@ def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], delimiter: s
     from sbrt_calc.spreadsheet import safe_rows
 
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n", delimiter=delimiter)
+    writer = csv.writer(buf, lineterminator="\n")
     writer.writerows(safe_rows([headers, *rows]))
     return buf.getvalue()
 

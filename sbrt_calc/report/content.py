@@ -20,6 +20,7 @@ from typing import Any
 from sbrt_calc import DISCLAIMER, __version__
 from sbrt_calc._paths import shipped_presets_dir, user_presets_dir
 from sbrt_calc.evaluation import Evaluation
+from sbrt_calc.tables import is_numeric
 from sbrt_calc.working import parameters_text
 
 PAGE_SIZES = ("A4", "Letter")
@@ -135,9 +136,6 @@ def _items(items: Sequence[Mapping[str, Any]], key: str = "text") -> list[Block]
     return out or [Block("para", "<i>none</i>")]
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-
-
 def table_row_html(cells: Sequence[str], widths: Sequence[int], header: bool = False,
                    numeric_from: int = 99) -> str:
     """One table row as a self-contained HTML table (fixed column widths; numbers from ``numeric_from`` on are
@@ -146,7 +144,7 @@ def table_row_html(cells: Sequence[str], widths: Sequence[int], header: bool = F
     tds = []
     for i, c in enumerate(cells):
         w = f' width="{widths[i]}%"' if i < len(widths) else ""
-        numeric = i >= numeric_from and not header and _NUMBER.match(str(c).strip()) is not None
+        numeric = i >= numeric_from and not header and is_numeric(str(c).strip())
         align = ' align="right"' if numeric else ' align="left"'
         tds.append(f"<{tag}{w}{align}>{_e(c)}</{tag}>")
     return (f'<table width="100%" cellspacing="0" cellpadding="2" border="0.5" class="grid">'
