@@ -6,7 +6,7 @@ its parameters and its sources. The core is pure numpy (no Qt, no scipy at impor
 
 import os as _os
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 DISCLAIMER = (
     "sbrt-calc is decision support for qualified clinicians. It does not replace clinical "
