@@ -197,5 +197,5 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     except (OSError, ValueError):
         try:
             return Path(a).resolve() == Path(b).resolve()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):   # RuntimeError: a symlink loop (Python < 3.13)
             return False

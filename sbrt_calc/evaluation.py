@@ -44,8 +44,10 @@ class EvaluationSettings:
     """How regimens are evaluated: everything :func:`evaluate_row` needs, validated once."""
 
     models: tuple[str, ...] = ("lq",)
-    tumour_alpha_beta_gy: float = 10.0
-    organ_alpha_betas_gy: tuple[float, ...] = (3.0,)
+    #: the defaults in force (the user's radiobiology preset, else the shipped one), as the app's new case
+    tumour_alpha_beta_gy: float = field(default_factory=lambda: radiobiology().tumour_alpha_beta_gy)
+    organ_alpha_betas_gy: tuple[float, ...] = field(
+        default_factory=lambda: (radiobiology().tissue("late").alpha_beta_gy,))
     flag: Threshold = field(default_factory=lambda: radiobiology().threshold("bed10_oligoprogression"))
     reference: Threshold = field(default_factory=lambda: radiobiology().threshold("bed10_primary_lung"))
     lq: LQ = field(default_factory=LQ)

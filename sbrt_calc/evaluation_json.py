@@ -1,6 +1,7 @@
 """The JSON document of an :class:`~sbrt_calc.evaluation.Evaluation` (the CLI contract, CHANGELOG 0.2.0).
 
-Full-precision floats; alpha/beta keys written ``format(ab, "g")``; never NaN or Infinity.
+Full-precision floats; alpha/beta keys written ``format(ab, "g")`` when that reads back as
+the same number, else the shortest text that does (:func:`~sbrt_calc.number_keys.ab_key`); never NaN or Infinity.
 """
 
 from __future__ import annotations
@@ -8,11 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation
+from sbrt_calc.number_keys import ab_key  # "10", "3", "2.5"; distinct for distinct values (issue 20)
 
-
-def ab_key(alpha_beta_gy: float) -> str:
-    """The JSON key of an alpha/beta: ``format(ab, "g")`` ("10", "3", "2.5")."""
-    return format(float(alpha_beta_gy), "g")
+__all__ = ["ab_key", "evaluation_dict", "row_dict", "settings_dict"]
 
 
 def settings_dict(s: EvaluationSettings) -> dict[str, Any]:

@@ -6,6 +6,8 @@ so what is accepted at load must be writable again as standard JSON and usable a
 - no ``NaN``/``Infinity`` (not JSON; Python's ``json`` reads them and ``1e999`` as infinity);
 - no integer beyond the float range (every quantity is used as a float; Python also refuses
   to read integers of more than 4300 digits);
+- no key twice in one object (Python's ``json`` keeps the last one without a word; TOML
+  already refuses it);
 - at most :data:`MAX_DEPTH` levels of nesting (deeper documents exhaust the parser's stack:
   a ``RecursionError`` instead of a message).
 
@@ -48,6 +50,17 @@ def _parse_constant(text: str) -> float:
     raise ValueError(f"{text} is not a number JSON can hold")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members as a dict; a key given twice is refused (the last would win silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            shown = key if len(key) <= 60 else key[:57] + "..."
+            raise ValueError(f"the key {shown!r} appears twice in one object (which one is meant?)")
+        out[key] = value
+    return out
+
+
 def loads_json(text: str, source: str) -> Any:
     """Parse JSON text strictly (CaseError naming ``source``; see the module docstring)."""
     if text.startswith("\ufeff"):
@@ -55,7 +68,8 @@ def loads_json(text: str, source: str) -> Any:
     if not text.strip():
         raise _refuse(source, "", "not valid JSON: the file is empty", None, "a JSON case file")
     try:
-        data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
+        data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant,
+                          object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise _refuse(source, "", f"not valid JSON: {exc}", None, "a JSON case file") from None
     except RecursionError:

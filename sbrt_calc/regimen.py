@@ -48,6 +48,14 @@ def _number(text: str) -> float:
 
 def _fraction_count(text: str, source: str) -> int:
     value = _number(text)
+    if not math.isfinite(value) or value > MAX_FRACTIONS:   # "222...2" (400 digits) reads as inf
+        shown = text if len(text) <= 20 else f"{text[:8]}...{text[-4:]} ({len(text)} characters)"
+        raise RegimenError(
+            f"fractions must be from 1 to {MAX_FRACTIONS}, got {shown!r} in {source if len(source) <= 40 else 'the regimen'!r}",
+            field="fractions",
+            value=text,
+            allowed=f"an integer from 1 to {MAX_FRACTIONS}",
+        )
     if value != int(value):
         raise RegimenError(
             f"fractions must be a whole number, got {text!r} in {source!r}",

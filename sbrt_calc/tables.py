@@ -60,7 +60,9 @@ def rounded(value: float, decimals: int = 1) -> str:
 
 
 def _ab(x: float) -> str:
-    return format(float(x), "g")
+    from sbrt_calc.number_keys import ab_key
+
+    return ab_key(x)
 
 
 def _head(quantity: str, model: str, label: str, ab: float) -> str:

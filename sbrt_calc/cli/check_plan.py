@@ -25,8 +25,8 @@ def _mapping(text: str) -> tuple[str, str]:
 def register(sub: Any) -> None:
     p = sub.add_parser("check-plan", help="DVHs and limits of a DICOM plan (RT Dose + RT Structure Set [+ RT Plan])",
                        description="Compute the DVH of every structure from a DICOM RT Dose and RT Structure Set, "
-                       "check the organ limits of a constraint set for the plan's fraction count and grade R100%%, "
-                       "R50%% and D2cm against the RTOG 0915/0813 table. Exit 1 if a limit fails or a conformity "
+                       "check the organ limits of a constraint set for the plan's fraction count and grade R100%, "
+                       "R50% and D2cm against the RTOG 0915/0813 table. Exit 1 if a limit fails or a conformity "
                        "metric is a major deviation.")
     p.add_argument("--rtdose", metavar="FILE", help="RT Dose file")
     p.add_argument("--rtstruct", metavar="FILE", help="RT Structure Set file")

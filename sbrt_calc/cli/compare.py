@@ -26,9 +26,11 @@ def register(sub: Any) -> None:
     p.add_argument("--case", metavar="FILE", help="evaluate a saved case (JSON) or an eligibility case (TOML) "
                    "with its own regimens and settings")
     p.add_argument("--alpha-beta", dest="alpha_betas", type=positive_float, action="append", metavar="AB",
-                   help="alpha/beta in Gy; repeat for several (default: 10 and 3)")
+                   help="alpha/beta in Gy; repeat for several (default: the tumour's and the late-responding "
+                   "tissue's of the radiobiology preset in force: 10 and 3 shipped)")
     p.add_argument("--tumour-alpha-beta", type=positive_float, metavar="AB", default=None,
-                   help="which alpha/beta is the tumour's (default 10); the time correction applies to it only")
+                   help="which alpha/beta is the tumour's (default: the radiobiology preset's, 10 shipped); the "
+                   "time correction applies to it only")
     add_model_arguments(p, allow_all=True)
     p.add_argument("--reference-dose", type=positive_float, metavar="GY", default=None,
                    help="EQDx: the reference dose per fraction, Gy (default 2: EQD2)")
@@ -52,8 +54,12 @@ def _settings(args: argparse.Namespace) -> Any:
     from sbrt_calc.radiobiology.time import TimeCorrection
 
     lql, usc = model_parameters(args)
-    abs_ = list(dict.fromkeys(args.alpha_betas or [10.0, 3.0]))
-    tumour = args.tumour_alpha_beta if args.tumour_alpha_beta is not None else 10.0
+    from sbrt_calc.presets.radiobiology import radiobiology
+
+    # the defaults in force: the user's radiobiology preset, else the shipped one (as the app's new case)
+    rb = radiobiology()
+    tumour = args.tumour_alpha_beta if args.tumour_alpha_beta is not None else rb.tumour_alpha_beta_gy
+    abs_ = list(dict.fromkeys(args.alpha_betas or [tumour, rb.tissue("late").alpha_beta_gy]))
     time = None
     if args.time_correction:
         base = TimeCorrection.default()

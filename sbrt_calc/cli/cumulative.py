@@ -38,15 +38,26 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+_OPTIONS = {"recovery_percent": "--recovery-percent", "interval_months": "--interval-months",
+            "alpha_beta_gy": "--alpha-beta"}
+
+
 def run(args: argparse.Namespace) -> int:
+    from sbrt_calc.cli.main import UsageError
     from sbrt_calc.cli.output import emit, table, to_csv, to_json
-    from sbrt_calc.planning.cumulative import cumulative_eqd2
+    from sbrt_calc.planning.cumulative import CumulativeError, cumulative_eqd2
     from sbrt_calc.planning.organs import display_name
 
     limit = None if args.limits == "none" else args.limits
-    r = cumulative_eqd2(args.courses, alpha_beta_gy=args.alpha_beta, organ=args.organ,
-                        recovery_percent=args.recovery_percent, interval_months=args.interval_months, limit=limit,
-                        check_discounted=args.check_discounted)
+    try:
+        r = cumulative_eqd2(args.courses, alpha_beta_gy=args.alpha_beta, organ=args.organ,
+                            recovery_percent=args.recovery_percent, interval_months=args.interval_months, limit=limit,
+                            check_discounted=args.check_discounted)
+    except CumulativeError as exc:   # name the option, not the parameter (issue 20)
+        option = _OPTIONS.get(exc.field or "")
+        if option is None:
+            raise
+        raise UsageError(f"cumulative: {option}: {exc.message}") from None
     if args.format == "json":
         emit(to_json(r.as_dict()))
     elif args.format == "csv":

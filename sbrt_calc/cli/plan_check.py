@@ -22,7 +22,8 @@ _SITES = ("lung", "lung_peripheral", "lung_central", "lung_ultracentral", "bone"
 
 def register(sub: Any) -> None:
     p = sub.add_parser("plan-check", help="grade R50%%, D2cm and R100%% against the RTOG 0915/0813 table",
-                       description="Conformity (R100%%) and fall-off (R50%%, D2cm) limits for the PTV volume, "
+                       # argparse %-formats help texts, not descriptions: "%" here, "%%" in help=
+                       description="Conformity (R100%) and fall-off (R50%, D2cm) limits for the PTV volume, "
                        "interpolated linearly between table rows, and the deviation grade of each value given "
                        "(none / minor / major). Exit 1 if any given metric is a major deviation or cannot be "
                        "graded (PTV outside the table).")

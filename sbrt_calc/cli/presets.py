@@ -77,7 +77,8 @@ def run_list(args: argparse.Namespace) -> int:
     from sbrt_calc.presets.loader import active_presets
 
     ps = active_presets()
-    schemes = ps.schemes_for_site(args.site) if args.site else list(ps.schemes)
+    # `--site ""` (an empty shell variable) is refused as an unknown site, not read as "every site"
+    schemes = ps.schemes_for_site(args.site) if args.site is not None else list(ps.schemes)
     rows = _scheme_rows(schemes)
     if args.format == "json":
         emit(to_json({"site": args.site, "schemes": rows}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from sbrt_calc.cli.models_args import add_model_arguments, fraction_count, positive_float
@@ -29,10 +30,32 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _check_target(args: argparse.Namespace, bed: float, model: Any, ab: float | None) -> None:
+    """The target BED in range, the message naming the option given (not the parameter: issue 20)."""
+    from sbrt_calc.cli.main import UsageError
+    from sbrt_calc.errors import ModelParameterError
+    from sbrt_calc.radiobiology.ranges import RANGES, check_range
+
+    try:
+        check_range("target_bed_gy", bed, "target BED")
+    except ModelParameterError:
+        r = RANGES["target_bed_gy"]
+        at = f" at alpha/beta {ab:g} Gy" if model.uses_alpha_beta and ab is not None else ""
+        shown = f" of {bed:g} Gy" if math.isfinite(bed) else " too large to compute"
+        if args.target_bed is not None:
+            what = f"--target-bed {args.target_bed:g} Gy"
+        elif args.target_eqd2 is not None:
+            what = f"--target-eqd2 {args.target_eqd2:g} Gy gives a BED{at}{shown}, which"
+        else:
+            what = f"--equivalent-to {args.equivalent_to} gives a BED{at}{shown}, which"
+        raise UsageError(f"solve: {what} is outside the target BED range ({r.describe()}): {r.reason}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     from sbrt_calc.cli.main import UsageError
     from sbrt_calc.cli.models_args import model_from_args
     from sbrt_calc.cli.output import emit, table, to_csv, to_json
+    from sbrt_calc.number_keys import ab_key
     from sbrt_calc.radiobiology.solve import model_bed, solve_for_bed
     from sbrt_calc.regimen import parse_regimen
 
@@ -46,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
                          f"--transition-dose {model.transition_dose_gy:.3g})")
     if not model.uses_alpha_beta and args.target_eqd2 is not None:
         raise UsageError("--target-eqd2 does not apply to --model usc: give --target-bed (a USC BED) or --equivalent-to")
-    quantity = f"BED{ab:g} {model.label()}" if model.uses_alpha_beta and model.name == "lq" else (
-        f"BED {model.label()}, alpha/beta {ab:g} Gy" if model.uses_alpha_beta else
+    ab_text = ab_key(ab) if ab is not None else ""
+    quantity = f"BED{ab_text} {model.label()}" if model.uses_alpha_beta and model.name == "lq" else (
+        f"BED {model.label()}, alpha/beta {ab_text} Gy" if model.uses_alpha_beta else
         f"BED {model.label()}, own alpha/beta {model.alpha_beta_gy:.3g} Gy")
     per_2gy = float(model.bed(2.0, 2.0, ab)) / 2.0 if model.uses_alpha_beta else None
     target: dict[str, Any] = {"alpha_beta_gy": ab if model.uses_alpha_beta else model.alpha_beta_gy,
@@ -62,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         reg = parse_regimen(args.equivalent_to)
         bed = model_bed(model, reg, ab)
         target["regimen"] = reg.label
+    _check_target(args, bed, model, ab)
     target["bed_gy"] = bed
     if per_2gy is not None:
         target.setdefault("eqd2_gy", bed / per_2gy)

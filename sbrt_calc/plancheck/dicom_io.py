@@ -85,6 +85,9 @@ def safe_dcmread(path: str | Path, what: str, *, max_bytes: int | None = None,
     pydicom = _pydicom()
     max_bytes = MAX_DICOM_BYTES if max_bytes is None else max_bytes
     p = Path(path)
+    if p.is_dir():   # not "no such file": it exists, as a folder (issue 20)
+        raise DicomError(f"{p}: is a folder, not a DICOM {what} file", field="file", value=str(p),
+                         allowed=f"a DICOM {what} file")
     if not p.is_file():
         raise DicomError(f"{p}: no such file", field="file", value=str(p), allowed=f"a DICOM {what} file")
     size = p.stat().st_size

@@ -273,12 +273,15 @@ def _check_fractions(fractions: int) -> None:
 
 
 def _check_alpha_betas(alpha_betas: Sequence[float]) -> tuple[float, ...]:
+    from sbrt_calc.errors import ModelParameterError
+    from sbrt_calc.radiobiology.ranges import check_range
+
     out = []
     for ab in alpha_betas:
-        if isinstance(ab, bool) or not isinstance(ab, (int, float)) or not (0 < ab < float("inf")):
-            raise ConstraintLookupError(f"alpha/beta must be a finite number > 0 Gy, got {ab!r}",
-                                        field="alpha_beta_gy", value=ab, allowed="a finite number > 0")
-        out.append(float(ab))
+        try:   # the range every calculation applies (compare refuses 100 too)
+            out.append(check_range("alpha_beta_gy", ab, "alpha/beta"))
+        except ModelParameterError as exc:
+            raise ConstraintLookupError(exc.message, field="alpha_beta_gy", value=ab, allowed=exc.allowed) from None
     if not out:
         raise ConstraintLookupError("give at least one alpha/beta for conversion", field="alpha_beta_gy",
                                     value=alpha_betas, allowed="one or more numbers > 0 Gy")

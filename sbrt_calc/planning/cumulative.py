@@ -132,7 +132,8 @@ class CumulativeResult:
         }
 
 
-def _number(name: str, value: Any, *, lo: float, hi: float | None = None, lo_inclusive: bool = True) -> float:
+def _number(name: str, value: Any, *, lo: float, hi: float | None = None, lo_inclusive: bool = True,
+            label: str = "") -> float:
     bad = isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
     if not bad:
         bad = value < lo if lo_inclusive else value <= lo
@@ -140,7 +141,9 @@ def _number(name: str, value: Any, *, lo: float, hi: float | None = None, lo_inc
             bad = True
     if bad:
         allowed = f"a number {'>=' if lo_inclusive else '>'} {lo:g}" + (f" and < {hi:g}" if hi is not None else "")
-        raise CumulativeError(f"{name} must be {allowed}, got {value!r}", field=name, value=value, allowed=allowed)
+        shown = f"{value:g}" if isinstance(value, float) else repr(value)
+        raise CumulativeError(f"{label or name} must be {allowed}, got {shown}", field=name, value=value,
+                              allowed=allowed)
     return float(value)
 
 
@@ -194,8 +197,9 @@ def cumulative_eqd2(
     if not regs:
         raise CumulativeError("give at least one course (organ dose, e.g. 20/5)", field="courses", value=courses,
                               allowed="one or more regimens, oldest first")
-    rec = _number("recovery_percent", recovery_percent, lo=0.0, hi=100.0)
-    interval = None if interval_months is None else _number("interval_months", interval_months, lo=0.0)
+    rec = _number("recovery_percent", recovery_percent, lo=0.0, hi=100.0, label="the recovery discount (%)")
+    interval = None if interval_months is None else _number("interval_months", interval_months, lo=0.0,
+                                                                  label="the interval (months)")
     organ, surrogate_note = resolve_reirradiation_organ(organ, presets)
     lim: ReirradiationLimit | None
     if isinstance(limit, ReirradiationLimit) or limit is None:
@@ -209,7 +213,14 @@ def cumulative_eqd2(
     if alpha_beta_gy is None:
         ab = lim.alpha_beta_gy if lim is not None else DEFAULT_CORD_ALPHA_BETA_GY
     else:
-        ab = _number("alpha_beta_gy", alpha_beta_gy, lo=0.0, lo_inclusive=False)
+        from sbrt_calc.errors import ModelParameterError
+        from sbrt_calc.radiobiology.ranges import check_range
+
+        try:   # the range every calculation applies
+            ab = check_range("alpha_beta_gy", alpha_beta_gy, "alpha/beta")
+        except ModelParameterError as exc:
+            raise CumulativeError(exc.message, field="alpha_beta_gy", value=alpha_beta_gy,
+                                  allowed=exc.allowed) from None
     if lim is not None and ab != lim.alpha_beta_gy:
         raise CumulativeError(
             f"the limits '{lim.key}' are EQD2 at alpha/beta {lim.alpha_beta_gy:g} Gy; checking EQD2 at "

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sbrt_calc.errors import PresetError
+from sbrt_calc.number_keys import ab_key
 from sbrt_calc.regimen import Regimen
 
 #: Fine-grained sites of a scheme, and the eligibility group each belongs to.
@@ -221,7 +222,7 @@ class Constraint:
             "converted_from_limit": self.converted_from_limit,
             "converted_from_metric": self.converted_from_metric,
             "alpha_beta_gy": self.alpha_beta_gy,
-            "limits_by_alpha_beta": {format(ab, "g"): v for ab, v in self.limits_by_alpha_beta},
+            "limits_by_alpha_beta": {ab_key(ab): v for ab, v in self.limits_by_alpha_beta},
             "unresolved": self.unresolved,
         }
 

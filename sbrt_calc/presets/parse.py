@@ -311,6 +311,9 @@ def _parse_reirradiation(check: _Checker, data: dict[str, Any]) -> list[Reirradi
         source = check.text(d, "source", k, nonempty=True)
         ver = check.text(d, "verification", k, choices=VERIFICATION)
         note = check.text(d, "note", k, required=False) or ""
+        _in_range(check, _join(k, "alpha_beta_gy"), "alpha_beta_gy", ab)
+        _in_range(check, _join(k, "max_cumulative_eqd2_gy"), "eqd2_limit_gy", cum)
+        _in_range(check, _join(k, "max_reirradiation_course_eqd2_gy"), "eqd2_limit_gy", course)
         if cum is not None and course is not None and course > cum:
             check.problem(_join(k, "max_reirradiation_course_eqd2_gy"),
                           f"must not exceed max_cumulative_eqd2_gy ({cum:g})", course)
@@ -320,6 +323,19 @@ def _parse_reirradiation(check: _Checker, data: dict[str, Any]) -> list[Reirradi
         out.append(ReirradiationLimit(key, name, organ, metric_text, ab, cum, source, course, share, interval, ver,
                                       note, check.path))
     return out
+
+
+def _in_range(check: _Checker, key: str, range_name: str, value: float | None) -> None:
+    """A problem when ``value`` is outside the range the calculations apply (:mod:`sbrt_calc.radiobiology.ranges`)."""
+    if value is None:
+        return
+    from sbrt_calc.errors import ModelParameterError
+    from sbrt_calc.radiobiology.ranges import check_range
+
+    try:
+        check_range(range_name, value, "value")
+    except ModelParameterError as exc:
+        check.problem(key, exc.message)
 
 
 def _parse_radiobiology(check: _Checker, data: dict[str, Any]) -> Any:

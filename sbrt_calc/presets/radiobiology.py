@@ -201,6 +201,29 @@ def _check_model_parameters(check: _Checker, lql: Sourced, usc: Sourced) -> None
             check.problem(f"usc.{exc.field}", exc.message)
 
 
+def _check_ranges(check: _Checker, tissues: list[Tissue], thresholds: list[Threshold], unc: Sourced,
+                  repop: Sourced) -> None:
+    """The ranges every calculation applies (:mod:`sbrt_calc.radiobiology.ranges`), applied here too:
+    what ``presets check`` passes, ``compare`` computes (issue 20: a range [1e-320, 1e308] passed)."""
+    from sbrt_calc.errors import ModelParameterError
+    from sbrt_calc.radiobiology.ranges import check_range
+
+    items: list[tuple[str, str, Any]] = [(f"tissues.{t.key}.alpha_beta_gy", "alpha_beta_gy", t.alpha_beta_gy)
+                                         for t in tissues]
+    items += [(f"thresholds.{t.key}.bed_gy", "target_bed_gy", t.bed_gy) for t in thresholds]
+    items += [(f"thresholds.{t.key}.alpha_beta_gy", "alpha_beta_gy", t.alpha_beta_gy) for t in thresholds]
+    rng = unc.values.get("tumour_alpha_beta_range_gy")
+    if isinstance(rng, tuple):
+        items += [(f"uncertainty.tumour_alpha_beta_range_gy[{i}]", "alpha_beta_gy", v) for i, v in enumerate(rng)]
+    items += [(f"repopulation.{name}", name, repop.values[name]) for name in ("kickoff_days", "bed_loss_per_day_gy")
+              if name in repop.values]
+    for key, range_name, value in items:
+        try:
+            check_range(range_name, value, "value")
+        except ModelParameterError as exc:
+            check.problem(key, exc.message)
+
+
 def parse_radiobiology(data: Any, path: str) -> Radiobiology:
     """Validate the parsed TOML of a radiobiology file; raise PresetError listing every problem."""
     check = _Checker(path)
@@ -252,6 +275,7 @@ def parse_radiobiology(data: Any, path: str) -> Radiobiology:
     unc = _sourced(check, top, "uncertainty", ())
     repop = _sourced(check, top, "repopulation", ("kickoff_days", "bed_loss_per_day_gy"))
     _check_model_parameters(check, lql, usc)
+    _check_ranges(check, tissues, thresholds, unc, repop)
     if check.problems:
         raise PresetError(
             f"{len(check.problems)} problem(s) in {path}: " + "; ".join(check.problems),

@@ -46,6 +46,8 @@ RANGES: dict[str, Range] = {r.name: r for r in (
     Range("bed_loss_per_day_gy", 0.0, 5.0, "Gy/day",
           "repopulation rates in the literature lie between 0 and about 1 Gy of BED per day"),
     Range("overall_time_days", 0.0, 730.0, "days", "a course longer than two years is not one course"),
+    Range("eqd2_limit_gy", 0.0, 1000.0, "Gy", "an EQD2 above 1000 Gy is far outside any clinical course",
+          low_open=True),
 )}
 
 
