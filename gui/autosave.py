@@ -6,12 +6,19 @@ Timing (:class:`AutosavePolicy`): a save is due when the edits pause for the idl
 (each edit restarting the timer) lost everything when edits came 1.2 s apart and the app crashed.
 
 Each running app is a *session* with a random id: it writes ``autosave-<id>.sbrt.json`` in the
-data folder (:func:`.settings.data_dir`, overridable with ``SBRT_CALC_DATA_DIR``) and holds
-``autosave-<id>.lock`` (a ``QLockFile``) while it runs. At start, an autosave whose lock is free
-(its session is gone; a pid can be reused in containers, an id cannot) was left by a crash and
-is offered for recovery. An autosave is deleted only by a normal save or close of its own
-session or by the user's choice (recover or discard); a newer case file does not delete it.
-The autosave is a normal case file plus an ``autosave`` section (source path, time, session).
+data folder (:func:`.settings.data_dir`, overridable with ``SBRT_CALC_DATA_DIR``) and holds an OS
+file lock on ``autosave-<id>.lock`` for as long as its process lives
+(:class:`sbrt_calc.session_lock.SessionLock`). At start, an autosave whose lock is free was left by
+a crash and is offered for recovery. A pid decides nothing: it is reused by other Python programs
+and, in a pid namespace, the app is pid 1 on every start (Qt's ``QLockFile`` took those for a live
+owner and hid the work, issue 20). When the folder cannot lock (some network file systems), the
+autosave is offered with a warning rather than hidden (:attr:`Recoverable.owner` "unknown").
+An autosave is deleted only by a normal save or close of its own session or by the user's choice
+(recover or discard); a newer case file does not delete it.
+
+The autosave is a normal case file plus an ``autosave`` section: source path, time, session, and
+the source file's fingerprint *as this session knew it* (when it was opened or last saved), so that
+after a recovery a save still asks before overwriting a file someone else saved meanwhile.
 """
 
 from __future__ import annotations
@@ -21,11 +28,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from sbrt_calc.atomic_write import Fingerprint, file_fingerprint
 from sbrt_calc.case import Case, load_case, save_case
 from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.session_lock import SessionLock, State, session_state
 
 from . import settings
 
@@ -72,47 +82,60 @@ def _lock_path(autosave: Path) -> Path:
     return autosave.with_name(autosave.name[: -len(SUFFIX)] + LOCK_SUFFIX)
 
 
-def _session_alive(autosave: Path) -> bool:
-    """True when the session that writes ``autosave`` still runs (its lock is held)."""
-    lock = QLockFile(str(_lock_path(autosave)))
-    lock.setStaleLockTime(0)   # never stale by age: only a dead owner frees it
-    if lock.tryLock(0):
-        lock.unlock()           # was free (or stale): the session is gone
-        return False
-    return lock.error() == QLockFile.LockError.LockFailedError
-
-
 @dataclass(frozen=True)
 class Recoverable:
     path: Path
     case: Case
     source_path: str | None
     saved_at: float
-    #: the case file was saved after this autosave (the autosave may still hold other work)
+    #: the case file changed after this session last opened or saved it (the autosave may hold other work)
     source_newer: bool = False
+    #: the source file as the crashed session knew it: what a save after recovery compares with.
+    #: None: the autosave did not record it (an older version) and a save asks before overwriting
+    source_fingerprint: Fingerprint | None = None
+    #: "gone" (its lock is free) or "unknown" (the folder cannot lock: it may still run)
+    owner: State = "gone"
+
+
+def _fingerprint_of(meta: dict[str, Any]) -> Fingerprint | None:
+    fp = meta.get("source_fingerprint")
+    if not isinstance(fp, dict):
+        return None
+    size, mtime_ns, sha = fp.get("size"), fp.get("mtime_ns"), fp.get("sha256")
+    if isinstance(size, int) and isinstance(mtime_ns, int) and isinstance(sha, str):
+        return size, mtime_ns, sha
+    return None
 
 
 def find_recoverable(folder: Path | None = None, own: Path | None = None) -> list[Recoverable]:
-    """Autosaves left by sessions that are gone, newest first (unreadable ones are left alone)."""
+    """Autosaves left by sessions that are gone (or may be), newest first (unreadable ones are left alone)."""
     folder = folder or settings.data_dir()
     out = []
     for p in folder.glob(f"{PREFIX}*{SUFFIX}"):
-        if own is not None and p == own or _session_alive(p):
+        if own is not None and p == own:
+            continue
+        owner = session_state(_lock_path(p))
+        if owner == "alive":
             continue
         try:
             case = load_case(p)
             mtime = p.stat().st_mtime
         except (SbrtCalcError, OSError):
             continue
-        meta = case.sections.get("autosave") if isinstance(case.sections.get("autosave"), dict) else {}
-        source = (meta or {}).get("source_path") or None
-        try:
-            newer = bool(source) and Path(str(source)).stat().st_mtime >= mtime
-        except OSError:
-            newer = False
+        raw = case.sections.get("autosave")
+        meta: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        source = meta.get("source_path") or None
+        source = source if isinstance(source, str) else None
+        known = _fingerprint_of(meta)
+        if source and known is not None:
+            newer = file_fingerprint(source) != known
+        else:
+            try:
+                newer = bool(source) and Path(str(source)).stat().st_mtime >= mtime
+            except (OSError, ValueError):
+                newer = False
         sections = {k: v for k, v in case.sections.items() if k != "autosave"}
-        out.append(Recoverable(p, replace(case, sections=sections), source if isinstance(source, str) else None,
-                               mtime, newer))
+        out.append(Recoverable(p, replace(case, sections=sections), source, mtime, newer, known, owner))
     return sorted(out, key=lambda r: r.saved_at, reverse=True)
 
 
@@ -128,19 +151,20 @@ class Autosaver(QObject):
 
     def __init__(self, snapshot: Callable[[], tuple[Case, str | None]], interval_ms: int = 2000,
                  parent: QObject | None = None, *, max_delay_s: float = MAX_DELAY_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 source_fingerprint: Callable[[], Fingerprint | None] | None = None) -> None:
         super().__init__(parent)
         self.snapshot = snapshot
+        #: the source file as the session knows it (opened or last saved), written into the autosave
+        self.source_fingerprint = source_fingerprint
         self.clock = clock
         self.session_id = os.urandom(16).hex()   # 128 random bits, as uuid4 (without importing uuid at start-up)
         folder = settings.data_dir()
         self.path = folder / f"{PREFIX}{self.session_id}{SUFFIX}"
-        self.lock: QLockFile | None = None
+        self.lock: SessionLock | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.lock = QLockFile(str(_lock_path(self.path)))
-            self.lock.setStaleLockTime(0)
-            self.lock.tryLock(0)
+            self.lock = SessionLock(_lock_path(self.path), self.session_id)
         except OSError:
             self.lock = None
         self.policy = AutosavePolicy(int(interval_ms) / 1000, max_delay_s, min(2.0, int(interval_ms) / 1000))
@@ -182,6 +206,9 @@ class Autosaver(QObject):
         case, source = self.snapshot()
         sections = dict(case.sections)
         sections["autosave"] = {"source_path": source, "saved_at": time.time(), "session": self.session_id}
+        known = self.source_fingerprint() if self.source_fingerprint is not None and source else None
+        if known is not None:
+            sections["autosave"]["source_fingerprint"] = {"size": known[0], "mtime_ns": known[1], "sha256": known[2]}
         try:
             save_case(replace(case, sections=sections), self.path)
         except (OSError, SbrtCalcError) as exc:
@@ -205,4 +232,4 @@ class Autosaver(QObject):
         """The session ends normally: remove the autosave and free the lock."""
         self.clear()
         if self.lock is not None:
-            self.lock.unlock()
+            self.lock.release()

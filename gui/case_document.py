@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from sbrt_calc.atomic_write import Fingerprint, file_fingerprint
 from sbrt_calc.case import SUFFIX, Case, save_case
 from sbrt_calc.errors import SbrtCalcError
 
@@ -32,19 +33,7 @@ from . import settings
 from .autosave import Autosaver, Recoverable, find_recoverable
 
 FILE_FILTER = f"sbrt-calc case (*{SUFFIX});;JSON (*.json);;All files (*)"
-Fingerprint = tuple[int, int, str]
-
-
-def fingerprint(path: str | Path) -> Fingerprint | None:
-    """(size, mtime in ns, SHA-256) of the file, None when it cannot be read."""
-    try:
-        p = Path(path)
-        st = p.stat()
-        import hashlib  # when a file is saved or opened, not at start-up
-
-        return st.st_size, st.st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest()
-    except OSError:
-        return None
+fingerprint = file_fingerprint   # (size, mtime in ns, SHA-256); None when unreadable
 
 
 def lock_path(path: str | Path) -> Path:
@@ -66,7 +55,8 @@ class CaseDocument(QObject):
         self.path: str | None = None
         self.on_disk: Fingerprint | None = None
         self.lock: QLockFile | None = None
-        self.autosaver = Autosaver(lambda: (self.case_snapshot(), self.path), interval_ms, self)
+        self.autosaver = Autosaver(lambda: (self.case_snapshot(), self.path), interval_ms, self,
+                                   source_fingerprint=lambda: self.on_disk)
         self.autosaver.failed.connect(self._autosave_failed)
         self.autosaver.written.connect(self._autosave_ok)
         self._autosave_warned = False
@@ -216,8 +206,12 @@ class CaseDocument(QObject):
         latest = found[0]
         if policy != "yes":
             B = QMessageBox.StandardButton
-            newer = ("\nThe case file was saved after this autosave; recovering opens the autosaved version "
-                     "(the file itself is not changed until you save)." if latest.source_newer else "")
+            newer = ("\nThe case file was changed on disk after that session last opened or saved it; recovering "
+                     "opens the autosaved version (the file itself is not changed until you save, and saving asks "
+                     "before overwriting it)." if latest.source_newer else "")
+            if latest.owner == "unknown":   # offered rather than hidden (issue 20)
+                newer += ("\nWarning: this folder cannot tell whether the session that wrote it still runs (no file "
+                          "locks). If another sbrt-calc window is open, choose Cancel.")
             later = f"\n({len(found) - 1} more kept for later.)" if len(found) > 1 else ""
             answer = QMessageBox.question(
                 self.window, "Recover unsaved work?",
@@ -233,7 +227,14 @@ class CaseDocument(QObject):
         return True
 
     def recovered(self, item: Recoverable) -> None:
-        """``item`` is now in the window: autosave it under this session, then remove the old file."""
+        """``item`` is now in the window: autosave it under this session, then remove the old file.
+
+        The file's fingerprint is the one the crashed session knew, not the file as it is now: a
+        save then asks before overwriting what another window saved meanwhile (issue 20). An
+        autosave without one (older versions) makes the save ask too.
+        """
+        if item.source_path and self.path:
+            self.on_disk = item.source_fingerprint or (-1, -1, "unknown: recovered from an autosave")
         if self.autosaver.write_now():
             item.path.unlink(missing_ok=True)
         self.message.emit("Recovered the unsaved work from the autosave", 6000)

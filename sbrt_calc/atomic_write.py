@@ -199,3 +199,22 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
             return Path(a).resolve() == Path(b).resolve()
         except (OSError, ValueError, RuntimeError):   # RuntimeError: a symlink loop (Python < 3.13)
             return False
+
+
+Fingerprint = tuple[int, int, str]
+
+
+def file_fingerprint(path: str | os.PathLike[str]) -> Fingerprint | None:
+    """(size, mtime in ns, SHA-256) of the file, None when it cannot be read.
+
+    What a document remembers of its file when it opens or saves it, so that a later save can
+    tell that someone else changed the file since (the app's "changed on disk" question).
+    """
+    try:
+        p = Path(path)
+        st = p.stat()
+        import hashlib  # when a file is saved or opened, not at start-up
+
+        return st.st_size, st.st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest()
+    except (OSError, ValueError, RuntimeError):
+        return None

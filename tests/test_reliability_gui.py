@@ -187,7 +187,7 @@ def test_recovery_files_are_never_deleted_without_the_user(qtbot, isolated_dirs,
     qtbot.addWidget(w)
     monkeypatch.setattr(QMessageBox, "question", answer(B.Cancel))
     assert not w.check_recovery("ask") and first.exists() and second.exists()      # decide later
-    assert "saved after this autosave" in asked[-1] and "1 more kept" in asked[-1]
+    assert "changed on disk after" in asked[-1] and "1 more kept" in asked[-1]
     monkeypatch.setattr(QMessageBox, "question", answer(B.Yes))
     assert w.check_recovery("ask") and not first.exists() and second.exists()      # only the one recovered
     assert w.model.rows()[-1].total_dose_gy == 40.0 and w.autosaver.path.exists()
