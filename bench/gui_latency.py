@@ -88,7 +88,7 @@ def main() -> int:
     for i in range(10):
         w.plot._views.clear()
         w.model._by_settings.clear()
-        w.__dict__.pop("_width_cache", None)
+        w.bench._width_cache.clear()
         t0 = time.perf_counter()
         w.set_model("lql" if i % 2 else "lq")
         w.plot.draw_now()

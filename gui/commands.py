@@ -1,24 +1,36 @@
 """Undo commands: one QUndoCommand per edit of the case (rows, order, settings).
 
 Commands refer to rows by their stable id (not their position), so that undo and redo stay
-right after sorting and moving.
+right after sorting and moving. They edit the rows through :class:`RowsModel` (what the regimens
+table offers), so that this module does not import the table model, which imports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 from sbrt_calc.case import CaseRegimen, CaseSettings
 
-from .regimen_table_model import RegimenTableModel
+
+class RowsModel(Protocol):
+    """The row edits of :class:`~.regimen_table_model.RegimenTableModel` the commands use."""
+
+    def rowCount(self) -> int: ...
+    def insert_rows(self, position: int, rows: list[CaseRegimen], ids: list[int] | None = None) -> list[int]: ...
+    def remove_ids(self, ids: list[int]) -> list[tuple[int, int, CaseRegimen]]: ...
+    def set_row(self, row_id: int, row: CaseRegimen) -> None: ...
+    def move_row(self, src: int, dst: int) -> bool: ...
+    def set_order(self, ids: list[int]) -> None: ...
+    def set_settings(self, settings: CaseSettings) -> None: ...
 
 
 class AddRowsCommand(QUndoCommand):
     """Add rows (typed, from presets, duplicated or swept) at a position."""
 
-    def __init__(self, model: RegimenTableModel, rows: list[CaseRegimen], position: int | None = None,
+    def __init__(self, model: RowsModel, rows: list[CaseRegimen], position: int | None = None,
                  text: str = "Add regimen") -> None:
         super().__init__(text)
         self.model = model
@@ -34,7 +46,7 @@ class AddRowsCommand(QUndoCommand):
 
 
 class RemoveRowsCommand(QUndoCommand):
-    def __init__(self, model: RegimenTableModel, ids: list[int], text: str = "Delete regimen") -> None:
+    def __init__(self, model: RowsModel, ids: list[int], text: str = "Delete regimen") -> None:
         super().__init__(text)
         self.model = model
         self.ids = list(ids)
@@ -49,7 +61,7 @@ class RemoveRowsCommand(QUndoCommand):
 
 
 class EditRowCommand(QUndoCommand):
-    def __init__(self, model: RegimenTableModel, row_id: int, old: CaseRegimen, new: CaseRegimen,
+    def __init__(self, model: RowsModel, row_id: int, old: CaseRegimen, new: CaseRegimen,
                  text: str = "Edit regimen") -> None:
         super().__init__(text)
         self.model, self.row_id, self.old, self.new = model, row_id, old, new
@@ -62,7 +74,7 @@ class EditRowCommand(QUndoCommand):
 
 
 class MoveRowCommand(QUndoCommand):
-    def __init__(self, model: RegimenTableModel, src: int, dst: int, text: str = "Move regimen") -> None:
+    def __init__(self, model: RowsModel, src: int, dst: int, text: str = "Move regimen") -> None:
         super().__init__(text)
         self.model, self.src, self.dst = model, src, dst
 
@@ -76,7 +88,7 @@ class MoveRowCommand(QUndoCommand):
 class ReorderCommand(QUndoCommand):
     """Sort (any permutation of the rows)."""
 
-    def __init__(self, model: RegimenTableModel, old_ids: list[int], new_ids: list[int], text: str = "Sort") -> None:
+    def __init__(self, model: RowsModel, old_ids: list[int], new_ids: list[int], text: str = "Sort") -> None:
         super().__init__(text)
         self.model, self.old_ids, self.new_ids = model, list(old_ids), list(new_ids)
 
@@ -90,7 +102,7 @@ class ReorderCommand(QUndoCommand):
 class SettingsCommand(QUndoCommand):
     """Change how the case is evaluated (model, alpha/beta, thresholds)."""
 
-    def __init__(self, model: RegimenTableModel, old: CaseSettings, new: CaseSettings,
+    def __init__(self, model: RowsModel, old: CaseSettings, new: CaseSettings,
                  text: str = "Change settings", after: Callable[[], None] | None = None) -> None:
         super().__init__(text)
         self.model, self.old, self.new, self.after = model, old, new, after

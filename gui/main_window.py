@@ -1,13 +1,21 @@
-"""The main window: the regimen workbench (table, plot, 'show the working'), case files, undo.
+"""The main window: the case state, its views and the objects that edit it, wired together.
 
-Tabs 'Eligibility' (:mod:`.eligibility_panel`) and 'Planning' (:mod:`.planning_panel`) edit the
-case's ``eligibility`` and ``planning`` sections; their edits go onto the same undo stack. The two
-tabs are built when first needed (the tab selected, or ``window.eligibility`` / ``window.planning``
-used): until then the case's sections are kept as loaded (validated) and saved back unchanged,
-which keeps their modules and the presets off the start-up path. File
-menu: import a DICOM RT Plan, export the PDF report (:mod:`.report_export`) and the table as
-CSV. Nothing here computes radiobiology: the table model asks the core, the plot asks the core
-for its curves.
+The window owns (composition, each with its dependencies passed in):
+
+- :class:`~.case_state.CaseState` — the open case without Qt (title, identifier, rows, settings, sections,
+  the report's people); every edit goes through it, observers are told what changed;
+- :class:`~.regimen_table_model.RegimenTableModel` — the regimens table, a Qt view over the state's rows;
+- :class:`~.case_document.CaseDocument` — how the case reaches the disk (path, saves, lock, autosave);
+- :class:`~.workbench.Workbench` — the Regimens tab (entry, controls, table, banner, plot, the working);
+- :class:`~.tabs_controller.TabsController` — the tabs; Eligibility, Planning and Plan check built when
+  first needed;
+- :class:`~.row_actions.RowActions`, :class:`~.settings_actions.SettingsActions`,
+  :class:`~.file_actions.FileActions`, :class:`~.tools_controller.ToolsController` — what the menus,
+  buttons and shortcuts do.
+
+The window itself builds the actions and menus, handles the window's events (drop, resize, close) and
+offers the public methods tests and scripts use (each one line, handing over to its owner). Nothing here
+computes radiobiology: the table model asks the core, the plot asks the core for its curves.
 """
 
 from __future__ import annotations
@@ -15,31 +23,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent, QUndoStack
-from PySide6.QtWidgets import (
-    QMainWindow,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+from sbrt_calc.case import Case, CaseRegimen
 
 from . import icons, settings
+from .autosave import Recoverable
 from .case_document import CaseDocument
+from .case_state import CaseState
+from .file_actions import FileActions
 from .regimen_table_model import RegimenTableModel
+from .row_actions import RowActions
+from .settings_actions import SettingsActions
+from .tabs_controller import TabsController
+from .tools_controller import ToolsController
+from .window_common import ELIGIBILITY_TAB, PLANNING_TAB  # noqa: F401 - re-exported for tests
+from .workbench import Workbench
 
 if TYPE_CHECKING:
     from .eligibility_panel import EligibilityPanel
+    from .plan_check_panel import PlanCheckPanel
     from .planning_panel import PlanningPanel
 
 
-from .window_common import ELIGIBILITY_TAB, PLANNING_TAB  # noqa: F401 - re-exported for tests
-from .window_files import WindowFiles
-from .window_layout import WindowLayout
-from .window_rows import WindowRows
-from .window_tabs import WindowTabs
-from .window_tools import WindowTools
-
-
-class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools, QMainWindow):
-    """See the module docstring. ``recover`` is 'ask' (dialog), 'yes' or 'no' for crash recovery."""
+class MainWindow(QMainWindow):
+    """See the module docstring."""
 
     def __init__(self, parent: QWidget | None = None, deferred: bool = False) -> None:
         """``deferred``: the window is built empty, to be shown at once; :meth:`finish_start` then loads
@@ -47,50 +56,205 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools,
         super().__init__(parent)
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
-        self.case_title = "Untitled case"
-        self.identifier: str | None = None
-        #: the report's optional people fields (export dialog): prepared_by, checked_by, patient_reference
-        self.report_people: dict[str, str] = {}
-        self.sections: dict[str, Any] = {}
-        self._eligibility: EligibilityPanel | None = None   # built when first needed (see the module docstring)
-        self._planning: PlanningPanel | None = None
-        self._plan_check: Any = None
+        self.state = CaseState()
         self.undo_stack = QUndoStack(self)
-        self.model = RegimenTableModel(self, deferred=deferred)
+        self.model = RegimenTableModel(self, deferred=deferred, state=self.state)
         self.model.undo_stack = self.undo_stack
         self.model.decimals = int(settings.get("decimals"))
         # the path, saving, the on-disk check, the lock and the autosave live in the document (issue 12)
-        self.document = CaseDocument(self, self.current_case, self.undo_stack, int(settings.get("autosave_interval_ms")))
+        self.document = CaseDocument(self, self.state.case, self.undo_stack, int(settings.get("autosave_interval_ms")))
         self.autosaver = self.document.autosaver
-        self.document.saved.connect(self._update_title)
-        self._syncing = False
-        self._last_sort: tuple[int, Qt.SortOrder] | None = None
-        self._build_workbench()
+        status = self._status
+        self.bench = Workbench(self.model)
+        self.row_actions = RowActions(self.model, self.undo_stack, self.bench, status, self)
+        self.settings_actions = SettingsActions(self.model, self.undo_stack, self.bench, self.autosaver, status, self)
+        self.tabs_controller = TabsController(self.state, self.model, self.undo_stack, self.bench, status,
+                                              lambda: self.files.file_path or "<case>",
+                                              lambda: self.files.import_rtplan())
+        self.files = FileActions(self.state, self.model, self.undo_stack, self.document, self.tabs_controller,
+                                 self.row_actions, self.settings_actions, self.bench, status, self)
+        self.tools = ToolsController(self.state, self.model, self.row_actions, self._shortcut_actions, self)
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.undo_stack.indexChanged.connect(self._stack_changed)
+        self.bench.export_button.clicked.connect(lambda: self.files.export_figure())
+        self.bench.table.copyRequested.connect(self.files.copy_selection)
+        # the widgets tests and scripts reach through the window
+        self.tabs = self.tabs_controller.tabs
+        b = self.bench
+        self.entry, self.entry_status, self.add_button, self.sweep_button = b.entry, b.entry_status, b.add_button, \
+            b.sweep_button
+        self.presets_button, self.model_combo, self.organ_combo, self.context_label = b.presets_button, \
+            b.model_combo, b.organ_combo, b.context_label
+        self.table, self.banner, self.plot, self.working = b.table, b.banner, b.plot, b.working
+        self.working_dock, self.full_precision, self.export_button, self.splitter = b.working_dock, \
+            b.full_precision, b.export_button, b.splitter
+        self.presets_menu = self.row_actions.presets_menu
+        self.model_actions = self.settings_actions.model_actions
+        self.setCentralWidget(self.tabs)
+        self.statusBar().showMessage("Ready")
         self._build_actions()
         self._build_menus()
-        self.undo_stack.cleanChanged.connect(self._update_title)
-        self.undo_stack.indexChanged.connect(self._on_stack_changed)
-        self.model.contentChanged.connect(self._update_banner)
-        self.model.settingsChanged.connect(self._sync_controls)
         if deferred:
-            self._update_title()
+            self.files.update_title()
             self.statusBar().showMessage("Loading…")
         else:
             self.new_case(ask=False)
         self.resize(1280, 800)
 
+    def _clean_changed(self, *_: Any) -> None:
+        self.files.update_title()
+
+    def _stack_changed(self, *_: Any) -> None:
+        self.files.stack_changed()
+
+    def _status(self, text: str, timeout_ms: int) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
     def finish_start(self, path: str | None = None) -> None:
         """Fill a window built ``deferred``: the case file ``path``, or a new case."""
-        self._syncing = True
-        try:
-            self._fill_organ_combo()
-        finally:
-            self._syncing = False
+        self.settings_actions.fill_organ_combo()
         if path is None or not self.open_path(path, ask=False):
             if self.model.rowCount() == 0 and self.model.columnCount() == 0:
                 self.new_case(ask=False)
 
-    # --- events -------------------------------------------------------------------------------------------
+    # --- actions and menus ---------------------------------------------------------------------------
+    def _act(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                a.setShortcuts(shortcut)
+            else:
+                a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+        a.triggered.connect(lambda _checked=False: slot())
+        return a
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        files, rows, controls, tools, tabs = (self.files, self.row_actions, self.settings_actions, self.tools,
+                                              self.tabs_controller)
+        self.act_new = self._act("&New case", lambda: files.new_case(), K.New,
+                                 "Start a new case with the default regimens")
+        self.act_open = self._act("&Open…", lambda: files.open_dialog(), K.Open, "Open a saved case")
+        self.act_save = self._act("&Save", lambda: files.save(), K.Save, "Save the case")
+        self.act_save_as = self._act("Save &As…", lambda: files.save_as(), K.SaveAs, "Save the case under a new name")
+        if self.act_save_as.shortcut().isEmpty():
+            self.act_save_as.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.act_export = self._act("&Export figure…", lambda: files.export_figure(), "Ctrl+E",
+                                    "Save the plot as PNG, SVG or PDF")
+        self.act_import_rtplan = self._act("&Import RT Plan…", lambda: files.import_rtplan(), "Ctrl+I",
+                                           "Read the prescription (total dose, fractions) of a DICOM RT Plan")
+        self.act_export_report = self._act("Export &report (PDF)…", lambda: files.export_report(), "Ctrl+Shift+E",
+                                           "The PDF report: inputs, regimens, plot, eligibility, planning checks")
+        self.act_print = self._act("&Print report…", lambda: tools.print_report(), K.Print,
+                                   "Print the report, with a preview (the same pages as the PDF)")
+        if self.act_print.shortcut().isEmpty():
+            self.act_print.setShortcut(QKeySequence("Ctrl+P"))
+        self.act_help = self._act("&How to read this window", lambda: tools.show_help(), K.HelpContents,
+                                  "The flag and its scale, the Model/α/β check, the models, shortcuts, sources")
+        if self.act_help.shortcut().isEmpty():
+            self.act_help.setShortcut(QKeySequence("F1"))
+        self.act_solver = self._act("&Solve for a dose…", lambda: tools.solver(), "Ctrl+R",
+                                    "The dose in n fractions for a target BED, or isoeffective to a regimen, under "
+                                    "LQ, LQ-L or USC; results can be added to the table")
+        self.act_export_csv = self._act("Export table as &CSV…", lambda: files.export_csv(), None,
+                                        "The regimens table as CSV (header row with units)")
+        self.act_copy = self._act("&Copy rows", files.copy_selection, QKeySequence.StandardKey.Copy,
+                                  "Copy the selected rows as tab-separated text with a header row (pastes into a "
+                                  "spreadsheet)")
+        self.act_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.act_copy)
+        self.act_plan_regimen = self._act("&Plan the selected regimen", tabs.plan_selected_regimen, "Ctrl+Shift+P",
+                                          "Open Planning for the selected row of the regimens table")
+        self.act_quit = self._act("&Quit", self.close, K.Quit, "Quit sbrt-calc")
+        if self.act_quit.shortcut().isEmpty():
+            self.act_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcuts([QKeySequence(K.Undo)])
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(K.Redo), QKeySequence("Ctrl+Y")])
+        self.act_add = self._act("&Add regimen", self._focus_entry, "Ctrl+L", "Go to the entry field to type a regimen")
+        self.act_duplicate = self._act("D&uplicate rows", rows.duplicate_selected, "Ctrl+D",
+                                       "Duplicate the selected rows")
+        self.act_delete = self._act("&Delete rows", rows.delete_selected, QKeySequence.StandardKey.Delete,
+                                    "Delete the selected rows")
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.act_delete)
+        self.act_up = self._act("Move row &up", lambda: rows.move_selected(-1), "Ctrl+Up", "Move the row up")
+        self.act_down = self._act("Move row do&wn", lambda: rows.move_selected(1), "Ctrl+Down", "Move the row down")
+        self.act_sweep = self._act("S&weep a range…", lambda: rows.sweep(), "Ctrl+Shift+W",
+                                   "Add total doses from..to × fraction counts")
+        self.act_title = self._act("Case &title…", files.edit_title, None, "Rename the case")
+        self.act_prefs = self._act("&Preferences…", lambda: controls.preferences(), K.Preferences,
+                                   "alpha/beta, thresholds, decimals, default model")
+        if self.act_prefs.shortcut().isEmpty():
+            self.act_prefs.setShortcut(QKeySequence("Ctrl+,"))
+        self.act_model_settings = self._act("&Model settings…", lambda: controls.model_settings(), "Ctrl+Shift+M",
+                                            "Tumour alpha/beta, EQDx reference dose, LQ-L d_T, USC parameters, "
+                                            "time correction")
+        self.act_about = self._act("&About sbrt-calc", lambda: tools.about(), None, "Version, sources, disclaimer")
+        for a in (self.act_undo, self.act_redo, self.act_duplicate, self.act_up, self.act_down, self.act_sweep,
+                  self.act_add, self.act_export, self.act_prefs, self.act_import_rtplan, self.act_export_report,
+                  self.act_plan_regimen, self.act_print, self.act_help, self.act_solver):
+            self.addAction(a)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        for a in (self.act_new, self.act_open):
+            m.addAction(a)
+        self.recent_menu = self.files.recent_menu
+        m.addMenu(self.recent_menu)
+        m.addSeparator()
+        for a in (self.act_save, self.act_save_as):
+            m.addAction(a)
+        m.addSeparator()
+        for a in (self.act_import_rtplan, self.act_print, self.act_export_report, self.act_export_csv, self.act_export):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = mb.addMenu("&Edit")
+        for a in (self.act_undo, self.act_redo):
+            m.addAction(a)
+        m.addSeparator()
+        for a in (self.act_copy, self.act_add, self.act_duplicate, self.act_delete, self.act_up, self.act_down,
+                  self.act_sweep, self.act_plan_regimen):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_title)
+        m.addAction(self.act_prefs)
+        mb.addMenu(self.presets_menu)
+        m = mb.addMenu("&View")
+        for a in self.model_actions.values():
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_model_settings)
+        self.act_working = self.working_dock.toggleViewAction()
+        self.act_working.setText("Show the &working")
+        self.act_working.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        m.addAction(self.act_working)
+        m = mb.addMenu("&Tools")
+        m.addAction(self.act_solver)
+        m = mb.addMenu("&Help")
+        m.addAction(self.act_help)
+        m.addSeparator()
+        m.addAction(self.act_about)
+        for menu in mb.findChildren(type(m)):
+            menu.setToolTipsVisible(True)
+        self.presets_menu.setToolTipsVisible(True)
+        self.recent_menu.setToolTipsVisible(True)
+
+    def _shortcut_actions(self) -> list[QAction]:
+        """The window's actions (those with shortcuts are listed in the help)."""
+        return self.findChildren(QAction)
+
+    def _focus_entry(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.bench.focus_entry()
+
+    # --- events -------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         if any(u.isLocalFile() for u in urls):
@@ -106,8 +270,8 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools,
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.fit_verdicts()   # the verdict columns stay in view on a small screen
-        self.fit_working()
+        self.bench.fit_verdicts()   # the verdict columns stay in view on a small screen
+        self.bench.fit_working()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.document.close():
@@ -115,6 +279,133 @@ class MainWindow(WindowLayout, WindowTabs, WindowFiles, WindowRows, WindowTools,
         else:
             event.ignore()
 
+    # --- the public face: each hands over to its owner -----------------------------------------------
     def current_index(self, row: int, key: str, model: str | None = None) -> QModelIndex:
         """Index of (row, column key) — for tests and scripts."""
         return self.model.index(row, self.model.column_of(key, model))
+
+    def current_case(self) -> Case:
+        return self.state.case()
+
+    def snapshot(self) -> tuple[Case, str | None]:
+        return self.state.case(), self.file_path
+
+    @property
+    def case_title(self) -> str:
+        return self.state.title
+
+    @property
+    def identifier(self) -> str | None:
+        return self.state.identifier
+
+    @property
+    def sections(self) -> dict[str, Any]:
+        """The sections kept as loaded (those of the tabs not built yet); see :meth:`current_case`."""
+        return self.state.sections
+
+    @property
+    def report_people(self) -> dict[str, str]:
+        return self.state.report_people
+
+    @property
+    def file_path(self) -> str | None:
+        return self.files.file_path
+
+    @property
+    def eligibility(self) -> EligibilityPanel:
+        return self.tabs_controller.eligibility
+
+    @property
+    def planning(self) -> PlanningPanel:
+        return self.tabs_controller.planning
+
+    @property
+    def plan_check(self) -> PlanCheckPanel:
+        return self.tabs_controller.plan_check
+
+    def new_case(self, ask: bool = True) -> bool:
+        return self.files.new_case(ask)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        return self.files.open_path(path, ask)
+
+    def save(self) -> bool:
+        return self.files.save()
+
+    def save_as(self) -> bool:
+        return self.files.save_as()
+
+    def save_to(self, path: str) -> bool:
+        return self.files.save_to(path)
+
+    def maybe_save(self) -> bool:
+        return self.files.maybe_save()
+
+    def check_recovery(self, policy: str | None = None) -> bool:
+        return self.files.check_recovery(policy)
+
+    def recover(self, item: Recoverable) -> None:
+        self.files.recover(item)
+
+    def set_case_info(self, title: str, identifier: str | None) -> None:
+        self.files.set_case_info(title, identifier)
+
+    def import_rtplan(self, path: str | None = None) -> bool:
+        return self.files.import_rtplan(path)
+
+    def export_report(self, path: str | None = None, page_size: str | None = None, dialog: Any = None) -> str | None:
+        return self.files.export_report(path, page_size, dialog)
+
+    def export_csv(self, path: str | None = None) -> str | None:
+        return self.files.export_csv(path)
+
+    def export_figure(self, path: str | None = None) -> str | None:
+        return self.files.export_figure(path)
+
+    def copy_selection(self) -> str:
+        return self.files.copy_selection()
+
+    def add_from_entry(self) -> bool:
+        return self.row_actions.add_from_entry()
+
+    def add_rows(self, rows: list[CaseRegimen], text: str = "Add regimen") -> None:
+        self.row_actions.add_rows(rows, text)
+
+    def sweep(self, dialog: Any = None) -> int:
+        return self.row_actions.sweep(dialog)
+
+    def ensure_presets_menu(self) -> None:
+        self.row_actions.ensure_presets_menu()
+
+    def selected_rows(self) -> list[int]:
+        return self.bench.selected_rows()
+
+    def select_row(self, row: int) -> None:
+        self.bench.select_row(row)
+
+    def set_model(self, key: str) -> None:
+        self.settings_actions.set_model(key)
+
+    def set_organ_alpha_beta(self, ab: float) -> None:
+        self.settings_actions.set_organ_alpha_beta(ab)
+
+    def model_settings(self, dialog: Any = None) -> bool:
+        return self.settings_actions.model_settings(dialog)
+
+    def preferences(self, dialog: Any = None) -> bool:
+        return self.settings_actions.preferences(dialog)
+
+    def send_lesion_to_planning(self, index: int) -> None:
+        self.tabs_controller.send_lesion_to_planning(index)
+
+    def about(self, show_modal: bool = True) -> Any:
+        return self.tools.about(show_modal)
+
+    def show_help(self, show: bool = True) -> Any:
+        return self.tools.show_help(show)
+
+    def print_report(self, dialog: Any = None) -> Any:
+        return self.tools.print_report(dialog)
+
+    def solver(self, show: bool = True) -> Any:
+        return self.tools.solver(show)

@@ -161,15 +161,15 @@ class PlanCheckPanel(QWidget):
 
     def export_dvh_csv(self, path: str) -> None:
         """Write the cumulative DVHs of the last result (the CLI's ``--dvh-csv`` table)."""
-        from sbrt_calc.cli.output import to_csv
         from sbrt_calc.plancheck.dvh import dvh_csv_rows
+        from sbrt_calc.tables import csv_text
 
         if self._result is None:
             return
         from sbrt_calc.atomic_write import write_text_atomic
 
         headers, rows = dvh_csv_rows([s.dose for s in self._result.structures])
-        write_text_atomic(path, to_csv(headers, rows))
+        write_text_atomic(path, csv_text(headers, rows))
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export DVH", "dvh.csv", "CSV (*.csv)")

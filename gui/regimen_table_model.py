@@ -9,7 +9,6 @@ warning. Edits made through ``setData`` go onto the undo stack when one is attac
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -24,6 +23,8 @@ if TYPE_CHECKING:   # the core's evaluation (and numpy) load when the first rows
     from sbrt_calc.tables import Column
 
 from . import icons
+from .case_state import CaseState
+from .commands import EditRowCommand, ReorderCommand
 from .number_text import format_exact, format_number, header_text, parse_number  # noqa: F401 - re-exported
 from .row_editing import INPUT_KEYS, RowEditing  # noqa: F401 - INPUT_KEYS re-exported
 
@@ -33,7 +34,6 @@ INVALID_BG = QColor(220, 40, 40, 80)      # translucent: legible on light and da
 REACHED_BG = QColor(30, 150, 80, 55)
 NOT_REACHED_BG = QColor(220, 140, 0, 50)
 MIXED_BG = QColor(60, 110, 200, 50)
-_ids = itertools.count(1)
 _MISSING = object()
 
 
@@ -48,19 +48,19 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
     contentChanged = Signal()
     settingsChanged = Signal()
 
-    def __init__(self, parent: Any = None, deferred: bool = False) -> None:
+    def __init__(self, parent: Any = None, deferred: bool = False, state: CaseState | None = None) -> None:
         """``deferred``: no columns (and no import of the core's evaluation, nor numpy) until the first
-        :meth:`replace_all` or :meth:`set_settings` (the app's first window shows before they load)."""
+        :meth:`replace_all` or :meth:`set_settings` (the app's first window shows before they load).
+        ``state``: the case whose rows and settings this table shows (a new one when None)."""
         super().__init__(parent)
-        self._ids: list[int] = []
-        self._rows: list[CaseRegimen] = []
+        #: the rows, their ids and the settings live in the Qt-free case state; this model brackets each edit
+        #: for its views (begin/end signals) and caches the core's evaluation of each row
+        self.state = state if state is not None else CaseState()
         self._results: dict[int, RowEvaluation] = {}
         # per settings seen lately: (evaluation settings, columns, results per row id); switching the model
         # back and forth re-evaluates nothing (rows edited meanwhile are forgotten in every entry)
         self._by_settings: dict[CaseSettings, tuple[Any, Any, dict[int, RowEvaluation], dict[int, Any]]] = {}
         self._cells: dict[int, dict[tuple[int, int], Any]] = {}   # display cache, per row id
-        # CaseSettings() reads the radiobiology presets, whose loader brings numpy: made when first needed
-        self._settings_value: CaseSettings | None = None
         self._es: EvaluationSettings | None = None
         self._cols: tuple[Column, ...] | None = None
         self._deferred = deferred
@@ -79,14 +79,18 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         self.set_decimals(self.decimals)   # redisplay every number
 
     @property
-    def _settings(self) -> CaseSettings:
-        if self._settings_value is None:
-            self._settings_value = CaseSettings()
-        return self._settings_value
+    def _rows(self) -> list[CaseRegimen]:
+        return self.state.rows
 
-    @_settings.setter
-    def _settings(self, settings: CaseSettings) -> None:
-        self._settings_value = settings
+    @property
+    def _ids(self) -> list[int]:
+        return self.state.ids
+
+    @property
+    def _settings(self) -> CaseSettings:
+        if self.state.settings is None:   # CaseSettings() reads the presets (numpy): made when first needed
+            self.state.settings = CaseSettings()
+        return self.state.settings
 
     @property
     def _eval_settings(self) -> EvaluationSettings:
@@ -178,8 +182,6 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
             return True
         row_id = self._ids[index.row()]
         if self.undo_stack is not None:
-            from .commands import EditRowCommand
-
             self.undo_stack.push(EditRowCommand(self, row_id, old, new, f"Edit {col.header}"))
         else:
             self.set_row(row_id, new)
@@ -192,8 +194,6 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         if new_ids == self._ids:
             return
         if self.undo_stack is not None:
-            from .commands import ReorderCommand
-
             self.undo_stack.push(ReorderCommand(self, list(self._ids), new_ids, f"Sort by {self._columns[column].header}"))
         else:
             self.set_order(new_ids)
@@ -345,10 +345,8 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         if not rows:
             return []
         position = max(0, min(position, len(self._rows)))
-        ids = list(ids) if ids is not None else [next(_ids) for _ in rows]
         self.beginInsertRows(QModelIndex(), position, position + len(rows) - 1)
-        self._rows[position:position] = list(rows)
-        self._ids[position:position] = ids
+        ids = self.state.insert_rows(position, rows, ids)
         self.endInsertRows()
         self._clear_cells()   # row numbers in the results move
         self.contentChanged.emit()
@@ -359,8 +357,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         removed = sorted((self._ids.index(i), i, self._rows[self._ids.index(i)]) for i in ids if i in self._ids)
         for pos, rid, _ in reversed(removed):
             self.beginRemoveRows(QModelIndex(), pos, pos)
-            del self._rows[pos]
-            del self._ids[pos]
+            self.state.remove_at(pos)
             self._forget(rid)
             self.endRemoveRows()
         if removed:
@@ -368,8 +365,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         return removed
 
     def set_row(self, row_id: int, row: CaseRegimen) -> None:
-        r = self._ids.index(row_id)
-        self._rows[r] = row
+        r = self.state.set_row(row_id, row)
         self._forget(row_id)
         self.dataChanged.emit(self.index(r, 0), self.index(r, len(self._columns) - 1))
         # no headerDataChanged: an edit does not change the row numbers, and the signal made the view
@@ -384,8 +380,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         qt_dst = dst + 1 if dst > src else dst
         if not self.beginMoveRows(QModelIndex(), src, src, QModelIndex(), qt_dst):
             return False
-        self._rows.insert(dst, self._rows.pop(src))
-        self._ids.insert(dst, self._ids.pop(src))
+        self.state.move_row(src, dst)
         self.endMoveRows()
         self.contentChanged.emit()
         return True
@@ -396,9 +391,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old_ids = dict(enumerate(self._ids))
         persistent = self.persistentIndexList()
-        by_id = dict(zip(self._ids, self._rows, strict=True))
-        self._ids = list(ids)
-        self._rows = [by_id[i] for i in ids]
+        self.state.set_order(ids)
         new_pos = {rid: r for r, rid in enumerate(self._ids)}
         for idx in persistent:
             rid = old_ids.get(idx.row())
@@ -423,8 +416,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
     def replace_all(self, rows: list[CaseRegimen], settings: CaseSettings | None = None) -> None:
         self.beginResetModel()
         self._deferred = False
-        self._rows = list(rows)
-        self._ids = [next(_ids) for _ in rows]
+        self.state.replace_rows(rows)
         self._results.clear()
         self._by_settings.clear()
         self._cells.clear()
@@ -436,9 +428,9 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
             self.settingsChanged.emit()
 
     def _apply_settings(self, settings: CaseSettings) -> None:
-        if self._settings_value is not None and (self._es is not None or self._results):
-            self._by_settings[self._settings_value] = (self._es, self._cols, self._results, self._cells)
-        self._settings = settings
+        if self.state.settings is not None and (self._es is not None or self._results):
+            self._by_settings[self.state.settings] = (self._es, self._cols, self._results, self._cells)
+        self.state.set_settings(settings)
         self._deferred = False
         self._es, self._cols, self._results, self._cells = self._by_settings.pop(settings, (None, None, {}, {}))
         while len(self._by_settings) > 4:

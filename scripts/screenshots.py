@@ -168,7 +168,7 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
     shot("03-invalid-input")
     w.act_undo.trigger()
     w.entry.clear()
-    w._set_entry_status("", error=False)
+    w.bench.set_entry_status("", error=False)
 
     from sbrt_calc.gui.sweep_dialog import SweepDialog
 

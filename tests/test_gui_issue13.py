@@ -13,9 +13,9 @@ from sbrt_calc.presets.radiobiology import radiobiology
 
 
 def test_f1_opens_the_help_page_with_the_flag_its_scale_and_the_shortcuts(qtbot, window) -> None:  # noqa: ANN001
-    assert not hasattr(window, "_help_dialog")
+    assert window.tools.help_dialog is None
     qtbot.keyClick(window.table, Qt.Key.Key_F1)
-    dlg = window._help_dialog
+    dlg = window.tools.help_dialog
     text = dlg.text.toPlainText()
     flag = window.model.thresholds[0]
     assert flag.label in text and flag.scale in text and flag.source in text

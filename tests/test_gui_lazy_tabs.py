@@ -44,7 +44,7 @@ def write_case(path: Path, **sections: object) -> Path:
 
 
 def built(w: MainWindow) -> tuple[bool, bool]:
-    return w._eligibility is not None, w._planning is not None
+    return w.tabs_controller.built[:2]
 
 
 def test_start_without_the_tabs(window: MainWindow) -> None:
@@ -135,7 +135,7 @@ def test_plan_this_lesion_builds_planning(window: MainWindow, tmp_path: Path) ->
 
 def test_bad_autosave_section_dropped_while_not_built(window: MainWindow) -> None:
     case = replace(window.current_case(), sections={"planning": {"ptv_cc": "big"}, "eligibility": DRAFT})
-    window._set_case(case, None)
+    window.files.show_case(case, None)
     assert "Planning section not loaded" in window.statusBar().currentMessage()
     assert window.current_case().sections == {"eligibility": DRAFT}
     assert window.planning.section() is None

@@ -1,0 +1,347 @@
+"""The Regimens tab: the entry row, the model and organ controls, the table, the caveats banner, the plot
+and 'show the working' (a view: the row, settings and file actions wire themselves to its widgets).
+
+The verdict columns (the flag, the reference, the Model/α/β check) are shown right after the
+prescription and BED10 LQ, before the per-model numbers, so that they stay visible without scrolling
+whichever model is shown: only the view's order changes (:meth:`QHeaderView.moveSection`); the model,
+CSV and the clipboard keep the core's column order (issue 13).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .plot_panel import PlotPanel
+from .regimen_table_model import RegimenTableModel
+from .regimen_table_view import RegimenTableView
+from .settings import MODEL_CHOICES
+from .window_common import ENTRY_TIP, ERROR_STYLE
+from .working_panel import WorkingPanel
+
+#: shown first, in this order (the rest follow in the core's order, the Warnings column last)
+FIRST_COLUMNS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy", "bed10_gy", "flag", "reference",
+                 "sensitivity")
+
+
+def view_order(keys: list[str]) -> list[int]:
+    """Logical column indexes in the order the view shows them (see the module docstring)."""
+    first = [keys.index(k) for k in FIRST_COLUMNS if k in keys]
+    last = [i for i, k in enumerate(keys) if k == "warnings"]
+    return first + [i for i in range(len(keys)) if i not in first and i not in last] + last
+
+
+def error_colour() -> str:
+    """A red legible on the current palette (lighter on dark palettes)."""
+    return "#ff7b72" if QApplication.palette().window().color().lightness() < 128 else "#c62828"
+
+
+class Workbench(QWidget):
+    """See the module docstring. ``model``: the regimens table it shows."""
+
+    def __init__(self, model: RegimenTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._width_cache: dict[Any, list[int]] = {}
+        self._short_window: bool | None = None
+        self._build()
+
+    def _build(self) -> None:
+        # entry row
+        self.entry = QLineEdit()
+        self.entry.setPlaceholderText("Type a regimen, e.g. 36/3, 3 x 12 Gy, 12 Gy x 3 (several: 36/3; 45/3) — Enter adds")
+        self.entry.setToolTip(ENTRY_TIP)
+        self.entry.setAccessibleName("New regimen")
+        self.entry.setClearButtonEnabled(True)
+        self.entry.textEdited.connect(lambda _t: self.set_entry_status("", error=False))
+        entry_label = QLabel("&Add regimen:")
+        entry_label.setBuddy(self.entry)
+        self.add_button = QPushButton("Add")
+        self.add_button.setToolTip("Add the typed regimen(s) to the table (Enter)")
+        self.sweep_button = QPushButton("Sweep…")
+        self.sweep_button.setToolTip("Add a range: total doses from..to in steps × fraction counts (Ctrl+Shift+W)")
+        self.presets_button = QToolButton()
+        self.presets_button.setText("Presets")
+        self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.presets_button.setToolTip("Add regimens from the presets by site, or the shipped defaults")
+        self.model_combo = QComboBox()
+        for key, label in MODEL_CHOICES:
+            self.model_combo.addItem(label, key)
+        self.model_combo.setToolTip("Model for the table: LQ, LQ-L, USC, or all three side by side (Ctrl+1..4)")
+        self.model_combo.setAccessibleName("Model")
+        model_label = QLabel("&Model:")
+        model_label.setBuddy(self.model_combo)
+        self.organ_combo = QComboBox()
+        if not self.model.deferred:   # else filled with the case (the presets' loader brings numpy)
+            self.fill_organ_combo()
+        self.organ_combo.setToolTip("alpha/beta of the organ at risk for the BED/EQD2 columns beside the tumour's")
+        # the window must fit a 1024-px screen (and 960 logical px at 2x): the combo shrinks, the tooltip tells all
+        self.organ_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.organ_combo.setMinimumContentsLength(16)
+        self.organ_combo.setAccessibleName("Organ alpha/beta")
+        organ_label = QLabel("&Organ α/β:")
+        organ_label.setBuddy(self.organ_combo)
+        row = QHBoxLayout()
+        row.addWidget(entry_label)
+        row.addWidget(self.entry, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.sweep_button)
+        row.addWidget(self.presets_button)
+        row2 = QHBoxLayout()
+        row2.addWidget(model_label)
+        row2.addWidget(self.model_combo)
+        row2.addSpacing(12)
+        row2.addWidget(organ_label)
+        row2.addWidget(self.organ_combo)
+        row2.addSpacing(12)
+        self.context_label = QLabel()
+        self.context_label.setToolTip("Tumour alpha/beta and the BED10 lines of this case (change them in "
+                                      "Edit ▸ Preferences); sources in Help ▸ About and in the working")
+        self.context_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.context_label.setMinimumWidth(60)
+        row2.addWidget(self.context_label, 1)
+        self.entry_status = QLabel()
+        self.entry_status.setAccessibleName("Entry status")
+        self.entry_status.setWordWrap(True)
+        self.entry_status.setMinimumWidth(100)
+        self.entry_status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        # table
+        self.table = RegimenTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Regimens")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(False)   # sorting reorders the rows (undoable); the status bar says how
+        header.setSectionsClickable(True)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setMinimumSectionSize(36)
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # ResizeToContents re-measures every cell on each edit
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.model.modelReset.connect(self._resize_columns)
+        self.model.contentChanged.connect(self.update_banner)
+        self.table.setToolTip("Double-click or type to edit; Delete removes, Ctrl+D duplicates, Ctrl+↑/↓ moves. "
+                              "Click a header to sort (undoable).")
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setAccessibleName("Caveats")
+        self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(4, 4, 4, 4)
+        lv.addLayout(row)
+        lv.addWidget(self.entry_status)
+        lv.addLayout(row2)
+        lv.addWidget(self.table, 1)
+        lv.addWidget(self.banner)
+
+        # right: plot above the working
+        self.plot = PlotPanel(self.model)
+        self.plot.pointSelected.connect(self.select_row)
+        self.export_button = QPushButton("Export figure…")
+        self.export_button.setToolTip("Save the plot as PNG, SVG or PDF")
+        plot_box = QWidget()
+        pv = QVBoxLayout(plot_box)
+        pv.setContentsMargins(0, 0, 0, 0)
+        pv.addWidget(self.plot, 1)
+        hb = QHBoxLayout()
+        hb.addStretch(1)
+        hb.addWidget(self.export_button)
+        pv.addLayout(hb)
+        self.working = WorkingPanel(self.model)
+        right = self._working_dock(plot_box)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([800, 480])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.splitter)
+
+    def fill_organ_combo(self) -> None:
+        """The organ-at-risk alpha/beta choices of the radiobiology presets, with display names and sources."""
+        if self.organ_combo.count():
+            return
+        from sbrt_calc.presets.radiobiology import radiobiology  # the presets' loader brings numpy
+
+        for t in radiobiology().tissues:
+            if t.role == "oar":
+                self.organ_combo.addItem(f"{t.alpha_beta_gy:g} Gy ({t.name.split(' (')[0]})", t.alpha_beta_gy)
+                self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{t.name}: {t.source}",
+                                             Qt.ItemDataRole.ToolTipRole)
+
+    def _working_dock(self, plot_box: QWidget) -> QMainWindow:
+        """The plot with 'show the working' docked under it: the dock can be enlarged (drag its edge),
+        floated into its own window (double-click its title) and docked back; a full-precision toggle."""
+        right = QMainWindow()
+        right.setWindowFlags(Qt.WindowType.Widget)
+        right.setCentralWidget(plot_box)
+        self.full_precision = QCheckBox("Full precision")
+        self.full_precision.setToolTip("Show every number of the working at full precision (the table's rounding "
+                                       "otherwise)")
+        self.full_precision.toggled.connect(self.working.set_full_precision)
+        box = QWidget()
+        bv = QVBoxLayout(box)
+        bv.setContentsMargins(2, 0, 2, 2)
+        bv.addWidget(self.full_precision)
+        bv.addWidget(self.working, 1)
+        self.working_dock = QDockWidget("Show the working", right)
+        self.working_dock.setObjectName("working_dock")
+        self.working_dock.setWidget(box)
+        self.working_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                                      | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.working_dock.setToolTip("Drag the edge to enlarge; double-click the title (or the button) to open it "
+                                     "in its own window, and again to dock it back")
+        right.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.working_dock)
+        right.resizeDocks([self.working_dock], [240], Qt.Orientation.Vertical)
+        return right
+
+    # --- entry status, selection ---------------------------------------------------------------------
+    def set_entry_status(self, text: str, error: bool) -> None:
+        self.entry_status.setText(("⚠ " if error and text else "") + text)
+        self.entry_status.setStyleSheet(ERROR_STYLE.format(colour=error_colour()) if error else "")
+        self.entry.setStyleSheet(f"QLineEdit {{ border: 2px solid {error_colour()}; }}" if error else "")
+        self.entry.setToolTip(text if error else ENTRY_TIP)
+
+    def focus_entry(self) -> None:
+        self.entry.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.entry.selectAll()
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+
+    def current_row(self) -> int | None:
+        """The first selected row, else the current one (None: neither)."""
+        rows = self.selected_rows()
+        if rows:
+            return rows[0]
+        current = self.table.currentIndex()
+        return current.row() if current.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _selection_changed(self, *_: Any) -> None:
+        rows = self.selected_rows()
+        self.plot.set_selected_rows(set(rows))
+        current = self.table.currentIndex()
+        self.working.set_row(current.row() if current.isValid() else (rows[0] if rows else None))
+
+    # --- columns, splitter, dock ---------------------------------------------------------------------
+    def _resize_columns(self) -> None:
+        QTimer.singleShot(0, self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        cols = self.model.columns()
+        # measuring every cell costs ~15 ms: the widths are kept per (settings, rows, decimals, font, style),
+        # so that switching the model back and forth does not measure again
+        key = (self.model.settings(), self.model.decimals, self.table.font().key(), self.style().name(),
+               tuple((r.label, r.total_dose_gy, r.fractions, r.error) for r in self.model.rows()))
+        cache = self._width_cache
+        widths = cache.get(key)
+        if widths is not None and len(widths) == len(cols):
+            for i, w in enumerate(widths):
+                header.resizeSection(i, w)
+            self.order_columns()
+            self.fit_verdicts()
+            return
+        self.table.resizeColumnsToContents()
+        for i, c in enumerate(cols):
+            if c.key == "warnings":
+                continue
+            cap = 220 if c.key == "sensitivity" else 160   # 'depends on model' whole, the Warnings cell too
+            header.resizeSection(i, min(max(header.sectionSize(i), 48), cap))
+        if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 260 px
+            header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 260))
+        if len(cache) > 8:
+            cache.clear()
+        cache[key] = [header.sectionSize(i) for i in range(len(cols))]
+        self.order_columns()
+        self.fit_verdicts()
+
+    def order_columns(self) -> None:
+        """Put the view's columns in :func:`view_order`."""
+        header = self.table.horizontalHeader()
+        order = view_order([c.key for c in self.model.columns()])
+        for visual, logical in enumerate(order):
+            current = header.visualIndex(logical)
+            if current != visual:
+                header.moveSection(current, visual)
+
+    def fit_verdicts(self) -> None:
+        """Widen the table's side of the splitter (the plot keeping >= 320 px, or its 260-px minimum in a
+        window under 1000 px) until the columns up to the verdicts are in view without scrolling."""
+        header = self.table.horizontalHeader()
+        keys = [c.key for c in self.model.columns()]
+        needed = sum(header.sectionSize(keys.index(k)) for k in FIRST_COLUMNS if k in keys)
+        needed += self.table.verticalHeader().width() + 2 * self.table.frameWidth() + 12   # + the layout margins
+        left, right = self.splitter.sizes()
+        floor = 320 if self.window().width() >= 1000 else 260   # below 1000 px (a 2x laptop screen) the plot's minimum
+        if left < needed and right > floor:
+            new_left = min(needed, left + right - floor)
+            self.splitter.setSizes([new_left, left + right - new_left])
+
+    def fit_working(self) -> None:
+        """On a short window (a 2x laptop screen) the docked working takes a third of the height, not 240 px,
+        so that the plot stays readable; done when the window crosses 650 px, not on every resize."""
+        height = self.window().height()
+        short = height < 650
+        if short != self._short_window and not self.working_dock.isFloating():
+            self._short_window = short
+            h = max(120, height // 3) if short else 240
+            dock_parent = self.working_dock.parentWidget()
+            if isinstance(dock_parent, QMainWindow):
+                dock_parent.resizeDocks([self.working_dock], [h], Qt.Orientation.Vertical)
+
+    # --- the caveats banner --------------------------------------------------------------------------
+    def update_banner(self) -> None:
+        from sbrt_calc.summary import banner
+
+        parts = []
+        for line in banner(self.model.evaluation()):
+            text = f"<b>{line.head}</b> {line.text}"
+            if line.kind == "invalid":
+                text = f"<span style='color:{error_colour()}'>{text}</span>"
+            parts.append(text)
+        self.banner.setText("<br>".join(parts))
