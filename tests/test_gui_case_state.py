@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from sbrt_calc.gui.case_state import CaseState
 
 from sbrt_calc.case import CaseRegimen, CaseSettings
-from sbrt_calc.gui.case_state import CaseState
 from sbrt_calc.regimen import Regimen
 
 
