@@ -20,9 +20,10 @@ APPLICATION = "sbrt-calc"
 SETTINGS_ENV = "SBRT_CALC_SETTINGS_DIR"
 DATA_ENV = "SBRT_CALC_DATA_DIR"
 
-#: The regimens a new case starts with: the typical 36 Gy/3 and common alternatives
-#: from the usual 24-50 Gy in 3-6 fractions range.
-DEFAULT_NEW_CASE_REGIMENS = "36/3; 30/3; 45/3; 48/4; 40/5; 50/5; 42/6"
+#: The regimens a new case starts with: the typical 36 Gy/3 and common alternatives from the usual
+#: 24-50 Gy range. No 6-fraction row: no printed source giving a 6-fraction SBRT scheme was found
+#: (sbrt_calc.eligibility.sites.NO_SIX_FRACTIONS), although the seed's range names 3-6 fractions.
+DEFAULT_NEW_CASE_REGIMENS = "36/3; 30/3; 45/3; 48/4; 40/5; 50/5"
 MAX_RECENT_FILES = 8
 #: the table's model choices (setting "model"): key, label
 MODEL_CHOICES = (("lq", "LQ"), ("lql", "LQ-L"), ("usc", "USC"), ("all", "All three side by side"))

@@ -94,7 +94,7 @@ def test_any_valid_case_gives_a_complete_assessment(data: dict[str, Any]) -> Non
     assert len(a.lesions) == a.progressing_sites
     for x in d["lesions"]:
         assert set(x) == LESION_KEYS
-        assert x["local_therapy"] in ("SRS", "SBRT") and x["reason"] and x["source"]
+        assert x["local_therapy"] in ("SRS", "HSRT", "SBRT") and x["reason"] and x["source"]
         assert case.lesions[x["index"]].site == x["site"]
     for group in ("reasons", "evidence", "caveats", "next_steps"):
         for item in d[group]:

@@ -247,9 +247,9 @@ def test_extracranial_sites_get_sbrt(site: str) -> None:
 
 
 @pytest.mark.parametrize(("flags", "expected"), [
-    ({"weight_bearing": True}, R.STABILISATION),
-    ({"fracture_risk": True}, R.STABILISATION),
-    ({"weight_bearing": False, "fracture_risk": True}, R.STABILISATION),
+    ({"weight_bearing": True, "fracture_risk": True}, R.STABILISATION),
+    ({"weight_bearing": True}, R.STABILISATION_UNKNOWN),      # issue 19: both conditions (Seed 002)
+    ({"fracture_risk": True}, R.STABILISATION_UNKNOWN),
     ({}, R.STABILISATION_UNKNOWN),
 ])
 def test_weight_bearing_bone_at_fracture_risk_consider_stabilisation(flags: dict[str, bool], expected: Any) -> None:

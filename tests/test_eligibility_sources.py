@@ -94,7 +94,8 @@ def test_rebiopsy_to_rule_out_transformation_keeps_the_verdict_pending(result: s
     extra = {} if result is None else {"rebiopsy_result": result}
     a = assess(make(suspected_transformation=True, **extra))
     assert a.verdict == "pending_rebiopsy" and not a.eligible
-    assert R.NEXT_CONTINUE_TKI not in a.next_steps and R.NEXT_REBIOPSY_PENDING in a.next_steps
+    assert R.NEXT_CONTINUE_TKI not in a.next_steps
+    assert R.NEXT_REBIOPSY_PENDING.text.format(therapy="TKI") in [s.text for s in a.next_steps]
     assert a.headline.startswith("Pending")
 
 
@@ -194,4 +195,4 @@ def test_evidence_the_sources_give_is_shown_with_documents_as_sources() -> None:
         for src in R.split_sources(item.source):
             assert ".txt" not in src and "reference-data" not in src
             assert not src.startswith("Ref ")
-    assert R.REF_004 == "Seed document 004: Management strategies for oligoprogression in NSCLC"
+    assert R.REF_004.startswith("Seed document 004: Management strategies for oligoprogression in NSCLC")

@@ -223,7 +223,7 @@ def test_a_deferred_window_is_filled_after_it_is_shown(qtbot, isolated_dirs, war
     w.show()
     assert w.model.columnCount() == 0 and w.model.rowCount() == 0 and w.organ_combo.count() == 0
     w.finish_start()
-    assert w.model.rowCount() == 7 and w.model.columnCount() > 5 and w.organ_combo.count() > 0
+    assert w.model.rowCount() == 6 and w.model.columnCount() > 5 and w.organ_combo.count() > 0
     assert w.organ_combo.currentData() == w.model.settings().organ_alpha_beta_gy
     w.undo_stack.setClean()
 

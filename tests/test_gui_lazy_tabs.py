@@ -50,7 +50,7 @@ def built(w: MainWindow) -> tuple[bool, bool]:
 def test_start_without_the_tabs(window: MainWindow) -> None:
     assert built(window) == (False, False)
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["&Regimens", "Eligibility", "Planning", "Plan check"]
-    assert window.model.rowCount() == 7 and window.model.data(window.current_index(0, "bed10_gy")) not in (None, "")
+    assert window.model.rowCount() == 6 and window.model.data(window.current_index(0, "bed10_gy")) not in (None, "")
     assert "eligibility" not in window.current_case().sections and "planning" not in window.current_case().sections
 
 
@@ -149,7 +149,7 @@ def test_first_window_leaves_the_tabs_modules_unloaded() -> None:
                    SBRT_CALC_EXIT_WHEN_SHOWN="1", SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
         out = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp, capture_output=True, text=True,
                              check=True, timeout=60).stdout
-    assert "rows=7" in out
+    assert "rows=6" in out
     loaded = out.strip().splitlines()[-1]
     for name in ("eligibility_panel", "planning_panel", "sbrt_calc.eligibility.assess", "planning_section",
                  "sbrt_calc.presets.loader", "sbrt_calc.report.content", "matplotlib", "plan_check_panel", "pydicom"):

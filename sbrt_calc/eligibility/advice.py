@@ -41,8 +41,9 @@ def next_steps(case: Case, classification: str, verdict: str, blockers: list[Blo
     if "leptomeningeal" in keys and tc == "tki":
         steps.append(R.NEXT_LEPTOMENINGEAL)
     if "rebiopsy" in keys:
-        steps.append(R.NEXT_REBIOPSY_PENDING)
-    if keys & {"workup", "rebiopsy"}:
+        steps.append(Item(R.NEXT_REBIOPSY_PENDING.text.format(therapy=_THERAPY_LABEL[tc]),
+                          R.NEXT_REBIOPSY_PENDING.source))
+    if keys & {"workup", "rebiopsy", "best_response"}:
         steps.append(R.NEXT_CNS_FIRST)
     if keys & {"systemic_progression", "leptomeningeal", "transformation", "primary_resistance"}:
         if classification == "systemic_progression" and tc == "tki" and case.symptomatic_lesions \
@@ -58,28 +59,35 @@ def next_steps(case: Case, classification: str, verdict: str, blockers: list[Blo
 
 def headline(case: Case, classification: str, definition: str | None, verdict: str, blockers: list[Blocker],
               workup: list[WorkupItem], lesions: list[LesionAssessment]) -> str:
-    n = len(case.progressing_lesions)
+    k = sum(1 for x in case.progressing_lesions if x.site == "brain")
+    n = len(case.progressing_lesions) - k       # extracranial: CNS lesions are counted apart, never into the definition
     therapy = _THERAPY_LABEL[case.therapy_class]
     if verdict == "no_progression":
         return (f"No progression recorded: continue the current {therapy}; no local therapy is indicated by "
                 "these rules.")
     what = "CNS oligoprogression" if definition == "cns" else "Oligoprogression"
+    if definition == "cns" and k > R.BRAIN_SRS_CONDITIONAL_MAX:
+        what = "CNS progression"
     chosen = "strict, <= 3 sites" if case.max_sites == 3 else "extended, <= 5 sites"
-    sites_word = (f"{n} site{'s' if n != 1 else ''}: within the strict definition; case definition {chosen}"
-                  if definition == "strict" and case.max_sites != 3 else
-                  f"{n} site{'s' if n != 1 else ''}, {definition} definition")
+    extra = f"{n} extracranial site{'s' if n != 1 else ''}"
+    sites_word = (f"{extra}: within the strict definition; case definition {chosen}"
+                  if definition == "strict" and case.max_sites != 3 else f"{extra}, {definition} definition")
+    if k and definition != "cns":
+        sites_word += f"; {k} CNS site{'s' if k != 1 else ''} counted apart"
     if definition == "cns":
-        sites_word = f"{n} CNS site{'s' if n != 1 else ''}, counted apart from the extracranial sites"
+        sites_word = f"{k} CNS site{'s' if k != 1 else ''}, counted apart from the extracranial sites"
     if verdict == "not_yet_assessable":
-        missing = "; ".join(b.summary for b in blockers if b.key in ("workup", "rebiopsy"))
+        missing = "; ".join(b.summary for b in blockers if b.key in ("workup", "rebiopsy", "best_response"))
         return f"Not yet assessable: complete the work-up ({missing}) before deciding."
     if verdict == "pending_rebiopsy":
-        return ("Pending: a transformation is suspected and the rebiopsy result is not recorded; do not continue "
-                f"the {therapy} while the question is open.")
+        return ("Pending: a transformation is suspected and the rebiopsy result is not recorded; decide on local "
+                f"therapy with continuation of the {therapy} once the result is known.")
     if verdict == "supported":
         sites = ", ".join(f"{x.label or x.site.replace('_', ' ')} ({x.local_therapy})" for x in lesions)
         text = (f"{what} ({sites_word}): local ablative therapy to the progressing sites - "
                 f"{sites} - while continuing the current {therapy} is supported")
+        if R.BRAIN_SRS_RECOMMENDED_MAX < k <= R.BRAIN_SRS_CONDITIONAL_MAX:
+            text += f"; SRS for {k} brain lesions is only conditionally recommended (ASTRO 2022: 5-10)"
         pending = [w.label for w in workup if w.required]
         if pending:
             text += "; before deciding, complete: " + ", ".join(pending)

@@ -89,6 +89,28 @@ def _cns(case: Case) -> tuple[Lesion, ...]:
     return tuple(x for x in case.progressing_lesions if x.site == "brain")
 
 
+def _sitc_primary(case: Case) -> Item | None:
+    """Primary resistance by the SITC definitions, from the months on therapy (None when they do not say so).
+
+    Immunotherapy (SITC_IO, Table 1): best response stable disease for < 6 months. Chemo-immunotherapy
+    (SITC_CHEMO_IO, Table 3): progression at <= 6 months, regardless of best response.
+    """
+    months = case.months_on_therapy
+    if case.therapy_class == "immunotherapy" and case.best_response == "stable" and months < R.SITC_MONTHS:
+        return Item(R.SITC_PRIMARY_IO.text.format(months=months), R.SITC_PRIMARY_IO.source)
+    if case.therapy_class == "chemoimmunotherapy" and months <= R.SITC_MONTHS:
+        return Item(R.SITC_PRIMARY_CHEMO_IO.text.format(months=months), R.SITC_PRIMARY_CHEMO_IO.source)
+    return None
+
+
+def _primary_resistance(case: Case) -> Item:
+    """The sentence that makes the case primary resistance (best response progression, or SITC by months)."""
+    if case.best_response == "progression":
+        return R.PRIMARY_RESISTANCE
+    sitc = _sitc_primary(case)
+    return R.PRIMARY_RESISTANCE if sitc is None else sitc
+
+
 def _classify(case: Case) -> tuple[str, str | None, list[Item]]:
     n_all = len(case.progressing_lesions)
     n, k = len(_extracranial(case)), len(_cns(case))
@@ -101,10 +123,14 @@ def _classify(case: Case) -> tuple[str, str | None, list[Item]]:
         return "systemic_progression", None, reasons
     if n_all == 0:
         return "no_progression", None, [R.NO_PROGRESSION]
-    if case.best_response == "progression":
-        return "primary_resistance", None, [R.PRIMARY_RESISTANCE]
+    if case.best_response == "progression" or _sitc_primary(case) is not None:
+        return "primary_resistance", None, [_primary_resistance(case)]
     if k:
         reasons.append(Item(R.CNS_BRANCH.text.format(k=k), R.CNS_BRANCH.source))
+        if k > R.BRAIN_SRS_CONDITIONAL_MAX:
+            reasons.append(Item(R.BRAIN_TOO_MANY.text.format(k=k), R.BRAIN_TOO_MANY.source))
+        elif k > R.BRAIN_SRS_RECOMMENDED_MAX:
+            reasons.append(Item(R.BRAIN_CONDITIONAL.text.format(k=k), R.BRAIN_CONDITIONAL.source))
     if n > case.max_sites:
         definition = "strict" if case.max_sites == R.STRICT_MAX_SITES else "extended"
         reasons.append(Item(R.SYSTEMIC_TOO_MANY.text.format(n=n, definition=definition, max_sites=case.max_sites),
@@ -145,8 +171,8 @@ def _workup(case: Case, classification: str) -> list[WorkupItem]:
         items.append(WorkupItem("rebiopsy", it.text, it.source, blocking=False,
                                 required=classification == "systemic_progression"))
     if active and case.best_response == "unknown":
-        items.append(WorkupItem("best_response", R.BEST_RESPONSE_UNKNOWN.text, R.BEST_RESPONSE_UNKNOWN.source,
-                                blocking=False))
+        it = R.BEST_RESPONSE_UNKNOWN_IO if case.therapy_class in _IO else R.BEST_RESPONSE_UNKNOWN
+        items.append(WorkupItem("best_response", it.text, it.source, blocking=case.therapy_class in _IO))
     if not case.mdt_discussed and active:
         items.append(WorkupItem("mdt", R.WORKUP_MDT.text, R.WORKUP_MDT.source, blocking=False))
     if not case.trial_considered and active:
@@ -171,8 +197,13 @@ def _blockers(case: Case, classification: str, workup: list[WorkupItem]) -> list
         out.append(Blocker("no_progression", "no progressing site to treat", R.NO_PROGRESSION.text,
                            R.NO_PROGRESSION.source))
     elif classification == "primary_resistance":
-        out.append(Blocker("primary_resistance", "primary resistance (no initial benefit)", R.PRIMARY_RESISTANCE.text,
-                           R.PRIMARY_RESISTANCE.source))
+        it = _primary_resistance(case)
+        out.append(Blocker("primary_resistance", "primary resistance (no initial benefit)", it.text, it.source))
+    k = len(_cns(case))
+    if classification == "oligoprogression" and k > R.BRAIN_SRS_CONDITIONAL_MAX:
+        out.append(Blocker("brain_count", f"{k} brain lesions, more than {R.BRAIN_SRS_CONDITIONAL_MAX} (the most "
+                                          "for which ASTRO 2022 recommends SRS, conditionally)",
+                           R.BRAIN_TOO_MANY.text.format(k=k), R.BRAIN_TOO_MANY.source))
     if case.leptomeningeal:
         it = R.LEPTOMENINGEAL if case.therapy_class == "tki" else R.LEPTOMENINGEAL_NON_TKI
         out.append(Blocker("leptomeningeal", "leptomeningeal disease", it.text, it.source))
@@ -180,9 +211,13 @@ def _blockers(case: Case, classification: str, workup: list[WorkupItem]) -> list
     if missing:
         out.append(Blocker("workup", "work-up incomplete: " + ", ".join(missing),
                            R.WORKUP_FIRST.text.format(missing=", ".join(missing)), R.WORKUP_FIRST.source))
+    if any(w.blocking and w.key == "best_response" for w in workup):
+        it = R.BEST_RESPONSE_UNKNOWN_IO
+        out.append(Blocker("best_response", "best response on immunotherapy not recorded", it.text, it.source))
     if case.rebiopsy_open:
         out.append(Blocker("rebiopsy", "rebiopsy result awaited for a suspected transformation",
-                           R.REBIOPSY_PENDING.text, R.REBIOPSY_PENDING.source))
+                           R.REBIOPSY_PENDING.text.format(therapy=_THERAPY_LABEL[case.therapy_class]),
+                           R.REBIOPSY_PENDING.source))
     if case.rebiopsy_result == "transformation":
         out.append(Blocker("transformation", "transformation on rebiopsy", R.REBIOPSY_TRANSFORMATION.text,
                            R.REBIOPSY_TRANSFORMATION.source))
@@ -198,10 +233,10 @@ def _verdict(classification: str, blockers: list[Blocker]) -> str:
         return "no_progression"
     if not blockers:
         return "supported"
-    hard = keys - {"workup", "rebiopsy"}
+    hard = keys - {"workup", "rebiopsy", "best_response"}
     if hard:
         return "not_supported"
-    return "pending_rebiopsy" if "rebiopsy" in keys and "workup" not in keys else "not_yet_assessable"
+    return "pending_rebiopsy" if keys == {"rebiopsy"} else "not_yet_assessable"
 
 
 def _context_reasons(case: Case, classification: str) -> list[Item]:
@@ -219,9 +254,13 @@ def _context_reasons(case: Case, classification: str) -> list[Item]:
         if symptomatic:
             labels = ", ".join(x.label or x.site.replace("_", " ") for x in symptomatic)
             out.append(Item(R.SYMPTOMS_STRENGTHEN.text.format(labels=labels), R.SYMPTOMS_STRENGTHEN.source))
-    if case.best_response in BENEFIT_RESPONSES and classification != "no_progression":
+    if case.best_response in BENEFIT_RESPONSES and classification not in ("no_progression", "primary_resistance"):
         out.append(Item(R.BEST_RESPONSE_BENEFIT.text.format(response=case.best_response),
                         R.BEST_RESPONSE_BENEFIT.source))
+        if tc == "immunotherapy" and case.months_on_therapy < R.SITC_MONTHS:
+            out.append(Item(R.SITC_SHORT_RESPONSE_IO.text.format(response=case.best_response,
+                                                                 months=case.months_on_therapy),
+                            R.SITC_SHORT_RESPONSE_IO.source))
     new = sum(1 for x in case.lesions if x.status == "new")
     if new:
         out.append(Item(R.NEW_LESIONS.text.format(k=new), R.NEW_LESIONS.source))
@@ -279,14 +318,17 @@ def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool) -> LesionAss
         considerations.insert(0, R.SYMPTOMATIC_LESION if lesion.site in BONE_SITES else R.SYMPTOMATIC_LESION_OTHER)
     if lesion.site in BONE_SITES:
         considerations.insert(0, R.BONE_SBRT)
-        if lesion.weight_bearing or lesion.fracture_risk:
+        # Seed 002: "stabilize weight-bearing bones at high risk of breaking" - both conditions.
+        if lesion.weight_bearing and lesion.fracture_risk:
             considerations.append(R.STABILISATION)
-        elif lesion.weight_bearing is None and lesion.fracture_risk is None:
+        elif lesion.weight_bearing is not False and lesion.fracture_risk is not False:
             considerations.append(R.STABILISATION_UNKNOWN)
         considerations.append(R.BONE_AGENTS)
     if lesion.previously_irradiated:
         considerations.append(R.REIRRADIATION)
     schemes, note, excluded, choice, location_note = _scheme_beds(lesion)
+    if therapy == R.SRS and choice is not None and choice.scheme is not None and choice.scheme.site == "brain_hsrt":
+        therapy = R.HSRT        # named by the pick: a hypofractionated scheme is not single-session SRS
     if location_note is not None:
         considerations.insert(0, location_note)
     flag = sites.flag_applicability(lesion.site)

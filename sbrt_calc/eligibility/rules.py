@@ -13,14 +13,15 @@ from dataclasses import dataclass
 
 from sbrt_calc.presets.model import LUNG_LOCATION_DEFINITIONS
 
-REF_000 = ("Seed document 000: GO2 for Lung Cancer, Lung Cancer Living Room Q&A (D.C. Schiffner, Sept 2024), "
-           "radiation for a few spots not responding to targeted therapy")
+REF_000 = ("Seed document 000 (patient information): GO2 for Lung Cancer, Lung Cancer Living Room Q&A (D.C. "
+           "Schiffner, Sept 2024), radiation for a few spots not responding to targeted therapy")
 REF_001 = ("Seed document 001: Treatment of pulmonary metastases in EGFR-mutant NSCLC and oncogene-driven tumors "
            "with oligoprogression during systemic therapy (DOI 10.21037/asj-21-81)")
-REF_002 = "Seed document 002: Can lung cancer be treated after bone metastasis occurs?"
+REF_002 = "Seed document 002 (patient information): Can lung cancer be treated after bone metastasis occurs?"
 REF_003 = ("Seed document 003: Stereotactic body radiotherapy in the treatment of advanced NSCLC patients with "
            "oligoprogression during immunotherapy (review)")
-REF_004 = "Seed document 004: Management strategies for oligoprogression in NSCLC"
+REF_004 = ("Seed document 004: Management strategies for oligoprogression in NSCLC (a summary citing the NCCN "
+           "NSCLC guideline, not the primary text)")
 CURB = "Tsai CJ et al., CURB, Lancet 2024"
 HALT = "HALT trial (<= 3 sites, amended to <= 5)"
 ASTRO_ESTRO = "Iyengar P et al., ASTRO/ESTRO guideline on oligometastatic NSCLC, 2023"
@@ -30,6 +31,22 @@ TOOL = "sbrt-calc design choice (not given by the sources)"
 RTOG_9005 = "RTOG 90-05 (Shaw E et al., IJROBP 2000;47:291-298)"
 SC24 = "SC.24 (Sahgal A et al., Lancet Oncol 2021;22:1023-1033)"
 HYTEC_CORD = "HyTEC spinal cord (Sahgal A et al., IJROBP 2021;110:124-136)"
+#: Read on the journal's own table page (jitc.bmj.com), Table 1, "Definitions of primary and secondary
+#: resistance in advanced disease setting": primary resistance - drug exposure >= 6 weeks, best response PD or
+#: SD for < 6 months; secondary resistance - exposure >= 6 months, CR, PR or SD for > 6 months.
+SITC_IO = ("Kluger HM et al., Defining tumor resistance to PD-1 pathway blockade: recommendations from the first "
+           "meeting of the SITC Immunotherapy Resistance Taskforce, J Immunother Cancer 2020;8:e000398, Table 1")
+#: Read on the journal's table page, Table 3 (ICI-chemotherapy combinations, advanced setting): primary
+#: resistance - exposure 6-8 weeks, RECIST progression at <= 6 months regardless of best response;
+#: secondary or late resistance - exposure > 6 months, progression at > 6 months.
+SITC_CHEMO_IO = ("Rizvi N et al., SITC consensus definitions for resistance to combinations of immune checkpoint "
+                 "inhibitors with chemotherapy, J Immunother Cancer 2023, Table 3")
+#: Guideline statements read in a transcription (guidelinecentral.com summary of the guideline).
+ASTRO_BRAIN = ("Gondi V et al., Radiation therapy for brain metastases: an ASTRO clinical practice guideline, "
+               "Pract Radiat Oncol 2022")
+#: Key question 1 statement read in a transcription (the NGC summary of the guideline).
+ASTRO_BONE = ("Lutz S et al., Palliative radiation therapy for bone metastases: update of an ASTRO evidence-based "
+              "guideline, Pract Radiat Oncol 2017;7:4-12")
 THRESHOLD_NOTE = ("Onishi H et al., Cancer 2004;101:1623-1631, and Shirata Y et al., Radiat Oncol 2012;7:156 "
                   "(the BED10 >= 100 Gy line for primary lung tumours)")
 
@@ -39,7 +56,8 @@ SHORT = {
     REF_000: "Seed 000", REF_001: "Seed 001", REF_002: "Seed 002", REF_003: "Seed 003", REF_004: "Seed 004",
     CURB: "CURB", HALT: "HALT", ASTRO_ESTRO: "ASTRO/ESTRO 2023", WEICKHARDT: "Weickhardt 2012",
     ARS_AUC: "ARS AUC", TOOL: "sbrt-calc choice", THRESHOLD_NOTE: "Onishi 2004; Shirata 2012",
-    RTOG_9005: "RTOG 90-05", SC24: "SC.24", HYTEC_CORD: "HyTEC cord",
+    RTOG_9005: "RTOG 90-05", SC24: "SC.24", HYTEC_CORD: "HyTEC cord", SITC_IO: "SITC 2020",
+    SITC_CHEMO_IO: "SITC 2023 (chemo-IO)", ASTRO_BRAIN: "ASTRO brain 2022", ASTRO_BONE: "ASTRO bone 2017",
     LUNG_LOCATION_DEFINITIONS["central"][1]: "RTOG 0813 central",
     LUNG_LOCATION_DEFINITIONS["ultracentral"][1]: "Tekatli 2016 ultracentral",
     LUNG_LOCATION_DEFINITIONS["peripheral"][1]: "RTOG 0813; SABR-COMET",
@@ -133,7 +151,7 @@ SYMPTOMS_STRENGTHEN = Item(
     "is local therapy plus the current agent, and radiation therapy relieves pain at bone lesions; symptoms "
     "strengthen the case for radiotherapy at that lesion.", join(REF_004, REF_002))
 SYMPTOMATIC_LESION = Item("Symptomatic: radiation therapy relieves pain at bone lesions - a reason to treat this "
-                          "lesion.", REF_002)
+                          "lesion.", join(ASTRO_BONE, REF_002))
 SYMPTOMATIC_LESION_OTHER = Item(
     "Symptomatic: symptoms are a reason to treat this lesion; for oligoprogression the first-line approach is local "
     "therapy plus the current agent.", REF_004)
@@ -148,13 +166,36 @@ PRIMARY_RESISTANCE = Item(
 BEST_RESPONSE_BENEFIT = Item(
     "Best response '{response}' before this progression: an initial benefit, as the sources require "
     "(prolonged response or stabilisation on immunotherapy; initial response on targeted therapy).", REF_003)
+BEST_RESPONSE_UNKNOWN_IO = Item(
+    "Best response on immunotherapy not recorded: not yet assessable until it is. SBRT while maintaining "
+    "immunotherapy is described after a prolonged response or stabilisation (Seed 003), and the SITC definitions "
+    "separate primary resistance (best response progression, or stable disease for < 6 months) from secondary "
+    "resistance (response or stable disease for > 6 months) by that response: record it.", join(REF_003, SITC_IO))
+#: Months that separate primary from secondary resistance in the SITC definitions (SITC_IO Table 1: SD for
+#: < 6 months is primary resistance; SITC_CHEMO_IO Table 3: progression at <= 6 months is primary resistance
+#: regardless of best response).
+SITC_MONTHS = 6.0
+SITC_PRIMARY_IO = Item(
+    "Best response 'stable' for {months:g} months on immunotherapy before this progression: stable disease for "
+    "< 6 months is primary resistance in the SITC definitions (drug exposure >= 6 weeks; best response progression "
+    "or stable disease for < 6 months), not the initial benefit SBRT-plus-immunotherapy presupposes.",
+    join(SITC_IO, REF_003))
+SITC_PRIMARY_CHEMO_IO = Item(
+    "Progression after {months:g} months on chemo-immunotherapy: progression at <= 6 months is primary resistance in "
+    "the SITC definitions for immune checkpoint inhibitor-chemotherapy combinations, regardless of best response; "
+    "not the initial benefit SBRT-plus-immunotherapy presupposes.", join(SITC_CHEMO_IO, REF_003))
+SITC_SHORT_RESPONSE_IO = Item(
+    "Best response '{response}' but only {months:g} months on immunotherapy: SITC's secondary (acquired) resistance "
+    "requires >= 6 months of exposure with a response or stable disease for > 6 months; this benefit is shorter - "
+    "weigh it at the MDT.", SITC_IO)
 BEST_RESPONSE_UNKNOWN = Item(
     "Best response on the current agent not recorded: oligoprogression presupposes an initial benefit (response "
     "or stabilisation); record it.", REF_003)
 REBIOPSY_PENDING = Item(
     "Transformation suspected and the rebiopsy result is not recorded: the verdict stays pending until it is "
-    "(rebiopsy rules out transformation, e.g. to small cell histology, or detects resistance mechanisms); do not "
-    "continue the TKI while the question is open.", REF_004)
+    "(rebiopsy rules out transformation, e.g. to small cell histology, or detects resistance mechanisms); decide on "
+    "local therapy with continuation of the {therapy} once the result is known (the source says to consider "
+    "rebiopsy, not to stop the drug).", REF_004)
 REBIOPSY_TRANSFORMATION = Item(
     "Rebiopsy shows transformation: not oligoprogression on the same agent - change systemic therapy based on the "
     "histology and molecular profiling results.", REF_004)
@@ -169,6 +210,17 @@ CNS_BRANCH = Item(
     "{k} brain lesion(s) progressing: CNS progression is its own branch, counted apart from the extracranial "
     "sites (Weickhardt 2012: non-leptomeningeal CNS and/or <= 4 extra-CNS sites); for CNS progression SRS or "
     "surgery is preferred over whole-brain radiotherapy when feasible.", join(WEICKHARDT, REF_004))
+#: ASTRO 2022 (ASTRO_BRAIN), intact brain metastases, ECOG 0-2: SRS recommended for up to 4 (strong), conditionally
+#: recommended for 5-10 (conditional, low-quality evidence). Above 10 the guideline recommends no SRS.
+BRAIN_SRS_RECOMMENDED_MAX = 4
+BRAIN_SRS_CONDITIONAL_MAX = 10
+BRAIN_CONDITIONAL = Item(
+    "{k} brain lesions: for 5-10 intact brain metastases (ECOG 0-2) SRS is only conditionally recommended "
+    "(low-quality evidence); up to 4 it is recommended.", ASTRO_BRAIN)
+BRAIN_TOO_MANY = Item(
+    "{k} brain lesions: ASTRO 2022 recommends SRS for up to 4 intact brain metastases and conditionally for 5-10 "
+    "(ECOG 0-2); above 10 it makes no SRS recommendation, so the decision (whole-brain radiotherapy, CNS-active "
+    "systemic therapy, SRS) is the multidisciplinary team's, not a site-by-site SRS plan.", ASTRO_BRAIN)
 CNS_ONLY = Item(
     "Only CNS lesions progress and the extracranial disease is controlled: CNS oligoprogression - SRS (or surgery) "
     "to the brain lesions while continuing the current agent.", join(REF_004, WEICKHARDT))
@@ -193,7 +245,8 @@ PRIOR_BENEFIT = Item(
     "9.8 months).", REF_004)
 PRIOR_BENEFIT_IO = Item(
     "{months:g} months on immunotherapy before this progression: the SBRT-plus-immunotherapy approach applies to "
-    "patients who had an initial benefit (prolonged response or stabilisation); no cut-off is given.", REF_003)
+    "patients who had an initial benefit (prolonged response or stabilisation; Seed 003 gives no cut-off); the SITC "
+    "definitions put the line between primary and secondary resistance at 6 months.", join(REF_003, SITC_IO))
 TKI_WITHOUT_DRIVER = Item(
     "A TKI is recorded with driver '{driver}': check the molecular profile; the TKI-specific rules assume an "
     "oncogene-driven tumour.", join(REF_004, TOOL))
@@ -220,6 +273,7 @@ WORKUP_TRIAL = Item("Consider inclusion in a clinical trial when available.", RE
 # --- per-site local therapy -----------------------------------------------------------------
 
 SRS = "SRS"
+HSRT = "HSRT"
 SBRT = "SBRT"
 BRAIN = Item("SRS: for CNS progression, stereotactic radiosurgery (or surgery) is preferred over whole-brain radiotherapy when "
              "feasible.", REF_004)
@@ -233,10 +287,11 @@ BONE_SBRT = Item("Radiation therapy targets bone lesions, relieves pain, strengt
 SURGERY_ALTERNATIVE = Item(
     "Surgery is an alternative for an isolated lesion where complete resection is feasible; it provides tissue "
     "for molecular analysis of resistance (consider fitness, location, critical structures).", REF_004)
-STABILISATION = Item("Weight-bearing bone at risk of fracture: consider surgical stabilisation.", REF_002)
+STABILISATION = Item("Weight-bearing bone at high risk of fracture: consider surgical stabilisation (both "
+                     "conditions recorded).", REF_002)
 STABILISATION_UNKNOWN = Item(
-    "Record whether the lesion is in a weight-bearing bone: weight-bearing bones at high risk of fracture may need "
-    "surgical stabilisation.", REF_002)
+    "Record whether the lesion is in a weight-bearing bone and whether it is at high risk of fracture: surgical "
+    "stabilisation may be necessary for weight-bearing bones at high risk of breaking (both conditions).", REF_002)
 BONE_AGENTS = Item("Consider bone-modifying agents (bisphosphonates or denosumab) to reduce skeletal events.",
                    REF_002)
 REIRRADIATION = Item(
@@ -255,8 +310,8 @@ NEXT_CONTINUE = Item("Continue the current systemic therapy.", REF_000)
 NEXT_SWITCH = Item("Systemic progression: change systemic therapy based on molecular profiling results; consider "
                    "chemotherapy options as per NCCN guidelines.", REF_004)
 NEXT_AVOID_SAME_TKI = SYMPTOMATIC_SYSTEMIC
-NEXT_REBIOPSY_PENDING = Item("Record the rebiopsy result before deciding; do not continue the TKI while a "
-                             "transformation is open.", REF_004)
+NEXT_REBIOPSY_PENDING = Item("Record the rebiopsy result; decide on local therapy with continuation of the "
+                             "{therapy} once the result is known.", REF_004)
 NEXT_LEPTOMENINGEAL = Item("Leptomeningeal disease: consider a CNS-penetrant next-generation TKI.", REF_004)
 NEXT_CNS_FIRST = Item("Complete the blocking work-up (listed above), then reassess.", REF_004)
 NEXT_MDT = Item("Discuss at the multidisciplinary tumour board.", REF_004)
