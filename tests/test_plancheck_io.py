@@ -113,6 +113,7 @@ def test_empty_and_degenerate_contours_are_listed(tmp_path: Path, files: dict[st
         cord = ds.ROIContourSequence[2]
         del cord.ContourSequence
         ds.ROIContourSequence[1].ContourSequence[0].ContourData = [0.0, 0.0, 0.0, 1.0, 1.0, 0.0]
+        ds.ROIContourSequence[1].ContourSequence[0].NumberOfContourPoints = 2
     f = {**files, "rtstruct": _edit(files["rtstruct"], tmp_path / "empty.dcm", empty)}
     ss = read_rtstruct(f["rtstruct"])
     assert "empty structure" in " ".join(ss.roi("SpinalCord").notes)
@@ -125,6 +126,7 @@ def test_empty_and_degenerate_contours_are_listed(tmp_path: Path, files: dict[st
 def test_self_intersecting_contour_exits_2(tmp_path: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     def bowtie(ds: Any) -> None:
         ds.ROIContourSequence[2].ContourSequence[3].ContourData = [-5, 35, -22.5, 5, 45, -22.5, 5, 35, -22.5, -5, 45, -22.5]
+        ds.ROIContourSequence[2].ContourSequence[3].NumberOfContourPoints = 4
     bad = _edit(files["rtstruct"], tmp_path / "bow.dcm", bowtie)
     rc, err = _cli(capsys, "--rtdose", str(files["rtdose"]), "--rtstruct", str(bad), "--rtplan", str(files["rtplan"]))
     assert rc == 2 and "self-intersecting" in err and "SpinalCord" in err and err.count("\n") == 1

@@ -76,10 +76,10 @@ def test_truncated_rtplan_still_holds_the_prescription() -> None:
 
 def test_truncated_bytes_give_a_clean_error(tmp_path: Path) -> None:
     raw = Path(RTPLAN).read_bytes()
-    for cut in (132, 300):     # the header is cut: no SOP Class, no modality
+    for cut in (132, 300):     # the header is cut: no SOP Class (300: only the File Meta's), no modality
         p = tmp_path / f"cut{cut}.dcm"
         p.write_bytes(raw[:cut])
-        with pytest.raises(DicomError, match="not an RT Plan"):
+        with pytest.raises(DicomError, match="not an RT Plan|the file is truncated"):
             read_prescription(p)
     for cut in (len(raw) // 2, len(raw) - 10):    # the prescription is in the first half: still read
         p = tmp_path / f"cut{cut}.dcm"

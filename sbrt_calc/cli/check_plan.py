@@ -4,6 +4,12 @@ Reads the RT Dose, RT Structure Set and (optionally) RT Plan, computes every str
 metrics, checks the organ limits of the constraint set for the plan's fraction count and the
 RTOG 0915/0813 conformity and fall-off. Exit 0: ran, every limit met; 1: a limit failed or a
 conformity metric is a major deviation; 2: bad input (one line on stderr).
+
+Several ``--rtdose`` (or a ``--folder`` with several RT Doses): the per-beam doses of one plan,
+summed when they refer to one RT Plan and share the grid (said so in the warnings).
+``--dose-summation plan|fraction`` overrides the dose grid's Dose Summation Type. ``--dvh-csv`` is
+written atomically and never over an input file or an existing file that is not a CSV. Text
+output escapes terminal control characters in anything read from the files.
 """
 
 from __future__ import annotations
@@ -13,6 +19,19 @@ from typing import Any
 
 from sbrt_calc.cli.models_args import fraction_count, positive_float
 from sbrt_calc.cli.output import add_format_argument
+
+
+def _transition_dose(text: str) -> float:
+    """argparse type: the LQ-L transition dose, in the core's range (radiobiology.ranges)."""
+    from sbrt_calc.errors import SbrtCalcError
+    from sbrt_calc.radiobiology.ranges import RANGES, check_range
+
+    value = positive_float(text)
+    try:
+        return check_range("transition_dose_gy", value, "--lql transition dose")
+    except SbrtCalcError:
+        r = RANGES["transition_dose_gy"]
+        raise argparse.ArgumentTypeError(f"{text!r} must be {r.describe()} ({r.reason})") from None
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -28,42 +47,59 @@ def register(sub: Any) -> None:
                        "check the organ limits of a constraint set for the plan's fraction count and grade R100%, "
                        "R50% and D2cm against the RTOG 0915/0813 table. Exit 1 if a limit fails or a conformity "
                        "metric is a major deviation.")
-    p.add_argument("--rtdose", metavar="FILE", help="RT Dose file")
+    p.add_argument("--rtdose", metavar="FILE", action="append", default=[],
+                   help="RT Dose file; repeat for the per-beam doses of one plan (summed when they share plan and "
+                   "grid)")
     p.add_argument("--rtstruct", metavar="FILE", help="RT Structure Set file")
     p.add_argument("--rtplan", metavar="FILE", help="RT Plan file (prescription, fractions)")
     p.add_argument("--folder", metavar="DIR", help="a folder holding the RT Dose, RT Structure Set and RT Plan")
-    p.add_argument("--prescription-gy", type=positive_float, metavar="D", help="prescription dose, Gy (overrides the plan)")
-    p.add_argument("--fractions", type=fraction_count, metavar="N", help="number of fractions (overrides the plan)")
+    p.add_argument("--prescription-gy", type=positive_float, metavar="D",
+                   help="prescription dose, Gy (needed when the RT Plan has none; overrides the plan's, with a "
+                   "warning when they differ)")
+    p.add_argument("--fractions", type=fraction_count, metavar="N",
+                   help="number of fractions (needed when the RT Plan has none; overrides the plan's)")
+    p.add_argument("--dose-summation", choices=("plan", "fraction"), metavar="plan|fraction",
+                   help="read the dose grid as the whole plan or as one fraction (multiplied by the fraction "
+                   "count), whatever its Dose Summation Type says (e.g. a grid labelled FRACTION that holds "
+                   "whole-plan values: plan)")
     p.add_argument("--target", metavar="NAME", help="the PTV's structure name (default: the one PTV)")
     p.add_argument("--set", dest="set_key", default="tg101", metavar="KEY", help="constraint set (default tg101)")
     p.add_argument("--map", dest="mapping", type=_mapping, action="append", default=[], metavar="NAME=TG263",
                    help="map a structure name to a TG-263 name (repeat; empty TG-263 name leaves it out)")
-    p.add_argument("--lql", dest="lql_transition_dose_gy", type=positive_float, metavar="DT",
+    p.add_argument("--lql", dest="lql_transition_dose_gy", type=_transition_dose, metavar="DT",
                    help="also give each structure's EQD2 under LQ-L with transition dose DT Gy (beside LQ)")
-    p.add_argument("--dvh-csv", metavar="FILE", help="also write the cumulative DVHs (0.1 Gy bins) to FILE as CSV")
+    p.add_argument("--dvh-csv", metavar="FILE", help="also write the cumulative DVHs (0.1 Gy bins) to FILE as CSV "
+                   "(never over an input file or an existing file that is not a CSV)")
     add_format_argument(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from sbrt_calc.atomic_write import write_text_atomic
     from sbrt_calc.cli.main import UsageError
     from sbrt_calc.cli.output import emit, to_csv, to_json
+    from sbrt_calc.output_guard import check_output_target
     from sbrt_calc.plancheck.dvh import dvh_csv_rows
     from sbrt_calc.plancheck.grade import check_plan
     from sbrt_calc.plancheck.inputs import PlanCheckInputs, find_in_folder
+    from sbrt_calc.text_safety import terminal_safe
 
     files = find_in_folder(args.folder) if args.folder else {}
-    rtdose = args.rtdose or files.get("rtdose")
+    doses = list(args.rtdose) or ([files["rtdose"], *files.get("rtdose_parts", ())] if "rtdose" in files else [])
     rtstruct = args.rtstruct or files.get("rtstruct")
-    if not rtdose or not rtstruct:
+    if not doses or not rtstruct:
         raise UsageError("check-plan: give --rtdose and --rtstruct, or --folder (see --help)")
-    inputs = PlanCheckInputs(rtdose, rtstruct, args.rtplan or files.get("rtplan"), args.target, args.prescription_gy,
-                             args.fractions, args.set_key, tuple(args.mapping))
+    inputs = PlanCheckInputs(doses[0], rtstruct, args.rtplan or files.get("rtplan"), args.target, args.prescription_gy,
+                             args.fractions, args.set_key, tuple(args.mapping), rtdose_parts=tuple(doses[1:]),
+                             dose_summation=args.dose_summation)
+    csv_target = None
+    if args.dvh_csv:  # checked before the (long) computation, written after it
+        csv_target = check_output_target(args.dvh_csv, [*doses, rtstruct, inputs.rtplan], "csv", "--dvh-csv")
     result = check_plan(inputs, lql_transition_dose_gy=args.lql_transition_dose_gy)
-    if args.dvh_csv:
+    if csv_target is not None:
         headers, rows = dvh_csv_rows([s.dose for s in result.structures])
-        with open(args.dvh_csv, "w", encoding="utf-8", newline="") as fh:
-            fh.write(to_csv(headers, rows))
+        check_output_target(csv_target, [*doses, rtstruct, inputs.rtplan], "csv", "--dvh-csv")
+        write_text_atomic(csv_target, to_csv(headers, rows))
     if args.format == "json":
         emit(to_json(result.as_dict()))
     elif args.format == "csv":
@@ -72,9 +108,9 @@ def run(args: argparse.Namespace) -> int:
         rows = [[c.constraint.organ, c.structure or "", c.constraint.metric, c.constraint.comparison,
                  repr(c.constraint.limit), c.constraint.unit, "" if c.value is None else repr(c.value), c.status,
                  c.constraint.verification, str(c.constraint.converted), c.constraint.source] for c in result.constraints]
-        emit(to_csv(headers, rows).rstrip("\n"))
+        emit(terminal_safe(to_csv(headers, rows).rstrip("\n"), keep_newlines=True))
     else:
         from sbrt_calc.plancheck.text import render_table
 
-        emit(render_table(result))
+        emit(terminal_safe(render_table(result), keep_newlines=True))
     return 1 if result.failed else 0

@@ -80,11 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             # numpy's "overflow encountered" lines are not for the user: results are checked for
             # finiteness and a bad one is a one-line error (the contract: one line on stderr)
             warnings.simplefilter("ignore", RuntimeWarning)
+            # pydicom's own warnings are captured by the readers into the result's warnings; none is printed
+            warnings.filterwarnings("ignore", module=r"pydicom(\..*)?$")
             return int(args.func(args))
     except SbrtCalcError as exc:
         if debug:
             raise
-        print(f"sbrt-calc: error: {exc}".replace("\n", " "), file=sys.stderr)
+        from sbrt_calc.text_safety import terminal_safe  # messages quote file names and structure names
+
+        print(terminal_safe(f"sbrt-calc: error: {exc}".replace("\n", " ")), file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

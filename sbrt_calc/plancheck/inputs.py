@@ -3,7 +3,9 @@
 ``PlanCheckInputs.to_dict()`` / ``from_dict()`` are the case file's ``plan_check`` section
 (JSON): ``{"rtdose": path, "rtstruct": path, "rtplan": path|null, "target": name|null,
 "prescription_gy": number|null, "fractions": int|null, "constraint_set": key,
-"name_mapping": {structure: tg263_name}}``.
+"name_mapping": {structure: tg263_name}}``, and only when set: ``"rtdose_parts": [path, ...]``
+(further per-beam RT Doses summed with ``rtdose``) and ``"dose_summation": "plan"|"fraction"``
+(read the dose grid as the whole plan or as one fraction, whatever its header says).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.regimen import MAX_FRACTIONS
 
 DEFAULT_CONSTRAINT_SET = "tg101"
-_KEYS = ("rtdose", "rtstruct", "rtplan", "target", "prescription_gy", "fractions", "constraint_set", "name_mapping")
+_KEYS = ("rtdose", "rtstruct", "rtplan", "target", "prescription_gy", "fractions", "constraint_set", "name_mapping",
+         "rtdose_parts", "dose_summation")
+DOSE_SUMMATIONS = ("plan", "fraction")
 
 
 class PlanCheckInputError(SbrtCalcError):
@@ -43,6 +47,11 @@ class PlanCheckInputs:
         Key of the organ-limit set (``tg101``, ``rtog0915``, ``rtog0813``, ``nccn``, ...).
     name_mapping : tuple of (structure, tg263_name)
         The user's structure-name mapping; an empty TG-263 name leaves the structure out.
+    rtdose_parts : tuple of str
+        Further RT Dose files summed with *rtdose*: the per-beam doses of one plan.
+    dose_summation : {"plan", "fraction"}, optional
+        Read the dose grid as the whole plan or as one fraction, overriding its Dose Summation Type
+        (e.g. a Pinnacle grid labelled FRACTION that holds whole-plan values). None: as the header says.
     """
 
     rtdose: str
@@ -53,6 +62,8 @@ class PlanCheckInputs:
     fractions: int | None = None
     constraint_set: str = DEFAULT_CONSTRAINT_SET
     name_mapping: tuple[tuple[str, str], ...] = ()
+    rtdose_parts: tuple[str, ...] = ()
+    dose_summation: str | None = None
 
     def __post_init__(self) -> None:
         for key in ("rtdose", "rtstruct"):
@@ -77,6 +88,14 @@ class PlanCheckInputs:
         if not isinstance(self.constraint_set, str) or not self.constraint_set:
             raise PlanCheckInputError("plan_check.constraint_set must be a set key", field="plan_check.constraint_set",
                                       value=self.constraint_set, allowed="tg101, rtog0915, rtog0813, nccn, ...")
+        if not isinstance(self.rtdose_parts, tuple) or not all(isinstance(v, str) and v.strip()
+                                                                for v in self.rtdose_parts):
+            raise PlanCheckInputError("plan_check.rtdose_parts must be a list of file paths",
+                                      field="plan_check.rtdose_parts", value=self.rtdose_parts, allowed="paths")
+        if self.dose_summation is not None and self.dose_summation not in DOSE_SUMMATIONS:
+            raise PlanCheckInputError(f"dose summation must be plan or fraction, got {self.dose_summation!r}",
+                                      field="plan_check.dose_summation", value=self.dose_summation,
+                                      allowed="plan, fraction")
         for pair in self.name_mapping:
             if (not isinstance(pair, tuple) or len(pair) != 2 or not all(isinstance(s, str) for s in pair)
                     or not pair[0]):
@@ -96,9 +115,15 @@ class PlanCheckInputs:
 
     def to_dict(self) -> dict[str, Any]:
         """The case file's ``plan_check`` section."""
-        return {"rtdose": self.rtdose, "rtstruct": self.rtstruct, "rtplan": self.rtplan, "target": self.target,
-                "prescription_gy": self.prescription_gy, "fractions": self.fractions,
-                "constraint_set": self.constraint_set, "name_mapping": dict(self.name_mapping)}
+        out: dict[str, Any] = {"rtdose": self.rtdose, "rtstruct": self.rtstruct, "rtplan": self.rtplan,
+                               "target": self.target, "prescription_gy": self.prescription_gy,
+                               "fractions": self.fractions, "constraint_set": self.constraint_set,
+                               "name_mapping": dict(self.name_mapping)}
+        if self.rtdose_parts:
+            out["rtdose_parts"] = list(self.rtdose_parts)
+        if self.dose_summation is not None:
+            out["dose_summation"] = self.dose_summation
+        return out
 
     @classmethod
     def from_dict(cls, data: Any) -> PlanCheckInputs:
@@ -119,38 +144,58 @@ class PlanCheckInputs:
                    target=data.get("target"), prescription_gy=data.get("prescription_gy"),
                    fractions=data.get("fractions"),
                    constraint_set=data.get("constraint_set", DEFAULT_CONSTRAINT_SET),
-                   name_mapping=tuple(sorted((k, v) for k, v in mapping.items())))
+                   name_mapping=tuple(sorted((k, v) for k, v in mapping.items())),
+                   rtdose_parts=_paths(data.get("rtdose_parts")), dose_summation=data.get("dose_summation"))
 
 
-def find_in_folder(folder: str | Path) -> dict[str, str]:
-    """The RT Dose, RT Structure Set and RT Plan files of a folder, by their Modality.
+def _paths(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PlanCheckInputError("plan_check.rtdose_parts must be a list of file paths",
+                                  field="plan_check.rtdose_parts", value=value, allowed="a list of paths")
+    return tuple(value)
+
+
+def find_in_folder(folder: str | Path) -> dict[str, Any]:
+    """The RT Dose, RT Structure Set and RT Plan files of a folder, by their SOP Class UID.
+
+    Returns ``{"rtdose": path, "rtstruct": path, "rtplan": path}`` (``rtplan`` only when present)
+    and, when the folder holds several RT Doses (the per-beam doses of one plan),
+    ``"rtdose_parts": (path, ...)``: the others, to be summed with ``rtdose``
+    (:func:`~sbrt_calc.plancheck.dicom_io.sum_beam_doses` checks they belong together).
 
     Raises
     ------
     PlanCheckInputError
-        When the folder lacks an RT Dose or an RT Structure Set, or holds more than one of a kind.
+        When the folder lacks an RT Dose or an RT Structure Set, or holds more than one RT Structure
+        Set or RT Plan.
     """
-    from sbrt_calc.plancheck.dicom_io import MAX_DICOM_BYTES, safe_dcmread
+    from sbrt_calc.plancheck.dicom_io import MAX_DICOM_BYTES, kind_of, safe_dcmread
 
     root = Path(folder)
     if not root.is_dir():
         raise PlanCheckInputError(f"{root}: not a folder", field="folder", value=str(root), allowed="a folder")
     found: dict[str, list[str]] = {"rtdose": [], "rtstruct": [], "rtplan": []}
     for p in sorted(root.iterdir()):
-        if not p.is_file() or p.stat().st_size > MAX_DICOM_BYTES:
-            continue
         try:
-            ds = safe_dcmread(p, "DICOM", stop_before_pixels=True)
-        except SbrtCalcError:
+            if not p.is_file() or p.stat().st_size > MAX_DICOM_BYTES:
+                continue
+            ds = safe_dcmread(p, "DICOM", stop_before_pixels=True, notes=[], complete=False)
+        except (SbrtCalcError, OSError):
             continue
-        kind = {"RTDOSE": "rtdose", "RTSTRUCT": "rtstruct", "RTPLAN": "rtplan"}.get(str(ds.get("Modality", "")))
+        kind = kind_of(ds)
         if kind:
             found[kind].append(str(p))
-    for kind in ("rtdose", "rtstruct", "rtplan"):
+    for kind in ("rtstruct", "rtplan"):
         if len(found[kind]) > 1:
             raise PlanCheckInputError(f"{root}: several {kind.upper()} files ({', '.join(found[kind])}); give them "
                                       "one by one", field=kind, value=found[kind], allowed="one file of each kind")
-        if not found[kind] and kind != "rtplan":
+    for kind in ("rtdose", "rtstruct"):
+        if not found[kind]:
             raise PlanCheckInputError(f"{root}: no {kind.upper()} file", field=kind, value=str(root),
                                       allowed=f"a folder with an {kind.upper()} file")
-    return {k: v[0] for k, v in found.items() if v}
+    out: dict[str, Any] = {k: v[0] for k, v in found.items() if v}
+    if len(found["rtdose"]) > 1:
+        out["rtdose_parts"] = tuple(found["rtdose"][1:])
+    return out

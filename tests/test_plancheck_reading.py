@@ -1,0 +1,372 @@
+"""Reading what planning systems write (issue 17, "Read what planning systems write").
+
+Each test is a reproducer named after a finding of the issue. The planning systems' peculiarities
+(RayStation/Pinnacle/GammaPlan plans without a Dose Reference Sequence, Monaco's RT Dose without
+File Meta, per-beam doses, Pinnacle's FRACTION grid holding whole-plan values, GammaPlan's
+decreasing offsets) are built here as minimal modifications of the phantom plan, in tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+pydicom = pytest.importorskip("pydicom")
+
+from sbrt_calc.cli.main import main  # noqa: E402
+from sbrt_calc.errors import DicomError  # noqa: E402
+from sbrt_calc.plancheck import dicom_io  # noqa: E402
+from sbrt_calc.plancheck.dicom_io import read_rtdose, read_rtstruct  # noqa: E402
+from sbrt_calc.plancheck.grade import check_plan  # noqa: E402
+from sbrt_calc.plancheck.inputs import PlanCheckInputs, find_in_folder  # noqa: E402
+from sbrt_calc.plancheck.load import load_dose_and_structures, load_plan  # noqa: E402
+from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
+from sbrt_calc.planning.rtplan import read_rtplan  # noqa: E402
+
+SMALL = Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
+                lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0))
+CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_phantom(tmp_path_factory.mktemp("reading"), SMALL)
+
+
+def _edit(src: Path, dst: Path, edit: Any, **save: Any) -> Path:
+    ds = pydicom.dcmread(src)
+    edit(ds)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    ds.save_as(dst, **save)
+    return dst
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    rc = main(["check-plan", *args])
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err
+
+
+def _one_line(rc: int, err: str) -> bool:
+    return rc == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
+# --- 1. by SOP Class, files without File Meta ---------------------------------------------------
+
+def test_ct_object_with_modality_rtdose_is_refused(tmp_path: Path, files: dict[str, Path],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: 'a CT object with Modality RTDOSE is accepted'. The SOP Class UID decides."""
+    def ct(ds: Any) -> None:
+        ds.SOPClassUID = CT_IMAGE_STORAGE
+        ds.file_meta.MediaStorageSOPClassUID = CT_IMAGE_STORAGE
+    bad = _edit(files["rtdose"], tmp_path / "ct.dcm", ct)
+    with pytest.raises(DicomError, match="not an RT Dose .*CT Image Storage"):
+        read_rtdose(bad)
+    rc, _, err = _cli(capsys, "--rtdose", str(bad), "--rtstruct", str(files["rtstruct"]), "--rtplan", str(files["rtplan"]))
+    assert _one_line(rc, err) and "not an RT Dose" in err
+    # a folder holding it beside the real RT Dose: the CT object is not taken for a dose
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for key in ("rtdose", "rtstruct", "rtplan"):
+        (folder / files[key].name).write_bytes(files[key].read_bytes())
+    (folder / "zz_ct.dcm").write_bytes(bad.read_bytes())
+    found = find_in_folder(folder)
+    assert Path(found["rtdose"]).name == "rtdose.dcm" and "rtdose_parts" not in found
+
+
+def test_rt_ion_plan_sop_class_is_an_rt_plan(tmp_path: Path, files: dict[str, Path]) -> None:
+    def ion(ds: Any) -> None:
+        ds.SOPClassUID = dicom_io.RT_ION_PLAN_STORAGE
+        ds.file_meta.MediaStorageSOPClassUID = dicom_io.RT_ION_PLAN_STORAGE
+        ds.Modality = "RTPLAN"
+    plan = read_rtplan(_edit(files["rtplan"], tmp_path / "ion.dcm", ion))
+    assert plan.prescription_gy == SMALL.prescription_gy and plan.fractions == SMALL.fractions
+
+    def wrong(ds: Any) -> None:
+        ds.SOPClassUID = dicom_io.RT_DOSE_STORAGE
+        ds.file_meta.MediaStorageSOPClassUID = dicom_io.RT_DOSE_STORAGE
+    with pytest.raises(DicomError, match="not an RT Plan"):
+        read_rtplan(_edit(files["rtplan"], tmp_path / "dose_as_plan.dcm", wrong))
+
+
+def _without_meta(src: Path, dst: Path, implicit: bool = True) -> Path:
+    """Monaco writes its RT Dose without preamble and File Meta (PS3.10 7.1): a bare data set."""
+    ds = pydicom.dcmread(src)
+    ds.file_meta = pydicom.dataset.FileMetaDataset()
+    ds.preamble = None
+    ds.save_as(dst, enforce_file_format=False, implicit_vr=implicit, little_endian=True)
+    raw = dst.read_bytes()
+    assert raw[128:132] != b"DICM" and b"\x02\x00\x10\x00" not in raw[:200]  # no File Meta group
+    return dst
+
+
+def test_monaco_rtdose_without_file_meta_is_read(tmp_path: Path, files: dict[str, Path],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: 'a Monaco RT Dose without a DICOM File Meta header ("malformed"; pydicom reads it)'."""
+    ref = read_rtdose(files["rtdose"])
+    for implicit in (True, False):
+        bare = _without_meta(files["rtdose"], tmp_path / f"monaco_{implicit}.dcm", implicit)
+        g = read_rtdose(bare)
+        assert np.array_equal(g.dose, ref.dose) and np.array_equal(g.z_mm, ref.z_mm)
+        assert any("no DICOM File Meta" in n for n in g.notes)
+    bare_struct = _without_meta(files["rtstruct"], tmp_path / "ss_bare.dcm")
+    assert [len(r.planes) for r in read_rtstruct(bare_struct).rois] == \
+        [len(r.planes) for r in read_rtstruct(files["rtstruct"]).rois]
+    rc, out, err = _cli(capsys, "--rtdose", str(tmp_path / "monaco_True.dcm"), "--rtstruct", str(bare_struct),
+                        "--rtplan", str(files["rtplan"]), "--format", "json")
+    assert rc in (0, 1) and err == "", err
+
+
+def test_truncated_file_without_file_meta_is_refused(tmp_path: Path, files: dict[str, Path]) -> None:
+    bare = _without_meta(files["rtstruct"], tmp_path / "ss_bare.dcm")
+    raw = bare.read_bytes()
+    cut = tmp_path / "ss_bare_cut.dcm"
+    cut.write_bytes(raw[: len(raw) * 7 // 10])
+    with pytest.raises(DicomError, match="truncated|not a readable|not a complete"):
+        read_rtstruct(cut)
+
+
+# --- 2. RT Plans without a Dose Reference Sequence -----------------------------------------------
+
+def _no_dose_reference(ds: Any) -> None:
+    """RayStation, Pinnacle and GammaPlan plans: no Dose Reference Sequence (Type 3 in PS3.3 C.8.8.10)."""
+    del ds.DoseReferenceSequence
+
+
+def test_plan_without_dose_reference_sequence_and_given_prescription(tmp_path: Path, files: dict[str, Path],
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: 'RT Plans without a Dose Reference Sequence ... refused even when --prescription-gy/--fractions
+    are given, and --folder then fails'. The fraction count still comes from the Fraction Group Sequence."""
+    folder = tmp_path / "raystation"
+    for key in ("rtdose", "rtstruct"):
+        folder.mkdir(exist_ok=True)
+        (folder / files[key].name).write_bytes(files[key].read_bytes())
+    plan = _edit(files["rtplan"], folder / "rtplan.dcm", _no_dose_reference)
+    inputs = PlanCheckInputs(str(folder / "rtdose.dcm"), str(folder / "rtstruct.dcm"), str(plan),
+                             prescription_gy=SMALL.prescription_gy)
+    loaded = load_plan(inputs)
+    assert loaded.prescription_gy == SMALL.prescription_gy and loaded.fractions == SMALL.fractions
+    assert loaded.plan_prescription_gy is None and loaded.plan_fractions == SMALL.fractions
+    assert loaded.given_prescription_gy == SMALL.prescription_gy and loaded.given_fractions is None
+    assert (loaded.prescription_gy_source, loaded.fractions_source) == ("given", "RT Plan")
+    assert any("no Target Prescription Dose" in w for w in loaded.warnings)
+    # without a given prescription: one line naming the missing element and the option
+    with pytest.raises(DicomError, match=r"Dose Reference Sequence \(300A,0010\).*--prescription-gy"):
+        load_plan(PlanCheckInputs(str(folder / "rtdose.dcm"), str(folder / "rtstruct.dcm"), str(plan)))
+    rc, out, err = _cli(capsys, "--folder", str(folder), "--prescription-gy", "54", "--format", "json")
+    assert rc in (0, 1) and err == "", err
+    rc, out, err = _cli(capsys, "--folder", str(folder))
+    assert _one_line(rc, err) and "--prescription-gy" in err
+
+
+def test_plan_without_anything_needs_both_from_the_case(tmp_path: Path, files: dict[str, Path]) -> None:
+    """GammaPlan-like: no Dose Reference Sequence and no fraction count; the case's plan_check section gives both."""
+    def bare(ds: Any) -> None:
+        del ds.DoseReferenceSequence
+        del ds.FractionGroupSequence[0].NumberOfFractionsPlanned
+    plan = _edit(files["rtplan"], tmp_path / "gp.dcm", bare)
+    section = {"rtdose": str(files["rtdose"]), "rtstruct": str(files["rtstruct"]), "rtplan": str(plan),
+               "prescription_gy": 54.0, "fractions": 3}
+    loaded = load_plan(PlanCheckInputs.from_dict(section))
+    assert (loaded.prescription_gy, loaded.fractions) == (54.0, 3)
+    assert (loaded.plan_prescription_gy, loaded.plan_fractions) == (None, None)
+    assert loaded.prescription_source == "given (the RT Plan has none)"
+    with pytest.raises(DicomError, match=r"Number of Fractions Planned \(300A,0078\).*--fractions"):
+        load_plan(PlanCheckInputs.from_dict({**section, "fractions": None}))
+
+
+def test_given_prescription_disagreeing_with_the_plan_is_kept_as_data(files: dict[str, Path]) -> None:
+    """Issue 17: '--prescription-gy 55 against an RT Plan of 50 Gy is used without a word'."""
+    loaded = load_plan(PlanCheckInputs(str(files["rtdose"]), str(files["rtstruct"]), str(files["rtplan"]),
+                                       prescription_gy=55.0, fractions=5))
+    assert (loaded.prescription_gy, loaded.fractions) == (55.0, 5)
+    assert (loaded.plan_prescription_gy, loaded.plan_fractions) == (54.0, 3)
+    assert (loaded.given_prescription_gy, loaded.given_fractions) == (55.0, 5)
+    assert loaded.prescription_disagrees
+    assert any("prescription given (55 Gy) differs from the RT Plan's (54 Gy)" in w for w in loaded.warnings)
+    assert any("fraction count given (5) differs from the RT Plan's (3)" in w for w in loaded.warnings)
+    same = load_plan(PlanCheckInputs(str(files["rtdose"]), str(files["rtstruct"]), str(files["rtplan"]),
+                                     prescription_gy=54.0))
+    assert not same.prescription_disagrees and not any("differs" in w for w in same.warnings)
+
+
+def test_eclipse_calculation_point_is_not_a_second_prescription() -> None:
+    """The Eclipse sample plan has two TARGET dose references: the site 'Breast' 14 Gy (Dose Reference
+    Structure Type SITE) and its 'CALC POINT' 11.31 Gy (COORDINATES, the dose at the point). The
+    prescription is the site's: 14 Gy in 7 fractions (dicom-samples README)."""
+    path = _samples() / "eclipse-breast" / "rtplan.dcm"
+    plan = read_rtplan(path)
+    assert plan.prescription_gy == 14.0 and plan.fractions == 7 and plan.beam_numbers == (1, 2, 3, 4)
+    assert plan.regimen().total_dose_gy == 14.0
+
+
+def _samples() -> Path:
+    env = os.environ.get("SBRT_CALC_SAMPLES")
+    if env and Path(env).is_dir():
+        return Path(env)
+    for parent in Path(__file__).resolve().parents:
+        cand = parent / "shared" / "dicom-samples"
+        if cand.is_dir():
+            return cand
+    pytest.skip("the DICOM samples folder (../shared/dicom-samples or $SBRT_CALC_SAMPLES) is absent")
+
+
+# --- 3. per-beam doses, FRACTION sanity ----------------------------------------------------------
+
+def _beam_doses(tmp_path: Path, files: dict[str, Path], weights: tuple[float, ...],
+                plan_beams: int | None = None) -> tuple[list[Path], Path]:
+    """Per-beam RT Doses (BEAM) whose sum is the phantom's plan dose, and a plan listing its beams."""
+    out = []
+    for k, w in enumerate(weights, start=1):
+        def beam(ds: Any, k: int = k, w: float = w) -> None:
+            ds.DoseSummationType = "BEAM"
+            ds.DoseGridScaling = f"{float(ds.DoseGridScaling) * w:.10e}"[:16]
+            ds.SOPInstanceUID = f"{ds.SOPInstanceUID}.{k}"
+            bref = pydicom.Dataset()
+            bref.ReferencedBeamNumber = k
+            fg = pydicom.Dataset()
+            fg.ReferencedFractionGroupNumber = 1
+            fg.ReferencedBeamSequence = pydicom.Sequence([bref])
+            ds.ReferencedRTPlanSequence[0].ReferencedFractionGroupSequence = pydicom.Sequence([fg])
+        out.append(_edit(files["rtdose"], tmp_path / f"beam{k}.dcm", beam))
+
+    def plan(ds: Any) -> None:
+        refs = []
+        for k in range(1, (plan_beams or len(weights)) + 1):
+            b = pydicom.Dataset()
+            b.ReferencedBeamNumber = k
+            refs.append(b)
+        ds.FractionGroupSequence[0].ReferencedBeamSequence = pydicom.Sequence(refs)
+        ds.FractionGroupSequence[0].NumberOfBeams = len(refs)
+    return out, _edit(files["rtplan"], tmp_path / "plan_beams.dcm", plan)
+
+
+def test_per_beam_doses_of_one_plan_are_summed(tmp_path: Path, files: dict[str, Path],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Eclipse and RayStation can export one RT Dose per beam (Dose Summation Type BEAM)."""
+    beams, plan = _beam_doses(tmp_path, files, (0.25, 0.35, 0.4))
+    ref = read_rtdose(files["rtdose"])
+    loaded = load_plan(PlanCheckInputs(str(beams[0]), str(files["rtstruct"]), str(plan),
+                                       rtdose_parts=(str(beams[1]), str(beams[2]))))
+    assert np.allclose(loaded.dose.dose, ref.dose, rtol=2e-6, atol=1e-4)
+    assert any("3 per-beam dose grids" in w and "summed" in w for w in loaded.warnings)
+    rc, out, err = _cli(capsys, "--rtdose", str(beams[0]), "--rtdose", str(beams[1]), "--rtdose", str(beams[2]),
+                        "--rtstruct", str(files["rtstruct"]), "--rtplan", str(plan), "--format", "json")
+    assert rc in (0, 1) and err == "" and "per-beam dose grids" in out
+    # one beam alone is not the plan
+    with pytest.raises(DicomError, match="beams 2, 3 have no dose|not a whole-plan dose"):
+        load_plan(PlanCheckInputs(str(beams[0]), str(files["rtstruct"]), str(plan)))
+
+
+def test_per_beam_doses_that_do_not_belong_together_are_refused(tmp_path: Path, files: dict[str, Path],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    beams, plan = _beam_doses(tmp_path, files, (0.5, 0.5), plan_beams=3)
+    rc, _, err = _cli(capsys, "--rtdose", str(beams[0]), "--rtdose", str(beams[1]), "--rtstruct",
+                      str(files["rtstruct"]), "--rtplan", str(plan))
+    assert _one_line(rc, err) and "beams 3 have no dose" in err
+
+    def shifted(ds: Any) -> None:
+        ds.ImagePositionPatient = [float(v) + 1.0 for v in ds.ImagePositionPatient]
+    moved = _edit(beams[1], tmp_path / "moved.dcm", shifted)
+    with pytest.raises(DicomError, match="not on the same grid"):
+        load_dose_and_structures([beams[0], moved], files["rtstruct"])
+
+    def other_plan(ds: Any) -> None:
+        ds.ReferencedRTPlanSequence[0].ReferencedSOPInstanceUID = "1.2.3.4"
+    foreign = _edit(beams[1], tmp_path / "foreign.dcm", other_plan)
+    with pytest.raises(DicomError, match="do not all refer to one same RT Plan"):
+        load_dose_and_structures([beams[0], foreign], files["rtstruct"])
+    with pytest.raises(DicomError, match="only per-beam doses"):
+        load_dose_and_structures([files["rtdose"], files["rtdose"]], files["rtstruct"])
+
+
+def test_pinnacle_fraction_grid_holding_the_whole_plan_is_warned(tmp_path: Path, files: dict[str, Path],
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: 'a Pinnacle dose labelled FRACTION that holds whole-plan values is multiplied by the fraction
+    count (PTV mean 461 Gy) without a sanity check'. Here: the phantom's whole-plan dose labelled FRACTION."""
+    def pinnacle(ds: Any) -> None:
+        ds.DoseSummationType = "FRACTION"
+    fx = _edit(files["rtdose"], tmp_path / "pinnacle.dcm", pinnacle)
+    res = check_plan(PlanCheckInputs(str(fx), str(files["rtstruct"]), str(files["rtplan"])))
+    assert any("may hold whole-plan values" in w and "--dose-summation plan" in w for w in res.warnings)
+    assert res.target.row["dmean_gy"] > 2.5 * SMALL.prescription_gy  # what the warning is about
+    ref = check_plan(PlanCheckInputs(str(files["rtdose"]), str(files["rtstruct"]), str(files["rtplan"])))
+    fixed = check_plan(PlanCheckInputs(str(fx), str(files["rtstruct"]), str(files["rtplan"]), dose_summation="plan"))
+    assert fixed.target.row["dmean_gy"] == pytest.approx(ref.target.row["dmean_gy"], rel=1e-6)
+    assert fixed.plan.dose_summation == "plan" and res.plan.dose_summation == "fraction"
+    assert not any("may hold whole-plan values" in w for w in fixed.warnings)
+    assert any("read as the whole plan as asked" in w for w in fixed.warnings)
+    rc, out, err = _cli(capsys, "--rtdose", str(fx), "--rtstruct", str(files["rtstruct"]), "--rtplan",
+                        str(files["rtplan"]), "--dose-summation", "plan", "--format", "json")
+    assert rc in (0, 1) and err == "" and "read as the whole plan as asked" in out
+    # a true per-fraction grid is multiplied without the warning
+    per_fx = write_phantom(tmp_path / "perfx", Phantom(**{**SMALL.__dict__, "summation": "FRACTION"}))
+    ok = load_plan(PlanCheckInputs(str(per_fx["rtdose"]), str(per_fx["rtstruct"]), str(per_fx["rtplan"])))
+    assert any("multiplied by 3 fractions" in w for w in ok.warnings)
+    assert not any("whole-plan values" in w for w in ok.warnings)
+
+
+def test_nelms_grid_read_as_one_fraction_without_a_plan() -> None:
+    """The public way to read a dose grid and a structure set with fractions=1 and no plan (the Nelms 2015
+    grids are labelled FRACTION and hold the whole dose, dicom-samples README)."""
+    root = _samples() / "nelms-2015"
+    grid, ss, notes = load_dose_and_structures(root / "dose-grids" / "Linear_AntPost_3mm_Aligned.dcm",
+                                               root / "structures" / "Sphere_10_0.dcm", fractions=1)
+    raw = read_rtdose(root / "dose-grids" / "Linear_AntPost_3mm_Aligned.dcm")
+    assert raw.summation == "FRACTION" and np.array_equal(grid.dose, raw.dose) and grid.units == "GY"
+    assert len(ss.rois) >= 1 and not any("whole-plan values" in n for n in notes)
+
+
+# --- 4. Grid Frame Offset Vector -----------------------------------------------------------------
+
+def test_single_frame_dose_with_one_value_offset_vector(tmp_path: Path, files: dict[str, Path]) -> None:
+    """Issue 17: 'a single-frame RT Dose with a one-value Grid Frame Offset Vector' was refused (pydicom gives
+    a one-value multi-valued element as a single number)."""
+    ref = read_rtdose(files["rtdose"])
+
+    def one(ds: Any) -> None:
+        plane = ds.Rows * ds.Columns * 4
+        k = 20
+        ds.PixelData = ds.PixelData[k * plane:(k + 1) * plane]
+        ds.NumberOfFrames = 1
+        ds.ImagePositionPatient = [ds.ImagePositionPatient[0], ds.ImagePositionPatient[1], float(ref.z_mm[k])]
+        ds.GridFrameOffsetVector = [0.0]
+    g = read_rtdose(_edit(files["rtdose"], tmp_path / "one.dcm", one))
+    assert g.shape == (1, 48, 48) and g.z_mm.tolist() == [float(ref.z_mm[20])]
+    assert np.array_equal(g.dose[0], ref.dose[20])
+
+
+def _reversed(ds: Any, absolute: bool) -> None:
+    """GammaPlan: frames stored from the top down, offsets decreasing."""
+    n, plane = int(ds.NumberOfFrames), ds.Rows * ds.Columns * 4
+    frames = [ds.PixelData[k * plane:(k + 1) * plane] for k in range(n)]
+    z = [float(ds.ImagePositionPatient[2]) + float(v) for v in ds.GridFrameOffsetVector]
+    ds.PixelData = b"".join(reversed(frames))
+    ds.ImagePositionPatient = [ds.ImagePositionPatient[0], ds.ImagePositionPatient[1], z[-1]]
+    ds.GridFrameOffsetVector = [v for v in reversed(z)] if absolute else [v - z[-1] for v in reversed(z)]
+
+
+@pytest.mark.parametrize("absolute", [False, True])
+def test_gammaplan_decreasing_offsets(tmp_path: Path, files: dict[str, Path], absolute: bool) -> None:
+    ref = read_rtdose(files["rtdose"])
+    g = read_rtdose(_edit(files["rtdose"], tmp_path / "gp.dcm", lambda ds: _reversed(ds, absolute)))
+    assert np.array_equal(g.z_mm, ref.z_mm) and np.array_equal(g.dose, ref.dose)
+    assert any("decreasing z order" in n for n in g.notes)
+
+
+def test_uneven_or_absurd_plane_spacing_is_refused(tmp_path: Path, files: dict[str, Path]) -> None:
+    def uneven(ds: Any) -> None:
+        v = [float(x) for x in ds.GridFrameOffsetVector]
+        ds.GridFrameOffsetVector = v[:10] + [x + 1.0 for x in v[10:]]
+    with pytest.raises(DicomError, match="unevenly spaced"):
+        read_rtdose(_edit(files["rtdose"], tmp_path / "uneven.dcm", uneven))
+
+    def wide(ds: Any) -> None:
+        ds.GridFrameOffsetVector = [60.0 * k for k in range(int(ds.NumberOfFrames))]
+    with pytest.raises(DicomError, match="at most 50 mm"):
+        read_rtdose(_edit(files["rtdose"], tmp_path / "wide.dcm", wide))
