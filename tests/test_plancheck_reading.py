@@ -9,7 +9,6 @@ decreasing offsets) are built here as minimal modifications of the phantom plan,
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 from typing import Any
 

@@ -284,7 +284,7 @@ def _walk(buf: Any, pos: int, end: int, implicit: bool, little: bool) -> str | N
 
 def safe_dcmread(path: str | Path, what: str, *, max_bytes: int | None = None,
                  stop_before_pixels: bool = False, notes: list[str] | None = None,
-                 defer_size: int | None = None, complete: bool = True) -> Any:
+                 defer_size: int | None = None, complete: bool = True, max_inflated: int | None = None) -> Any:
     """Read a DICOM file with the size, deflate and truncation guards; every failure is a :class:`DicomError`.
 
     Parameters
@@ -300,6 +300,8 @@ def safe_dcmread(path: str | Path, what: str, *, max_bytes: int | None = None,
         Element values larger than this are read only when used (pydicom's ``defer_size``).
     complete : bool
         Refuse a file whose element structure is incomplete (truncated); when False it is only noted.
+    max_inflated : int, optional
+        Largest inflated data set of a deflated file (default *max_bytes*).
     """
     pydicom = _pydicom()
     max_bytes = MAX_DICOM_BYTES if max_bytes is None else max_bytes
@@ -318,7 +320,7 @@ def safe_dcmread(path: str | Path, what: str, *, max_bytes: int | None = None,
         try:
             meta = pydicom.filereader.read_file_meta_info(str(p))
             if str(meta.get("TransferSyntaxUID", "")) == DEFLATED:
-                _check_inflated_size(p, pydicom, max_bytes)
+                _check_inflated_size(p, pydicom, max_bytes if max_inflated is None else min(max_bytes, max_inflated))
         except DicomError:
             raise
         except Exception:  # noqa: BLE001, S110 - no file meta: dcmread below decides (it may still be DICOM)
@@ -511,11 +513,14 @@ def read_rtdose(path: str | Path, *, max_bytes: int | None = None, max_voxels: i
     limit = MAX_DICOM_BYTES if max_bytes is None else max_bytes
     voxels = MAX_DOSE_VOXELS if max_voxels is None else max_voxels
     notes: list[str] = []
-    ds = safe_dcmread(path, "RT Dose", max_bytes=limit, notes=notes, defer_size=64 * 1024)
+    # a deflated data set is inflated whole by pydicom: bounded by the largest grid decoded, plus room for the header
+    ds = safe_dcmread(path, "RT Dose", max_bytes=limit, notes=notes, defer_size=64 * 1024,
+                      max_inflated=voxels * 4 + 64 * 1024 * 1024)
     p = str(path)
     try:
         with captured_warnings(notes, f"{Path(p).name}: "):
-            return _dose_grid(ds, p, voxels, notes)
+            grid = _dose_grid(ds, p, voxels, notes)
+        return replace(grid, notes=tuple(dict.fromkeys(notes)))  # with the warnings captured up to the end
     except DicomError:
         raise
     except Exception as exc:  # noqa: BLE001 - malformed element values
@@ -855,7 +860,8 @@ def read_rtstruct(path: str | Path, *, max_bytes: int | None = None) -> Structur
     p = str(path)
     try:
         with captured_warnings(notes, f"{Path(p).name}: "):
-            return _structure_set(ds, p, notes)
+            ss = _structure_set(ds, p, notes)
+        return replace(ss, notes=tuple(dict.fromkeys(notes)))  # with the warnings captured up to the end
     except DicomError:
         raise
     except Exception as exc:  # noqa: BLE001 - malformed element values

@@ -20,7 +20,7 @@ pydicom is optional (``pip install "sbrt-calc[dicom]"``) and imported only when 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +122,8 @@ def read_rtplan(path: str | Path) -> RTPlanPrescription:
     ds = safe_dcmread(p, "RT Plan", stop_before_pixels=True, notes=notes, complete=False)
     try:
         with captured_warnings(notes, f"{p.name}: "):
-            return _prescription(ds, str(p), notes)
+            plan = _prescription(ds, str(p), notes)
+        return replace(plan, notes=tuple(dict.fromkeys(notes)))  # with the warnings captured up to the end
     except DicomError:
         raise
     except Exception as exc:  # noqa: BLE001 - malformed element values
