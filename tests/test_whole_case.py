@@ -1,0 +1,194 @@
+"""Issue 18's acceptance test: one evaluated case, all of it, the same on every face.
+
+One case with the flag line at 80 Gy, the reference at 150 Gy, tumour alpha/beta 8 Gy, a pending rebiopsy
+(eligibility), a planning section for 36 Gy/3 and a plan check of an analytic phantom planned to 36 Gy/3.
+The screen (the app's widgets and models, offscreen), the app's PDF, ``sbrt-calc report`` (text extracted
+with pypdf), ``compare --case`` (text and JSON) must show the same numbers, verdicts and labels, and none
+may print the shipped 70 Gy line as the case's line.
+
+Expected values are written from the LQ formula (Fowler, Br J Radiol 1989;62:679): BED10 = D (1 + d/10)
+(the scale of both lines), BED8 = D (1 + d/8) (the tumour column); flag BED10 > 80 Gy, reference
+BED10 >= 150 Gy. 36 Gy/3: BED10 36 x 2.2 = 79.2 Gy (not above 80), BED8 36 x 2.5 = 90.0 Gy;
+54 Gy/3: BED10 54 x 2.8 = 151.2 Gy (above 80 and >= 150), BED8 54 x 3.25 = 175.5 Gy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import warnings
+from pathlib import Path
+
+import pytest
+
+pypdf = pytest.importorskip("pypdf")
+pytest.importorskip("pydicom")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from sbrt_calc.case import Case, CaseRegimen, CaseSettings, save_case  # noqa: E402
+from sbrt_calc.cli.main import main  # noqa: E402
+from sbrt_calc.regimen import parse_regimen  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+REGIMENS = ("36/3", "54/3")
+#: label -> (BED10, BED8, flag BED10 > 80, reference BED10 >= 150), from the formulas above
+WANT = {"36/3": ("79.2", "90.0", "not reached", "not reached"),
+        "54/3": ("151.2", "175.5", "reached", "reached")}
+PENDING = "PENDING (rebiopsy)"
+PLANNING_BED = "79.2 Gy: NOT above the BED10 > 80 Gy line"
+
+
+def no_shipped_line(text: str) -> None:
+    """The case's line is 80 Gy: no sentence may use the shipped 70 Gy line (its provenance note may name it)."""
+    rest = text.replace("shipped 70 Gy", "")
+    assert "70 Gy" not in rest and "> 70" not in rest and "≤ 70" not in rest, \
+        rest[max(0, rest.find("70") - 200):rest.find("70") + 100]
+
+
+def whole_case(folder: Path) -> Case:
+    from sbrt_calc.eligibility.case import load_case as load_eligibility
+    from sbrt_calc.plancheck.inputs import PlanCheckInputs
+    from sbrt_calc.plancheck.phantom import Phantom, write_phantom
+    from sbrt_calc.planning.section import PlanningInputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        files = write_phantom(folder, Phantom(prescription_gy=36.0, fractions=3, shape=(40, 48, 48),
+                                              cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
+                                              lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0)))
+    ecase = load_eligibility(EXAMPLES / "case_egfr_bone.toml")
+    from dataclasses import replace
+
+    ecase = replace(ecase, suspected_transformation=True, rebiopsy_result="pending")
+    planning = PlanningInputs(regimen="36/3", lesion=0, site="bone", ptv_cc=20.0, r50=4.0, d2cm_percent=50.0)
+    paths = {k: str(v) for k, v in files.items()}
+    plan_check = PlanCheckInputs(paths["rtdose"], paths["rtstruct"], paths.get("rtplan"))
+    return Case(title="Whole case", identifier="ID-18",
+                regimens=tuple(CaseRegimen.from_regimen(parse_regimen(t)) for t in REGIMENS),
+                settings=CaseSettings(tumour_alpha_beta_gy=8.0, flag_bed_gy=80.0, reference_bed_gy=150.0),
+                sections={"eligibility": {"case": ecase.to_dict()}, "planning": planning.to_dict(),
+                          "plan_check": plan_check.to_dict()})
+
+
+@pytest.fixture
+def case_file(tmp_path: Path) -> Path:
+    return save_case(whole_case(tmp_path / "plan"), tmp_path / "whole.sbrt.json")
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
+                    for p in pypdf.PdfReader(str(path)).pages)
+
+
+def test_the_evaluation_holds_the_whole_case_under_its_settings(case_file: Path) -> None:
+    """evaluate(case): regimens, eligibility (verdict and its label), planning and the plan check, all under
+    the case's lines; the plan check's BED10 verdict is on the case's 80 Gy line."""
+    from sbrt_calc.case import load_case
+    from sbrt_calc.evaluation import evaluate
+
+    ev = evaluate(load_case(case_file))
+    assert ev.settings.flag.bed_gy == 80.0 and ev.settings.tumour_alpha_beta_gy == 8.0
+    assert ev.eligibility is not None and ev.eligibility.verdict == "pending_rebiopsy"
+    assert ev.eligibility.verdict_label == PENDING
+    assert ev.planning is not None and ev.planning.bed10_gy == pytest.approx(79.2)
+    assert ev.planning.flag_applies and ev.planning.flag_reached is False
+    assert ev.plan_check is not None and ev.plan_check.result is not None
+    assert ev.plan_check.bed10_gy == pytest.approx(79.2) and ev.plan_check.flag_reached is False
+    # eligibility's scheme marks use the case's line: 36/3 (79.2) is not above 80
+    schemes = {s.label: s for s in ev.eligibility.assessment.lesions[0].schemes}
+    assert schemes["36 Gy/3"].bed10_above_threshold is False
+    for r in ev.rows:
+        assert r.flag_applies is True
+
+
+def test_one_case_reads_the_same_on_every_face(qtbot, window, case_file: Path, tmp_path: Path,  # noqa: ANN001
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # 1. the screen: the regimen table, the eligibility tab, the planning tab, the plan-check tab
+    assert window.open_path(str(case_file), ask=False)
+    m = window.model
+    for r, label in enumerate(REGIMENS):
+        got = tuple(m.data(window.current_index(r, key), Qt.ItemDataRole.DisplayRole)
+                    for key in ("bed10_gy", "bed_8_lq", "flag", "reference"))
+        assert got == WANT[label], label
+    elig = window.eligibility.browser.toPlainText()
+    assert elig.startswith(PENDING) and "NOT supported" not in elig
+    no_shipped_line(elig)
+    plan = window.planning.browser.toPlainText()
+    assert PLANNING_BED in plan and "BED10 > 80 Gy" in plan
+    no_shipped_line(plan)
+    pc = window.plan_check
+    assert pc.result() is not None
+
+    # 2. compare --case: the JSON and the text
+    assert main(["compare", "--case", str(case_file), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["thresholds"]["flag"]["bed_gy"] == 80 and doc["tumour_alpha_beta_gy"] == 8
+    for row in doc["regimens"]:
+        bed10, bed8, flag, ref = WANT[row["label"]]
+        assert f"{row['bed10_gy']:.1f}" == bed10 and f"{row['bed_gy']['8']:.1f}" == bed8
+        assert row["flag_applies"] is True and row["flag_status"] == ("pass" if flag == "reached" else "fail")
+        assert ("reached" if row["bed10_above_threshold"] else "not reached") == flag
+        assert ("reached" if row["bed10_reference_reached"] else "not reached") == ref
+    assert doc["eligibility"]["verdict"] == "pending_rebiopsy" and doc["eligibility"]["verdict_label"] == PENDING
+    assert doc["planning"]["bed10_gy"] == pytest.approx(79.2) and doc["planning"]["flag"]["reached"] is False
+    assert doc["planning"]["flag"]["label"] == "BED10 > 80 Gy"
+    pcd = doc["plan_check"]
+    assert pcd["prescription"]["bed10_gy"] == pytest.approx(79.2) and pcd["prescription"]["bed10_flag"] is False
+    assert "80 Gy" in pcd["prescription"]["bed10_flag_line"]
+    no_shipped_line(json.dumps(doc, ensure_ascii=False))
+    assert main(["compare", "--case", str(case_file)]) == 0
+    text = capsys.readouterr().out
+    assert PENDING in text and PLANNING_BED in text
+    no_shipped_line(text)
+
+    # 3. the app's PDF and sbrt-calc report: the same labels, numbers and verdicts
+    app_pdf = window.export_report(str(tmp_path / "app.pdf"), "A4")
+    assert app_pdf is not None
+    assert main(["report", str(case_file), "-o", str(tmp_path / "cli.pdf")]) == 0
+    for path in (Path(app_pdf), tmp_path / "cli.pdf"):
+        t = pdf_text(path)
+        assert PENDING in t and "NOT supported" not in t, path
+        assert PLANNING_BED in t, path
+        assert "BED10 > 80 Gy" in t and "BED10 ≥ 150 Gy" in t and "tumour 8 Gy" in t
+        for i, label in enumerate(REGIMENS, 1):
+            bed10, bed8, flag, ref = WANT[label]
+            assert f"{i} {label} " in t and f" {bed10} {flag} {ref} " in t, (label, path)
+            assert f" {bed8} " in t
+        assert "Plan check: plan" in t and re.search(r"BED10 \(LQ, alpha/beta 10 Gy\) 79\.2 Gy", t), path
+        no_shipped_line(t)
+
+
+def test_spine_case_marks_the_flag_not_applicable_on_every_face(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Planned at the spine, the regimen rows say the flag is n/a at this site (Status.NA) in the evaluation,
+    the JSON, the text and the PDF, as the planning view does."""
+    from dataclasses import replace
+
+    from sbrt_calc.case import load_case
+    from sbrt_calc.evaluation import evaluate
+    from sbrt_calc.planning.section import PlanningInputs
+    from sbrt_calc.table import Status
+    from sbrt_calc.tables import regimen_table
+
+    case = Case(title="Spine", regimens=(CaseRegimen.from_regimen(parse_regimen("24/2")),),
+                sections={"planning": PlanningInputs(regimen="24/2", site="spine").to_dict()})
+    path = save_case(case, tmp_path / "spine.sbrt.json")
+    ev = evaluate(load_case(path))
+    assert ev.rows[0].flag_applies is False
+    t = regimen_table(ev)
+    cell = t.column("flag")[0]
+    assert cell.status is Status.NA and cell.text == "n/a at this site"
+    assert main(["compare", "--case", str(path), "--format", "json"]) == 0
+    row = json.loads(capsys.readouterr().out)["regimens"][0]
+    assert row["flag_applies"] is False and row["flag_status"] == "n/a"
+    assert main(["compare", "--case", str(path)]) == 0
+    assert "n/a at this site" in capsys.readouterr().out
+    assert main(["report", str(path), "-o", str(tmp_path / "s.pdf")]) == 0
+    assert "n/a at this site" in pdf_text(tmp_path / "s.pdf")
+    # without the planning section the line applies again
+    ev2 = evaluate(replace(load_case(path), sections={}))
+    assert ev2.rows[0].flag_applies is True and ev2.rows[0].flag_reached is False
