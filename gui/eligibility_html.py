@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 from sbrt_calc.eligibility.assess import assess
+from sbrt_calc.eligibility.result import VERDICT_LABELS  # noqa: F401  (re-exported: the core's labels)
 from sbrt_calc.eligibility.rules import STRICT_MAX_SITES
 from sbrt_calc.errors import CaseError
 
@@ -17,10 +18,6 @@ RESPONSE_LABELS = {"complete": "complete response", "partial": "partial response
                    "progression": "progression (no initial benefit)", "unknown": "unknown"}
 REBIOPSY_LABELS = {"pending": "pending (result awaited)", "no_transformation": "no transformation",
                    "transformation": "transformation", "resistance_mutation": "resistance mutation (give it below)"}
-VERDICT_LABELS = {"supported": "SUPPORTED", "not_supported": "NOT SUPPORTED",
-                  "not_yet_assessable": "NOT YET ASSESSABLE", "pending_rebiopsy": "PENDING (rebiopsy)",
-                  "no_progression": "NO PROGRESSION"}
-
 
 
 def _src(source: str) -> str:
@@ -34,18 +31,21 @@ def _items(items: Any, key: str = "text") -> str:
                             for i in items) + "</ul>"
 
 
-def _scheme_cell(les: Any) -> str:
-    """The lesion's schemes with BED10, the flag (or why it does not apply), warnings and the planned scheme."""
+def _scheme_cell(les: Any, line: Any) -> str:
+    """The lesion's schemes with BED10, the flag (or why it does not apply), warnings and the planned scheme;
+    ``line`` is the case's flag line (:class:`~sbrt_calc.presets.radiobiology.Threshold`)."""
     parts = []
     for s in les.schemes:
-        flag = ("" if not s.flag_applies else (" ✓ > 70" if s.bed10_above_threshold else " ✗ ≤ 70"))
+        flag = ("" if not s.flag_applies else (f" ✓ > {line.bed_gy:g}" if s.bed10_above_threshold
+                                               else f" ✗ ≤ {line.bed_gy:g}"))
         mark = "" if s.verification == "printed" else f" <i>[{html.escape(s.verification)}]</i>"
         warn = f' <b style="color:#a15c00">⚠ {html.escape(s.warning)}</b>' if s.warning else ""
         note = f'<br><small style="color:#666">{html.escape(s.note)}</small>' if s.note else ""
         parts.append(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy{flag}){mark}{warn}{note}")
     text = "<br>".join(parts) or html.escape(les.schemes_note)
     if les.schemes and not les.flag_applies:
-        text += f"<br><i>BED10 > 70 Gy flag: {html.escape(les.flag_reason[:1].lower() + les.flag_reason[1:])}</i>" \
+        text += f"<br><i>{html.escape(line.label)} flag: " \
+                f"{html.escape(les.flag_reason[:1].lower() + les.flag_reason[1:])}</i>" \
                 f"{_src(les.flag_source)}"
     if les.excluded:
         text += "<br><small>Left out: " + html.escape("; ".join(les.excluded)) + "</small>"
@@ -56,8 +56,12 @@ def _scheme_cell(les: Any) -> str:
 
 
 def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "#c62828",
-                    good: str = "#2e7d32", warn: str = "#a15c00") -> str:
-    """The assessment of the form as HTML (or what is missing before it can be assessed)."""
+                    good: str = "#2e7d32", warn: str = "#a15c00", flag: Any = None) -> str:
+    """The assessment of the form as HTML (or what is missing before it can be assessed), under the case's flag
+    line ``flag`` (the shipped one when None); the verdict label is the core's (:data:`VERDICT_LABELS`)."""
+    from sbrt_calc.eligibility.sites import flag_line
+
+    line = flag_line(flag)
     out = []
     from .eligibility_form import REQUIRED_CHOICES, case_of
 
@@ -76,12 +80,12 @@ def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "
         out.append(f'<p style="color:{bad}"><b>Cannot assess:</b> {html.escape(exc.message)}</p>')
         return "".join(out)
     assert case is not None
-    a = assess(case)
+    a = assess(case, flag=line)
     # the heading names the definition chosen (strict <= 3 / extended <= 5 sites), not the narrowest one met
     chosen = "strict" if a.max_sites == STRICT_MAX_SITES else "extended"
     definition = " (CNS branch)" if a.definition == "cns" else f" ({chosen} definition, ≤ {a.max_sites} sites)"
     colour = good if a.eligible else (warn if a.verdict in ("not_yet_assessable", "pending_rebiopsy") else bad)
-    verdict = VERDICT_LABELS.get(a.verdict, a.verdict)
+    verdict = a.verdict_label
     out.append(f'<p style="color:{colour}; font-size:large"><b>{verdict}</b>: local ablative therapy while '
                "continuing the current agent.</p>")
     out.append(f"<p><b>{html.escape(a.headline)}</b></p>")
@@ -105,7 +109,7 @@ def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "
     if a.lesions:
         rows = []
         for les in a.lesions:
-            schemes = _scheme_cell(les)
+            schemes = _scheme_cell(les, line)
             name = f"#{les.index + 1} {site_text(les.site)}" + (f", {les.location}" if les.location else "") \
                 + (f" ({html.escape(les.label)})" if les.label else "") + (" <i>symptomatic</i>" if les.symptomatic
                                                                             else "")

@@ -84,9 +84,14 @@ class EligibilityPanel(QWidget):
     formChanged = Signal()
     sendToPlanning = Signal(int)
 
-    def __init__(self, undo_stack: QUndoStack | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, undo_stack: QUndoStack | None = None, parent: QWidget | None = None,
+                 regimens: Any = None) -> None:
         super().__init__(parent)
         self.undo_stack = undo_stack
+        #: the window's regimen table model: its evaluation settings hold the case's flag line
+        self.regimens = regimens
+        if regimens is not None:
+            regimens.settingsChanged.connect(self._render)
         self.form: dict[str, Any] = empty_form()
         self.problems: dict[str, str] = {}
         self._syncing = False
@@ -382,13 +387,19 @@ class EligibilityPanel(QWidget):
     def _render(self) -> None:
         bar = self.browser.verticalScrollBar().value()
         warn = "#e3b341" if self._dark() else "#a15c00"
-        self.browser.setHtml(assessment_html(self.form, self.problems, self._bad(), self._good(), warn))
+        self.browser.setHtml(assessment_html(self.form, self.problems, self._bad(), self._good(), warn,
+                                             flag=self.flag()))
         self.browser.verticalScrollBar().setValue(bar)
 
+    def flag(self) -> Any:
+        """The case's flag line (from the regimen model's evaluation settings), None for the shipped one."""
+        return None if self.regimens is None else self.regimens.eval_settings.flag
+
     def assessment(self) -> Any:
-        """The current :class:`~sbrt_calc.eligibility.assess.Assessment`, or None while the form is incomplete."""
+        """The current :class:`~sbrt_calc.eligibility.assess.Assessment` under the case's flag line, or None while
+        the form is incomplete."""
         case = case_of(self.form)
-        return None if case is None else assess(case)
+        return None if case is None else assess(case, flag=self.flag())
 
     def section(self) -> dict[str, Any] | None:
         """The ``eligibility`` section to save (None for an untouched form)."""

@@ -83,6 +83,7 @@ class PlanningPanel(QWidget):
         self._build()
         regimens.contentChanged.connect(self._fill_regimens)
         regimens.modelReset.connect(self._fill_regimens)
+        regimens.settingsChanged.connect(self._render)
         self.apply_inputs(PlanningInputs())
 
     # --- building ------------------------------------------------------------------------------------
@@ -452,7 +453,8 @@ class PlanningPanel(QWidget):
             self._set_problem(key, "", "", edit)
 
     def tables(self) -> tuple[ReportTable, ...]:
-        return report_tables(self.inputs, self.lesion_description())
+        """The planning tables under the case's flag line (the regimen model's evaluation settings)."""
+        return report_tables(self.inputs, self.lesion_description(), flag=self.regimens.eval_settings.flag)
 
     def _render(self) -> None:
         bar = self.browser.verticalScrollBar().value()

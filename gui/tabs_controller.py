@@ -89,7 +89,7 @@ class TabsController:
         if self._eligibility is None:
             from .eligibility_panel import EligibilityPanel
 
-            panel = self._eligibility = EligibilityPanel(self.undo_stack)
+            panel = self._eligibility = EligibilityPanel(self.undo_stack, regimens=self.model)
             panel.formChanged.connect(self._eligibility_changed)
             panel.sendToPlanning.connect(self.send_lesion_to_planning)
             self._load_eligibility(self.state.sections.get("eligibility"), self.source())
@@ -121,6 +121,10 @@ class TabsController:
             panel.inputsChanged.connect(self._plan_check_edited)
             self._install_tab(PLAN_CHECK_TAB, panel, "Plan check", PLAN_CHECK_TIP)
         return self._plan_check
+
+    def plan_check_result(self) -> Any:
+        """The Plan check tab's result when the tab was built and ran (the report shows it: no second DICOM run)."""
+        return self._plan_check.result() if self._plan_check is not None else None
 
     def _tab_changed(self, index: int) -> None:
         if index == ELIGIBILITY_TAB:

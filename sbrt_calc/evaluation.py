@@ -2,9 +2,11 @@
 
 :func:`evaluate` applies a case's settings once (the models shown and their parameters, tumour and
 organ alpha/beta, the two BED10 lines and the scale they are defined on, the time correction, the
-EQDx reference dose) and returns frozen rows: every number, verdict, sensitivity statement and
-caveat a face shows. The GUI table, the plot, "show the working", ``compare``, CSV, the clipboard
-and the PDF report only render an :class:`Evaluation` (columns in :mod:`sbrt_calc.tables`).
+EQDx reference dose) and returns the whole case evaluated under them: frozen regimen rows (every
+number, verdict, sensitivity statement and caveat a face shows), the eligibility assessment with its
+verdict label, the planning checks and the plan check of the case's DICOM files. The GUI table, the
+plot, "show the working", ``compare``, CSV, the clipboard and the PDF report only render an
+:class:`Evaluation` (columns in :mod:`sbrt_calc.tables`, typed tables in :mod:`sbrt_calc.table`).
 
 Semantics (DESIGN.md, clinical safety rules):
 
@@ -129,10 +131,21 @@ class RowEvaluation:
     note: str = ""
     source: str = ""
     verification: str = ""
+    flag_applies: bool = True  # False at a planned site where the flag line does not apply (spine, brain)
 
     @property
     def valid(self) -> bool:
         return self.regimen is not None and not self.error
+
+    @property
+    def flag_status(self) -> str | None:
+        """``'pass'`` (flag reached), ``'fail'`` (not reached), ``'n/a'`` (not applicable at the planned site),
+        None for an invalid row."""
+        if not self.valid or self.flag_reached is None:
+            return None
+        if not self.flag_applies:
+            return "n/a"
+        return "pass" if self.flag_reached else "fail"
 
     def model(self, name: str) -> ModelResult:
         """The result under ``name``; ``"lq"`` is always there (LQ stands in for the organs under the USC)."""
@@ -145,13 +158,118 @@ class RowEvaluation:
 
 
 @dataclass(frozen=True)
+class FlagAtSite:
+    """Whether the flag line applies at the case's planned site, why, and the source of the reason."""
+
+    site: str | None
+    applies: bool
+    reason: str
+    source: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"site": self.site, "applies": self.applies, "reason": self.reason, "source": self.source}
+
+
+@dataclass(frozen=True)
+class EligibilityEvaluation:
+    """The eligibility assessment under the case's flag line (:func:`sbrt_calc.eligibility.assess.assess`)."""
+
+    assessment: Any  # sbrt_calc.eligibility.result.Assessment
+    flag: Threshold
+
+    @property
+    def verdict(self) -> str:
+        return str(self.assessment.verdict)
+
+    @property
+    def verdict_label(self) -> str:
+        """'PENDING (rebiopsy)', 'NOT YET ASSESSABLE', ...: the label every face shows."""
+        return str(self.assessment.verdict_label)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.assessment.as_dict(), "bed10_flag_line": self.flag.definition()}
+
+
+@dataclass(frozen=True)
+class PlanningEvaluation:
+    """The planning section under the case's settings: the planned regimen against the flag at the target
+    site, and the planning tables (limits, conformity, cumulative dose) every face renders."""
+
+    inputs: Any  # sbrt_calc.planning.section.PlanningInputs
+    site: str | None
+    tables: tuple[Any, ...]  # report tables (sbrt_calc.report.content.ReportTable or sbrt_calc.table.Table)
+    regimen: Regimen | None = None
+    bed10_gy: float | None = None
+    flag_applies: bool = True
+    flag_reached: bool | None = None
+    flag_text: str = ""
+    flag: Threshold | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        from sbrt_calc.table import Table, to_dict
+
+        flag = None if self.flag is None else {
+            "label": self.flag.label, "bed_gy": self.flag.bed_gy, "applies": self.flag_applies,
+            "reached": self.flag_reached, "text": self.flag_text,
+            "status": None if self.flag_reached is None and self.flag_applies else
+            ("n/a" if not self.flag_applies else ("pass" if self.flag_reached else "fail"))}
+        return {"inputs": self.inputs.to_dict(), "site": self.site,
+                "regimen": None if self.regimen is None else self.regimen.label,
+                "bed10_gy": self.bed10_gy, "flag": flag,
+                "tables": [to_dict(t) if isinstance(t, Table) else
+                           {"title": t.title, "headers": list(t.headers), "rows": [list(r) for r in t.rows],
+                            "notes": list(t.notes), "source": t.source} for t in self.tables]}
+
+
+@dataclass(frozen=True)
+class PlanCheckEvaluation:
+    """The plan check of the case's DICOM files (:func:`sbrt_calc.plancheck.grade.check_plan`), its
+    prescription's BED10 against the case's flag line, or why it could not run (``error``)."""
+
+    inputs: Any  # sbrt_calc.plancheck.inputs.PlanCheckInputs
+    result: Any = None  # sbrt_calc.plancheck.grade.PlanCheckResult
+    error: str = ""
+    bed10_gy: float | None = None
+    flag_reached: bool | None = None
+    flag_applies: bool = True
+    flag_text: str = ""
+    flag: Threshold | None = None
+
+    def tables(self) -> tuple[Any, ...]:
+        """The plan check's tables (:func:`sbrt_calc.plancheck.report.report_tables`), empty without a result."""
+        if self.result is None:
+            return ()
+        from sbrt_calc.plancheck.report import report_tables
+
+        return tuple(report_tables(self.result))
+
+    def as_dict(self) -> dict[str, Any]:
+        """``check-plan``'s document, with the prescription's flag verdict on the case's line."""
+        if self.result is None:
+            return {"error": self.error}
+        doc = self.result.as_dict()
+        if self.flag is not None:
+            doc["prescription"] = {**doc["prescription"], "bed10_gy": self.bed10_gy,
+                                   "bed10_flag": self.flag_reached, "bed10_flag_applies": self.flag_applies,
+                                   "bed10_flag_line": f"{self.flag.name} ({self.flag.source})",
+                                   "bed10_flag_text": self.flag_text}
+        return doc
+
+
+@dataclass(frozen=True)
 class Evaluation:
-    """A case evaluated: its settings and one :class:`RowEvaluation` per row, in order."""
+    """A case evaluated: its settings, one :class:`RowEvaluation` per row, in order, and the case's other
+    sections evaluated under the same settings (None where the case has none)."""
 
     settings: EvaluationSettings
     rows: tuple[RowEvaluation, ...]
     title: str = ""
     identifier: str | None = None
+    eligibility: EligibilityEvaluation | None = None
+    planning: PlanningEvaluation | None = None
+    plan_check: PlanCheckEvaluation | None = None
+    flag_at_site: FlagAtSite | None = None
+    notes: tuple[str, ...] = ()
 
     def valid_rows(self) -> list[RowEvaluation]:
         return [r for r in self.rows if r.valid]
@@ -218,9 +336,23 @@ def evaluate_row(row: Any, s: EvaluationSettings, index: int = 0) -> RowEvaluati
     return evaluate_regimen(row.regimen(), s, index, row.note, row.source, row.verification)
 
 
+def _case_line(shipped: Threshold, bed_gy: float) -> Threshold:
+    """The shipped line moved to the case's value: its name says the case's line ("BED10 > 80 Gy (oligoprogressive
+    lesions; case setting)"), its source keeps the shipped value and source for the record."""
+    from dataclasses import replace
+
+    if bed_gy == shipped.bed_gy:
+        return shipped
+    moved = replace(shipped, bed_gy=bed_gy)
+    name = shipped.name
+    name = (moved.label + name[len(shipped.label):]) if name.startswith(shipped.label) else f"{moved.label}: {name}"
+    name = name[:-1] + "; case setting)" if name.endswith(")") else f"{name} (case setting)"
+    return replace(moved, name=name, source=f"case setting; shipped {shipped.bed_gy:g} Gy: {shipped.source}",
+                   verification="choice")
+
+
 def settings_of(case_settings: Any) -> EvaluationSettings:
     """The :class:`EvaluationSettings` of a case's :class:`sbrt_calc.case.CaseSettings`."""
-    from dataclasses import replace
 
     from sbrt_calc.radiobiology.usc import UscParameters
 
@@ -228,12 +360,8 @@ def settings_of(case_settings: Any) -> EvaluationSettings:
     rb = radiobiology()
     flag = rb.threshold("bed10_oligoprogression")
     ref = rb.threshold("bed10_primary_lung")
-    if cs.flag_bed_gy != flag.bed_gy:
-        flag = replace(flag, bed_gy=cs.flag_bed_gy, name=f"{flag.name} (case setting {cs.flag_bed_gy:g} Gy)",
-                       source=f"case setting; shipped {flag.bed_gy:g} Gy: {flag.source}", verification="choice")
-    if cs.reference_bed_gy != ref.bed_gy:
-        ref = replace(ref, bed_gy=cs.reference_bed_gy, name=f"{ref.name} (case setting {cs.reference_bed_gy:g} Gy)",
-                      source=f"case setting; shipped {ref.bed_gy:g} Gy: {ref.source}", verification="choice")
+    flag = _case_line(flag, cs.flag_bed_gy)
+    ref = _case_line(ref, cs.reference_bed_gy)
     time = None
     if cs.time_correction:
         time = TimeCorrection(cs.kickoff_days, cs.bed_loss_per_day_gy)
@@ -245,11 +373,39 @@ def settings_of(case_settings: Any) -> EvaluationSettings:
         reference_dose_gy=cs.reference_dose_gy)
 
 
-def evaluate(case: Any, settings: EvaluationSettings | None = None) -> Evaluation:
-    """Evaluate a :class:`sbrt_calc.case.Case` (its rows under its settings, or ``settings``)."""
+def evaluate(case: Any, settings: EvaluationSettings | None = None, *, plan_check: Any = None,
+             sections: bool = True) -> Evaluation:
+    """Evaluate a :class:`sbrt_calc.case.Case`: its rows, eligibility, planning and plan check, all under its
+    settings (or ``settings``).
+
+    Parameters
+    ----------
+    case : sbrt_calc.case.Case
+    settings : EvaluationSettings, optional
+        Instead of the case's own settings.
+    plan_check : PlanCheckResult, optional
+        A plan check already run on the case's ``plan_check`` inputs (the app's Plan check tab): used
+        instead of reading the DICOM files again when its inputs are the case's.
+    sections : bool
+        False evaluates the regimen rows only (``compare`` of the rows; the plot).
+
+    The regimen rows know the planned site (the planning section's target site): where the flag line
+    does not apply (spine, brain) each row's ``flag_applies`` is False and the faces show "n/a at this site".
+    """
+    from dataclasses import replace
+
     s = settings if settings is not None else settings_of(case.settings)
     rows = tuple(evaluate_row(r, s, i) for i, r in enumerate(case.regimens))
-    return Evaluation(s, rows, case.title, case.identifier)
+    if not sections:
+        return Evaluation(s, rows, case.title, case.identifier)
+    from sbrt_calc.evaluation_sections import evaluate_sections
+
+    parts = evaluate_sections(case, s, plan_check)
+    site = parts.flag_at_site
+    if site is not None and not site.applies:
+        rows = tuple(replace(r, flag_applies=False) if r.valid else r for r in rows)
+    return Evaluation(s, rows, case.title, case.identifier, parts.eligibility, parts.planning, parts.plan_check,
+                      site, parts.notes)
 
 
 def evaluate_regimens(regimens: Sequence[Regimen], settings: EvaluationSettings | None = None,

@@ -78,6 +78,8 @@ def row_dict(s: EvaluationSettings, r: RowEvaluation) -> dict[str, Any]:
         "eqdx_gy": values["eqdx_gy"],
         "bed10_gy": r.bed10_gy,
         "bed10_above_threshold": r.flag_reached,
+        "flag_applies": r.flag_applies,
+        "flag_status": r.flag_status,
         "bed10_reference_reached": r.reference_reached,
         "models": {m: _model_dict(s, r, m) for m in s.models},
         "flag_sensitivity": r.sensitivity.as_dict() if r.sensitivity else None,
@@ -104,6 +106,16 @@ def evaluation_dict(ev: Evaluation) -> dict[str, Any]:
         **settings_dict(s),
         "regimens": [row_dict(s, r) for r in ev.rows],
     }
+    if ev.flag_at_site is not None:
+        doc["flag_at_site"] = ev.flag_at_site.as_dict()
+    if ev.eligibility is not None:
+        doc["eligibility"] = ev.eligibility.as_dict()
+    if ev.planning is not None:
+        doc["planning"] = ev.planning.as_dict()
+    if ev.plan_check is not None:
+        doc["plan_check"] = ev.plan_check.as_dict()
+    if ev.notes:
+        doc["notes"] = list(ev.notes)
     if ev.title:
         doc = {"title": ev.title, "identifier": ev.identifier, **doc}
     return doc

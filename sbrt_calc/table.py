@@ -301,3 +301,15 @@ def to_dict(table: Table) -> dict[str, Any]:
             "columns": [{"key": c.key, "header": c.header, "unit": c.unit} for c in table.columns],
             "rows": [[cell(c) for c in row] for row in table.rows], "notes": list(table.notes),
             "source": table.source, "status": st.value if st is not None else None}
+
+
+def as_table(t: Any, key: str = "") -> Table:
+    """A typed :class:`Table` of ``t``: a Table itself, or a legacy text table (anything with ``title``,
+    ``headers``, ``rows`` of text, ``notes`` and ``source``, e.g. :class:`sbrt_calc.report.content.ReportTable`),
+    whose cells become text cells with no status (a legacy table's words are never read back as a status)."""
+    if isinstance(t, Table):
+        return t
+    cols = tuple(Column(f"c{i}", str(h)) for i, h in enumerate(t.headers))
+    rows = tuple(tuple(text(str(c)) for c in r) for r in t.rows)
+    return Table(key or str(t.title), str(t.title), cols, rows, tuple(t.notes), str(t.source),
+                 widths=tuple(getattr(t, "widths", ()) or ()))

@@ -18,6 +18,8 @@ from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation
 from sbrt_calc.regimen import Regimen
 
 FLAG_TEXT = {True: "reached", False: "not reached"}
+#: What the flag column shows where the line does not apply at the case's planned site (spine, brain).
+NOT_APPLICABLE_TEXT = "n/a at this site"
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Column:
         if v is None:
             return ""
         if self.kind == "verdict":
-            return FLAG_TEXT[bool(v)]
+            return FLAG_TEXT[v] if isinstance(v, bool) else str(v)
         if self.kind == "number":
             return rounded(v, decimals).replace(".", decimal_point)
         return str(v)
@@ -128,7 +130,7 @@ def columns(s: EvaluationSettings) -> tuple[Column, ...]:
                                partial(_organ, m=m, ab=ab, what="eqdx"), model=m))
     cols += [
         Column("flag", flag.label, f"{flag.name}: computed on {flag.scale} only, whichever model is viewed. "
-               f"Source: {flag.source}", lambda r: r.flag_reached, "verdict"),
+               f"Source: {flag.source}", _flag, "verdict"),
         Column("reference", ref.label.replace(">=", "≥"), f"{ref.name}: computed on {ref.scale} only. Source: "
                f"{ref.source}", lambda r: r.reference_reached, "verdict"),
         Column("sensitivity", "Model/α/β check",
@@ -140,6 +142,11 @@ def columns(s: EvaluationSettings) -> tuple[Column, ...]:
                lambda r: "; ".join(dict.fromkeys(c.short for c in r.caveats)), "text"),
     ]
     return tuple(cols)
+
+
+def _flag(r: RowEvaluation) -> bool | str | None:
+    """The flag verdict, or :data:`NOT_APPLICABLE_TEXT` where the line does not apply at the planned site."""
+    return r.flag_reached if r.flag_applies else NOT_APPLICABLE_TEXT
 
 
 def _tumour(r: RowEvaluation, m: str, what: str) -> float | None:
@@ -226,6 +233,44 @@ def _raw(v: Any) -> Any:
     if isinstance(v, float):
         return repr(v)
     return "" if v is None else v
+
+
+def regimen_table(ev: Evaluation, decimals: int = 1) -> Any:
+    """The regimens as one typed :class:`sbrt_calc.table.Table`: the same columns, texts and raw values as every
+    other face; the two verdict columns carry a status (pass: reached, fail: not reached; the flag n/a where
+    the line does not apply at the planned site, the reference info when not reached: it is a reference,
+    not a requirement)."""
+    from sbrt_calc import table as tt
+
+    cols = columns(ev.settings)
+    unit = {"number": "Gy"}
+    tcols = tuple(tt.Column(c.key, c.header, "", c.tooltip, c.kind in ("number", "int")) for c in cols)
+    rows = []
+    for r in ev.rows:
+        cells = []
+        for c in cols:
+            v = c.value(r)
+            shown = c.text(r, decimals)
+            if not r.valid:
+                cells.append(tt.Cell(r.label if c.key == "label" else ("" if c.key != "warnings" else
+                                                                      f"invalid input: {r.error}"),
+                                     status=tt.Status.INCOMPLETE if c.key == "warnings" else None))
+                continue
+            status = None
+            if c.key == "flag":
+                status = {"pass": tt.Status.PASS, "fail": tt.Status.FAIL, "n/a": tt.Status.NA}.get(
+                    r.flag_status or "")
+            elif c.key == "reference":
+                status = tt.Status.PASS if v else tt.Status.INFO
+            if c.kind == "verdict":
+                cells.append(tt.Cell(shown, v if isinstance(v, (bool, str)) else None, "", status,
+                                     tooltip=c.tooltip))
+            elif c.kind in ("number", "int") and isinstance(v, (int, float)):
+                cells.append(tt.Cell(shown, v, unit.get(c.kind, ""), status, r.source if c.key == "label" else ""))
+            else:
+                cells.append(tt.Cell(shown, None if v is None else str(v), "", status))
+        rows.append(tuple(cells))
+    return tt.Table("regimens", "Regimens and verdicts", tcols, tuple(rows))
 
 
 def evaluation_csv(ev: Evaluation) -> str:

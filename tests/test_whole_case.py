@@ -43,8 +43,12 @@ PLANNING_BED = "79.2 Gy: NOT above the BED10 > 80 Gy line"
 
 
 def no_shipped_line(text: str) -> None:
-    """The case's line is 80 Gy: no sentence may use the shipped 70 Gy line (its provenance note may name it)."""
-    rest = text.replace("shipped 70 Gy", "")
+    """The case's line is 80 Gy: no sentence may use the shipped 70 Gy line. Only the case line's provenance may
+    name it: "case setting; shipped 70 Gy: <the shipped line's source>"."""
+    from sbrt_calc.presets.radiobiology import radiobiology
+
+    shipped = " ".join(radiobiology().threshold("bed10_oligoprogression").source.split())
+    rest = " ".join(text.split()).replace(shipped, "").replace("shipped 70 Gy", "")
     assert "70 Gy" not in rest and "> 70" not in rest and "≤ 70" not in rest, \
         rest[max(0, rest.find("70") - 200):rest.find("70") + 100]
 
@@ -106,7 +110,8 @@ def test_the_evaluation_holds_the_whole_case_under_its_settings(case_file: Path)
 
 
 def test_one_case_reads_the_same_on_every_face(qtbot, window, case_file: Path, tmp_path: Path,  # noqa: ANN001
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+                                                capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     # 1. the screen: the regimen table, the eligibility tab, the planning tab, the plan-check tab
     assert window.open_path(str(case_file), ask=False)
     m = window.model
@@ -145,8 +150,14 @@ def test_one_case_reads_the_same_on_every_face(qtbot, window, case_file: Path, t
     assert PENDING in text and PLANNING_BED in text
     no_shipped_line(text)
 
-    # 3. the app's PDF and sbrt-calc report: the same labels, numbers and verdicts
+    # 3. the app's PDF and sbrt-calc report: the same labels, numbers and verdicts; the app's PDF renders the
+    # plan check the screen shows (no second DICOM run)
+    import sbrt_calc.plancheck.grade as grade
+
+    real = grade.check_plan
+    monkeypatch.setattr(grade, "check_plan", lambda *a, **k: pytest.fail("the app's PDF read the DICOM files again"))
     app_pdf = window.export_report(str(tmp_path / "app.pdf"), "A4")
+    monkeypatch.setattr(grade, "check_plan", real)
     assert app_pdf is not None
     assert main(["report", str(case_file), "-o", str(tmp_path / "cli.pdf")]) == 0
     for path in (Path(app_pdf), tmp_path / "cli.pdf"):

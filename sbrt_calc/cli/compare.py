@@ -126,6 +126,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def sections_text(ev: Any) -> list[str]:
+    """The case's other sections (eligibility, planning, plan check) as text tables, empty without them."""
+    from sbrt_calc.evaluation_tables import flag_at_site_text, section_tables
+    from sbrt_calc.table import to_text
+
+    lines: list[str] = []
+    where = flag_at_site_text(ev)
+    if where:
+        lines += ["", where]
+    for t in section_tables(ev):
+        lines += ["", to_text(t)]
+    lines += [f"Note: {n}" for n in ev.notes]
+    return lines
+
+
 def text_report(ev: Any) -> str:
     """The table and its notes, as the terminal shows them."""
     from sbrt_calc.tables import evaluation_rows, text_table
@@ -152,5 +167,6 @@ def text_report(ev: Any) -> str:
             notes.append(f"{r.label}: {r.sensitivity.sentence}")
     if notes:
         lines += ["", "Notes:"] + [f"  - {n}" for n in notes]
+    lines += sections_text(ev)
     lines += ["", "Decision support for qualified clinicians; check every number and its source."]
     return "\n".join(lines)

@@ -87,7 +87,7 @@ def render_note(case: Any, a: Any, source_name: str) -> str:
     cns = f"; {a.cns_sites} CNS site(s) counted apart" if a.cns_sites else ""
     lines.append(f"Classification: {a.classification.replace('_', ' ')} ({counts}{definition}{cns}).")
     lines.append("Local ablative therapy while continuing the current agent: "
-                 f"{a.verdict.replace('_', ' ').upper()}.")
+                 f"{a.verdict_label}.")
     lines.append("")
     lines += _wrap(a.headline, "  ", "Verdict: ")
     if a.blockers:

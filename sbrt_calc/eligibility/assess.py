@@ -39,7 +39,7 @@ Rules, each with the sentence it rests on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sbrt_calc.eligibility import rules as R
 from sbrt_calc.eligibility.advice import headline as _headline
@@ -66,6 +66,9 @@ from sbrt_calc.eligibility.result import (
 )
 from sbrt_calc.eligibility.rules import Item
 from sbrt_calc.errors import SbrtCalcError
+
+if TYPE_CHECKING:
+    from sbrt_calc.presets.radiobiology import Threshold
 
 __all__ = [
     "Assessment", "Blocker", "Case", "CLASSIFICATIONS", "DRIVERS", "Item", "Lesion", "LesionAssessment",
@@ -278,28 +281,30 @@ def _context_reasons(case: Case, classification: str) -> list[Item]:
     return out
 
 
-def _scheme_beds(lesion: Lesion) -> tuple[tuple[SchemeBed, ...], str, tuple[str, ...], Any, Item | None]:
+def _scheme_beds(lesion: Lesion, line: Threshold | None = None
+                 ) -> tuple[tuple[SchemeBed, ...], str, tuple[str, ...], Any, Item | None]:
     from sbrt_calc.eligibility import sites
 
     if lesion.site == "other":
         return (), R.NO_PRESETS, (), None, None
     try:
         found = sites.lesion_schemes(lesion)
-        choice = sites.choose_scheme(lesion)
+        choice = sites.choose_scheme(lesion, flag=line)
     except (SbrtCalcError, OSError, LookupError) as exc:
         return (), f"{R.NO_PRESETS} (presets could not be read: {exc})", (), None, None
-    flag = sites.flag_applicability(lesion.site)
+    flag = sites.flag_applicability(lesion.site, line)
     beds = []
     for s in found.schemes:
         b = sites.bed10_gy(s)
         beds.append(SchemeBed(key=s.key, label=s.label, total_dose_gy=s.total_dose_gy, fractions=s.fractions,
-                              bed10_gy=b, bed10_above_threshold=sites.above_line(b), source=s.source, note=s.note,
+                              bed10_gy=b, bed10_above_threshold=sites.above_line(b, line), source=s.source, note=s.note,
                               verification=s.verification, warning=sites.brain_exceeds(s, lesion.size_mm),
                               flag_applies=flag.applies))
     return tuple(beds), found.note, tuple(w for _s, w in found.excluded), choice, found.location_note
 
 
-def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool) -> LesionAssessment:
+def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool, line: Threshold | None = None
+            ) -> LesionAssessment:
     from sbrt_calc.eligibility import sites
 
     considerations: list[Item] = []
@@ -326,12 +331,12 @@ def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool) -> LesionAss
         considerations.append(R.BONE_AGENTS)
     if lesion.previously_irradiated:
         considerations.append(R.REIRRADIATION)
-    schemes, note, excluded, choice, location_note = _scheme_beds(lesion)
+    schemes, note, excluded, choice, location_note = _scheme_beds(lesion, line)
     if therapy == R.SRS and choice is not None and choice.scheme is not None and choice.scheme.site == "brain_hsrt":
         therapy = R.HSRT        # named by the pick: a hypofractionated scheme is not single-session SRS
     if location_note is not None:
         considerations.insert(0, location_note)
-    flag = sites.flag_applicability(lesion.site)
+    flag = sites.flag_applicability(lesion.site, line)
     intent = ("ablative, continuing the current agent" if eligible else
               "only if the MDT chooses local therapy (e.g. for symptoms or CNS control); not as a way to continue "
               "the same agent")
@@ -361,13 +366,16 @@ def brain_srs_dose_by_size(size_mm: float) -> Item:
                 "dose; see the hypofractionated SRT presets or surgery.", RTOG_9005_SOURCE)
 
 
-def assess(case: Case) -> Assessment:
+def assess(case: Case, flag: Threshold | None = None) -> Assessment:
     """Assess a case of suspected oligoprogression.
 
     Parameters
     ----------
     case : Case
         A validated case (:meth:`Case.from_dict` or :func:`load_case`).
+    flag : Threshold, optional
+        The flag line the lesions' schemes are marked against and the sentences name (the case's, from
+        :func:`sbrt_calc.evaluation.evaluate`); the shipped line when None.
 
     Returns
     -------
@@ -383,7 +391,8 @@ def assess(case: Case) -> Assessment:
     reasons += [Item(b.text, b.source) for b in blockers
                 if b.key not in ("systemic_progression", "no_progression", "primary_resistance")]
     reasons += _context_reasons(case, classification)
-    lesions = [_lesion(i, x, case, eligible) for i, x in enumerate(case.lesions) if x.status in PROGRESSING_STATUSES]
+    lesions = [_lesion(i, x, case, eligible, flag) for i, x in enumerate(case.lesions)
+               if x.status in PROGRESSING_STATUSES]
     evidence: list[Item] = []
     if classification != "no_progression":
         if case.therapy_class == "tki":
@@ -391,9 +400,9 @@ def assess(case: Case) -> Assessment:
         elif case.therapy_class in _IO:
             evidence += R.EVIDENCE_IO
         evidence += R.EVIDENCE_ALL
-    from sbrt_calc.eligibility.sites import SEED_RANGE_NOTE
+    from sbrt_calc.eligibility.sites import seed_range_note
 
-    caveats = list(R.CAVEATS) + [SEED_RANGE_NOTE]
+    caveats = list(R.CAVEATS) + [seed_range_note(flag)]
     if definition == "extended":
         caveats.insert(0, R.DEFINITION_EXTENDED)
     if case.therapy_class in _IO:

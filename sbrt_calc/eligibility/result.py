@@ -14,6 +14,10 @@ _WORKUP_LABEL = {"cns_imaging": "CNS imaging", "staging": "complete staging", "r
 #: What the headline says: supported, not supported, not yet assessable (work-up first),
 #: pending (a rebiopsy result awaited), no progression.
 VERDICTS = ("supported", "not_supported", "not_yet_assessable", "pending_rebiopsy", "no_progression")
+#: The label every face shows for a verdict (the app's Eligibility tab, the PDF, the CLI, the JSON).
+VERDICT_LABELS = {"supported": "SUPPORTED", "not_supported": "NOT SUPPORTED",
+                  "not_yet_assessable": "NOT YET ASSESSABLE", "pending_rebiopsy": "PENDING (rebiopsy)",
+                  "no_progression": "NO PROGRESSION"}
 
 
 @dataclass(frozen=True)
@@ -166,9 +170,15 @@ class Assessment:
     headline: str = ""
     cns_sites: int = 0
 
+    @property
+    def verdict_label(self) -> str:
+        """The verdict as every face shows it (:data:`VERDICT_LABELS`): 'PENDING (rebiopsy)'."""
+        return VERDICT_LABELS[self.verdict]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict,
+            "verdict_label": self.verdict_label,
             "headline": self.headline,
             "classification": self.classification,
             "eligible": self.eligible,

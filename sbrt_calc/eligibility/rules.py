@@ -353,8 +353,8 @@ EVIDENCE_IO = (
 EVIDENCE_ALL = (
     Item("CURB (randomised phase II, <= 5 progressing lesions): SBRT plus standard of care, NSCLC PFS 10.0 vs "
          "2.2 months (HR 0.41); no benefit in breast cancer.", CURB),
-    Item("SBRT dose: typical 36 Gy in 3 fractions (range 24-50 Gy in 3-6 fractions); BED10 > 70 Gy correlates "
-         "with better outcomes.", REF_004),
+    Item("SBRT dose: typical 36 Gy in 3 fractions (range 24-50 Gy in 3-6 fractions); a higher BED10 correlates "
+         "with better outcomes (Seed 004: \"BED10 >70\").", REF_004),
 )
 CAVEATS = (
     Item("Most evidence for oligoprogression management is retrospective or from small prospective series.",
@@ -363,8 +363,8 @@ CAVEATS = (
          "therapy.", REF_004),
     Item("Treatment decisions should involve multidisciplinary discussion; consider clinical trials when "
          "available.", REF_004),
-    Item("The BED10 > 70 Gy line has no source other than Seed 004; the literature's line for primary lung "
-         "tumours is BED10 >= 100 Gy.", join(REF_004, THRESHOLD_NOTE)),
+    Item("The seed's line (\"BED10 >70\") has no source other than Seed 004; the literature's line for primary "
+         "lung tumours is BED10 >= 100 Gy.", join(REF_004, THRESHOLD_NOTE)),
     Item("Decision support for qualified clinicians, not a decision: check every reason against its source.",
          TOOL),
 )

@@ -1,7 +1,11 @@
-"""Planning per site: which schemes fit a lesion, where the BED10 > 70 Gy line applies, and the
-scheme "Plan this lesion" picks, each with the sentence and source it rests on.
+"""Planning per site: which schemes fit a lesion, where the flag line (BED10 > 70 Gy as shipped) applies,
+and the scheme "Plan this lesion" picks, each with the sentence and source it rests on.
 
-- :func:`flag_applicability` says whether the seed's BED10 > 70 Gy line applies at a site. It
+Every sentence that names the line reads it from a :class:`~sbrt_calc.presets.radiobiology.Threshold`
+(the case's, from :func:`sbrt_calc.evaluation.evaluate`; the shipped one when none is given): a case
+whose flag is 80 Gy never reads "70 Gy" here.
+
+- :func:`flag_applicability` says whether the flag line applies at a site. It
   does not at the brain (SRS doses are set by size and brain tolerance, RTOG 90-05) or at the
   spine (the dose is limited by the spinal cord, HyTEC; SC.24's 24 Gy/2 has BED10 52.8 Gy).
 - :func:`lesion_schemes` filters the site presets by the lesion's lung location, size and
@@ -18,12 +22,16 @@ Every BED10 here is LQ BED at alpha/beta 10 from the prescription
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sbrt_calc.eligibility import rules as R
 from sbrt_calc.eligibility.case import Lesion
 from sbrt_calc.presets.model import LUNG_LOCATION_DEFINITIONS, PresetSet, Scheme
+
+if TYPE_CHECKING:
+    from sbrt_calc.presets.radiobiology import Threshold
 
 #: The seed's typical dose (Seed 004: "Typical dose: 36 Gy in 3 fractions").
 TYPICAL_TOTAL_GY, TYPICAL_FRACTIONS = 36.0, 3
@@ -38,53 +46,87 @@ BRAIN_LARGE_SCHEME_KEY = "brain_hsrt_30_5"
 RTOG_9005_BINS_MM = ((20.0, 24.0), (30.0, 18.0), (40.0, 15.0))
 RTOG_9005_SOURCE = R.RTOG_9005
 
-SEED_RANGE_NOTE = R.Item(
-    "The seed's range (24-50 Gy in 3-6 fractions) and its line (BED10 > 70 Gy correlates with better outcomes) "
-    "disagree: the low end of the range - 24 Gy/3 (BED10 43.2 Gy), 30 Gy/5 (48 Gy), 24 Gy/6 (33.6 Gy) - is far below "
-    "BED10 70 Gy; only schemes from about 36 Gy/3 (79.2 Gy) upwards reach it.", R.REF_004)
+#: The low end of the seed's range (Seed 004: "24-50 Gy in 3-6 fractions").
+SEED_LOW_END = ((24.0, 3), (30.0, 5), (24.0, 6))
+
+
+def flag_line(flag: Threshold | None = None) -> Threshold:
+    """``flag``, or the shipped flag line (``bed10_oligoprogression`` of the radiobiology presets)."""
+    if flag is not None:
+        return flag
+    from sbrt_calc.presets.radiobiology import radiobiology
+
+    return radiobiology().threshold("bed10_oligoprogression")
+
+
+def seed_range_note(flag: Threshold | None = None) -> R.Item:
+    """The seed's range and the flag line disagree: the low end of the range is below the line.
+
+    The smallest total dose in 3 fractions that reaches the line solves ``D (1 + D / (3 a/b)) = line``.
+    """
+    line = flag_line(flag)
+    ab = line.alpha_beta_gy
+    low = [(d, n, d * (1 + d / n / ab)) for d, n in SEED_LOW_END]
+    below = [f"{d:g} Gy/{n} (BED{ab:g} {b:.3g} Gy)" if i == 0 else f"{d:g} Gy/{n} ({b:.3g} Gy)"
+             for i, (d, n, b) in enumerate(low) if not line.reached(b)]
+    d3 = 1.5 * ab * (math.sqrt(1 + 4 * line.bed_gy / (3 * ab)) - 1)
+    if not below:
+        return R.Item(f"The low end of the seed's range (24-50 Gy in 3-6 fractions) reaches the line {line.label}.",
+                      R.REF_004)
+    return R.Item(f"The seed's range (24-50 Gy in 3-6 fractions) and the line {line.label} disagree: the low end of "
+                  f"the range - {', '.join(below)} - is below the line; in 3 fractions only from about {d3:.1f} Gy "
+                  f"upwards is it reached.", R.REF_004)
+
+
+def __getattr__(name: str) -> Any:
+    """``SEED_RANGE_NOTE``: the note for the shipped line (read when asked for, not at import)."""
+    if name == "SEED_RANGE_NOTE":
+        return seed_range_note()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 NO_SIX_FRACTIONS = R.Item(
     "No printed source giving a 6-fraction SBRT scheme or 6-fraction organ limits was found: the program ships "
     "none, although the seed's range names 3-6 fractions.", R.join(R.REF_004, R.TOOL))
 
 
 class FlagApplicability(NamedTuple):
-    """Whether the BED10 > 70 Gy line applies at a site: ``(applies, reason, source)``."""
+    """Whether the flag line applies at a site: ``(applies, reason, source)``."""
 
     applies: bool
     reason: str
     source: str
 
 
-_BRAIN = FlagApplicability(
-    False, "Not applicable at this site: brain SRS doses are set by lesion size and brain tolerance (RTOG 90-05: "
-           "24/18/15 Gy in one fraction by diameter), not by the extracranial BED10 > 70 Gy line.",
-    RTOG_9005_SOURCE)
-_SPINE = FlagApplicability(
-    False, "Not applicable at this site: spine SBRT is limited by the spinal cord (HyTEC); the randomised standard "
-           "24 Gy/2 (SC.24) has BED10 52.8 Gy, so the extracranial line would mark standard doses as failures.",
-    R.join(SPINE_SOURCE, R.HYTEC_CORD))
-_APPLIES = FlagApplicability(
-    True, "Applies: higher BED10 (> 70 Gy) correlates with better outcomes of SBRT for oligoprogression.", R.REF_004)
-
-
-def flag_applicability(site: str) -> FlagApplicability:
-    """Whether the seed's BED10 > 70 Gy line applies at ``site`` (a lesion site or a scheme site).
+def flag_applicability(site: str, flag: Threshold | None = None) -> FlagApplicability:
+    """Whether the flag line (``flag``; the shipped BED10 > 70 Gy when None) applies at ``site``.
 
     Parameters
     ----------
     site : str
         ``"brain"``, ``"brain_srs"``, ``"brain_hsrt"``, ``"spine"``, ``"lung_central"``, ``"bone"``, ...
+    flag : Threshold, optional
+        The case's flag line (its label is what the reason names).
 
     Returns
     -------
     FlagApplicability
         ``(applies, reason, source)``; brain and spine: not applicable, with the reason.
     """
+    label = flag_line(flag).label
     if site == "brain" or site.startswith("brain_"):
-        return _BRAIN
+        return FlagApplicability(
+            False, "Not applicable at this site: brain SRS doses are set by lesion size and brain tolerance (RTOG "
+                   f"90-05: 24/18/15 Gy in one fraction by diameter), not by the extracranial {label} line.",
+            RTOG_9005_SOURCE)
     if site == "spine":
-        return _SPINE
-    return _APPLIES
+        return FlagApplicability(
+            False, "Not applicable at this site: spine SBRT is limited by the spinal cord (HyTEC); the randomised "
+                   "standard 24 Gy/2 (SC.24) has BED10 52.8 Gy, so the extracranial line would mark standard doses "
+                   "as failures.", R.join(SPINE_SOURCE, R.HYTEC_CORD))
+    return FlagApplicability(
+        True, f"Applies: a higher BED10 correlates with better outcomes of SBRT for oligoprogression; the line "
+              f"used is {label}.", R.REF_004)
 
 
 def bed10_gy(scheme: Scheme) -> float:
@@ -94,17 +136,9 @@ def bed10_gy(scheme: Scheme) -> float:
     return float(bed(scheme.total_dose_gy, scheme.dose_per_fraction_gy, 10.0))
 
 
-def _line() -> tuple[float, str]:
-    from sbrt_calc.presets.radiobiology import radiobiology
-
-    t = radiobiology().threshold("bed10_oligoprogression")
-    return t.bed_gy, t.comparison
-
-
-def above_line(bed10: float) -> bool:
-    """``bed10`` is above the BED10 > 70 Gy line (threshold from the radiobiology presets)."""
-    value, comparison = _line()
-    return bed10 > value if comparison == ">" else bed10 >= value
+def above_line(bed10: float, flag: Threshold | None = None) -> bool:
+    """``bed10`` reaches the flag line (``flag``; the shipped line of the radiobiology presets when None)."""
+    return flag_line(flag).reached(bed10)
 
 
 def scheme_site(lesion: Lesion) -> str | None:
@@ -222,10 +256,10 @@ def _by_key(schemes: tuple[Scheme, ...], key: str) -> Scheme | None:
     return next((s for s in schemes if s.key == key), None)
 
 
-def choose_scheme(lesion: Lesion, presets: PresetSet | None = None) -> SchemeChoice:
+def choose_scheme(lesion: Lesion, presets: PresetSet | None = None, flag: Threshold | None = None) -> SchemeChoice:
     """See :func:`_choose`; for a previously irradiated lesion the reason adds that the cumulative dose
     decides (re-irradiation limits, HyTEC 2019 for the spine)."""
-    choice = _choose(lesion, presets)
+    choice = _choose(lesion, presets, flag)
     if lesion.previously_irradiated and choice.scheme is not None:
         extra = (" Previously irradiated: the cumulative thecal sac dose decides (HyTEC re-irradiation limits); "
                  "check it in the cumulative-dose section." if lesion.site == "spine" else
@@ -234,15 +268,17 @@ def choose_scheme(lesion: Lesion, presets: PresetSet | None = None) -> SchemeCho
     return choice
 
 
-def _choose(lesion: Lesion, presets: PresetSet | None = None) -> SchemeChoice:
+def _choose(lesion: Lesion, presets: PresetSet | None = None, flag_: Threshold | None = None) -> SchemeChoice:
     """The scheme the sources make typical for the lesion's site, with the reason and its source.
 
     Rules, in order: brain - RTOG 90-05's single-fraction dose for the size (size needed; above
     40 mm, 30 Gy/5 hypofractionated); spine - SC.24's 24 Gy/2; elsewhere - the seed's typical
-    36 Gy/3 where the sources give it for the site (BED10 79.2 Gy, above the line), else the
-    printed (or secondary) scheme with the lowest BED10 above the line, else the highest BED10.
+    36 Gy/3 where the sources give it for the site (BED10 79.2 Gy; the sentence says whether it reaches
+    the line ``flag_``), else the printed (or secondary) scheme with the lowest BED10 above the line,
+    else the highest BED10.
     """
-    flag = flag_applicability(lesion.site)
+    line = flag_line(flag_)
+    flag = flag_applicability(lesion.site, line)
     found = lesion_schemes(lesion, presets)
     schemes = found.schemes
     if not schemes:
@@ -267,24 +303,25 @@ def _choose(lesion: Lesion, presets: PresetSet | None = None) -> SchemeChoice:
     if lesion.site == "spine":
         pick = _by_key(schemes, SPINE_SCHEME_KEY)
         if pick is not None:
-            return SchemeChoice(pick, SPINE_REASON + " The BED10 > 70 Gy line does not apply at the spine.",
+            return SchemeChoice(pick, SPINE_REASON + f" The {line.label} line does not apply at the spine.",
                                 SPINE_SOURCE, bed10_gy(pick), flag)
     typical = next((s for s in schemes if s.fractions == TYPICAL_FRACTIONS
                     and abs(s.total_dose_gy - TYPICAL_TOTAL_GY) < 1e-9), None)
     if typical is not None:
         b = bed10_gy(typical)
+        where = ("above" if line.reached(b) else "NOT above") + f" the {line.label} line"
         return SchemeChoice(typical, f"36 Gy in 3 fractions is the seed's typical SBRT dose and reaches BED10 "
-                                     f"{b:.1f} Gy, above the 70 Gy line.", R.REF_004, b, flag)
+                                     f"{b:.1f} Gy, {where}.", R.REF_004, b, flag)
     usable = [s for s in schemes if s.verification != "recalled"] or list(schemes)
-    above = [s for s in usable if above_line(bed10_gy(s))]
+    above = [s for s in usable if line.reached(bed10_gy(s))]
     site_name = (lesion.location + " lung") if lesion.site == "lung" and lesion.location else lesion.site
     if above:
         pick = min(above, key=lambda s: (bed10_gy(s), s.fractions))
         b = bed10_gy(pick)
         return SchemeChoice(pick, f"The sources do not give the seed's typical 36 Gy/3 for a {site_name} lesion; "
-                                  f"{pick.label} is the scheme given for it with the lowest BED10 above 70 Gy "
+                                  f"{pick.label} is the scheme given for it with the lowest BED10 above the {line.label} line "
                                   f"({b:.1f} Gy).", pick.source, b, flag)
     pick = max(usable, key=lambda s: bed10_gy(s))
     b = bed10_gy(pick)
-    return SchemeChoice(pick, f"No scheme given for a {site_name} lesion reaches BED10 > 70 Gy; {pick.label} has the "
+    return SchemeChoice(pick, f"No scheme given for a {site_name} lesion reaches {line.label}; {pick.label} has the "
                               f"highest BED10 ({b:.1f} Gy).", pick.source, b, flag)

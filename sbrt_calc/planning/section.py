@@ -29,11 +29,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sbrt_calc.errors import CaseError, SbrtCalcError
 from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
 from sbrt_calc.report.content import ReportTable
+
+if TYPE_CHECKING:
+    from sbrt_calc.presets.radiobiology import Threshold
 
 DEFAULT_CONSTRAINT_SET = "tg101"
 DEFAULT_ORGAN = "SpinalCord"
@@ -314,22 +317,38 @@ def replace_notes(table: ReportTable, notes: tuple[str, ...]) -> ReportTable:
     return ReportTable(table.title, table.headers, table.rows, notes, table.source)
 
 
-def _bed10_row(reg: Regimen, site: str | None) -> tuple[tuple[str, str], list[str]]:
-    """The planned regimen's BED10 (LQ at alpha/beta 10, from the prescription) and the 70 Gy flag at the site."""
+def bed10_check(reg: Regimen, site: str | None, flag: Threshold | None = None) -> dict[str, Any]:
+    """The planned regimen against the flag line at the site: BED on the line's own scale (LQ at its
+    alpha/beta, from the prescription), whether the line applies there, whether it is reached, and the
+    sentence every face shows. ``flag`` is the case's line (the shipped one when None)."""
     from sbrt_calc.eligibility.rules import short
-    from sbrt_calc.eligibility.sites import SEED_RANGE_NOTE, above_line, flag_applicability
+    from sbrt_calc.eligibility.sites import flag_applicability, flag_line, seed_range_note
     from sbrt_calc.radiobiology.lq import bed
 
-    b = float(bed(reg.total_dose_gy, reg.dose_per_fraction_gy, 10.0))
-    flag = flag_applicability(site or "")
-    if not flag.applies:
-        return ("BED10 (LQ, alpha/beta 10)", f"{b:.1f} Gy; BED10 > 70 Gy flag: not applicable at this site"), \
-            [f"{flag.reason} [{flag.source}]"]
-    verdict = "above" if above_line(b) else "NOT above"
-    notes = [] if above_line(b) else [f"{SEED_RANGE_NOTE.text} [{SEED_RANGE_NOTE.source}]"]
+    line = flag_line(flag)
+    ab = line.alpha_beta_gy
+    b = float(bed(reg.total_dose_gy, reg.dose_per_fraction_gy, ab))
+    fa = flag_applicability(site or "", line)
+    label = f"BED{ab:g} (LQ, alpha/beta {ab:g})"
+    if not fa.applies:
+        return {"label": label, "bed10_gy": b, "applies": False, "reached": None,
+                "text": f"{b:.1f} Gy; {line.label} flag: not applicable at this site",
+                "notes": [f"{fa.reason} [{fa.source}]"], "reason": fa.reason, "source": fa.source, "line": line}
+    reached = line.reached(b)
+    verdict = "above" if reached else "NOT above"
+    notes = [] if reached else [f"{seed_range_note(line).text} [{seed_range_note(line).source}]"]
     if site is None:
-        notes.insert(0, "Target site not given: the BED10 > 70 Gy line does not apply at the brain or the spine.")
-    return ("BED10 (LQ, alpha/beta 10)", f"{b:.1f} Gy: {verdict} the BED10 > 70 Gy line ({short(flag.source)})"), notes
+        notes.insert(0, f"Target site not given: the {line.label} line does not apply at the brain or the spine.")
+    return {"label": label, "bed10_gy": b, "applies": True, "reached": reached,
+            "text": f"{b:.1f} Gy: {verdict} the {line.label} line ({short(fa.source)})", "notes": notes,
+            "reason": fa.reason, "source": fa.source, "line": line}
+
+
+def _bed10_row(reg: Regimen, site: str | None, flag: Threshold | None = None
+               ) -> tuple[tuple[str, str], list[str]]:
+    """The planned regimen's BED10 (LQ at the line's alpha/beta, from the prescription) and the flag at the site."""
+    c = bed10_check(reg, site, flag)
+    return (c["label"], c["text"]), list(c["notes"])
 
 
 def target_site(lesion: Any) -> str:
@@ -339,7 +358,8 @@ def target_site(lesion: Any) -> str:
     return str(lesion.site)
 
 
-def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any) -> tuple[PlanningInputs, Any]:
+def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any, flag: Threshold | None = None
+                ) -> tuple[PlanningInputs, Any]:
     """The planning inputs for "Plan this lesion", and the scheme choice with its reason.
 
     Sets the lesion, its target site, the regimen the sources make typical for the site
@@ -351,7 +371,7 @@ def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any) -> tuple[Planni
 
     from sbrt_calc.eligibility.sites import choose_scheme
 
-    choice = choose_scheme(lesion)
+    choice = choose_scheme(lesion, flag=flag)
     regimen = inputs.regimen if choice.scheme is None else \
         f"{choice.scheme.total_dose_gy:.12g}/{choice.scheme.fractions}"
     cumulative = inputs.cumulative
@@ -362,8 +382,11 @@ def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any) -> tuple[Planni
     return new, choice
 
 
-def report_tables(inputs: PlanningInputs, lesion_description: str | None = None) -> tuple[ReportTable, ...]:
+def report_tables(inputs: PlanningInputs, lesion_description: str | None = None,
+                  flag: Threshold | None = None) -> tuple[ReportTable, ...]:
     """The planning checks as report tables: inputs, conformity, cumulative dose, organ-at-risk limits.
+
+    ``flag`` is the case's flag line (:func:`sbrt_calc.evaluation.evaluate` passes it); the shipped one when None.
 
     The long organ-at-risk table comes last so that the graded checks are seen first.
     """
@@ -380,7 +403,7 @@ def report_tables(inputs: PlanningInputs, lesion_description: str | None = None)
             ("Target site", "-" if inputs.site is None else inputs.site.replace("_", " "))]
     notes: list[str] = []
     if reg is not None:
-        bed_row, bed_notes = _bed10_row(reg, inputs.site)
+        bed_row, bed_notes = _bed10_row(reg, inputs.site, flag)
         rows.append(bed_row)
         notes += bed_notes
     if inputs.ptv_cc is not None:

@@ -67,8 +67,10 @@ class ReportContent:
     title, identifier : str
         As the user entered them (identifier optional).
     eligibility : Assessment, optional
-        An :class:`sbrt_calc.eligibility.assess.Assessment` (anything with ``as_dict()``) or its dict.
-    planning : sequence of ReportTable
+        An :class:`sbrt_calc.eligibility.assess.Assessment` (anything with ``as_dict()``); when the
+        evaluation holds the case's eligibility (:attr:`Evaluation.eligibility`) that one is shown.
+    planning : sequence of ReportTable or sbrt_calc.table.Table
+        The planning checks and the plan check (typed tables; a legacy text table is shown as text).
     created : datetime
     """
 
@@ -76,7 +78,7 @@ class ReportContent:
     title: str = ""
     identifier: str | None = None
     eligibility: Any = None
-    planning: tuple[ReportTable, ...] = ()
+    planning: tuple[Any, ...] = ()
     created: datetime = field(default_factory=lambda: datetime.now().astimezone())
     notes: tuple[str, ...] = ()
     prepared_by: str = ""
@@ -124,6 +126,7 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()
     widths: tuple[int, ...] = ()
     numeric_from: int = 99
+    statuses: tuple[tuple[str, ...], ...] = ()  # per row, per cell: a sbrt_calc.table.Status value or ''
 
 
 def _items(items: Sequence[Mapping[str, Any]], key: str = "text") -> list[Block]:
@@ -137,18 +140,46 @@ def _items(items: Sequence[Mapping[str, Any]], key: str = "text") -> list[Block]
 
 
 def table_row_html(cells: Sequence[str], widths: Sequence[int], header: bool = False,
-                   numeric_from: int = 99) -> str:
+                   numeric_from: int = 99, statuses: Sequence[str] = ()) -> str:
     """One table row as a self-contained HTML table (fixed column widths; numbers from ``numeric_from`` on are
-    right-aligned, text left-aligned)."""
+    right-aligned, text left-aligned); a cell with a status (:class:`sbrt_calc.table.Status` value) is coloured
+    by it (:data:`sbrt_calc.table.STATUS_COLOURS`), never by its words."""
+    from sbrt_calc.table import STATUS_COLOURS, Status
+
     tag = "th" if header else "td"
     tds = []
     for i, c in enumerate(cells):
         w = f' width="{widths[i]}%"' if i < len(widths) else ""
         numeric = i >= numeric_from and not header and is_numeric(str(c).strip())
         align = ' align="right"' if numeric else ' align="left"'
-        tds.append(f"<{tag}{w}{align}>{_e(c)}</{tag}>")
+        st = statuses[i] if i < len(statuses) else ""
+        style = ""
+        if st and st != Status.INFO.value:
+            fg, bg = STATUS_COLOURS[Status(st)]
+            style = f' style="color:{fg}" bgcolor="{bg}"'
+        tds.append(f"<{tag}{w}{align}{style}>{_e(c)}</{tag}>")
     return (f'<table width="100%" cellspacing="0" cellpadding="2" border="0.5" class="grid">'
             f"<tr>{''.join(tds)}</tr></table>")
+
+
+def typed_table_blocks(t: Any) -> list[Block]:
+    """A typed :class:`sbrt_calc.table.Table` (or a legacy text table) as report blocks: its title, the table
+    (cells as shown, coloured by status, numbers right-aligned), its notes and its source."""
+    from sbrt_calc.table import as_table
+
+    tt = as_table(t)
+    headers = tt.headers
+    rows = tuple(tuple(c.text for c in row) for row in tt.rows)
+    statuses = tuple(tuple(c.status.value if c.status is not None else "" for c in row) for row in tt.rows)
+    out = [Block("para", f"<b>{_e(tt.title)}</b>")]
+    if rows:
+        out.append(Block("table", headers=headers, rows=rows, widths=tt.widths or auto_widths(headers, rows),
+                         numeric_from=0 if any(c.numeric for row in tt.rows for c in row) else 99,
+                         statuses=statuses))
+    out.extend(_items([{"text": x} for x in tt.notes]) if tt.notes else [])
+    if tt.source:
+        out.append(Block("para", f'<span class="src">Source: {_e(tt.source)}</span>'))
+    return out
 
 
 VERDICT_KEYS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy", "bed10_gy", "flag", "reference",
@@ -258,30 +289,38 @@ def build_blocks(content: ReportContent) -> list[Block]:
         b.append(Block("para", "<i>No regimens.</i>"))
 
     b.append(Block("heading", "<h2>3. Eligibility (oligoprogression)</h2>"))
-    elig = content.eligibility
+    elig = ev.eligibility.assessment if ev.eligibility is not None else content.eligibility
     if elig is None:
         b.append(Block("para", "<i>No eligibility assessment in this case.</i>"))
     else:
+        from sbrt_calc.eligibility.result import VERDICT_LABELS
+
         d = elig.as_dict()
-        verdict = "SUPPORTED" if d.get("eligible") else "NOT supported"
-        b.append(Block("para", f"Classification: <b>{_e(d.get('classification'))}</b>"
-                       + (f" ({_e(d.get('definition'))} definition)" if d.get("definition") else "")
-                       + f". Local ablative therapy while continuing the current agent: <b>{verdict}</b>."))
+        verdict = VERDICT_LABELS.get(str(d.get("verdict")), str(d.get("verdict")))
+        b.append(Block("para", f"Local ablative therapy while continuing the current agent: <b>{_e(verdict)}</b>. "
+                       f"Classification: <b>{_e(d.get('classification'))}</b>"
+                       + (f" ({_e(d.get('definition'))} definition)" if d.get("definition") else "") + "."))
         b.append(Block("para", _e(d.get("recommendation", ""))))
         if d.get("blockers"):
             b.append(Block("para", "<b>Why not</b>"))
             b.extend(_items(d["blockers"]))
         b.append(Block("para", "<b>Work-up still needed</b>"))
         b.extend(_items(d.get("missing_workup", [])))
-        lrows = []
-        for les in d.get("lesions", []):
-            schemes = "; ".join(f"{s['label']} (BED10 {s['bed10_gy']:.1f} Gy)" for s in les.get("schemes", []))
-            lrows.append((str(les.get("label") or les.get("site", "")), str(les.get("site", "")),
-                          str(les.get("status", "")), str(les.get("local_therapy", "")),
-                          str(les.get("reason", "")), schemes or "-"))
-        if lrows:
-            b.append(Block("table", headers=("Lesion", "Site", "Status", "Local therapy", "Reason", "Preset schemes"),
-                           rows=tuple(lrows), widths=(12, 8, 10, 10, 35, 25)))
+        if ev.eligibility is not None:
+            from sbrt_calc.evaluation_tables import eligibility_tables
+
+            for t in eligibility_tables(ev)[1:]:
+                b.extend(typed_table_blocks(t))
+        else:
+            lrows = []
+            for les in d.get("lesions", []):
+                schemes = "; ".join(f"{s['label']} (BED10 {s['bed10_gy']:.1f} Gy)" for s in les.get("schemes", []))
+                lrows.append((str(les.get("label") or les.get("site", "")), str(les.get("site", "")),
+                              str(les.get("status", "")), str(les.get("local_therapy", "")),
+                              str(les.get("reason", "")), schemes or "-"))
+            if lrows:
+                b.append(Block("table", headers=("Lesion", "Site", "Status", "Local therapy", "Reason",
+                                                 "Preset schemes"), rows=tuple(lrows), widths=(12, 8, 10, 10, 35, 25)))
         for title, key in (("Reasons", "reasons"), ("Next steps", "next_steps"), ("Evidence", "evidence"),
                            ("Caveats", "caveats")):
             if d.get(key):
@@ -289,14 +328,14 @@ def build_blocks(content: ReportContent) -> list[Block]:
                 b.extend(_items(d[key]))
 
     b.append(Block("heading", "<h2>4. Planning checks</h2>"))
+    if ev.flag_at_site is not None:
+        from sbrt_calc.evaluation_tables import flag_at_site_text
+
+        b.append(Block("para", _e(flag_at_site_text(ev))))
     if not content.planning:
         b.append(Block("para", "<i>No planning checks in this case.</i>"))
     for t in content.planning:
-        b.append(Block("para", f"<b>{_e(t.title)}</b>"))
-        b.append(Block("table", headers=t.headers, rows=t.rows, widths=t.widths or auto_widths(t.headers, t.rows)))
-        b.extend(_items([{"text": x} for x in t.notes]) if t.notes else [])
-        if t.source:
-            b.append(Block("para", f'<span class="src">Source: {_e(t.source)}</span>'))
+        b.extend(typed_table_blocks(t))
 
     b.append(Block("heading", "<h2>5. Versions and sources</h2>"))
     b.append(Block("table", headers=("Preset file", "Origin", "Schema", "SHA-256 (first 12)"),
@@ -321,7 +360,9 @@ def build_html(content: ReportContent, figure_url: str | None = "bed_plot.png") 
     for block in build_blocks(content):
         if block.kind == "table":
             out.append(table_row_html(block.headers, block.widths, header=True))
-            out += [table_row_html(r, block.widths, numeric_from=block.numeric_from) for r in block.rows]
+            out += [table_row_html(r, block.widths, numeric_from=block.numeric_from,
+                                   statuses=block.statuses[i] if i < len(block.statuses) else ())
+                    for i, r in enumerate(block.rows)]
         elif block.kind == "image":
             if figure_url:
                 out.append(f'<p align="center"><img src="{_e(figure_url)}" width="600"/></p>')

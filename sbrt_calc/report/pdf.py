@@ -183,8 +183,9 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
         if block.kind == "table":
             header = doc_for(table_row_html(block.headers, block.widths, header=True))
             hh = header.size().height()
-            rows = [doc_for(table_row_html(r, block.widths, numeric_from=block.numeric_from))
-                    for r in block.rows]
+            rows = [doc_for(table_row_html(r, block.widths, numeric_from=block.numeric_from,
+                                           statuses=block.statuses[i] if i < len(block.statuses) else ()))
+                    for i, r in enumerate(block.rows)]
             first = rows[0].size().height() if rows else 0.0
             place(header, hh, keep_with_next=first)
             start_page = page_no

@@ -12,34 +12,10 @@ from typing import Any
 
 from sbrt_calc.case_sections import eligibility_case_of, planning_inputs_of
 from sbrt_calc.errors import CaseError
-from sbrt_calc.report.content import ReportContent, ReportTable
+from sbrt_calc.report.content import ReportContent
 
 __all__ = ["content_from_case", "eligibility_case_of", "lesion_description", "load_report_content",
-           "planning_inputs_of", "planning_tables"]
-
-
-def planning_tables(inputs: Any, eligibility_case: Any = None) -> tuple[ReportTable, ...]:
-    """The planning checks of a case's validated ``planning`` section (:mod:`sbrt_calc.planning.section`)."""
-    from sbrt_calc.planning.section import report_tables
-
-    if inputs is None:
-        return ()
-    return report_tables(inputs, lesion_description(eligibility_case, inputs.lesion))
-
-
-def plan_check_tables(inputs: Any, notes: list[str]) -> tuple[ReportTable, ...]:
-    """The plan check of the case's DICOM files (:func:`sbrt_calc.plancheck.grade.check_plan`), or a note why not."""
-    if inputs is None:
-        return ()
-    from sbrt_calc.errors import SbrtCalcError
-    from sbrt_calc.plancheck.grade import check_plan
-    from sbrt_calc.plancheck.report import report_tables
-
-    try:
-        return report_tables(check_plan(inputs))
-    except SbrtCalcError as exc:
-        notes.append(f"Plan check not run: {exc.message}")
-        return ()
+           "planning_inputs_of"]
 
 
 def lesion_description(eligibility_case: Any, index: int | None) -> str | None:
@@ -55,25 +31,25 @@ def lesion_description(eligibility_case: Any, index: int | None) -> str | None:
 
 
 def content_from_case(case: Any, prepared_by: str = "", checked_by: str = "",
-                      patient_reference: str = "") -> ReportContent:
-    """Report content of a :class:`sbrt_calc.case.Case` (the app's current case or a loaded file).
+                      patient_reference: str = "", plan_check: Any = None) -> ReportContent:
+    """Report content of a :class:`sbrt_calc.case.Case` (the app's current case or a loaded file), evaluated
+    once by :func:`sbrt_calc.evaluation.evaluate`: the report renders that one evaluation.
 
-    ``people`` may hold ``prepared_by``, ``checked_by`` and ``patient_reference`` (report fields only).
+    ``prepared_by``, ``checked_by`` and ``patient_reference`` are report fields only. ``plan_check`` is a plan
+    check already run on the case's ``plan_check`` inputs (the app's Plan check tab): the report shows it
+    instead of reading the DICOM files a second time.
     """
-    from sbrt_calc.eligibility.assess import assess
     from sbrt_calc.evaluation import evaluate
+    from sbrt_calc.evaluation_tables import plan_check_tables, planning_tables
 
-    ecase = case.eligibility
-    eligibility = None if ecase is None else assess(ecase)
-    notes: list[str] = []
-    if ecase is None and (case.sections or {}).get("eligibility"):
-        notes.append("The eligibility form is incomplete: no assessment.")
-    planning = planning_tables(case.planning, ecase) + plan_check_tables(case.plan_check, notes)
+    ev = evaluate(case, plan_check=plan_check)
+    notes = list(ev.notes)
     notes += [f"Row {r.label or '(unnamed)'!r} holds invalid input and has no result." for r in case.regimens
               if not r.is_valid]
-    return ReportContent(evaluation=evaluate(case), title=case.title, identifier=case.identifier,
-                         eligibility=eligibility, planning=planning, notes=tuple(notes), prepared_by=prepared_by,
-                         checked_by=checked_by, patient_reference=patient_reference)
+    return ReportContent(evaluation=ev, title=case.title, identifier=case.identifier,
+                         eligibility=None if ev.eligibility is None else ev.eligibility.assessment,
+                         planning=planning_tables(ev) + plan_check_tables(ev), notes=tuple(notes),
+                         prepared_by=prepared_by, checked_by=checked_by, patient_reference=patient_reference)
 
 
 def load_report_content(path: str | Path) -> ReportContent:

@@ -1,0 +1,104 @@
+"""The evaluated case's sections as typed tables (:mod:`sbrt_calc.table`), the same for every face.
+
+``compare --case`` prints them as text, the PDF report lays them out, the app shows them through the
+core's HTML renderer: the eligibility verdict with its label ("PENDING (rebiopsy)"), the lesions with
+their schemes marked against the case's flag line, the planning checks and the plan check with its
+prescription against the case's line. Colours come from each cell's status, never from its words.
+"""
+
+from __future__ import annotations
+
+from sbrt_calc.evaluation import Evaluation
+from sbrt_calc.table import Cell, Column, Status, Table, as_table, text
+
+#: Status of an eligibility verdict: supported (pass), not supported (fail), not assessable yet /
+#: pending a rebiopsy (incomplete: something is still missing), no progression (n/a).
+VERDICT_STATUS = {"supported": Status.PASS, "not_supported": Status.FAIL, "not_yet_assessable": Status.INCOMPLETE,
+                  "pending_rebiopsy": Status.INCOMPLETE, "no_progression": Status.NA}
+
+
+def flag_status(applies: bool, reached: bool | None) -> Status | None:
+    """The status of a BED10 against the flag line: n/a where it does not apply, pass/fail otherwise."""
+    if not applies:
+        return Status.NA
+    if reached is None:
+        return None
+    return Status.PASS if reached else Status.FAIL
+
+
+def eligibility_tables(ev: Evaluation) -> tuple[Table, ...]:
+    """The verdict (label and status), and the progressing lesions with their schemes against the case's line."""
+    e = ev.eligibility
+    if e is None:
+        return ()
+    a = e.assessment
+    line = e.flag
+    head = Table("eligibility_verdict", "Eligibility (oligoprogression)",
+                 (Column("item", "Item"), Column("value", "Value")),
+                 ((text("Local ablative therapy while continuing the current agent"),
+                   Cell(e.verdict_label, e.verdict, "", VERDICT_STATUS.get(e.verdict))),
+                  (text("Classification"), text(a.classification.replace("_", " ")
+                                                + (f" ({a.definition} definition)" if a.definition else ""))),
+                  (text("Verdict"), text(a.headline))))
+    rows = []
+    for les in a.lesions:
+        schemes = []
+        for s in les.schemes:
+            mark = "" if not s.flag_applies else (f" > {line.bed_gy:g}" if s.bed10_above_threshold
+                                                  else f" ≤ {line.bed_gy:g}")
+            schemes.append(f"{s.label} (BED10 {s.bed10_gy:.1f} Gy{mark})")
+        flag = f"{line.label}: applies" if les.flag_applies else f"{line.label}: n/a at this site"
+        choice = (les.choice or {}).get("label") or "-"
+        name = f"#{les.index + 1} {les.site}" + (f", {les.location}" if les.location else "") \
+            + (f" ({les.label})" if les.label else "")
+        rows.append((text(name), text(les.status), text(les.local_therapy), text("; ".join(schemes) or "-"),
+                     text(flag, status=Status.INFO if les.flag_applies else Status.NA, source=les.flag_source),
+                     text(choice, tooltip=(les.choice or {}).get("reason", ""))))
+    lesions = Table("eligibility_lesions", "Progressing lesions: local therapy and preset schemes",
+                    (Column("lesion", "Lesion"), Column("status", "Status"), Column("therapy", "Local therapy"),
+                     Column("schemes", "Preset schemes (BED10 LQ)"), Column("flag", "Flag line"),
+                     Column("planned", "Plan this lesion")), tuple(rows),
+                    notes=(f"BED10: LQ at alpha/beta {line.alpha_beta_gy:g} Gy from the prescription; the flag line is "
+                           f"{line.label} ({line.verification}).",))
+    return (head, lesions) if rows else (head,)
+
+
+def planning_tables(ev: Evaluation) -> tuple[Table, ...]:
+    """The planning checks (inputs with the planned regimen against the case's line, conformity, cumulative
+    dose, organ limits) as typed tables."""
+    p = ev.planning
+    if p is None:
+        return ()
+    return tuple(as_table(t) for t in p.tables)
+
+
+def plan_check_tables(ev: Evaluation) -> tuple[Table, ...]:
+    """The plan check: its prescription against the case's flag line, then the plan check's own tables."""
+    pc = ev.plan_check
+    if pc is None or pc.result is None:
+        return ()
+    plan = pc.result.plan
+    line = pc.flag
+    ab = line.alpha_beta_gy if line is not None else 10.0
+    first = Table("plan_check_flag", "Plan check: prescription and the flag line",
+                  (Column("item", "Item"), Column("value", "Value")),
+                  ((text("Prescription"), Cell(f"{plan.prescription_gy:g} Gy in {plan.fractions} fractions",
+                                               plan.prescription_gy, "Gy", source=plan.prescription_source)),
+                   (text(f"BED{ab:g} (LQ, alpha/beta {ab:g})"),
+                    Cell(pc.flag_text, pc.bed10_gy, "Gy", flag_status(pc.flag_applies, pc.flag_reached),
+                         source="" if line is None else line.source))),
+                  source="" if line is None else f"{line.label}: {line.scale}")
+    return (first,) + tuple(as_table(t) for t in pc.tables())
+
+
+def section_tables(ev: Evaluation) -> tuple[Table, ...]:
+    """Every section's tables in report order: eligibility, planning, plan check."""
+    return eligibility_tables(ev) + planning_tables(ev) + plan_check_tables(ev)
+
+
+def flag_at_site_text(ev: Evaluation) -> str:
+    """'Planned site spine: BED10 > 80 Gy not applicable (...)' or '' when the case has no planned site."""
+    f = ev.flag_at_site
+    if f is None:
+        return ""
+    return f"Planned site {f.site.replace('_', ' ') if f.site else '-'}: {f.reason} [{f.source}]"
