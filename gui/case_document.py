@@ -142,8 +142,12 @@ class CaseDocument(QObject):
         self.set_path(str(Path(path).resolve()))
         self.undo_stack.setClean()
         self.autosaver.clear()
-        settings.add_recent_file(path)
         self.saved.emit(self.path or path)
+        try:
+            settings.add_recent_file(path)
+        except settings.PreferencesNotSaved as exc:   # the case is saved; the recent-files list is not
+            self.message.emit(f"Saved {Path(path).name}; {exc.message}", 15000)
+            return True
         self.message.emit(f"Saved {Path(path).name}", 4000)
         return True
 

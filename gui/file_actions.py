@@ -102,11 +102,16 @@ class FileActions:
         # an eligibility case (TOML) opens as a new case: Save asks where to write the JSON case file
         self.show_case(case, str(Path(path).resolve()) if saved else None, checked=True)
         self.document.autosaver.clear()
-        settings.add_recent_file(path)
+        not_saved = ""
+        try:
+            settings.add_recent_file(path)
+        except settings.PreferencesNotSaved as exc:   # said, not dropped (issue 20)
+            not_saved = f"; {exc.message}"
         if not saved:
             self.window.setWindowModified(True)
         self.status(f"Opened {Path(path).name}" + ("" if saved else
-                    " (an eligibility case: save it as a case file to keep your work)"), 6000)
+                    " (an eligibility case: save it as a case file to keep your work)") + not_saved,
+                    15000 if not_saved else 6000)
         return True
 
     def open_dialog(self) -> bool:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -40,6 +41,8 @@ class PreferencesDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
+        #: why the last OK could not store the preferences (None: stored)
+        self.not_saved: str | None = None
         rb = radiobiology()
         flag, ref = thresholds()
         tumour = next(t for t in rb.tissues if t.role == "tumour")
@@ -138,6 +141,9 @@ class PreferencesDialog(QDialog):
     def _accept(self) -> None:
         if not self._check_new_case():
             return
-        for key, value in self.values().items():
-            settings.set_value(key, value)
+        try:
+            settings.set_values(self.values())
+        except settings.PreferencesNotSaved as exc:   # said, not silently dropped (issue 20)
+            self.not_saved = exc.message
+            QMessageBox.warning(self, "Preferences not saved", exc.message)
         self.accept()

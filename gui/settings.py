@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
+from sbrt_calc.errors import SbrtCalcError
+
 ORGANISATION = "sbrt-calc"
 APPLICATION = "sbrt-calc"
 SETTINGS_ENV = "SBRT_CALC_SETTINGS_DIR"
@@ -112,17 +114,53 @@ def get(key: str) -> Any:
     else:
         default = defaults()[key]
     s = qsettings()
+    if (s.fileName(), key) in _SESSION:
+        return _coerce(_SESSION[s.fileName(), key], default)
     if not s.contains(key):
         return default
     return _coerce(s.value(key), default)
 
 
-def set_value(key: str, value: Any) -> None:
-    if key not in defaults():
-        raise KeyError(f"unknown preference {key!r}")
-    s = qsettings()
-    s.setValue(key, value)
+#: preferences set in this session that could not be written (they apply until the app closes)
+_SESSION: dict[tuple[str, str], Any] = {}   # (settings file, key) -> value
+
+
+class PreferencesNotSaved(SbrtCalcError, OSError):
+    """The preferences could not be written (read-only folder, full disk): they apply to this session only."""
+
+
+def _sync(s: QSettings) -> None:
+    """Write ``s`` to disk; :class:`PreferencesNotSaved` when that failed (issue 20: it was silent)."""
     s.sync()
+    if s.status() != QSettings.Status.NoError:
+        where = s.fileName()
+        why = "cannot write the file (read-only folder or file, or the disk is full)" \
+            if s.status() == QSettings.Status.AccessError else "the settings file is damaged"
+        raise PreferencesNotSaved(f"the preferences were not saved to {where}: {why}; they apply until sbrt-calc "
+                                  "closes", field="preferences", value=where, allowed="a writable settings file")
+
+
+def set_values(values: dict[str, Any]) -> None:
+    """Store several preferences at once; :class:`PreferencesNotSaved` when they could not be written."""
+    known = defaults()
+    for key in values:
+        if key not in known:
+            raise KeyError(f"unknown preference {key!r}")
+    s = qsettings()
+    for key, value in values.items():
+        s.setValue(key, value)
+    try:
+        _sync(s)
+    except PreferencesNotSaved:   # Qt drops unsynced values with the QSettings object: keep them for this session
+        _SESSION.update({(s.fileName(), k): v for k, v in values.items()})
+        raise
+    for key in values:
+        _SESSION.pop((s.fileName(), key), None)
+
+
+def set_value(key: str, value: Any) -> None:
+    """Store one preference; :class:`PreferencesNotSaved` when it could not be written (it still applies now)."""
+    set_values({key: value})
 
 
 def reset() -> None:
@@ -130,7 +168,9 @@ def reset() -> None:
     s = qsettings()
     for key in defaults():
         s.remove(key)
-    s.sync()
+    for name in [k for k in _SESSION if k[0] == s.fileName()]:
+        del _SESSION[name]
+    _sync(s)
 
 
 def recent_files() -> list[str]:

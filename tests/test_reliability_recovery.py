@@ -187,3 +187,40 @@ def test_recovering_an_autosave_without_a_fingerprint_asks_before_saving(qtbot, 
     monkeypatch.setattr(case_document.CaseDocument, "_ask_conflict", lambda self, p: asked.append(p) or "cancel")
     assert not c.save() and asked == [str(path)]
     c.undo_stack.setClean()
+
+
+# --- preferences that cannot be written -------------------------------------------------------------------------
+
+@pytest.fixture
+def unwritable_settings(isolated_dirs) -> Path:  # noqa: ANN001
+    """The settings file cannot be written (a folder stands where the INI file goes: root ignores permissions)."""
+    settings_dir, _ = isolated_dirs
+    (settings_dir / "sbrt-calc.ini").mkdir()
+    return settings_dir / "sbrt-calc.ini"
+
+
+def test_preferences_that_cannot_be_written_are_said_so(qtbot, unwritable_settings: Path, warnings: list) -> None:  # noqa: ANN001
+    """QSettings' sync error was ignored: the preference seemed saved and was gone at the next start."""
+    from sbrt_calc.gui import settings
+    from sbrt_calc.gui.preferences_dialog import PreferencesDialog
+
+    with pytest.raises(settings.PreferencesNotSaved, match="were not saved to .*sbrt-calc.ini"):
+        settings.set_value("decimals", 3)
+    assert settings.get("decimals") == 3                  # it still applies in this session
+    dlg = PreferencesDialog()
+    qtbot.addWidget(dlg)
+    dlg.decimals.setValue(2)
+    dlg._accept()
+    assert dlg.not_saved and "not saved" in dlg.not_saved
+    assert [w[0] for w in warnings] == ["Preferences not saved"]
+
+
+def test_a_saved_case_says_the_recent_files_list_was_not_saved(qtbot, unwritable_settings: Path, warnings: list,
+                                                              tmp_path: Path) -> None:  # noqa: ANN001
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.entry.setText("54/3")
+    assert w.add_from_entry()
+    assert w.save_to(str(tmp_path / "c.sbrt.json"))       # the case is saved: that is what matters
+    assert "preferences were not saved" in w.statusBar().currentMessage()
+    assert load_case(tmp_path / "c.sbrt.json").regimens
