@@ -169,7 +169,10 @@ class PlanCheckPanel(QWidget):
         from sbrt_calc.atomic_write import write_text_atomic
 
         headers, rows = dvh_csv_rows([s.dose for s in self._result.structures])
-        write_text_atomic(path, csv_text(headers, rows))
+        inputs = self._inputs
+        sources = tuple(p for p in (inputs.rtdose, inputs.rtstruct, inputs.rtplan) if p) if inputs else ()
+        # never over its own RT Dose / Structure Set / Plan, nor any file that is not a table (issue 20)
+        write_text_atomic(path, csv_text(headers, rows), kind="csv", inputs=sources)
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export DVH", "dvh.csv", "CSV (*.csv)")

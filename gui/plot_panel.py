@@ -287,4 +287,4 @@ class PlotPanel(QWidget):
         finally:
             for a in animated:
                 a.set_animated(True)
-        return write_bytes_atomic(p, buf.getvalue())
+        return write_bytes_atomic(p, buf.getvalue(), kind=fmt)   # never over a file of another kind

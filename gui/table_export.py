@@ -19,4 +19,4 @@ def write_csv(model: Any, path: str | Path) -> Path:
     """
     from sbrt_calc.tables import evaluation_csv
 
-    return write_text_atomic(path, "\ufeff" + evaluation_csv(model.evaluation()))
+    return write_text_atomic(path, "\ufeff" + evaluation_csv(model.evaluation()), kind="csv")

@@ -11,6 +11,10 @@ through :func:`write_bytes_atomic` or :func:`write_text_atomic`:
 3. it is flushed and ``fsync``-ed, then renamed over the target (``os.replace``), and the
    folder is ``fsync``-ed so that the rename survives a power cut (POSIX).
 
+Before step 2, a writer that says what it writes (``kind``: case, csv, pdf, png, svg) is refused
+when the target exists and is of another kind (told by content: a DICOM file, a PDF, a case...)
+or is one of the output's inputs (:func:`check_replaceable`; issue 20).
+
 A failure at any step removes the temporary file, leaves the previous file as it was and
 raises :class:`WriteError` naming the user's file (never the hidden temporary one) and the
 reason in words (disk full, permission denied, read-only). A target whose permissions forbid
@@ -115,16 +119,100 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (see the module docstring); return the target.
+#: What each kind of output may replace (besides an empty file): issue 20, a CSV export replaced an
+#: RT Dose and a case file. Kinds are told by content (:func:`kind_of`), not by name.
+REPLACEABLE: dict[str, frozenset[str]] = {
+    "case": frozenset({"case"}),
+    "csv": frozenset({"text"}),
+    "pdf": frozenset({"pdf"}),
+    "png": frozenset({"png"}),
+    "svg": frozenset({"svg"}),
+}
+#: A text output (CSV) replaces an existing text file only under one of these names.
+_TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+_KIND_WORDS = {"case": "an sbrt-calc case file", "pdf": "a PDF", "png": "a PNG image", "svg": "an SVG image",
+               "dicom": "a DICOM file", "json": "a JSON file", "zip": "a ZIP archive (or an office document)",
+               "text": "a text file", "binary": "a binary file", "folder": "a folder"}
+
+
+def kind_of(path: str | os.PathLike[str]) -> str | None:
+    """The kind of an existing file told by its first bytes; None when it is missing or empty.
+
+    "case", "json", "pdf", "png", "svg", "dicom", "zip", "text" (UTF-8 without NUL) or "binary".
+    """
+    try:
+        if os.path.isdir(path):
+            return "folder"
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except (OSError, ValueError):
+        return None
+    if not head:
+        return None
+    if head[128:132] == b"DICM":
+        return "dicom"
+    for magic, kind in ((b"%PDF", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"PK\x03\x04", "zip")):
+        if head.startswith(magic):
+            return kind
+    if b"\x00" in head:
+        return "binary"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:   # not just a character cut at the 4096th byte
+            return "binary"
+        text = head[:exc.start].decode("utf-8")
+    body = text.lstrip("\ufeff \t\r\n")
+    if body.startswith("{") and "sbrt-calc-case" in body:
+        return "case"
+    if body.startswith(("{", "[")) and not body.startswith("[["):   # TOML tables start with "["
+        return "json"
+    if "<svg" in body[:2000]:
+        return "svg"
+    return "text"
+
+
+def check_replaceable(path: str | os.PathLike[str], kind: str,
+                      inputs: tuple[str | os.PathLike[str], ...] = ()) -> None:
+    """Refuse to write ``kind`` over one of ``inputs`` or over an existing file of another kind.
 
     Raises
     ------
     WriteError
-        Disk full, permission denied, read-only file or folder, missing folder: the message
-        names ``path``; the previous file is unchanged and no temporary is left.
+        Naming the file, what it is and what to do (choose another name); nothing is written.
+    """
+    target = Path(path)
+    for source in inputs:
+        if source and same_file(target, source):
+            raise _fail(target, f"it is one of this output's inputs ({source}); choose another name",
+                        errno.EEXIST)
+    found = kind_of(target)
+    if found is None or found in REPLACEABLE[kind]:
+        if found == "text" and kind == "csv" and target.suffix.lower() not in _TEXT_SUFFIXES:
+            raise _fail(target, "it exists and is not named .csv, .tsv or .txt (refusing to replace it with "
+                        "a table); choose another name", errno.EEXIST)
+        return
+    raise _fail(target, f"it exists and is {_KIND_WORDS.get(found, found)}, not {_KIND_WORDS.get(kind, kind)} "
+                "(refusing to replace it); choose another name", errno.EEXIST)
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, kind: str | None = None,
+                       inputs: tuple[str | os.PathLike[str], ...] = ()) -> Path:
+    """Write ``data`` to ``path`` atomically (see the module docstring); return the target.
+
+    ``kind`` ("case", "csv", "pdf", "png", "svg"): refuse to replace an existing file of another
+    kind or one of ``inputs`` (:func:`check_replaceable`); every writer of the program passes it.
+
+    Raises
+    ------
+    WriteError
+        Disk full, permission denied, read-only file or folder, missing folder, a file of another
+        kind or an input: the message names ``path``; the previous file is unchanged and no
+        temporary is left.
     """
     target = check_writable(path)
+    if kind is not None:
+        check_replaceable(target, kind, inputs)
     folder = target.parent if str(target.parent) else Path(".")
     cleanup_leftovers(folder)
     try:
@@ -159,9 +247,10 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     return target
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8", *, kind: str | None = None,
+                      inputs: tuple[str | os.PathLike[str], ...] = ()) -> Path:
     """Write ``text`` atomically (UTF-8, ``\\n`` line ends as given); see :func:`write_bytes_atomic`."""
-    return write_bytes_atomic(path, text.encode(encoding))
+    return write_bytes_atomic(path, text.encode(encoding), kind=kind, inputs=inputs)
 
 
 def _discard(fd: int, tmp: Path) -> None:

@@ -371,9 +371,10 @@ def save_case(case: Case, path: str | os.PathLike[str]) -> Path:
     CaseError
         The case holds a value JSON cannot hold (nothing written).
     WriteError
-        The file could not be written (message names ``path``; the previous file is unchanged).
+        The file could not be written (message names ``path``; the previous file is unchanged), or
+        ``path`` exists and is not a case file (a DICOM file, a PDF, an eligibility TOML...): refused.
     """
-    return write_text_atomic(path, dumps_case(case))
+    return write_text_atomic(path, dumps_case(case), kind="case")   # never over a file of another kind
 
 
 #: Larger files are refused before reading (a saved case is a few kB).

@@ -200,3 +200,110 @@ def test_kill_during_report_leaves_the_old_pdf_or_none(saved_case: Path, tmp_pat
             data = pdf.read_bytes()
             assert data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
     assert not [f for f in tmp_path.iterdir() if f.name.startswith(".") and f.stat().st_size == 0]
+
+
+# --- issue 20: no writer replaces one of its inputs or a file of another kind -----------------------------------
+
+_DICOM = b"\0" * 128 + b"DICM" + b"\x02\x00\x00\x00UL\x04\x00" + b"\0" * 64
+_KINDS = {"rtdose.dcm": _DICOM, "report.pdf": b"%PDF-1.4\n%%EOF\n", "plot.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 32,
+          "eligibility.toml": b'[[lesions]]\nsite = "bone"\n', "sheet.xlsx": b"PK\x03\x04" + b"\0" * 30,
+          "data.json": b'{"a": 1}\n', "notes.txt": b"plain notes\n"}
+
+
+def _grep_writers() -> list[str]:
+    """Every place in the core and the app that writes a file without the atomic writer."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    pattern = re.compile(r"""open\([^)]*["'][wax]b?\+?["']|\.write_(?:text|bytes)\(|savefig\((?!buf)|QSaveFile|"""
+                         r"""QFile\(|shutil\.(?:copy|move)|\.tofile\(|json\.dump\(""")
+    hits = []
+    for folder in ("sbrt_calc", "gui"):
+        for p in sorted((root / folder).rglob("*.py")):
+            if p.name in ("atomic_write.py", "session_lock.py"):
+                continue
+            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+                if pattern.search(line) and not line.lstrip().startswith("#"):
+                    hits.append(f"{p.relative_to(root)}:{i}: {line.strip()}")
+    return hits
+
+
+def test_every_writer_goes_through_the_atomic_writer() -> None:
+    """grep: no plain open(..., "w"), write_text, savefig to a path, QFile... outside atomic_write.py.
+    check-plan --dvh-csv is issue 17's (the "io" part of issue 20) and allowed here until it lands."""
+    hits = [h for h in _grep_writers() if not h.startswith("sbrt_calc/cli/check_plan.py")]
+    assert not hits, hits
+
+
+@pytest.mark.parametrize("name", sorted(_KINDS))
+def test_a_case_save_never_replaces_a_file_of_another_kind(tmp_path: Path, name: str) -> None:
+    """Save As over an RT Dose, a PDF, the eligibility TOML it came from...: replaced silently before."""
+    p = tmp_path / name
+    p.write_bytes(_KINDS[name])
+    with pytest.raises(WriteError, match="it exists and is .*choose another name"):
+        save_case(_case(), p)
+    assert p.read_bytes() == _KINDS[name]
+
+
+def test_a_case_save_replaces_a_case_or_an_empty_file(tmp_path: Path) -> None:
+    p = save_case(_case("old"), tmp_path / "c.json")
+    assert load_case(save_case(_case("new"), p)).title == "new"
+    (tmp_path / "empty.sbrt.json").write_bytes(b"")
+    assert load_case(save_case(_case("e"), tmp_path / "empty.sbrt.json")).title == "e"
+
+
+@pytest.mark.parametrize(("kind", "name", "ok"), [
+    ("csv", "rtdose.dcm", False), ("csv", "report.pdf", False), ("csv", "data.json", False),
+    ("csv", "eligibility.toml", False), ("csv", "notes.txt", True), ("csv", "sheet.xlsx", False),
+    ("pdf", "plot.png", False), ("pdf", "report.pdf", True), ("png", "report.pdf", False), ("png", "plot.png", True),
+    ("svg", "notes.txt", False),
+])
+def test_each_output_kind_replaces_only_its_own_kind(tmp_path: Path, kind: str, name: str, ok: bool) -> None:
+    p = tmp_path / name
+    p.write_bytes(_KINDS[name])
+    if ok:
+        write_bytes_atomic(p, b"new", kind=kind)
+        assert p.read_bytes() == b"new"
+    else:
+        with pytest.raises(WriteError, match="choose another name"):
+            write_bytes_atomic(p, b"new", kind=kind)
+        assert p.read_bytes() == _KINDS[name]
+
+
+def test_an_output_never_replaces_its_input_even_through_a_symlink(tmp_path: Path) -> None:
+    src = tmp_path / "dvh_input.csv"
+    src.write_text("a,b\n", encoding="utf-8")
+    link = tmp_path / "out.csv"
+    link.symlink_to(src)
+    for target in (src, link):
+        with pytest.raises(WriteError, match="one of this output's inputs"):
+            write_text_atomic(target, "x\n", kind="csv", inputs=(str(src),))
+    assert src.read_text(encoding="utf-8") == "a,b\n"
+
+
+def test_the_apps_table_and_dvh_exports_refuse_a_case_or_their_dicom(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    """The app's CSV exports (regimens table, DVH) went over anything chosen in the dialog."""
+    pytest.importorskip("PySide6")
+    from types import SimpleNamespace
+
+    from sbrt_calc.gui.plan_check_panel import PlanCheckPanel
+    from sbrt_calc.gui.table_export import write_csv
+
+    from sbrt_calc.evaluation import evaluate_regimens
+
+    case = save_case(_case("kept"), tmp_path / "kept.sbrt.json")
+    before = case.read_bytes()
+    with pytest.raises(WriteError, match="is an sbrt-calc case file"):
+        write_csv(SimpleNamespace(evaluation=lambda: evaluate_regimens([parse_regimen("36/3")])), case)
+    assert case.read_bytes() == before
+    dose = tmp_path / "rtdose.dcm"
+    dose.write_bytes(_DICOM)
+    (tmp_path / "dose_link.csv").symlink_to(dose)
+    panel = PlanCheckPanel()
+    qtbot.addWidget(panel)
+    panel._result = SimpleNamespace(structures=[])
+    panel._inputs = SimpleNamespace(rtdose=str(dose), rtstruct=str(tmp_path / "s.dcm"), rtplan=None)
+    for target in (dose, tmp_path / "dose_link.csv"):
+        with pytest.raises(WriteError, match="one of this output's inputs"):
+            panel.export_dvh_csv(str(target))
+    assert dose.read_bytes() == _DICOM

@@ -85,7 +85,7 @@ def write_report_pdf(content: ReportContent, path: str | os.PathLike[str], page_
     if not data.startswith(b"%PDF") or b"%%EOF" not in data[-1024:]:
         raise ReportError(f"could not write {target}: the PDF was not produced completely; the previous file "
                           "is unchanged", field="output", value=str(target), allowed="a complete PDF")
-    return write_bytes_atomic(target, data)   # temporary file, fsync, rename: never half-written
+    return write_bytes_atomic(target, data, kind="pdf")   # temporary file, fsync, rename: never half-written
 
 
 def _render(content: ReportContent, tmp: str, page_size: str, figure_png: bytes | None) -> None:
