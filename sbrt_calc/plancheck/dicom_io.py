@@ -176,8 +176,9 @@ def structure_problem(path: str | Path) -> str | None:
     """Walk the element structure of a DICOM file; say what is wrong, or None when it is complete.
 
     Checks that every element's declared length fits in the file (and in its enclosing sequence
-    or item) and that every undefined-length sequence and item is closed by its delimiter before
-    the end of the file (PS3.5 7.1, 7.5, A.4). A file cut anywhere in its data set fails this check,
+    or item), that every undefined-length sequence and item is closed by its delimiter before
+    the end of the file (PS3.5 7.1, 7.5, A.4) and that no element appears twice in one data set
+    (PS3.5 7.1: a data set holds each tag once; pydicom would keep one of the two silently). A file cut anywhere in its data set fails this check,
     whatever pydicom makes of the rest. Deflated files are checked by inflating them instead. A file
     without File Meta is walked in each encoding pydicom may guess (explicit or implicit VR, little
     or big endian); it is complete when one of them walks to the end.
@@ -212,10 +213,13 @@ def _walk(buf: Any, pos: int, end: int, implicit: bool, little: bool) -> str | N
     # open containers: (kind, end, implicit); kind "seq"/"item" undefined length, "def" defined length,
     # "frag" encapsulated pixel data (items are opaque fragments)
     stack: list[tuple[str, int, bool]] = []
+    seen: list[set[int]] = [set()]  # the tags of each open data set (top level, items): none twice
     while True:
-        while stack and stack[-1][0] == "def" and pos == stack[-1][1]:
-            implicit = stack.pop()[2]
-        if stack and stack[-1][0] == "def" and pos > stack[-1][1]:
+        while stack and stack[-1][0] in ("def", "defitem") and pos == stack[-1][1]:
+            kind, _, implicit = stack.pop()
+            if kind == "defitem":
+                seen.pop()
+        if stack and stack[-1][0] in ("def", "defitem") and pos > stack[-1][1]:
             return f"an element at byte {pos} overruns its enclosing sequence or item"
         if pos >= end:
             break
@@ -234,14 +238,17 @@ def _walk(buf: Any, pos: int, end: int, implicit: bool, little: bool) -> str | N
                     pos += length
                 elif length == _UNDEFINED:
                     stack.append(("item", 0, implicit))
+                    seen.append(set())
                 elif pos + length > end:
                     return f"an item at byte {pos - 8} declares {length} bytes, only {end - pos} remain"
                 else:
-                    stack.append(("def", pos + length, implicit))
+                    stack.append(("defitem", pos + length, implicit))
+                    seen.append(set())
             elif elem == 0xE00D:
                 if not stack or stack[-1][0] != "item":
                     return f"an item delimiter at byte {pos - 8} outside an item"
                 stack.pop()
+                seen.pop()
             elif elem == 0xE0DD:
                 if not stack or stack[-1][0] not in ("seq", "frag"):
                     return f"a sequence delimiter at byte {pos - 8} outside a sequence"
@@ -249,6 +256,10 @@ def _walk(buf: Any, pos: int, end: int, implicit: bool, little: bool) -> str | N
             else:
                 return f"unknown item tag (FFFE,{elem:04X}) at byte {pos - 8}"
             continue
+        tag = group << 16 | elem
+        if tag in seen[-1]:
+            return f"element ({group:04X},{elem:04X}) at byte {pos} appears twice in one data set"
+        seen[-1].add(tag)
         if implicit:
             vr = b""
             length = u32.unpack_from(buf, pos + 4)[0]
@@ -869,6 +880,23 @@ def read_rtstruct(path: str | Path, *, max_bytes: int | None = None) -> Structur
         raise DicomError(f"{p}: malformed RT Structure Set ({text})", field="rtstruct", value=p) from None
 
 
+def _raw_int(item: Any, tag: int) -> int | None:
+    """An IS value read from the element's raw bytes (None when absent or empty); malformed: DicomError."""
+    elem = item.get_item(tag)
+    if elem is None:
+        return None
+    raw = elem.value
+    text = raw.decode("ascii", "replace") if isinstance(raw, (bytes, bytearray)) else str(raw if raw is not None else "")
+    text = text.strip(" \0")
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise DicomError(f"element ({tag >> 16:04X},{tag & 0xFFFF:04X}) holds {text[:20]!r}, not a whole number",
+                         field=f"({tag >> 16:04X},{tag & 0xFFFF:04X})", value=text[:20]) from None
+
+
 def _roi_number(item: Any, p: str, where: str, keyword: str) -> int:
     value = item.get(keyword)
     if value is None or str(value).strip() == "":
@@ -890,7 +918,10 @@ def _structure_set(ds: Any, p: str, file_notes: list[str]) -> StructureSet:
     info: dict[int, tuple[str, str]] = {}
     for item in ds.StructureSetROISequence:
         number = _roi_number(item, p, "Structure Set ROI Sequence (3006,0020)", "ROINumber")
-        name = str(item.get("ROIName", "") or f"ROI {number}")
+        name = str(item.get("ROIName", "") or "")
+        if not name.strip():
+            name = f"ROI {number}"
+            file_notes.append(f"ROI Number {number} has no ROI Name: shown as {name!r}")
         if number in info:
             raise DicomError(f"{p}: ROI Number {number} is used by two ROIs ({info[number][0]!r} and {name!r}); "
                              "each ROI needs its own number", field="ROINumber", value=number,
@@ -930,10 +961,10 @@ def _structure_set(ds: Any, p: str, file_notes: list[str]) -> StructureSet:
             if pts.size % 3:
                 raise DicomError(f"{p}: {label} holds {pts.size} values, not (x, y, z) triplets",
                                  field="ContourData", value=name)
-            declared = c.get("NumberOfContourPoints")
-            if declared is not None and str(declared).strip() != "" and int(declared) != pts.size // 3:
+            declared = _raw_int(c, 0x30060046)  # raw bytes: pydicom's IS conversion costs as much as the rest
+            if declared is not None and declared != pts.size // 3:
                 raise DicomError(f"{p}: {label} holds {pts.size // 3} points, its Number of Contour Points (3006,0046) "
-                                 f"says {int(declared)}", field="NumberOfContourPoints", value=name)
+                                 f"says {declared}", field="NumberOfContourPoints", value=name)
             if pts.size < 9:
                 notes.append("empty or degenerate contour (fewer than 3 points) skipped")
                 continue
