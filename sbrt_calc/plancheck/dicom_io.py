@@ -178,8 +178,10 @@ def structure_problem(path: str | Path) -> str | None:
     Checks that every element's declared length fits in the file (and in its enclosing sequence
     or item), that every undefined-length sequence and item is closed by its delimiter before
     the end of the file (PS3.5 7.1, 7.5, A.4) and that no element appears twice in one data set
-    (PS3.5 7.1: a data set holds each tag once; pydicom would keep one of the two silently). A file cut anywhere in its data set fails this check,
-    whatever pydicom makes of the rest. Deflated files are checked by inflating them instead. A file
+    (PS3.5 7.1: a data set holds each tag once; pydicom would keep one of the two silently). Tags
+    out of increasing order are not refused: real files have them (pydicom's no_meta.dcm, a GE
+    private tag). A file cut anywhere in its data set fails this check, whatever pydicom makes of
+    the rest. Deflated files are checked by inflating them instead. A file
     without File Meta is walked in each encoding pydicom may guess (explicit or implicit VR, little
     or big endian); it is complete when one of them walks to the end.
     """
