@@ -698,6 +698,7 @@ def plan_dose_gy(grid: DoseGrid, *, fractions: int | None, prescription_gy: floa
     """
     notes = list(grid.notes)
     dose = grid.dose
+    owned = False
     header = grid.summation
     if summation is not None and summation not in ("plan", "fraction"):
         raise DicomError(f"dose summation must be 'plan' or 'fraction', got {summation!r}", field="dose_summation",
@@ -712,7 +713,8 @@ def plan_dose_gy(grid: DoseGrid, *, fractions: int | None, prescription_gy: floa
                              "fraction count (an RT Plan or --fractions) to scale it", field="DoseSummationType",
                              value=header, allowed="PLAN, or FRACTION with a fraction count")
         if fractions != 1:
-            dose = dose * np.float32(fractions)
+            dose = dose * np.float32(fractions)  # a new grid: the caller's is left as it was
+            owned = True
         notes.append(f"per-fraction dose grid (Dose Summation Type {header}) multiplied by {fractions} fractions"
                      if fractions != 1 else f"per-fraction dose grid (Dose Summation Type {header}) read as one "
                      "fraction (fraction count 1)")
@@ -733,7 +735,10 @@ def plan_dose_gy(grid: DoseGrid, *, fractions: int | None, prescription_gy: floa
             raise DicomError(f"{grid.path}: the RELATIVE dose grid reaches {top:g}, more than {MAX_RELATIVE:g} times the "
                              "prescription if read as a fraction of it (percent?); export the dose in GY",
                              field="DoseUnits", value=top, allowed=f"relative values up to {MAX_RELATIVE:g}")
-        dose = dose * np.float32(prescription_gy)
+        if owned:
+            dose *= np.float32(prescription_gy)  # in place: never a third copy of the grid
+        else:
+            dose = dose * np.float32(prescription_gy)
         notes.append(f"RELATIVE dose grid read as a fraction of the prescription (1.0 = {prescription_gy:g} Gy)")
     elif grid.units != "GY":
         raise DicomError(f"{grid.path}: Dose Units {grid.units or 'missing'} not understood", field="DoseUnits",
