@@ -95,7 +95,7 @@ class EligibilityPanel(QWidget):
         self.form: dict[str, Any] = empty_form()
         self.problems: dict[str, str] = {}
         self._syncing = False
-        self.locale = QLocale()
+        self.number_locale = QLocale()
         self._build()
         self.apply_form(empty_form())
 
@@ -305,7 +305,7 @@ class EligibilityPanel(QWidget):
         """Months typed (locale-aware); None when empty; ValueError with the reason."""
         if not text.strip():
             return None
-        x = parse_number(text, self.locale)
+        x = parse_number(text, self.number_locale)
         if not 0 <= x <= MAX_MONTHS:
             raise ValueError(f"{text.strip()!r} months is out of range (0 to {MAX_MONTHS:g})")
         return x
@@ -366,12 +366,13 @@ class EligibilityPanel(QWidget):
             for key, box in self.checks.items():
                 box.setChecked(bool(self.form.get(key)))
             months = self.form.get("months_on_therapy")
+            shown: float | str | None
             try:
                 shown = self.parse_months(self.months.text())
             except ValueError:
                 shown = "invalid"
             if shown != months or ("months on therapy" in self.problems and months is not None):
-                self.months.setText("" if months is None else format_exact(float(months), self.locale))
+                self.months.setText("" if months is None else format_exact(float(months), self.number_locale))
                 self._set_problem("months on therapy", "", self.months)
             for key, edit in (("agent", self.agent), ("resistance_mutation", self.mutation)):
                 if edit.text().strip() != (self.form.get(key) or ""):

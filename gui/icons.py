@@ -7,6 +7,7 @@ reached), a half-filled diamond (depends on the model / fragile), an exclamation
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -26,7 +27,7 @@ def _pixmap(size: int) -> tuple[QPixmap, QPainter]:
     return pm, p
 
 
-def _icon(draw, sizes=(16, 24, 32, 48)) -> QIcon:  # type: ignore[no-untyped-def]
+def _icon(draw: Callable[[QPainter, float], None], sizes: tuple[int, ...] = (16, 24, 32, 48)) -> QIcon:
     icon = QIcon()
     for s in sizes:
         pm, p = _pixmap(s)

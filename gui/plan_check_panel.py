@@ -267,7 +267,10 @@ class PlanCheckPanel(QWidget):
     def _mapping_edited(self, item: QTableWidgetItem) -> None:
         if self._building or self._inputs is None or item.column() != 2:
             return
-        name = self.mapping_table.item(item.row(), 0).text()
+        name_item = self.mapping_table.item(item.row(), 0)
+        if name_item is None:
+            return
+        name = name_item.text()
         mapping = self._inputs.mapping
         mapping[name] = item.text().strip()
         self._update_inputs(name_mapping=tuple(sorted(mapping.items())))
@@ -368,7 +371,9 @@ class PlanCheckPanel(QWidget):
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setAccessibleName("DVH plot")
-        self.plot_holder.layout().addWidget(self.canvas)
+        holder = self.plot_holder.layout()
+        assert holder is not None   # made with the panel
+        holder.addWidget(self.canvas)
 
     def _plot(self, res: Any) -> None:
         from sbrt_calc.plancheck.plotdata import curves, limit_points

@@ -78,7 +78,7 @@ class PlanningPanel(QWidget):
         self.problems: dict[str, str] = {}
         self.lesion_descriptions: list[tuple[int, str]] = []
         self.lesion_facts: dict[int, dict[str, Any]] = {}
-        self.locale = QLocale()
+        self.number_locale = QLocale()
         self._syncing = False
         self._build()
         regimens.contentChanged.connect(self._fill_regimens)
@@ -294,7 +294,7 @@ class PlanningPanel(QWidget):
         """A number field as typed (locale-aware); None when empty; ValueError with the reason."""
         if not text.strip():
             return None
-        x = parse_number(text, self.locale)
+        x = parse_number(text, self.number_locale)
         if key == "recovery_percent":
             if not 0 <= x < 100:
                 raise ValueError(f"{text.strip()!r} is out of range (0 to < 100 %)")
@@ -321,11 +321,12 @@ class PlanningPanel(QWidget):
             return
         self._set_problem(key, label, "", self.edits[key])
         if key in dict((k, 0) for k, _l, _t in METRIC_FIELDS):
-            self._push(replace(self.inputs, **{key: value}), label, key)
+            self._push(replace(self.inputs, **{key: value}), label, key)  # type: ignore[arg-type]
         elif self.inputs.cumulative is not None:
             if key == "recovery_percent":
                 value = value or 0.0
-            self._push(replace(self.inputs, cumulative=replace(self.inputs.cumulative, **{key: value})), label, key)
+            cumulative = replace(self.inputs.cumulative, **{key: value})  # type: ignore[arg-type]
+            self._push(replace(self.inputs, cumulative=cumulative), label, key)
 
     def _parse_courses(self, text: str) -> tuple[str, ...]:
         out = []
@@ -449,7 +450,7 @@ class PlanningPanel(QWidget):
         except ValueError:
             shown = "invalid"
         if shown != value and not (key == "recovery_percent" and shown in (None, 0.0) and value in (None, 0.0)):
-            edit.setText("" if value is None else format_exact(float(value), self.locale))
+            edit.setText("" if value is None else format_exact(float(value), self.number_locale))
             self._set_problem(key, "", "", edit)
 
     def tables(self) -> tuple[ReportTable, ...]:

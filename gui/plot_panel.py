@@ -67,6 +67,7 @@ class PlotPanel(QWidget):
         self.canvas.mpl_connect("pick_event", self._on_pick)
         self.canvas.mpl_connect("resize_event", self._on_resize)
         layout = self.layout()
+        assert layout is not None   # set in __init__
         layout.removeWidget(self._placeholder)
         self._placeholder.deleteLater()
         layout.addWidget(self.canvas)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.evaluation import EvaluationSettings
+from sbrt_calc.radiobiology.models import USC
 from sbrt_calc.regimen import Regimen, parse_regimen
 from sbrt_calc.tables import rounded
 
@@ -150,7 +151,10 @@ class SolverDialog(QDialog):
         self.target.setEnabled(self.by_target.isChecked())
         self.regimen.setEnabled(self.by_regimen.isChecked())
         ab = None if usc else self.alpha_beta.value()
-        scale = f"USC BED (own α/β {model.alpha_beta_gy:.3g} Gy)" if usc else f"BED at α/β {ab:g} Gy under {model.label()}"
+        if isinstance(model, USC):
+            scale = f"USC BED (own α/β {model.alpha_beta_gy:.3g} Gy)"
+        else:
+            scale = f"BED at α/β {ab:g} Gy under {model.label()}"
         self.solutions = []
         self.table.setRowCount(0)
         try:

@@ -83,9 +83,9 @@ class SweepDialog(QDialog):
             doses.addWidget(QLabel(label))
             doses.addWidget(w)
         fx = QHBoxLayout()
-        for label, w in (("from", self.fx_from), ("to", self.fx_to), ("step", self.fx_step)):
+        for label, box in (("from", self.fx_from), ("to", self.fx_to), ("step", self.fx_step)):
             fx.addWidget(QLabel(label))
-            fx.addWidget(w)
+            fx.addWidget(box)
         form.addRow("Total dose:", doses)
         form.addRow("Fractions:", fx)
         self.preview = QLabel()
@@ -102,8 +102,8 @@ class SweepDialog(QDialog):
         layout.addWidget(self.buttons)
         for w in (self.dose_from, self.dose_to, self.dose_step):
             w.valueChanged.connect(self._update)
-        for w in (self.fx_from, self.fx_to, self.fx_step):
-            w.valueChanged.connect(self._update)
+        for box in (self.fx_from, self.fx_to, self.fx_step):
+            box.valueChanged.connect(self._update)
         self._update()
 
     def set_ranges(self, dose_from: float, dose_to: float, dose_step: float, fx_from: int, fx_to: int,

@@ -146,7 +146,8 @@ class TabsController:
             self.tabs.setCurrentIndex(current)
         finally:
             self.tabs.blockSignals(False)
-        placeholder.deleteLater()
+        if placeholder is not None:
+            placeholder.deleteLater()
 
     def show_regimens(self) -> None:
         self.tabs.setCurrentIndex(0)

@@ -113,7 +113,7 @@ def test_invalid_months_marked_inline(qtbot, window: MainWindow) -> None:  # noq
 
 def test_months_decimal_comma_and_merged_undo(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     p = window.eligibility
-    p.locale = QLocale(QLocale.Language.German, QLocale.Country.Germany)
+    p.number_locale = QLocale(QLocale.Language.German, QLocale.Country.Germany)
     choose(p.therapy, "tki")
     n = window.undo_stack.count()
     qtbot.keyClicks(p.months, "7,5")
