@@ -238,3 +238,56 @@ def test_no_help_text_shows_a_doubled_percent_sign() -> None:
     texts = [parser.format_help()] + [p.format_help() for p in sub.choices.values()]
     assert not [t for t in texts if "%%" in t]
     assert "R100%" in sub.choices["plan-check"].format_help()
+
+
+# --- terminal control sequences in file-derived text -----------------------------------------------------
+
+_HOSTILE = "A\x1b]0;pwned\x07\x1b[2J\x9b31m\u202eevil\r"
+
+
+def _raw_controls(text: str) -> list[str]:
+    return [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
+            or c in "\u202e\u2066\u200f"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_control_sequences_in_case_labels_never_reach_the_terminal(tmp_path: Path, fmt: str) -> None:
+    """A label "A<ESC>]0;pwned<BEL><ESC>[2J" retitled and cleared the terminal of `compare --case`."""
+    doc = {"format": "sbrt-calc-case", "format_version": 2, "title": "T" + _HOSTILE,
+           "regimens": [{"label": _HOSTILE, "total_dose_gy": 54, "fractions": 3, "note": "n" + _HOSTILE}]}
+    p = tmp_path / "esc.sbrt.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = run("compare", "--case", str(p), "--format", fmt)
+    assert code == 0, err
+    assert not _raw_controls(out)
+    if fmt == "json":   # escaped as JSON escapes: the same value when read back
+        assert json.loads(out)["regimens"][0]["label"] == _HOSTILE
+    else:
+        assert "\\x1b]0;pwned" in out
+
+
+def test_control_sequences_in_an_eligibility_case_and_in_messages(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples" / "case_egfr_bone.toml"
+    text = examples.read_text(encoding="utf-8").replace('label = "right iliac bone"',
+                                                        'label = "iliac\\u001b[2J\\u009b31m\\u202e"')
+    p = tmp_path / "e.toml"
+    p.write_text(text, encoding="utf-8")
+    for fmt in ("table", "json"):
+        code, out, err = run("eligibility", str(p), "--format", fmt)
+        assert code in (0, 1), err
+        assert not _raw_controls(out) and "iliac" in out
+    code, _, err = run("compare", "--case", str(tmp_path / "no\x1b[2Jsuch.sbrt.json"))
+    one_line_exit_2(code, err)
+    assert not _raw_controls(err) and "\\x1b[2J" in err
+
+
+def test_control_sequences_in_a_user_preset_never_reach_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "mine.toml").write_text(
+        'kind = "schemes"\nschema_version = 1\n\n[[schemes]]\nkey = "esc_1"\nsite = "bone"\ntotal_dose_gy = 30.0\n'
+        'fractions = 3\ndose_per_fraction_gy = 10.0\nsource = "S\\u001b]0;x\\u0007"\nnote = "N\\u009b2J"\n'
+        'verification = "recalled"\n', encoding="utf-8")
+    with user_presets(tmp_path):
+        for fmt in ("table", "csv"):
+            code, out, err = run("presets", "list", "--format", fmt)
+            assert code == 0, err
+            assert "esc_1" in out and not _raw_controls(out)

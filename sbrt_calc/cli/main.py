@@ -20,6 +20,7 @@ from typing import NoReturn
 
 from sbrt_calc import __version__
 from sbrt_calc.errors import SbrtCalcError, shorten
+from sbrt_calc.text_safety import terminal_safe  # messages quote file names, labels and structure names
 
 #: Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = (
@@ -86,8 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SbrtCalcError as exc:
         if debug:
             raise
-        from sbrt_calc.text_safety import terminal_safe  # messages quote file names and structure names
-
         print(terminal_safe(f"sbrt-calc: error: {exc}".replace("\n", " ")), file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -96,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         name = f" {shorten(str(exc.filename))}" if getattr(exc, "filename", None) else ""
-        print(f"sbrt-calc: error:{name}: {exc.strerror or exc}", file=sys.stderr)
+        print(terminal_safe(f"sbrt-calc: error:{name}: {exc.strerror or exc}".replace("\n", " ")), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -109,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("sbrt-calc: error: a result is not a finite number: an input is outside the range the "
                   "model can compute", file=sys.stderr)
             return 2
-        print(f"sbrt-calc: internal error: {type(exc).__name__}: {shorten(str(exc))} "
+        print(f"sbrt-calc: internal error: {type(exc).__name__}: {terminal_safe(shorten(str(exc)))} "
               "(please report it; SBRT_CALC_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 3
 

@@ -33,5 +33,7 @@ def run(args: argparse.Namespace) -> int:
                          "choose another output name")
     content = load_report_content(args.case)
     out = write_report_pdf(content, args.output, args.page_size)
-    print(f"wrote {out} ({len(content.evaluation.rows)} regimens)")
+    from sbrt_calc.cli.output import emit
+
+    emit(f"wrote {out} ({len(content.evaluation.rows)} regimens)")
     return 0
