@@ -84,7 +84,11 @@ def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "
     # the heading names the definition chosen (strict <= 3 / extended <= 5 sites), not the narrowest one met
     chosen = "strict" if a.max_sites == STRICT_MAX_SITES else "extended"
     definition = " (CNS branch)" if a.definition == "cns" else f" ({chosen} definition, ≤ {a.max_sites} sites)"
-    colour = good if a.eligible else (warn if a.verdict in ("not_yet_assessable", "pending_rebiopsy") else bad)
+    from sbrt_calc.evaluation_tables import VERDICT_STATUS
+    from sbrt_calc.table import Status
+
+    status = VERDICT_STATUS.get(a.verdict, Status.INCOMPLETE)   # the core's status of the verdict, not its words
+    colour = {Status.PASS: good, Status.FAIL: bad}.get(status, warn)
     verdict = a.verdict_label
     out.append(f'<p style="color:{colour}; font-size:large"><b>{verdict}</b>: local ablative therapy while '
                "continuing the current agent.</p>")

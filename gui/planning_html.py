@@ -1,40 +1,15 @@
-"""The planning tables as HTML: grades, converted and unresolved limits marked, sources shown."""
+"""The planning tables as HTML: the core's typed tables (:mod:`sbrt_calc.table`) rendered by the core's HTML
+renderer, every cell coloured by its status (pass, fail, incomplete, warning, n/a), never by its words."""
 
 from __future__ import annotations
 
-import html
-
-from sbrt_calc.planning.section import CONVERTED_LABEL
-from sbrt_calc.report.content import ReportTable
+from collections.abc import Sequence
+from typing import Any
 
 
-def tables_html(tables: tuple[ReportTable, ...], dark: bool = False) -> str:
-    """The planning tables as HTML, grades and converted limits marked, sources shown."""
-    bad, warn, good = ("#ff7b72", "#e3b341", "#7ee787") if dark else ("#c62828", "#a15c00", "#2e7d32")
-    out = []
-    for t in tables:
-        out.append(f"<h3>{html.escape(t.title)}</h3>")
-        if t.rows:
-            out.append('<table border="1" cellspacing="0" cellpadding="3" width="100%"><tr>'
-                       + "".join(f"<th>{html.escape(h)}</th>" for h in t.headers) + "</tr>")
-            for row in t.rows:
-                cells = []
-                for c in row:
-                    text = html.escape(c)
-                    low = c.lower()
-                    if low in ("major", "not graded") or c.startswith("EXCEEDED"):
-                        text = f'<b style="color:{bad}">{text.upper() if low == "major" else text}</b>'
-                    elif low == "minor" or c.startswith("not evaluated"):
-                        text = f'<b style="color:{warn}">{text}</b>'
-                    elif low == "none" or c.startswith("within"):
-                        text = f'<span style="color:{good}">{text}</span>'
-                    elif c.startswith(CONVERTED_LABEL) or c.startswith("unresolved") or c == "converted":
-                        text = f'<i style="color:{warn}">{text}</i>'
-                    cells.append(f"<td>{text}</td>")
-                out.append("<tr>" + "".join(cells) + "</tr>")
-            out.append("</table>")
-        for n in t.notes:
-            out.append(f"<p>{html.escape(n)}</p>")
-        if t.source:
-            out.append(f'<p style="color:#777; font-size:small">Source: {html.escape(t.source)}</p>')
-    return "".join(out)
+def tables_html(tables: Sequence[Any], dark: bool = False) -> str:
+    """The planning tables as HTML (:func:`sbrt_calc.table.to_html`), notes and sources shown. ``dark`` is kept
+    for the caller; the status colours are light backgrounds with dark text, readable in either theme."""
+    from sbrt_calc.table import as_table, to_html
+
+    return "".join(to_html(as_table(t)) for t in tables)

@@ -35,7 +35,7 @@ from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.planning.organs import display_name
 from sbrt_calc.planning.section import TARGET_SITES, CumulativeInputs, PlanningInputs, report_tables
 from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
-from sbrt_calc.report.content import ReportTable
+from sbrt_calc.table import Table
 
 from .commands import ValueCommand
 from .planning_html import tables_html
@@ -386,6 +386,7 @@ class PlanningPanel(QWidget):
         """Show ``inputs`` (undo/redo and loading; pushes nothing)."""
         self.inputs = inputs
         self._sync_widgets()
+        self.regimens.set_planned_site(inputs.site)
         self._render()
         self.inputsChanged.emit()
 
@@ -453,7 +454,7 @@ class PlanningPanel(QWidget):
             edit.setText("" if value is None else format_exact(float(value), self.number_locale))
             self._set_problem(key, "", "", edit)
 
-    def tables(self) -> tuple[ReportTable, ...]:
+    def tables(self) -> tuple[Table, ...]:
         """The planning tables under the case's flag line (the regimen model's evaluation settings)."""
         return report_tables(self.inputs, self.lesion_description(), flag=self.regimens.eval_settings.flag)
 
@@ -470,8 +471,13 @@ class PlanningPanel(QWidget):
                                  "<p>The planning checks are shown again when every field holds a value that can "
                                  "be used; nothing is computed from part of the input.</p>")
         else:
-            self.browser.setHtml(tables_html(self.tables(), dark))
+            self._html = tables_html(self.tables(), dark)
+            self.browser.setHtml(self._html)
         self.browser.verticalScrollBar().setValue(bar)
+
+    def browser_html(self) -> str:
+        """The HTML last shown of the planning tables (the core's renderer; tests read the colours here)."""
+        return getattr(self, "_html", "")
 
     def section(self) -> dict[str, Any] | None:
         """The ``planning`` section to save (None while untouched)."""

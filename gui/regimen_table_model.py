@@ -67,6 +67,11 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         self.decimals = 1
         self.undo_stack: Any = None   # a QUndoStack, attached by the main window
         self._locale = QLocale()
+        #: the case's planned site (planning section): where the flag line does not apply there (spine, brain)
+        #: every row's flag reads "n/a at this site", as in the core's evaluate(case)
+        self.planned_site: str | None = None
+        self._flag_applies = True
+        self.state.observe(self._state_changed)
 
     @property
     def locale(self) -> QLocale:
@@ -250,8 +255,17 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         return None
 
     def _verdict(self, res: RowEvaluation, col: Column, role: int) -> Any:
-        reached = bool(col.value(res))
         line = self._eval_settings.flag if col.key == "flag" else self._eval_settings.reference
+        if col.key == "flag" and res.flag_status == "n/a":   # coloured by status, never by the words
+            from sbrt_calc.table import STATUS_COLOURS, Status
+
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(STATUS_COLOURS[Status.NA][1]))
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return (f"{line.label}: not applicable at the planned site ({self.planned_site}); LQ BED10 "
+                        f"{format_exact(res.bed10_gy or 0.0, self.locale)} Gy")
+            return None
+        reached = bool(col.value(res))
         if role == Qt.ItemDataRole.DecorationRole:
             return icons.reached() if reached else icons.not_reached()
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -288,8 +302,51 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         if res is None or res.index != r:
             from sbrt_calc.evaluation import evaluate_row
 
-            res = self._results[rid] = evaluate_row(self._rows[r], self._eval_settings, r)
+            res = evaluate_row(self._rows[r], self._eval_settings, r)
+            if not self._flag_applies and res.valid:
+                from dataclasses import replace
+
+                res = replace(res, flag_applies=False)
+            self._results[rid] = res
         return res
+
+    def set_planned_site(self, site: str | None) -> None:
+        """The case's planned site changed (the Planning tab, or a case opened): rows re-marked when the flag
+        line's applicability there changes (:func:`sbrt_calc.eligibility.sites.flag_applicability`)."""
+        self.planned_site = site
+        applies = True
+        if site is not None:
+            from sbrt_calc.eligibility.sites import flag_applicability
+
+            applies = flag_applicability(site).applies
+        if applies == self._flag_applies:
+            return
+        self._flag_applies = applies
+        self._results.clear()
+        self._by_settings.clear()
+        self._cells.clear()
+        if self._rows and not self._deferred:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
+        self.contentChanged.emit()
+
+    def _state_changed(self, change: str) -> None:
+        """A case opened: its saved planning section's site (the Planning tab, once built, keeps it current)."""
+        if change != "case":
+            return
+        from sbrt_calc.errors import SbrtCalcError
+
+        try:
+            from sbrt_calc.case_sections import eligibility_case_of, planning_inputs_of
+            from sbrt_calc.evaluation_sections import planned_site
+
+            planning = planning_inputs_of(self.state.sections.get("planning"))
+            try:
+                ecase = eligibility_case_of(self.state.sections.get("eligibility"))
+            except SbrtCalcError:
+                ecase = None
+            self.set_planned_site(planned_site(planning, ecase))
+        except SbrtCalcError:
+            self.set_planned_site(None)
 
     def evaluation(self, rows: list[int] | None = None) -> Evaluation:
         """The evaluation of the table (every row, or ``rows``), as the report and the clipboard render it."""

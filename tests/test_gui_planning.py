@@ -77,7 +77,12 @@ def test_grade_a_plan_check(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     assert "D2cm [% of Rx] 55 % <= 53.1 % <= 61.9 % minor" in t
     p.edits["r50"].clear()
     qtbot.keyClicks(p.edits["r50"], "6")
-    assert "R50% (V50%/PTV) 6 <= 4.55 <= 5.57 MAJOR" in text(p)
+    assert "R50% (V50%/PTV) 6 <= 4.55 <= 5.57 major" in text(p)
+    # coloured by the cell's status (fail), not by the word: the core's colours for a failed check
+    from sbrt_calc.table import STATUS_COLOURS, Status
+
+    fail_fg, fail_bg = STATUS_COLOURS[Status.FAIL]
+    assert f"color:{fail_fg};background-color:{fail_bg}\">major<" in p.browser_html()
     assert p.inputs.r50 == 6.0
     window.act_undo.trigger()                       # the typing in R50% is one step
     assert p.inputs.r50 is None or p.inputs.r50 == 4.0

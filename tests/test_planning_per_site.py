@@ -117,9 +117,9 @@ def test_plan_lesion_sets_site_regimen_and_opens_the_cumulative_section() -> Non
 
 def test_planning_view_shows_the_planned_bed10_and_flag() -> None:
     t = report_tables(PlanningInputs(regimen="36/3", site="bone"))[0]
-    assert ("BED10 (LQ, alpha/beta 10)", "79.2 Gy: above the BED10 > 70 Gy line (Seed 004)") in t.rows
+    assert ["BED10 (LQ, alpha/beta 10)", "79.2 Gy: above the BED10 > 70 Gy line (Seed 004)"] in t.texts()
     spine = report_tables(PlanningInputs(regimen="24/2", site="spine"))[0]
-    assert any(v.endswith("not applicable at this site") for _k, v in spine.rows)
+    assert any(v.endswith("not applicable at this site") for _k, v in spine.texts())
 
 
 @pytest.mark.parametrize(("total", "n"), [(24, 3), (30, 5), (24, 6)])

@@ -57,14 +57,15 @@ def test_not_an_object() -> None:
 
 def test_constraints_from_the_source_and_converted() -> None:
     own = constraint_table(PlanningInputs("tg101", 3))
-    assert own.rows and all(r[-1] in ("source", "not used") for r in own.rows)
+    own_rows = [tuple(r) for r in own.texts()]
+    assert own.rows and all(r[-1] in ("source", "not used") for r in own_rows)
     # TG-101's unresolved liver 700 cc row is shown as unresolved, never as a limit (issue 11)
-    assert [r for r in own.rows if r[0] == "Liver" and r[4].startswith("unresolved: 17.1-19.2 Gy")]
-    assert "secondary" in {r[4] for r in own.rows} and "recalled" not in {r[4] for r in own.rows if r[0] == "SpinalCord"}
+    assert [r for r in own_rows if r[0] == "Liver" and r[4].startswith("unresolved: 17.1-19.2 Gy")]
+    assert "secondary" in {r[4] for r in own_rows} and "recalled" not in {r[4] for r in own_rows if r[0] == "SpinalCord"}
     assert "Benedict" in own.source
     conv = constraint_table(PlanningInputs("tg101", 4))
     assert conv.rows and all(r[4] == "converted" and r[5] == CONVERTED_LABEL and " fx (alpha/beta " in r[6]
-                             for r in conv.rows)
+                             for r in conv.texts())
     assert conv.headers[-1] == "Converted from"
     assert any("NOT the source's" in n for n in conv.notes)
     missing = constraint_table(PlanningInputs())
@@ -77,10 +78,10 @@ def test_conformity_grades() -> None:
     assert conformity_table(PlanningInputs()) is None
     t = conformity_table(PlanningInputs(ptv_cc=20.0, r50=6.0, d2cm_percent=55.0, r100=1.1))
     assert t is not None
-    grades = {r[0].split()[0]: r[-1] for r in t.rows}
+    grades = {r[0].split()[0]: r[-1] for r in t.texts()}
     assert grades == {"R50%": "major", "D2cm": "minor", "R100%": "none"}
     out = conformity_table(PlanningInputs(ptv_cc=500.0, r50=3.0))
-    assert out is not None and out.rows[0][-1] == "not graded" and any("no extrapolation" in n for n in out.notes)
+    assert out is not None and out.texts()[0][-1] == "not graded" and any("no extrapolation" in n for n in out.notes)
 
 
 def test_cumulative_tables() -> None:
@@ -88,7 +89,7 @@ def test_cumulative_tables() -> None:
     titles = [t.title for t in tables]
     assert any(t.startswith("Cumulative dose: SpinalCord") for t in titles)
     limits = next(t for t in tables if t.title.startswith("Re-irradiation limits"))
-    assert limits.rows[0][-1] == "EXCEEDED" and "HyTEC" in limits.source
+    assert limits.texts()[0][-1] == "EXCEEDED" and "HyTEC" in limits.source
     empty = report_tables(PlanningInputs(cumulative=CumulativeInputs()))
     assert "No course entered" in empty[1].notes[0]
     bad_ab = report_tables(PlanningInputs(cumulative=CumulativeInputs(courses=("20/5",), alpha_beta_gy=3.0)))
@@ -97,7 +98,7 @@ def test_cumulative_tables() -> None:
 
 def test_report_tables_start_with_the_inputs() -> None:
     tables = report_tables(PlanningInputs(regimen="36/3", lesion=0, ptv_cc=20.0), "#1 bone, progressing")
-    inputs = dict(tables[0].rows)
+    inputs = dict(tuple(r) for r in tables[0].texts())
     assert inputs["Lesion"] == "#1 bone, progressing"
     assert inputs["Fractions for the limits"] == "3 (from the regimen)"
     assert [t.title.split(":")[0] for t in tables[1:]] == ["Conformity and dose fall-off", "Organ-at-risk limits"]

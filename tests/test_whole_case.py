@@ -203,3 +203,22 @@ def test_spine_case_marks_the_flag_not_applicable_on_every_face(tmp_path: Path,
     # without the planning section the line applies again
     ev2 = evaluate(replace(load_case(path), sections={}))
     assert ev2.rows[0].flag_applies is True and ev2.rows[0].flag_reached is False
+
+
+def test_the_app_marks_the_flag_not_applicable_at_the_planned_spine(window, tmp_path: Path) -> None:  # noqa: ANN001
+    """The app's table says what the core says: planned at the spine, the flag column reads 'n/a at this site'
+    (coloured as n/a, not as 'reached'); planning a bone lesion instead brings the verdict back."""
+    from sbrt_calc.planning.section import PlanningInputs
+
+    case = Case(title="Spine", regimens=(CaseRegimen.from_regimen(parse_regimen("24/2")),),
+                sections={"planning": PlanningInputs(regimen="24/2", site="spine").to_dict()})
+    path = save_case(case, tmp_path / "spine.sbrt.json")
+    assert window.open_path(str(path), ask=False)
+    idx = window.current_index(0, "flag")
+    assert window.model.data(idx, Qt.ItemDataRole.DisplayRole) == "n/a at this site"
+    assert window.model.data(idx, Qt.ItemDataRole.DecorationRole) is None
+    planning = window.planning
+    planning.apply_inputs(PlanningInputs(regimen="24/2", site="bone"))
+    assert window.model.data(window.current_index(0, "flag"), Qt.ItemDataRole.DisplayRole) == "not reached"
+    planning.apply_inputs(PlanningInputs(regimen="24/2", site="spine"))
+    assert window.model.data(window.current_index(0, "flag"), Qt.ItemDataRole.DisplayRole) == "n/a at this site"

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from sbrt_calc.errors import CaseError, SbrtCalcError
 from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
-from sbrt_calc.report.content import ReportTable
+from sbrt_calc.table import MARKS, Cell, Column, Status, Table, number, text
 
 if TYPE_CHECKING:
     from sbrt_calc.presets.radiobiology import Threshold
@@ -199,36 +199,50 @@ def _f(x: float | None, fmt: str = ".3g", unit: str = "") -> str:
     return "-" if x is None else f"{x:{fmt}}" + (f" {unit}" if unit else "")
 
 
-def constraint_table(inputs: PlanningInputs) -> ReportTable:
-    """The organ-at-risk limits of the chosen set for the fraction count (converted ones labelled)."""
+_COLS_LIMITS = (Column("organ", "Organ"), Column("metric", "Metric"), Column("limit", "Limit"), Column("unit", "Unit"),
+                Column("mark", "Mark"), Column("origin", "Origin"))
+#: RTOG deviation grade -> status: none passes, minor is a deviation accepted with a warning, major fails,
+#: a metric not graded (not given, or outside the table) is never a pass
+GRADE_STATUS = {"none": Status.PASS, "minor": Status.WARNING, "major": Status.FAIL}
+
+
+def constraint_table(inputs: PlanningInputs) -> Table:
+    """The organ-at-risk limits of the chosen set for the fraction count (converted ones labelled, with a
+    warning status; unresolved ones incomplete). A list of limits: no plan value is checked here."""
     from sbrt_calc.planning.constraints import constraints_for
 
     n = inputs.fraction_count()
-    headers: tuple[str, ...] = ("Organ", "Metric", "Limit", "Unit", "Mark", "Origin")
+    cols: tuple[Column, ...] = _COLS_LIMITS
     if n is None:
-        return ReportTable("Organ-at-risk limits", headers, (),
-                           ("No fraction count: choose a regimen or a number of fractions.",))
+        return Table("organ_limits", "Organ-at-risk limits", cols, (),
+                     ("No fraction count: choose a regimen or a number of fractions.",))
     try:
         lookup = constraints_for(n, inputs.constraint_set)[0]
     except SbrtCalcError as exc:
-        return ReportTable(f"Organ-at-risk limits, {n} fraction(s)", headers, (), (f"Not available: {exc}",))
+        return Table("organ_limits", f"Organ-at-risk limits, {n} fraction(s)", cols, (), (f"Not available: {exc}",))
     converted = any(c.converted for c in lookup.constraints)
     if converted:
-        headers = headers + ("Converted from",)
-    rows: list[tuple[str, ...]] = []
+        cols = cols + (Column("converted_from", "Converted from"),)
+    rows: list[tuple[Cell, ...]] = []
     for c in lookup.constraints:
         if c.converted:
             limit = f"{c.limit:.1f}" if c.unit == "Gy" else f"{c.limit:g}"
-            rows.append((c.organ, c.metric, f"{c.comparison} {limit}", c.unit, c.verification, CONVERTED_LABEL,
-                         f"{c.converted_from_metric} {c.comparison} {c.converted_from_limit:g} {c.unit} in "
-                         f"{c.converted_from_fractions} fx (alpha/beta {c.alpha_beta_gy:g} Gy)"))
+            rows.append((text(c.organ), text(c.metric), Cell(f"{c.comparison} {limit}", c.limit, c.unit), text(c.unit),
+                         text(c.verification, status=Status.WARNING,
+                              mark=c.verification if c.verification in MARKS else ""),
+                         text(CONVERTED_LABEL, status=Status.WARNING),
+                         text(f"{c.converted_from_metric} {c.comparison} {c.converted_from_limit:g} {c.unit} in "
+                              f"{c.converted_from_fractions} fx (alpha/beta {c.alpha_beta_gy:g} Gy)")))
         else:
-            mark = f"unresolved: {c.unresolved}" if c.unresolved else c.verification
-            row: tuple[str, ...] = (c.organ, c.metric, f"{c.comparison} {c.limit:g}", c.unit, mark, "source")
-            rows.append(row + ("-",) if converted else row)
+            mark = text(f"unresolved: {c.unresolved}", status=Status.INCOMPLETE) if c.unresolved else \
+                text(c.verification, mark=c.verification if c.verification in MARKS else "")
+            row: tuple[Cell, ...] = (text(c.organ), text(c.metric), Cell(f"{c.comparison} {c.limit:g}", c.limit, c.unit),
+                                     text(c.unit), mark, text("source", source=c.source))
+            rows.append(row + (text("-"),) if converted else row)
     for u in lookup.unresolved:
-        row = (u.organ, u.metric, "-", "", u.text, "not used")
-        rows.append(row + ("-",) if converted else row)
+        row = (text(u.organ), text(u.metric), text("-"), text(""), text(u.text, status=Status.INCOMPLETE),
+               text("not used", status=Status.INCOMPLETE))
+        rows.append(row + (text("-"),) if converted else row)
     notes = [lookup.message]
     if n == 6:
         from sbrt_calc.eligibility.sites import NO_SIX_FRACTIONS
@@ -241,80 +255,92 @@ def constraint_table(inputs: PlanningInputs) -> ReportTable:
         notes.append("This set leaves out: " + "; ".join(lookup.omitted))
     if lookup.set.errata:
         notes.append(f"Errata: {lookup.set.errata}")
-    return ReportTable(f"Organ-at-risk limits: {lookup.set.name}, {n} fraction(s)", headers, tuple(rows),
-                       tuple(notes), lookup.set.source)
+    return Table("organ_limits", f"Organ-at-risk limits: {lookup.set.name}, {n} fraction(s)", cols, tuple(rows),
+                 tuple(notes), lookup.set.source)
 
 
-def conformity_table(inputs: PlanningInputs) -> ReportTable | None:
-    """R50%, D2cm and R100% graded against the RTOG 0915/0813 table for the PTV (None without a PTV)."""
+def conformity_table(inputs: PlanningInputs) -> Table | None:
+    """R50%, D2cm and R100% graded against the RTOG 0915/0813 table for the PTV (None without a PTV). The grade
+    cell's status: none pass, minor warning, major fail, not graded incomplete; a reference-only grade (the
+    target is not a lung tumour in lung) is information, never a pass."""
     from sbrt_calc.planning.conformity import grade_plan
 
     if inputs.ptv_cc is None:
         return None
-    headers = ("Metric", "Plan", "No deviation", "Minor deviation", "Grade")
+    cols = (Column("metric", "Metric"), Column("plan", "Plan"), Column("none", "No deviation"),
+            Column("minor", "Minor deviation"), Column("grade", "Grade"))
     try:
         g = grade_plan(inputs.ptv_cc, inputs.r50, inputs.d2cm_percent, inputs.r100, site=inputs.site)
     except SbrtCalcError as exc:
-        return ReportTable("Conformity and dose fall-off", headers, (), (f"Not graded: {exc}",))
+        return Table("conformity", "Conformity and dose fall-off", cols, (), (f"Not graded: {exc}",))
 
     def lim(x: float | None, m: Any) -> str:
         return "-" if x is None else f"{m.comparison} {_f(x, '.3g', m.unit)}"
 
     names = {"R50%": "R50% (V50%/PTV)", "D2cm": "D2cm [% of Rx]", "R100%": "R100% (V100%/PTV)"}
-    rows = tuple((names.get(m.metric, m.metric), _f(m.value, ".3g", m.unit), lim(m.limit_none, m),
-                  lim(m.limit_minor, m), "-" if m.grade is None else m.grade) for m in g.metrics)
+    rows = []
+    for m in g.metrics:
+        grade = "-" if m.grade is None else m.grade
+        status = GRADE_STATUS.get(m.grade or "", Status.INCOMPLETE) if m.value is not None else None
+        if not g.applies and grade != "-":
+            grade, status = f"{grade} (reference only)", Status.INFO
+        rows.append((text(names.get(m.metric, m.metric)), Cell(_f(m.value, ".3g", m.unit), m.value, m.unit),
+                     text(lim(m.limit_none, m)), text(lim(m.limit_minor, m)), text(grade, status=status)))
     notes = ((g.caveat,) if g.caveat else ()) + (
         g.message, "Above the minor-deviation limit: major deviation. R50% and D2cm limits depend on the PTV volume; "
                    "R100% does not.", g.r100_band)
-    if not g.applies:
-        rows = tuple(r[:-1] + (f"{r[-1]} (reference only)" if r[-1] != "-" else "-",) for r in rows)
-    return ReportTable(f"Conformity and dose fall-off: PTV {g.ptv_cc:g} cm3 ({g.table.name})", headers, rows,
-                       notes, g.table.source)
+    return Table("conformity", f"Conformity and dose fall-off: PTV {g.ptv_cc:g} cm3 ({g.table.name})", cols,
+                 tuple(rows), notes, g.table.source)
 
 
-def cumulative_tables(inputs: PlanningInputs) -> tuple[ReportTable, ...]:
-    """Courses with their EQD2 and the re-irradiation checks (empty without previous irradiation)."""
+def cumulative_tables(inputs: PlanningInputs) -> tuple[Table, ...]:
+    """Courses with their EQD2 and the re-irradiation checks (empty without previous irradiation). A check's
+    status: within pass, exceeded fail, not evaluated incomplete."""
     from sbrt_calc.planning.cumulative import cumulative_eqd2
 
     cum = inputs.cumulative
     if cum is None:
         return ()
-    headers = ("Course", "D [Gy]", "n", "d [Gy]", "EQD2 [Gy]", "after recovery [Gy]")
+    cols = (Column("course", "Course"), Column("total", "D", "Gy"), Column("n", "n"), Column("d", "d", "Gy"),
+            Column("eqd2", "EQD2", "Gy"), Column("recovered", "after recovery", "Gy"))
     if not cum.courses:
-        return (ReportTable(f"Cumulative dose: {cum.organ}", headers, (),
-                            ("No course entered: give the organ dose of each course, oldest first.",)),)
+        return (Table("cumulative", f"Cumulative dose: {cum.organ}", cols, (),
+                      ("No course entered: give the organ dose of each course, oldest first.",)),)
     try:
         r = cumulative_eqd2(list(cum.courses), alpha_beta_gy=cum.alpha_beta_gy, organ=cum.organ,
                             recovery_percent=cum.recovery_percent, interval_months=cum.interval_months)
     except SbrtCalcError as exc:
-        return (ReportTable(f"Cumulative dose: {cum.organ}", headers, (), (f"Not computed: {exc}",)),)
-    rows = [(c.regimen.label + (" (planned)" if c.is_reirradiation else ""), f"{c.regimen.total_dose_gy:g}",
-             str(c.regimen.fractions), f"{c.regimen.dose_per_fraction_gy:.2f}", f"{c.eqd2_gy:.1f}",
-             f"{c.discounted_eqd2_gy:.1f}") for c in r.courses]
-    rows.append(("Total", "", "", "", f"{r.total_eqd2_gy:.1f}", f"{r.discounted_total_eqd2_gy:.1f}"))
-    source = r.limit.source if r.limit is not None else ""
+        return (Table("cumulative", f"Cumulative dose: {cum.organ}", cols, (), (f"Not computed: {exc}",)),)
+    rows = [(text(c.regimen.label + (" (planned)" if c.is_reirradiation else "")),
+             Cell(f"{c.regimen.total_dose_gy:g}", c.regimen.total_dose_gy, "Gy"),
+             Cell(str(c.regimen.fractions), c.regimen.fractions),
+             number(c.regimen.dose_per_fraction_gy, "Gy", 2), number(c.eqd2_gy, "Gy"),
+             number(c.discounted_eqd2_gy, "Gy")) for c in r.courses]
+    rows.append((text("Total"), text(""), text(""), text(""), number(r.total_eqd2_gy, "Gy"),
+                 number(r.discounted_total_eqd2_gy, "Gy")))
     from sbrt_calc.planning.organs import display_name
 
     shown = display_name(r.organ) if cum.organ == r.organ else \
         f"{cum.organ}, limit on the {display_name(r.organ)}"
-    courses = ReportTable(f"Cumulative dose: {shown}, EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy", headers,
-                          tuple(rows), ("EQD2 = D (d + a/b) / (2 + a/b) (Fowler, Br J Radiol 1989;62:679).",
-                                        *r.notes))
+    notes = ("EQD2 = D (d + a/b) / (2 + a/b) (Fowler, Br J Radiol 1989;62:679).", *r.notes)
+    title = f"Cumulative dose: {shown}, EQD2 at alpha/beta {r.alpha_beta_gy:g} Gy"
     if r.limit is None:
-        return (replace_notes(courses, courses.notes + ("No published limit for this organ: nothing checked.",)),)
+        return (Table("cumulative", title, cols, tuple(rows), notes + ("No published limit for this organ: nothing "
+                                                                       "checked.",)),)
+    courses = Table("cumulative", title, cols, tuple(rows), notes)
     checks = []
     for c in r.checks:
         verdict = "not evaluated" if c.passed is None else ("within" if c.passed else "EXCEEDED")
+        status = Status.INCOMPLETE if c.passed is None else (Status.PASS if c.passed else Status.FAIL)
         unit = f" {c.unit}" if c.unit else ""
         value = "-" if c.value is None else (f"{c.value:.1f}" if c.unit == "Gy" else f"{c.value:.3g}") + unit
-        checks.append((c.name, value, f"{c.comparison} {c.limit:g}{unit}", verdict + (f" ({c.note})" if c.note else "")))
-    limits = ReportTable(f"Re-irradiation limits: {r.limit.name}", ("Check", "Value", "Limit", "Result"),
-                         tuple(checks), (), source)
+        checks.append((text(c.name), Cell(value, c.value, c.unit or ""),
+                       Cell(f"{c.comparison} {c.limit:g}{unit}", c.limit, c.unit or ""),
+                       text(verdict + (f" ({c.note})" if c.note else ""), status=status)))
+    limits = Table("reirradiation_limits", f"Re-irradiation limits: {r.limit.name}",
+                   (Column("check", "Check"), Column("value", "Value"), Column("limit", "Limit"),
+                    Column("result", "Result")), tuple(checks), (), r.limit.source)
     return courses, limits
-
-
-def replace_notes(table: ReportTable, notes: tuple[str, ...]) -> ReportTable:
-    return ReportTable(table.title, table.headers, table.rows, notes, table.source)
 
 
 def bed10_check(reg: Regimen, site: str | None, flag: Threshold | None = None) -> dict[str, Any]:
@@ -345,10 +371,12 @@ def bed10_check(reg: Regimen, site: str | None, flag: Threshold | None = None) -
 
 
 def _bed10_row(reg: Regimen, site: str | None, flag: Threshold | None = None
-               ) -> tuple[tuple[str, str], list[str]]:
-    """The planned regimen's BED10 (LQ at the line's alpha/beta, from the prescription) and the flag at the site."""
+               ) -> tuple[tuple[Cell, Cell], list[str]]:
+    """The planned regimen's BED10 (LQ at the line's alpha/beta, from the prescription) and the flag at the site,
+    the value cell's status pass/fail (n/a where the line does not apply)."""
     c = bed10_check(reg, site, flag)
-    return (c["label"], c["text"]), list(c["notes"])
+    status = Status.NA if not c["applies"] else (Status.PASS if c["reached"] else Status.FAIL)
+    return (text(c["label"]), Cell(c["text"], c["bed10_gy"], "Gy", status, c["line"].source)), list(c["notes"])
 
 
 def target_site(lesion: Any) -> str:
@@ -383,7 +411,7 @@ def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any, flag: Threshold
 
 
 def report_tables(inputs: PlanningInputs, lesion_description: str | None = None,
-                  flag: Threshold | None = None) -> tuple[ReportTable, ...]:
+                  flag: Threshold | None = None) -> tuple[Table, ...]:
     """The planning checks as report tables: inputs, conformity, cumulative dose, organ-at-risk limits.
 
     ``flag`` is the case's flag line (:func:`sbrt_calc.evaluation.evaluate` passes it); the shipped one when None.
@@ -395,20 +423,23 @@ def report_tables(inputs: PlanningInputs, lesion_description: str | None = None,
         reg = inputs.planned_regimen()
     except SbrtCalcError:  # validated on load; defensive for programmatic inputs
         reg = None
-    rows = [("Lesion", lesion_description or ("-" if inputs.lesion is None else f"#{inputs.lesion + 1}")),
-            ("Regimen", "-" if reg is None else f"{reg.label} ({reg.total_dose_gy:g} Gy in {reg.fractions})"),
-            ("Fractions for the limits", "-" if n is None else
-             f"{n} (entered)" if inputs.fractions is not None else f"{n} (from the regimen)"),
-            ("Constraint set", inputs.constraint_set),
-            ("Target site", "-" if inputs.site is None else inputs.site.replace("_", " "))]
+    rows: list[tuple[Cell, Cell]] = [
+        (text("Lesion"), text(lesion_description or ("-" if inputs.lesion is None else f"#{inputs.lesion + 1}"))),
+        (text("Regimen"), text("-" if reg is None else f"{reg.label} ({reg.total_dose_gy:g} Gy in {reg.fractions})")),
+        (text("Fractions for the limits"), text("-" if n is None else
+                                                f"{n} (entered)" if inputs.fractions is not None else
+                                                f"{n} (from the regimen)")),
+        (text("Constraint set"), text(inputs.constraint_set)),
+        (text("Target site"), text("-" if inputs.site is None else inputs.site.replace("_", " ")))]
     notes: list[str] = []
     if reg is not None:
         bed_row, bed_notes = _bed10_row(reg, inputs.site, flag)
         rows.append(bed_row)
         notes += bed_notes
     if inputs.ptv_cc is not None:
-        rows.append(("PTV [cm3]", f"{inputs.ptv_cc:g}"))
-    out = [ReportTable("Planning inputs", ("Input", "Value"), tuple(rows), tuple(notes))]
+        rows.append((text("PTV [cm3]"), Cell(f"{inputs.ptv_cc:g}", inputs.ptv_cc, "cm3")))
+    out = [Table("planning_inputs", "Planning inputs", (Column("input", "Input"), Column("value", "Value")),
+                 tuple(rows), tuple(notes))]
     conf = conformity_table(inputs)
     if conf is not None:
         out.append(conf)
