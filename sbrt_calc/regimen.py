@@ -46,12 +46,24 @@ def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+def _shown(text: str) -> str:
+    return text if len(text) <= 20 else f"{text[:8]}...{text[-4:]} ({len(text)} characters)"
+
+
+def _dose_number(text: str, what: str) -> float:
+    """A dose as written; one beyond the float range ("222...2", 400 digits) is named as typed, not as inf."""
+    value = _number(text)
+    if not math.isfinite(value):
+        raise RegimenError(f"{what} {_shown(text)!r} Gy is beyond the range of a number",
+                           field="regimen", value=text, allowed="a dose in Gy, at most 100 Gy per fraction")
+    return value
+
+
 def _fraction_count(text: str, source: str) -> int:
     value = _number(text)
     if not math.isfinite(value) or value > MAX_FRACTIONS:   # "222...2" (400 digits) reads as inf
-        shown = text if len(text) <= 20 else f"{text[:8]}...{text[-4:]} ({len(text)} characters)"
         raise RegimenError(
-            f"fractions must be from 1 to {MAX_FRACTIONS}, got {shown!r} in {source if len(source) <= 40 else 'the regimen'!r}",
+            f"fractions must be from 1 to {MAX_FRACTIONS}, got {_shown(text)!r} in {source if len(source) <= 40 else 'the regimen'!r}",
             field="fractions",
             value=text,
             allowed=f"an integer from 1 to {MAX_FRACTIONS}",
@@ -211,7 +223,7 @@ def parse_regimen(text: str) -> Regimen:
         )
     m = _TOTAL_OVER_N.match(s)
     if m:
-        total = _number(m.group(1))
+        total = _dose_number(m.group(1), "total dose")
         n = _fraction_count(m.group(2), s)
         return Regimen(total, n, s)
     m = _N_TIMES_D.match(s)
@@ -223,11 +235,11 @@ def parse_regimen(text: str) -> Regimen:
                 field="regimen", value=text, allowed=_FORMS,
             )
         n = _fraction_count(m.group(1), s)
-        dpf = _number(m.group(2))
+        dpf = _dose_number(m.group(2), "dose per fraction")
         return Regimen(dpf * n, n, s)
     m = _D_TIMES_N.match(s)
     if m:
-        dpf = _number(m.group(1))
+        dpf = _dose_number(m.group(1), "dose per fraction")
         n = _fraction_count(m.group(3), s)
         return Regimen(dpf * n, n, s)
     if re.search(r"(?<![a-z])(nan|inf(inity)?)(?![a-z])", s, re.IGNORECASE):

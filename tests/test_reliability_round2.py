@@ -64,6 +64,15 @@ def test_a_400_digit_fraction_count_is_refused_naming_it(text: str) -> None:
     assert len(err) < 400
 
 
+@pytest.mark.parametrize(("text", "what"), [("2" * 400 + "/3", "total dose"), ("3 x " + "2" * 400 + " Gy", "dose per fraction"),
+                                             ("2" * 400 + " Gy x 3", "dose per fraction")])
+def test_a_400_digit_dose_is_named_as_typed_not_as_inf(text: str, what: str) -> None:
+    """Found by the attack (tests/test_reliability_attack20.py): `total dose ... got inf`."""
+    code, _, err = run("compare", text)
+    one_line_exit_2(code, err)
+    assert f"{what} '22222222...2222 (400 characters)' Gy is beyond the range" in err and "inf" not in err
+
+
 # --- alpha/beta keys -------------------------------------------------------------------------------------
 
 def test_alpha_beta_keys_keep_the_short_form_for_plain_values() -> None:
