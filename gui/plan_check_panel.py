@@ -57,6 +57,7 @@ class PlanCheckPanel(QWidget):
         self._inputs: PlanCheckInputs | None = None
         self._result: Any = None
         self._files: dict[str, str] = {}
+        self._dose_parts: tuple[str, ...] = ()  # per-beam RT Doses summed with _files["rtdose"] (io, issue 17)
         self.canvas: Any = None
         self.figure: Any = None
         self._building = False
@@ -187,6 +188,7 @@ class PlanCheckPanel(QWidget):
         self._inputs = inputs
         if inputs is not None:
             self._files = {"rtdose": inputs.rtdose, "rtstruct": inputs.rtstruct}
+            self._dose_parts = inputs.rtdose_parts
             if inputs.rtplan:
                 self._files["rtplan"] = inputs.rtplan
             self._building = True
@@ -227,10 +229,12 @@ class PlanCheckPanel(QWidget):
 
     def open_folder(self, folder: str) -> None:
         try:
-            self._files = find_in_folder(folder)
+            found = find_in_folder(folder)
         except SbrtCalcError as exc:
             self.status.setText(f"<b style='color:#c62828'>{exc}</b>")
             return
+        self._dose_parts = tuple(found.pop("rtdose_parts", ()))
+        self._files = found
         self._update_inputs(target=None)
 
     def _choose_file(self, key: str) -> None:
@@ -240,6 +244,8 @@ class PlanCheckPanel(QWidget):
 
     def open_file(self, key: str, path: str) -> None:
         self._files[key] = path
+        if key == "rtdose":
+            self._dose_parts = ()
         self._update_inputs(target=None)
 
     def _update_inputs(self, **changes: Any) -> None:
@@ -250,7 +256,7 @@ class PlanCheckPanel(QWidget):
         base = self._inputs or PlanCheckInputs(self._files["rtdose"], self._files["rtstruct"])
         try:
             new = replace(base, rtdose=self._files["rtdose"], rtstruct=self._files["rtstruct"],
-                          rtplan=self._files.get("rtplan"), constraint_set=self.set_combo.currentData() or
+                          rtdose_parts=self._dose_parts, rtplan=self._files.get("rtplan"), constraint_set=self.set_combo.currentData() or
                           DEFAULT_CONSTRAINT_SET, prescription_gy=self.rx_spin.value() or None,
                           fractions=self.fx_spin.value() or None, **changes)
         except SbrtCalcError as exc:

@@ -369,3 +369,25 @@ def test_uneven_or_absurd_plane_spacing_is_refused(tmp_path: Path, files: dict[s
         ds.GridFrameOffsetVector = [60.0 * k for k in range(int(ds.NumberOfFrames))]
     with pytest.raises(DicomError, match="at most 50 mm"):
         read_rtdose(_edit(files["rtdose"], tmp_path / "wide.dcm", wide))
+
+
+def test_app_panel_sums_the_per_beam_doses_of_a_folder(qtbot: Any, tmp_path: Path, files: dict[str, Path]) -> None:
+    """The app's Plan check view opens a folder holding one RT Dose per beam: they are summed as on the CLI."""
+    pytest.importorskip("PySide6")
+    from sbrt_calc.gui.plan_check_panel import PlanCheckPanel
+
+    beams, plan = _beam_doses(tmp_path / "beams", files, (0.5, 0.5))
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for p in (*beams, plan, files["rtstruct"]):
+        (folder / p.name).write_bytes(p.read_bytes())
+    w = PlanCheckPanel()
+    qtbot.addWidget(w)
+    w.open_folder(str(folder))
+    res = w.result()
+    assert res is not None and len(res.inputs.rtdose_parts) == 1
+    assert any("2 per-beam dose grids" in x for x in res.warnings)
+    ref = read_rtdose(files["rtdose"])
+    assert np.allclose(res.plan.dose.dose, ref.dose, rtol=2e-6, atol=1e-4)
+    w.open_file("rtdose", str(files["rtdose"]))  # one whole-plan dose chosen by hand: the parts are dropped
+    assert w.result() is not None and w.result().inputs.rtdose_parts == ()

@@ -75,10 +75,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sbrt_calc.atomic_write import write_text_atomic
+    from sbrt_calc.atomic_write import check_replaceable, write_text_atomic
     from sbrt_calc.cli.main import UsageError
     from sbrt_calc.cli.output import emit, to_csv, to_json
-    from sbrt_calc.output_guard import check_output_target
     from sbrt_calc.plancheck.dvh import dvh_csv_rows
     from sbrt_calc.plancheck.grade import check_plan
     from sbrt_calc.plancheck.inputs import PlanCheckInputs, find_in_folder
@@ -92,14 +91,13 @@ def run(args: argparse.Namespace) -> int:
     inputs = PlanCheckInputs(doses[0], rtstruct, args.rtplan or files.get("rtplan"), args.target, args.prescription_gy,
                              args.fractions, args.set_key, tuple(args.mapping), rtdose_parts=tuple(doses[1:]),
                              dose_summation=args.dose_summation)
-    csv_target = None
-    if args.dvh_csv:  # checked before the (long) computation, written after it
-        csv_target = check_output_target(args.dvh_csv, [*doses, rtstruct, inputs.rtplan], "csv", "--dvh-csv")
+    own_inputs = tuple(p for p in (*doses, rtstruct, inputs.rtplan) if p)
+    if args.dvh_csv:  # checked before the (long) computation, and again by the atomic writer after it
+        check_replaceable(args.dvh_csv, "csv", own_inputs)
     result = check_plan(inputs, lql_transition_dose_gy=args.lql_transition_dose_gy)
-    if csv_target is not None:
+    if args.dvh_csv:
         headers, rows = dvh_csv_rows([s.dose for s in result.structures])
-        check_output_target(csv_target, [*doses, rtstruct, inputs.rtplan], "csv", "--dvh-csv")
-        write_text_atomic(csv_target, to_csv(headers, rows))
+        write_text_atomic(args.dvh_csv, to_csv(headers, rows), kind="csv", inputs=own_inputs)
     if args.format == "json":
         emit(to_json(result.as_dict()))
     elif args.format == "csv":
