@@ -156,9 +156,9 @@ class PlanCheckPanel(QWidget):
         """The report section of the last result (empty when there is none)."""
         if self._result is None:
             return ()
-        from sbrt_calc.plancheck.report import report_tables
+        from sbrt_calc.plancheck.report import typed_tables
 
-        return report_tables(self._result)
+        return typed_tables(self._result)
 
     def export_dvh_csv(self, path: str) -> None:
         """Write the cumulative DVHs of the last result (the CLI's ``--dvh-csv`` table)."""
@@ -325,14 +325,16 @@ class PlanCheckPanel(QWidget):
             self.canvas.draw_idle()
 
     def _show(self, res: Any) -> None:
-        from sbrt_calc.plancheck.report import report_tables
+        from sbrt_calc.plancheck.report import typed_tables
 
-        tables = {t.title.split(":")[1].split("(")[0].strip(): t for t in report_tables(res)}
-        limits = tables["organ limits"]
-        self._fill(self.limits_table, [tuple(r) for r in limits.rows], status_col=5)
-        self._fill(self.structures_table, [(r[0], r[2], r[3], r[4], r[5], r[6]) for r in tables["structures"].rows])
-        conformity = tables["conformity and fall-off"]
-        self._fill(self.conformity_table, [tuple(r) for r in conformity.rows], status_col=3)
+        tables = {t.key: t for t in typed_tables(res)}
+        limits = tables["plan_check_limits"]
+        self._fill(self.limits_table, [tuple(r[:7]) for r in limits.texts()], status_col=5)
+        self._fill(self.structures_table, [(r[0], r[2], r[3], r[4], r[5], r[6])
+                                           for r in tables["plan_check_structures"].texts()])
+        conformity = tables["plan_check_conformity"]
+        self._fill(self.conformity_table, [(r[1], r[2], f"{r[3]} / {r[4]}", r[5])
+                                           for r in conformity.texts()], status_col=3)
         self.conformity_notes.setText("\n".join(conformity.notes + ((f"Source: {conformity.source}",)
                                                                        if conformity.source else ())))
         self._building = True

@@ -4,6 +4,8 @@ re-irradiation on the thecal sac, conformity per target site and impossible meas
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sbrt_calc.cli.main import main
@@ -164,29 +166,58 @@ def test_reirradiation_limit_is_on_the_thecal_sac_hytec_sahgal() -> None:
 # --- conformity ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "value", "ok"), [
-    ("r50", 0.5, False), ("r50", 0.999, False), ("r50", 1.0, True), ("r100", 0.0, False), ("r100", 0.01, True),
-    ("d2cm_percent", 0.0, False), ("d2cm_percent", 100.0, True), ("d2cm_percent", 100.1, False),
-    ("ptv_cc", 0.0, False), ("ptv_cc", 0.1, True)])
-def test_impossible_measurements_are_refused(name: str, value: float, ok: bool) -> None:
-    """R50% >= 1 (the 50 % isodose volume contains the PTV it covers), R100% > 0, D2cm in (0, 100] %, PTV > 0."""
+    ("r50", 0.0, False), ("r50", 0.5, True), ("r50", 1.0, True), ("r100", 0.0, False), ("r100", 0.01, True),
+    ("d2cm_percent", 0.0, False), ("d2cm_percent", 100.0, True), ("d2cm_percent", 130.0, True),
+    ("ptv_cc", 0.0, False), ("ptv_cc", 0.1, True), ("r50", float("nan"), False)])
+def test_typed_measurements_are_range_checked_not_judged(name: str, value: float, ok: bool) -> None:
+    """Issue 17: what a person types must be a finite number > 0; R50% below 1 (under-coverage) and
+    D2cm above 100 % (a second lesion 2 cm away) are measurements, accepted and graded."""
     if ok:
         assert check_measurement(name, value) == value
     else:
-        with pytest.raises(PlanCheckError, match="impossible"):
+        with pytest.raises(PlanCheckError, match="out of range|finite"):
             check_measurement(name, value)
 
 
-def test_plan_check_r50_below_one_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plan-check", "--ptv-cc", "20", "--r50", "0.5"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "0.5" in err and ">= 1" in err
+def test_plan_check_r50_below_one_is_graded_under_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: R50% 0.5 exited 2 ("impossible"); it is under-coverage: V100% <= 100 x R50% = 50 % < 95 %,
+    so the coverage criterion cannot be met: status fail, exit 1."""
+    assert main(["plan-check", "--ptv-cc", "20", "--r50", "0.5", "--r100", "1.1", "--d2cm-percent", "40",
+                 "--format", "json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "fail"
+    r50 = next(m for m in out["metrics"] if m["metric"] == "R50%")
+    assert r50["grade"] == "under-coverage" and r50["status"] == "fail"
+
+
+def test_plan_check_d2cm_above_100_is_graded(capsys: pytest.CaptureFixture[str]) -> None:
+    """D2cm 130 % at 20 cc: above the minor limit (interpolated 62.1 %) -> major -> fail, exit 1 (was exit 2)."""
+    assert main(["plan-check", "--ptv-cc", "20", "--d2cm-percent", "130", "--r50", "4", "--r100", "1.1",
+                 "--site", "lung_peripheral", "--format", "json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "fail" and out["metrics"][1]["grade"] == "major"
+
+
+def test_plan_check_status_pass_and_incomplete(capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 0 only for pass (everything given graded none/minor); a PTV outside the table -> incomplete, exit 1;
+    nothing given -> incomplete."""
+    assert main(["plan-check", "--ptv-cc", "20", "--r50", "4", "--r100", "1.1", "--d2cm-percent", "50",
+                 "--site", "lung_central", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "pass"
+    assert main(["plan-check", "--ptv-cc", "200", "--r50", "3", "--format", "json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "incomplete" and "not graded" in out["not_checked"][0]
+    assert main(["plan-check", "--ptv-cc", "20", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["status"] == "incomplete"
 
 
 def test_outside_lung_in_lung_the_rtog_table_is_a_reference(capsys: pytest.CaptureFixture[str]) -> None:
     g = grade_plan(20.0, r50=9.0, site="bone")
     assert not g.applies and "reference only" in g.caveat and g.metric("R50%").grade == "major"
-    assert main(["plan-check", "--ptv-cc", "20", "--r50", "9", "--site", "bone"]) == 0
-    assert "reference only" in capsys.readouterr().out
+    # issue 17: a reference neither fails nor passes: nothing was graded -> incomplete, exit 1
+    assert main(["plan-check", "--ptv-cc", "20", "--r50", "9", "--site", "bone"]) == 1
+    out = capsys.readouterr().out
+    assert "reference only" in out and "INCOMPLETE" in out
     assert main(["plan-check", "--ptv-cc", "20", "--r50", "9", "--site", "lung_central"]) == 1
 
 

@@ -40,7 +40,8 @@ def test_open_folder_map_a_name_and_see_the_cord_limits(qtbot, folder: Path) -> 
     w.inputsChanged.connect(seen.append)
     w.open_folder(str(folder))
     assert w.result() is not None and seen and seen[-1].rtplan is not None
-    assert "SpinalCord" not in _column(w.limits_table, 0)
+    organs, statuses = _column(w.limits_table, 0), _column(w.limits_table, 5)
+    assert statuses[organs.index("SpinalCord")] == "not contoured"  # issue 17: listed, not silently absent
     assert "Myelon_2" in w.status.text()  # listed as unmatched
     assert w.canvas is not None and w.figure.axes
     names = _column(w.mapping_table, 0)
@@ -50,8 +51,8 @@ def test_open_folder_map_a_name_and_see_the_cord_limits(qtbot, folder: Path) -> 
     organs = _column(w.limits_table, 0)
     assert "SpinalCord" in organs
     statuses = _column(w.limits_table, 5)
-    assert statuses[organs.index("SpinalCord")] in ("pass", "FAIL")
-    assert w.report_tables() and w.report_tables()[0].title == "Plan check: plan"
+    assert statuses[organs.index("SpinalCord")] in ("pass", "fail")
+    assert w.report_tables() and w.report_tables()[0].title == "Plan check: status"
     assert w.export_button.isEnabled()
     w.export_dvh_csv(str(folder / "dvh.csv"))
     header = (folder / "dvh.csv").read_text().splitlines()[0]
@@ -59,7 +60,7 @@ def test_open_folder_map_a_name_and_see_the_cord_limits(qtbot, folder: Path) -> 
     # one fraction: the same dose fails single-fraction limits, in red on screen
     w.fx_spin.setValue(1)
     w._options_changed()
-    assert seen[-1].fractions == 1 and "FAIL" in _column(w.limits_table, 5)
+    assert seen[-1].fractions == 1 and "fail" in _column(w.limits_table, 5)
 
 
 def test_bad_input_is_shown_not_raised(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

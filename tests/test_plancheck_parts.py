@@ -79,22 +79,24 @@ def test_report_tables_of_a_phantom(tmp_path: Path) -> None:
 
     from sbrt_calc.plancheck.grade import check_plan
     from sbrt_calc.plancheck.phantom import Phantom, write_phantom
-    from sbrt_calc.plancheck.report import report_tables
-    from sbrt_calc.report.content import ReportTable
+    from sbrt_calc.plancheck.report import typed_tables
+    from sbrt_calc.table import Status, Table
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         f = write_phantom(tmp_path, Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
                                             lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0)))
         res = check_plan(PlanCheckInputs(str(f["rtdose"]), str(f["rtstruct"]), str(f["rtplan"])))
-    tables = report_tables(res)
-    assert all(isinstance(t, ReportTable) for t in tables)
-    titles = [t.title for t in tables]
-    assert titles[0] == "Plan check: plan" and any("organ limits" in t for t in titles)
-    limits = next(t for t in tables if "organ limits" in t.title)
-    cord = [r for r in limits.rows if r[0] == "SpinalCord"]
-    assert cord and all(r[5] in ("pass", "FAIL") for r in cord)
-    assert any("BED10" in r[0] for r in tables[0].rows)
+    typed = typed_tables(res)
+    assert all(isinstance(t, Table) for t in typed)
+    keys = [t.key for t in typed]
+    assert keys[:3] == ["plan_check_status", "plan_check_plan", "plan_check_coverage"] and "plan_check_limits" in keys
+    assert typed[0].status in (Status.FAIL, Status.INCOMPLETE)  # never pass: organs of TG-101 not contoured
+    limits = next(t for t in typed if t.key == "plan_check_limits")
+    cord = [row for row in limits.rows if row[0].text == "SpinalCord"]
+    assert cord and all(row[5].status in (Status.PASS, Status.FAIL) for row in cord)
+    assert any("BED10" in row[0].text for row in typed[1].rows)
+    tables = typed
     # the report renders them in its planning section as they are
     from sbrt_calc.evaluation import evaluate_regimens
     from sbrt_calc.regimen import Regimen

@@ -192,9 +192,11 @@ def test_cli_json_and_exit_codes(files: dict[str, Path], tmp_path: Path, capsys:
     rc = main(["check-plan", "--rtdose", str(files["rtdose"]), "--rtstruct", str(files["rtstruct"]),
                "--rtplan", str(files["rtplan"]), "--format", "json", "--dvh-csv", str(csv_path)])
     doc = json.loads(capsys.readouterr().out)
-    assert rc == 0 and doc["failed"] is False
+    # issue 17: the phantom lacks the thoracic organs TG-101 lists, and its voxel-centre V100% is 94.9 %:
+    # not a pass (exit 1), with the status and what was not checked in the JSON
+    assert rc == 1 and doc["status"] in ("fail", "incomplete") and doc["not_checked"]
     assert doc["target"]["name"] == "PTV" and doc["target"]["volume_cc"] > 0
-    assert doc["prescription"] == pytest.approx(doc["prescription"]) and doc["prescription"]["fractions"] == 3
+    assert doc["prescription"]["fractions"] == 3
     assert doc["prescription"]["total_dose_gy"] == 54.0
     assert {"r100", "r50", "d2cm_percent", "grade"} <= set(doc["conformity"])
     s = doc["structures"][0]
@@ -213,7 +215,7 @@ def test_cli_json_and_exit_codes(files: dict[str, Path], tmp_path: Path, capsys:
 def test_cli_mapping_and_target_options(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     """--map renames a structure for the limits; a malformed --map is a usage error (exit 2, one line)."""
     base = ["check-plan", "--folder", str(files["rtdose"].parent), "--format", "json"]
-    assert main([*base, "--map", "SpinalCord=", "--target", "PTV", "--lql", "6"]) == 0
+    assert main([*base, "--map", "SpinalCord=", "--target", "PTV", "--lql", "6"]) == 1  # not a pass: see above
     doc = json.loads(capsys.readouterr().out)
     ptv = doc["structures"][0]
     # LQ-L beside LQ: linear above 6 Gy per fraction, so below LQ at 62 Gy / 3 (Astrahan 2008)

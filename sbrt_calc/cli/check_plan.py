@@ -1,9 +1,11 @@
 """``sbrt-calc check-plan --rtdose FILE --rtstruct FILE [--rtplan FILE] ...``: grade a DICOM plan.
 
 Reads the RT Dose, RT Structure Set and (optionally) RT Plan, computes every structure's DVH and
-metrics, checks the organ limits of the constraint set for the plan's fraction count and the
-RTOG 0915/0813 conformity and fall-off. Exit 0: ran, every limit met; 1: a limit failed or a
-conformity metric is a major deviation; 2: bad input (one line on stderr).
+metrics, grades the target coverage (V100% >= 95 %, V90% >= 99 %), checks the organ limits of the
+constraint set for the plan's fraction count and the RTOG 0915/0813 conformity and fall-off (graded
+at lung sites, a reference elsewhere). The JSON's top-level ``status`` is "pass", "fail" or
+"incomplete" (anything not checked: listed in ``not_checked``). Exit 0 only for "pass"; 1 for
+"fail" or "incomplete"; 2: bad input (one line on stderr).
 
 Several ``--rtdose`` (or a ``--folder`` with several RT Doses): the per-beam doses of one plan,
 summed when they refer to one RT Plan and share the grid (said so in the warnings).
@@ -19,6 +21,7 @@ from typing import Any
 
 from sbrt_calc.cli.models_args import fraction_count, positive_float
 from sbrt_calc.cli.output import add_format_argument
+from sbrt_calc.plancheck.names import PLAN_SITES
 
 
 def _transition_dose(text: str) -> float:
@@ -44,9 +47,11 @@ def _mapping(text: str) -> tuple[str, str]:
 def register(sub: Any) -> None:
     p = sub.add_parser("check-plan", help="DVHs and limits of a DICOM plan (RT Dose + RT Structure Set [+ RT Plan])",
                        description="Compute the DVH of every structure from a DICOM RT Dose and RT Structure Set, "
-                       "check the organ limits of a constraint set for the plan's fraction count and grade R100%, "
-                       "R50% and D2cm against the RTOG 0915/0813 table. Exit 1 if a limit fails or a conformity "
-                       "metric is a major deviation.")
+                       "grade the target coverage (V100% >= 95 %, V90% >= 99 %), check the organ limits of a "
+                       "constraint set for the plan's fraction count and grade R100%, R50% and D2cm against the "
+                       "RTOG 0915/0813 table (lung sites; a reference elsewhere). Exit 0 only when everything was "
+                       "checked and passed; 1 when something failed or could not be checked (incomplete); 2 for "
+                       "bad input.")
     p.add_argument("--rtdose", metavar="FILE", action="append", default=[],
                    help="RT Dose file; repeat for the per-beam doses of one plan (summed when they share plan and "
                    "grid)")
@@ -62,7 +67,13 @@ def register(sub: Any) -> None:
                    help="read the dose grid as the whole plan or as one fraction (multiplied by the fraction "
                    "count), whatever its Dose Summation Type says (e.g. a grid labelled FRACTION that holds "
                    "whole-plan values: plan)")
-    p.add_argument("--target", metavar="NAME", help="the PTV's structure name (default: the one PTV)")
+    p.add_argument("--target", dest="targets", action="append", default=[], metavar="NAME",
+                   help="a target (PTV) structure name; repeat for several targets, or 'all' for every PTV "
+                   "(default: the one PTV)")
+    p.add_argument("--site", metavar="SITE", choices=PLAN_SITES,
+                   help="target site: " + ", ".join(PLAN_SITES) + " (the RTOG conformity table is graded at lung "
+                   "sites only; the organs expected to be contoured and extra limits, e.g. HyTEC cord at spine, "
+                   "follow the site)")
     p.add_argument("--set", dest="set_key", default="tg101", metavar="KEY", help="constraint set (default tg101)")
     p.add_argument("--map", dest="mapping", type=_mapping, action="append", default=[], metavar="NAME=TG263",
                    help="map a structure name to a TG-263 name (repeat; empty TG-263 name leaves it out)")
@@ -88,13 +99,16 @@ def run(args: argparse.Namespace) -> int:
     rtstruct = args.rtstruct or files.get("rtstruct")
     if not doses or not rtstruct:
         raise UsageError("check-plan: give --rtdose and --rtstruct, or --folder (see --help)")
-    inputs = PlanCheckInputs(doses[0], rtstruct, args.rtplan or files.get("rtplan"), args.target, args.prescription_gy,
+    targets = list(args.targets)
+    single = targets[0] if len(targets) == 1 and targets[0] != "all" else None
+    inputs = PlanCheckInputs(doses[0], rtstruct, args.rtplan or files.get("rtplan"), single, args.prescription_gy,
                              args.fractions, args.set_key, tuple(args.mapping), rtdose_parts=tuple(doses[1:]),
                              dose_summation=args.dose_summation)
     own_inputs = tuple(p for p in (*doses, rtstruct, inputs.rtplan) if p)
     if args.dvh_csv:  # checked before the (long) computation, and again by the atomic writer after it
         check_replaceable(args.dvh_csv, "csv", own_inputs)
-    result = check_plan(inputs, lql_transition_dose_gy=args.lql_transition_dose_gy)
+    result = check_plan(inputs, lql_transition_dose_gy=args.lql_transition_dose_gy, site=args.site,
+                        targets=targets or None)
     if args.dvh_csv:
         headers, rows = dvh_csv_rows([s.dose for s in result.structures])
         write_text_atomic(args.dvh_csv, to_csv(headers, rows), kind="csv", inputs=own_inputs)
@@ -111,4 +125,4 @@ def run(args: argparse.Namespace) -> int:
         from sbrt_calc.plancheck.text import render_table
 
         emit(terminal_safe(render_table(result), keep_newlines=True))
-    return 1 if result.failed else 0
+    return 0 if result.status == "pass" else 1

@@ -1,21 +1,39 @@
-"""Grade a plan read from DICOM: organ limits for its fraction count and RTOG conformity/fall-off.
+"""Grade a plan read from DICOM: coverage, organ limits for its fraction count, conformity/fall-off.
+
+Coverage first (per target): V100% >= 95 % and V90% >= 99 % of the PTV (RTOG 0915/0813 protocol
+criterion, as transcribed in lixinzhan/PlanQA_Plugin ``QAProtocols/SABR_RTOG0813_5000_5.protocol``
+and reference-data.md; mark ``secondary``; the protocols' minor/major deviation bands for coverage
+were NOT seen, so coverage is met or not met: not met is a fail), with D98/D95/D50/D2/Dmin, the
+Paddick conformity index, the gradient index and the ICRU 83 homogeneity index
+(:func:`sbrt_calc.plancheck.metrics.target_quality`).
 
 Organ limits come from :func:`sbrt_calc.planning.constraints.constraints_for` for the plan's
 fraction count (the source's column, or LQ-converted limits labelled as such) with each limit's
 verification mark; the conformity grade from :func:`sbrt_calc.planning.conformity.grade_plan`
-(RTOG 0915/0813 table, none/minor/major). Lung limits are evaluated on the lungs minus the
-ITV (or GTV where there is no ITV), as RTOG 0813 defines V20 ("total lung minus GTV").
+(RTOG 0915/0813 table, none/minor/major; graded only at lung sites, a reference elsewhere).
+Lung limits are evaluated on the lungs minus the GTV, as the presets and RTOG 0813 define V20
+("total lung minus GTV"); where there is no GTV, minus the ITV (said so).
 
 Status of a limit: ``pass``, ``fail``, ``incomplete`` (the structure is partly outside the dose
 grid and the part inside does not decide), ``not evaluated`` (the metric cannot be computed, or
 is larger than the structure) or ``no structure`` (nothing in the structure set maps to the organ).
+
+The plan's ``status`` (DESIGN.md, "Clinical safety rules"): ``"fail"`` when a limit fails, the
+coverage criterion is not met or a conformity metric is a major deviation where the table applies;
+otherwise ``"incomplete"`` when anything was not checked (a limit for a present organ not evaluated,
+an unresolved limit for a present organ, no limits for the fraction count, an expected organ not
+contoured, coverage not gradable, the PTV outside the table's range), listed in ``not_checked``;
+``"pass"`` only when everything was checked and met.
 """
 
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 from sbrt_calc.errors import DicomError
 from sbrt_calc.plancheck import names as nm
@@ -24,11 +42,11 @@ from sbrt_calc.plancheck.dvh import StructureDose, isodose_volume_cc, structure_
 from sbrt_calc.plancheck.falloff import d2cm_gy
 from sbrt_calc.plancheck.inputs import PlanCheckInputs
 from sbrt_calc.plancheck.load import LoadedPlan, load_plan
-from sbrt_calc.plancheck.metrics import evaluate, standard_metrics
+from sbrt_calc.plancheck.metrics import TargetQuality, evaluate, standard_metrics, target_quality
 from sbrt_calc.plancheck.raster import Occupancy, combine, rasterise, structure_thickness_mm, thickness_for
-from sbrt_calc.planning.conformity import PlanGrade, grade_plan
+from sbrt_calc.planning.conformity import PlanGrade, grade_plan, metric_status
 from sbrt_calc.planning.constraints import SetLookup, constraints_for
-from sbrt_calc.presets.model import Constraint, PresetSet, parse_metric
+from sbrt_calc.presets.model import Constraint, PresetSet, UnresolvedLimit, parse_metric
 from sbrt_calc.radiobiology.lq import bed
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -63,15 +81,29 @@ class Conformity:
     notes: tuple[str, ...] = ()
     lungs_v20_percent: float | None = None
     lungs_structure: str | None = None
+    target: str = ""
+
+    @property
+    def status(self) -> str:
+        """'pass', 'warning' (minor deviation), 'fail', 'incomplete' (not graded) or 'n/a' (reference only)."""
+        if self.grade is None:
+            return "incomplete"
+        from sbrt_calc.table import Status, worst
+
+        st = worst(Status(metric_status(m, self.grade.applies)) for m in self.grade.metrics)
+        return "n/a" if st is None else st.value
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"r100": self.r100, "r50": self.r50, "d2cm_percent": self.d2cm_percent,
+        out: dict[str, Any] = {"target": self.target, "r100": self.r100, "r50": self.r50,
+                               "d2cm_percent": self.d2cm_percent,
                                "lungs_v20_percent": self.lungs_v20_percent, "lungs_structure": self.lungs_structure,
-                               "notes": list(self.notes)}
+                               "notes": list(self.notes), "status": self.status}
         if self.grade is not None:
             out.update({"grade": self.grade.worst_grade, "in_table_range": self.grade.in_table_range,
                         "message": self.grade.message, "table": self.grade.table.key, "source": self.grade.table.source,
-                        "metrics": [m.as_dict() for m in self.grade.metrics]})
+                        "applies": self.grade.applies, "site": self.grade.site, "caveat": self.grade.caveat,
+                        "metrics": [{**m.as_dict(), "status": metric_status(m, self.grade.applies)}
+                                    for m in self.grade.metrics]})
         return out
 
 
@@ -94,6 +126,107 @@ class StructureResult:
                 **({"eqd2_lql": self.eqd2_lql} if self.eqd2_lql is not None else {}), "notes": list(self.dose.notes)}
 
 
+#: The coverage criterion (RTOG 0915/0813): V100% >= 95 %, V90% >= 99 % of the PTV.
+COVERAGE_V100_MIN_PERCENT = 95.0
+COVERAGE_V90_MIN_PERCENT = 99.0
+COVERAGE_SOURCE = ("RTOG 0915 (Videtic GM et al., IJROBP 2015;93:757-764) and RTOG 0813 (Bezjak A et al., J Clin "
+                   "Oncol 2019;37:1316-1325) protocols: PTV V100% >= 95 %, V90% >= 99 % (as transcribed in "
+                   "lixinzhan/PlanQA_Plugin QAProtocols; protocol text not seen; its minor/major deviation bands "
+                   "for coverage not seen, so not encoded)")
+COVERAGE_VERIFICATION = "secondary"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Coverage of one target by the prescription and its quality indices; ``status`` pass/fail/incomplete."""
+
+    target: str
+    prescription_gy: float
+    volume_cc: float
+    quality: TargetQuality
+    status: str
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def v100_percent(self) -> float | None:
+        return self.quality.v100_percent
+
+    @property
+    def v90_percent(self) -> float | None:
+        return self.quality.v90_percent
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"v100_percent": self.v100_percent, "v90_percent": self.v90_percent, "status": self.status,
+                "criterion": f"V100% >= {COVERAGE_V100_MIN_PERCENT:g} %, V90% >= {COVERAGE_V90_MIN_PERCENT:g} %",
+                "source": COVERAGE_SOURCE, "verification": COVERAGE_VERIFICATION, "reasons": list(self.reasons),
+                **{k: v for k, v in self.quality.as_dict().items() if k not in ("v100_percent", "v90_percent")}}
+
+
+def grade_coverage(name: str, sd: StructureDose, prescription_gy: float, piv_cc: float | None,
+                   piv50_cc: float | None) -> Coverage:
+    """Grade V100%/V90% of a target (see :data:`COVERAGE_SOURCE`). A target partly outside the dose grid,
+    or without volume, cannot be graded: 'incomplete'."""
+    q = target_quality(sd, prescription_gy, piv_cc, piv50_cc)
+    reasons: list[str] = []
+    if q.v100_percent is None or q.v90_percent is None:
+        return Coverage(name, prescription_gy, sd.volume_cc, q, "incomplete",
+                        ("the target has no volume inside the dose grid: coverage not graded",))
+    if sd.partly_outside:
+        return Coverage(name, prescription_gy, sd.volume_cc, q, "incomplete",
+                        (f"{sd.outside_cc:.3g} cc of the target lie outside the dose grid: coverage not graded",))
+    if q.v100_percent < COVERAGE_V100_MIN_PERCENT:
+        reasons.append(f"V100% {q.v100_percent:.1f} % < {COVERAGE_V100_MIN_PERCENT:g} %")
+    if q.v90_percent < COVERAGE_V90_MIN_PERCENT:
+        reasons.append(f"V90% {q.v90_percent:.1f} % < {COVERAGE_V90_MIN_PERCENT:g} %")
+    return Coverage(name, prescription_gy, sd.volume_cc, q, "fail" if reasons else "pass", tuple(reasons))
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One target (PTV): its structure, coverage and conformity/fall-off."""
+
+    structure: StructureResult
+    coverage: Coverage
+    conformity: Conformity
+
+    @property
+    def name(self) -> str:
+        return self.structure.name
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.structure
+        return {"name": s.name, "volume_cc": s.row["volume_cc"],
+                **{k: v for k, v in s.row.items() if k != "volume_cc"},
+                "coverage": self.coverage.as_dict(), "conformity": self.conformity.as_dict()}
+
+
+@dataclass(frozen=True)
+class PrescriptionSource:
+    """One statement of the prescription (given, RT Plan, case regimen, what the RT Dose shows)."""
+
+    source: str
+    total_dose_gy: float | None
+    fractions: int | None
+    status: str  # "used", "agrees", "differs", "info", "warning"
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "total_dose_gy": self.total_dose_gy, "fractions": self.fractions,
+                "status": self.status, "note": self.note}
+
+
+@dataclass(frozen=True)
+class UnresolvedResult:
+    """A limit the set gives whose value is unresolved, and the structure it would apply to (None: absent)."""
+
+    limit: UnresolvedLimit
+    structure: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.limit.as_dict(), "structure": self.structure,
+                "status": "incomplete" if self.structure else "n/a"}
+
+
 @dataclass(frozen=True)
 class PlanCheckResult:
     """Everything a plan check found; every face renders this (CLI, app, report)."""
@@ -107,34 +240,56 @@ class PlanCheckResult:
     conformity: Conformity
     unmatched: tuple[str, ...]
     warnings: tuple[str, ...]
-    derived: tuple[StructureDose, ...] = ()  # structures built for the limits (lungs minus ITV/GTV)
+    derived: tuple[StructureDose, ...] = ()  # structures built for the limits (lungs minus GTV/ITV)
+    targets: tuple[TargetResult, ...] = ()
+    site: str | None = None
+    lookups: tuple[SetLookup, ...] = ()  # every set evaluated (the chosen one first)
+    unresolved: tuple[UnresolvedResult, ...] = ()
+    missing_organs: tuple[str, ...] = ()  # expected at the site, listed by the set, not contoured
+    absent_organs: tuple[str, ...] = ()  # listed by the set, not contoured, not expected at the site
+    prescription_sources: tuple[PrescriptionSource, ...] = ()
+    status: str = "incomplete"
+    not_checked: tuple[str, ...] = ()
+    failures: tuple[str, ...] = ()
+
+    @property
+    def coverage(self) -> Coverage:
+        """The coverage of the (first) target."""
+        return self.targets[0].coverage
 
     @property
     def failed(self) -> bool:
-        """True when any organ limit fails or a conformity metric is a major deviation."""
-        major = self.conformity.grade is not None and any(
-            m.grade == "major" for m in self.conformity.grade.metrics if m.value is not None)
-        return major or any(c.status == "fail" for c in self.constraints)
+        """True when the status is 'fail' (a limit, the coverage or a major deviation); see ``status``."""
+        return self.status == "fail"
 
     def as_dict(self) -> dict[str, Any]:
-        """The ``check-plan`` JSON document (documented in docs/changelog-check-plan.md)."""
+        """The ``check-plan`` JSON document (CHANGELOG.md, "Plan check: coverage, status and grading")."""
         p = self.plan
         dpf = p.prescription_gy / p.fractions
+        first = self.targets[0].as_dict() if self.targets else {}
         return {
+            "status": self.status,
+            "not_checked": list(self.not_checked),
+            "failures": list(self.failures),
+            "site": self.site,
             "files": {"rtdose": self.inputs.rtdose, "rtstruct": self.inputs.rtstruct, "rtplan": self.inputs.rtplan},
-            "target": {"name": self.target.name, "volume_cc": self.target.row["volume_cc"],
-                       **{k: v for k, v in self.target.row.items() if k != "volume_cc"}},
+            "target": {k: v for k, v in first.items() if k != "conformity"},
+            "targets": [t.as_dict() for t in self.targets],
             "prescription": {"total_dose_gy": p.prescription_gy, "fractions": p.fractions,
                              "dose_per_fraction_gy": dpf, "source": p.prescription_source,
+                             "sources": [s.as_dict() for s in self.prescription_sources],
                              **_bed10(p.prescription_gy, dpf)},
             "structures": [s.as_dict() for s in self.structures],
             "conformity": self.conformity.as_dict(),
             "constraint_set": {"key": self.lookup.set.key, "name": self.lookup.set.name,
-                               "has_column": self.lookup.has_column, "message": self.lookup.message},
+                               "has_column": self.lookup.has_column, "message": self.lookup.message,
+                               "also": [lk.set.key for lk in self.lookups[1:]]},
             "constraints": [c.as_dict() for c in self.constraints],
+            "unresolved_limits": [u.as_dict() for u in self.unresolved],
+            "organs_not_contoured": list(self.missing_organs),
+            "organs_not_contoured_not_expected": list(self.absent_organs),
             "unmatched_structures": list(self.unmatched),
             "warnings": list(self.warnings),
-            "failed": self.failed,
         }
 
 
@@ -170,31 +325,71 @@ def _status(c: Constraint, value: float | None, complete: bool) -> str:
     return "incomplete"
 
 
-def _choose_target(results: list[tuple[str, str | None, str]], wanted: str | None) -> str:
-    if wanted is not None:
-        if wanted not in [r[0] for r in results]:
-            raise DicomError(f"no structure named {wanted!r} for the target (have: {', '.join(r[0] for r in results)})",
-                             field="target", value=wanted, allowed=", ".join(r[0] for r in results))
-        return wanted
+def _choose_targets(results: list[tuple[str, str | None, str]], wanted: Sequence[str] | None) -> list[str]:
+    """The target names: those asked for (``["all"]``: every PTV), or the one PTV."""
+    names = [r[0] for r in results]
     ptvs = [name for name, tg, roi_type in results if nm.target_type(tg, roi_type) == "PTV"]
+    if wanted and list(wanted) != ["all"]:
+        for w in wanted:
+            if w not in names:
+                raise DicomError(f"no structure named {w!r} for the target (have: {', '.join(names)})",
+                                 field="target", value=w, allowed=", ".join(names))
+        return list(dict.fromkeys(wanted))
+    if wanted and list(wanted) == ["all"] and ptvs:
+        return ptvs
     if len(ptvs) == 1:
-        return ptvs[0]
+        return ptvs
     if not ptvs:
         raise DicomError("no PTV in the structure set (no structure typed PTV or named PTV...); name the target "
                          "with --target", field="target", allowed="a structure name")
-    raise DicomError(f"several PTVs ({', '.join(ptvs)}): choose one with --target", field="target", value=ptvs,
-                     allowed=", ".join(ptvs))
+    raise DicomError(f"several PTVs ({', '.join(ptvs)}): choose one or more with --target, or --target all",
+                     field="target", value=ptvs, allowed=", ".join(ptvs) + ", all")
+
+
+def check_prescription(total_gy: float | None, fractions: int | None) -> None:
+    """Refuse a prescription no plan has (as typed or as a file declares it): the regimen's own limits
+    (:class:`sbrt_calc.regimen.Regimen`: 1-100 fractions, at most 100 Gy per fraction)."""
+    if total_gy is None or fractions is None:
+        return
+    from sbrt_calc.regimen import Regimen
+
+    Regimen(total_gy, fractions)
 
 
 def check_plan(inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
-               lql_transition_dose_gy: float | None = None) -> PlanCheckResult:
-    """Load the plan of *inputs* and check it (see :func:`check_loaded`)."""
-    return check_loaded(load_plan(inputs), inputs, presets=presets, lql_transition_dose_gy=lql_transition_dose_gy)
+               lql_transition_dose_gy: float | None = None, site: str | None = None,
+               targets: Sequence[str] | None = None, planned: tuple[float, int] | None = None) -> PlanCheckResult:
+    """Load the plan of *inputs* and check it (see :func:`check_loaded`).
+
+    The prescription given in *inputs* is checked before the files are read (an absurd one is refused).
+    """
+    check_prescription(inputs.prescription_gy, inputs.fractions or 1)
+    nm.check_site(site)
+    return check_loaded(load_plan(inputs), inputs, presets=presets, lql_transition_dose_gy=lql_transition_dose_gy,
+                        site=site, targets=targets, planned=planned)
 
 
 def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
-                 lql_transition_dose_gy: float | None = None) -> PlanCheckResult:
-    """DVHs of every structure, the organ limits and the conformity grade of a loaded plan.
+                 lql_transition_dose_gy: float | None = None, site: str | None = None,
+                 targets: Sequence[str] | None = None, planned: tuple[float, int] | None = None,
+                 progress: Any = None) -> PlanCheckResult:
+    """DVHs of every structure, coverage, the organ limits and the conformity grade of a loaded plan.
+
+    Parameters
+    ----------
+    site : str, optional
+        The target site (:data:`sbrt_calc.plancheck.names.PLAN_SITES`; default ``inputs.site``): the RTOG
+        conformity table is
+        graded only at lung sites (a reference elsewhere), the expected organs and extra limit sets
+        (spine: HyTEC cord beside the chosen set) follow the site.
+    targets : sequence of str, optional
+        Target structure names (``["all"]``: every PTV); default ``inputs.targets``, ``inputs.target`` or the
+        one PTV.
+    planned : (total_gy, fractions), optional
+        The case's planned regimen, compared with the plan's prescription (shown, never used).
+    progress : callable, optional
+        Called as ``progress(done, total, what)`` after each structure (the app's progress bar); may
+        raise to cancel.
 
     Each structure's EQD2 (Max, D0.035cc, Mean) is computed voxel by voxel under LQ, and also
     under LQ-L when *lql_transition_dose_gy* is given (Astrahan 2008), side by side.
@@ -203,15 +398,22 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
     ------
     DicomError
         No (or an ambiguous, or an empty) PTV; a self-intersecting contour (ContourError).
+    SbrtCalcError
+        An absurd prescription (:func:`check_prescription`), an unknown site.
     """
+    site = site if site is not None else inputs.site
+    nm.check_site(site)
+    check_prescription(plan.prescription_gy, plan.fractions)
     grid = plan.dose
     mapping = inputs.mapping
     rois = [r for r in plan.structures.rois]
     matches = {r.name: nm.match_name(r.name, mapping, r.roi_type) for r in rois}
     # a structure the user mapped to "" is left out, also as a target
     left_out = {n for n, m in matches.items() if m.how == "user" and m.tg263_name is None}
-    target_name = _choose_target([(r.name, matches[r.name].tg263_name, r.roi_type) for r in rois
-                                  if r.name not in left_out], inputs.target)
+    wanted = list(targets) if targets else (list(inputs.targets) if inputs.targets else (
+        [inputs.target] if inputs.target else None))
+    target_names = _choose_targets([(r.name, matches[r.name].tg263_name, r.roi_type) for r in rois
+                                    if r.name not in left_out], wanted)
     thickness = structure_thickness_mm(rois, grid)
     repeated = sorted({r.name for r in rois if sum(o.name == r.name for o in rois) > 1})
     if repeated:
@@ -220,7 +422,9 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
     occ: dict[str, Occupancy] = {}
     results: list[StructureResult] = []
     warnings = list(plan.warnings)
-    for r in rois:
+    for i, r in enumerate(rois):
+        if progress is not None:
+            progress(i, len(rois), r.name)
         if not r.planes:
             warnings.append(f"structure {r.name!r}: {'; '.join(r.notes) or 'empty'}")
             continue
@@ -228,7 +432,7 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
         occ[r.name] = o
         sd = structure_dose(o, grid)
         m = matches[r.name]
-        is_target = r.name == target_name or nm.target_type(m.tg263_name, r.roi_type) is not None
+        is_target = r.name in target_names or nm.target_type(m.tg263_name, r.roi_type) is not None
         ab = 10.0 if is_target else (2.0 if m.tg263_name in ("SpinalCord", "SpinalCanal") else 3.0)
         row = standard_metrics(sd, target=is_target, prescription_gy=plan.prescription_gy)
         e = eqd2_dvh(sd, plan.fractions, ab)
@@ -244,36 +448,209 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
         if sd.partly_outside:
             warnings.append(f"structure {r.name!r} is partly outside the dose grid: {sd.outside_cc:.3g} of "
                             f"{sd.volume_cc:.3g} cc; its metrics cover the part inside only")
-    target = next((s for s in results if s.name == target_name), None)
-    if target is None or target.dose.volume_cc <= 0:
-        raise DicomError(f"the target {target_name!r} has no contour", field="target", value=target_name)
+    if progress is not None:
+        progress(len(rois), len(rois), "grading")
+    by_name = {s.name: s for s in results}
+    for t in target_names:
+        if t not in by_name or by_name[t].dose.volume_cc <= 0:
+            raise DicomError(f"the target {t!r} has no contour", field="target", value=t)
     unmatched = tuple(s.name for s in results if s.tg263_name is None and s.how_matched != "user")
     lookup = constraints_for(plan.fractions, inputs.constraint_set, presets=presets)[0]
+    lookups = [lookup] + [constraints_for(plan.fractions, k, presets=presets)[0]
+                          for k in nm.EXTRA_SETS_BY_SITE.get(site or "", ()) if k != lookup.set.key]
     organ_doses = _organ_doses(results, occ, grid, warnings)
     checked = []
-    for c in lookup.constraints:
-        candidates = [(n, sd) for (organ, n), sd in organ_doses.items() if organ == c.organ or nm.organ_matches(
-            c.organ, organ)]
-        if not candidates:
-            checked.append(ConstraintResult(c, None, None, "no structure"))
-            continue
-        for n, sd in candidates:
-            mv = evaluate(c.metric, sd, plan.prescription_gy)
-            checked.append(ConstraintResult(c, n, mv.value, _status(c, mv.value, mv.complete), mv.note))
-    conformity = _conformity(plan, target, occ[target_name], [r for r in rois if r.name == target_name][0])
+    for lk in lookups:
+        for c in lk.constraints:
+            candidates = [(n, sd) for (organ, n), sd in organ_doses.items() if organ == c.organ or nm.organ_matches(
+                c.organ, organ)]
+            if not candidates:
+                checked.append(ConstraintResult(c, None, None, "no structure"))
+                continue
+            for n, sd in candidates:
+                mv = evaluate(c.metric, sd, plan.prescription_gy)
+                checked.append(ConstraintResult(c, n, mv.value, _status(c, mv.value, mv.complete), mv.note))
+    unresolved = []
+    for lk in lookups:
+        for u in lk.unresolved:
+            hit = next((n for (organ, n) in organ_doses if organ == u.organ or nm.organ_matches(u.organ, organ)), None)
+            unresolved.append(UnresolvedResult(u, hit))
+    target_results = _targets(plan, [by_name[t] for t in target_names], occ, rois, site)
+    conformity = target_results[0].conformity
     lungs = [(n, sd) for (organ, n), sd in organ_doses.items() if organ == LUNGS]
     if lungs:
         v20 = evaluate("V20Gy[%]", lungs[0][1])
         conformity = replace(conformity, lungs_v20_percent=v20.value, lungs_structure=lungs[0][0])
+        target_results[0] = replace(target_results[0], conformity=conformity)
     names = {s.name for s in results}
     derived = tuple(sd for (_, n), sd in organ_doses.items() if n not in names)
-    return PlanCheckResult(inputs, plan, target, tuple(results), lookup, tuple(checked), conformity, unmatched,
-                           tuple(warnings), derived)
+    present = {organ for (organ, _n) in organ_doses}
+    set_organs = list(dict.fromkeys(c.organ for lk in lookups for c in lk.constraints))
+    expected = set_organs if site is None else [o for o in set_organs if o in nm.SITE_ORGANS.get(site, ())]
+    contoured = {o for o in set_organs if o in present or any(nm.organ_matches(o, p) for p in present)}
+    missing = tuple(o for o in expected if o not in contoured)
+    absent = tuple(o for o in set_organs if o not in contoured and o not in missing)
+    sources = _prescription_sources(plan, inputs, planned, target_results[0], warnings)
+    status, not_checked, failures = _overall(lookups, tuple(checked), tuple(unresolved), target_results, missing,
+                                             plan.fractions, site)
+    return PlanCheckResult(inputs, plan, by_name[target_names[0]], tuple(results), lookup, tuple(checked),
+                           conformity, unmatched, tuple(warnings), derived, tuple(target_results), site,
+                           tuple(lookups), tuple(unresolved), missing, absent, sources, status, not_checked,
+                           failures)
+
+
+def _targets(plan: LoadedPlan, targets: list[StructureResult], occ: dict[str, Occupancy], rois: list[Any],
+             site: str | None) -> list[TargetResult]:
+    """Coverage and conformity of each target. With several targets each isodose voxel is counted for the
+    nearest target (by the distance of its centre to the targets' centres of volume), said in the notes."""
+    grid = plan.dose
+    rx = plan.prescription_gy
+    shares = _isodose_shares(grid, [occ[t.name] for t in targets], (rx, 0.5 * rx))
+    out = []
+    for i, t in enumerate(targets):
+        piv, piv50 = shares[0][i], shares[1][i]
+        cov = grade_coverage(t.name, t.dose, rx, piv, piv50)
+        roi = next(r for r in rois if r.name == t.name)
+        conf = _conformity(plan, t, occ[t.name], roi, piv, piv50, site, len(targets))
+        out.append(TargetResult(t, cov, conf))
+    return out
+
+
+def _isodose_shares(grid: Any, occs: list[Occupancy], levels: tuple[float, ...]) -> list[list[float]]:
+    """Isodose volumes (cm3) at each level, whole grid for one target, split by nearest target centre else."""
+    vox = np.asarray(grid.voxel_volume_cc(), dtype=float)  # per plane
+    if len(occs) == 1:
+        return [[isodose_volume_cc(grid, lv)] for lv in levels]
+    centres = []
+    for o in occs:
+        idx = np.nonzero(o.fraction > 0)
+        w = o.fraction[idx]
+        z0, y0, x0 = o.origin
+        centres.append((float(np.average(grid.z_mm[z0 + idx[0]], weights=w)),
+                        float(np.average(grid.y_mm[y0 + idx[1]], weights=w)),
+                        float(np.average(grid.x_mm[x0 + idx[2]], weights=w))))
+    c = np.asarray(centres)
+    out = []
+    for lv in levels:
+        kz, ky, kx = np.nonzero(grid.dose >= lv)
+        vols = [0.0] * len(occs)
+        for s in range(0, kz.size, 1 << 18):
+            z, y, x = grid.z_mm[kz[s:s + (1 << 18)]], grid.y_mm[ky[s:s + (1 << 18)]], grid.x_mm[kx[s:s + (1 << 18)]]
+            d2 = (z[:, None] - c[None, :, 0]) ** 2 + (y[:, None] - c[None, :, 1]) ** 2 + (x[:, None] - c[None, :, 2]) ** 2
+            nearest = np.argmin(d2, axis=1)
+            v = vox[kz[s:s + (1 << 18)]]
+            for i in range(len(occs)):
+                vols[i] += float(v[nearest == i].sum())
+        out.append(vols)
+    return out
+
+
+def _prescription_sources(plan: LoadedPlan, inputs: PlanCheckInputs, planned: tuple[float, int] | None,
+                          target: TargetResult, warnings: list[str]) -> tuple[PrescriptionSource, ...]:
+    """The prescription as used, as the RT Plan states it, as the case plans it, and what the dose shows."""
+    used = (plan.prescription_gy, plan.fractions)
+    out = [PrescriptionSource(f"used ({plan.prescription_source})", used[0], used[1], "used")]
+
+    def same(a: tuple[float | None, int | None]) -> bool:
+        return a[0] is not None and a[1] is not None and abs(a[0] - used[0]) <= 1e-6 * used[0] and a[1] == used[1]
+
+    if inputs.rtplan:
+        from sbrt_calc.errors import SbrtCalcError
+        from sbrt_calc.planning.rtplan import read_rtplan
+
+        try:
+            reg = read_rtplan(inputs.rtplan).regimen()
+            own: tuple[float | None, int | None] = (float(reg.total_dose_gy), int(reg.fractions))
+            note = ""
+        except SbrtCalcError as exc:
+            own, note = (None, None), f"the RT Plan states no usable prescription ({exc.message})"
+        if own[0] is None:
+            out.append(PrescriptionSource("RT Plan", None, None, "info", note))
+        elif same(own):
+            out.append(PrescriptionSource("RT Plan", own[0], own[1], "agrees"))
+        else:
+            msg = (f"the prescription used ({used[0]:g} Gy in {used[1]}) differs from the RT Plan's ({own[0]:g} Gy "
+                   f"in {own[1]}): check which is right")
+            out.append(PrescriptionSource("RT Plan", own[0], own[1], "differs", msg))
+            warnings.append(msg)
+    if planned is not None:
+        p = (float(planned[0]), int(planned[1]))
+        if same(p):
+            out.append(PrescriptionSource("case regimen", p[0], p[1], "agrees"))
+        else:
+            msg = (f"the plan's prescription ({used[0]:g} Gy in {used[1]}) differs from the case's planned regimen "
+                   f"({p[0]:g} Gy in {p[1]})")
+            out.append(PrescriptionSource("case regimen", p[0], p[1], "differs", msg))
+            warnings.append(msg)
+    d50 = target.coverage.quality.d50_gy
+    if d50 is not None:
+        ratio = d50 / used[0]
+        shown = (f"the RT Dose gives the target {target.name} a median dose (D50%) of {d50:.3g} Gy, "
+                 f"{100 * ratio:.0f} % of the prescription")
+        if ratio < 1.0 or ratio > 2.0:
+            msg = shown + (": below the prescription" if ratio < 1.0 else
+                           ": more than twice the prescription (is the dose per fraction or per plan?)")
+            out.append(PrescriptionSource("RT Dose", None, None, "warning",
+                                          msg + " (plausibility band 100-200 %: the program's choice)"))
+            warnings.append(msg)
+        else:
+            out.append(PrescriptionSource("RT Dose", None, None, "info", shown))
+    return tuple(out)
+
+
+def _overall(lookups: list[SetLookup], checked: tuple[ConstraintResult, ...], unresolved: tuple[UnresolvedResult, ...],
+             targets: list[TargetResult], missing: tuple[str, ...], fractions: int,
+             site: str | None) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(status, what was not checked, what failed) of a plan check (see the module docstring)."""
+    not_checked: list[str] = []
+    failures: list[str] = []
+    for lk in lookups:
+        if not lk.constraints:
+            not_checked.append(f"no limits for {fractions} fractions in {lk.set.name}: organ limits not checked")
+    for c in checked:
+        k = c.constraint
+        where = f"{k.organ} {k.text} ({c.structure})"
+        if c.status == "fail":
+            failures.append(f"{where}: {c.value:.4g} {k.unit}" if c.value is not None else where)
+        elif c.status in ("incomplete", "not evaluated"):
+            not_checked.append(f"{where}: {c.status}" + (f" ({c.note})" if c.note else ""))
+    for u in unresolved:
+        if u.structure:
+            not_checked.append(f"{u.limit.organ} {u.limit.metric} ({u.structure}): limit {u.limit.text} in "
+                               f"{u.limit.fractions} fractions, not checked")
+    if missing:
+        not_checked.append("not contoured: " + ", ".join(missing) + (
+            f" (expected at site {site})" if site else " (the set lists them; give --site to expect only the "
+            "organs of the site)"))
+    for t in targets:
+        cov = t.coverage
+        if cov.status == "fail":
+            failures.append(f"coverage of {t.name}: " + "; ".join(cov.reasons))
+        elif cov.status == "incomplete":
+            not_checked.append(f"coverage of {t.name}: " + "; ".join(cov.reasons))
+        g = t.conformity.grade
+        if g is None:
+            not_checked.append(f"conformity of {t.name}: not computed")
+            continue
+        for m in g.metrics:
+            st = metric_status(m, g.applies)
+            if st == "fail":
+                failures.append(f"{m.metric} of {t.name}: {m.value:.3g}{' %' if m.unit == '%' else ''} "
+                                f"({m.grade})")
+            elif st == "incomplete":
+                not_checked.append(f"{m.metric} of {t.name}: not graded ({g.message})")
+        if any(m.value is None for m in g.metrics) and g.applies:
+            for m in g.metrics:
+                if m.value is None:
+                    not_checked.append(f"{m.metric} of {t.name}: not computed")
+    status = "fail" if failures else ("incomplete" if not_checked else "pass")
+    return status, tuple(dict.fromkeys(not_checked)), tuple(dict.fromkeys(failures))
 
 
 def _organ_doses(results: list[StructureResult], occ: dict[str, Occupancy], grid: Any,
                  warnings: list[str]) -> dict[tuple[str, str], StructureDose]:
-    """Structures by (TG-263 organ, structure name); Lungs built and reduced by ITV/GTV."""
+    """Structures by (TG-263 organ, structure name); Lungs built and reduced by the GTV (the presets' and
+    RTOG 0813's "total lung minus GTV"), by the ITV where there is no GTV (said so)."""
     out: dict[tuple[str, str], StructureDose] = {}
     by_tg: dict[str, list[StructureResult]] = {}
     for s in results:
@@ -285,8 +662,13 @@ def _organ_doses(results: list[StructureResult], occ: dict[str, Occupancy], grid
     if lung_parts:
         for key in [k for k in out if k[0] == LUNGS]:
             del out[key]
-        inner = [s for s in results if nm.target_type(s.tg263_name, s.roi_type) == "ITV"] or \
-            [s for s in results if nm.target_type(s.tg263_name, s.roi_type) == "GTV"]
+        kept = [s for s in results if not (s.how_matched == "user" and s.tg263_name is None)]  # not left out
+        inner = [s for s in kept if nm.target_type(s.tg263_name, s.roi_type) == "GTV"]
+        if not inner:
+            inner = [s for s in kept if nm.target_type(s.tg263_name, s.roi_type) == "ITV"]
+            if inner:
+                warnings.append("no GTV found: lung limits evaluated on the lungs minus the ITV ("
+                                + ", ".join(s.name for s in inner) + "); the limits define lungs minus GTV")
         label = " + ".join(o.name for o in lung_parts) + "".join(f" - {s.name}" for s in inner)
         combined = combine(label, grid.shape, lung_parts, [occ[s.name] for s in inner], grid)
         out[(LUNGS, label)] = structure_dose(combined, grid)
@@ -295,17 +677,24 @@ def _organ_doses(results: list[StructureResult], occ: dict[str, Occupancy], grid
     return out
 
 
-def _conformity(plan: LoadedPlan, target: StructureResult, occ: Occupancy, roi: Any) -> Conformity:
+def _conformity(plan: LoadedPlan, target: StructureResult, occ: Occupancy, roi: Any, piv_cc: float,
+                piv50_cc: float, site: str | None, n_targets: int = 1) -> Conformity:
     ptv_cc = target.dose.volume_cc
     rx = plan.prescription_gy
     notes = ["isodose volumes counted over the whole dose grid (voxel centres at or above the level)"]
+    if n_targets > 1:
+        notes[0] = (f"{n_targets} targets: each isodose voxel (centre at or above the level) is counted for the "
+                    "nearest target centre")
     if target.dose.partly_outside:
         notes.append("the PTV is partly outside the dose grid: R100%/R50% are not meaningful")
-    r100 = isodose_volume_cc(plan.dose, rx) / ptv_cc
-    r50 = isodose_volume_cc(plan.dose, 0.5 * rx) / ptv_cc
+    r100 = piv_cc / ptv_cc
+    r50 = piv50_cc / ptv_cc
     d2 = d2cm_gy(plan.dose, roi, occ)
     d2_pct = None if d2 is None else 100.0 * d2 / rx
     if d2 is None:
         notes.append("no dose voxel lies 2 cm or more from the PTV: D2cm not computed")
-    grade = grade_plan(ptv_cc, r50 if r50 > 0 else None, d2_pct if d2_pct else None, r100 if r100 > 0 else None)
-    return Conformity(r100, r50, d2_pct, grade, tuple(notes))
+    elif d2_pct is not None and d2_pct > 100.0:
+        notes.append(f"D2cm {d2_pct:.0f} % of the prescription: more than the prescription 2 cm from {target.name} "
+                     "(another target nearby?); graded as measured")
+    grade = grade_plan(ptv_cc, r50, d2_pct, r100, site=site, measured=True)
+    return Conformity(r100, r50, d2_pct, grade, tuple(notes), target=target.name)

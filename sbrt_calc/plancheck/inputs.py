@@ -4,7 +4,8 @@
 (JSON): ``{"rtdose": path, "rtstruct": path, "rtplan": path|null, "target": name|null,
 "prescription_gy": number|null, "fractions": int|null, "constraint_set": key,
 "name_mapping": {structure: tg263_name}}``, and only when set: ``"rtdose_parts": [path, ...]``
-(further per-beam RT Doses summed with ``rtdose``) and ``"dose_summation": "plan"|"fraction"``
+(further per-beam RT Doses summed with ``rtdose``), ``"dose_summation": "plan"|"fraction"``, ``"site"``
+(:data:`sbrt_calc.plancheck.names.PLAN_SITES`) and ``"targets": [name, ...]`` (several targets; ``["all"]``)
 (read the dose grid as the whole plan or as one fraction, whatever its header says).
 """
 
@@ -21,7 +22,7 @@ from sbrt_calc.regimen import MAX_FRACTIONS
 
 DEFAULT_CONSTRAINT_SET = "tg101"
 _KEYS = ("rtdose", "rtstruct", "rtplan", "target", "prescription_gy", "fractions", "constraint_set", "name_mapping",
-         "rtdose_parts", "dose_summation")
+         "rtdose_parts", "dose_summation", "site", "targets")
 DOSE_SUMMATIONS = ("plan", "fraction")
 
 
@@ -64,6 +65,8 @@ class PlanCheckInputs:
     name_mapping: tuple[tuple[str, str], ...] = ()
     rtdose_parts: tuple[str, ...] = ()
     dose_summation: str | None = None
+    site: str | None = None
+    targets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for key in ("rtdose", "rtstruct"):
@@ -92,6 +95,15 @@ class PlanCheckInputs:
                                                                 for v in self.rtdose_parts):
             raise PlanCheckInputError("plan_check.rtdose_parts must be a list of file paths",
                                       field="plan_check.rtdose_parts", value=self.rtdose_parts, allowed="paths")
+        if self.site is not None:
+            from sbrt_calc.plancheck.names import PLAN_SITES
+
+            if self.site not in PLAN_SITES:
+                raise PlanCheckInputError(f"plan_check.site must be one of {', '.join(PLAN_SITES)}, got {self.site!r}",
+                                          field="plan_check.site", value=self.site, allowed=", ".join(PLAN_SITES))
+        if not isinstance(self.targets, tuple) or not all(isinstance(v, str) and v.strip() for v in self.targets):
+            raise PlanCheckInputError("plan_check.targets must be a list of structure names",
+                                      field="plan_check.targets", value=self.targets, allowed="names, or ['all']")
         if self.dose_summation is not None and self.dose_summation not in DOSE_SUMMATIONS:
             raise PlanCheckInputError(f"dose summation must be plan or fraction, got {self.dose_summation!r}",
                                       field="plan_check.dose_summation", value=self.dose_summation,
@@ -123,6 +135,10 @@ class PlanCheckInputs:
             out["rtdose_parts"] = list(self.rtdose_parts)
         if self.dose_summation is not None:
             out["dose_summation"] = self.dose_summation
+        if self.site is not None:
+            out["site"] = self.site
+        if self.targets:
+            out["targets"] = list(self.targets)
         return out
 
     @classmethod
@@ -145,7 +161,17 @@ class PlanCheckInputs:
                    fractions=data.get("fractions"),
                    constraint_set=data.get("constraint_set", DEFAULT_CONSTRAINT_SET),
                    name_mapping=tuple(sorted((k, v) for k, v in mapping.items())),
-                   rtdose_parts=_paths(data.get("rtdose_parts")), dose_summation=data.get("dose_summation"))
+                   rtdose_parts=_paths(data.get("rtdose_parts")), dose_summation=data.get("dose_summation"),
+                   site=data.get("site"), targets=_names(data.get("targets")))
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PlanCheckInputError("plan_check.targets must be a list of structure names",
+                                  field="plan_check.targets", value=value, allowed="a list of names, or ['all']")
+    return tuple(value)
 
 
 def _paths(value: Any) -> tuple[str, ...]:

@@ -150,3 +150,54 @@ def standard_metrics(sd: StructureDose, target: bool = False, prescription_gy: f
     if target and prescription_gy:
         row["v100_percent"] = 100.0 * v_gy_cc(sd, prescription_gy) / sd.volume_cc if sd.volume_cc else None
     return row
+
+
+@dataclass(frozen=True)
+class TargetQuality:
+    """Coverage and quality of one target from its DVH and the isodose volumes around it.
+
+    - ``v100_percent`` / ``v90_percent``: % of the target volume receiving at least 100 % / 90 % of
+      the prescription (RTOG 0915/0813: V100 >= 95 %, V90 >= 99 %);
+    - ``d98_gy``, ``d95_gy``, ``d50_gy``, ``d2_gy``: dose to the hottest 98/95/50/2 % of the volume;
+      ``dmin_gy``, ``dmax_gy``;
+    - ``paddick_ci`` = TV_PIV^2 / (TV x PIV) (Paddick I, J Neurosurg 2000;93 Suppl 3:219-222): TV the
+      target volume, PIV the prescription isodose volume, TV_PIV the target volume inside it; 1 is ideal;
+    - ``gradient_index`` = V50% / V100% (isodose volumes; Paddick I, Lippitz B, J Neurosurg 2006;105
+      Suppl:194-201);
+    - ``homogeneity_index`` = (D2% - D98%) / D50% (ICRU Report 83, 2010, section 3.7.1); 0 is homogeneous.
+    """
+
+    v100_percent: float | None
+    v90_percent: float | None
+    d98_gy: float | None
+    d95_gy: float | None
+    d50_gy: float | None
+    d2_gy: float | None
+    dmin_gy: float | None
+    dmax_gy: float | None
+    paddick_ci: float | None
+    gradient_index: float | None
+    homogeneity_index: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def target_quality(sd: StructureDose, prescription_gy: float, piv_cc: float | None,
+                   piv50_cc: float | None) -> TargetQuality:
+    """:class:`TargetQuality` of a target with DVH *sd*, prescription isodose volume *piv_cc* and 50 %
+    isodose volume *piv50_cc* (cm3; None when not known)."""
+    rx = float(prescription_gy)
+    vol = sd.volume_cc
+    if sd.empty or vol <= 0:
+        return TargetQuality(*([None] * 11))
+    v100 = 100.0 * v_gy_cc(sd, rx) / vol
+    v90 = 100.0 * v_gy_cc(sd, 0.9 * rx) / vol
+    d = {k: evaluate(f"D{k}%[Gy]", sd).value for k in (98, 95, 50, 2)}
+    tv_piv = v_gy_cc(sd, rx)
+    ci = tv_piv**2 / (vol * piv_cc) if piv_cc else (0.0 if piv_cc == 0 else None)
+    gi = piv50_cc / piv_cc if piv_cc and piv50_cc is not None else None
+    d2, d98, d50 = d[2], d[98], d[50]
+    hi = (d2 - d98) / d50 if d2 is not None and d98 is not None and d50 else None
+    return TargetQuality(v100, v90, d[98], d[95], d[50], d[2], evaluate("Min[Gy]", sd).value,
+                         evaluate("Max[Gy]", sd).value, ci, gi, hi)

@@ -101,3 +101,46 @@ def organ_matches(constraint_organ: str, tg263_name: str | None) -> bool:
         return True
     base, _, side = tg263_name.rpartition("_")
     return side in ("L", "R") and base == constraint_organ
+
+
+#: Target sites a plan check accepts (``--site``): the scheme sites and their groups, and "other".
+PLAN_SITES = ("lung", "lung_peripheral", "lung_central", "lung_ultracentral", "bone", "spine", "adrenal", "liver",
+              "lymph_node", "brain", "other")
+
+#: The organs at risk a plan at a site must have contoured for its organ-limit check to be complete.
+#: This is the PROGRAM'S CHOICE (no source lists them; mark: choice): the organs near the site that the
+#: constraint sets give limits for. An organ of the chosen set that is listed here and not contoured
+#: makes the check "incomplete"; organs of the set outside the site's list that are not contoured are
+#: listed as "not contoured (not expected at this site)". Without a site every organ of the set is
+#: expected (give the site).
+_THORAX = ("SpinalCord", "Esophagus", "Heart", "GreatVes", "Trachea", "Bronchus", "Bronchus_Small",
+           "BrachialPlex", "Rib", "ChestWall", "Skin", "Lungs")
+_UPPER_ABDOMEN = ("SpinalCord", "Esophagus", "Stomach", "Duodenum", "Bowel_Small", "Bowel_Large", "Liver",
+                  "Kidneys_Cortex", "RenalHilum", "Skin")
+SITE_ORGANS: dict[str, tuple[str, ...]] = {
+    "lung": _THORAX, "lung_peripheral": _THORAX, "lung_central": _THORAX, "lung_ultracentral": _THORAX,
+    "liver": _UPPER_ABDOMEN, "adrenal": _UPPER_ABDOMEN,
+    "spine": ("SpinalCord", "Esophagus", "Skin"),
+    "bone": ("SpinalCord", "Skin"), "lymph_node": ("SpinalCord", "Skin"),
+    "brain": ("Brainstem", "OpticPathway", "Cochlea"),
+    "other": (),
+}
+
+#: Constraint sets evaluated beside the chosen one at a site (spine: HyTEC's cord limits beside TG-101).
+EXTRA_SETS_BY_SITE: dict[str, tuple[str, ...]] = {"spine": ("hytec_cord",)}
+
+
+def check_site(site: str | None) -> str | None:
+    """``site`` if it is one of :data:`PLAN_SITES` (or None).
+
+    Raises
+    ------
+    SbrtCalcError
+        Naming the site and the allowed ones.
+    """
+    from sbrt_calc.errors import SbrtCalcError
+
+    if site is None or site in PLAN_SITES:
+        return site
+    raise SbrtCalcError(f"unknown target site {site!r}; allowed: {', '.join(PLAN_SITES)}", field="site",
+                        value=site, allowed=", ".join(PLAN_SITES))

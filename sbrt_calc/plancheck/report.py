@@ -1,79 +1,226 @@
-"""The plan check as report tables (:class:`sbrt_calc.report.content.ReportTable`), Qt-free.
+"""The plan check as the core's typed tables (:class:`sbrt_calc.table.Table`), Qt-free.
 
-:func:`report_tables` gives, in order: the plan (files, prescription, BED10, target), the
-structures (volumes, Dmax, D0.035cc, Dmean, in/outside the dose grid), the organ limits with
-pass/fail and verification, the RTOG conformity and fall-off, and the warnings. The CLI's text
-output and the PDF report show these same tables.
+:func:`typed_tables` gives, in order: the status (headline, what failed, what was not checked),
+the plan (files, prescription and where it was stated, BED10, site), the target coverage and
+quality, the structures (volumes, Dmax, D0.035cc, Dmean, in/outside the dose grid), the organ
+limits with their status and verification (unresolved limits and organs not contoured included),
+the RTOG conformity and fall-off per target, and the warnings. Every cell carries its status
+(:class:`~sbrt_calc.table.Status`): the CLI's text, the app's Qt model and the PDF colour and read
+that, never the words. Structure names are text taken from files: each face escapes them.
 """
 
 from __future__ import annotations
 
-from sbrt_calc.plancheck.grade import PlanCheckResult
-from sbrt_calc.report.content import ReportTable
+from sbrt_calc.plancheck.grade import ConstraintResult, PlanCheckResult
+from sbrt_calc.table import Cell, Column, Status, Table, make_table, number, text, verdict
+
+#: Constraint status (grade.py) -> table status.
+_LIMIT_STATUS = {"pass": Status.PASS, "fail": Status.FAIL, "incomplete": Status.INCOMPLETE,
+                 "not evaluated": Status.INCOMPLETE}
+_OVERALL = {"pass": Status.PASS, "fail": Status.FAIL, "incomplete": Status.INCOMPLETE}
+_METRIC = {"pass": Status.PASS, "fail": Status.FAIL, "warning": Status.WARNING, "incomplete": Status.INCOMPLETE,
+           "n/a": Status.NA}
 
 
-def _f(x: float | None, digits: int = 3) -> str:
-    return "-" if x is None else f"{x:.{digits}g}"
+def overall_status(result: PlanCheckResult) -> Status:
+    """The plan's status as a table status (pass/fail/incomplete)."""
+    return _OVERALL[result.status]
 
 
-def report_tables(result: PlanCheckResult) -> tuple[ReportTable, ...]:
-    """The plan check's report section as tables of text."""
-    d = result.as_dict()
-    p = d["prescription"]
-    plan = ReportTable(
-        "Plan check: plan", ("Item", "Value"),
-        (("RT Dose", result.inputs.rtdose), ("RT Structure Set", result.inputs.rtstruct),
-         ("RT Plan", result.inputs.rtplan or "-"),
-         ("Prescription", f"{p['total_dose_gy']:g} Gy in {p['fractions']} fractions "
-                          f"({p['dose_per_fraction_gy']:g} Gy/fraction; {p['source']})"),
-         ("BED10 (LQ, alpha/beta 10 Gy)", f"{p['bed10_gy']:.1f} Gy"),
-         ("Target", f"{result.target.name}, {result.target.dose.volume_cc:.2f} cc")),
-        notes=("DVHs from the dose at each voxel's centre; structures rasterised with sub-voxel occupancy "
-               "(see sbrt_calc.plancheck.raster).",))
-    rows = []
-    for s in result.structures:
-        r = s.row
-        where = "yes" if not r["partly_outside_dose_grid"] else f"PARTLY OUTSIDE ({r['outside_cc']:.3g} cc out)"
-        rows.append((s.name, s.tg263_name or "(unmatched)", _f(r["volume_cc"], 4), where, _f(r["dmax_gy"]),
-                     _f(r["d0_035cc_gy"]), _f(r["dmean_gy"]), _f(s.eqd2.get("d0_035cc_gy")),
-                     format(s.eqd2.get("alpha_beta_gy", 0), "g")))
-    structures = ReportTable(
-        "Plan check: structures",
-        ("Structure", "TG-263", "Volume cc", "In dose grid", "Max Gy", "D0.035cc Gy", "Mean Gy",
-         "EQD2 LQ D0.035cc Gy", "a/b Gy"), tuple(rows),
-        notes=(("Unmatched names (map them to TG-263 names): " + ", ".join(result.unmatched))
-               if result.unmatched else "Every structure matched a TG-263 name.",
-               "EQD2 LQ: converted voxel by voxel with the plan's fraction count (equal fractions, full repair)."),
-        source="Nomenclature: AAPM TG-263, Mayo CS et al., IJROBP 2018;100:1057-1066.")
-    lk = result.lookup
-    crow = []
-    for c in result.constraints:
-        k = c.constraint
-        if c.status == "no structure":
-            continue
-        crow.append((k.organ, c.structure or "-", k.metric, f"{k.comparison} {k.limit:g} {k.unit}",
-                     _f(c.value, 4), c.status.upper() if c.status == "fail" else c.status,
-                     k.verification + (" (CONVERTED)" if k.converted else "")))
-    missing = sorted({c.constraint.organ for c in result.constraints if c.status == "no structure"})
-    constraints = ReportTable(
-        f"Plan check: organ limits ({lk.set.name}, {lk.fractions} fractions)",
-        ("Organ", "Structure", "Metric", "Limit", "Plan", "Status", "Verification"), tuple(crow),
-        notes=(lk.message,) + ((f"No structure for: {', '.join(missing)}.",) if missing else ())
-        + tuple(c.note for c in result.constraints if c.note),
-        source=lk.set.source)
-    conf = result.conformity
-    g = conf.grade
-    mrows = []
-    if g is not None:
-        for m in g.metrics:
-            lim = "-" if m.limit_none is None else f"{m.comparison} {m.limit_none:.3g} / {m.limit_minor:.3g}"
-            mrows.append((m.metric, _f(m.value, 4) + (" %" if m.unit == "%" else ""), lim, m.grade or "-"))
-    if conf.lungs_v20_percent is not None:
-        mrows.append((f"V20Gy {conf.lungs_structure}", f"{conf.lungs_v20_percent:.3g} %", "(organ limits)", "-"))
-    conformity = ReportTable(
-        "Plan check: conformity and fall-off (RTOG 0915/0813)", ("Metric", "Plan", "Limit none / minor", "Deviation"),
-        tuple(mrows), notes=((g.message,) if g else ()) + conf.notes, source=g.table.source if g else "")
-    tables = [plan, structures, constraints, conformity]
+def headline(result: PlanCheckResult) -> str:
+    """'pass', 'fail: N failed' or 'incomplete: N not checked' (the app's and the PDF's headline)."""
+    if result.status == "fail":
+        extra = f"; {len(result.not_checked)} not checked" if result.not_checked else ""
+        return f"fail: {len(result.failures)} failed{extra}"
+    if result.status == "incomplete":
+        return f"incomplete: {len(result.not_checked)} not checked"
+    return "pass: everything checked and met"
+
+
+def _limit_status(c: ConstraintResult, missing: tuple[str, ...]) -> tuple[Status, str]:
+    if c.status == "no structure":
+        if c.constraint.organ in missing:
+            return Status.INCOMPLETE, "not contoured"
+        return Status.NA, "not contoured (not expected at this site)"
+    return _LIMIT_STATUS[c.status], c.status
+
+
+def typed_tables(result: PlanCheckResult) -> tuple[Table, ...]:
+    """The plan check's tables (see the module docstring)."""
+    tables = [_status_table(result), _plan_table(result), _coverage_table(result), _structures_table(result),
+              _limits_table(result), _conformity_table(result)]
     if result.warnings:
-        tables.append(ReportTable("Plan check: warnings", ("Warning",), tuple((w,) for w in result.warnings)))
+        tables.append(make_table("plan_check_warnings", "Plan check: warnings", [("warning", "Warning")],
+                                 [[text(w, status=Status.WARNING)] for w in result.warnings]))
     return tuple(tables)
+
+
+def _status_table(r: PlanCheckResult) -> Table:
+    st = overall_status(r)
+    rows: list[list[Cell | str]] = [[text("Plan check"), verdict(st, headline(r))]]
+    rows += [[text("Failed"), text(f, status=Status.FAIL)] for f in r.failures]
+    rows += [[text("Not checked"), text(n, status=Status.INCOMPLETE)] for n in r.not_checked]
+    notes = ("Pass only when everything was checked and met; anything not checked is 'incomplete' (never a pass).",)
+    return make_table("plan_check_status", "Plan check: status", [("item", "Item"), ("status", "Status")], rows,
+                      notes=notes, status=st)
+
+
+def _plan_table(r: PlanCheckResult) -> Table:
+    p = r.plan
+    d = r.as_dict()["prescription"]
+    rows: list[list[Cell | str]] = [
+        ["RT Dose", r.inputs.rtdose], ["RT Structure Set", r.inputs.rtstruct], ["RT Plan", r.inputs.rtplan or "-"],
+        [text("Prescription used"),
+         text(f"{p.prescription_gy:g} Gy in {p.fractions} fractions ({d['dose_per_fraction_gy']:g} Gy/fraction; "
+              f"{p.prescription_source})")],
+    ]
+    kinds = {"agrees": Status.PASS, "differs": Status.WARNING, "warning": Status.WARNING, "info": Status.INFO}
+    for s in r.prescription_sources[1:]:
+        shown = s.note or (f"{s.total_dose_gy:g} Gy in {s.fractions} fractions" if s.total_dose_gy is not None
+                           else "-")
+        if s.status == "agrees" and s.total_dose_gy is not None:
+            shown = f"{s.total_dose_gy:g} Gy in {s.fractions} fractions: agrees"
+        rows.append([text(f"Prescription: {s.source}"), text(shown, status=kinds.get(s.status))])
+    rows += [[text("BED10 (LQ, alpha/beta 10 Gy)"), number(d["bed10_gy"], "Gy")],
+             [text("Site"), text(r.site.replace("_", " ") if r.site else "not given (RTOG table graded as for lung; "
+                                 "every organ of the set expected)")],
+             [text("Targets"), text(", ".join(f"{t.name} ({t.structure.dose.volume_cc:.2f} cc)" for t in r.targets))]]
+    return make_table("plan_check_plan", "Plan check: plan", [("item", "Item"), ("value", "Value")], rows,
+                      notes=("DVHs from the dose grid and the structures rasterised with sub-voxel occupancy "
+                             "(sbrt_calc.plancheck.raster, .dvh).",))
+
+
+def _coverage_table(r: PlanCheckResult) -> Table:
+    from sbrt_calc.plancheck.grade import COVERAGE_SOURCE, COVERAGE_VERIFICATION
+
+    cols = [Column("target", "Target"), Column("volume", "Volume", "cc", numeric=True),
+            Column("v100", "V100%", "%", numeric=True), Column("v90", "V90%", "%", numeric=True),
+            Column("d98", "D98%", "Gy", numeric=True), Column("d95", "D95%", "Gy", numeric=True),
+            Column("d2", "D2%", "Gy", numeric=True), Column("dmin", "Dmin", "Gy", numeric=True),
+            Column("ci", "Paddick CI", numeric=True), Column("gi", "GI", numeric=True),
+            Column("hi", "HI (ICRU 83)", numeric=True), Column("status", "Coverage")]
+    rows = []
+    for t in r.targets:
+        c = t.coverage
+        q = c.quality
+        st = _OVERALL[c.status]
+        v100_st = None if q.v100_percent is None else (Status.PASS if q.v100_percent >= 95 else Status.FAIL)
+        v90_st = None if q.v90_percent is None else (Status.PASS if q.v90_percent >= 99 else Status.FAIL)
+        if c.status == "incomplete":
+            v100_st = v90_st = Status.INCOMPLETE
+        rows.append((text(t.name), number(c.volume_cc, "cc", 2), number(q.v100_percent, "%", status=v100_st),
+                     number(q.v90_percent, "%", status=v90_st), number(q.d98_gy, "Gy", 2),
+                     number(q.d95_gy, "Gy", 2), number(q.d2_gy, "Gy", 2), number(q.dmin_gy, "Gy", 2),
+                     number(q.paddick_ci, decimals=2), number(q.gradient_index, decimals=2),
+                     number(q.homogeneity_index, decimals=2),
+                     verdict(st, c.status + (f": {'; '.join(c.reasons)}" if c.reasons else ""),
+                             source=COVERAGE_SOURCE, mark=COVERAGE_VERIFICATION)))
+    notes = ("Coverage criterion: V100% >= 95 % and V90% >= 99 % of the PTV (RTOG 0915/0813; secondary: protocol "
+             "transcription; the protocols' deviation bands for coverage were not seen, so not met = fail).",
+             "Paddick CI = TV_PIV^2/(TV x PIV) (Paddick 2000); GI = V50%/V100% isodose volumes (Paddick and Lippitz "
+             "2006); HI = (D2% - D98%)/D50% (ICRU Report 83).")
+    return Table("plan_check_coverage", "Plan check: target coverage and quality", tuple(cols), tuple(rows),
+                 notes=notes, source=COVERAGE_SOURCE)
+
+
+def _structures_table(r: PlanCheckResult) -> Table:
+    cols = [Column("structure", "Structure"), Column("tg263", "TG-263"), Column("volume", "Volume", "cc", numeric=True),
+            Column("in_grid", "In dose grid"), Column("dmax", "Max", "Gy", numeric=True),
+            Column("d0035", "D0.035cc", "Gy", numeric=True), Column("dmean", "Mean", "Gy", numeric=True),
+            Column("eqd2", "EQD2 LQ D0.035cc", "Gy", numeric=True), Column("ab", "a/b", "Gy", numeric=True)]
+    rows = []
+    for s in r.structures:
+        row = s.row
+        inside = text("yes") if not row["partly_outside_dose_grid"] else text(
+            f"PARTLY OUTSIDE ({row['outside_cc']:.3g} cc out)", status=Status.INCOMPLETE)
+        rows.append((text(s.name), text(s.tg263_name or "(unmatched)", status=None if s.tg263_name else Status.WARNING),
+                     number(row["volume_cc"], "cc", 2), inside, number(row["dmax_gy"], "Gy", 2),
+                     number(row["d0_035cc_gy"], "Gy", 2), number(row["dmean_gy"], "Gy", 2),
+                     number(s.eqd2.get("d0_035cc_gy"), "Gy", 2), number(s.eqd2.get("alpha_beta_gy"), "Gy")))
+    notes = (("Unmatched names (map them to TG-263 names): " + ", ".join(r.unmatched)) if r.unmatched
+             else "Every structure matched a TG-263 name.",
+             "EQD2 LQ: converted voxel by voxel with the plan's fraction count (equal fractions, full repair).")
+    return Table("plan_check_structures", "Plan check: structures", tuple(cols), tuple(rows), notes=notes,
+                 source="Nomenclature: AAPM TG-263, Mayo CS et al., IJROBP 2018;100:1057-1066.")
+
+
+def _limits_table(r: PlanCheckResult) -> Table:
+    lk = r.lookup
+    cols = [Column("organ", "Organ"), Column("structure", "Structure"), Column("metric", "Metric"),
+            Column("limit", "Limit"), Column("plan", "Plan", numeric=True), Column("status", "Status"),
+            Column("verification", "Verification"), Column("set", "Set")]
+    rows = []
+    seen_missing: set[tuple[str, str]] = set()
+    for c in r.constraints:
+        k = c.constraint
+        st, word = _limit_status(c, r.missing_organs)
+        if c.status == "no structure":
+            if (k.set_key, k.organ) in seen_missing:
+                continue
+            seen_missing.add((k.set_key, k.organ))
+            rows.append((text(k.organ), text("-"), text("-"), text("-"), Cell("-"), verdict(st, word),
+                         text("-"), text(k.set_key)))
+            continue
+        mark = "converted" if k.converted else (k.verification if k.verification in ("printed", "secondary",
+                                                                                       "recalled") else "")
+        rows.append((text(k.organ), text(c.structure or "-"), text(k.metric),
+                     text(f"{k.comparison} {k.limit:g} {k.unit}", source=k.source, mark=mark),
+                     number(c.value, k.unit, 2, tooltip=c.note), verdict(st, word, tooltip=c.note),
+                     text(k.verification + (" (CONVERTED)" if k.converted else "")), text(k.set_key)))
+    for u in r.unresolved:
+        st = Status.INCOMPLETE if u.structure else Status.NA
+        rows.append((text(u.limit.organ), text(u.structure or "-"), text(u.limit.metric), text(u.limit.text,
+                     source=u.limit.source), Cell("-"), verdict(st, "unresolved limit: not checked" if u.structure
+                                                                else "unresolved limit (organ not contoured)"),
+                     text("unresolved"), text(lk.set.key)))
+    notes = [x.message for x in r.lookups]
+    if r.missing_organs:
+        notes.append(f"Not contoured, expected at this site: {', '.join(r.missing_organs)} (incomplete).")
+    if r.absent_organs:
+        notes.append(f"Not contoured, not expected at this site: {', '.join(r.absent_organs)}.")
+    notes += [c.note for c in r.constraints if c.note]
+    title = f"Plan check: organ limits ({lk.set.name}, {lk.fractions} fractions)"
+    if len(r.lookups) > 1:
+        title += " and " + ", ".join(x.set.name for x in r.lookups[1:])
+    return Table("plan_check_limits", title, tuple(cols), tuple(rows), notes=tuple(dict.fromkeys(notes)),
+                 source=" ".join(x.set.source for x in r.lookups))
+
+
+def _conformity_table(r: PlanCheckResult) -> Table:
+    from sbrt_calc.planning.conformity import metric_status
+
+    cols = [Column("target", "Target"), Column("metric", "Metric"), Column("plan", "Plan", numeric=True),
+            Column("none", "No deviation"), Column("minor", "Minor deviation"), Column("grade", "Deviation"),
+            Column("status", "Status")]
+    rows = []
+    notes: list[str] = []
+    source = ""
+    for t in r.targets:
+        conf = t.conformity
+        g = conf.grade
+        if g is None:
+            continue
+        source = g.table.source
+        for m in g.metrics:
+            unit = "%" if m.unit == "%" else ""
+
+            def lim(x: float | None, comparison: str = m.comparison, u: str = unit) -> str:
+                return "-" if x is None else f"{comparison} {x:.3g}{' ' + u if u else ''}"
+
+            st = _METRIC[metric_status(m, g.applies)]
+            shown = m.grade or "-"
+            if not g.applies and m.grade not in (None, "under-coverage"):
+                shown = f"{m.grade} (reference only)"
+            rows.append((text(t.name), text(m.metric), number(m.value, unit, 3 if not unit else 1),
+                         text(lim(m.limit_none)), text(lim(m.limit_minor)), text(shown), verdict(st)))
+        notes += [g.message] + ([g.caveat] if g.caveat else []) + list(conf.notes)
+        if conf.lungs_v20_percent is not None:
+            rows.append((text(t.name), text(f"V20Gy {conf.lungs_structure}"), number(conf.lungs_v20_percent, "%"),
+                         text("(organ limits)"), text("-"), text("-"), verdict(Status.INFO, "-")))
+    notes.append("R100% or R50% below 1: 'under-coverage' (V100% <= 100 x R100%; below 0.95 coverage cannot be met).")
+    return Table("plan_check_conformity", "Plan check: conformity and fall-off (RTOG 0915/0813)", tuple(cols),
+                 tuple(rows), notes=tuple(dict.fromkeys(notes)), source=source)
+
+
+#: The name the whole-case evaluation calls (``PlanCheckEvaluation.tables``): the same typed tables.
+report_tables = typed_tables

@@ -1,24 +1,37 @@
-"""The plain-text rendering of a plan check (CLI ``--format table``), from its report tables."""
+"""The plain-text rendering of a plan check (CLI ``--format table``), from its typed tables."""
 
 from __future__ import annotations
 
+import re
+
 from sbrt_calc.plancheck.grade import PlanCheckResult
-from sbrt_calc.plancheck.report import report_tables
+from sbrt_calc.plancheck.report import headline, typed_tables
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_controls(text: str) -> str:
+    """Control and bidirectional-override characters as ``\\xNN`` / ``\\uNNNN`` (file-derived text)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+def terminal_text(text: str) -> str:
+    """Text safe for a terminal (the io engineer's :mod:`sbrt_calc.text_safety` when present)."""
+    try:
+        from sbrt_calc.text_safety import terminal_safe  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return _escape_controls(text)
+    return str(terminal_safe(text))
 
 
 def render_table(result: PlanCheckResult) -> str:
-    """Every report table as an aligned text table with its notes and source."""
-    from sbrt_calc.cli.output import table
+    """The headline, then every typed table as aligned text with its notes and source."""
+    from sbrt_calc.table import to_text
 
-    lines: list[str] = []
-    for t in report_tables(result):
-        lines.append(f"== {t.title}")
-        if t.rows:
-            lines.append(table(list(t.headers), [list(r) for r in t.rows], align="l" * len(t.headers)))
-        for n in t.notes:
-            lines.append(f"  {n}")
-        if t.source:
-            lines.append(f"Source: {t.source}")
+    lines = [f"PLAN CHECK: {headline(result).upper()}", ""]
+    for t in typed_tables(result):
+        lines.append(to_text(t, escape=terminal_text))
         lines.append("")
     lines.append("Decision support: check every limit against the source and your protocol.")
     return "\n".join(lines)

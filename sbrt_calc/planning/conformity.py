@@ -29,7 +29,9 @@ from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.presets.loader import active_presets
 from sbrt_calc.presets.model import ConformityRow, ConformityTable, PresetSet
 
-GRADES = ("none", "minor", "major", "not graded")
+GRADES = ("none", "minor", "major", "not graded", "under-coverage")
+#: Below this R100% (or R50%) the PTV V100% is below 95 % whatever the plan (V100% <= 100 x R).
+UNDER_COVERAGE_FAIL_RATIO = 0.95
 
 
 class PlanCheckError(SbrtCalcError):
@@ -38,13 +40,14 @@ class PlanCheckError(SbrtCalcError):
 
 #: Sites where the RTOG 0915/0813 table applies: lung tumours in lung (scheme sites and the group).
 LUNG_SITES = ("lung", "lung_peripheral", "lung_central", "lung_ultracentral")
-#: What physics allows for each measurement: (lowest, lowest included?, highest or None, the reason).
+#: What a person may type for each measurement: (lowest, lowest included?, highest or None, the reason).
+#: Computed values are not range-checked (they are graded): R50% < 1 and D2cm > 100 % are measurements.
 PHYSICAL_RANGES: dict[str, tuple[float, bool, float | None, str]] = {
     "ptv_cc": (0.0, False, None, "a volume is > 0 cm3"),
-    "r50": (1.0, True, None, "the 50% isodose volume contains the PTV it covers, so V50%/PTV >= 1"),
-    "r100": (0.0, False, None, "V100%/PTV is a ratio of volumes, > 0"),
-    "d2cm_percent": (0.0, False, 100.0, "the maximum dose 2 cm from the PTV is a percentage of the prescription "
-                                        "in (0, 100]"),
+    "r50": (0.0, False, None, "V50%/PTV is a ratio of volumes, > 0 (below 1 means under-coverage)"),
+    "r100": (0.0, False, None, "V100%/PTV is a ratio of volumes, > 0 (below 1 means under-coverage)"),
+    "d2cm_percent": (0.0, False, None, "a dose in % of the prescription, > 0 (above 100 % with a second lesion "
+                                       "nearby)"),
 }
 _NAMES = {"ptv_cc": "PTV volume", "r50": "R50%", "r100": "R100%", "d2cm_percent": "D2cm"}
 
@@ -53,8 +56,9 @@ _NAMES = {"ptv_cc": "PTV volume", "r50": "R50%", "r100": "R100%", "d2cm_percent"
 class MetricGrade:
     """One metric: its value, the interpolated limits and the deviation grade.
 
-    ``grade`` is ``"none"`` (within the no-deviation limit), ``"minor"``, ``"major"`` or
-    ``"not graded"`` (PTV volume outside the table; then the limits are None).
+    ``grade`` is ``"none"`` (within the no-deviation limit), ``"minor"``, ``"major"``,
+    ``"not graded"`` (PTV volume outside the table; then the limits are None) or
+    ``"under-coverage"`` (R100% or R50% below 1).
     """
 
     metric: str
@@ -91,7 +95,7 @@ class PlanGrade:
     def worst_grade(self) -> str | None:
         """Worst grade among the metrics given (None when no value was given)."""
         grades = [m.grade for m in self.metrics if m.value is not None and m.grade is not None]
-        for g in ("not graded", "major", "minor", "none"):
+        for g in ("under-coverage", "not graded", "major", "minor", "none"):
             if g in grades:
                 return g
         return None
@@ -111,7 +115,9 @@ class PlanGrade:
 
 
 def check_measurement(name: str, value: float | None) -> float | None:
-    """``value`` as a float if physics allows it for ``name`` (see :data:`PHYSICAL_RANGES`); None stays None.
+    """A *typed* ``value`` as a float if it is in range for ``name`` (:data:`PHYSICAL_RANGES`); None stays None.
+
+    Computed values do not pass through here: :func:`grade_plan` grades them (``measured=True``).
 
     Raises
     ------
@@ -128,7 +134,7 @@ def check_measurement(name: str, value: float | None) -> float | None:
                              allowed=allowed)
     x = float(value)
     if x < lo or (x == lo and not lo_inclusive) or (hi is not None and x > hi):
-        raise PlanCheckError(f"{label} {value!r} is impossible: it must be {allowed} ({why})", field=name,
+        raise PlanCheckError(f"{label} {value!r} is out of range: it must be {allowed} ({why})", field=name,
                              value=value, allowed=allowed)
     return x
 
@@ -136,9 +142,37 @@ def check_measurement(name: str, value: float | None) -> float | None:
 _positive = check_measurement
 
 
-def _grade(value: float | None, none: float | None, minor: float | None, strict: bool) -> str | None:
+def _measured(name: str, value: float | None) -> float | None:
+    """A computed value: any finite number (graded, never refused); a PTV volume must still be > 0."""
     if value is None:
         return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise PlanCheckError(f"{_NAMES.get(name, name)} must be a finite number, got {value!r}", field=name,
+                             value=value, allowed="a finite number")
+    if name == "ptv_cc" and value <= 0:
+        return check_measurement(name, value)
+    return float(value)
+
+
+def metric_status(m: MetricGrade, applies: bool = True) -> str:
+    """The verdict of one graded metric: 'pass', 'warning' (minor deviation, or under-coverage that
+    the coverage criterion still decides), 'fail', 'incomplete' (not graded) or 'n/a' (the table is a
+    reference at this site, or no value)."""
+    if m.value is None or m.grade is None:
+        return "n/a"
+    if m.grade == "under-coverage":
+        return "fail" if m.value < UNDER_COVERAGE_FAIL_RATIO else "warning"
+    if not applies:
+        return "n/a"
+    return {"none": "pass", "minor": "warning", "major": "fail", "not graded": "incomplete"}[m.grade]
+
+
+def _grade(value: float | None, none: float | None, minor: float | None, strict: bool,
+           under: bool = False) -> str | None:
+    if value is None:
+        return None
+    if under and value < 1.0:
+        return "under-coverage"
     if none is None or minor is None:
         return "not graded"
     within = (lambda v, lim: v < lim) if strict else (lambda v, lim: v <= lim)
@@ -163,7 +197,7 @@ def interpolate_limits(table: ConformityTable, ptv_cc: float) -> dict[str, float
 
 def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | None = None,
                r100: float | None = None, *, table: ConformityTable | None = None,
-               presets: PresetSet | None = None, site: str | None = None) -> PlanGrade:
+               presets: PresetSet | None = None, site: str | None = None, measured: bool = False) -> PlanGrade:
     """Grade a plan's conformity and fall-off against the RTOG 0915/0813 table.
 
     Parameters
@@ -181,6 +215,9 @@ def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | No
     site : str, optional
         The target site (``lung_central``, ``bone``, ...). Outside :data:`LUNG_SITES` the table is
         shown as a reference with that caveat (``applies`` False); None: not given (caveat only).
+    measured : bool
+        True for values computed from a dose grid: graded whatever they are (D2cm above 100 %, R50%
+        below 1); False (typed values): range-checked by :func:`check_measurement`.
 
     Returns
     -------
@@ -191,13 +228,14 @@ def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | No
     Raises
     ------
     PlanCheckError
-        If a value is not a number or physics does not allow it (:data:`PHYSICAL_RANGES`).
+        If a value is not a number, or (typed values) out of range (:data:`PHYSICAL_RANGES`).
     """
-    v = _positive("ptv_cc", ptv_cc)
+    check = _measured if measured else _positive
+    v = check("ptv_cc", ptv_cc)
     assert v is not None
-    r50_v = _positive("r50", r50)
-    d2_v = _positive("d2cm_percent", d2cm_percent)
-    r100_v = _positive("r100", r100)
+    r50_v = check("r50", r50)
+    d2_v = check("d2cm_percent", d2cm_percent)
+    r100_v = check("r100", r100)
     t = table if table is not None else (presets or active_presets()).conformity_table("rtog0915")
     lo, hi = t.rows[0], t.rows[-1]
     limits = interpolate_limits(t, v)
@@ -225,11 +263,11 @@ def grade_plan(ptv_cc: float, r50: float | None = None, d2cm_percent: float | No
     strict_r100 = t.r100_comparison == "<"
     metrics = (
         MetricGrade("R50%", r50_v, limits_d["r50_none"], limits_d["r50_minor"], "<=",
-                    _grade(r50_v, limits_d["r50_none"], limits_d["r50_minor"], False)),
+                    _grade(r50_v, limits_d["r50_none"], limits_d["r50_minor"], False, under=True)),
         MetricGrade("D2cm", d2_v, limits_d["d2cm_percent_none"], limits_d["d2cm_percent_minor"], "<=",
                     _grade(d2_v, limits_d["d2cm_percent_none"], limits_d["d2cm_percent_minor"], False), "%"),
         MetricGrade("R100%", r100_v, t.r100_none, t.r100_minor, t.r100_comparison,
-                    _grade(r100_v, t.r100_none, t.r100_minor, strict_r100)),
+                    _grade(r100_v, t.r100_none, t.r100_minor, strict_r100, under=True)),
     )
     applies = site is None or site in LUNG_SITES
     if site is None:
