@@ -50,7 +50,7 @@ def test_courses_with_an_invalid_part_are_kept_and_nothing_is_computed(qtbot, pa
     assert panel.inputs.cumulative.courses == ("20/5", "3 x 8 Gy") and "Cumulative dose" in text(panel)
 
 
-@pytest.mark.parametrize(("key", "typed"), [("ptv_cc", "0"), ("r50", "0.5"), ("d2cm_percent", "120"),
+@pytest.mark.parametrize(("key", "typed"), [("ptv_cc", "0"), ("r50", "0"), ("d2cm_percent", "-120"),
                                             ("r100", "-1"), ("interval_months", "-2"), ("recovery_percent", "100")])
 def test_every_numeric_field_keeps_an_invalid_value_as_typed(qtbot, panel: PlanningPanel, key: str,
                                                              typed: str) -> None:  # noqa: ANN001
@@ -67,12 +67,16 @@ def test_every_numeric_field_keeps_an_invalid_value_as_typed(qtbot, panel: Plann
     assert "Not computed" in text(panel)
 
 
-def test_r50_below_one_is_refused_with_the_reason(qtbot, panel: PlanningPanel) -> None:  # noqa: ANN001
-    """A 50 % isodose volume smaller than the PTV it covers is impossible (R50% >= 1)."""
+def test_r50_below_one_is_graded_under_coverage(qtbot, panel: PlanningPanel) -> None:  # noqa: ANN001
+    """Issue 17: R50% below 1 is a measurement (the 50 % isodose smaller than the PTV: under-coverage), graded,
+    not refused; zero is refused as typed input (a ratio of volumes is > 0)."""
     qtbot.keyClicks(panel.edits["ptv_cc"], "20")
     qtbot.keyClicks(panel.edits["r50"], "0.5")
-    assert "R50% 0.5 is impossible" in panel.problems["r50"] and panel.inputs.r50 is None
-    assert "none" not in text(panel).split()
+    assert "r50" not in panel.problems and panel.inputs.r50 == 0.5
+    assert "under-coverage" in text(panel) and "none" not in text(panel).split()
+    panel.edits["r50"].clear()
+    qtbot.keyClicks(panel.edits["r50"], "0")
+    assert "is out of range: it must be > 0" in panel.problems["r50"]
 
 
 def test_target_site_spine_marks_the_flag_not_applicable(qtbot, panel: PlanningPanel) -> None:  # noqa: ANN001

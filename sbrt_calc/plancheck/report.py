@@ -81,7 +81,8 @@ def _plan_table(r: PlanCheckResult) -> Table:
         if s.status == "agrees" and s.total_dose_gy is not None:
             shown = f"{s.total_dose_gy:g} Gy in {s.fractions} fractions: agrees"
         rows.append([text(f"Prescription: {s.source}"), text(shown, status=kinds.get(s.status))])
-    rows += [[text("BED10 (LQ, alpha/beta 10 Gy)"), number(d["bed10_gy"], "Gy")],
+    bed_cell = number(d["bed10_gy"], "Gy")
+    rows += [[text("BED10 (LQ, alpha/beta 10 Gy)"), Cell(f"{bed_cell.text} Gy", d["bed10_gy"], "Gy")],
              [text("Site"), text(r.site.replace("_", " ") if r.site else "not given (RTOG table graded as for lung; "
                                  "every organ of the set expected)")],
              [text("Targets"), text(", ".join(f"{t.name} ({t.structure.dose.volume_cc:.2f} cc)" for t in r.targets))]]
