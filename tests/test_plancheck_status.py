@@ -168,7 +168,7 @@ def test_prescription_disagreement_is_shown_and_absurd_one_refused(
     doc = _json(capsys)
     plan = next(s for s in doc["prescription"]["sources"] if s["source"] == "RT Plan")
     assert plan["status"] == "differs" and plan["total_dose_gy"] == 54.0
-    assert any("differs from the RT Plan's (54 Gy in 3)" in w for w in doc["warnings"])
+    assert any("differs from the RT Plan's (54 Gy" in w for w in doc["warnings"])
     assert main(_run(p54, "--prescription-gy", "1200", "--fractions", "1")) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "1200" in err and "per fraction" in err

@@ -555,24 +555,18 @@ def _prescription_sources(plan: LoadedPlan, inputs: PlanCheckInputs, planned: tu
         return a[0] is not None and a[1] is not None and abs(a[0] - used[0]) <= 1e-6 * used[0] and a[1] == used[1]
 
     if inputs.rtplan:
-        from sbrt_calc.errors import SbrtCalcError
-        from sbrt_calc.planning.rtplan import read_rtplan
-
-        try:
-            reg = read_rtplan(inputs.rtplan).regimen()
-            own: tuple[float | None, int | None] = (float(reg.total_dose_gy), int(reg.fractions))
-            note = ""
-        except SbrtCalcError as exc:
-            own, note = (None, None), f"the RT Plan states no usable prescription ({exc.message})"
-        if own[0] is None:
-            out.append(PrescriptionSource("RT Plan", None, None, "info", note))
+        own: tuple[float | None, int | None] = (plan.plan_prescription_gy, plan.plan_fractions)
+        if own[0] is None or own[1] is None:
+            out.append(PrescriptionSource("RT Plan", own[0], own[1], "info",
+                                          "the RT Plan states no (complete) prescription"))
         elif same(own):
             out.append(PrescriptionSource("RT Plan", own[0], own[1], "agrees"))
         else:
             msg = (f"the prescription used ({used[0]:g} Gy in {used[1]}) differs from the RT Plan's ({own[0]:g} Gy "
                    f"in {own[1]}): check which is right")
             out.append(PrescriptionSource("RT Plan", own[0], own[1], "differs", msg))
-            warnings.append(msg)
+            if not any("differ" in w for w in warnings):  # the reader warns of it too
+                warnings.append(msg)
     if planned is not None:
         p = (float(planned[0]), int(planned[1]))
         if same(p):
