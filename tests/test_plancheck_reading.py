@@ -391,3 +391,27 @@ def test_app_panel_sums_the_per_beam_doses_of_a_folder(qtbot: Any, tmp_path: Pat
     assert np.allclose(res.plan.dose.dose, ref.dose, rtol=2e-6, atol=1e-4)
     w.open_file("rtdose", str(files["rtdose"]))  # one whole-plan dose chosen by hand: the parts are dropped
     assert w.result() is not None and w.result().inputs.rtdose_parts == ()
+
+
+def test_eclipse_export_as_other_planning_systems_write_it(tmp_path: Path) -> None:
+    """The real Eclipse export (dicom-samples/eclipse-breast) modified as other systems write it: its RT Plan
+    without a Dose Reference Sequence (RayStation, Pinnacle, GammaPlan), its RT Dose without File Meta
+    (Monaco) and with frames stored top-down (GammaPlan), its RT Structure Set truncated."""
+    src = _samples() / "eclipse-breast"
+    ref = read_rtdose(src / "rtdose.dcm")
+    plan = _edit(src / "rtplan.dcm", tmp_path / "rtplan.dcm", _no_dose_reference)
+    loaded_plan = read_rtplan(plan)
+    assert loaded_plan.prescription_gy is None and loaded_plan.fractions == 7 and loaded_plan.missing
+    monaco = _without_meta(src / "rtdose.dcm", tmp_path / "monaco.dcm")
+    g = read_rtdose(monaco)
+    assert np.array_equal(g.dose, ref.dose) and np.array_equal(g.z_mm, ref.z_mm)
+    gp = read_rtdose(_edit(src / "rtdose.dcm", tmp_path / "gp.dcm", lambda ds: _reversed(ds, False)))
+    assert np.array_equal(gp.dose, ref.dose) and np.allclose(gp.z_mm, ref.z_mm, atol=1e-3)  # z via DS text
+    loaded = load_plan(PlanCheckInputs(str(monaco), str(src / "rtss.dcm"), str(plan), prescription_gy=14.0))
+    assert (loaded.prescription_gy, loaded.fractions, loaded.fractions_source) == (14.0, 7, "RT Plan")
+    raw = (src / "rtss.dcm").read_bytes()
+    for pct in (25, 50, 75, 99):
+        cut = tmp_path / f"rtss_{pct}.dcm"
+        cut.write_bytes(raw[: len(raw) * pct // 100])
+        with pytest.raises(DicomError, match="truncated|not a complete|not a readable"):
+            read_rtstruct(cut)

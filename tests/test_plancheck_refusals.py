@@ -185,6 +185,23 @@ def test_pydicom_warnings_become_the_programs_warnings(tmp_path: Path, files: di
     assert rc in (0, 1) and err == "" and "pydicom:" in out
 
 
+def test_cli_subprocess_prints_no_pydicom_warning(tmp_path: Path, files: dict[str, Path]) -> None:
+    """A real process with Python's default warning filters: the files are read (pydicom warns about the
+    over-long ROI Name), the unknown target ends the run: stderr holds our one line, nothing of pydicom's."""
+    import os
+    import subprocess
+    import sys
+
+    def long_name(ds: Any) -> None:
+        ds.StructureSetROISequence[4].ROIName = "External_" + "x" * 70
+    ss = _edit(files["rtstruct"], tmp_path / "long.dcm", long_name)
+    p = subprocess.run([sys.executable, "-m", "sbrt_calc", "check-plan", *_args(files, rtstruct=ss), "--target",
+                        "NOPE"], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONWARNINGS": "default"})
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "NOPE" in p.stderr, p.stderr
+    assert "pydicom" not in p.stderr and "Warning" not in p.stderr
+
+
 # --- 7. --dvh-csv, --lql, terminal ----------------------------------------------------------------
 
 def test_dvh_csv_never_overwrites_an_input(tmp_path: Path, files: dict[str, Path],
