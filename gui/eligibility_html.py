@@ -41,7 +41,7 @@ def _scheme_cell(les: Any, line: Any) -> str:
         mark = "" if s.verification == "printed" else f" <i>[{html.escape(s.verification)}]</i>"
         warn = f' <b style="color:#a15c00">⚠ {html.escape(s.warning)}</b>' if s.warning else ""
         note = f'<br><small style="color:#666">{html.escape(s.note)}</small>' if s.note else ""
-        parts.append(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy{flag}){mark}{warn}{note}")
+        parts.append(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy, LQ{flag}){mark}{warn}{note}")
     text = "<br>".join(parts) or html.escape(les.schemes_note)
     if les.schemes and not les.flag_applies:
         text += f"<br><i>{html.escape(line.label)} flag: " \
@@ -51,6 +51,9 @@ def _scheme_cell(les: Any, line: Any) -> str:
         text += "<br><small>Left out: " + html.escape("; ".join(les.excluded)) + "</small>"
     if les.choice and les.choice.get("label"):
         text += (f"<br><b>Plan this lesion ▸ {html.escape(les.choice['label'])}</b>: "
+                 f"{html.escape(les.choice['reason'])}{_src(les.choice['source'])}")
+    elif les.choice:                # no pick (palliative intent, liver, a missing fact): say why
+        text += (f"<br><b>Plan this lesion ▸ no scheme</b>: "
                  f"{html.escape(les.choice['reason'])}{_src(les.choice['source'])}")
     return text
 

@@ -255,7 +255,7 @@ class TabsController:
         """Add the schemes that fit the lesion (those not in the table yet) and plan it with the scheme the sources
         make typical for its site (:func:`sbrt_calc.planning.section.plan_lesion`), as one undo step."""
         from sbrt_calc.eligibility.case import Lesion
-        from sbrt_calc.eligibility.sites import lesion_schemes
+        from sbrt_calc.eligibility.sites import lesion_schemes, palliative_intent
         from sbrt_calc.planning.section import PlanningInputs, plan_lesion
 
         lesions = self.eligibility.form.get("lesions", [])
@@ -267,7 +267,9 @@ class TabsController:
             self.status(f"Lesion #{index + 1} is incomplete: {exc.message}", 8000)
             return
         site = lesion.site
-        fitting = lesion_schemes(lesion)
+        assessment = self.eligibility.assessment()
+        ablative = not palliative_intent(None if assessment is None else assessment.verdict)
+        fitting = lesion_schemes(lesion, ablative=ablative)
         have = {(r.total_dose_gy, r.fractions) for r in self.model.rows() if r.is_valid}
         rows = []
         for s in fitting.schemes:
@@ -277,7 +279,7 @@ class TabsController:
                                                      note=f"preset {s.key} ({site.replace('_', ' ')})",
                                                      source=s.source, verification=s.verification))
         old: PlanningInputs = self.planning.inputs
-        new, choice = plan_lesion(old, index, lesion)
+        new, choice = plan_lesion(old, index, lesion, ablative=ablative)
         self.undo_stack.beginMacro(f"Plan lesion #{index + 1} ({site.replace('_', ' ')})")
         try:
             if rows:

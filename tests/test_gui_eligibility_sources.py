@@ -63,7 +63,7 @@ def test_lung_location_is_edited_in_the_table_and_filters_the_schemes(panel: Eli
     assert "record the lesion's location" in text(panel)
     assert m.setData(m.index(0, col("location")), "central")
     assert panel.form["lesions"][0]["location"] == "central"
-    assert "Plan this lesion ▸ 50 Gy/5" in text(panel) and "34 Gy/1" not in text(panel)
+    assert "Plan this lesion ▸ 60 Gy/8" in text(panel) and "34 Gy/1" not in text(panel)   # SABR-COMET (issue 19)
     assert not m.setData(m.index(0, col("location")), "hilar")                   # marked, not used
     assert panel.form["lesions"][0]["location"] == "central"
     assert m.setData(m.index(0, col("site")), "adrenal")                         # location goes with lung

@@ -82,9 +82,11 @@ def test_where_the_70_gy_line_does_not_apply(site: str, applies: bool) -> None:
 @pytest.mark.parametrize(("lesion", "label", "why"), [
     (Lesion("bone", "progressing"), "36 Gy/3", "seed's typical"),
     (Lesion("adrenal", "progressing"), "36 Gy/3", "seed's typical"),
-    (Lesion("lung", "progressing", location="peripheral"), "36 Gy/3", "seed's typical"),
-    (Lesion("lung", "progressing", location="central"), "50 Gy/5", "lowest BED10 above the BED10 > 70 Gy line"),
-    (Lesion("lung", "progressing", location="ultracentral"), "60 Gy/8", "lowest BED10 above the BED10 > 70 Gy line"),
+    # issue 19: lung picks SABR-COMET's printed scheme by its own conditions (tests/test_planning_issue19.py)
+    (Lesion("lung", "progressing", location="peripheral", size_mm=20, abuts_chest_wall=False), "54 Gy/3",
+     "SABR-COMET"),
+    (Lesion("lung", "progressing", location="central"), "60 Gy/8", "SABR-COMET"),
+    (Lesion("lung", "progressing", location="ultracentral"), "60 Gy/8", "SABR-COMET"),
     (Lesion("spine", "progressing"), "24 Gy/2", "SC.24"),
     (Lesion("brain", "new", size_mm=12), "24 Gy/1", "RTOG 90-05"),
     (Lesion("brain", "new", size_mm=45), "30 Gy/5", "largest size bin"),
@@ -108,9 +110,9 @@ def test_brain_without_size_is_not_planned_by_guess() -> None:
 
 def test_plan_lesion_sets_site_regimen_and_opens_the_cumulative_section() -> None:
     new, choice = plan_lesion(PlanningInputs(), 1, Lesion("spine", "progressing", previously_irradiated=True))
-    assert (new.lesion, new.site, new.regimen) == (1, "spine", "24/2")
+    assert (new.lesion, new.site, new.regimen) == (1, "spine", "18/1")     # issue 19: re-irradiation scheme
     assert new.cumulative is not None and new.cumulative.organ == "SpinalCanal"
-    assert choice.scheme is not None and "Previously irradiated: the cumulative thecal sac dose decides" in choice.reason
+    assert choice.scheme is not None and "cumulative thecal sac dose" in choice.reason and choice.cumulative_required
     bone, _ = plan_lesion(PlanningInputs(), 0, Lesion("bone", "progressing"))
     assert bone.cumulative is None and bone.regimen == "36/3"
 
@@ -134,8 +136,10 @@ def test_the_seeds_range_and_the_seeds_line_disagree(total: float, n: int) -> No
 
 def test_no_six_fraction_scheme_or_column_without_a_printed_source() -> None:
     """Add a 6-fraction scheme or constraint column only with a printed source; none was found: said so."""
-    ps = shipped_presets()
-    assert not [s for s in ps.schemes if s.fractions == 6]
+    from sbrt_calc.presets.model import NON_ABLATIVE_GROUPS
+
+    ps = shipped_presets()      # 24 Gy/6 is palliative conventional RT (ASTRO 2017), not an SBRT scheme
+    assert not [s for s in ps.schemes if s.fractions == 6 and s.group not in NON_ABLATIVE_GROUPS]
     assert all(6 not in c.fractions for c in ps.constraint_sets)
     t = [x for x in report_tables(PlanningInputs(regimen="30/6")) if x.title.startswith("Organ-at-risk")][0]
     assert NO_SIX_FRACTIONS.text in t.notes and not t.rows

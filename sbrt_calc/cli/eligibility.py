@@ -129,7 +129,7 @@ def render_note(case: Any, a: Any, source_name: str) -> str:
                 mark = ("above" if sch.bed10_above_threshold else "not above") if sch.flag_applies else "n/a"
                 unverified = "  RECALLED, check before use" if sch.verification == "recalled" else ""
                 warn = f"  {sch.warning.upper()}" if sch.warning else ""
-                lines.append(f"       {sch.label:<10} BED10 {sch.bed10_gy:6.1f} Gy  {mark:<9} "
+                lines.append(f"       {sch.label:<10} BED10 {sch.bed10_gy:6.1f} Gy (LQ)  {mark:<9} "
                              f"[{note.scheme_tag(sch.source)}]{unverified}{warn}"
                              + (f"  ({sch.note})" if sch.note and x.site == "lung" else ""))
             if not x.schemes:
@@ -138,6 +138,9 @@ def render_note(case: Any, a: Any, source_name: str) -> str:
                 lines.append(f"     - left out: {left}")
             if x.choice and x.choice.get("label"):
                 note.item(f"Plan this lesion: {x.choice['label']} - {x.choice['reason']}", x.choice["source"],
+                          first="     > ", indent="       ")
+            elif x.choice:
+                note.item(f"Plan this lesion: no scheme - {x.choice['reason']}", x.choice["source"],
                           first="     > ", indent="       ")
     blocker_texts = {b.text for b in a.blockers}
     note.section("Reasons:", [r for r in a.reasons if r.text not in blocker_texts])

@@ -281,18 +281,18 @@ def _context_reasons(case: Case, classification: str) -> list[Item]:
     return out
 
 
-def _scheme_beds(lesion: Lesion, line: Threshold | None = None
+def _scheme_beds(lesion: Lesion, line: Threshold | None = None, ablative: bool = True
                  ) -> tuple[tuple[SchemeBed, ...], str, tuple[str, ...], Any, Item | None]:
     from sbrt_calc.eligibility import sites
 
-    if lesion.site == "other":
+    if lesion.site == "other" and ablative:
         return (), R.NO_PRESETS, (), None, None
     try:
-        found = sites.lesion_schemes(lesion)
-        choice = sites.choose_scheme(lesion, flag=line)
+        found = sites.lesion_schemes(lesion, ablative=ablative)
+        choice = sites.choose_scheme(lesion, flag=line, ablative=ablative)
     except (SbrtCalcError, OSError, LookupError) as exc:
         return (), f"{R.NO_PRESETS} (presets could not be read: {exc})", (), None, None
-    flag = sites.flag_applicability(lesion.site, line)
+    flag = choice.flag
     beds = []
     for s in found.schemes:
         b = sites.bed10_gy(s)
@@ -303,8 +303,8 @@ def _scheme_beds(lesion: Lesion, line: Threshold | None = None
     return tuple(beds), found.note, tuple(w for _s, w in found.excluded), choice, found.location_note
 
 
-def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool, line: Threshold | None = None
-            ) -> LesionAssessment:
+def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool, line: Threshold | None = None,
+            ablative: bool = True) -> LesionAssessment:
     from sbrt_calc.eligibility import sites
 
     considerations: list[Item] = []
@@ -331,13 +331,15 @@ def _lesion(index: int, lesion: Lesion, case: Case, eligible: bool, line: Thresh
         considerations.append(R.BONE_AGENTS)
     if lesion.previously_irradiated:
         considerations.append(R.REIRRADIATION)
-    schemes, note, excluded, choice, location_note = _scheme_beds(lesion, line)
+    schemes, note, excluded, choice, location_note = _scheme_beds(lesion, line, ablative)
     if therapy == R.SRS and choice is not None and choice.scheme is not None and choice.scheme.site == "brain_hsrt":
         therapy = R.HSRT        # named by the pick: a hypofractionated scheme is not single-session SRS
     if location_note is not None:
         considerations.insert(0, location_note)
-    flag = sites.flag_applicability(lesion.site, line)
+    flag = sites.flag_applicability(lesion.site, line) if choice is None else choice.flag
     intent = ("ablative, continuing the current agent" if eligible else
+              "palliative only: local ablative therapy is not supported; radiotherapy for symptoms if the MDT "
+              "chooses it" if not ablative else
               "only if the MDT chooses local therapy (e.g. for symptoms or CNS control); not as a way to continue "
               "the same agent")
     return LesionAssessment(
@@ -391,7 +393,10 @@ def assess(case: Case, flag: Threshold | None = None) -> Assessment:
     reasons += [Item(b.text, b.source) for b in blockers
                 if b.key not in ("systemic_progression", "no_progression", "primary_resistance")]
     reasons += _context_reasons(case, classification)
-    lesions = [_lesion(i, x, case, eligible, flag) for i, x in enumerate(case.lesions)
+    from sbrt_calc.eligibility.sites import palliative_intent
+
+    ablative = not palliative_intent(verdict)
+    lesions = [_lesion(i, x, case, eligible, flag, ablative) for i, x in enumerate(case.lesions)
                if x.status in PROGRESSING_STATUSES]
     evidence: list[Item] = []
     if classification != "no_progression":

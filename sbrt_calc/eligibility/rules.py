@@ -47,6 +47,8 @@ ASTRO_BRAIN = ("Gondi V et al., Radiation therapy for brain metastases: an ASTRO
 #: Key question 1 statement read in a transcription (the NGC summary of the guideline).
 ASTRO_BONE = ("Lutz S et al., Palliative radiation therapy for bone metastases: update of an ASTRO evidence-based "
               "guideline, Pract Radiat Oncol 2017;7:4-12")
+#: Abstract read (thelancet.com): repeat radiation of painful bone metastases, 8 Gy/1 vs 20 Gy in multiple fractions.
+SC20 = "NCIC CTG SC.20 (Chow E et al., Lancet Oncol 2014;15:164-171)"
 THRESHOLD_NOTE = ("Onishi H et al., Cancer 2004;101:1623-1631, and Shirata Y et al., Radiat Oncol 2012;7:156 "
                   "(the BED10 >= 100 Gy line for primary lung tumours)")
 
@@ -57,7 +59,7 @@ SHORT = {
     CURB: "CURB", HALT: "HALT", ASTRO_ESTRO: "ASTRO/ESTRO 2023", WEICKHARDT: "Weickhardt 2012",
     ARS_AUC: "ARS AUC", TOOL: "sbrt-calc choice", THRESHOLD_NOTE: "Onishi 2004; Shirata 2012",
     RTOG_9005: "RTOG 90-05", SC24: "SC.24", HYTEC_CORD: "HyTEC cord", SITC_IO: "SITC 2020",
-    SITC_CHEMO_IO: "SITC 2023 (chemo-IO)", ASTRO_BRAIN: "ASTRO brain 2022", ASTRO_BONE: "ASTRO bone 2017",
+    SITC_CHEMO_IO: "SITC 2023 (chemo-IO)", SC20: "SC.20", ASTRO_BRAIN: "ASTRO brain 2022", ASTRO_BONE: "ASTRO bone 2017",
     LUNG_LOCATION_DEFINITIONS["central"][1]: "RTOG 0813 central",
     LUNG_LOCATION_DEFINITIONS["ultracentral"][1]: "Tekatli 2016 ultracentral",
     LUNG_LOCATION_DEFINITIONS["peripheral"][1]: "RTOG 0813; SABR-COMET",

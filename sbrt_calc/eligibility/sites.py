@@ -11,10 +11,15 @@ whose flag is 80 Gy never reads "70 Gy" here.
 - :func:`lesion_schemes` filters the site presets by the lesion's lung location, size and
   chest-wall contact (the conditions the presets carry from NCCN and SABR-COMET), and says why
   each scheme left out was left out.
-- :func:`choose_scheme` picks one scheme for "Plan this lesion": the seed's typical 36 Gy/3
-  (Seed 004) where the sources give it for the site; otherwise the printed scheme with the lowest
-  BED10 above the line; at the brain the RTOG 90-05 dose for the size; at the spine SC.24's
-  24 Gy/2.
+- :func:`choose_scheme` picks one scheme for "Plan this lesion": at the lung SABR-COMET's printed
+  scheme for the lesion's location, size and chest-wall contact (54 Gy/3, 55 Gy/5, 60 Gy/8), with
+  where it sits against the primary-lung BED10 >= 100 Gy line (read from its threshold); at the
+  liver none (the dose is set by the normal-liver constraint, as in SABR-COMET); at the brain the
+  RTOG 90-05 dose for the size; at the spine SC.24's 24 Gy/2, or a printed re-irradiation dose when
+  the spine was irradiated before; elsewhere the seed's typical 36 Gy/3 (Seed 004) where the sources
+  give it for the site, otherwise the printed scheme with the lowest BED10 above the line. When local
+  ablative therapy is not supported (:func:`palliative_intent`) no ablative scheme is picked: the
+  palliative options a guideline prints for a painful bone lesion (ASTRO 2017), or none, with the reason.
 
 Every BED10 here is LQ BED at alpha/beta 10 from the prescription
 (:func:`sbrt_calc.radiobiology.lq.bed`), the scale the line is defined on.
@@ -45,6 +50,34 @@ BRAIN_LARGE_SCHEME_KEY = "brain_hsrt_30_5"
 #: RTOG 90-05 single-fraction SRS dose by maximum diameter (mm, upper bound of each bin).
 RTOG_9005_BINS_MM = ((20.0, 24.0), (30.0, 18.0), (40.0, 15.0))
 RTOG_9005_SOURCE = R.RTOG_9005
+
+#: SABR-COMET protocol (Palma DA et al., BMC Cancer 2012;12:305), Table 1, lung rows, and the presets they pick.
+SABR_COMET = "SABR-COMET protocol (Palma DA et al., BMC Cancer 2012;12:305), Table 1"
+LUNG_PARENCHYMA_KEY, LUNG_CHEST_WALL_KEY = "lung_peripheral_54_3", "lung_peripheral_55_5"
+LUNG_MEDIASTINUM_KEYS = {"central": "lung_central_60_8", "ultracentral": "lung_ultracentral_60_8"}
+#: SABR-COMET's size line for lung: "3 cm or less" (54 Gy/3) / "larger than 3 cm" (55 Gy/5).
+SABR_COMET_LUNG_MAX_MM = 30.0
+LIVER_REASON = ("No scheme picked for the liver: SABR-COMET sets the liver dose by the normal-liver constraint "
+                "(NTCP < 5%), not by a fixed scheme; the presets' 35 and 40 Gy/1 are dose levels of a phase-I "
+                "single-fraction trial (its eligibility is not encoded here) and 60 Gy/3 and 50 Gy/5 are recalled. "
+                "Choose the dose against the normal-liver limit in the planning view.")
+SPINE_REIRRADIATION_REASON = (
+    "Previously irradiated spine: the de-novo schemes (SC.24's 24 Gy/2) are not offered. {label} is the median "
+    "single-session dose of a series of spinal radiosurgery after conventional radiotherapy (a series' median, not a "
+    "trial arm); the dose is limited by the cumulative thecal sac dose (HyTEC: cumulative EQD2 Dmax <= 70 Gy, "
+    "SBRT course <= 25 Gy, SBRT share <= 0.5, interval >= 5 months) - the cumulative-dose section is opened: enter "
+    "the thecal sac maximum of each course.")
+PALLIATIVE_BONE_REASON = (
+    "Local ablative therapy is not supported for this case: no ablative scheme is proposed. For a painful bone "
+    "metastasis the ASTRO guideline (Lutz 2017) finds pain relief equivalent after {options} (single fraction: more "
+    "retreatment); none is picked - the choice is the clinician's.")
+PALLIATIVE_RETREATMENT_REASON = (
+    "Local ablative therapy is not supported for this case and the site was irradiated before: no ablative scheme "
+    "is proposed. For repeat radiation of a painful bone metastasis SC.20 compared {options}; none is picked. Check "
+    "the cumulative dose.")
+PALLIATIVE_NONE_REASON = (
+    "Local ablative therapy is not supported for this case: no ablative scheme is proposed, and no palliative "
+    "scheme is shipped for a {site} lesion - the treatment, if any, is the multidisciplinary team's decision.")
 
 #: The low end of the seed's range (Seed 004: "24-50 Gy in 3-6 fractions").
 SEED_LOW_END = ((24.0, 3), (30.0, 5), (24.0, 6))
@@ -129,6 +162,18 @@ def flag_applicability(site: str, flag: Threshold | None = None) -> FlagApplicab
               f"used is {label}.", R.REF_004)
 
 
+def palliative_intent(verdict: str | None) -> bool:
+    """Local ablative therapy is not supported (verdict ``not_supported``): "Plan this lesion" proposes no
+    ablative scheme. ``None`` (no assessment yet) and the open verdicts keep the ablative schemes."""
+    return verdict == "not_supported"
+
+
+def _palliative_flag(flag: Threshold | None = None) -> FlagApplicability:
+    return FlagApplicability(
+        False, f"Not applicable: palliative intent - the {flag_line(flag).label} line concerns ablative SBRT of "
+               "oligoprogressive lesions, not palliative radiotherapy.", R.join(R.REF_004, R.ASTRO_BONE))
+
+
 def bed10_gy(scheme: Scheme) -> float:
     """LQ BED at alpha/beta 10 from the prescription, Gy."""
     from sbrt_calc.radiobiology.lq import bed
@@ -174,14 +219,23 @@ def _exclusion(scheme: Scheme, lesion: Lesion) -> str | None:
     return None
 
 
-def lesion_schemes(lesion: Lesion, presets: PresetSet | None = None) -> LesionSchemes:
+def lesion_schemes(lesion: Lesion, presets: PresetSet | None = None, *, ablative: bool = True) -> LesionSchemes:
     """The presets for a lesion, filtered by lung location, size and chest-wall contact.
 
     A lung lesion without ``location`` gets no scheme and a note asking for it (the location
     decides between 54 Gy/3 and 60 Gy/8). Conditions the lesion does not record (size, chest
-    wall) do not filter; the scheme's note still says them.
+    wall) do not filter; the scheme's note still says them. A previously irradiated spine lesion
+    gets the re-irradiation schemes instead of the de-novo ones. With ``ablative=False`` (local
+    ablative therapy not supported, :func:`palliative_intent`) a bone or spine lesion gets the
+    palliative schemes (repeat radiation when irradiated before) and other sites none.
     """
     site = scheme_site(lesion)
+    if not ablative:
+        if lesion.site not in ("bone", "spine"):
+            return LesionSchemes((), (), PALLIATIVE_NONE_REASON.format(site=lesion.site.replace("_", " ")))
+        site = "bone_retreatment" if lesion.previously_irradiated else "bone_palliative"
+    elif lesion.site == "spine" and lesion.previously_irradiated:
+        site = "spine_reirradiation"
     if site is None:
         if lesion.site == "lung":
             return LesionSchemes((), (), "record the lesion's location (peripheral, central or ultracentral): the "
@@ -206,7 +260,7 @@ def lesion_schemes(lesion: Lesion, presets: PresetSet | None = None) -> LesionSc
     if lesion.site == "lung" and lesion.location is not None:
         text, source = LUNG_LOCATION_DEFINITIONS[lesion.location]
         location_note = R.Item(f"{lesion.location.capitalize()}: {text}.", source)
-    note = f"{len(keep)} preset(s) for {site.replace('_', ' ')}; BED10 by the LQ model"
+    note = f"{len(keep)} preset(s) for {site.replace('_', ' ')}; BED10 by the LQ model (alpha/beta 10)"
     if excluded:
         note += f"; {len(excluded)} left out for this lesion's size or chest-wall contact"
     return LesionSchemes(tuple(keep), tuple(excluded), note, location_note)
@@ -244,45 +298,136 @@ class SchemeChoice:
     source: str
     bed10_gy: float | None
     flag: FlagApplicability
+    #: ``"ablative"``, ``"reirradiation"`` (spine after earlier RT) or ``"palliative"`` (ablative not supported).
+    intent: str = "ablative"
+    #: The lesion was irradiated before: the cumulative-dose section must be filled before the plan is judged.
+    cumulative_required: bool = False
+    #: Schemes offered without a pick (palliative options), shown with the reason.
+    options: tuple[Scheme, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {"scheme": None if self.scheme is None else self.scheme.key,
                 "label": None if self.scheme is None else self.scheme.label, "reason": self.reason,
                 "source": self.source, "bed10_gy": self.bed10_gy,
-                "flag_applies": self.flag.applies, "flag_reason": self.flag.reason}
+                "flag_applies": self.flag.applies, "flag_reason": self.flag.reason, "intent": self.intent,
+                "cumulative_required": self.cumulative_required, "options": [s.key for s in self.options]}
 
 
 def _by_key(schemes: tuple[Scheme, ...], key: str) -> Scheme | None:
     return next((s for s in schemes if s.key == key), None)
 
 
-def choose_scheme(lesion: Lesion, presets: PresetSet | None = None, flag: Threshold | None = None) -> SchemeChoice:
-    """See :func:`_choose`; for a previously irradiated lesion the reason adds that the cumulative dose
-    decides (re-irradiation limits, HyTEC 2019 for the spine)."""
-    choice = _choose(lesion, presets, flag)
-    if lesion.previously_irradiated and choice.scheme is not None:
-        extra = (" Previously irradiated: the cumulative thecal sac dose decides (HyTEC re-irradiation limits); "
-                 "check it in the cumulative-dose section." if lesion.site == "spine" else
-                 " Previously irradiated: check the cumulative dose to the organs at risk before re-irradiation.")
-        return SchemeChoice(choice.scheme, choice.reason + extra, choice.source, choice.bed10_gy, choice.flag)
-    return choice
+def choose_scheme(lesion: Lesion, presets: PresetSet | None = None, flag: Threshold | None = None, *,
+                  ablative: bool = True, primary_line: Threshold | None = None) -> SchemeChoice:
+    """The scheme "Plan this lesion" picks for ``lesion``, with the reason and its source (see :func:`_choose`).
+
+    Parameters
+    ----------
+    lesion : Lesion
+    presets : PresetSet, optional
+        The presets in force (default: shipped + user presets).
+    flag : Threshold, optional
+        The case's flag line (default: the shipped BED10 > 70 Gy).
+    ablative : bool
+        False when local ablative therapy is not supported (:func:`palliative_intent`): no ablative scheme.
+    primary_line : Threshold, optional
+        The primary-lung BED10 line the case uses (default: ``bed10_primary_lung`` of the radiobiology
+        presets in force); a lung pick says where it sits against it.
+
+    Returns
+    -------
+    SchemeChoice
+        ``cumulative_required`` is true for a previously irradiated lesion (the cumulative section is opened).
+    """
+    from dataclasses import replace
+
+    choice = _choose(lesion, presets, flag, ablative=ablative, primary_line=primary_line)
+    if not lesion.previously_irradiated:
+        return choice
+    extra = ""
+    if choice.scheme is not None and choice.intent == "ablative":
+        extra = " Previously irradiated: check the cumulative dose to the organs at risk before re-irradiation."
+    return replace(choice, reason=choice.reason + extra, cumulative_required=True)
 
 
-def _choose(lesion: Lesion, presets: PresetSet | None = None, flag_: Threshold | None = None) -> SchemeChoice:
+def _primary_line_sentence(b: float, line: Threshold | None) -> str:
+    """Where a lung pick's BED10 sits against the primary-lung line (read from the threshold, never a literal)."""
+    if line is None:
+        from sbrt_calc.presets.radiobiology import radiobiology
+
+        line = radiobiology().threshold("bed10_primary_lung")
+    reached = line.reached(b)
+    where = ("at or above" if line.comparison == ">=" else "above") if reached else \
+        ("below" if line.comparison == ">=" else "not above")
+    return (f" If this lesion is the primary tumour: BED10 {b:.1f} Gy (LQ, from the prescription) is {where} the "
+            f"{line.label} line for primary lung SBRT ({line.source.split(';')[0]}).")
+
+
+def _choose_lung(lesion: Lesion, schemes: tuple[Scheme, ...], flag: FlagApplicability,
+                 line: Threshold | None) -> SchemeChoice:
+    """SABR-COMET's printed lung schemes by their own conditions (Table 1): 54 Gy/3 for 3 cm or less surrounded by
+    lung parenchyma; 55 Gy/5 abutting the chest wall or larger than 3 cm; 60 Gy/8 within 2 cm of the mediastinum
+    or brachial plexus (central, ultracentral)."""
+    size, abuts = lesion.size_mm, lesion.abuts_chest_wall
+    if lesion.location in LUNG_MEDIASTINUM_KEYS:
+        pick = _by_key(schemes, LUNG_MEDIASTINUM_KEYS[lesion.location])
+        why = (f"SABR-COMET gives 60 Gy/8 for lung lesions within 2 cm of the mediastinum or brachial plexus; "
+               f"{'an' if lesion.location == 'ultracentral' else 'a'} {lesion.location} lesion lies there (NCCN: "
+               "60-70 Gy/8-10 for central tumours).")
+    elif abuts or (size is not None and size > SABR_COMET_LUNG_MAX_MM):
+        pick = _by_key(schemes, LUNG_CHEST_WALL_KEY)
+        fact = "abuts the chest wall" if abuts else f"is {size:g} mm (larger than 3 cm)"
+        why = f"SABR-COMET gives 55 Gy/5 for lung lesions abutting the chest wall or larger than 3 cm; this one {fact}."
+    elif abuts is False and size is not None:
+        pick = _by_key(schemes, LUNG_PARENCHYMA_KEY)
+        why = (f"SABR-COMET gives 54 Gy/3 for lung lesions of 3 cm or less surrounded by lung parenchyma; this one is "
+               f"{size:g} mm and does not abut the chest wall.")
+    else:
+        missing = " and ".join(w for w, v in (("its size", size), ("whether it abuts the chest wall", abuts))
+                               if v is None)
+        return SchemeChoice(None, "No scheme picked: SABR-COMET's table picks 54 Gy/3 (3 cm or less, surrounded by "
+                                  "lung parenchyma) or 55 Gy/5 (abutting the chest wall or larger than 3 cm) by size "
+                                  f"and chest-wall contact - record {missing}.", SABR_COMET, None, flag)
+    if pick is None:
+        return SchemeChoice(None, f"No scheme picked: {why} That scheme is not among the presets in force.",
+                            SABR_COMET, None, flag)
+    b = bed10_gy(pick)
+    return SchemeChoice(pick, why + _primary_line_sentence(b, line), SABR_COMET, b, flag)
+
+
+def _choose(lesion: Lesion, presets: PresetSet | None = None, flag_: Threshold | None = None, *,
+            ablative: bool = True, primary_line: Threshold | None = None) -> SchemeChoice:
     """The scheme the sources make typical for the lesion's site, with the reason and its source.
 
-    Rules, in order: brain - RTOG 90-05's single-fraction dose for the size (size needed; above
-    40 mm, 30 Gy/5 hypofractionated); spine - SC.24's 24 Gy/2; elsewhere - the seed's typical
-    36 Gy/3 where the sources give it for the site (BED10 79.2 Gy; the sentence says whether it reaches
-    the line ``flag_``), else the printed (or secondary) scheme with the lowest BED10 above the line,
-    else the highest BED10.
+    Rules, in order: not ablative - the palliative options for a bone or spine lesion (ASTRO 2017; SC.20
+    when irradiated before), none picked; lung - SABR-COMET's scheme for the location, size and
+    chest-wall contact (:func:`_choose_lung`); liver - none (normal-liver constraint); brain - RTOG 90-05's
+    single-fraction dose for the size (size needed; above 40 mm, 30 Gy/5 hypofractionated); spine - SC.24's
+    24 Gy/2, or the re-irradiation scheme when irradiated before; elsewhere - the seed's typical 36 Gy/3
+    where the sources give it for the site (BED10 79.2 Gy; the sentence says whether it reaches the line
+    ``flag_``), else the printed (or secondary) scheme with the lowest BED10 above the line, else the
+    highest BED10.
     """
     line = flag_line(flag_)
     flag = flag_applicability(lesion.site, line)
-    found = lesion_schemes(lesion, presets)
+    found = lesion_schemes(lesion, presets, ablative=ablative)
     schemes = found.schemes
+    if not ablative:
+        palliative = _palliative_flag(line)
+        if not schemes:
+            return SchemeChoice(None, found.note, R.TOOL, None, palliative, intent="palliative")
+        options = " and ".join([", ".join(s.label for s in schemes[:-1]), schemes[-1].label]) \
+            if len(schemes) > 1 else schemes[0].label
+        retreat = lesion.previously_irradiated
+        text = (PALLIATIVE_RETREATMENT_REASON if retreat else PALLIATIVE_BONE_REASON).format(options=options)
+        return SchemeChoice(None, text, R.SC20 if retreat else R.ASTRO_BONE, None, palliative, intent="palliative",
+                            options=schemes)
     if not schemes:
         return SchemeChoice(None, f"No scheme picked: {found.note}.", R.TOOL, None, flag)
+    if lesion.site == "lung":
+        return _choose_lung(lesion, schemes, flag, primary_line)
+    if lesion.site == "liver":
+        return SchemeChoice(None, LIVER_REASON, SABR_COMET, None, flag)
     if lesion.site == "brain":
         if lesion.size_mm is None:
             return SchemeChoice(None, "No scheme picked: record the lesion's size; RTOG 90-05 sets the "
@@ -300,6 +445,10 @@ def _choose(lesion: Lesion, presets: PresetSet | None = None, flag_: Threshold |
                 return SchemeChoice(pick, f"RTOG 90-05's single-fraction SRS dose for a lesion of {lesion.size_mm:g} mm "
                                           f"is {dose:g} Gy (found in previously irradiated, recurrent tumours).",
                                     RTOG_9005_SOURCE, bed10_gy(pick), flag)
+    if lesion.site == "spine" and lesion.previously_irradiated:
+        pick = min(schemes, key=lambda s: s.verification == "recalled")
+        return SchemeChoice(pick, SPINE_REIRRADIATION_REASON.format(label=pick.label), pick.source, bed10_gy(pick),
+                            flag, intent="reirradiation")
     if lesion.site == "spine":
         pick = _by_key(schemes, SPINE_SCHEME_KEY)
         if pick is not None:
@@ -310,18 +459,18 @@ def _choose(lesion: Lesion, presets: PresetSet | None = None, flag_: Threshold |
     if typical is not None:
         b = bed10_gy(typical)
         where = ("above" if line.reached(b) else "NOT above") + f" the {line.label} line"
-        return SchemeChoice(typical, f"36 Gy in 3 fractions is the seed's typical SBRT dose and reaches BED10 "
-                                     f"{b:.1f} Gy, {where}.", R.REF_004, b, flag)
+        return SchemeChoice(typical, f"36 Gy in 3 fractions is the seed's typical SBRT dose (generic, not "
+                                     f"site-specific) and reaches BED10 {b:.1f} Gy (LQ), {where}.", R.REF_004, b, flag)
     usable = [s for s in schemes if s.verification != "recalled"] or list(schemes)
     above = [s for s in usable if line.reached(bed10_gy(s))]
-    site_name = (lesion.location + " lung") if lesion.site == "lung" and lesion.location else lesion.site
+    site_name = lesion.site.replace("_", " ")
     if above:
         pick = min(above, key=lambda s: (bed10_gy(s), s.fractions))
         b = bed10_gy(pick)
         return SchemeChoice(pick, f"The sources do not give the seed's typical 36 Gy/3 for a {site_name} lesion; "
-                                  f"{pick.label} is the scheme given for it with the lowest BED10 above the {line.label} line "
-                                  f"({b:.1f} Gy).", pick.source, b, flag)
+                                  f"{pick.label} is the scheme given for it with the lowest BED10 (LQ) above the "
+                                  f"{line.label} line ({b:.1f} Gy).", pick.source, b, flag)
     pick = max(usable, key=lambda s: bed10_gy(s))
     b = bed10_gy(pick)
     return SchemeChoice(pick, f"No scheme given for a {site_name} lesion reaches {line.label}; {pick.label} has the "
-                              f"highest BED10 ({b:.1f} Gy).", pick.source, b, flag)
+                              f"highest BED10 (LQ, {b:.1f} Gy).", pick.source, b, flag)

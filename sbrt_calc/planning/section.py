@@ -386,20 +386,23 @@ def target_site(lesion: Any) -> str:
     return str(lesion.site)
 
 
-def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any, flag: Threshold | None = None
-                ) -> tuple[PlanningInputs, Any]:
+def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any, flag: Threshold | None = None, *,
+                ablative: bool = True) -> tuple[PlanningInputs, Any]:
     """The planning inputs for "Plan this lesion", and the scheme choice with its reason.
 
     Sets the lesion, its target site, the regimen the sources make typical for the site
     (:func:`sbrt_calc.eligibility.sites.choose_scheme`; kept as it was when none can be picked),
     the fraction count from that regimen, and opens the cumulative-dose section for a previously
-    irradiated lesion (thecal sac for the spine, else the organ chosen before).
+    irradiated lesion (thecal sac for the spine, else the organ chosen before); the choice's
+    ``cumulative_required`` says so. ``ablative=False`` (local ablative therapy not supported,
+    :func:`sbrt_calc.eligibility.sites.palliative_intent`): no ablative scheme is set; the choice lists
+    the palliative options a guideline prints, or none, with the reason.
     """
     from dataclasses import replace as _replace
 
     from sbrt_calc.eligibility.sites import choose_scheme
 
-    choice = choose_scheme(lesion, flag=flag)
+    choice = choose_scheme(lesion, flag=flag, ablative=ablative)
     regimen = inputs.regimen if choice.scheme is None else \
         f"{choice.scheme.total_dose_gy:.12g}/{choice.scheme.fractions}"
     cumulative = inputs.cumulative

@@ -25,9 +25,16 @@ SITE_GROUP: dict[str, str] = {
     "brain_srs": "brain",
     "brain_hsrt": "brain",
     "lymph_node": "lymph_node",
+    # Not ablative SBRT: offered only for their own situation (issue 19), never with a site's de-novo schemes.
+    "spine_reirradiation": "spine_reirradiation",   # spine SBRT after conventional RT at the same level
+    "bone_palliative": "bone_palliative",           # palliative RT for painful bone metastases (not ablative)
+    "bone_retreatment": "bone_retreatment",         # palliative repeat RT for painful bone metastases
 }
 SITES: tuple[str, ...] = tuple(SITE_GROUP)
-GROUPS: tuple[str, ...] = ("lung", "bone", "spine", "brain", "adrenal", "liver", "lymph_node")
+GROUPS: tuple[str, ...] = ("lung", "bone", "spine", "brain", "adrenal", "liver", "lymph_node",
+                           "spine_reirradiation", "bone_palliative", "bone_retreatment")
+#: Groups of schemes that are not de-novo ablative SBRT (palliative, repeat RT, re-irradiation).
+NON_ABLATIVE_GROUPS: tuple[str, ...] = ("bone_palliative", "bone_retreatment")
 
 KINDS: tuple[str, ...] = ("schemes", "constraints", "conformity", "reirradiation", "radiobiology")
 #: What was checked for a preset number (the marks a file may carry): ``printed`` seen in the primary
