@@ -66,7 +66,7 @@ def test_garbage_gives_case_error_or_a_case(data: dict[str, Any], key: str, valu
 
 TOP_KEYS = {"classification", "eligible", "definition", "progressing_sites", "new_sites", "max_sites", "blockers",
             "missing_workup", "lesions", "recommendation", "reasons", "evidence", "caveats", "next_steps",
-            "verdict", "headline", "cns_sites"}
+            "verdict", "headline", "cns_sites", "verdict_label"}
 LESION_KEYS = {"index", "site", "status", "label", "local_therapy", "intent", "reason", "source", "alternatives",
                "considerations", "schemes", "schemes_note", "location", "symptomatic", "schemes_left_out", "bed10_flag",
                "planned_scheme"}

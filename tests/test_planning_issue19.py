@@ -205,9 +205,12 @@ def test_bed10_values_in_the_eligibility_view_say_lq_and_a_lesion_without_a_pick
     pytest.importorskip("PySide6")
     from sbrt_calc.gui.eligibility_html import _scheme_cell
 
+    from sbrt_calc.eligibility.sites import flag_line
+
+    line = flag_line()
     [bone] = assess(make([{"site": "bone", "status": "progressing"}])).lesions
-    cell = _scheme_cell(bone)
+    cell = _scheme_cell(bone, line)
     assert "36 Gy/3 (BED10 79.2 Gy, LQ" in cell
     [palliative] = assess(make([{"site": "bone", "status": "progressing", "symptomatic": True}], ecog=3)).lesions
-    cell = _scheme_cell(palliative)
+    cell = _scheme_cell(palliative, line)
     assert "Plan this lesion ▸ no scheme" in cell and "no ablative scheme" in cell
