@@ -69,7 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         gc.disable()
         try:
             window.finish_start(args[0] if args else None)
-            window.statusBar().clearMessage()
         finally:
             if gc_was_enabled:
                 gc.enable()

@@ -28,7 +28,7 @@ from .case_state import CaseState
 from .commands import TitleCommand, ValueCommand
 from .regimen_table_model import RegimenTableModel
 from .row_actions import RowActions, default_rows
-from .settings_actions import SettingsActions, default_settings
+from .settings_actions import SettingsActions
 from .tabs_controller import TabsController, check_section
 from .window_common import FILE_FILTER
 from .workbench import Workbench
@@ -52,6 +52,8 @@ class FileActions:
         self.bench = bench
         self.status = status
         self.window = window
+        #: what the last new case could not take from the preferences (see settings.new_case_settings)
+        self.refused_preferences: list[str] = []
         self.recent_menu = QMenu("Open &Recent", window)
         self.recent_menu.aboutToShow.connect(self.fill_recent)
         self.fill_recent()
@@ -64,12 +66,13 @@ class FileActions:
     def new_case(self, ask: bool = True) -> bool:
         if ask and not self.maybe_save():
             return False
-        try:
-            defaults = default_settings()
-        except CaseError:
-            defaults = CaseSettings()
+        defaults, refused = settings.new_case_settings()
+        self.refused_preferences = refused
         self.show_case(Case("Untitled case", None, tuple(default_rows()), defaults, {}), None)
-        self.status("New case: 36 Gy/3 and common alternatives", 4000)
+        if refused:   # a stored preference the core refuses: that one is not used, and the user is told
+            self.status(" ".join(refused), 20000)
+        else:
+            self.status("New case: 36 Gy/3 and common alternatives", 4000)
         return True
 
     def show_case(self, case: Case, path: str | None, checked: bool = False) -> None:

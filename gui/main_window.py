@@ -111,11 +111,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def finish_start(self, path: str | None = None) -> None:
-        """Fill a window built ``deferred``: the case file ``path``, or a new case."""
+        """Fill a window built ``deferred``: the case file ``path``, or a new case. The status bar is left
+        empty, unless a stored preference was not used (it says which)."""
         self.settings_actions.fill_organ_combo()
         if path is None or not self.open_path(path, ask=False):
             if self.model.rowCount() == 0 and self.model.columnCount() == 0:
                 self.new_case(ask=False)
+        self.statusBar().clearMessage()
+        if self.files.refused_preferences:
+            self._status(" ".join(self.files.refused_preferences), 20000)
 
     # --- actions and menus ---------------------------------------------------------------------------
     def _act(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:

@@ -1,4 +1,11 @@
-"""Preferences: alpha/beta values, thresholds, decimals, default model, the new-case regimens."""
+"""Preferences: alpha/beta values, thresholds, decimals, default model, the new-case regimens.
+
+The values a new case's settings are made of are checked by the core as they are typed
+(:func:`.settings.case_settings_of`: the ranges of :mod:`sbrt_calc.radiobiology.ranges` and the
+case's own rules): a value the core refuses is kept as typed, named under the form with the allowed
+range and the reason, and OK is disabled until it is changed (issue 18: a tumour alpha/beta of 0.3
+was stored, and every new case then silently dropped all the preferences).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbrt_calc.case import CaseError
 from sbrt_calc.presets.radiobiology import radiobiology, thresholds
+from sbrt_calc.radiobiology.ranges import RANGES
 
 from . import settings
 from .settings import MODEL_CHOICES, parse_regimen_list  # defined in settings (light) for the main window
@@ -50,17 +59,20 @@ class PreferencesDialog(QDialog):
         for key, label in MODEL_CHOICES:
             self.model.addItem(label, key)
         self.model.setToolTip("The model new cases start with (LQ-L and USC are the high-dose alternatives)")
-        self.tumour_ab = _dspin(settings.get("tumour_alpha_beta_gy"), 0.1, 50, " Gy",
-                                f"Tumour alpha/beta for new cases. Shipped {tumour.alpha_beta_gy:g} Gy: {tumour.source}")
+        ab_range = RANGES["alpha_beta_gy"]
+        # the boxes take any positive value: the core says what is allowed (a box's own range clamps silently)
+        self.tumour_ab = _dspin(settings.get("tumour_alpha_beta_gy"), 0.01, 1000, " Gy",
+                                f"Tumour alpha/beta for new cases. Shipped {tumour.alpha_beta_gy:g} Gy: {tumour.source}. "
+                                f"Allowed: {ab_range.describe()} ({ab_range.reason})")
         self.organ_ab = QComboBox()
         self.organ_ab.setEditable(False)
         for t in rb.tissues:
             if t.role == "oar":
                 self.organ_ab.addItem(f"{t.alpha_beta_gy:g} Gy — {t.name}", t.alpha_beta_gy)
         self.organ_ab.setToolTip("Organ-at-risk alpha/beta shown beside the tumour's (sources in the About box)")
-        self.flag_bed = _dspin(settings.get("flag_bed_gy"), 1, 500, " Gy",
+        self.flag_bed = _dspin(settings.get("flag_bed_gy"), 0.01, 10000, " Gy",
                                f"BED{flag.alpha_beta_gy:g} flag line. Shipped {flag.bed_gy:g} Gy: {flag.source}")
-        self.ref_bed = _dspin(settings.get("reference_bed_gy"), 1, 500, " Gy",
+        self.ref_bed = _dspin(settings.get("reference_bed_gy"), 0.01, 10000, " Gy",
                               f"BED{ref.alpha_beta_gy:g} reference line. Shipped {ref.bed_gy:g} Gy: {ref.source}")
         self.decimals = QSpinBox()
         self.decimals.setRange(0, 4)
@@ -69,6 +81,11 @@ class PreferencesDialog(QDialog):
         self.new_case.setToolTip("Regimens a new case starts with, separated by ';' (e.g. 36/3; 45/3; 50/5)")
         self.new_case_status = QLabel()
         self.new_case_status.setWordWrap(True)
+        #: why the core refuses the values for new cases ('' when it accepts them)
+        self.settings_status = QLabel()
+        self.settings_status.setWordWrap(True)
+        self.settings_status.setAccessibleName("Preferences problem")
+        self.settings_status.setStyleSheet("color: #c62828")
         self.autosave = QSpinBox()
         self.autosave.setRange(1, 600)
         self.autosave.setSuffix(" s")
@@ -79,6 +96,7 @@ class PreferencesDialog(QDialog):
         form.addRow("&Organ alpha/beta:", self.organ_ab)
         form.addRow("&Flag line (BED10 >):", self.flag_bed)
         form.addRow("&Reference line (BED10 ≥):", self.ref_bed)
+        form.addRow("", self.settings_status)
         form.addRow("&Decimals:", self.decimals)
         form.addRow("&New case regimens:", self.new_case)
         form.addRow("", self.new_case_status)
@@ -88,12 +106,17 @@ class PreferencesDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
-        self.new_case.textChanged.connect(self._check_new_case)
+        self.new_case.textChanged.connect(self._check)
+        self.model.currentIndexChanged.connect(self._check)
+        self.organ_ab.currentIndexChanged.connect(self._check)
+        for box in (self.tumour_ab, self.flag_bed, self.ref_bed):
+            box.valueChanged.connect(self._check)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("These apply to the open case (undoable) and to new cases."))
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.load(settings.get)
+        self._check()
 
     def load(self, get: Any) -> None:
         self.model.setCurrentIndex(max(0, self.model.findData(get("model"))))
@@ -119,12 +142,34 @@ class PreferencesDialog(QDialog):
         except ValueError as exc:
             self.new_case_status.setText(f"⚠ {exc}")
             self.new_case_status.setStyleSheet("color: #c62828")
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-            return False
-        self.new_case_status.setText(f"{len(items)} regimen(s)")
-        self.new_case_status.setStyleSheet("")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
-        return True
+            ok = False
+        else:
+            self.new_case_status.setText(f"{len(items)} regimen(s)")
+            self.new_case_status.setStyleSheet("")
+            ok = True
+        return self._check_settings() and ok
+
+    def _check_settings(self) -> bool:
+        """Ask the core whether the values for new cases are allowed; say why not under the form."""
+        boxes = {"tumour_alpha_beta_gy": self.tumour_ab, "flag_bed_gy": self.flag_bed,
+                 "reference_bed_gy": self.ref_bed}
+        field = None
+        try:
+            settings.case_settings_of(self.values())
+        except CaseError as exc:
+            field = exc.field
+            self.settings_status.setText(f"⚠ {exc.message}")
+        else:
+            self.settings_status.setText("")
+        for key, box in boxes.items():
+            box.setStyleSheet("QDoubleSpinBox { border: 2px solid #c62828; }" if key == field else "")
+        return field is None
+
+    def _check(self, *_: Any) -> bool:
+        """Enable OK only when every value can be stored (the regimens parse, the core accepts the settings)."""
+        ok = self._check_new_case()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        return ok
 
     def values(self) -> dict[str, Any]:
         return {
@@ -139,7 +184,7 @@ class PreferencesDialog(QDialog):
         }
 
     def _accept(self) -> None:
-        if not self._check_new_case():
+        if not self._check():   # refused values stay in the dialog, named; nothing is stored
             return
         try:
             settings.set_values(self.values())

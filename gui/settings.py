@@ -102,6 +102,49 @@ def _coerce(value: Any, default: Any) -> Any:
         return default
 
 
+#: the preferences a new case's settings are made of, and how the user knows them
+CASE_PREFERENCES = {"model": "Default model", "tumour_alpha_beta_gy": "Tumour alpha/beta",
+                    "organ_alpha_beta_gy": "Organ alpha/beta", "flag_bed_gy": "Flag line",
+                    "reference_bed_gy": "Reference line"}
+
+
+def case_settings_of(values: dict[str, Any]) -> Any:
+    """The :class:`~sbrt_calc.case.CaseSettings` of preference ``values`` (the keys of :data:`CASE_PREFERENCES`),
+    checked by the core (its ranges, :mod:`sbrt_calc.radiobiology.ranges`); CaseError whose message names the
+    preference as the dialog does ('Tumour alpha/beta 0.3 Gy is outside the allowed range ...')."""
+    from sbrt_calc.case import CaseError, CaseSettings
+
+    try:
+        return CaseSettings(**{k: values[k] for k in CASE_PREFERENCES})
+    except CaseError as exc:
+        key = (exc.field or "").removeprefix("settings.")
+        label = CASE_PREFERENCES.get(key)
+        message = exc.message.replace(f"settings.{key}", label) if label else exc.message
+        raise CaseError(message, field=key, value=exc.value, allowed=exc.allowed) from None
+
+
+def new_case_settings() -> tuple[Any, list[str]]:
+    """The settings a new case starts with, and what was not used: a stored preference the core refuses (an
+    INI edited by hand, an older version's range) is replaced by its shipped value, that one alone, and said."""
+    from sbrt_calc.case import CaseError, CaseSettings
+
+    shipped = defaults()
+    values: dict[str, Any] = {k: get(k) for k in CASE_PREFERENCES}
+    notes: list[str] = []
+    for _ in range(len(values)):
+        try:
+            return case_settings_of(values), notes
+        except CaseError as exc:
+            key = exc.field or ""
+            if key not in values or values[key] == shipped[key]:
+                break
+            default = shipped[key]
+            what = f"{default:g} Gy" if isinstance(default, float) else repr(default)
+            notes.append(f"Preference not used: {exc.message}; the shipped {what} applies (Edit ▸ Preferences)")
+            values[key] = default
+    return CaseSettings(), notes + ["Preferences not used: the shipped settings apply (Edit ▸ Preferences)"]
+
+
 #: the preferences whose defaults need not read the radiobiology presets (the first window reads them)
 _APP_KEYS = ("model", "decimals", "new_case_regimens", "autosave_interval_ms", "recent_files")
 

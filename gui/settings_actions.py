@@ -14,8 +14,6 @@ from typing import Any
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from sbrt_calc.case import CaseError, CaseSettings
-
 from . import settings
 from .autosave import Autosaver
 from .commands import SettingsCommand
@@ -24,15 +22,6 @@ from .settings import MODEL_CHOICES
 from .workbench import Workbench
 
 Status = Callable[[str, int], None]
-
-
-def default_settings() -> CaseSettings:
-    """The settings a new case starts with (Preferences); CaseError when they are out of range."""
-    return CaseSettings(model=str(settings.get("model")),
-                        tumour_alpha_beta_gy=float(settings.get("tumour_alpha_beta_gy")),
-                        organ_alpha_beta_gy=float(settings.get("organ_alpha_beta_gy")),
-                        flag_bed_gy=float(settings.get("flag_bed_gy")),
-                        reference_bed_gy=float(settings.get("reference_bed_gy")))
 
 
 class SettingsActions:
@@ -109,11 +98,9 @@ class SettingsActions:
     def apply_preferences(self) -> None:
         self.model.set_decimals(int(settings.get("decimals")))
         self.autosaver.timer.setInterval(int(settings.get("autosave_interval_ms")))
-        try:
-            new = default_settings()
-        except CaseError as exc:
-            self.status(f"Preferences not applied: {exc}", 8000)
-            return
+        new, refused = settings.new_case_settings()
+        if refused:
+            self.status(" ".join(refused), 20000)
         old = self.model.settings()
         if new != old:
             self.undo_stack.push(SettingsCommand(self.model, old, new, "Apply preferences"))
