@@ -18,6 +18,7 @@ The main window shows and edits the case; this object decides how it reaches the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,8 @@ class CaseDocument(QObject):
 
     def save_to(self, path: str) -> bool:
         """Save to ``path``; False (edit kept, reason shown, Save As offered) when it did not happen."""
-        same = bool(self.path) and Path(path).resolve() == Path(self.path or "").resolve()
+        # os.path.realpath, not Path.resolve: a symlink loop must fail the save with a message, not raise
+        same = bool(self.path) and os.path.realpath(path) == os.path.realpath(self.path or "")
         if same and self.changed_on_disk():
             choice = self._ask_conflict(path)
             if choice == "save_as":
@@ -139,7 +141,7 @@ class CaseDocument(QObject):
             save_case(self.case_snapshot(), path)
         except (OSError, SbrtCalcError) as exc:
             return self._save_failed(path, exc)
-        self.set_path(str(Path(path).resolve()))
+        self.set_path(os.path.realpath(path))
         self.undo_stack.setClean()
         self.autosaver.clear()
         self.saved.emit(self.path or path)

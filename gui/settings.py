@@ -221,7 +221,7 @@ def recent_files() -> list[str]:
 
 
 def add_recent_file(path: str) -> list[str]:
-    path = str(Path(path).resolve())
+    path = os.path.realpath(path)   # never raises on a symlink loop (Path.resolve does before Python 3.13)
     files = [p for p in recent_files() if p != path]
     files.insert(0, path)
     files = files[:MAX_RECENT_FILES]

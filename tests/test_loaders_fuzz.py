@@ -68,3 +68,49 @@ def test_cli_compare_any_text_is_answer_or_clean_error(argv_tail: list[str]) -> 
         assert err.getvalue().count("\n") == 1 and "Traceback" not in err.getvalue()
     else:
         assert json.loads(out.getvalue())["regimens"]
+
+
+# --- issue 20: classes that must stay fixed -------------------------------------------------------------------
+
+_finite = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+                    st.text(max_size=8))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.one_of(keys, st.text(max_size=6)), _finite, max_size=6), st.one_of(keys, st.text(max_size=6)),
+       st.booleans())
+def test_a_key_given_twice_is_refused_naming_it(doc: dict[str, Any], key: str, nested: bool) -> None:
+    """Python's json keeps the last of two equal keys: the case loader refuses them, at any depth (issue 20)."""
+    inner = json.dumps({**doc, key: 1})
+    twice = "{" + json.dumps(key) + ": 0, " + inner[1:]
+    text = json.dumps({"format": "sbrt-calc-case", "format_version": 2, "planning": "X"}).replace('"X"', twice) \
+        if nested else twice
+    try:
+        loads_case(text, "f.sbrt.json")
+    except SbrtCalcError as exc:
+        assert f"{key!r} appears twice" in str(exc) or f"{key[:57]!r}" in str(exc), str(exc)
+        return
+    raise AssertionError(f"accepted a key twice: {text[:200]}")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(0.5, 50.0), st.floats(0.5, 50.0))
+def test_alpha_beta_keys_are_distinct_and_read_back(a: float, b: float) -> None:
+    from sbrt_calc.number_keys import ab_key
+
+    assert float(ab_key(a)) == a and (ab_key(a) == ab_key(b)) == (a == b)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=40))
+def test_cli_output_never_carries_a_terminal_control_character(label: str) -> None:
+    import io as io_
+
+    from sbrt_calc.cli.output import emit, to_json
+
+    for text in (label, to_json({"label": label})):
+        buf = io_.StringIO()
+        emit(text, buf)
+        assert not [c for c in buf.getvalue() if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
+                    or c in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+    assert json.loads(to_json({"label": label}))["label"] == label   # JSON: the same value, escaped

@@ -224,3 +224,24 @@ def test_a_saved_case_says_the_recent_files_list_was_not_saved(qtbot, unwritable
     assert w.save_to(str(tmp_path / "c.sbrt.json"))       # the case is saved: that is what matters
     assert "preferences were not saved" in w.statusBar().currentMessage()
     assert load_case(tmp_path / "c.sbrt.json").regimens
+
+
+def test_save_as_to_a_symlink_loop_is_a_message_not_an_exception(qtbot, isolated_dirs, warnings: list,
+                                                                  tmp_path: Path) -> None:  # noqa: ANN001
+    """Path.resolve raised RuntimeError out of save_to (Python < 3.13) before the save could say why."""
+    loop = tmp_path / "loop.sbrt.json"
+    loop.symlink_to(tmp_path / "loop2.sbrt.json")
+    (tmp_path / "loop2.sbrt.json").symlink_to(loop)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.entry.setText("54/3")
+    assert w.add_from_entry()
+    assert w.save_to(str(tmp_path / "real.sbrt.json"))                    # a case with a file: Save As compares
+    w.entry.setText("36/3")
+    assert w.add_from_entry()
+    from unittest import mock
+
+    with mock.patch.object(w.document, "save_as", return_value=False):   # the offered Save As: cancelled
+        assert not w.save_to(str(loop))
+    assert [x[0] for x in warnings] == ["Cannot save case"] and "symbolic links" in warnings[0][1]
+    w.undo_stack.setClean()
