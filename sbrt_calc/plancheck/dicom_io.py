@@ -156,6 +156,30 @@ def _check_inflated_size(p: Path, pydicom: Any, max_bytes: int) -> None:
                              value=str(p), allowed="a complete DICOM file")
 
 
+def _deflated_header(p: Path, pydicom: Any, head_bytes: int = 1 << 20) -> Any:
+    """The elements before the Pixel Data of a deflated file, from its first inflated bytes only (None:
+    not parsed). Lets the declared grid be checked before pydicom inflates the whole data set."""
+    import io
+
+    from pydicom.filereader import _read_file_meta_info, read_dataset, read_preamble
+
+    with p.open("rb") as fp:
+        read_preamble(fp, False)
+        _read_file_meta_info(fp)
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        out = bytearray()
+        try:
+            while len(out) < head_bytes and (chunk := fp.read(1 << 16)):
+                out += inflater.decompress(chunk, head_bytes - len(out))
+        except zlib.error:
+            return None
+    try:
+        return read_dataset(io.BytesIO(bytes(out)), False, True,
+                            stop_when=lambda tag, vr, length: tag == 0x7FE00010)
+    except Exception:  # noqa: BLE001 - a header longer than the bytes inflated: decided after the full read
+        return None
+
+
 _UNDEFINED = 0xFFFFFFFF
 _LONG_VRS = frozenset(b"OB OD OF OL OV OW SQ SV UC UN UR UT UV".split())
 _VRS = frozenset(b"AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR "
@@ -297,7 +321,8 @@ def _walk(buf: Any, pos: int, end: int, implicit: bool, little: bool) -> str | N
 
 def safe_dcmread(path: str | Path, what: str, *, max_bytes: int | None = None,
                  stop_before_pixels: bool = False, notes: list[str] | None = None,
-                 defer_size: int | None = None, complete: bool = True, max_inflated: int | None = None) -> Any:
+                 defer_size: int | None = None, complete: bool = True, max_inflated: int | None = None,
+                 header_check: Any = None) -> Any:
     """Read a DICOM file with the size, deflate and truncation guards; every failure is a :class:`DicomError`.
 
     Parameters
@@ -315,6 +340,10 @@ def safe_dcmread(path: str | Path, what: str, *, max_bytes: int | None = None,
         Refuse a file whose element structure is incomplete (truncated); when False it is only noted.
     max_inflated : int, optional
         Largest inflated data set of a deflated file (default *max_bytes*).
+    header_check : callable, optional
+        Called with the elements before the Pixel Data of a deflated file, parsed from its first
+        inflated megabyte, before the whole data set is inflated (e.g. to refuse a declared grid
+        larger than the cap without inflating it).
     """
     pydicom = _pydicom()
     max_bytes = MAX_DICOM_BYTES if max_bytes is None else max_bytes
@@ -333,6 +362,10 @@ def safe_dcmread(path: str | Path, what: str, *, max_bytes: int | None = None,
         try:
             meta = pydicom.filereader.read_file_meta_info(str(p))
             if str(meta.get("TransferSyntaxUID", "")) == DEFLATED:
+                if header_check is not None:
+                    head = _deflated_header(p, pydicom)
+                    if head is not None:
+                        header_check(head)
                 _check_inflated_size(p, pydicom, max_bytes if max_inflated is None else min(max_bytes, max_inflated))
         except DicomError:
             raise
@@ -528,7 +561,8 @@ def read_rtdose(path: str | Path, *, max_bytes: int | None = None, max_voxels: i
     notes: list[str] = []
     # a deflated data set is inflated whole by pydicom: bounded by the largest grid decoded, plus room for the header
     ds = safe_dcmread(path, "RT Dose", max_bytes=limit, notes=notes, defer_size=64 * 1024,
-                      max_inflated=voxels * 4 + 64 * 1024 * 1024)
+                      max_inflated=voxels * 4 + 64 * 1024 * 1024,
+                      header_check=lambda head: _check_declared_grid(head, str(path), voxels))
     p = str(path)
     try:
         with captured_warnings(notes, f"{Path(p).name}: "):
@@ -576,6 +610,19 @@ def _beams(ds: Any) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _check_declared_grid(ds: Any, p: str, max_voxels: int) -> None:
+    """Refuse a grid whose Rows x Columns x Number of Frames exceeds *max_voxels*, from the header alone."""
+    try:
+        rows, cols = _int(ds, "Rows", p, 1), _int(ds, "Columns", p, 1)
+        frames = _int(ds, "NumberOfFrames", p, 1)
+    except DicomError:
+        return  # decided by the full read
+    if rows * cols * frames > max_voxels:
+        raise DicomError(f"{p}: a dose grid of {frames}x{rows}x{cols} = {rows * cols * frames} voxels is larger than "
+                         f"the {max_voxels}-voxel limit; refused before decoding", field="PixelData",
+                         value=rows * cols * frames, allowed=f"at most {max_voxels} voxels")
+
+
 def _dose_grid(ds: Any, p: str, max_voxels: int, notes: list[str]) -> DoseGrid:
     check_kind(ds, p, "rtdose", notes)
     syntax = _syntax(ds)
@@ -598,10 +645,7 @@ def _dose_grid(ds: Any, p: str, max_voxels: int, notes: list[str]) -> DoseGrid:
                          f"sample(s), Pixel Representation {signed}) is not a readable dose grid", field="PixelData",
                          value=f"{frames}x{rows}x{cols}x{bits}", allowed="16 or 32 bits, one sample, >= 1 row/column")
     voxels = rows * cols * frames
-    if voxels > max_voxels:
-        raise DicomError(f"{p}: a dose grid of {frames}x{rows}x{cols} = {voxels} voxels is larger than the "
-                         f"{max_voxels}-voxel limit; refused before decoding", field="PixelData", value=voxels,
-                         allowed=f"at most {max_voxels} voxels")
+    _check_declared_grid(ds, p, max_voxels)
     expected = voxels * bits // 8
     length = getattr(elem, "length", None)
     if length is None or getattr(elem, "value", None) is not None:
