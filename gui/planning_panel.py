@@ -116,7 +116,7 @@ class PlanningPanel(QWidget):
         self.fractions.valueChanged.connect(self._fractions_changed)
         self.site_combo = QComboBox()
         self.site_combo.setAccessibleName("target site")
-        self.site_combo.setToolTip("The target site: the BED10 > 70 Gy line does not apply at the brain or the spine; "
+        self.site_combo.setToolTip("The target site: the BED10 flag line does not apply at the brain or the spine; "
                                    "the RTOG conformity table is for lung tumours in lung (a reference elsewhere)")
         self.site_combo.addItem("(site not given)", None)
         for site in TARGET_SITES:

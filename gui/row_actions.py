@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.regimen import Regimen, parse_regimen
+from sbrt_calc.regimen import parse_regimen
 
 from . import settings
 from .commands import AddRowsCommand, MoveRowCommand, RemoveRowsCommand
@@ -95,16 +95,13 @@ class RowActions:
         self.add_rows(default_rows(), "Add default regimens")
 
     def add_solved_reference(self) -> None:
-        from sbrt_calc.radiobiology.solve import solve_for_bed
+        """The smallest doses in 3-6 fractions reaching the case's reference line, solved dose kept (the row's
+        verdict matches its label; :func:`sbrt_calc.radiobiology.solve.regimens_reaching`)."""
+        from sbrt_calc.radiobiology.solve import regimens_reaching
 
         _flag, ref = self.model.thresholds
-        rows = []
-        for sol in solve_for_bed(ref.bed_gy, [3, 4, 5, 6], self.model.eval_settings.lq, ref.alpha_beta_gy):
-            if sol.error:
-                continue
-            reg = Regimen(round(sol.total_dose_gy, 2), sol.fractions,
-                          f"{sol.total_dose_gy:.2f} Gy/{sol.fractions} (LQ BED10 {ref.bed_gy:g})")
-            rows.append(CaseRegimen.from_regimen(reg, note="solved: reaches the reference line"))
+        rows = [CaseRegimen.from_regimen(reg, note="solved: reaches the reference line")
+                for reg in regimens_reaching(ref, [3, 4, 5, 6])]
         self.add_rows(rows, "Add solved regimens")
 
     def sweep(self, dialog: Any = None) -> int:
@@ -177,7 +174,6 @@ class RowActions:
         # imported here, when the menu is first opened (start-up time)
         from sbrt_calc.presets.loader import schemes_for_site
         from sbrt_calc.presets.model import SITES
-        from sbrt_calc.presets.radiobiology import radiobiology
 
         try:
             for site in SITES:
@@ -194,8 +190,7 @@ class RowActions:
         a = menu.addAction("Default regimens (36/3 and common alternatives)")
         a.setToolTip("The regimens a new case starts with (Preferences)")
         a.triggered.connect(self.add_default_regimens)
-        flag_ref = radiobiology().threshold("bed10_primary_lung")
-        a = menu.addAction(f"Reach {flag_ref.label} in 3–6 fractions (solved)")
-        a.setToolTip(f"The total dose reaching the reference in 3, 4, 5 and 6 fractions under the table's model "
-                     f"(LQ BED10, the scale of the line). Source: {flag_ref.source}")
+        a = menu.addAction("Reach the reference line in 3–6 fractions (solved)")
+        a.setToolTip("The smallest total dose reaching the case's reference line (Model settings) in 3, 4, 5 and "
+                     "6 fractions, on the line's scale (LQ BED10 from the prescription)")
         a.triggered.connect(self.add_solved_reference)

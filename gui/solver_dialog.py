@@ -142,7 +142,7 @@ class SolverDialog(QDialog):
 
     def solve(self) -> None:
         """Recompute the solutions (the core's) and show them."""
-        from sbrt_calc.radiobiology.solve import model_bed, solve_for_bed
+        from sbrt_calc.radiobiology.solve import model_bed, reaching_total_gy, solve_for_bed
 
         key = self.model_combo.currentData()
         model = self.settings.model(key)
@@ -183,8 +183,8 @@ class SolverDialog(QDialog):
                 item.setToolTip("\n".join(x.text for x in sol.caveats) or (sol.error or ""))
                 self.table.setItem(r, c, item)
             if sol.error is None:
-                reg = Regimen(round(sol.total_dose_gy, 2), sol.fractions,
-                              f"{rounded(sol.total_dose_gy, 2)} Gy/{sol.fractions}")
+                total = reaching_total_gy(sol, target, model, ab)   # the solved dose, not a rounded one
+                reg = Regimen(total, sol.fractions, f"{rounded(total, 2)} Gy/{sol.fractions}")
                 self.solutions.append(reg)
             else:
                 self.solutions.append(None)

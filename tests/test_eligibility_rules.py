@@ -434,7 +434,16 @@ def test_prior_benefit_is_shown_as_a_selection_factor_without_cut_off() -> None:
 
 # --- every statement has a known source ---------------------------------------------------------
 
-KNOWN_SOURCES = set(R.SHORT)
+def _known_sources() -> set[str]:
+    """The rules' sources, and the reference line's as presets/radiobiology.toml cites it (the one place the
+    Onishi/Shirata citation is written; the eligibility caveat reads it from there)."""
+    from sbrt_calc.presets.radiobiology import radiobiology
+
+    ref = radiobiology().threshold("bed10_primary_lung").source.rstrip(".")
+    return set(R.SHORT) | set(R.split_sources(ref))
+
+
+KNOWN_SOURCES = _known_sources()
 
 
 def _all_items(a: Assessment) -> list[Any]:

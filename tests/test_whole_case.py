@@ -222,3 +222,51 @@ def test_the_app_marks_the_flag_not_applicable_at_the_planned_spine(window, tmp_
     assert window.model.data(window.current_index(0, "flag"), Qt.ItemDataRole.DisplayRole) == "not reached"
     planning.apply_inputs(PlanningInputs(regimen="24/2", site="spine"))
     assert window.model.data(window.current_index(0, "flag"), Qt.ItemDataRole.DisplayRole) == "n/a at this site"
+
+
+@pytest.mark.parametrize(("bed_gy", "comparison"), [(100.0, ">="), (150.0, ">="), (80.0, ">")])
+def test_solved_regimens_reach_the_line_they_are_labelled_with(bed_gy: float, comparison: str) -> None:
+    """Issue 18: 46.33 Gy/4 labelled "LQ BED10 100" showed "not reached" (the solved dose rounded to 46.33 Gy gives
+    BED10 99.99 Gy; unrounded 53.066.../6 gives 99.99999999999999 Gy). The solved dose is kept, nudged by the
+    units in the last place floating point loses: each row reaches the line its label names."""
+    from dataclasses import replace
+
+    from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimen
+    from sbrt_calc.presets.radiobiology import radiobiology
+    from sbrt_calc.radiobiology.solve import regimens_reaching
+
+    shipped = radiobiology().threshold("bed10_primary_lung")
+    line = replace(shipped, bed_gy=bed_gy, comparison=comparison)
+    regs = regimens_reaching(line, [3, 4, 5, 6])
+    assert [r.fractions for r in regs] == [3, 4, 5, 6]
+    s = EvaluationSettings(reference=line, flag=line)
+    for reg in regs:
+        assert f"LQ BED10 {bed_gy:g})" in reg.label
+        row = evaluate_regimen(reg, s)
+        assert row.reference_reached and row.bed10_gy == pytest.approx(bed_gy, abs=1e-9), reg.label
+    four = next(r for r in regs if r.fractions == 4)
+    if bed_gy == 100.0:
+        assert four.label.startswith("46.33 Gy/4") and four.total_dose_gy != 46.33
+
+
+def test_the_apps_solved_reference_rows_say_reached(window) -> None:  # noqa: ANN001
+    """File ▸ Add ▸ Reach the reference line: every added row reads 'reached' in the reference column."""
+    n = window.model.rowCount()
+    window.row_actions.add_solved_reference()
+    added = range(n, window.model.rowCount())
+    assert len(added) == 4
+    for r in added:
+        assert window.model.data(window.current_index(r, "reference"), Qt.ItemDataRole.DisplayRole) == "reached"
+
+
+def test_the_shirata_citation_is_one_string_in_one_place() -> None:
+    """Shirata Y et al., Radiat Oncol 2012;7:182 (PMC3542195; the volume and article number read on the journal's
+    page): the eligibility caveat cites the reference line's source from presets/radiobiology.toml, the one place
+    the citation is written (the core once also wrote it as 7:156)."""
+    from sbrt_calc.eligibility.rules import reference_line_caveat
+
+    root = Path(__file__).resolve().parent.parent
+    found = [p for d in ("sbrt_calc", "presets", "gui") for p in (root / d).rglob("*")
+             if p.suffix in (".py", ".toml") and "Shirata Y" in p.read_text(encoding="utf-8")]
+    assert [p.name for p in found] == ["radiobiology.toml"]
+    assert "Shirata Y et al., Radiat Oncol 2012;7:182" in reference_line_caveat().source

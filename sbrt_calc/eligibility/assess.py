@@ -295,7 +295,7 @@ def _scheme_beds(lesion: Lesion, line: Threshold | None = None, ablative: bool =
     flag = choice.flag
     beds = []
     for s in found.schemes:
-        b = sites.bed10_gy(s)
+        b = sites.bed10_gy(s, line)
         beds.append(SchemeBed(key=s.key, label=s.label, total_dose_gy=s.total_dose_gy, fractions=s.fractions,
                               bed10_gy=b, bed10_above_threshold=sites.above_line(b, line), source=s.source, note=s.note,
                               verification=s.verification, warning=sites.brain_exceeds(s, lesion.size_mm),
@@ -407,7 +407,7 @@ def assess(case: Case, flag: Threshold | None = None) -> Assessment:
         evidence += R.EVIDENCE_ALL
     from sbrt_calc.eligibility.sites import seed_range_note
 
-    caveats = list(R.CAVEATS) + [seed_range_note(flag)]
+    caveats = list(R.CAVEATS[:-1]) + [R.reference_line_caveat(), R.CAVEATS[-1], seed_range_note(flag)]
     if definition == "extended":
         caveats.insert(0, R.DEFINITION_EXTENDED)
     if case.therapy_class in _IO:

@@ -49,21 +49,29 @@ ASTRO_BONE = ("Lutz S et al., Palliative radiation therapy for bone metastases: 
               "guideline, Pract Radiat Oncol 2017;7:4-12")
 #: Abstract read (thelancet.com): repeat radiation of painful bone metastases, 8 Gy/1 vs 20 Gy in multiple fractions.
 SC20 = "NCIC CTG SC.20 (Chow E et al., Lancet Oncol 2014;15:164-171)"
-THRESHOLD_NOTE = ("Onishi H et al., Cancer 2004;101:1623-1631, and Shirata Y et al., Radiat Oncol 2012;7:156 "
-                  "(the BED10 >= 100 Gy line for primary lung tumours)")
 
 
 #: Short tags for the plain-text note (the JSON carries the full source strings).
 SHORT = {
     REF_000: "Seed 000", REF_001: "Seed 001", REF_002: "Seed 002", REF_003: "Seed 003", REF_004: "Seed 004",
     CURB: "CURB", HALT: "HALT", ASTRO_ESTRO: "ASTRO/ESTRO 2023", WEICKHARDT: "Weickhardt 2012",
-    ARS_AUC: "ARS AUC", TOOL: "sbrt-calc choice", THRESHOLD_NOTE: "Onishi 2004; Shirata 2012",
+    ARS_AUC: "ARS AUC", TOOL: "sbrt-calc choice",
     RTOG_9005: "RTOG 90-05", SC24: "SC.24", HYTEC_CORD: "HyTEC cord", SITC_IO: "SITC 2020",
     SITC_CHEMO_IO: "SITC 2023 (chemo-IO)", SC20: "SC.20", ASTRO_BRAIN: "ASTRO brain 2022", ASTRO_BONE: "ASTRO bone 2017",
     LUNG_LOCATION_DEFINITIONS["central"][1]: "RTOG 0813 central",
     LUNG_LOCATION_DEFINITIONS["ultracentral"][1]: "Tekatli 2016 ultracentral",
     LUNG_LOCATION_DEFINITIONS["peripheral"][1]: "RTOG 0813; SABR-COMET",
 }
+
+
+def reference_line_caveat() -> Item:
+    """The seed's line has no other source; the literature's line for primary lung tumours is the shipped reference
+    line, cited as ``presets/radiobiology.toml`` cites it (Onishi 2007; Shirata 2012): one citation, one place."""
+    from sbrt_calc.presets.radiobiology import radiobiology
+
+    ref = radiobiology().threshold("bed10_primary_lung")
+    return Item(f"The seed's line (\"BED10 >70\") has no source other than Seed 004; the literature's line for primary "
+                f"lung tumours is {ref.label}.", join(REF_004, ref.source.rstrip(".")))
 
 
 def join(*sources: str) -> str:
@@ -365,8 +373,6 @@ CAVEATS = (
          "therapy.", REF_004),
     Item("Treatment decisions should involve multidisciplinary discussion; consider clinical trials when "
          "available.", REF_004),
-    Item("The seed's line (\"BED10 >70\") has no source other than Seed 004; the literature's line for primary "
-         "lung tumours is BED10 >= 100 Gy.", join(REF_004, THRESHOLD_NOTE)),
     Item("Decision support for qualified clinicians, not a decision: check every reason against its source.",
          TOOL),
 )

@@ -174,11 +174,11 @@ def _palliative_flag(flag: Threshold | None = None) -> FlagApplicability:
                "oligoprogressive lesions, not palliative radiotherapy.", R.join(R.REF_004, R.ASTRO_BONE))
 
 
-def bed10_gy(scheme: Scheme) -> float:
-    """LQ BED at alpha/beta 10 from the prescription, Gy."""
+def bed10_gy(scheme: Scheme, flag: Threshold | None = None) -> float:
+    """LQ BED from the prescription at the flag line's alpha/beta (10 Gy: the scale the line is defined on), Gy."""
     from sbrt_calc.radiobiology.lq import bed
 
-    return float(bed(scheme.total_dose_gy, scheme.dose_per_fraction_gy, 10.0))
+    return float(bed(scheme.total_dose_gy, scheme.dose_per_fraction_gy, flag_line(flag).alpha_beta_gy))
 
 
 def above_line(bed10: float, flag: Threshold | None = None) -> bool:
@@ -438,39 +438,39 @@ def _choose(lesion: Lesion, presets: PresetSet | None = None, flag_: Threshold |
             if pick is not None:
                 return SchemeChoice(pick, f"{lesion.size_mm:g} mm is above RTOG 90-05's largest size bin (40 mm): "
                                           f"{pick.label} hypofractionated stereotactic radiotherapy instead.",
-                                    pick.source, bed10_gy(pick), flag)
+                                    pick.source, bed10_gy(pick, line), flag)
         else:
             pick = next((s for s in schemes if s.fractions == 1 and abs(s.total_dose_gy - dose) < 1e-9), None)
             if pick is not None:
                 return SchemeChoice(pick, f"RTOG 90-05's single-fraction SRS dose for a lesion of {lesion.size_mm:g} mm "
                                           f"is {dose:g} Gy (found in previously irradiated, recurrent tumours).",
-                                    RTOG_9005_SOURCE, bed10_gy(pick), flag)
+                                    RTOG_9005_SOURCE, bed10_gy(pick, line), flag)
     if lesion.site == "spine" and lesion.previously_irradiated:
         pick = min(schemes, key=lambda s: s.verification == "recalled")
-        return SchemeChoice(pick, SPINE_REIRRADIATION_REASON.format(label=pick.label), pick.source, bed10_gy(pick),
+        return SchemeChoice(pick, SPINE_REIRRADIATION_REASON.format(label=pick.label), pick.source, bed10_gy(pick, line),
                             flag, intent="reirradiation")
     if lesion.site == "spine":
         pick = _by_key(schemes, SPINE_SCHEME_KEY)
         if pick is not None:
             return SchemeChoice(pick, SPINE_REASON + f" The {line.label} line does not apply at the spine.",
-                                SPINE_SOURCE, bed10_gy(pick), flag)
+                                SPINE_SOURCE, bed10_gy(pick, line), flag)
     typical = next((s for s in schemes if s.fractions == TYPICAL_FRACTIONS
                     and abs(s.total_dose_gy - TYPICAL_TOTAL_GY) < 1e-9), None)
     if typical is not None:
-        b = bed10_gy(typical)
+        b = bed10_gy(typical, line)
         where = ("above" if line.reached(b) else "NOT above") + f" the {line.label} line"
         return SchemeChoice(typical, f"36 Gy in 3 fractions is the seed's typical SBRT dose (generic, not "
                                      f"site-specific) and reaches BED10 {b:.1f} Gy (LQ), {where}.", R.REF_004, b, flag)
     usable = [s for s in schemes if s.verification != "recalled"] or list(schemes)
-    above = [s for s in usable if line.reached(bed10_gy(s))]
+    above = [s for s in usable if line.reached(bed10_gy(s, line))]
     site_name = lesion.site.replace("_", " ")
     if above:
-        pick = min(above, key=lambda s: (bed10_gy(s), s.fractions))
-        b = bed10_gy(pick)
+        pick = min(above, key=lambda s: (bed10_gy(s, line), s.fractions))
+        b = bed10_gy(pick, line)
         return SchemeChoice(pick, f"The sources do not give the seed's typical 36 Gy/3 for a {site_name} lesion; "
                                   f"{pick.label} is the scheme given for it with the lowest BED10 (LQ) above the "
                                   f"{line.label} line ({b:.1f} Gy).", pick.source, b, flag)
-    pick = max(usable, key=lambda s: bed10_gy(s))
-    b = bed10_gy(pick)
+    pick = max(usable, key=lambda s: bed10_gy(s, line))
+    b = bed10_gy(pick, line)
     return SchemeChoice(pick, f"No scheme given for a {site_name} lesion reaches {line.label}; {pick.label} has the "
                               f"highest BED10 (LQ, {b:.1f} Gy).", pick.source, b, flag)

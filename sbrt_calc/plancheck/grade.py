@@ -294,12 +294,13 @@ class PlanCheckResult:
 
 
 def _bed10(total_gy: float, dose_per_fraction_gy: float) -> dict[str, Any]:
-    """BED10 of the prescription (LQ, alpha/beta 10 Gy) and the oligoprogression flag line."""
+    """BED10 of the prescription (LQ at the flag line's alpha/beta, 10 Gy) and the shipped oligoprogression flag
+    line (a case's own line: :class:`sbrt_calc.evaluation.PlanCheckEvaluation`)."""
     from sbrt_calc.presets.radiobiology import radiobiology
 
-    b = float(bed(total_gy, dose_per_fraction_gy, 10.0))
     t = radiobiology().threshold("bed10_oligoprogression")
-    return {"bed10_gy": b, "bed10_model": "LQ, alpha/beta 10 Gy", "bed10_flag": t.reached(b),
+    b = float(bed(total_gy, dose_per_fraction_gy, t.alpha_beta_gy))
+    return {"bed10_gy": b, "bed10_model": f"LQ, alpha/beta {t.alpha_beta_gy:g} Gy", "bed10_flag": t.reached(b),
             "bed10_flag_line": f"{t.name} ({t.source})"}
 
 
