@@ -151,8 +151,6 @@ class PreferencesDialog(QDialog):
 
     def _check_settings(self) -> bool:
         """Ask the core whether the values for new cases are allowed; say why not under the form."""
-        boxes = {"tumour_alpha_beta_gy": self.tumour_ab, "flag_bed_gy": self.flag_bed,
-                 "reference_bed_gy": self.ref_bed}
         field = None
         try:
             settings.case_settings_of(self.values())
@@ -161,8 +159,7 @@ class PreferencesDialog(QDialog):
             self.settings_status.setText(f"⚠ {exc.message}")
         else:
             self.settings_status.setText("")
-        for key, box in boxes.items():
-            box.setStyleSheet("QDoubleSpinBox { border: 2px solid #c62828; }" if key == field else "")
+        self.settings_status.setVisible(field is not None)
         return field is None
 
     def _check(self, *_: Any) -> bool:
