@@ -308,6 +308,8 @@ def test_pinnacle_fraction_grid_holding_the_whole_plan_is_warned(tmp_path: Path,
     ok = load_plan(PlanCheckInputs(str(per_fx["rtdose"]), str(per_fx["rtstruct"]), str(per_fx["rtplan"])))
     assert any("multiplied by 3 fractions" in w for w in ok.warnings)
     assert not any("whole-plan values" in w for w in ok.warnings)
+    single = load_plan(PlanCheckInputs(str(fx), str(files["rtstruct"]), None, prescription_gy=54.0, fractions=1))
+    assert single.dose_summation == "fraction" and any("read as one fraction" in w for w in single.warnings)
 
 
 def test_nelms_grid_read_as_one_fraction_without_a_plan() -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from sbrt_calc.errors import DicomError
 from sbrt_calc.plancheck.dicom_io import (
+    SESSION_SUMMATIONS,
     DoseGrid,
     StructureSet,
     plan_dose_gy,
@@ -219,7 +220,8 @@ def load_plan(inputs: PlanCheckInputs) -> LoadedPlan:
                 plan.frame_of_reference_uid != dose.frame_of_reference_uid:
             warnings.append(f"the RT Plan's frame of reference {plan.frame_of_reference_uid} differs from the dose's "
                             f"{dose.frame_of_reference_uid}")
-    per_fraction = any("multiplied by" in w and "fractions" in w for w in notes)
+    per_fraction = inputs.dose_summation == "fraction" or (inputs.dose_summation is None
+                                                           and dose.summation in SESSION_SUMMATIONS)
     return LoadedPlan(dose, structs, float(total), int(n), source, label, tuple(dict.fromkeys(warnings)),
                       plan_total, plan_n, given_total, given_n, rx_src, n_src,
                       "fraction" if per_fraction else "plan", tuple(dose_paths))
