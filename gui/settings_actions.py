@@ -98,10 +98,12 @@ class SettingsActions:
     def apply_preferences(self) -> None:
         self.model.set_decimals(int(settings.get("decimals")))
         self.autosaver.timer.setInterval(int(settings.get("autosave_interval_ms")))
-        new, refused = settings.new_case_settings()
+        preferred, refused = settings.new_case_settings()
         if refused:
             self.status(" ".join(refused), 20000)
         old = self.model.settings()
+        # the preferences' five values; the case's Model settings (EQDx, d_T, USC, time correction) stay
+        new = replace(old, **{key: getattr(preferred, key) for key in settings.CASE_PREFERENCES})
         if new != old:
             self.undo_stack.push(SettingsCommand(self.model, old, new, "Apply preferences"))
 

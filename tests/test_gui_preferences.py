@@ -90,3 +90,29 @@ def test_the_app_start_says_which_preference_was_not_used(qtbot, isolated_dirs) 
     qtbot.addWidget(w2)
     w2.finish_start(None)
     assert w2.statusBar().currentMessage() == "" and w2.model.settings().tumour_alpha_beta_gy == 8.0
+
+
+def test_applying_preferences_keeps_the_cases_other_model_settings(window) -> None:  # noqa: ANN001
+    """Preferences set five values (model, the two alpha/betas, the two lines); OK in the dialog applies those
+    to the open case and leaves its Model settings (EQDx, LQ-L d_T, USC, time correction) as they are."""
+    from dataclasses import replace
+
+    from sbrt_calc.gui import settings
+
+    custom = replace(window.model.settings(), reference_dose_gy=3.0, time_correction=True, kickoff_days=21.0)
+    window.settings_actions.model_settings(dialog=_Filled(custom))
+    settings.set_values({"flag_bed_gy": 80.0})
+    window.settings_actions.apply_preferences()
+    s = window.model.settings()
+    assert s.flag_bed_gy == 80.0
+    assert (s.reference_dose_gy, s.time_correction, s.kickoff_days) == (3.0, True, 21.0)
+
+
+class _Filled:
+    """A Model settings dialog already filled in (what ``model_settings(dialog=...)`` takes)."""
+
+    def __init__(self, result: CaseSettings) -> None:
+        self.result = result
+
+    def result_settings(self) -> CaseSettings:
+        return self.result
