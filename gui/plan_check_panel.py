@@ -11,15 +11,15 @@ first plan is shown.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpinBox,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -40,24 +42,87 @@ from PySide6.QtWidgets import (
 
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.plancheck.inputs import DEFAULT_CONSTRAINT_SET, PlanCheckInputs, find_in_folder
+from sbrt_calc.plancheck.names import PLAN_SITES
+from sbrt_calc.table import STATUS_COLOURS, Status
 
-# Okabe-Ito colours, cycled over the structures
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999")
-STATUS_COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "incomplete": "#a15c00", "not evaluated": "#a15c00",
-                  "none": "#2e7d32", "minor": "#a15c00", "major": "#c62828", "not graded": "#a15c00"}
+from .typed_table_model import TypedTableModel
+
+#: The typed tables shown, by key: (tab title, tooltip).
+TABS = (("plan_check_status", "Status", "What failed and what was not checked"),
+        ("plan_check_coverage", "Coverage", "Target coverage (V100%, V90%) and quality indices"),
+        ("plan_check_limits", "Limits", "Organ limits of the constraint set for the fraction count"),
+        ("plan_check_conformity", "Conformity", "R100%, R50%, D2cm against the RTOG 0915/0813 table"),
+        ("plan_check_structures", "Structures", "Volumes and doses of every structure"),
+        ("plan_check_plan", "Plan", "Files, the prescription and where it was stated"),
+        ("plan_check_warnings", "Warnings", "What was noticed while reading and checking"))
+
+
+class _Cancelled(Exception):
+    """Raised in the worker's progress callback when the check was cancelled."""
+
+
+class CheckWorker(QThread):
+    """Runs :func:`sbrt_calc.plancheck.grade.check_plan` off the GUI thread; ``progressed`` and ``done`` are
+    delivered to the panel in the GUI thread (queued). ``cancel()`` stops it at the next structure."""
+
+    progressed = Signal(int, int, str)
+    done = Signal(int)  # the generation of the check
+
+    def __init__(self, generation: int, inputs: PlanCheckInputs, planned: tuple[float, int] | None,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.generation = generation
+        self.inputs = inputs
+        self.planned = planned
+        self.result: Any = None
+        self.error = ""
+        self.cancelled = False
+        self.thread_id: int | None = None
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        if self._stop.is_set():
+            raise _Cancelled
+        self.progressed.emit(done, total, what)
+
+    def run(self) -> None:
+        from sbrt_calc.plancheck.grade import check_plan
+
+        self.thread_id = threading.get_ident()
+        try:
+            self.result = check_plan(self.inputs, planned=self.planned, progress=self._progress)
+        except _Cancelled:
+            self.cancelled = True
+        except SbrtCalcError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash of the app
+            self.error = f"unexpected error ({type(exc).__name__}: {exc})"
+        self.done.emit(self.generation)
 
 
 class PlanCheckPanel(QWidget):
-    """Open a DICOM plan, see its DVHs, limits and conformity, map structure names."""
+    """Open a DICOM plan, see its status, coverage, limits and DVHs, map structure names.
+
+    The check runs in a :class:`CheckWorker` thread (progress bar, Cancel); :meth:`result` waits for a
+    running check, so the window and the report always get the result of the current inputs.
+    """
 
     inputsChanged = Signal(object)  # PlanCheckInputs
+    checkFinished = Signal()  # a check ended (result, error or cancelled)
 
     def __init__(self, parent: QWidget | None = None, set_keys: tuple[str, ...] | None = None) -> None:
         super().__init__(parent)
         self._inputs: PlanCheckInputs | None = None
         self._result: Any = None
         self._files: dict[str, str] = {}
-        self._dose_parts: tuple[str, ...] = ()  # per-beam RT Doses summed with _files["rtdose"] (io, issue 17)
+        self._dose_parts: tuple[str, ...] = ()
+        self._planned: tuple[float, int] | None = None
+        self._worker: CheckWorker | None = None
+        self._generation = 0
+        self._old_workers: list[CheckWorker] = []
         self.canvas: Any = None
         self.figure: Any = None
         self._building = False
@@ -86,6 +151,14 @@ class PlanCheckPanel(QWidget):
             self.set_combo.addItem(key, key)
         self.set_combo.setCurrentIndex(max(self.set_combo.findData(DEFAULT_CONSTRAINT_SET), 0))
         self.set_combo.currentIndexChanged.connect(self._options_changed)
+        self.site_combo = QComboBox()
+        self.site_combo.addItem("site not given", None)
+        for site in PLAN_SITES:
+            self.site_combo.addItem(site.replace("_", " "), site)
+        self.site_combo.setToolTip("The target's site: the RTOG conformity table is graded at lung sites only (a "
+                                   "reference elsewhere); the organs expected to be contoured follow the site; at "
+                                   "the spine HyTEC's cord limits are checked beside the set")
+        self.site_combo.currentIndexChanged.connect(self._options_changed)
         self.rx_spin = QDoubleSpinBox()
         self.rx_spin.setRange(0.0, 200.0)
         self.rx_spin.setDecimals(2)
@@ -99,14 +172,31 @@ class PlanCheckPanel(QWidget):
         self.target_combo = QComboBox()
         self.target_combo.currentIndexChanged.connect(self._options_changed)
         row = QHBoxLayout()
-        for label, w in (("Constraint set:", self.set_combo), ("Prescription:", self.rx_spin),
-                         ("Fractions:", self.fx_spin), ("Target:", self.target_combo)):
+        for label, w in (("Constraint set:", self.set_combo), ("Site:", self.site_combo),
+                         ("Prescription:", self.rx_spin), ("Fractions:", self.fx_spin),
+                         ("Target:", self.target_combo)):
             row.addWidget(QLabel(label))
             row.addWidget(w)
         row.addStretch(1)
         form.addRow(row)
         outer.addLayout(form)
+        # the headline: plain text (names from files are never read as markup), coloured by status
+        self.headline = QLabel("")
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setAccessibleName("Plan check status")
+        self.headline.setVisible(False)
+        outer.addWidget(self.headline)
+        progress_row = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_check)
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        outer.addLayout(progress_row)
         self.status = QLabel("Open a plan: RT Dose and RT Structure Set (and RT Plan for the prescription).")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.status)
@@ -116,31 +206,41 @@ class PlanCheckPanel(QWidget):
         self.plot_holder.setMinimumWidth(360)
         split.addWidget(self.plot_holder)
         self.tabs = QTabWidget()
-        self.limits_table = self._table(("Organ", "Structure", "Metric", "Limit", "Plan", "Status", "Verified"))
-        self.structures_table = self._table(("Structure", "Volume cc", "In dose grid", "Max Gy", "D0.035cc Gy",
-                                             "Mean Gy"))
-        self.conformity_table = self._table(("Metric", "Plan", "Limit none / minor", "Deviation"))
+        self.models: dict[str, TypedTableModel] = {}
+        self.views: dict[str, QTableView] = {}
+        for key, title, tip in TABS:
+            model = TypedTableModel(parent=self)
+            view = QTableView()
+            view.setModel(model)
+            view.verticalHeader().setVisible(False)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            view.horizontalHeader().setStretchLastSection(True)
+            view.setWordWrap(True)
+            self.models[key] = model
+            self.views[key] = view
+            i = self.tabs.addTab(view, title)
+            self.tabs.setTabToolTip(i, tip)
+        self.notes = QLabel()
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tabs.currentChanged.connect(lambda _i: self._show_notes())
         self.mapping_table = self._table(("Structure", "Type", "TG-263 name", "Matched by"))
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                            | QAbstractItemView.EditTrigger.EditKeyPressed
                                            | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.mapping_table.itemChanged.connect(self._mapping_edited)
-        self.tabs.addTab(self.limits_table, "Limits")
-        self.tabs.addTab(self.structures_table, "Structures")
-        conf = QWidget()
-        box = QVBoxLayout(conf)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.conformity_table, 1)
-        self.conformity_notes = QLabel()
-        self.conformity_notes.setWordWrap(True)
-        self.conformity_notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.addWidget(self.conformity_notes)
-        self.tabs.addTab(conf, "Conformity")
         self.tabs.addTab(self.mapping_table, "Names (TG-263)")
-        split.addWidget(self.tabs)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([700, 500])
+        right = QWidget()
+        rbox = QVBoxLayout(right)
+        rbox.setContentsMargins(0, 0, 0, 0)
+        rbox.addWidget(self.tabs, 1)
+        rbox.addWidget(self.notes)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([560, 740])
         outer.addWidget(split, 1)
 
     # --- API for the main window ---------------------------------------------------------------
@@ -149,16 +249,34 @@ class PlanCheckPanel(QWidget):
         return self._inputs
 
     def result(self) -> Any:
-        """The last :class:`~sbrt_calc.plancheck.grade.PlanCheckResult` (None before or after an error)."""
+        """The last :class:`~sbrt_calc.plancheck.grade.PlanCheckResult` (None before, or after an error or a
+        cancel). A check still running is waited for (its result is then shown at once)."""
+        w = self._worker
+        if w is not None and w.generation == self._generation and not w.cancelled:
+            w.wait()
+            self._finish(w.generation)
         return self._result
 
+    def is_running(self) -> bool:
+        """True while a check runs in the worker thread."""
+        return self._worker is not None and self._worker.isRunning()
+
+    def set_case_regimen(self, regimen: tuple[float, int] | None) -> None:
+        """The case's planned regimen (total Gy, fractions): shown against the plan's prescription."""
+        if regimen == self._planned:
+            return
+        self._planned = regimen
+        if self._inputs is not None:
+            self.run_check()
+
     def report_tables(self) -> tuple[Any, ...]:
-        """The report section of the last result (empty when there is none)."""
-        if self._result is None:
+        """The report section of the last result (the core's typed tables; empty when there is none)."""
+        res = self.result()
+        if res is None:
             return ()
         from sbrt_calc.plancheck.report import typed_tables
 
-        return typed_tables(self._result)
+        return typed_tables(res)
 
     def export_dvh_csv(self, path: str) -> None:
         """Write the cumulative DVHs of the last result (the CLI's ``--dvh-csv`` table)."""
@@ -180,11 +298,11 @@ class PlanCheckPanel(QWidget):
         if path:
             try:
                 self.export_dvh_csv(path)
-            except OSError as exc:
-                self.status.setText(f"<b style='color:#c62828'>Cannot write {path}: {exc.strerror or exc}</b>")
+            except (OSError, SbrtCalcError) as exc:
+                self._error(f"Cannot write {path}: {getattr(exc, 'strerror', None) or exc}")
 
     def set_inputs(self, inputs: PlanCheckInputs | None, *, emit: bool = False) -> None:
-        """Show a case's plan check (from the case file); runs the check."""
+        """Show a case's plan check (from the case file); starts the check."""
         self._inputs = inputs
         if inputs is not None:
             self._files = {"rtdose": inputs.rtdose, "rtstruct": inputs.rtstruct}
@@ -193,6 +311,7 @@ class PlanCheckPanel(QWidget):
                 self._files["rtplan"] = inputs.rtplan
             self._building = True
             self.set_combo.setCurrentIndex(max(self.set_combo.findData(inputs.constraint_set), 0))
+            self.site_combo.setCurrentIndex(max(self.site_combo.findData(inputs.site), 0))
             self.rx_spin.setValue(inputs.prescription_gy or 0.0)
             self.fx_spin.setValue(inputs.fractions or 0)
             self._building = False
@@ -201,25 +320,72 @@ class PlanCheckPanel(QWidget):
             self.inputsChanged.emit(inputs)
 
     def run_check(self) -> None:
-        """Run the core's check on the current inputs and show the result or the error."""
+        """Start the core's check of the current inputs in a worker thread (a running one is cancelled)."""
         self._result = None
         self.export_button.setEnabled(False)
+        self.cancel_check(quiet=True)
+        self._generation += 1
         if self._inputs is None:
             self._clear()
             return
-        from sbrt_calc.plancheck.grade import check_plan
+        w = CheckWorker(self._generation, self._inputs, self._planned)
+        w.progressed.connect(self._progressed)
+        w.done.connect(self._finish)
+        self._worker = w
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("reading the files")
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self.status.setText("Checking the plan…")
+        w.start()
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self._result = check_plan(self._inputs)
-        except SbrtCalcError as exc:
-            self._clear()
-            self.status.setText(f"<b style='color:#c62828'>Cannot check this plan:</b> {exc}")
+    def cancel_check(self, quiet: bool = False) -> None:
+        """Stop the running check (it ends at the next structure); the panel shows nothing for it."""
+        w = self._worker
+        if w is None:
             return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.export_button.setEnabled(True)
-        self._show(self._result)
+        w.cancel()
+        if w.isRunning():
+            self._old_workers.append(w)  # kept alive until it ends
+            w.finished.connect(lambda w=w: self._old_workers.remove(w) if w in self._old_workers else None)
+        self._worker = None
+        self._generation += 1
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        if not quiet:
+            self._clear()
+            self.status.setText("Check cancelled.")
+            self.checkFinished.emit()
+
+    def _progressed(self, done: int, total: int, what: str) -> None:
+        if total > 1:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self.progress.setFormat(f"{what} (%v of %m)" if total > 1 else what)
+
+    def _finish(self, generation: int) -> None:
+        w = self._worker
+        if w is None or generation != self._generation or w.generation != generation:
+            return  # an older (cancelled) check, or already shown
+        self._worker = None
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        if w.cancelled:
+            self._clear()
+            self.status.setText("Check cancelled.")
+        elif w.error:
+            self._clear()
+            self._error(f"Cannot check this plan: {w.error}")
+        else:
+            self._result = w.result
+            self.export_button.setEnabled(True)
+            self._show(self._result)
+        self.checkFinished.emit()
+
+    def _error(self, message: str) -> None:
+        self.status.setText(message)
+        self.status.setStyleSheet(f"color: {STATUS_COLOURS[Status.FAIL][0]}; font-weight: bold")
 
     # --- choosing files ------------------------------------------------------------------------
     def _choose_folder(self) -> None:
@@ -231,11 +397,11 @@ class PlanCheckPanel(QWidget):
         try:
             found = find_in_folder(folder)
         except SbrtCalcError as exc:
-            self.status.setText(f"<b style='color:#c62828'>{exc}</b>")
+            self._error(str(exc))
             return
         self._dose_parts = tuple(found.pop("rtdose_parts", ()))
         self._files = found
-        self._update_inputs(target=None)
+        self._update_inputs(target=None, targets=())
 
     def _choose_file(self, key: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, f"Choose the {key.upper()} file", "", "DICOM (*.dcm);;All files (*)")
@@ -246,21 +412,23 @@ class PlanCheckPanel(QWidget):
         self._files[key] = path
         if key == "rtdose":
             self._dose_parts = ()
-        self._update_inputs(target=None)
+        self._update_inputs(target=None, targets=())
 
     def _update_inputs(self, **changes: Any) -> None:
         if "rtdose" not in self._files or "rtstruct" not in self._files:
             missing = [k.upper() for k in ("rtdose", "rtstruct") if k not in self._files]
+            self.status.setStyleSheet("")
             self.status.setText(f"Still to choose: {', '.join(missing)}.")
             return
         base = self._inputs or PlanCheckInputs(self._files["rtdose"], self._files["rtstruct"])
         try:
             new = replace(base, rtdose=self._files["rtdose"], rtstruct=self._files["rtstruct"],
-                          rtdose_parts=self._dose_parts, rtplan=self._files.get("rtplan"), constraint_set=self.set_combo.currentData() or
-                          DEFAULT_CONSTRAINT_SET, prescription_gy=self.rx_spin.value() or None,
+                          rtdose_parts=self._dose_parts, rtplan=self._files.get("rtplan"),
+                          constraint_set=self.set_combo.currentData() or DEFAULT_CONSTRAINT_SET,
+                          site=self.site_combo.currentData(), prescription_gy=self.rx_spin.value() or None,
                           fractions=self.fx_spin.value() or None, **changes)
         except SbrtCalcError as exc:
-            self.status.setText(f"<b style='color:#c62828'>{exc}</b>")
+            self._error(str(exc))
             return
         self.set_inputs(new, emit=True)
 
@@ -268,15 +436,18 @@ class PlanCheckPanel(QWidget):
         if self._building or self._inputs is None:
             return
         target = self.target_combo.currentData()
-        self._update_inputs(target=target or None)
+        if target == "all":
+            self._update_inputs(target=None, targets=("all",))
+        else:
+            self._update_inputs(target=target or None, targets=())
 
     def _mapping_edited(self, item: QTableWidgetItem) -> None:
         if self._building or self._inputs is None or item.column() != 2:
             return
-        name_item = self.mapping_table.item(item.row(), 0)
-        if name_item is None:
+        cell = self.mapping_table.item(item.row(), 0)
+        if cell is None:
             return
-        name = name_item.text()
+        name = cell.text()
         mapping = self._inputs.mapping
         mapping[name] = item.text().strip()
         self._update_inputs(name_mapping=tuple(sorted(mapping.items())))
@@ -302,41 +473,41 @@ class PlanCheckPanel(QWidget):
         t.setAlternatingRowColors(True)
         return t
 
-    @staticmethod
-    def _fill(table: QTableWidget, rows: list[tuple[str, ...]], status_col: int | None = None) -> None:
-        table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                item = QTableWidgetItem(text)
-                if c == status_col:
-                    colour = STATUS_COLOURS.get(text.lower())
-                    if colour:
-                        item.setForeground(QBrush(QColor(colour)))
-                        f = item.font()
-                        f.setBold(True)
-                        item.setFont(f)
-                table.setItem(r, c, item)
+    def table(self, key: str) -> Any:
+        """The typed table shown under ``key`` (``plan_check_limits``, ...), or None."""
+        return self.models[key].table if key in self.models else None
+
+    def _show_notes(self) -> None:
+        view = self.tabs.currentWidget()
+        key = next((k for k, v in self.views.items() if v is view), None)
+        t = self.table(key) if key else None
+        if t is None:
+            self.notes.setText("")
+            return
+        self.notes.setText("\n".join(list(t.notes) + ([f"Source: {t.source}"] if t.source else [])))
 
     def _clear(self) -> None:
-        for t in (self.limits_table, self.structures_table, self.conformity_table):
-            t.setRowCount(0)
+        for m in self.models.values():
+            m.set_table(None)
+        self.headline.setVisible(False)
+        self.notes.setText("")
         if self.figure is not None:
             self.figure.clear()
             self.canvas.draw_idle()
 
     def _show(self, res: Any) -> None:
-        from sbrt_calc.plancheck.report import typed_tables
+        from sbrt_calc.plancheck.report import headline, overall_status, typed_tables
 
         tables = {t.key: t for t in typed_tables(res)}
-        limits = tables["plan_check_limits"]
-        self._fill(self.limits_table, [tuple(r[:7]) for r in limits.texts()], status_col=5)
-        self._fill(self.structures_table, [(r[0], r[2], r[3], r[4], r[5], r[6])
-                                           for r in tables["plan_check_structures"].texts()])
-        conformity = tables["plan_check_conformity"]
-        self._fill(self.conformity_table, [(r[1], r[2], f"{r[3]} / {r[4]}", r[5])
-                                           for r in conformity.texts()], status_col=3)
-        self.conformity_notes.setText("\n".join(conformity.notes + ((f"Source: {conformity.source}",)
-                                                                       if conformity.source else ())))
+        for key, model in self.models.items():
+            model.set_table(tables.get(key))
+        st = overall_status(res)
+        fg, bg = STATUS_COLOURS[st]
+        self.headline.setText("Plan check: " + headline(res))
+        self.headline.setStyleSheet(f"color: {fg}; background-color: {bg}; font-weight: bold; padding: 6px; "
+                                    "font-size: 11pt")
+        self.headline.setVisible(True)
+        self._show_notes()
         self._building = True
         self.mapping_table.setRowCount(len(res.structures))
         for i, s in enumerate(res.structures):
@@ -345,28 +516,32 @@ class PlanCheckPanel(QWidget):
                 if c != 2:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 elif not text:
-                    item.setBackground(QBrush(QColor("#fff3cd")))
+                    item.setBackground(QBrush(QColor(STATUS_COLOURS[Status.INCOMPLETE][1])))
                     item.setToolTip("No TG-263 name matched: type one (e.g. SpinalCord) so its limits are checked")
                 self.mapping_table.setItem(i, c, item)
-        current = res.target.name
+        current = res.inputs.target if res.inputs.target else ("all" if res.inputs.targets == ("all",) else
+                                                              res.target.name)
         self.target_combo.clear()
+        ptvs = [t.name for t in res.targets]
         for s in res.structures:
             self.target_combo.addItem(s.name, s.name)
+        if len([s for s in res.structures if s.roi_type.upper() == "PTV"]) > 1 or len(ptvs) > 1:
+            self.target_combo.addItem("all PTVs", "all")
         self.target_combo.setCurrentIndex(max(self.target_combo.findData(current), 0))
         self._building = False
-        fails = sum(c.status == "fail" for c in res.constraints)
-        grade = res.conformity.grade.worst_grade if res.conformity.grade else "-"
         p = res.plan
-        verdict = f"<b style='color:#c62828'>{fails} limit(s) failed</b>" if fails else \
-            "<b style='color:#2e7d32'>no limit failed</b>"
-        text = (f"{Path(res.inputs.rtdose).name}: {p.prescription_gy:g} Gy in {p.fractions} fractions "
-                f"({p.prescription_source}); target {res.target.name} {res.target.dose.volume_cc:.1f} cc; {verdict}; "
-                f"RTOG conformity deviation: {grade}.")
+        lines = [f"{Path(res.inputs.rtdose).name}: {p.prescription_gy:g} Gy in {p.fractions} fractions "
+                 f"({p.prescription_source}); target{'s' if len(ptvs) > 1 else ''} {', '.join(ptvs)}; site "
+                 f"{(res.site or 'not given').replace('_', ' ')}."]
+        for src in res.prescription_sources[1:]:
+            if src.status in ("differs", "warning"):
+                lines.append(f"⚠ {src.note}")
+            elif src.source == "case regimen":
+                lines.append(f"The case's planned regimen {src.total_dose_gy:g} Gy in {src.fractions} fractions: agrees.")
         if res.unmatched:
-            text += f" Unmatched names: {', '.join(res.unmatched)} (see Names)."
-        if res.warnings:
-            text += "<br>" + "<br>".join(f"⚠ {w}" for w in res.warnings)
-        self.status.setText(text)
+            lines.append(f"Unmatched names: {', '.join(res.unmatched)} (see Names).")
+        self.status.setStyleSheet("")
+        self.status.setText("\n".join(lines))
         self._plot(res)
 
     def _ensure_canvas(self) -> None:
@@ -384,34 +559,9 @@ class PlanCheckPanel(QWidget):
         holder.addWidget(self.canvas)
 
     def _plot(self, res: Any) -> None:
-        from sbrt_calc.plancheck.plotdata import curves, limit_points
+        from sbrt_calc.plancheck.plotdata import draw_dvh
 
         self._ensure_canvas()
-        fig = self.figure
-        fig.clear()
-        ax = fig.add_subplot()
-        colour = {}
-        for i, c in enumerate(curves(res)):
-            colour[c.name] = COLOURS[i % len(COLOURS)]
-            style = "--" if c.name in {d.name for d in res.derived} else "-"
-            label = c.name + (" (partly outside the dose grid)" if c.partly_outside else "")
-            ax.plot(c.dose_gy, c.volume_percent, style, color=colour[c.name], linewidth=1.5, label=label)
-        for pt in limit_points(res):
-            failed = pt.status == "fail"
-            ax.plot([pt.dose_gy], [pt.volume_percent], marker="X" if failed else "o", markersize=8 if failed else 6,
-                    markerfacecolor="#c62828" if failed else "white", markeredgecolor=colour.get(pt.structure, "black"),
-                    markeredgewidth=1.5, linestyle="none", zorder=5)
-        rx = res.plan.prescription_gy
-        ax.axvline(rx, color="#555555", linewidth=0.8, linestyle=":")
-        ax.text(rx, 2, f" Rx {rx:g} Gy", fontsize=7, color="#555555", va="bottom", rotation=90)
-        ax.set_xlabel("Dose [Gy] (physical, whole plan)")
-        ax.set_ylabel("Volume [% of structure]")
-        ax.set_ylim(0, 105)
-        ax.set_xlim(0, None)
-        ax.grid(True, color="#dddddd", linewidth=0.6)
-        ax.plot([], [], "o", markerfacecolor="white", markeredgecolor="black", label="limit (met or open)")
-        ax.plot([], [], "X", markerfacecolor="#c62828", markeredgecolor="black", label="limit failed")
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
-        ax.set_title(f"Cumulative DVH, limits of {res.lookup.set.key} for {res.lookup.fractions} fractions",
-                     fontsize=9)
+        self.figure.clear()
+        draw_dvh(self.figure, res)
         self.canvas.draw_idle()

@@ -11,10 +11,15 @@ import pytest
 pytest.importorskip("pydicom")
 pytest.importorskip("PySide6")
 
+import threading  # noqa: E402
+
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from sbrt_calc.gui.plan_check_panel import PlanCheckPanel  # noqa: E402
+from sbrt_calc.gui.typed_table_model import StatusRole  # noqa: E402
 
 from sbrt_calc.plancheck.inputs import PlanCheckInputs  # noqa: E402
 from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
+from sbrt_calc.table import STATUS_COLOURS, Status  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -33,6 +38,11 @@ def _column(table, col: int) -> list[str]:  # type: ignore[no-untyped-def]
     return [table.item(r, col).text() for r in range(table.rowCount())]
 
 
+def _cells(panel: PlanCheckPanel, key: str, col: str) -> list:  # type: ignore[type-arg]
+    t = panel.table(key)
+    return [] if t is None else t.column(col)
+
+
 def test_open_folder_map_a_name_and_see_the_cord_limits(qtbot, folder: Path) -> None:  # type: ignore[no-untyped-def]
     w = PlanCheckPanel()
     qtbot.addWidget(w)
@@ -40,27 +50,115 @@ def test_open_folder_map_a_name_and_see_the_cord_limits(qtbot, folder: Path) -> 
     w.inputsChanged.connect(seen.append)
     w.open_folder(str(folder))
     assert w.result() is not None and seen and seen[-1].rtplan is not None
-    organs, statuses = _column(w.limits_table, 0), _column(w.limits_table, 5)
-    assert statuses[organs.index("SpinalCord")] == "not contoured"  # issue 17: listed, not silently absent
+    organs = [c.text for c in _cells(w, "plan_check_limits", "organ")]
+    statuses = _cells(w, "plan_check_limits", "status")
+    cord = statuses[organs.index("SpinalCord")]
+    assert cord.text == "not contoured" and cord.status is Status.INCOMPLETE  # listed, not silently absent
     assert "Myelon_2" in w.status.text()  # listed as unmatched
     assert w.canvas is not None and w.figure.axes
     names = _column(w.mapping_table, 0)
     row = names.index("Myelon_2")
     w.mapping_table.item(row, 2).setText("SpinalCord")  # the user maps the name
     assert seen[-1].mapping == {"Myelon_2": "SpinalCord"}
-    organs = _column(w.limits_table, 0)
+    assert w.result() is not None
+    organs = [c.text for c in _cells(w, "plan_check_limits", "organ")]
     assert "SpinalCord" in organs
-    statuses = _column(w.limits_table, 5)
-    assert statuses[organs.index("SpinalCord")] in ("pass", "fail")
+    assert _cells(w, "plan_check_limits", "status")[organs.index("SpinalCord")].status in (Status.PASS, Status.FAIL)
     assert w.report_tables() and w.report_tables()[0].title == "Plan check: status"
     assert w.export_button.isEnabled()
     w.export_dvh_csv(str(folder / "dvh.csv"))
     header = (folder / "dvh.csv").read_text().splitlines()[0]
     assert header.startswith("dose_gy,") and "Myelon_2 [cc]" in header
-    # one fraction: the same dose fails single-fraction limits, in red on screen
+    # one fraction: the same dose fails single-fraction limits, red on screen by status (never by words)
     w.fx_spin.setValue(1)
     w._options_changed()
-    assert seen[-1].fractions == 1 and "fail" in _column(w.limits_table, 5)
+    assert w.result() is not None and seen[-1].fractions == 1
+    assert Status.FAIL in [c.status for c in _cells(w, "plan_check_limits", "status")]
+    model = w.models["plan_check_limits"]
+    col = [c.key for c in model.table.columns].index("status")
+    fails = [r for r in range(model.rowCount()) if model.index(r, col).data(StatusRole) == "fail"]
+    assert fails and model.index(fails[0], col).data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_headline_incomplete_amber_fail_red_pass_green(qtbot, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: 'incomplete: N not checked' in amber (never green), 'fail' in red, 'pass' in green only when
+    everything was checked (site 'other', HyTEC cord only: 20.6 Gy <= 25.3 Gy in 5 fractions; 50 Gy under a
+    54 Gy dose: coverage met). No organ limit evaluated at all (the cord unmatched) is incomplete, not a pass."""
+    w = PlanCheckPanel()
+    qtbot.addWidget(w)
+    w.open_folder(str(folder))  # TG-101, site not given: organs not contoured -> not a pass
+    res = w.result()
+    assert res.status != "pass"
+    text = w.headline.text()
+    colour = STATUS_COLOURS[Status(res.status)][0]
+    assert colour in w.headline.styleSheet() and STATUS_COLOURS[Status.PASS][0] not in w.headline.styleSheet()
+    if res.status == "incomplete":
+        assert f"incomplete: {len(res.not_checked)} not checked" in text
+    w.set_inputs(PlanCheckInputs(res.inputs.rtdose, res.inputs.rtstruct, prescription_gy=50.0, fractions=5,
+                                 constraint_set="hytec_cord", site="other", name_mapping=(("Myelon_2", "SpinalCord"),)))
+    res = w.result()
+    assert res.status == "pass" and w.headline.text().startswith("Plan check: pass")
+    assert STATUS_COLOURS[Status.PASS][0] in w.headline.styleSheet()
+    w.set_inputs(PlanCheckInputs(res.inputs.rtdose, res.inputs.rtstruct, prescription_gy=50.0, fractions=5,
+                                 constraint_set="hytec_cord", site="other"))  # the cord unmatched: not contoured
+    res = w.result()
+    assert res.status == "incomplete" and w.headline.text() == (
+        f"Plan check: incomplete: {len(res.not_checked)} not checked")
+    assert STATUS_COLOURS[Status.INCOMPLETE][0] in w.headline.styleSheet()
+    w.set_inputs(PlanCheckInputs(res.inputs.rtdose, res.inputs.rtstruct, prescription_gy=60.0, fractions=5,
+                                 constraint_set="hytec_cord", site="other", name_mapping=(("Myelon_2", "SpinalCord"),)))
+    res = w.result()  # 60 Gy against a 54 Gy dose: under-coverage
+    assert res.status == "fail" and w.headline.text().startswith("Plan check: fail")
+    assert STATUS_COLOURS[Status.FAIL][0] in w.headline.styleSheet()
+
+
+def test_the_check_runs_off_the_gui_thread_with_progress_and_cancel(qtbot, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """The check runs in a worker thread: the GUI thread keeps serving its event loop (a timer ticks while the
+    check runs), the progress bar and Cancel show; Cancel leaves no result."""
+    w = PlanCheckPanel()
+    qtbot.addWidget(w)
+    ticks: list[bool] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(w.is_running()))
+    timer.start(5)
+    w.open_folder(str(folder))
+    worker = w._worker
+    assert worker is not None and w.is_running() and not w.progress.isHidden() and not w.cancel_button.isHidden()
+    qtbot.waitUntil(lambda: not w.is_running(), timeout=60000)
+    timer.stop()
+    assert worker.thread_id is not None and worker.thread_id != threading.get_ident()
+    assert any(ticks), "the GUI thread's event loop did not run while the check ran"
+    assert w.result() is not None and w.progress.isHidden()
+    w.run_check()
+    assert w.is_running()
+    w.cancel_check()
+    assert w.result() is None and "cancelled" in w.status.text()
+    qtbot.waitUntil(lambda: not w._old_workers, timeout=60000)
+
+
+def test_names_are_plain_text_and_the_site_is_kept(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A structure named like markup is shown as written (plain-text labels, typed tables); the site field
+    goes into the inputs (the case file) and the check; the case's regimen is compared with the plan's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        write_phantom(tmp_path, Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
+                                        lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0),
+                                        names={"SpinalCord": "<b>Cord</b>"}))
+    w = PlanCheckPanel()
+    qtbot.addWidget(w)
+    seen: list[PlanCheckInputs] = []
+    w.inputsChanged.connect(seen.append)
+    w.set_case_regimen((60.0, 8))
+    w.open_folder(str(tmp_path))
+    assert w.result() is not None
+    for label in (w.headline, w.status, w.notes):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>Cord</b>" in w.status.text()
+    assert "<b>Cord</b>" in [c.text for c in _cells(w, "plan_check_structures", "structure")]
+    assert "differs from the case's planned regimen (60 Gy in 8)" in w.status.text()
+    w.site_combo.setCurrentIndex(w.site_combo.findData("liver"))
+    assert seen[-1].site == "liver" and w.result().site == "liver"
+    assert PlanCheckInputs.from_dict(seen[-1].to_dict()).site == "liver"
 
 
 def test_bad_input_is_shown_not_raised(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -69,7 +167,7 @@ def test_bad_input_is_shown_not_raised(qtbot, tmp_path: Path) -> None:  # type: 
     w.open_folder(str(tmp_path))  # empty folder
     assert "no RTDOSE" in w.status.text() and w.result() is None
     w.set_inputs(PlanCheckInputs(str(tmp_path / "d.dcm"), str(tmp_path / "s.dcm"), prescription_gy=50.0, fractions=5))
-    assert "Cannot check" in w.status.text() and w.result() is None
+    assert w.result() is None and "Cannot check" in w.status.text()
 
 
 def test_plan_check_tab_is_part_of_the_case_and_its_report(qtbot, window, folder: Path, tmp_path: Path,  # noqa: ANN001
@@ -100,5 +198,10 @@ def test_plan_check_tab_is_part_of_the_case_and_its_report(qtbot, window, folder
     assert other.plan_check.result() is not None and other.plan_check.inputs() == case.plan_check
     pdf = tmp_path / "r.pdf"
     assert main(["report", str(path), "-o", str(pdf)]) == 0
-    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pypdf.PdfReader(str(pdf)).pages)
+    reader = pypdf.PdfReader(str(pdf))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     assert "Plan check: organ limits" in text and "Plan check: plan" in text, text[-1500:]
+    # issue 17: the headline status and the DVH figure with the limits (beside the BED plot)
+    res = other.plan_check.result()
+    assert "Plan check: status" in text and f"{res.status}:" in text and "Plan check DVH: limits marked" in text
+    assert sum(len(page.images) for page in reader.pages) >= 2

@@ -273,3 +273,21 @@ def test_text_output_has_the_headline_and_typed_tables(p54: dict[str, Path], cap
     # the phantom's small lungs fail TG-101's critical-volume limits, and thoracic organs are missing
     assert rc == 1 and out.startswith("PLAN CHECK: FAIL: 2 FAILED; 1 NOT CHECKED") and "Not checked" in out
     assert "Plan check: target coverage and quality" in out and "V100% [%]" in out
+
+
+def test_dvh_figure_marks_the_limits_by_status(p54: dict[str, Path]) -> None:
+    """The one DVH drawing (app and PDF): a curve per structure, each evaluated limit a marker whose face says its
+    status (failed: red X), the title the plan's status; PNG bytes for the report."""
+    from matplotlib.figure import Figure
+
+    from sbrt_calc.plancheck.plotdata import draw_dvh, dvh_plot_png, limit_points
+
+    res = check_plan(PlanCheckInputs(str(p54["rtdose"]), str(p54["rtstruct"]), prescription_gy=54.0, fractions=1),
+                     site="other")
+    ax = draw_dvh(Figure(), res)
+    points = limit_points(res)
+    failed = [p for p in points if p.status == "fail"]
+    assert failed and res.status == "fail" and ax.get_title().startswith("Plan check fail:")
+    markers = [ln for ln in ax.get_lines() if ln.get_marker() == "X" and len(ln.get_xdata()) == 1]
+    assert len(markers) == len(failed)
+    assert dvh_plot_png(res)[:8] == b"\x89PNG\r\n\x1a\n"

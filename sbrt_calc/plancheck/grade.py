@@ -359,15 +359,19 @@ def check_prescription(total_gy: float | None, fractions: int | None) -> None:
 
 def check_plan(inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
                lql_transition_dose_gy: float | None = None, site: str | None = None,
-               targets: Sequence[str] | None = None, planned: tuple[float, int] | None = None) -> PlanCheckResult:
-    """Load the plan of *inputs* and check it (see :func:`check_loaded`).
+               targets: Sequence[str] | None = None, planned: tuple[float, int] | None = None,
+               progress: Any = None) -> PlanCheckResult:
+    """Load the plan of *inputs* and check it (see :func:`check_loaded`; *progress* is called as
+    ``progress(0, 1, "reading the files")`` first).
 
     The prescription given in *inputs* is checked before the files are read (an absurd one is refused).
     """
     check_prescription(inputs.prescription_gy, inputs.fractions or 1)
-    nm.check_site(site)
+    nm.check_site(site if site is not None else inputs.site)
+    if progress is not None:
+        progress(0, 1, "reading the files")
     return check_loaded(load_plan(inputs), inputs, presets=presets, lql_transition_dose_gy=lql_transition_dose_gy,
-                        site=site, targets=targets, planned=planned)
+                        site=site, targets=targets, planned=planned, progress=progress)
 
 
 def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
@@ -602,6 +606,8 @@ def _overall(lookups: list[SetLookup], checked: tuple[ConstraintResult, ...], un
     for lk in lookups:
         if not lk.constraints:
             not_checked.append(f"no limits for {fractions} fractions in {lk.set.name}: organ limits not checked")
+    if checked and all(c.status == "no structure" for c in checked):
+        not_checked.append("no organ the limits name is contoured: organ limits not checked")
     for c in checked:
         k = c.constraint
         where = f"{k.organ} {k.text} ({c.structure})"

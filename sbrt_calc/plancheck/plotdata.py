@@ -1,4 +1,5 @@
-"""What the DVH plot shows, computed in the core: cumulative curves (volume %) and the limits as points.
+"""What the DVH plot shows, computed in the core: cumulative curves (volume %) and the limits as points,
+and the one function that draws it (:func:`draw_dvh`: the app's panel and the PDF's figure).
 
 A limit ``D<v>[Gy] < L`` is the point (L Gy, v as % of the structure): the curve must pass below
 it. ``V<x>Gy < L`` is (x Gy, L %); ``CV<x>Gy[cc] >= L`` is (x Gy, (V - L) / V %); ``Max[Gy] < L``
@@ -8,6 +9,7 @@ is drawn at (L Gy, 0.035 cc as %). ``Mean`` limits are not points of the curve a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -80,3 +82,64 @@ def limit_points(result: PlanCheckResult) -> tuple[LimitPoint, ...]:
         if point is not None:
             out.append(LimitPoint(sd.name, point[0], point[1], f"{k.organ} {k.text}", c.status))
     return tuple(out)
+
+
+# Okabe-Ito colours, cycled over the structures
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999")
+#: Marker of a limit by its status: (marker, size, face colour).
+_MARKERS = {"fail": ("X", 9, "#b71c1c"), "pass": ("o", 6, "white"), "incomplete": ("D", 6, "#e6a100"),
+            "not evaluated": ("D", 6, "#e6a100")}
+
+
+def draw_dvh(fig: Any, result: PlanCheckResult) -> Any:
+    """Draw the cumulative DVHs of *result* with its limits marked (met: open circle, failed: red X, not
+    decided: amber diamond) and the prescription line on the matplotlib Figure *fig*; returns the axes.
+    The title carries the plan's status (pass / fail / incomplete)."""
+    from sbrt_calc.plancheck.report import headline
+
+    ax = fig.add_subplot()
+    colour: dict[str, str] = {}
+    derived = {d.name for d in result.derived}
+    for i, c in enumerate(curves(result)):
+        colour[c.name] = COLOURS[i % len(COLOURS)]
+        label = c.name + (" (partly outside the dose grid)" if c.partly_outside else "")
+        ax.plot(c.dose_gy, c.volume_percent, "--" if c.name in derived else "-", color=colour[c.name],
+                linewidth=1.5, label=_mathtext_safe(label))
+    for pt in limit_points(result):
+        marker, size, face = _MARKERS.get(pt.status, ("o", 6, "white"))
+        ax.plot([pt.dose_gy], [pt.volume_percent], marker=marker, markersize=size, markerfacecolor=face,
+                markeredgecolor=colour.get(pt.structure, "black"), markeredgewidth=1.5, linestyle="none", zorder=5)
+    rx = result.plan.prescription_gy
+    ax.axvline(rx, color="#555555", linewidth=0.8, linestyle=":")
+    ax.text(rx, 2, f" Rx {rx:g} Gy", fontsize=7, color="#555555", va="bottom", rotation=90)
+    ax.set_xlabel("Dose [Gy] (physical, whole plan)")
+    ax.set_ylabel("Volume [% of structure]")
+    ax.set_ylim(0, 105)
+    ax.set_xlim(0, None)
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    for status, text in (("pass", "limit met"), ("fail", "limit failed"), ("incomplete", "limit not decided")):
+        marker, size, face = _MARKERS[status]
+        ax.plot([], [], marker, markersize=size, markerfacecolor=face, markeredgecolor="black", linestyle="none",
+                label=text)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
+    lk = result.lookup
+    ax.set_title(f"Plan check {headline(result)}; limits of {lk.set.key} for {lk.fractions} fractions", fontsize=9)
+    return ax
+
+
+def _mathtext_safe(text: str) -> str:
+    """A structure name as literal text in a matplotlib label ('$' would start mathtext)."""
+    return text.replace("$", r"\$")
+
+
+def dvh_plot_png(result: PlanCheckResult, width_in: float = 7.0, height_in: float = 4.0, dpi: int = 200) -> bytes:
+    """The DVH figure of *result* as PNG bytes (matplotlib's Agg backend; no Qt, no display)."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
+    draw_dvh(fig, result)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

@@ -38,6 +38,10 @@ class ReportTable:
     widths: tuple[int, ...] = ()  # column widths in percent; empty: from the content
 
 
+#: The resource name of the plan check's DVH figure (:func:`sbrt_calc.plancheck.plotdata.dvh_plot_png`).
+DVH_FIGURE = "dvh_plot.png"
+
+
 def auto_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[int, ...]:
     """Column widths (percent) in proportion to what the columns hold.
 
@@ -336,6 +340,12 @@ def build_blocks(content: ReportContent) -> list[Block]:
         b.append(Block("para", "<i>No planning checks in this case.</i>"))
     for t in content.planning:
         b.extend(typed_table_blocks(t))
+    pc = getattr(content.evaluation, "plan_check", None)
+    if pc is not None and getattr(pc, "result", None) is not None:  # the plan check's DVH with its limits
+        b.append(Block("image", DVH_FIGURE))
+        b.append(Block("para", '<span class="small">Plan check DVH: limits marked (open circle met, red X failed, '
+                               "amber diamond not decided); dashed: structures built for the limits (lungs minus "
+                               "GTV); dotted line: the prescription.</span>"))
 
     b.append(Block("heading", "<h2>5. Versions and sources</h2>"))
     b.append(Block("table", headers=("Preset file", "Origin", "Schema", "SHA-256 (first 12)"),
@@ -365,7 +375,8 @@ def build_html(content: ReportContent, figure_url: str | None = "bed_plot.png") 
                     for i, r in enumerate(block.rows)]
         elif block.kind == "image":
             if figure_url:
-                out.append(f'<p align="center"><img src="{_e(figure_url)}" width="600"/></p>')
+                src = figure_url if block.html == "bed_plot.png" else block.html
+                out.append(f'<p align="center"><img src="{_e(src)}" width="600"/></p>')
         else:
             out.append(block.html if block.kind == "heading" else f"<p>{block.html}</p>")
     out.append("</body></html>")

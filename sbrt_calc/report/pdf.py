@@ -109,7 +109,7 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
     from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QTextDocument
 
     from sbrt_calc import __version__
-    from sbrt_calc.report.content import CSS, build_blocks, table_row_html
+    from sbrt_calc.report.content import CSS, DVH_FIGURE, build_blocks, table_row_html
 
     if figure_png is None and content.evaluation.valid_rows():
         from sbrt_calc.report.plot import bed_plot_png
@@ -152,6 +152,12 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
         y += h
 
     blocks = build_blocks(content)
+    images = {"bed_plot.png": figure_png}
+    pc = content.evaluation.plan_check
+    if pc is not None and pc.result is not None and any(b.kind == "image" and b.html == DVH_FIGURE for b in blocks):
+        from sbrt_calc.plancheck.plotdata import dvh_plot_png
+
+        images[DVH_FIGURE] = dvh_plot_png(pc.result)
 
     def is_title(block: Any) -> bool:
         """A heading, or a one-line bold title (it belongs with what follows it)."""
@@ -169,8 +175,9 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
                 first = doc_for(table_row_html(b.rows[0], b.widths)).size().height() if b.rows else 0.0
                 return h + header + first
             if b.kind == "image":
-                if figure_png:
-                    img = QImage.fromData(figure_png)
+                png = images.get(b.html)
+                if png:
+                    img = QImage.fromData(png)
                     return h + width * 0.92 * img.height() / max(1, img.width())
                 return h
             h += doc_for(b.html if b.kind == "heading" else f"<p>{b.html}</p>").size().height()
@@ -201,8 +208,9 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
                 y += rh
             y += gap
         elif block.kind == "image":
-            if figure_png:
-                img = QImage.fromData(figure_png)
+            png = images.get(block.html)
+            if png:
+                img = QImage.fromData(png)
                 w = width * 0.92
                 h = w * img.height() / max(1, img.width())
                 place(("image", img, w, h), h + gap)
