@@ -456,7 +456,9 @@ class PlanningPanel(QWidget):
 
     def tables(self) -> tuple[Table, ...]:
         """The planning tables under the case's flag line (the regimen model's evaluation settings)."""
-        return report_tables(self.inputs, self.lesion_description(), flag=self.regimens.eval_settings.flag)
+        es = self.regimens.eval_settings
+        return report_tables(self.inputs, self.lesion_description(), flag=es.flag,
+                             tumour_alpha_beta_gy=es.tumour_alpha_beta_gy)
 
     def _render(self) -> None:
         bar = self.browser.verticalScrollBar().value()

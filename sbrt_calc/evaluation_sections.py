@@ -67,7 +67,8 @@ def evaluate_planning(inputs: Any, ecase: Any, s: EvaluationSettings) -> Plannin
     from sbrt_calc.report.sources import lesion_description
 
     site = planned_site(inputs, ecase)
-    tables = report_tables(inputs, lesion_description(ecase, inputs.lesion), flag=s.flag)
+    tables = report_tables(inputs, lesion_description(ecase, inputs.lesion), flag=s.flag,
+                           tumour_alpha_beta_gy=s.tumour_alpha_beta_gy)
     try:
         reg = inputs.planned_regimen()
     except SbrtCalcError:

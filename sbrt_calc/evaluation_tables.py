@@ -8,6 +8,8 @@ prescription against the case's line. Colours come from each cell's status, neve
 
 from __future__ import annotations
 
+from typing import Any
+
 from sbrt_calc.evaluation import Evaluation
 from sbrt_calc.table import Cell, Column, Status, Table, as_table, text
 
@@ -86,9 +88,18 @@ def plan_check_tables(ev: Evaluation) -> tuple[Table, ...]:
                                                plan.prescription_gy, "Gy", source=plan.prescription_source)),
                    (text(f"BED{ab:g} (LQ, alpha/beta {ab:g})"),
                     Cell(pc.flag_text, pc.bed10_gy, "Gy", flag_status(pc.flag_applies, pc.flag_reached),
-                         source="" if line is None else line.source))),
+                         source="" if line is None else line.source)),
+                   *_tumour_row(plan.prescription_gy, plan.fractions, line, ev.settings.tumour_alpha_beta_gy)),
                   source="" if line is None else f"{line.label}: {line.scale}")
     return (first,) + tuple(as_table(t) for t in pc.tables())
+
+
+def _tumour_row(total_gy: float, fractions: int, line: Any, tumour_alpha_beta_gy: float) -> tuple[tuple[Cell, Cell], ...]:
+    from sbrt_calc.planning.section import tumour_bed_row
+    from sbrt_calc.regimen import Regimen
+
+    row = tumour_bed_row(Regimen(total_gy, fractions), line, tumour_alpha_beta_gy)
+    return () if row is None else (row,)
 
 
 def section_tables(ev: Evaluation) -> tuple[Table, ...]:

@@ -40,6 +40,8 @@ WANT = {"36/3": ("79.2", "90.0", "not reached", "not reached"),
         "54/3": ("151.2", "175.5", "reached", "reached")}
 PENDING = "PENDING (rebiopsy)"
 PLANNING_BED = "79.2 Gy: NOT above the BED10 > 80 Gy line"
+#: the case's tumour alpha/beta beside the line's BED10, with its own label: 36 x (1 + 12/8) = 90.0 Gy
+PLANNING_BED8 = "BED8 (LQ, tumour alpha/beta 8) 90.0 Gy (the case's tumour alpha/beta; not compared with BED10 > 80 Gy)"
 
 
 def no_shipped_line(text: str) -> None:
@@ -124,6 +126,7 @@ def test_one_case_reads_the_same_on_every_face(qtbot, window, case_file: Path, t
     no_shipped_line(elig)
     plan = window.planning.browser.toPlainText()
     assert PLANNING_BED in plan and "BED10 > 80 Gy" in plan
+    assert PLANNING_BED8 in " ".join(plan.split())
     no_shipped_line(plan)
     pc = window.plan_check
     assert pc.result() is not None
@@ -148,6 +151,7 @@ def test_one_case_reads_the_same_on_every_face(qtbot, window, case_file: Path, t
     assert main(["compare", "--case", str(case_file)]) == 0
     text = capsys.readouterr().out
     assert PENDING in text and PLANNING_BED in text
+    assert " ".join(text.split()).count(PLANNING_BED8) == 2   # planning and plan check
     no_shipped_line(text)
 
     # 3. the app's PDF and sbrt-calc report: the same labels, numbers and verdicts; the app's PDF renders the
@@ -163,7 +167,7 @@ def test_one_case_reads_the_same_on_every_face(qtbot, window, case_file: Path, t
     for path in (Path(app_pdf), tmp_path / "cli.pdf"):
         t = pdf_text(path)
         assert PENDING in t and "NOT supported" not in t, path
-        assert PLANNING_BED in t, path
+        assert PLANNING_BED in t and t.count(PLANNING_BED8) == 2, path   # planning and plan check
         assert "BED10 > 80 Gy" in t and "BED10 ≥ 150 Gy" in t and "tumour 8 Gy" in t
         for i, label in enumerate(REGIMENS, 1):
             bed10, bed8, flag, ref = WANT[label]

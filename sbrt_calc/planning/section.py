@@ -379,6 +379,22 @@ def _bed10_row(reg: Regimen, site: str | None, flag: Threshold | None = None
     return (text(c["label"]), Cell(c["text"], c["bed10_gy"], "Gy", status, c["line"].source)), list(c["notes"])
 
 
+def tumour_bed_row(reg: Regimen, flag: Threshold | None, tumour_alpha_beta_gy: float | None
+                   ) -> tuple[Cell, Cell] | None:
+    """The regimen's LQ tumour BED at the case's tumour alpha/beta, labelled with it (info: not compared with the
+    line, which is defined at its own alpha/beta); None when the tumour alpha/beta is the line's or not given."""
+    from sbrt_calc.eligibility.sites import flag_line
+    from sbrt_calc.radiobiology.lq import bed
+
+    line = flag_line(flag)
+    t = tumour_alpha_beta_gy
+    if t is None or t == line.alpha_beta_gy:
+        return None
+    b = float(bed(reg.total_dose_gy, reg.dose_per_fraction_gy, t))
+    return (text(f"BED{t:g} (LQ, tumour alpha/beta {t:g})"),
+            Cell(f"{b:.1f} Gy (the case's tumour alpha/beta; not compared with {line.label})", b, "Gy", Status.INFO))
+
+
 def target_site(lesion: Any) -> str:
     """The planning target site of an eligibility lesion (``lung_central`` for a central lung lesion)."""
     if lesion.site == "lung" and lesion.location is not None:
@@ -414,10 +430,12 @@ def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any, flag: Threshold
 
 
 def report_tables(inputs: PlanningInputs, lesion_description: str | None = None,
-                  flag: Threshold | None = None) -> tuple[Table, ...]:
+                  flag: Threshold | None = None, tumour_alpha_beta_gy: float | None = None) -> tuple[Table, ...]:
     """The planning checks as report tables: inputs, conformity, cumulative dose, organ-at-risk limits.
 
     ``flag`` is the case's flag line (:func:`sbrt_calc.evaluation.evaluate` passes it); the shipped one when None.
+    ``tumour_alpha_beta_gy``: the case's tumour alpha/beta; when it is not the line's, the planned regimen's
+    tumour BED at it is shown beside the line's BED with its own label, never compared with the line.
 
     The long organ-at-risk table comes last so that the graded checks are seen first.
     """
@@ -439,6 +457,9 @@ def report_tables(inputs: PlanningInputs, lesion_description: str | None = None,
         bed_row, bed_notes = _bed10_row(reg, inputs.site, flag)
         rows.append(bed_row)
         notes += bed_notes
+        tumour = tumour_bed_row(reg, flag, tumour_alpha_beta_gy)
+        if tumour is not None:
+            rows.append(tumour)
     if inputs.ptv_cc is not None:
         rows.append((text("PTV [cm3]"), Cell(f"{inputs.ptv_cc:g}", inputs.ptv_cc, "cm3")))
     out = [Table("planning_inputs", "Planning inputs", (Column("input", "Input"), Column("value", "Value")),
