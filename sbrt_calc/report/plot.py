@@ -90,7 +90,9 @@ def plot_data(ev: Evaluation, fraction_counts: Sequence[int] = FRACTION_COUNTS) 
     crossings: list[tuple[str, int, float, float, str]] = []
     ab = s.flag.alpha_beta_gy
     if model == "lq":
-        horizontal = ((f"{s.flag.label} (flag)", s.flag.bed_gy, FLAG_COLOUR),
+        not_here = any(not r.flag_applies for r in valid)   # the case's planned site: spine or brain
+        horizontal = ((f"{s.flag.label} (flag{'; n/a at this site' if not_here else ''})", s.flag.bed_gy,
+                       FLAG_COLOUR),
                       (f"{s.reference.label} (reference)", s.reference.bed_gy, REF_COLOUR))
         y_label = f"BED{ab:g} LQ [Gy]"
         name = "LQ"
@@ -107,11 +109,10 @@ def plot_data(ev: Evaluation, fraction_counts: Sequence[int] = FRACTION_COUNTS) 
     title = f"{'BED10' if model == 'lq' else 'BED'} against total dose — {name}"
     if len(s.models) > 1:
         title += " (table: LQ, LQ-L, USC)"
-    from sbrt_calc.eligibility.sites import SEED_RANGE_NOTE
+    from sbrt_calc.eligibility.sites import seed_range_note
 
-    note = f"Shaded: 24-50 Gy, the usual range [{SEED_RANGE_NOTE.source}]."
-    if s.flag.verification != "choice":     # the shipped line, whose disagreement with the range the seed shows
-        note = f"Shaded: 24-50 Gy, the usual range. {SEED_RANGE_NOTE.text} [{SEED_RANGE_NOTE.source}]"
+    seed = seed_range_note(s.flag)     # the range against the case's own line (the shipped one by default)
+    note = f"Shaded: 24-50 Gy, the usual range. {seed.text} [{seed.source}]"
     return PlotData(model, title, y_label, curves, horizontal, tuple(crossings), tuple(points), xmax,
                     max(ys) * 1.1, note)
 
