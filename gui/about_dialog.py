@@ -9,8 +9,9 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from sbrt_calc import DISCLAIMER, __version__
+from sbrt_calc.models import make_model
 from sbrt_calc.presets.radiobiology import radiobiology
-from sbrt_calc.radiobiology.models import make_model
+from sbrt_calc.vocabulary import MODEL_NAMES
 
 
 def about_html() -> str:
@@ -22,7 +23,7 @@ def about_html() -> str:
         f"<p><b>Disclaimer.</b> {html.escape(DISCLAIMER)}</p>",
         "<h3>Sources</h3><ul>",
     ]
-    for m in ("lq", "lql", "usc"):
+    for m in MODEL_NAMES:
         model = make_model(m)
         parts.append(f"<li><b>{model.title}</b>: {html.escape(model.source)}</li>")
     for t in rb.thresholds:

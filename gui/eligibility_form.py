@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from sbrt_calc.eligibility.case import PROGRESSING_STATUSES, Case
-from sbrt_calc.errors import CaseError
+from sbrt_calc.eligibility.draft import REQUIRED_CHOICES as _DRAFT_REQUIRED_CHOICES
+from sbrt_calc.eligibility.draft import empty_form as _draft_empty_form
+from sbrt_calc.vocabulary import target_site
 
 from .lesion_table_model import site_text
 
-REQUIRED_CHOICES = (("therapy_class", "therapy"), ("driver", "driver"), ("months_on_therapy", "months on therapy"),
-                    ("ecog", "ECOG"))
+REQUIRED_CHOICES = _DRAFT_REQUIRED_CHOICES  # (key, label): the core's, one list
 #: checkbox key, text, tooltip
 CHECKS = (
     ("other_disease_controlled", "Rest of the disease controlled",
@@ -32,13 +33,8 @@ CHECKS = (
 
 
 def empty_form() -> dict[str, Any]:
-    """A new, unfilled form: required choices unset, every box unticked, no lesion."""
-    form: dict[str, Any] = {"therapy_class": None, "driver": None, "months_on_therapy": None, "ecog": None,
-                            "max_sites": 5, "agent": None, "resistance_mutation": None, "best_response": "unknown",
-                            "rebiopsy_result": None, "lesions": []}
-    for key, _text, _tip in CHECKS:
-        form[key] = False
-    return form
+    """A new, unfilled form: required choices unset, every box unticked, no lesion (the core's)."""
+    return _draft_empty_form()
 
 
 def case_of(form: dict[str, Any]) -> Case | None:
@@ -49,8 +45,10 @@ def case_of(form: dict[str, Any]) -> Case | None:
 
 
 def form_from_section(section: Any, source: str = "<case>") -> dict[str, Any]:
-    """The form of a saved ``eligibility`` section (CaseError naming ``eligibility.<key>``)."""
-    from sbrt_calc.report.sources import eligibility_case_of
+    """The form of a saved ``eligibility`` section, validated by the core as every face validates it
+    (:func:`sbrt_calc.case.eligibility_case_of`, :func:`sbrt_calc.case.eligibility_draft_of`; CaseError
+    naming ``eligibility.<key>``)."""
+    from sbrt_calc.case import eligibility_case_of, eligibility_draft_of
 
     if not section:
         return empty_form()
@@ -59,23 +57,8 @@ def form_from_section(section: Any, source: str = "<case>") -> dict[str, Any]:
         form = empty_form()
         form.update(case.to_dict())
         return form
-    draft = section.get("draft")
-    if not isinstance(draft, dict):
-        raise CaseError(f"{source}: eligibility.draft must be an object", field="eligibility.draft", value=draft,
-                        allowed="an object")
-    form = empty_form()
-    form.update(draft)
-    # validate what is set by filling the unset choices with placeholders
-    probe = dict(form)
-    for key, value in (("therapy_class", "tki"), ("driver", "EGFR"), ("months_on_therapy", 0), ("ecog", 0)):
-        if probe.get(key) is None:
-            probe[key] = value
-    try:
-        Case.from_dict({k: v for k, v in probe.items() if v is not None}, source=f"{source}: eligibility.draft")
-    except CaseError as exc:
-        raise CaseError(exc.message, field=f"eligibility.draft.{exc.field}", value=exc.value,
-                        allowed=exc.allowed) from None
-    return form
+    draft = eligibility_draft_of(section, source)
+    return draft.to_dict() if draft is not None else empty_form()
 
 
 def lesion_facts(form: dict[str, Any]) -> dict[int, dict[str, Any]]:
@@ -84,7 +67,7 @@ def lesion_facts(form: dict[str, Any]) -> dict[int, dict[str, Any]]:
     for i, les in enumerate(form.get("lesions", [])):
         if les.get("status") in PROGRESSING_STATUSES:
             site = les.get("site")
-            target = f"lung_{les['location']}" if site == "lung" and les.get("location") else site
+            target = target_site(site, les.get("location")) if site else site
             out[i] = {"site": site, "target_site": target,
                       "previously_irradiated": bool(les.get("previously_irradiated"))}
     return out

@@ -192,7 +192,7 @@ class FileActions:
     # --- RT Plan, report, CSV, clipboard, figure -----------------------------------------------------
     def import_rtplan(self, path: str | None = None) -> bool:
         """Read a DICOM RT Plan's prescription, add it to the table and plan it (errors reported, never raised)."""
-        from sbrt_calc.planning.rtplan import read_prescription
+        from sbrt_calc.plancheck.rtplan import read_prescription
 
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.window, "Import RT Plan", self.dialog_dir(),

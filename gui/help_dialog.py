@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from sbrt_calc.evaluation import EvaluationSettings
 from sbrt_calc.presets.radiobiology import radiobiology
+from sbrt_calc.vocabulary import MODEL_NAMES
 
 
 def _e(text: str) -> str:
@@ -60,7 +61,7 @@ def help_html(s: EvaluationSettings, keys: list[tuple[str, str]]) -> str:
         f"Source of the range: {_src(rb.uncertainty.source)}.</p>",
         "<h3>The models</h3><ul>",
     ]
-    for m in ("lq", "lql", "usc"):
+    for m in MODEL_NAMES:
         model = s.model(m)
         parts.append(f"<li><b>{_e(model.label())}</b> - {_e(model.source)}</li>")
     parts += [

@@ -30,11 +30,6 @@ def parse_number(text: str, locale: QLocale | None = None) -> float:
     return float(value)
 
 
-def format_number(value: float, decimals: int, locale: QLocale | None = None) -> str:
-    loc = locale if locale is not None else QLocale()
-    return loc.toString(float(value), "f", decimals)
-
-
 def format_exact(value: float, locale: QLocale | None = None) -> str:
     """Full precision, shortest form (for editing)."""
     loc = locale if locale is not None else QLocale()

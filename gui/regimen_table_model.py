@@ -25,7 +25,7 @@ if TYPE_CHECKING:   # the core's evaluation (and numpy) load when the first rows
 from . import icons
 from .case_state import CaseState
 from .commands import EditRowCommand, ReorderCommand
-from .number_text import format_exact, format_number, header_text, parse_number  # noqa: F401 - re-exported
+from .number_text import format_exact, header_text, parse_number  # noqa: F401 - re-exported
 from .row_editing import INPUT_KEYS, RowEditing  # noqa: F401 - INPUT_KEYS re-exported
 
 Index = QModelIndex | QPersistentModelIndex
@@ -35,10 +35,6 @@ REACHED_BG = QColor(30, 150, 80, 55)
 NOT_REACHED_BG = QColor(220, 140, 0, 50)
 MIXED_BG = QColor(60, 110, 200, 50)
 _MISSING = object()
-
-
-def model_names(settings: CaseSettings) -> tuple[str, ...]:
-    return ("lq", "lql", "usc") if settings.model == "all" else (settings.model,)
 
 
 class RegimenTableModel(RowEditing, QAbstractTableModel):

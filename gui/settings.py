@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, QStandardPaths
 
 from sbrt_calc.errors import SbrtCalcError
+from sbrt_calc.vocabulary import ALL_MODELS_CHOICE, MODEL_NAMES, MODEL_TITLES
 
 ORGANISATION = "sbrt-calc"
 APPLICATION = "sbrt-calc"
@@ -28,7 +29,7 @@ DATA_ENV = "SBRT_CALC_DATA_DIR"
 DEFAULT_NEW_CASE_REGIMENS = "36/3; 30/3; 45/3; 48/4; 40/5; 50/5"
 MAX_RECENT_FILES = 8
 #: the table's model choices (setting "model"): key, label
-MODEL_CHOICES = (("lq", "LQ"), ("lql", "LQ-L"), ("usc", "USC"), ("all", "All three side by side"))
+MODEL_CHOICES = (*((m, MODEL_TITLES[m]) for m in MODEL_NAMES), (ALL_MODELS_CHOICE, "All three side by side"))
 
 
 def parse_regimen_list(text: str) -> list[str]:

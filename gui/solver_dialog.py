@@ -25,15 +25,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sbrt_calc.radiobiology.models import USC
 
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.evaluation import EvaluationSettings
-from sbrt_calc.radiobiology.models import USC
 from sbrt_calc.regimen import Regimen, parse_regimen
 from sbrt_calc.tables import rounded
+from sbrt_calc.vocabulary import MODEL_NAMES, MODEL_TITLES
 
-MODELS = (("lq", "LQ"), ("lql", "LQ-L"), ("usc", "USC (own α/β)"))
+MODELS = tuple((m, MODEL_TITLES[m] + (" (own α/β)" if m == "usc" else "")) for m in MODEL_NAMES)
 HEADERS = ("Fractions", "Dose/fx [Gy]", "Total [Gy]", "Notes")
 
 

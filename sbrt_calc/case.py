@@ -31,7 +31,7 @@ import json
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -39,16 +39,17 @@ from typing import Any
 from sbrt_calc import __version__
 from sbrt_calc.atomic_write import write_text_atomic
 from sbrt_calc.errors import CaseError, RegimenError
-from sbrt_calc.input_limits import first_unwritable, loads_json
+from sbrt_calc.input_limits import MAX_CASE_FILE_BYTES, first_unwritable, loads_json
 from sbrt_calc.presets.radiobiology import radiobiology
 from sbrt_calc.regimen import Regimen
+from sbrt_calc.vocabulary import MODEL_CHOICES
 
 FORMAT = "sbrt-calc-case"
 FORMAT_VERSION = 2  # 2: settings for the models, time correction and EQDx; row source/verification
 #: The file suffix the app proposes (the content is plain JSON).
 SUFFIX = ".sbrt.json"
 
-MODELS = ("lq", "lql", "usc", "all")
+MODELS = MODEL_CHOICES
 _CORE_KEYS = ("format", "format_version", "title", "identifier", "saved_with", "regimens", "settings")
 _ROW_KEYS = ("label", "total_dose_gy", "fractions", "overall_time_days", "note", "source", "verification",
              "invalid_input", "error")
@@ -175,30 +176,96 @@ class Case:
     @cached_property
     def eligibility(self) -> Any:
         """The ``eligibility`` section validated: an eligibility Case, or None (absent, or a draft)."""
-        from sbrt_calc.case_sections import eligibility_case_of
-
         return eligibility_case_of(self.sections.get("eligibility"))
 
     @cached_property
     def planning(self) -> Any:
         """The ``planning`` section validated: PlanningInputs, or None when absent."""
-        from sbrt_calc.case_sections import planning_inputs_of
-
         return planning_inputs_of(self.sections.get("planning"))
 
     @cached_property
     def plan_check(self) -> Any:
         """The ``plan_check`` section validated: PlanCheckInputs (the DICOM files and options), or None."""
-        from sbrt_calc.case_sections import plan_check_inputs_of
-
         return plan_check_inputs_of(self.sections.get("plan_check"))
 
     def valid_regimens(self) -> list[Regimen]:
         """The regimens of the valid rows, in order."""
         return [r.regimen() for r in self.regimens if r.is_valid]
 
-    def with_regimens(self, regimens: tuple[CaseRegimen, ...]) -> Case:
-        return replace(self, regimens=tuple(regimens))
+
+# --- the optional sections, validated once ---------------------------------------------------------
+
+def eligibility_case_of(section: Any, source: str = "") -> Any:
+    """The :class:`~sbrt_calc.eligibility.case.Case` of a saved ``eligibility`` section, or None.
+
+    The section is ``{"case": <Case.to_dict()>}`` (complete form) or ``{"draft": {...}}`` (the app's
+    form while incomplete: not assessed, but validated by :func:`eligibility_draft_of`, so that a bad
+    draft is refused here as the app refuses it). CaseError naming ``eligibility.case.<key>`` or
+    ``eligibility.draft.<key>``.
+    """
+    from sbrt_calc.eligibility.case import Case as EligibilityCase
+
+    pre = f"{source}: " if source else ""
+    if not _eligibility_keys(section, pre):
+        return None
+    if "case" not in section:
+        eligibility_draft_of(section, source)
+        return None
+    try:
+        return EligibilityCase.from_dict(section["case"], source=f"{pre}eligibility.case")
+    except CaseError as exc:
+        path = f"eligibility.case.{exc.field}" if exc.field and exc.field != "case" else "eligibility.case"
+        raise CaseError(exc.message, field=path, value=exc.value, allowed=exc.allowed) from None
+
+
+def _eligibility_keys(section: Any, pre: str) -> bool:
+    """False for an absent or empty section; CaseError for one that is not an object or has unknown keys."""
+    if not section:
+        return False
+    if not isinstance(section, dict):
+        raise CaseError(f"{pre}eligibility must be an object", field="eligibility", value=None,
+                        allowed="an object")
+    for key in section:
+        if key not in ("case", "draft"):
+            raise CaseError(f"{pre}eligibility.{key}: unknown key (allowed: case, draft)",
+                            field=f"eligibility.{key}", value=key, allowed="case, draft")
+    return True
+
+
+def eligibility_draft_of(section: Any, source: str = "") -> Any:
+    """The :class:`~sbrt_calc.eligibility.draft.EligibilityDraft` of a saved ``eligibility`` section that holds
+    ``{"draft": {...}}`` and no ``case``, else None. CaseError naming ``eligibility.draft.<key>`` for a bad draft."""
+    from sbrt_calc.eligibility.draft import EligibilityDraft
+
+    if not _eligibility_keys(section, f"{source}: " if source else "") or "case" in section \
+            or "draft" not in section:
+        return None
+    return EligibilityDraft.from_dict(section["draft"], source)
+
+
+def planning_inputs_of(section: Any) -> Any:
+    """The :class:`~sbrt_calc.planning.section.PlanningInputs` of a saved ``planning`` section, or None."""
+    from sbrt_calc.planning.section import PlanningInputs
+
+    if not section:
+        return None
+    return PlanningInputs.from_dict(section)
+
+
+def plan_check_inputs_of(section: Any) -> Any:
+    """The :class:`~sbrt_calc.plancheck.inputs.PlanCheckInputs` of a saved ``plan_check`` section, or None
+    (CaseError naming ``plan_check.<key>`` for a bad one)."""
+    from sbrt_calc.errors import SbrtCalcError
+    from sbrt_calc.plancheck.inputs import PlanCheckInputs
+
+    if not section:
+        return None
+    try:
+        return PlanCheckInputs.from_dict(section)
+    except SbrtCalcError as exc:
+        field = exc.field if (exc.field or "").startswith("plan_check") else "plan_check"
+        raise CaseError(exc.message, field=field, value=exc.value, allowed=exc.allowed) from None
+
 
 
 # --- to and from the JSON document ------------------------------------------------------------
@@ -377,10 +444,6 @@ def save_case(case: Case, path: str | os.PathLike[str]) -> Path:
     return write_text_atomic(path, dumps_case(case), kind="case")   # never over a file of another kind
 
 
-#: Larger files are refused before reading (a saved case is a few kB).
-MAX_CASE_FILE_BYTES = 16_000_000
-
-
 def load_case(path: str | os.PathLike[str]) -> Case:
     """Read and validate a case file (CaseError naming the file and the key)."""
     p = Path(path)
@@ -392,6 +455,8 @@ def load_case(path: str | os.PathLike[str]) -> Case:
             raise CaseError(f"{p}: {size} bytes is too large for a case file (limit {MAX_CASE_FILE_BYTES})",
                             field=str(p), value=size, allowed=f"at most {MAX_CASE_FILE_BYTES} bytes")
         text = p.read_text(encoding="utf-8")
+    except CaseError:   # a ValueError too: said above, not "cannot read"
+        raise
     except (OSError, ValueError) as exc:   # ValueError: a NUL in the name
         if isinstance(exc, UnicodeDecodeError):
             raise CaseError(f"{p}: not UTF-8 text", field=str(p), value=None,

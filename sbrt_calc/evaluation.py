@@ -29,16 +29,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sbrt_calc.errors import ModelParameterError, SbrtCalcError
+from sbrt_calc.models import LQ, LQL, USC, Model, time_correction
 from sbrt_calc.presets.radiobiology import Threshold, radiobiology
 from sbrt_calc.radiobiology import lq
 from sbrt_calc.radiobiology.caveats import Caveat, caveat, regimen_caveats
-from sbrt_calc.radiobiology.models import LQ, LQL, USC, Model
 from sbrt_calc.radiobiology.ranges import check_range
 from sbrt_calc.radiobiology.sensitivity import Sensitivity, line_sensitivity
 from sbrt_calc.radiobiology.time import TimeCorrection, TimeLoss, time_loss
 from sbrt_calc.regimen import Regimen
+from sbrt_calc.vocabulary import MODEL_NAMES
 
-ALL_MODELS = ("lq", "lql", "usc")
+ALL_MODELS = MODEL_NAMES
 
 
 @dataclass(frozen=True)
@@ -364,7 +365,7 @@ def settings_of(case_settings: Any) -> EvaluationSettings:
     ref = _case_line(ref, cs.reference_bed_gy)
     time = None
     if cs.time_correction:
-        time = TimeCorrection(cs.kickoff_days, cs.bed_loss_per_day_gy)
+        time = time_correction(cs.kickoff_days, cs.bed_loss_per_day_gy)
     return EvaluationSettings(
         models=ALL_MODELS if cs.model == "all" else (cs.model,),
         tumour_alpha_beta_gy=cs.tumour_alpha_beta_gy, organ_alpha_betas_gy=(cs.organ_alpha_beta_gy,),

@@ -9,7 +9,10 @@ so what is accepted at load must be writable again as standard JSON and usable a
 - no key twice in one object (Python's ``json`` keeps the last one without a word; TOML
   already refuses it);
 - at most :data:`MAX_DEPTH` levels of nesting (deeper documents exhaust the parser's stack:
-  a ``RecursionError`` instead of a message).
+  a ``RecursionError`` instead of a message);
+- at most :data:`MAX_CASE_FILE_BYTES` bytes in a case file, saved (JSON) or eligibility (TOML), checked
+  by every loader before the file is read whole (:func:`sbrt_calc.case.load_case`,
+  :func:`sbrt_calc.case_sections.load_any_case`, :func:`sbrt_calc.eligibility.case.load_case`).
 
 Every violation is a :class:`~sbrt_calc.errors.CaseError` naming the source and the key path.
 """
@@ -22,6 +25,9 @@ from typing import Any
 
 from sbrt_calc.errors import CaseError
 
+#: Largest case file accepted, bytes (one limit for every loader; a saved case is a few kB, a case
+#: with many lesions and long notes well under 1 MB: 16 MB leaves room and still refuses a stray image).
+MAX_CASE_FILE_BYTES = 16_000_000
 #: Deepest nesting accepted in a case document (the format itself needs fewer than 8 levels).
 MAX_DEPTH = 64
 #: Longest integer literal accepted (digits): 309 digits is already beyond the float range.

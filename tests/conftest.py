@@ -3,6 +3,10 @@
 The GUI tests never touch the user's settings or autosave: SBRT_CALC_SETTINGS_DIR and
 SBRT_CALC_DATA_DIR point at a temporary folder for the session, and the ``isolated_dirs``
 fixture gives a test its own.
+
+Hypothesis profiles: ``fast`` (the default, used in CI: few examples per property, no deadline, so
+that the suite fits a two-core machine) and ``thorough`` (on demand: ``HYPOTHESIS_PROFILE=thorough pytest``,
+each property with the example count written in its test, see ``tests/strategies.py::examples``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("fast", max_examples=10, deadline=None)
+settings.register_profile("thorough", max_examples=200, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="sbrt-calc-tests-"))

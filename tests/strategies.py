@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import strategies as st
+
+
+def examples(thorough: int) -> int:
+    """``max_examples`` for one property: ``thorough`` under ``HYPOTHESIS_PROFILE=thorough``, else (the fast
+    default profile, used in CI) a tenth of it and at least 10 (profiles in ``tests/conftest.py``)."""
+    if os.environ.get("HYPOTHESIS_PROFILE", "fast") == "thorough":
+        return thorough
+    return max(10, thorough // 10)
+
 
 doses_per_fraction = st.floats(min_value=0.1, max_value=100.0, allow_nan=False)
 sbrt_doses_per_fraction = st.floats(min_value=1.0, max_value=30.0, allow_nan=False)

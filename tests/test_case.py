@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from sbrt_calc.case import (
     FORMAT,
@@ -36,7 +37,7 @@ def _case() -> Case:
             CaseRegimen("bad", None, None, "", {"total_dose_gy": "3x", "fractions": "3"}, "total dose: '3x' is not a number"),
         ),
         settings=CaseSettings(model="all", organ_alpha_beta_gy=2.0),
-        sections={"eligibility": {"draft": {"sites": 2}}, "future": [1, 2]},
+        sections={"eligibility": {"draft": {"ecog": 2}}, "future": [1, 2]},
     )
 
 
@@ -113,7 +114,7 @@ def test_not_json_and_missing_file(tmp_path: Path) -> None:
         load_case(tmp_path / "missing.json")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(st.floats(0.5, 100, allow_nan=False), st.integers(1, 40)), max_size=12),
        st.text(max_size=30), st.sampled_from(["lq", "lql", "usc", "all"]))
 def test_round_trip_property(rows: list[tuple[float, int]], title: str, model: str) -> None:

@@ -194,7 +194,8 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 def test_too_large(tmp_path: Path) -> None:
     f = tmp_path / "case.toml"
-    f.write_text("# " + "x" * MAX_CASE_FILE_BYTES + "\n", encoding="utf-8")
+    with open(f, "wb") as fh:   # sparse: one byte over the limit on paper, nothing on disk
+        fh.truncate(MAX_CASE_FILE_BYTES + 1)
     with pytest.raises(CaseError, match="larger than"):
         load_case(f)
 

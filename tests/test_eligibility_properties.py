@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from sbrt_calc.eligibility.assess import CLASSIFICATIONS, Case, assess
 from sbrt_calc.eligibility.case import DRIVERS, PROGRESSING_STATUSES, SITES, STATUSES, THERAPY_CLASSES
@@ -38,7 +39,7 @@ case_dicts = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=case_dicts)
 def test_round_trip_property(data: dict[str, Any]) -> None:
     case = Case.from_dict(data)
@@ -52,7 +53,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=case_dicts, key=st.sampled_from(["ecog", "driver", "lesions", "cns_imaging_done", "max_sites",
                                              "months_on_therapy", "extra"]), value=json_values)
 def test_garbage_gives_case_error_or_a_case(data: dict[str, Any], key: str, value: Any) -> None:
@@ -72,7 +73,7 @@ LESION_KEYS = {"index", "site", "status", "label", "local_therapy", "intent", "r
                "planned_scheme"}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=case_dicts)
 def test_any_valid_case_gives_a_complete_assessment(data: dict[str, Any]) -> None:
     case = Case.from_dict(data)

@@ -8,8 +8,8 @@ import pytest
 from sbrt_calc.case import Case, CaseRegimen, CaseSettings
 from sbrt_calc.errors import CaseError, ModelParameterError, SbrtCalcError
 from sbrt_calc.evaluation import EvaluationSettings, evaluate, evaluate_regimen, evaluate_regimens, require_valid
+from sbrt_calc.models import LQL, USC, default_time_correction, make_model
 from sbrt_calc.presets.radiobiology import thresholds
-from sbrt_calc.radiobiology.models import LQL, USC, make_model
 from sbrt_calc.radiobiology.time import TimeCorrection
 from sbrt_calc.regimen import Regimen, parse_regimen
 
@@ -111,7 +111,7 @@ def test_time_correction_applies_to_the_tumour_only_and_to_the_verdicts() -> Non
 
 def test_time_corrected_verdict_flips_with_the_corrected_value() -> None:
     """70/35 over 46 days: BED10 84 Gy uncorrected, 67.5 Gy corrected: the flag reads 'not reached'."""
-    s = EvaluationSettings(time=TimeCorrection.default())
+    s = EvaluationSettings(time=default_time_correction())
     r = row("70/35", s)
     assert r.bed10_uncorrected_gy == pytest.approx(84.0) and r.bed10_gy == pytest.approx(67.5)
     assert r.flag_reached is False
@@ -119,7 +119,7 @@ def test_time_corrected_verdict_flips_with_the_corrected_value() -> None:
 
 
 def test_sbrt_within_kickoff_is_not_corrected() -> None:
-    r = row("36/3", EvaluationSettings(time=TimeCorrection.default()))
+    r = row("36/3", EvaluationSettings(time=default_time_correction()))
     assert r.bed10_gy == pytest.approx(79.2) and r.time is not None and not r.time.applied
 
 

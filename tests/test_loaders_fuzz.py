@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from sbrt_calc.case import loads_case
 from sbrt_calc.eligibility.case import Case as EligibilityCase
@@ -30,25 +31,25 @@ def clean(fn: Any, *args: Any) -> None:
         assert str(exc) and "\n" not in str(exc).strip()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(st.text(max_size=200), json_values.map(json.dumps), near_valid.map(json.dumps)))
 def test_saved_case_loader(text: str) -> None:
     clean(loads_case, text, "fuzz.sbrt.json")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(json_values, near_valid))
 def test_eligibility_case_from_dict(data: Any) -> None:
     clean(EligibilityCase.from_dict, data, "fuzz.toml")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(json_values, near_valid))
 def test_planning_inputs_from_dict(data: Any) -> None:
     clean(PlanningInputs.from_dict, data)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.text(max_size=16), min_size=1, max_size=3))
 def test_cli_compare_any_text_is_answer_or_clean_error(argv_tail: list[str]) -> None:
     """`sbrt-calc compare <anything>`: exit 0 with output, or exit 2 with one line; never an internal error."""

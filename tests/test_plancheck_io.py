@@ -20,7 +20,7 @@ from sbrt_calc.plancheck.dicom_io import plan_dose_gy, read_rtdose, read_rtstruc
 from sbrt_calc.plancheck.grade import check_plan  # noqa: E402
 from sbrt_calc.plancheck.inputs import PlanCheckInputs  # noqa: E402
 from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
-from sbrt_calc.planning.rtplan import read_prescription  # noqa: E402
+from sbrt_calc.plancheck.rtplan import read_prescription  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 SMALL = Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),

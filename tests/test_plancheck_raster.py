@@ -155,9 +155,10 @@ def test_combine_subtracts_inner_structure() -> None:
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from strategies import examples  # noqa: E402
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(x0=st.floats(-30, 25), y0=st.floats(-30, 25), w=st.floats(0.3, 30), h=st.floats(0.3, 30),
        n_planes=st.integers(1, 12), z_first=st.floats(-16, 10))
 def test_any_rectangle_volume_is_exact_inside_plus_outside(x0: float, y0: float, w: float, h: float,

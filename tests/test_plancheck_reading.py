@@ -25,7 +25,7 @@ from sbrt_calc.plancheck.grade import check_plan  # noqa: E402
 from sbrt_calc.plancheck.inputs import PlanCheckInputs, find_in_folder  # noqa: E402
 from sbrt_calc.plancheck.load import load_dose_and_structures, load_plan  # noqa: E402
 from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
-from sbrt_calc.planning.rtplan import read_rtplan  # noqa: E402
+from sbrt_calc.plancheck.rtplan import read_rtplan  # noqa: E402
 
 SMALL = Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
                 lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0))

@@ -149,6 +149,7 @@ def test_no_six_fraction_scheme_or_column_without_a_printed_source() -> None:
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from strategies import examples  # noqa: E402
 
 from sbrt_calc.eligibility.case import LUNG_LOCATIONS, SITES  # noqa: E402
 
@@ -160,7 +161,7 @@ lesions = st.builds(
     st.one_of(st.none(), st.floats(min_value=0.5, max_value=120)), st.one_of(st.none(), st.booleans()))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(lesion=lesions)
 def test_the_choice_is_one_of_the_lesions_schemes_and_says_why(lesion: Lesion) -> None:
     ps = shipped_presets()

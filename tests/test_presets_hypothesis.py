@@ -15,6 +15,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from sbrt_calc._paths import shipped_presets_dir
 from sbrt_calc.errors import PresetError
@@ -73,7 +74,7 @@ def check_clean(fn: Any, *args: Any) -> None:
     assert isinstance(result, PresetSet)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_random_bytes(raw: bytes) -> None:
     p = _TMP / "random.toml"
@@ -81,7 +82,7 @@ def test_random_bytes(raw: bytes) -> None:
     check_clean(load_preset_file, p)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.dictionaries(st.text(max_size=12), toml_values, max_size=6))
 def test_random_toml_documents(doc: dict[str, Any]) -> None:
     p = _TMP / "doc.toml"
@@ -117,7 +118,7 @@ def mutated_shipped(draw: Any) -> tuple[str, dict[str, Any]]:
     return name, doc
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(mutated_shipped())
 def test_mutated_shipped_files_via_toml(case: tuple[str, dict[str, Any]]) -> None:
     name, doc = case
@@ -126,7 +127,7 @@ def test_mutated_shipped_files_via_toml(case: tuple[str, dict[str, Any]]) -> Non
     check_clean(load_preset_file, p)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(mutated_shipped(), values)
 def test_mutated_python_data(case: tuple[str, dict[str, Any]], extra: Any) -> None:
     """Also objects TOML cannot express (None), straight into the validator."""

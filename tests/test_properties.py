@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from strategies import (
     alpha_betas,
     doses_per_fraction,
+    examples,
     fraction_counts,
     model_views,
     sbrt_doses_per_fraction,
@@ -24,8 +25,8 @@ from strategies import (
 )
 
 from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimen
+from sbrt_calc.models import LQ, LQL, USC
 from sbrt_calc.radiobiology import lq, lql, usc
-from sbrt_calc.radiobiology.models import LQ, LQL, USC
 from sbrt_calc.radiobiology.solve import solve_for_bed
 from sbrt_calc.radiobiology.time import TimeCorrection, default_overall_time_days
 from sbrt_calc.regimen import Regimen
@@ -109,7 +110,7 @@ def test_usc_continuous_at_its_transition(p: tuple[float, float, float]) -> None
     assert usc.bed(dt + eps, dt + eps, par) == pytest.approx(usc.bed(dt - eps, dt - eps, par), rel=1e-6)
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(st.lists(st.tuples(doses_per_fraction, fraction_counts), min_size=1, max_size=20), alpha_betas)
 def test_vectorized_equals_scalar(pairs: list[tuple[float, int]], ab: float) -> None:
     d = np.array([p[0] for p in pairs])
@@ -129,7 +130,7 @@ def test_solve_for_bed_total_is_n_times_d(target: float, ab: float) -> None:
         assert math.isfinite(s.total_dose_gy)
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(d=sbrt_doses_per_fraction, n=st.integers(1, 10), views=model_views, tumour_ab=alpha_betas)
 def test_verdicts_independent_of_the_viewed_model(d: float, n: int, views: tuple[str, ...], tumour_ab: float) -> None:
     """The BED10 verdicts are LQ at alpha/beta 10 from the prescription, whatever model or tumour alpha/beta."""
@@ -140,7 +141,7 @@ def test_verdicts_independent_of_the_viewed_model(d: float, n: int, views: tuple
     assert r.reference_reached == (r.bed10_gy >= 100.0)
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(d=st.floats(1.5, 4.0), n=st.integers(10, 40), k=st.floats(0.0, 1.0), tk=st.floats(0.0, 40.0))
 def test_time_corrected_verdicts_follow_the_corrected_bed(d: float, n: int, k: float, tk: float) -> None:
     """BED_T = BED - K max(0, T - T_k) (Fowler 1989); the verdicts read the corrected value."""
@@ -154,7 +155,7 @@ def test_time_corrected_verdicts_follow_the_corrected_bed(d: float, n: int, k: f
     assert r.model("lq").organ_bed_gy[3.0] == pytest.approx(lq_formula(n, d, 3.0))   # organs never corrected
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(d=sbrt_doses_per_fraction, n=st.integers(1, 10))
 def test_sensitivity_verdict_matches_its_comparisons(d: float, n: int) -> None:
     """'above' only if every comparison is higher, 'below' only if every one is lower."""

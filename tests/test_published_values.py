@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sbrt_calc.models import LQ, LQL
 from sbrt_calc.radiobiology import lq, usc
-from sbrt_calc.radiobiology.models import LQ, LQL
 from sbrt_calc.regimen import parse_regimen
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from sbrt_calc.case import Case, CaseRegimen, dumps_case, load_case, loads_case, save_case
 from sbrt_calc.cli.main import SUBCOMMANDS, main
@@ -187,7 +188,7 @@ _VALUES = ["nan", "inf", "-inf", "1e999", "-1", "0", "1e-320", "1e308", "9" * 40
            "=1+1", "", " ", "x" * 300, "usc", "lql", "10", "0.5", "101", "é\x00"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.sampled_from(sorted(_BASES)), st.data())
 def test_fuzz_every_subcommand(command: str, data: st.DataObject) -> None:
     argv = list(_BASES[command])
@@ -204,7 +205,7 @@ def test_fuzz_every_subcommand(command: str, data: st.DataObject) -> None:
         _no_nan(out)   # every base asks for JSON
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(_FILES), st.sampled_from(["eligibility", "report"]), st.sampled_from(["json", "table"]))
 def test_fuzz_file_subcommands(tmp_path: Path, body: str, command: str, fmt: str) -> None:
     p = tmp_path / "f.toml"
@@ -218,7 +219,7 @@ _deep = st.integers(min_value=60, max_value=3000).map(lambda n: "[" * n + "]" * 
 _numbers = st.sampled_from(["1e999", "-1e999", "NaN", "Infinity", "9" * 320, "1e-400", "-0", "1.7976931348623157e308"])
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.one_of(st.text(max_size=60), _deep, _numbers.map(lambda n: _case_text(planning={"v": "y"})
                                                            .replace('"y"', n))))
 def test_fuzz_saved_case_loader_round_trips_or_refuses(text: str) -> None:
@@ -230,7 +231,7 @@ def test_fuzz_saved_case_loader_round_trips_or_refuses(text: str) -> None:
     assert loads_case(dumps_case(case)) == case   # whatever loads, saves back identically
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.text(max_size=80), _deep.map(lambda s: "a = " + s), _numbers.map(lambda n: f"ecog = {n}")))
 def test_fuzz_eligibility_loader(tmp_path: Path, text: str) -> None:
     p = tmp_path / "e.toml"

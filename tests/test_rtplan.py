@@ -12,7 +12,7 @@ pydicom = pytest.importorskip("pydicom")
 from pydicom.data import get_testdata_file  # noqa: E402
 
 from sbrt_calc.errors import DicomError  # noqa: E402
-from sbrt_calc.planning.rtplan import read_prescription, read_rtplan  # noqa: E402
+from sbrt_calc.plancheck.rtplan import read_prescription, read_rtplan  # noqa: E402
 
 RTPLAN = get_testdata_file("rtplan.dcm")
 

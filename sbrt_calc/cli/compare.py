@@ -51,6 +51,7 @@ def _settings(args: argparse.Namespace) -> Any:
     from sbrt_calc.cli.main import UsageError
     from sbrt_calc.cli.models_args import model_parameters
     from sbrt_calc.evaluation import ALL_MODELS, EvaluationSettings
+    from sbrt_calc.models import default_time_correction
     from sbrt_calc.radiobiology.time import TimeCorrection
 
     lql, usc = model_parameters(args)
@@ -62,7 +63,7 @@ def _settings(args: argparse.Namespace) -> Any:
     abs_ = list(dict.fromkeys(args.alpha_betas or [tumour, rb.tissue("late").alpha_beta_gy]))
     time = None
     if args.time_correction:
-        base = TimeCorrection.default()
+        base = default_time_correction()
         if args.kickoff_days is None and args.bed_loss_per_day is None:
             time = base
         else:
@@ -97,7 +98,7 @@ def _evaluation(args: argparse.Namespace) -> Any:
     settings = _settings(args)
     regimens = [parse_regimen(text) for text in args.regimens]
     if args.rtplan:
-        from sbrt_calc.planning.rtplan import read_prescription
+        from sbrt_calc.plancheck.rtplan import read_prescription
 
         regimens.append(read_prescription(args.rtplan))
     if not regimens:

@@ -47,7 +47,9 @@ def fraction_count(text: str) -> int:
 
 def add_model_arguments(parser: Any, allow_all: bool = False) -> None:
     """--model lq|lql|usc (|all) and the parameters of LQ-L and USC."""
-    choices = ["lq", "lql", "usc"] + (["all"] if allow_all else [])
+    from sbrt_calc.vocabulary import ALL_MODELS_CHOICE, MODEL_NAMES
+
+    choices = [*MODEL_NAMES] + ([ALL_MODELS_CHOICE] if allow_all else [])
     parser.add_argument("--model", choices=choices, default="lq",
                         help="dose-response model (default: lq)" + ("; all: the three side by side" if allow_all
                                                                      else ""))
@@ -61,7 +63,7 @@ def add_model_arguments(parser: Any, allow_all: bool = False) -> None:
 
 def model_parameters(args: argparse.Namespace) -> tuple[Any, Any]:
     """(LQ-L model, USC model) with the options' parameters; parameters of a model not chosen are an error."""
-    from sbrt_calc.radiobiology.models import make_model
+    from sbrt_calc.models import make_model
 
     usc_params = {k: v for k, v in (("alpha_per_gy", args.usc_alpha), ("d0_gy", args.usc_d0),
                                     ("dq_gy", args.usc_dq)) if v is not None}
@@ -76,7 +78,7 @@ def model_parameters(args: argparse.Namespace) -> tuple[Any, Any]:
 
 def model_from_args(args: argparse.Namespace) -> Any:
     """The one model the options ask for (LQ, LQ-L or USC with its parameters)."""
-    from sbrt_calc.radiobiology.models import make_model
+    from sbrt_calc.models import make_model
 
     lql, usc = model_parameters(args)
     return {"lq": make_model("lq"), "lql": lql, "usc": usc}[args.model]

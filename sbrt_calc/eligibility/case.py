@@ -47,10 +47,14 @@ from sbrt_calc.eligibility.validate import (
     _text,
 )
 from sbrt_calc.errors import CaseError
+from sbrt_calc.input_limits import MAX_CASE_FILE_BYTES
+from sbrt_calc.vocabulary import BONE_SITES, LESION_SITES, LUNG_LOCATIONS
 
 THERAPY_CLASSES = ("tki", "immunotherapy", "chemotherapy", "chemoimmunotherapy")
 DRIVERS = ("EGFR", "ALK", "ROS1", "KRAS", "other", "none", "unknown")
-SITES = ("lung", "bone", "spine", "brain", "adrenal", "liver", "lymph_node", "other")
+#: Lesion sites, lung locations (definitions in :data:`sbrt_calc.presets.model.LUNG_LOCATION_DEFINITIONS`) and
+#: the sites where ``weight_bearing`` and ``fracture_risk`` apply: :mod:`sbrt_calc.vocabulary`.
+SITES = LESION_SITES
 STATUSES = ("progressing", "new", "stable", "responding")
 #: Best response on the current agent before this progression (Seed 003: SBRT while maintaining
 #: immunotherapy applies after "an initial benefit", i.e. a response or stabilisation).
@@ -60,18 +64,13 @@ BENEFIT_RESPONSES = ("complete", "partial", "stable")
 #: Result of a rebiopsy done for this progression (Seed 004 step 1: rule out transformation or
 #: detect resistance mechanisms).
 REBIOPSY_RESULTS = ("pending", "no_transformation", "transformation", "resistance_mutation")
-#: Where a lung lesion lies (definitions in :data:`sbrt_calc.presets.model.LUNG_LOCATION_DEFINITIONS`).
-LUNG_LOCATIONS = ("peripheral", "central", "ultracentral")
 #: Statuses that count as a site of progression.
 PROGRESSING_STATUSES = ("progressing", "new")
-#: Sites where ``weight_bearing`` and ``fracture_risk`` apply.
-BONE_SITES = ("bone", "spine")
 #: ``max_sites``: 3 is the strict definition (most series; ARS AUC), 5 the extended one
 #: (CURB, HALT as amended, ASTRO/ESTRO 2023; Seed 004 "typically <= 5").
 MAX_SITES_CHOICES = (3, 5)
 DEFAULT_MAX_SITES = 5
 
-MAX_CASE_FILE_BYTES = 1_000_000
 MAX_LESIONS = 100
 MAX_MONTHS = 600.0
 MAX_SIZE_MM = 500.0

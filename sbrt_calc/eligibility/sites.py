@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sbrt_calc.eligibility import rules as R
 from sbrt_calc.eligibility.case import Lesion
 from sbrt_calc.presets.model import LUNG_LOCATION_DEFINITIONS, PresetSet, Scheme
+from sbrt_calc.vocabulary import target_site
 
 if TYPE_CHECKING:
     from sbrt_calc.presets.radiobiology import Threshold
@@ -188,11 +189,8 @@ def above_line(bed10: float, flag: Threshold | None = None) -> bool:
 
 def scheme_site(lesion: Lesion) -> str | None:
     """The preset site (or group) for a lesion; None for a lung lesion without location or site 'other'."""
-    if lesion.site == "lung":
-        return None if lesion.location is None else f"lung_{lesion.location}"
-    if lesion.site == "other":
-        return None
-    return lesion.site
+    site = target_site(lesion.site, lesion.location)
+    return None if site in ("lung", "other") else site
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ def load_plan(inputs: PlanCheckInputs) -> LoadedPlan:
         Unreadable files, no prescription or fraction count, a dose grid that is not a whole-plan
         dose in Gy and cannot be converted, or frames of reference that differ.
     """
-    from sbrt_calc.planning.rtplan import read_rtplan
+    from sbrt_calc.plancheck.rtplan import read_rtplan
 
     warnings: list[str] = []
     given_total, given_n = inputs.prescription_gy, inputs.fractions

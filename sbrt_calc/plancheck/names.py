@@ -16,6 +16,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sbrt_calc.vocabulary import TARGET_SITES
+
 #: TG-263 primary names this program grades (thorax and upper abdomen SBRT) and body/targets.
 TG263_NAMES = (
     "SpinalCord", "SpinalCanal", "Esophagus", "Heart", "Pericardium", "GreatVes", "A_Aorta", "Trachea",
@@ -103,9 +105,8 @@ def organ_matches(constraint_organ: str, tg263_name: str | None) -> bool:
     return side in ("L", "R") and base == constraint_organ
 
 
-#: Target sites a plan check accepts (``--site``): the scheme sites and their groups, and "other".
-PLAN_SITES = ("lung", "lung_peripheral", "lung_central", "lung_ultracentral", "bone", "spine", "adrenal", "liver",
-              "lymph_node", "brain", "other")
+#: Target sites a plan check accepts (``--site``): the target sites of :mod:`sbrt_calc.vocabulary`.
+PLAN_SITES = TARGET_SITES
 
 #: The organs at risk a plan at a site must have contoured for its organ-limit check to be complete.
 #: This is the PROGRAM'S CHOICE (no source lists them; mark: choice): the organs near the site that the

@@ -28,6 +28,7 @@ import numpy as np
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.presets.loader import active_presets
 from sbrt_calc.presets.model import ConformityRow, ConformityTable, PresetSet
+from sbrt_calc.vocabulary import LUNG_SITES  # where the RTOG 0915/0813 table applies: lung tumours in lung
 
 GRADES = ("none", "minor", "major", "not graded", "under-coverage")
 #: Below this R100% (or R50%) the PTV V100% is below 95 % whatever the plan (V100% <= 100 x R).
@@ -38,8 +39,6 @@ class PlanCheckError(SbrtCalcError):
     """A plan-check input that cannot be used (not a number, or a value physics does not allow)."""
 
 
-#: Sites where the RTOG 0915/0813 table applies: lung tumours in lung (scheme sites and the group).
-LUNG_SITES = ("lung", "lung_peripheral", "lung_central", "lung_ultracentral")
 #: What a person may type for each measurement: (lowest, lowest included?, highest or None, the reason).
 #: Computed values are not range-checked (they are graded): R50% < 1 and D2cm > 100 % are measurements.
 PHYSICAL_RANGES: dict[str, tuple[float, bool, float | None, str]] = {

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 from sbrt_calc.errors import CaseError, SbrtCalcError
 from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
 from sbrt_calc.table import MARKS, Cell, Column, Status, Table, number, text
+from sbrt_calc.vocabulary import TARGET_SITES
+from sbrt_calc.vocabulary import target_site as _target_site
 
 if TYPE_CHECKING:
     from sbrt_calc.presets.radiobiology import Threshold
@@ -44,9 +46,6 @@ CONVERTED_LABEL = "LQ-converted, not the source's"
 
 _KEYS = ("constraint_set", "fractions", "regimen", "lesion", "ptv_cc", "r50", "d2cm_percent", "r100", "cumulative",
          "site")
-#: Target sites the planning view takes (lesion sites, lung by location).
-TARGET_SITES = ("lung_peripheral", "lung_central", "lung_ultracentral", "lung", "bone", "spine", "brain", "adrenal",
-                "liver", "lymph_node", "other")
 _CUM_KEYS = ("organ", "courses", "alpha_beta_gy", "interval_months", "recovery_percent")
 _METRICS = ("ptv_cc", "r50", "d2cm_percent", "r100")
 
@@ -396,10 +395,9 @@ def tumour_bed_row(reg: Regimen, flag: Threshold | None, tumour_alpha_beta_gy: f
 
 
 def target_site(lesion: Any) -> str:
-    """The planning target site of an eligibility lesion (``lung_central`` for a central lung lesion)."""
-    if lesion.site == "lung" and lesion.location is not None:
-        return f"lung_{lesion.location}"
-    return str(lesion.site)
+    """The planning target site of an eligibility lesion (``lung_central`` for a central lung lesion):
+    :func:`sbrt_calc.vocabulary.target_site`."""
+    return _target_site(lesion.site, lesion.location)
 
 
 def plan_lesion(inputs: PlanningInputs, index: int, lesion: Any, flag: Threshold | None = None, *,

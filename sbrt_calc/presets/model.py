@@ -12,27 +12,12 @@ from typing import Any
 from sbrt_calc.errors import PresetError
 from sbrt_calc.number_keys import ab_key
 from sbrt_calc.regimen import Regimen
+from sbrt_calc.vocabulary import SCHEME_GROUPS, SCHEME_SITE_GROUP, SCHEME_SITES
 
-#: Fine-grained sites of a scheme, and the eligibility group each belongs to.
-SITE_GROUP: dict[str, str] = {
-    "lung_peripheral": "lung",
-    "lung_central": "lung",
-    "lung_ultracentral": "lung",
-    "bone": "bone",
-    "spine": "spine",
-    "adrenal": "adrenal",
-    "liver": "liver",
-    "brain_srs": "brain",
-    "brain_hsrt": "brain",
-    "lymph_node": "lymph_node",
-    # Not ablative SBRT: offered only for their own situation (issue 19), never with a site's de-novo schemes.
-    "spine_reirradiation": "spine_reirradiation",   # spine SBRT after conventional RT at the same level
-    "bone_palliative": "bone_palliative",           # palliative RT for painful bone metastases (not ablative)
-    "bone_retreatment": "bone_retreatment",         # palliative repeat RT for painful bone metastases
-}
-SITES: tuple[str, ...] = tuple(SITE_GROUP)
-GROUPS: tuple[str, ...] = ("lung", "bone", "spine", "brain", "adrenal", "liver", "lymph_node",
-                           "spine_reirradiation", "bone_palliative", "bone_retreatment")
+#: Fine-grained sites of a scheme, and the eligibility group each belongs to (:mod:`sbrt_calc.vocabulary`).
+SITE_GROUP: dict[str, str] = SCHEME_SITE_GROUP
+SITES: tuple[str, ...] = SCHEME_SITES
+GROUPS: tuple[str, ...] = SCHEME_GROUPS
 #: Groups of schemes that are not de-novo ablative SBRT (palliative, repeat RT, re-irradiation).
 NON_ABLATIVE_GROUPS: tuple[str, ...] = ("bone_palliative", "bone_retreatment")
 
@@ -42,8 +27,7 @@ KINDS: tuple[str, ...] = ("schemes", "constraints", "conformity", "reirradiation
 VERIFICATION: tuple[str, ...] = ("printed", "secondary", "recalled")
 #: The mark of a limit this program computed (LQ conversion); never written in a preset file.
 CONVERTED = "converted"
-#: Lung locations of a lesion and of the schemes for it (definitions in LUNG_LOCATIONS_DEFINED).
-LUNG_LOCATIONS: tuple[str, ...] = ("peripheral", "central", "ultracentral")
+#: Definitions of the lung locations of a lesion (:data:`sbrt_calc.vocabulary.LUNG_LOCATIONS`).
 LUNG_LOCATION_DEFINITIONS: dict[str, tuple[str, str]] = {
     "central": ("within 2 cm in all directions of the proximal bronchial tree (or abutting the mediastinal "
                 "pleura)", "RTOG 0813 (Bezjak A et al., J Clin Oncol 2019;37:1316-1325) definition of a central "

@@ -77,7 +77,12 @@ OVERALL_TIME_CONVENTION = (
 
 @dataclass(frozen=True)
 class TimeCorrection:
-    """The repopulation correction's parameters (defaults from presets/radiobiology.toml)."""
+    """The repopulation correction's parameters, with their source and mark.
+
+    The shipped defaults (``presets/radiobiology.toml``) and their source are applied by
+    :func:`sbrt_calc.models.default_time_correction` and :func:`sbrt_calc.models.time_correction`:
+    the formulas do not read the presets.
+    """
 
     kickoff_days: float
     bed_loss_per_day_gy: float
@@ -90,20 +95,6 @@ class TimeCorrection:
         object.__setattr__(self, "kickoff_days", check_range("kickoff_days", self.kickoff_days, "kick-off time"))
         object.__setattr__(self, "bed_loss_per_day_gy",
                            check_range("bed_loss_per_day_gy", self.bed_loss_per_day_gy, "daily BED loss K"))
-        if not self.source:
-            from sbrt_calc.presets.radiobiology import radiobiology
-
-            rp = radiobiology().repopulation
-            object.__setattr__(self, "source", rp.source)
-            object.__setattr__(self, "verification", rp.verification)
-
-    @classmethod
-    def default(cls) -> TimeCorrection:
-        from sbrt_calc.presets.radiobiology import radiobiology
-
-        rp = radiobiology().repopulation
-        return cls(float(rp.values["kickoff_days"]), float(rp.values["bed_loss_per_day_gy"]), rp.source,
-                   rp.verification)
 
 
 @dataclass(frozen=True)

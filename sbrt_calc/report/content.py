@@ -20,22 +20,11 @@ from typing import Any
 from sbrt_calc import DISCLAIMER, __version__
 from sbrt_calc._paths import shipped_presets_dir, user_presets_dir
 from sbrt_calc.evaluation import Evaluation
+from sbrt_calc.report_table import ReportTable  # noqa: F401 - re-exported: the report takes these tables
 from sbrt_calc.tables import is_numeric
 from sbrt_calc.working import parameters_text
 
 PAGE_SIZES = ("A4", "Letter")
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    """A titled table for the planning section: headers, rows of text, notes and sources."""
-
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    notes: tuple[str, ...] = ()
-    source: str = ""
-    widths: tuple[int, ...] = ()  # column widths in percent; empty: from the content
 
 
 #: The resource name of the plan check's DVH figure (:func:`sbrt_calc.plancheck.plotdata.dvh_plot_png`).

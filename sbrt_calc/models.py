@@ -1,10 +1,15 @@
-"""The dose-response models behind every result: LQ, LQ-L and USC.
+"""The dose-response models behind every result: LQ, LQ-L and USC, with their shipped defaults.
 
 LQ and LQ-L take the tissue's alpha/beta; the USC (Park 2008) has its own, derived from its
 parameters, and is never applied at another one. Each model is a frozen dataclass with its
 parameters, its source, a label that names it with its parameters, vectorized ``bed`` and
 inverse, and the caveats that apply at a dose per fraction. EQDx under LQ or LQ-L is the total
 dose in x-Gy fractions with the same BED under that same model.
+
+This module sits above both the formulas (:mod:`sbrt_calc.radiobiology`) and the presets
+(:mod:`sbrt_calc.presets.radiobiology`): a model's default parameters and the repopulation
+correction's defaults (:func:`default_time_correction`) come from ``presets/radiobiology.toml``.
+The formulas never read the presets (tests/test_layers.py).
 """
 
 from __future__ import annotations
@@ -18,9 +23,8 @@ from sbrt_calc.radiobiology import lq, lql, usc
 from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, scalar_or_array
 from sbrt_calc.radiobiology.caveats import Caveat, caveat
 from sbrt_calc.radiobiology.ranges import check_range
-
-MODEL_NAMES = ("lq", "lql", "usc")
-MODEL_TITLES = {"lq": "LQ", "lql": "LQ-L", "usc": "USC"}
+from sbrt_calc.radiobiology.time import TimeCorrection
+from sbrt_calc.vocabulary import MODEL_NAMES, MODEL_TITLES
 
 
 def _eqdx(model: LQ | LQL, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike,
@@ -40,7 +44,7 @@ class LQ:
     name: str = field(default="lq", init=False)
     uses_alpha_beta: bool = field(default=True, init=False)
 
-    title = "LQ"
+    title = MODEL_TITLES["lq"]
     source = "Fowler JF, Br J Radiol 1989;62:679-694"
 
     def label(self) -> str:
@@ -79,7 +83,7 @@ class LQL:
     name: str = field(default="lql", init=False)
     uses_alpha_beta: bool = field(default=True, init=False)
 
-    title = "LQ-L"
+    title = MODEL_TITLES["lql"]
     source = "Astrahan M, Med Phys 2008;35:4161-4172"
 
     def __post_init__(self) -> None:
@@ -120,7 +124,7 @@ class USC:
     name: str = field(default="usc", init=False)
     uses_alpha_beta: bool = field(default=False, init=False)
 
-    title = "USC"
+    title = MODEL_TITLES["usc"]
     source = "Park C et al., IJROBP 2008;70:847-852"
 
     def label(self) -> str:
@@ -181,5 +185,18 @@ def make_model(name: str, **parameters: Any) -> Model:
             return USC()
         merged = {k: parameters.get(k, base[k]) for k in ("alpha_per_gy", "d0_gy", "dq_gy")}
         return USC(usc.UscParameters(**merged))
-    raise ModelParameterError(f"unknown model {name!r}: choose lq, lql or usc", field="model", value=name,
-                              allowed="lq, lql, usc")
+    raise ModelParameterError(f"unknown model {name!r}: choose {', '.join(MODEL_NAMES[:-1])} or {MODEL_NAMES[-1]}",
+                              field="model", value=name, allowed=", ".join(MODEL_NAMES))
+
+
+def time_correction(kickoff_days: float, bed_loss_per_day_gy: float) -> TimeCorrection:
+    """The repopulation correction with these parameters, citing the shipped parameters' source
+    (``presets/radiobiology.toml``, ``[repopulation]``)."""
+    rp = radiobiology().repopulation
+    return TimeCorrection(kickoff_days, bed_loss_per_day_gy, rp.source, rp.verification)
+
+
+def default_time_correction() -> TimeCorrection:
+    """The repopulation correction with the shipped parameters and their source."""
+    rp = radiobiology().repopulation
+    return time_correction(float(rp.values["kickoff_days"]), float(rp.values["bed_loss_per_day_gy"]))
