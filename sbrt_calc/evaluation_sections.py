@@ -63,8 +63,7 @@ def evaluate_planning(inputs: Any, ecase: Any, s: EvaluationSettings) -> Plannin
     whether the line applies at the target site and is reached, and the planning tables."""
     if inputs is None:
         return None
-    from sbrt_calc.planning.section import bed10_check, report_tables
-    from sbrt_calc.report.sources import lesion_description
+    from sbrt_calc.planning.section import bed10_check, lesion_description, report_tables
 
     site = planned_site(inputs, ecase)
     tables = report_tables(inputs, lesion_description(ecase, inputs.lesion), flag=s.flag,

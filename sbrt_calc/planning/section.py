@@ -394,6 +394,18 @@ def tumour_bed_row(reg: Regimen, flag: Threshold | None, tumour_alpha_beta_gy: f
             Cell(f"{b:.1f} Gy (the case's tumour alpha/beta; not compared with {line.label})", b, "Gy", Status.INFO))
 
 
+def lesion_description(eligibility_case: Any, index: int | None) -> str | None:
+    """'#2 bone (L3 vertebra), progressing' for lesion ``index`` of an eligibility case."""
+    if index is None:
+        return None
+    lesions = getattr(eligibility_case, "lesions", ()) or ()
+    if not 0 <= index < len(lesions):
+        return f"#{index + 1} (not in the eligibility form)"
+    les = lesions[index]
+    label = f" ({les.label})" if les.label else ""
+    return f"#{index + 1} {les.site.replace('_', ' ')}{label}, {les.status}"
+
+
 def target_site(lesion: Any) -> str:
     """The planning target site of an eligibility lesion (``lung_central`` for a central lung lesion):
     :func:`sbrt_calc.vocabulary.target_site`."""

@@ -12,22 +12,11 @@ from typing import Any
 
 from sbrt_calc.case_sections import eligibility_case_of, planning_inputs_of
 from sbrt_calc.errors import CaseError
+from sbrt_calc.planning.section import lesion_description
 from sbrt_calc.report.content import ReportContent
 
 __all__ = ["content_from_case", "eligibility_case_of", "lesion_description", "load_report_content",
            "planning_inputs_of"]
-
-
-def lesion_description(eligibility_case: Any, index: int | None) -> str | None:
-    """'#2 bone (L3 vertebra), progressing' for lesion ``index`` of an eligibility case."""
-    if index is None:
-        return None
-    lesions = getattr(eligibility_case, "lesions", ()) or ()
-    if not 0 <= index < len(lesions):
-        return f"#{index + 1} (not in the eligibility form)"
-    les = lesions[index]
-    label = f" ({les.label})" if les.label else ""
-    return f"#{index + 1} {les.site.replace('_', ' ')}{label}, {les.status}"
 
 
 def content_from_case(case: Any, prepared_by: str = "", checked_by: str = "",
