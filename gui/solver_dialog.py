@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sbrt_calc.radiobiology.models import USC
 
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.evaluation import EvaluationSettings
+from sbrt_calc.models import USC
 from sbrt_calc.regimen import Regimen, parse_regimen
 from sbrt_calc.tables import rounded
 from sbrt_calc.vocabulary import MODEL_NAMES, MODEL_TITLES
