@@ -96,8 +96,8 @@ class RowActions:
 
     def add_solved_reference(self) -> None:
         """The smallest doses in 3-6 fractions reaching the case's reference line, solved dose kept (the row's
-        verdict matches its label; :func:`sbrt_calc.radiobiology.solve.regimens_reaching`)."""
-        from sbrt_calc.radiobiology.solve import regimens_reaching
+        verdict matches its label; :func:`sbrt_calc.models.regimens_reaching`)."""
+        from sbrt_calc.models import regimens_reaching
 
         _flag, ref = self.model.thresholds
         rows = [CaseRegimen.from_regimen(reg, note="solved: reaches the reference line")

@@ -14,6 +14,7 @@ The formulas never read the presets (tests/test_layers.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_arr
 from sbrt_calc.radiobiology.caveats import Caveat, caveat
 from sbrt_calc.radiobiology.ranges import check_range
 from sbrt_calc.radiobiology.time import TimeCorrection
+from sbrt_calc.regimen import Regimen
 from sbrt_calc.vocabulary import MODEL_NAMES, MODEL_TITLES
 
 
@@ -200,3 +202,27 @@ def default_time_correction() -> TimeCorrection:
     """The repopulation correction with the shipped parameters and their source."""
     rp = radiobiology().repopulation
     return time_correction(float(rp.values["kickoff_days"]), float(rp.values["bed_loss_per_day_gy"]))
+
+
+def regimens_reaching(line: Any, fractions: Iterable[int]) -> list[Regimen]:
+    """The smallest regimens in ``fractions`` that reach a BED line (a
+    :class:`~sbrt_calc.presets.radiobiology.Threshold`), on the line's own scale (LQ BED at its alpha/beta from
+    the prescription), labelled with the line; the solved dose is kept
+    (:func:`sbrt_calc.radiobiology.solve.reaching_total_gy`), so that
+    the row's verdict against the line says "reached" as its label does. Fractions whose solution is outside
+    the regimen limits are left out.
+    """
+    from sbrt_calc.radiobiology.solve import model_bed, reaching_total_gy, solve_for_bed
+
+    out = []
+    ab = line.alpha_beta_gy
+    for sol in solve_for_bed(line.bed_gy, fractions, LQ(), ab):
+        if sol.error:
+            continue
+        total = reaching_total_gy(sol, line.bed_gy, LQ(), ab)
+        if not line.reached(model_bed(LQ(), Regimen(total, sol.fractions), ab)):  # '>' lines: one more step
+            import math
+
+            total = math.nextafter(total, math.inf)
+        out.append(Regimen(total, sol.fractions, f"{total:.2f} Gy/{sol.fractions} (LQ BED{ab:g} {line.bed_gy:g})"))
+    return out

@@ -239,8 +239,8 @@ def test_solved_regimens_reach_the_line_they_are_labelled_with(bed_gy: float, co
     from dataclasses import replace
 
     from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimen
+    from sbrt_calc.models import regimens_reaching
     from sbrt_calc.presets.radiobiology import radiobiology
-    from sbrt_calc.radiobiology.solve import regimens_reaching
 
     shipped = radiobiology().threshold("bed10_primary_lung")
     line = replace(shipped, bed_gy=bed_gy, comparison=comparison)

@@ -100,26 +100,3 @@ def reaching_total_gy(sol: Solution, target_bed_gy: float, model: Any, alpha_bet
             break
         total = math.nextafter(total, math.inf)
     return total
-
-
-def regimens_reaching(line: Any, fractions: Iterable[int]) -> list[Regimen]:
-    """The smallest regimens in ``fractions`` that reach a BED line (a
-    :class:`~sbrt_calc.presets.radiobiology.Threshold`), on the line's own scale (LQ BED at its alpha/beta from
-    the prescription), labelled with the line; the solved dose is kept (:func:`reaching_total_gy`), so that
-    the row's verdict against the line says "reached" as its label does. Fractions whose solution is outside
-    the regimen limits are left out.
-    """
-    from sbrt_calc.radiobiology.models import LQ
-
-    out = []
-    ab = line.alpha_beta_gy
-    for sol in solve_for_bed(line.bed_gy, fractions, LQ(), ab):
-        if sol.error:
-            continue
-        total = reaching_total_gy(sol, line.bed_gy, LQ(), ab)
-        if not line.reached(model_bed(LQ(), Regimen(total, sol.fractions), ab)):  # '>' lines: one more step
-            import math
-
-            total = math.nextafter(total, math.inf)
-        out.append(Regimen(total, sol.fractions, f"{total:.2f} Gy/{sol.fractions} (LQ BED{ab:g} {line.bed_gy:g})"))
-    return out
