@@ -57,6 +57,10 @@ TABS = (("plan_check_status", "Status", "What failed and what was not checked"),
         ("plan_check_warnings", "Warnings", "What was noticed while reading and checking"))
 
 
+#: Tables whose last column holds sentences (wrapped rather than scrolled).
+WRAPPED = ("plan_check_status", "plan_check_plan", "plan_check_warnings")
+
+
 class _Cancelled(Exception):
     """Raised in the worker's progress callback when the check was cancelled."""
 
@@ -217,6 +221,9 @@ class PlanCheckPanel(QWidget):
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.horizontalHeader().setStretchLastSection(True)
             view.setWordWrap(True)
+            if key in WRAPPED:  # rows grow to show whole sentences in the width the view has
+                view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+                view.setTextElideMode(Qt.TextElideMode.ElideNone)
             self.models[key] = model
             self.views[key] = view
             i = self.tabs.addTab(view, title)
@@ -501,6 +508,12 @@ class PlanCheckPanel(QWidget):
         tables = {t.key: t for t in typed_tables(res)}
         for key, model in self.models.items():
             model.set_table(tables.get(key))
+            view = self.views[key]
+            if key in WRAPPED and model.columnCount():  # long sentences: the last column wraps in the view's width
+                header = view.horizontalHeader()
+                for c in range(model.columnCount() - 1):
+                    header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+                header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
         st = overall_status(res)
         fg, bg = STATUS_COLOURS[st]
         self.headline.setText("Plan check: " + headline(res))
@@ -530,7 +543,8 @@ class PlanCheckPanel(QWidget):
         self.target_combo.setCurrentIndex(max(self.target_combo.findData(current), 0))
         self._building = False
         p = res.plan
-        lines = [f"{Path(res.inputs.rtdose).name}: {p.prescription_gy:g} Gy in {p.fractions} fractions "
+        lines = [f"{Path(res.inputs.rtdose).name}: {p.prescription_gy:g} Gy in {p.fractions} "
+                 f"fraction{'' if p.fractions == 1 else 's'} "
                  f"({p.prescription_source}); target{'s' if len(ptvs) > 1 else ''} {', '.join(ptvs)}; site "
                  f"{(res.site or 'not given').replace('_', ' ')}."]
         for src in res.prescription_sources[1:]:

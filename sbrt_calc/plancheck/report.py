@@ -41,7 +41,7 @@ def _limit_status(c: ConstraintResult, missing: tuple[str, ...]) -> tuple[Status
     if c.status == "no structure":
         if c.constraint.organ in missing:
             return Status.INCOMPLETE, "not contoured"
-        return Status.NA, "not contoured (not expected at this site)"
+        return Status.NA, "not contoured (not expected)"
     return _LIMIT_STATUS[c.status], c.status
 
 
@@ -59,7 +59,13 @@ def _status_table(r: PlanCheckResult) -> Table:
     st = overall_status(r)
     rows: list[list[Cell | str]] = [[text("Plan check"), verdict(st, headline(r))]]
     rows += [[text("Failed"), text(f, status=Status.FAIL)] for f in r.failures]
-    rows += [[text("Not checked"), text(n, status=Status.INCOMPLETE)] for n in r.not_checked]
+    for n in r.not_checked:
+        if n.startswith("not contoured: ") and r.missing_organs:  # one row per organ: readable in any width
+            where = f"expected at site {r.site.replace('_', ' ')}" if r.site else "listed by the set (no site given)"
+            rows += [[text("Not contoured"), text(f"{organ} ({where})", status=Status.INCOMPLETE)]
+                     for organ in r.missing_organs]
+        else:
+            rows.append([text("Not checked"), text(n, status=Status.INCOMPLETE)])
     notes = ("Pass only when everything was checked and met; anything not checked is 'incomplete' (never a pass).",)
     return make_table("plan_check_status", "Plan check: status", [("item", "Item"), ("status", "Status")], rows,
                       notes=notes, status=st)
@@ -94,12 +100,12 @@ def _plan_table(r: PlanCheckResult) -> Table:
 def _coverage_table(r: PlanCheckResult) -> Table:
     from sbrt_calc.plancheck.grade import COVERAGE_SOURCE, COVERAGE_VERIFICATION
 
-    cols = [Column("target", "Target"), Column("volume", "Volume", "cc", numeric=True),
+    cols = [Column("target", "Target"), Column("status", "Coverage"), Column("volume", "Volume", "cc", numeric=True),
             Column("v100", "V100%", "%", numeric=True), Column("v90", "V90%", "%", numeric=True),
             Column("d98", "D98%", "Gy", numeric=True), Column("d95", "D95%", "Gy", numeric=True),
             Column("d2", "D2%", "Gy", numeric=True), Column("dmin", "Dmin", "Gy", numeric=True),
             Column("ci", "Paddick CI", numeric=True), Column("gi", "GI", numeric=True),
-            Column("hi", "HI (ICRU 83)", numeric=True), Column("status", "Coverage")]
+            Column("hi", "HI (ICRU 83)", numeric=True)]
     rows = []
     for t in r.targets:
         c = t.coverage
@@ -109,13 +115,13 @@ def _coverage_table(r: PlanCheckResult) -> Table:
         v90_st = None if q.v90_percent is None else (Status.PASS if q.v90_percent >= 99 else Status.FAIL)
         if c.status == "incomplete":
             v100_st = v90_st = Status.INCOMPLETE
-        rows.append((text(t.name), number(c.volume_cc, "cc", 2), number(q.v100_percent, "%", status=v100_st),
+        rows.append((text(t.name), verdict(st, c.status + (f": {'; '.join(c.reasons)}" if c.reasons else ""),
+                                           source=COVERAGE_SOURCE, mark=COVERAGE_VERIFICATION),
+                     number(c.volume_cc, "cc", 2), number(q.v100_percent, "%", status=v100_st),
                      number(q.v90_percent, "%", status=v90_st), number(q.d98_gy, "Gy", 2),
                      number(q.d95_gy, "Gy", 2), number(q.d2_gy, "Gy", 2), number(q.dmin_gy, "Gy", 2),
                      number(q.paddick_ci, decimals=2), number(q.gradient_index, decimals=2),
-                     number(q.homogeneity_index, decimals=2),
-                     verdict(st, c.status + (f": {'; '.join(c.reasons)}" if c.reasons else ""),
-                             source=COVERAGE_SOURCE, mark=COVERAGE_VERIFICATION)))
+                     number(q.homogeneity_index, decimals=2)))
     notes = ("Coverage criterion: V100% >= 95 % and V90% >= 99 % of the PTV (RTOG 0915/0813; secondary: protocol "
              "transcription; the protocols' deviation bands for coverage were not seen, so not met = fail).",
              "Paddick CI = TV_PIV^2/(TV x PIV) (Paddick 2000); GI = V50%/V100% isodose volumes (Paddick and Lippitz "
@@ -170,11 +176,13 @@ def _limits_table(r: PlanCheckResult) -> Table:
                      text(k.verification + (" (CONVERTED)" if k.converted else "")), text(k.set_key)))
     for u in r.unresolved:
         st = Status.INCOMPLETE if u.structure else Status.NA
-        rows.append((text(u.limit.organ), text(u.structure or "-"), text(u.limit.metric), text(u.limit.text,
-                     source=u.limit.source), Cell("-"), verdict(st, "unresolved limit: not checked" if u.structure
-                                                                else "unresolved limit (organ not contoured)"),
-                     text("unresolved"), text(lk.set.key)))
+        rows.append((text(u.limit.organ), text(u.structure or "-"), text(u.limit.metric),
+                     text("unresolved", source=u.limit.source, tooltip=u.limit.text), Cell("-"),
+                     verdict(st, "not checked (unresolved)" if u.structure else "unresolved (not contoured)",
+                             tooltip=u.limit.text), text("unresolved"), text(lk.set.key)))
     notes = [x.message for x in r.lookups]
+    notes += [f"Unresolved: {u.limit.organ} {u.limit.metric} ({u.limit.fractions} fractions): {u.limit.text}"
+              for u in r.unresolved]
     if r.missing_organs:
         notes.append(f"Not contoured, expected at this site: {', '.join(r.missing_organs)} (incomplete).")
     if r.absent_organs:
