@@ -271,7 +271,7 @@ def test_text_output_has_the_headline_and_typed_tables(p54: dict[str, Path], cap
                "--prescription-gy", "50", "--fractions", "3", "--site", "lung_peripheral"])
     out = capsys.readouterr().out
     # the phantom's small lungs fail TG-101's critical-volume limits, and thoracic organs are missing
-    assert rc == 1 and out.startswith("PLAN CHECK: FAIL: 2 FAILED; 1 NOT CHECKED") and "Not checked" in out
+    assert rc == 1 and out.startswith("PLAN CHECK: FAIL: 2 FAILED; 1 NOT CHECKED") and "Not contoured  Esophagus (expected at site lung peripheral)" in out
     assert "Plan check: target coverage and quality" in out and "V100% [%]" in out
 
 
