@@ -335,6 +335,7 @@ class PlanCheckPanel(QWidget):
         if self._inputs is None:
             self._clear()
             return
+        self._clear()  # no result of other inputs stays on screen while this one runs
         w = CheckWorker(self._generation, self._inputs, self._planned)
         w.progressed.connect(self._progressed)
         w.done.connect(self._finish)
@@ -344,7 +345,8 @@ class PlanCheckPanel(QWidget):
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self.cancel_button.setEnabled(True)
-        self.status.setText("Checking the plan…")
+        self.status.setStyleSheet("")
+        self.status.setText("Checking the plan… (the window stays usable; Cancel stops the check)")
         w.start()
 
     def cancel_check(self, quiet: bool = False) -> None:
