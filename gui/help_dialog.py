@@ -57,7 +57,8 @@ def help_html(s: EvaluationSettings, keys: list[tuple[str, str]]) -> str:
         "<h3>The Model/α/β check</h3>",
         f"<p>Compares the row with the regimens that sit exactly on {_e(flag.label)} in {fx} fractions, "
         f"under LQ, LQ-L and USC and tumour α/β {lo:g}-{hi:g} Gy: <i>above in all</i>, <i>below in all</i>, or "
-        f"<i>depends on the model</i> (then the flag is not robust to the model's assumptions). "
+        f"<i>depends on model</i>, <i>depends on α/β</i> or <i>depends on both</i> (model and α/β), by what "
+        f"changes the reading (then the flag is not robust to that assumption). "
         f"Source of the range: {_src(rb.uncertainty.source)}.</p>",
         "<h3>The models</h3><ul>",
     ]

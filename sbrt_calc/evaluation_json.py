@@ -31,9 +31,10 @@ def settings_dict(s: EvaluationSettings) -> dict[str, Any]:
         "time_correction": None,
     }
     if s.time is not None:
-        from sbrt_calc.radiobiology.time import OVERALL_TIME_CONVENTION
+        from sbrt_calc.radiobiology.time import OVERALL_TIME_CONVENTION, UNCORRECTED_LINES
 
         out["time_correction"] = {"applies_to": "tumour BED only (tumour alpha/beta, USC BED, BED10 verdicts)",
+                                  "lines_observed_on": "uncorrected BED10", "note": UNCORRECTED_LINES,
                                   "kickoff_days": s.time.kickoff_days,
                                   "bed_loss_per_day_gy": s.time.bed_loss_per_day_gy,
                                   "source": s.time.source, "verification": s.time.verification,

@@ -78,6 +78,11 @@ def columns(s: EvaluationSettings) -> tuple[Column, ...]:
     """The columns for these settings (see the module docstring)."""
     t, x = s.tumour_alpha_beta_gy, s.eqdx_name
     flag, ref = s.flag, s.reference
+    time_note = ""
+    if s.time is not None:
+        from sbrt_calc.radiobiology.time import UNCORRECTED_LINES
+
+        time_note = f" (here on the time-corrected BED10; {UNCORRECTED_LINES})"
     cols = [
         Column("label", "Regimen", "The regimen as written (36/3, 3 x 12 Gy).", lambda r: r.label, "text",
                editable=True),
@@ -129,8 +134,8 @@ def columns(s: EvaluationSettings) -> tuple[Column, ...]:
                                f"Gy, under {label}{note}. {model.source}",
                                partial(_organ, m=m, ab=ab, what="eqdx"), model=m))
     cols += [
-        Column("flag", flag.label, f"{flag.name}: computed on {flag.scale} only, whichever model is viewed. "
-               f"Source: {flag.source}", _flag, "verdict"),
+        Column("flag", flag.label, f"{flag.name}: computed on {flag.scale} only, whichever model is viewed"
+               f"{time_note}. Source: {flag.source}", _flag, "verdict"),
         Column("reference", ref.label.replace(">=", "≥"), f"{ref.name}: computed on {ref.scale} only. Source: "
                f"{ref.source}", lambda r: r.reference_reached, "verdict"),
         Column("sensitivity", "Model/α/β check",

@@ -181,3 +181,63 @@ def test_no_6_fraction_row_in_the_apps_default_list() -> None:
 
     rows = [parse_regimen(t) for t in parse_regimen_list(DEFAULT_NEW_CASE_REGIMENS)]
     assert rows and all(r.fractions != 6 for r in rows)
+
+
+# --- wording: what the model/alpha-beta check depends on -------------------------------------------------
+
+@pytest.mark.parametrize(("regimen", "decided_by", "short", "words"), [
+    ("30/1", "model", "depends on model", "depends on the model ("),
+    ("47/10", "alpha_beta", "depends on α/β", "depends on the tumour alpha/beta"),
+    ("36/3", "model_and_alpha_beta", "depends on both", "depends on the model and the tumour alpha/beta"),
+])
+def test_the_model_alpha_beta_check_says_depends_on_alpha_beta_when_the_alpha_beta_decides(
+        regimen: str, decided_by: str, short: str, words: str) -> None:
+    """The check compares a regimen with the regimens on the line under LQ, LQ-L, USC and tumour alpha/beta 5-20 Gy
+    (presets/radiobiology.toml [uncertainty]); when the reading changes with the alpha/beta within a model, the
+    short form no longer says "depends on model" alone (before: every 'depends' read "depends on model")."""
+    from sbrt_calc.evaluation import evaluate_regimens
+    from sbrt_calc.regimen import parse_regimen
+
+    [row] = evaluate_regimens([parse_regimen(regimen)]).rows
+    s = row.sensitivity
+    assert s is not None and s.verdict == "depends"
+    assert (s.decided_by, s.short) == (decided_by, short) and words in s.sentence
+    assert s.as_dict()["decided_by"] == decided_by
+
+
+# --- wording: converted limits, time correction ------------------------------------------------------------
+
+def test_a_converted_limit_is_shown_at_the_precision_of_its_source_not_13_4012_gy() -> None:
+    """TG-101 cord D0.35cc < 10 Gy in 1 fraction, LQ-converted to 2 fractions, read "< 13.4012 Gy" in the plan
+    check's table: a precision the source never had. The limit is shown with its source's decimals (at least
+    one); the check still uses the full-precision number."""
+    from sbrt_calc.planning.constraints import constraints_for
+    from sbrt_calc.planning.section import PlanningInputs, constraint_table
+
+    [cord] = [c for c in constraints_for(2, "tg101")[0].constraints
+              if c.organ == "SpinalCord" and c.metric == "D0.35cc[Gy]"]
+    assert cord.converted and cord.converted_from_limit == pytest.approx(10.0)
+    assert cord.limit_text == "13.4" and cord.limit == pytest.approx(13.4012, abs=1e-4)
+    assert "13.4012" not in cord.text and cord.text.endswith("13.4 Gy")
+    table = constraint_table(PlanningInputs(regimen="26/2"))
+    texts = " | ".join(c.text for row in table.rows for c in row)
+    assert "< 13.4" in texts and "13.4012" not in texts
+
+
+def test_the_time_corrected_verdict_says_the_line_was_observed_on_uncorrected_bed10() -> None:
+    """The BED10 > 70 Gy and >= 100 Gy lines come from series that did not correct for overall time (Seed 004;
+    Onishi 2007): a verdict on the time-corrected BED10 says so beside it (the row's caveat, the flag column's
+    description, the JSON's time_correction)."""
+    from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimens
+    from sbrt_calc.evaluation_json import settings_dict
+    from sbrt_calc.radiobiology.time import TimeCorrection
+    from sbrt_calc.regimen import parse_regimen
+    from sbrt_calc.tables import columns
+
+    s = EvaluationSettings(time=TimeCorrection(21.0, 0.66))
+    [row] = evaluate_regimens([parse_regimen("70/35")], s).rows
+    [c] = [c for c in row.caveats if c.code == "time_corrected"]
+    assert "observed on uncorrected BED10" in c.text and "uncorrected" in c.short
+    [flag] = [col for col in columns(s) if col.key == "flag"]
+    assert "observed on uncorrected BED10" in flag.tooltip
+    assert settings_dict(s)["time_correction"]["lines_observed_on"] == "uncorrected BED10"

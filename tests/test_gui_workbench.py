@@ -219,7 +219,7 @@ def test_models_side_by_side_and_robustness(window: MainWindow) -> None:
     assert cell(w, 0, "bed10_gy") == "79.2" and cell(w, 0, "bed_10_lql") == "68.4"
     assert cell(w, 0, "usc_bed_gy") == "74.2" and cell(w, 0, "usc_sfed_gy") == "32.4"
     assert cell(w, 0, "flag") == "reached"          # the verdict is LQ BED10's whatever the models shown
-    assert cell(w, 0, "sensitivity") == "depends on model"
+    assert cell(w, 0, "sensitivity") == "depends on both"     # 36/3: model and tumour alpha/beta (issue 19)
     assert "LQ-L" in cell(w, 0, "sensitivity", role=Qt.ItemDataRole.ToolTipRole)
     w.act_undo.trigger()
     assert w.model.settings().model == "lq" and w.model_combo.currentData() == "lq"

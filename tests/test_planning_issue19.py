@@ -163,6 +163,7 @@ def test_palliative_intent_at_a_site_without_a_printed_palliative_option_offers_
     [x] = assess(make([{"site": "adrenal", "status": "progressing"}], ecog=3)).lesions
     assert x.choice is not None and x.choice["scheme"] is None and x.choice["options"] == []
     assert "multidisciplinary team's decision" in str(x.choice["reason"]) and not x.schemes
+    assert "for an adrenal lesion" in str(x.choice["reason"])          # "an", not "a adrenal"
 
 
 def test_sc20_repeat_radiation_options_for_a_previously_irradiated_painful_bone_lesion_not_ablative() -> None:

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                          f"{c.converted_from_fractions} fx ({by_ab})"
             else:
                 origin = "source"
-            limit = f"{c.limit:.1f}" if c.converted and c.unit == "Gy" else f"{c.limit:g}"
+            limit = c.limit_text
             rows.append([c.organ, c.metric, c.comparison, limit, c.unit, c.verification, origin])
         for u in lk.unresolved:
             if keep(u):

@@ -78,7 +78,7 @@ PALLIATIVE_RETREATMENT_REASON = (
     "the cumulative dose.")
 PALLIATIVE_NONE_REASON = (
     "Local ablative therapy is not supported for this case: no ablative scheme is proposed, and no palliative "
-    "scheme is shipped for a {site} lesion - the treatment, if any, is the multidisciplinary team's decision.")
+    "scheme is shipped for {a_site} lesion - the treatment, if any, is the multidisciplinary team's decision.")
 
 #: The low end of the seed's range (Seed 004: "24-50 Gy in 3-6 fractions").
 SEED_LOW_END = ((24.0, 3), (30.0, 5), (24.0, 6))
@@ -163,6 +163,11 @@ def flag_applicability(site: str, flag: Threshold | None = None) -> FlagApplicab
               f"used is {label}.", R.REF_004)
 
 
+def a_an(words: str) -> str:
+    """``"an adrenal"``, ``"an ultracentral"``, ``"a liver"``: the article for a site or location name."""
+    return ("an " if words[:1].lower() in "aeiou" else "a ") + words
+
+
 def palliative_intent(verdict: str | None) -> bool:
     """Local ablative therapy is not supported (verdict ``not_supported``): "Plan this lesion" proposes no
     ablative scheme. ``None`` (no assessment yet) and the open verdicts keep the ablative schemes."""
@@ -230,7 +235,7 @@ def lesion_schemes(lesion: Lesion, presets: PresetSet | None = None, *, ablative
     site = scheme_site(lesion)
     if not ablative:
         if lesion.site not in ("bone", "spine"):
-            return LesionSchemes((), (), PALLIATIVE_NONE_REASON.format(site=lesion.site.replace("_", " ")))
+            return LesionSchemes((), (), PALLIATIVE_NONE_REASON.format(a_site=a_an(lesion.site.replace("_", " "))))
         site = "bone_retreatment" if lesion.previously_irradiated else "bone_palliative"
     elif lesion.site == "spine" and lesion.previously_irradiated:
         site = "spine_reirradiation"
@@ -370,7 +375,7 @@ def _choose_lung(lesion: Lesion, schemes: tuple[Scheme, ...], flag: FlagApplicab
     if lesion.location in LUNG_MEDIASTINUM_KEYS:
         pick = _by_key(schemes, LUNG_MEDIASTINUM_KEYS[lesion.location])
         why = (f"SABR-COMET gives 60 Gy/8 for lung lesions within 2 cm of the mediastinum or brachial plexus; "
-               f"{'an' if lesion.location == 'ultracentral' else 'a'} {lesion.location} lesion lies there (NCCN: "
+               f"{a_an(str(lesion.location))} lesion lies there (NCCN: "
                "60-70 Gy/8-10 for central tumours).")
     elif abuts or (size is not None and size > SABR_COMET_LUNG_MAX_MM):
         pick = _by_key(schemes, LUNG_CHEST_WALL_KEY)
@@ -465,10 +470,10 @@ def _choose(lesion: Lesion, presets: PresetSet | None = None, flag_: Threshold |
     if above:
         pick = min(above, key=lambda s: (bed10_gy(s, line), s.fractions))
         b = bed10_gy(pick, line)
-        return SchemeChoice(pick, f"The sources do not give the seed's typical 36 Gy/3 for a {site_name} lesion; "
+        return SchemeChoice(pick, f"The sources do not give the seed's typical 36 Gy/3 for {a_an(site_name)} lesion; "
                                   f"{pick.label} is the scheme given for it with the lowest BED10 (LQ) above the "
                                   f"{line.label} line ({b:.1f} Gy).", pick.source, b, flag)
     pick = max(usable, key=lambda s: bed10_gy(s, line))
     b = bed10_gy(pick, line)
-    return SchemeChoice(pick, f"No scheme given for a {site_name} lesion reaches {line.label}; {pick.label} has the "
+    return SchemeChoice(pick, f"No scheme given for {a_an(site_name)} lesion reaches {line.label}; {pick.label} has the "
                               f"highest BED10 (LQ, {b:.1f} Gy).", pick.source, b, flag)

@@ -171,7 +171,7 @@ def _limits_table(r: PlanCheckResult) -> Table:
         mark = "converted" if k.converted else (k.verification if k.verification in ("printed", "secondary",
                                                                                        "recalled") else "")
         rows.append((text(k.organ), text(c.structure or "-"), text(k.metric),
-                     text(f"{k.comparison} {k.limit:g} {k.unit}", source=k.source, mark=mark),
+                     text(f"{k.comparison} {k.limit_text} {k.unit}", source=k.source, mark=mark),
                      number(c.value, k.unit, 2, tooltip=c.note), verdict(st, word, tooltip=c.note),
                      text(k.verification + (" (CONVERTED)" if k.converted else "")), text(k.set_key)))
     for u in r.unresolved:

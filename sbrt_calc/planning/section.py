@@ -225,8 +225,8 @@ def constraint_table(inputs: PlanningInputs) -> Table:
     rows: list[tuple[Cell, ...]] = []
     for c in lookup.constraints:
         if c.converted:
-            limit = f"{c.limit:.1f}" if c.unit == "Gy" else f"{c.limit:g}"
-            rows.append((text(c.organ), text(c.metric), Cell(f"{c.comparison} {limit}", c.limit, c.unit), text(c.unit),
+            rows.append((text(c.organ), text(c.metric), Cell(f"{c.comparison} {c.limit_text}", c.limit, c.unit),
+                         text(c.unit),
                          text(c.verification, status=Status.WARNING,
                               mark=c.verification if c.verification in MARKS else ""),
                          text(CONVERTED_LABEL, status=Status.WARNING),

@@ -199,9 +199,20 @@ class Constraint:
     path: str = field(default="", compare=False)
 
     @property
+    def limit_text(self) -> str:
+        """The limit at the precision of its source: a source's own number as printed (``'14'``, ``'13.5'``);
+        an LQ-converted one with the decimals of the limit it was converted from, at least one
+        (``'13.4'``, never ``'13.4012'``). Display only: checks use the full-precision ``limit``."""
+        if not self.converted or self.unit != "Gy":
+            return f"{self.limit:g}"
+        source = f"{self.converted_from_limit:g}" if self.converted_from_limit is not None else ""
+        decimals = max(1, len(source.partition(".")[2]))
+        return f"{self.limit:.{decimals}f}"
+
+    @property
     def text(self) -> str:
         """``'Max[Gy] <= 14 Gy'``."""
-        return f"{self.metric} {self.comparison} {self.limit:g} {self.unit}"
+        return f"{self.metric} {self.comparison} {self.limit_text} {self.unit}"
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict (full-precision floats)."""

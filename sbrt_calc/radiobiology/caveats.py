@@ -29,7 +29,7 @@ SHORT = {
     "usc_equals_lq": "USC = LQ here",
     "unusual_dose_per_fraction": "unusual dose/fx",
     "unusual_fractions": "unusual fractions",
-    "time_corrected": "time-corrected",
+    "time_corrected": "time-corrected; lines observed uncorrected",
     "time_not_corrected": "within kick-off",
     "time_defaults_recalled": "time defaults recalled",
     "usc_parameters_recalled": "USC parameters recalled",

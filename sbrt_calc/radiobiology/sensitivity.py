@@ -12,6 +12,10 @@ sentence a resident can repeat:
   does not depend on the model or the alpha/beta;
 - ``below``: lower under every model and alpha/beta;
 - ``depends``: higher under some, lower under others; the sentence names the least favourable case.
+  The short form says what decides (``decided_by``): "depends on model" when the reading changes only
+  between models, "depends on α/β" when it changes only with the tumour alpha/beta (within each model,
+  the models agreeing at each alpha/beta), "depends on both" (model and α/β, the column's two words) when
+  both do.
 
 This is the isoeffect comparison the models are built for (a model's BED ranks fractionations; its
 absolute value is not calibrated against clinical lines): Fowler JF, Br J Radiol 1989;62:679;
@@ -32,6 +36,11 @@ from sbrt_calc.radiobiology import lq
 from sbrt_calc.radiobiology.time import TimeCorrection, default_overall_time_days, repopulation_bed_loss_gy
 
 VERDICT_SHORT = {"above": "above in all", "below": "below in all", "depends": "depends on model"}
+#: The short form of ``depends`` by what decides it (``Sensitivity.decided_by``).
+#: (Under the column "Model/α/β check"; "both" is model and α/β - kept as narrow as "depends on model" so that
+#: the verdict columns stay in view in a 1024-px window.)
+DEPENDS_SHORT = {"model": "depends on model", "alpha_beta": "depends on α/β",
+                 "model_and_alpha_beta": "depends on both"}
 _SAMPLES = 16
 
 
@@ -60,9 +69,14 @@ class Sensitivity:
     ratio_max: float | None
     worst: dict[str, Any]             # the least favourable case: model, alpha/beta, line regimen, both BEDs
     sentence: str
+    #: What changes the reading when it depends: "model" (only between models), "alpha_beta" (only the
+    #: tumour alpha/beta), "model_and_alpha_beta" (both); None when it does not depend.
+    decided_by: str | None = None
 
     @property
     def short(self) -> str:
+        if self.verdict == "depends" and self.decided_by in DEPENDS_SHORT:
+            return DEPENDS_SHORT[self.decided_by]
         return VERDICT_SHORT[self.verdict]
 
     def as_dict(self) -> dict[str, Any]:
@@ -76,6 +90,7 @@ class Sensitivity:
             "bed_ratio_max": self.ratio_max,
             "least_favourable": self.worst,
             "sentence": self.sentence,
+            "decided_by": self.decided_by,
         }
 
 
@@ -93,6 +108,18 @@ def _loss(fractions: int, overall_time_days: float | None, time: TimeCorrection 
         return 0.0
     t = default_overall_time_days(fractions) if overall_time_days is None else overall_time_days
     return float(repopulation_bed_loss_gy(t, time.kickoff_days, time.bed_loss_per_day_gy))
+
+
+def _decided_by(higher: np.ndarray, samples: int, grid: np.ndarray, usc_alpha_beta_gy: float) -> str:
+    """What changes the reading: rows are LQ at each alpha/beta of ``grid``, then LQ-L at each, then the USC
+    (at its own alpha/beta). ``higher[i]``: the regimen is higher than every line regimen in row i."""
+    lq_rows, lql_rows, usc = higher[:samples], higher[samples:2 * samples], bool(higher[2 * samples])
+    by_alpha_beta = len(set(lq_rows.tolist())) > 1 or len(set(lql_rows.tolist())) > 1
+    nearest = int(np.argmin(np.abs(np.log(grid / usc_alpha_beta_gy))))     # the USC against LQ at its alpha/beta
+    by_model = bool(np.any(lq_rows != lql_rows)) or usc != bool(lq_rows[nearest])
+    if by_alpha_beta and by_model:
+        return "model_and_alpha_beta"
+    return "alpha_beta" if by_alpha_beta else "model"
 
 
 def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc_model: Any,
@@ -142,10 +169,14 @@ def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc
     elif verdict == "below":
         sentence = (f"{regimen.label} has a lower BED than every regimen sitting exactly on {line.label} "
                     f"({counts} fractions) {where} (closest: {case}).")
-    else:
+    decided_by = None
+    if verdict == "depends":
+        decided_by = _decided_by(np.all(diff > 0, axis=1), len(grid), grid, float(usc_model.alpha_beta_gy))
+        what = {"model": "the model", "alpha_beta": "the tumour alpha/beta",
+                "model_and_alpha_beta": "the model and the tumour alpha/beta"}[decided_by]
         sentence = (f"{regimen.label} is higher than the regimens sitting exactly on {line.label} ({counts} "
                     f"fractions) under some models and alpha/beta values and lower under others: the reading "
-                    f"depends on the model (least favourable: {case}).")
+                    f"depends on {what} (least favourable: {case}).")
     return Sensitivity(verdict, line.label, refs, (lo, hi), labels,
                        float(ratios.min()) if ratios.size else None, float(ratios.max()) if ratios.size else None,
-                       worst, sentence)
+                       worst, sentence, decided_by)

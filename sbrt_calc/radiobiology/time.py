@@ -116,6 +116,11 @@ class TimeLoss:
                 "convention": OVERALL_TIME_CONVENTION}
 
 
+#: Said next to every time-corrected verdict: the lines were not observed on a time-corrected BED10.
+UNCORRECTED_LINES = ("the BED10 lines were observed on uncorrected BED10 (their sources did not correct for "
+                     "overall time): the verdict on the corrected value is this program's extrapolation")
+
+
 def time_loss(regimen: Any, correction: TimeCorrection) -> TimeLoss:
     """The BED a regimen loses to repopulation under ``correction`` (Fowler 1989), with its caveats."""
     from sbrt_calc.radiobiology.caveats import caveat
@@ -128,7 +133,7 @@ def time_loss(regimen: Any, correction: TimeCorrection) -> TimeLoss:
     out = []
     if applied:
         out.append(caveat("time_corrected", f"time correction: tumour BED - {loss:.3g} Gy (K {k:g} Gy/day x "
-                                            f"(T {T:g} d - T_k {tk:g} d))"))
+                                            f"(T {T:g} d - T_k {tk:g} d)); {UNCORRECTED_LINES}"))
     else:
         out.append(caveat("time_not_corrected", f"no time correction: overall time {T:g} d is within the "
                                                 f"kick-off time {tk:g} d"))

@@ -350,7 +350,8 @@ def _sensitivity_legend(ev: Evaluation) -> str:
     return (f"Model/α/β check: each regimen compared with the regimens sitting exactly on {s.flag.label} in "
             f"{', '.join(str(n) for n in s.line_regimen_fractions)} fractions under LQ, LQ-L and USC and tumour "
             f"alpha/beta {s.alpha_beta_range_gy[0]:g}-{s.alpha_beta_range_gy[1]:g} Gy: 'above in all', 'below in "
-            f"all' or 'depends on model' (never a model's BED against the fixed line).")
+            f"all', or 'depends on model', 'depends on α/β' or 'depends on both' (model and α/β), by what changes "
+            f"the reading (never a model's BED against the fixed line).")
 
 
 def build_html(content: ReportContent, figure_url: str | None = "bed_plot.png") -> str:
