@@ -11,7 +11,14 @@ import pytest
 from sbrt_calc.plancheck.dicom_io import ContourPlane, DoseGrid, Roi
 from sbrt_calc.plancheck.dvh import structure_dose
 from sbrt_calc.plancheck.metrics import d_cc, evaluate, v_gy_cc
-from sbrt_calc.plancheck.raster import ContourError, _plane_cover, _plane_mask, combine, exact_area_mm2, rasterise
+from sbrt_calc.plancheck.raster import (
+    _plane_cover,
+    _plane_mask,
+    combine,
+    exact_area_mm2,
+    rasterise,
+    self_crossings,
+)
 
 
 def _grid(n: int = 20, h: float = 2.0, nz: int = 10, dose: np.ndarray | None = None) -> DoseGrid:
@@ -87,10 +94,42 @@ def test_part_outside_the_grid_in_plane_and_in_z_is_measured() -> None:
     assert not mv.complete and "outside the dose grid" in mv.note
 
 
-def test_self_intersecting_polygon_is_refused() -> None:
+@pytest.mark.parametrize("start", range(4))
+@pytest.mark.parametrize("reverse", [False, True])
+def test_diamond_with_its_lowest_vertex_on_a_sampling_row_is_simple(start: int, reverse: bool) -> None:
+    """Issue 17's reproducer: a 4-point diamond whose lowest vertex lies exactly on a sampling row
+    (y = 0.25 mm: a row of the 4 x 4 lattice of the 2 mm grid) was called self-intersecting for
+    some point orders. It is a simple polygon: filled, exact area 2 x 3 x 3 = 18 mm2, no note."""
+    diamond = np.array([[0.0, 0.25], [3.0, 3.25], [0.0, 6.25], [-3.0, 3.25]])
+    diamond = np.roll(diamond[::-1] if reverse else diamond, start, axis=0)
+    o = rasterise(_roi({0.0: [diamond]}, "Diamond"), _grid(), thickness_mm=2.0)
+    assert o.volume_cc == pytest.approx(18.0 * 2.0 / 1000, rel=1e-9)
+    assert not any("self-intersecting" in n for n in o.notes)
+
+
+def test_bow_tie_is_filled_by_the_even_odd_rule_with_a_note() -> None:
+    """A genuine figure of eight (two triangles of 25 mm2 meeting at the origin) is not refused:
+    it is filled by the even-odd rule (both lobes), its area taken from the sampled fill (the
+    shoelace formula gives 0 for it) and the structure's notes name the plane and the crossing."""
     bowtie = np.array([[-5, -5], [5, 5], [5, -5], [-5, 5]], dtype=float)
-    with pytest.raises(ContourError, match="self-intersecting"):
-        rasterise(_roi({0.0: [bowtie]}, "Bow"), _grid(), thickness_mm=2.0)
+    assert self_crossings(bowtie) == pytest.approx(np.array([[0.0, 0.0]]))
+    o = rasterise(_roi({0.0: [bowtie]}, "Bow"), _grid(), thickness_mm=2.0)
+    assert o.volume_cc == pytest.approx(50.0 * 2.0 / 1000, rel=0.03)
+    assert any("self-intersecting contour on plane z = 0 mm" in n and "even-odd" in n for n in o.notes)
+
+
+def test_self_crossings_ignores_touching_repeated_and_collinear_points() -> None:
+    """Not crossings: a repeated vertex, a vertex lying on another edge (self-touching), a spike that
+    folds back along its own edge. A crossing of two long edges far apart in the point order is found."""
+    repeated = np.array([[0, 0], [4, 0], [4, 0], [4, 4], [0, 4]], dtype=float)
+    touching = np.array([[0, 0], [4, 0], [4, 4], [2, 0], [0, 4]], dtype=float)  # (2, 0) lies on the first edge
+    spike = np.array([[0, 0], [4, 0], [6, 0], [4, 0], [4, 4], [0, 4]], dtype=float)
+    for poly in (repeated, touching, spike):
+        assert self_crossings(poly).shape == (0, 2)
+    t = np.linspace(0, 2 * math.pi, 200, endpoint=False) + 0.01  # the crossing between vertices
+    eight = np.column_stack([10 * np.sin(t), 5 * np.sin(2 * t)])  # a lemniscate: one crossing at the origin
+    c = self_crossings(eight)
+    assert c.shape[0] == 1 and np.allclose(c[0], 0.0, atol=1e-3)
 
 
 def test_edge_supersampling_equals_full_supersampling() -> None:

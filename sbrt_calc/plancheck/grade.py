@@ -38,12 +38,12 @@ import numpy as np
 from sbrt_calc.errors import DicomError
 from sbrt_calc.plancheck import names as nm
 from sbrt_calc.plancheck.biological import eqd2_dvh
-from sbrt_calc.plancheck.dvh import StructureDose, isodose_volume_cc, structure_dose
+from sbrt_calc.plancheck.dvh import StructureDose, isodose_volume_cc, structure_dose, structure_dvh
 from sbrt_calc.plancheck.falloff import d2cm_gy
 from sbrt_calc.plancheck.inputs import PlanCheckInputs
 from sbrt_calc.plancheck.load import LoadedPlan, load_plan
 from sbrt_calc.plancheck.metrics import TargetQuality, evaluate, standard_metrics, target_quality
-from sbrt_calc.plancheck.raster import Occupancy, combine, rasterise, structure_thickness_mm, thickness_for
+from sbrt_calc.plancheck.raster import Occupancy, combine, structure_thickness_mm, thickness_for
 from sbrt_calc.planning.conformity import PlanGrade, grade_plan, metric_status
 from sbrt_calc.planning.constraints import SetLookup, constraints_for
 from sbrt_calc.presets.model import Constraint, PresetSet, UnresolvedLimit, parse_metric
@@ -433,9 +433,8 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
         if not r.planes:
             warnings.append(f"structure {r.name!r}: {'; '.join(r.notes) or 'empty'}")
             continue
-        o = rasterise(r, grid, thickness_mm=thickness_for(r, thickness))
+        o, sd = structure_dvh(r, grid, thickness_mm=thickness_for(r, thickness))
         occ[r.name] = o
-        sd = structure_dose(o, grid)
         m = matches[r.name]
         is_target = r.name in target_names or nm.target_type(m.tg263_name, r.roi_type) is not None
         ab = 10.0 if is_target else (2.0 if m.tg263_name in ("SpinalCord", "SpinalCanal") else 3.0)

@@ -25,7 +25,7 @@ Conventions (stated here, tested in ``tests/test_plancheck_raster.py``):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,38 +132,55 @@ def _plane_mask(polygons: Sequence[np.ndarray], xs: np.ndarray, ys: np.ndarray, 
     rows, xint, dirs, poly = _crossings(polygons, float(ys[0]), float(hy), nrow)
     if rows.size == 0:
         return np.zeros((nrow, ncol), dtype=bool)
-    _check_simple(rows, xint, dirs, poly, name, z)
     return _fill(rows, xint, float(xs[0]), float(hx), nrow, ncol)
 
 
+@dataclass(frozen=True)
+class BoundarySamples:
+    """The supersampled voxels of one plane: their (row, col) in the plane's box, which of their
+    ``s x s`` points are inside (``inside[k, i * s + j]``: sub-row i, sub-column j), and points on
+    the polygons' edges every h/4 (x, y)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    inside: np.ndarray
+    edge_points: np.ndarray
+
+
 def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float, dx: float, dy: float,
-                 nrow: int, ncol: int, s: int, name: str, z: float) -> tuple[np.ndarray, np.ndarray]:
+                 nrow: int, ncol: int, s: int, name: str, z: float
+                 ) -> tuple[np.ndarray, np.ndarray, BoundarySamples]:
     """In-plane area fraction of each voxel of a box (first voxel centre at x_first, y_first).
 
     Equal to filling all ``s x s`` points of every voxel, but only the voxels an edge passes
     near (the voxels holding a point of an edge sampled every h/4, and their 8 neighbours) are
     supersampled; the others are wholly inside or outside, decided at their centre. Also returns
-    the boundary's length in each voxel (edge points every h/4).
+    the boundary's length in each voxel (edge points every h/4) and the supersampled voxels'
+    points (:class:`BoundarySamples`).
     """
     sub = ((np.arange(s) + 0.5) / s - 0.5)
     # the boundary's points every h/4: which voxels it crosses, and how long it is in each
     step = min(dx, dy) / 4
     flat = []
+    ring_pts = []
     for poly in polygons:
         b = np.roll(poly, -1, axis=0)
         n = np.maximum(np.ceil(np.hypot(*(b - poly).T) / step).astype(np.int64), 1)
         k = np.repeat(np.arange(poly.shape[0]), n)
         t = (np.arange(k.size) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n, n)
         pts = poly[k] + (b[k] - poly[k]) * t[:, None]
+        ring_pts.append(pts)
         c = np.clip(np.floor((pts[:, 0] - x_first) / dx + 0.5).astype(np.int64), -1, ncol) + 1
         r = np.clip(np.floor((pts[:, 1] - y_first) / dy + 0.5).astype(np.int64), -1, nrow) + 1
         flat.append(r * (ncol + 2) + c)
     edge = np.bincount(np.concatenate(flat), minlength=(nrow + 2) * (ncol + 2)).reshape(nrow + 2, ncol + 2)
     near = edge > 0
     srows, sx, sdir, spoly = _crossings(polygons, y_first + sub[0] * dy, dy / s, nrow * s)
+    ring = np.concatenate(ring_pts) if ring_pts else np.zeros((0, 2))
+    none = np.zeros(0, dtype=np.int64)
     if srows.size == 0:
-        return np.zeros((nrow, ncol)), edge[1:-1, 1:-1].astype(np.float64)
-    _check_simple(srows, sx, sdir, spoly, name, z)
+        return np.zeros((nrow, ncol)), edge[1:-1, 1:-1].astype(np.float64), \
+            BoundarySamples(none, none, np.zeros((0, s * s), dtype=bool), ring)
     crow, cx, _, _ = _crossings(polygons, y_first, dy, nrow)
     cover = _fill(crow, cx, x_first, dx, nrow, ncol).astype(np.float64)
     grown = near.copy()
@@ -173,7 +190,7 @@ def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float,
     edge = edge[1:-1, 1:-1].astype(np.float64)
     br, bc = np.nonzero(grown[1:-1, 1:-1])
     if br.size == 0:
-        return cover, edge
+        return cover, edge, BoundarySamples(none, none, np.zeros((0, s * s), dtype=bool), ring)
     # points of the boundary voxels: sub-row index and x; parity of crossings to their left
     prow = (br[:, None, None] * s + np.arange(s)[None, :, None]) + np.zeros((1, 1, s), dtype=np.int64)
     px = x_first + dx * (bc[:, None, None] + sub[None, None, :]) + np.zeros((1, s, 1))
@@ -185,7 +202,7 @@ def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float,
     left = np.searchsorted(keys, pk.ravel(), side="left") - row_start[prow.ravel()]
     inside = (left & 1).reshape(br.size, s * s)
     cover[br, bc] = inside.mean(axis=1)
-    return cover, edge
+    return cover, edge, BoundarySamples(br, bc, inside.astype(bool), ring)
 
 
 def _inside(point: np.ndarray, poly: np.ndarray) -> bool:
@@ -265,31 +282,94 @@ def _match_exact_area(cover: np.ndarray, exact_voxels: float, edge: np.ndarray) 
     return out
 
 
-def _check_simple(rows: np.ndarray, xint: np.ndarray, dirs: np.ndarray, poly: np.ndarray, name: str, z: float) -> None:
-    order = np.lexsort((xint, rows, poly))
-    r, d, p = rows[order], dirs[order], poly[order]
-    same = (r[1:] == r[:-1]) & (p[1:] == p[:-1])
-    bad_alternation = same & (d[1:] == d[:-1])
-    first = np.concatenate([[True], ~same])
-    firsts = d[first]
-    first_poly = p[first]
-    inconsistent = False
-    for k in np.unique(first_poly):
-        if np.unique(firsts[first_poly == k]).size > 1:
-            inconsistent = True
-    if bad_alternation.any() or inconsistent:
-        raise ContourError(f"structure {name!r}: a self-intersecting contour on plane z = {z:g} mm; correct it in "
-                           "the planning system (its inside is ambiguous)", field="ContourData", value=name)
+def self_crossings(poly: np.ndarray, max_pairs: int = 2_000_000) -> np.ndarray:
+    """Points (x, y) where two non-adjacent edges of the closed polygon *poly* cross properly.
+
+    A proper crossing: each edge's end points lie strictly on opposite sides of the other edge
+    (orientation tests, with a tolerance of 1e-9 of the polygon's size, so that touching,
+    collinear or repeated points, spikes folding back on an edge and a vertex lying on another
+    edge are not crossings). A simple polygon has none; a figure of eight has one. Candidate
+    pairs are edges whose bounding boxes overlap (edges sorted by their lowest x).
+    """
+    p = np.asarray(poly, dtype=np.float64)
+    keep = np.any(p != np.roll(p, 1, axis=0), axis=1)  # repeated consecutive points
+    p = p[keep] if keep.any() else p[:1]
+    n = p.shape[0]
+    if n < 4:
+        return np.zeros((0, 2))
+    a, b = p, np.roll(p, -1, axis=0)
+    xmin, xmax = np.minimum(a[:, 0], b[:, 0]), np.maximum(a[:, 0], b[:, 0])
+    ymin, ymax = np.minimum(a[:, 1], b[:, 1]), np.maximum(a[:, 1], b[:, 1])
+    size = float(np.hypot(np.ptp(p[:, 0]), np.ptp(p[:, 1]))) or 1.0
+    order = np.argsort(xmin, kind="stable")
+    hi = np.searchsorted(xmin[order], xmax[order], side="right")  # sorted edges j with xmin_j <= xmax_i
+    count = np.maximum(hi - np.arange(1, n + 1), 0)
+    found = []
+    start = 0
+    while start < n:  # in chunks of about max_pairs candidate pairs
+        cum = np.cumsum(count[start:])
+        stop = start + max(1, int(np.searchsorted(cum, max_pairs, side="right")))
+        cnt = count[start:stop]
+        total = int(cnt.sum())
+        if total:
+            ipos = np.repeat(np.arange(start, stop), cnt)
+            jpos = ipos + 1 + (np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+            i, j = order[ipos], order[jpos]
+            d = np.abs(i - j)
+            ok = (ymin[i] <= ymax[j]) & (ymin[j] <= ymax[i]) & (d != 1) & (d != n - 1)
+            i, j = i[ok], j[ok]
+            ei, ej = b[i] - a[i], b[j] - a[j]
+            li = np.hypot(ei[:, 0], ei[:, 1])
+            lj = np.hypot(ej[:, 0], ej[:, 1])
+
+            def cross(e: np.ndarray, q: np.ndarray) -> np.ndarray:
+                return np.asarray(e[:, 0] * q[:, 1] - e[:, 1] * q[:, 0])
+
+            ti, tj = 1e-9 * size * li, 1e-9 * size * lj
+            o1, o2 = cross(ei, a[j] - a[i]), cross(ei, b[j] - a[i])
+            o3, o4 = cross(ej, a[i] - a[j]), cross(ej, b[i] - a[j])
+            proper = (((o1 > ti) & (o2 < -ti)) | ((o1 < -ti) & (o2 > ti))) & \
+                (((o3 > tj) & (o4 < -tj)) | ((o3 < -tj) & (o4 > tj)))
+            if proper.any():
+                k = np.nonzero(proper)[0]
+                t = o3[k] / (o3[k] - o4[k])
+                found.append(a[i[k]] + ei[k] * t[:, None])
+        start = stop
+    return np.concatenate(found) if found else np.zeros((0, 2))
+
+
+@dataclass(frozen=True)
+class PlaneSamples:
+    """What :func:`rasterise` hands to a per-plane consumer (the dose sampler of :mod:`dvh`).
+
+    ``cover`` is the in-plane area fraction of the in-grid voxels ``row0 .. row0 + h``,
+    ``col0 .. col0 + w`` after the exact-area correction; ``boundary`` the supersampled voxels
+    (rows and columns relative to ``row0``, ``col0``, only those inside the grid); ``z_mm`` the
+    contour's plane, ``thickness_mm`` the structure's plane spacing, ``below`` / ``above`` whether
+    a contour plane of the structure lies within 1.5 thicknesses on that side (else that side is
+    an end cap); ``s`` the supersampling.
+    """
+
+    row0: int
+    col0: int
+    cover: np.ndarray
+    boundary: BoundarySamples
+    z_mm: float
+    thickness_mm: float
+    below: bool
+    above: bool
+    s: int
 
 
 def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
-              supersample: int = DEFAULT_SUPERSAMPLE) -> Occupancy:
+              supersample: int = DEFAULT_SUPERSAMPLE,
+              on_plane: Callable[[PlaneSamples], None] | None = None) -> Occupancy:
     """Fractional occupancy of *roi* on the dose grid (see the module's conventions).
 
-    Raises
-    ------
-    ContourError
-        For a self-intersecting polygon.
+    A polygon whose edges cross (a figure of eight, :func:`self_crossings`) is filled by the
+    even-odd rule and its area taken from the sampled fill (the shoelace formula does not hold
+    for it); the ROI's notes say so with the plane and the crossing point. *on_plane*, when
+    given, receives each plane's in-grid cover and supersampled points (:class:`PlaneSamples`).
     """
     if supersample < 1:
         raise ValueError("supersample must be >= 1")
@@ -313,21 +393,27 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
     volume = 0.0
     outside = 0.0
     parts: list[tuple[int, int, int, np.ndarray, np.ndarray]] = []  # (row0, col0, plane0, cover, share)
-    for plane in planes:
+    for index, plane in enumerate(planes):
+        crossing = next((c for c in (self_crossings(poly) for poly in plane.polygons) if c.size), None)
+        if crossing is not None:
+            notes.append(f"self-intersecting contour on plane z = {plane.z_mm:g} mm (edges cross at x = "
+                         f"{crossing[0, 0]:.1f}, y = {crossing[0, 1]:.1f} mm): filled by the even-odd rule; check it "
+                         "in the planning system")
         pts = np.concatenate(plane.polygons)
         # sample lattice over the plane's bounding box, whole voxels (virtual indices may be outside)
         c_lo = math.floor((pts[:, 0].min() - grid.x_mm[0]) / dx + 0.5)
         c_hi = math.floor((pts[:, 0].max() - grid.x_mm[0]) / dx + 0.5)
         r_lo = math.floor((pts[:, 1].min() - grid.y_mm[0]) / dy + 0.5)
         r_hi = math.floor((pts[:, 1].max() - grid.y_mm[0]) / dy + 0.5)
-        cover, edge = _plane_cover(plane.polygons, float(grid.x_mm[0] + c_lo * dx), float(grid.y_mm[0] + r_lo * dy),
-                             dx, dy, r_hi - r_lo + 1, c_hi - c_lo + 1, s, roi.name, plane.z_mm)
+        cover, edge, bnd = _plane_cover(plane.polygons, float(grid.x_mm[0] + c_lo * dx),
+                                        float(grid.y_mm[0] + r_lo * dy), dx, dy, r_hi - r_lo + 1, c_hi - c_lo + 1, s,
+                                        roi.name, plane.z_mm)
         rr0, rr1 = max(r_lo, 0), min(r_hi, ny - 1)
         cc0, cc1 = max(c_lo, 0), min(c_hi, nx - 1)
         inside = cover[rr0 - r_lo:rr1 - r_lo + 1, cc0 - c_lo:cc1 - c_lo + 1] if rr1 >= rr0 and cc1 >= cc0 \
             else np.zeros((0, 0))
         sampled, in_sampled = float(cover.sum()) * dx * dy, float(inside.sum()) * dx * dy
-        exact = exact_area_mm2(plane.polygons)
+        exact = exact_area_mm2(plane.polygons) if crossing is None else 0.0
         # the polygons' exact area is used unless they overlap instead of nesting (then the even-odd
         # fill and the signed sum disagree by more than the sampling can explain)
         perimeter = sum(float(np.hypot(*(np.roll(p, -1, axis=0) - p).T).sum()) for p in plane.polygons)
@@ -350,6 +436,14 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         ks = np.nonzero(overlap > 0)[0]
         if inside.size and ks.size and in_area > 0:
             parts.append((rr0, cc0, int(ks[0]), inside.astype(np.float32), overlap[ks] / vox_t[ks]))
+            if on_plane is not None:
+                keep = (bnd.rows >= rr0 - r_lo) & (bnd.rows <= rr1 - r_lo) & (bnd.cols >= cc0 - c_lo) & \
+                    (bnd.cols <= cc1 - c_lo)
+                b_in = BoundarySamples(bnd.rows[keep] - (rr0 - r_lo), bnd.cols[keep] - (cc0 - c_lo),
+                                       bnd.inside[keep], bnd.edge_points)
+                below = index > 0 and zs[index] - zs[index - 1] <= 1.5 * t
+                above = index < zs.size - 1 and zs[index + 1] - zs[index] <= 1.5 * t
+                on_plane(PlaneSamples(rr0, cc0, inside, b_in, plane.z_mm, t, below, above, s))
     if not parts:
         frac = np.zeros((0, 0, 0), np.float32)
         return Occupancy(roi.name, (0, 0, 0), frac, volume / 1000, 0.0, outside / 1000, t, tuple(notes))
@@ -367,7 +461,7 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
     np.minimum(frac, 1.0, out=frac)  # overlapping slabs (planes closer than t) never exceed the voxel
     in_grid = float((frac * (vox_t[z0:z1] * dx * dy)[:, None, None]).sum()) / 1000
     return Occupancy(roi.name, (z0, y0, x0), frac, volume / 1000, in_grid, max(outside, 0.0) / 1000, t,
-                     tuple(notes))
+                     tuple(dict.fromkeys(notes)))
 
 
 def combine(name: str, shape: tuple[int, int, int], add: Sequence[Occupancy], subtract: Sequence[Occupancy] = (),
