@@ -34,8 +34,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sbrt_calc.plancheck.dicom_io import DoseGrid, StructureSet, read_rtdose, read_rtstruct
+from sbrt_calc.plancheck.dicom_io import DoseGrid, StructureSet
 from sbrt_calc.plancheck.dvh import structure_dvh
+from sbrt_calc.plancheck.load import load_dose_and_structures
 from sbrt_calc.plancheck.metrics import evaluate
 from sbrt_calc.plancheck.raster import structure_thickness_mm, thickness_for
 
@@ -68,15 +69,12 @@ VOLUME_MEAN_BOUND_PERCENT = 1.0
 
 
 @cache
-def _grid(name: str) -> DoseGrid:
+def _load(grid_name: str, structure_name: str) -> tuple[DoseGrid, StructureSet]:
+    """The grid (FRACTION-labelled, whole dose: read as one fraction) and the structure set."""
     assert NELMS is not None
-    return read_rtdose(NELMS / "dose-grids" / name)  # FRACTION-labelled, whole dose: as stored = one fraction
-
-
-@cache
-def _structures(name: str) -> StructureSet:
-    assert NELMS is not None
-    return read_rtstruct(NELMS / "structures" / name)
+    grid, structures, _ = load_dose_and_structures(NELMS / "dose-grids" / grid_name,
+                                                   NELMS / "structures" / structure_name, fractions=1)
+    return grid, structures
 
 
 def cases(grid_mm: int) -> list[dict[str, str]]:
@@ -90,8 +88,7 @@ def cases(grid_mm: int) -> list[dict[str, str]]:
 
 def errors(row: dict[str, str]) -> dict[str, float]:
     """Our value minus the analytical one for each metric (volume in % of the analytical volume)."""
-    grid = _grid(row["dose_grid_file"])
-    ss = _structures(row["structure_file"])
+    grid, ss = _load(row["dose_grid_file"], row["structure_file"])
     roi = next(r for r in ss.rois if r.planes)
     _, sd = structure_dvh(roi, grid, thickness_mm=thickness_for(roi, structure_thickness_mm(ss.rois, grid)))
     out = {}
@@ -139,8 +136,7 @@ def test_voxel_centre_dose_would_fail_the_benchmark() -> None:
     rows = cases(3)
     d99 = []
     for row in rows:
-        grid = _grid(row["dose_grid_file"])
-        ss = _structures(row["structure_file"])
+        grid, ss = _load(row["dose_grid_file"], row["structure_file"])
         roi = next(r for r in ss.rois if r.planes)
         occ = rasterise(roi, grid, thickness_mm=thickness_for(roi, structure_thickness_mm(ss.rois, grid)))
         z0, y0, x0 = occ.origin

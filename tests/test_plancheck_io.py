@@ -123,13 +123,22 @@ def test_empty_and_degenerate_contours_are_listed(tmp_path: Path, files: dict[st
     assert all(c.status == "no structure" for c in res.constraints if c.constraint.organ == "SpinalCord")
 
 
-def test_self_intersecting_contour_exits_2(tmp_path: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_self_intersecting_contour_is_filled_and_noted(tmp_path: Path, files: dict[str, Path],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: a genuine figure of eight is no longer refused (exit 2): it is filled by the even-odd
+    rule and the structure's notes in the JSON name the plane and the crossing."""
+    import json
+
     def bowtie(ds: Any) -> None:
         ds.ROIContourSequence[2].ContourSequence[3].ContourData = [-5, 35, -22.5, 5, 45, -22.5, 5, 35, -22.5, -5, 45, -22.5]
         ds.ROIContourSequence[2].ContourSequence[3].NumberOfContourPoints = 4
     bad = _edit(files["rtstruct"], tmp_path / "bow.dcm", bowtie)
-    rc, err = _cli(capsys, "--rtdose", str(files["rtdose"]), "--rtstruct", str(bad), "--rtplan", str(files["rtplan"]))
-    assert rc == 2 and "self-intersecting" in err and "SpinalCord" in err and err.count("\n") == 1
+    rc = main(["check-plan", "--rtdose", str(files["rtdose"]), "--rtstruct", str(bad), "--rtplan", str(files["rtplan"]),
+               "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc != 2
+    cord = next(s for s in out["structures"] if s["name"] == "SpinalCord")
+    assert any("self-intersecting contour on plane z = -22.5 mm" in n and "even-odd" in n for n in cord["notes"])
 
 
 def test_size_limit_is_checked_before_reading(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:

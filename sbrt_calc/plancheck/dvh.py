@@ -21,9 +21,9 @@ Sampling (:func:`structure_dvh`; the in-plane geometry is :mod:`sbrt_calc.planch
   ``w = sqrt((gx hx)^2 + (gy hy)^2 + (gz hz)^2)`` (g: the interpolant's gradient, h: the cell's
   sides), exact for a dose linear across the cell along one axis. The histogram is accumulated
   exactly for these uniform pieces on 0.001 Gy bins and clipped to [Dmin, Dmax].
-- **Dmax / Dmin**: the extremes of the interpolated dose over the sampled cells (each cell's own
-  range along z, and in plane as well for cells wholly inside) and at points every h/4 along the
-  contour edges at every piece boundary (the end caps' faces included).
+- **Dmax / Dmin**: the extremes of the interpolated dose at the samples (each over its cell's
+  range along z, where the interpolant is linear: the end caps' faces included) and at points
+  every h/4 along the contour edges at every piece boundary; never beyond the grid's own range.
 
 Measured on the analytical benchmark of Nelms et al. 2015 (``tests/test_nelms_benchmark.py``, the
 README gives the table): the errors come from the contours (a shape cut every 2-3 mm) far more
@@ -100,10 +100,11 @@ class StructureDose:
 class _Histogram:
     """Volume per 0.001 Gy dose bin of samples spread uniformly over [d - w/2, d + w/2]."""
 
-    def __init__(self, top_gy: float) -> None:
+    def __init__(self, top_gy: float, bottom_gy: float = 0.0) -> None:
         # bins from -top to 2 top: a spread reaching past 0 or past the grid's maximum is kept whole
         # (and clipped to [Dmin, Dmax] in pairs(), symmetrically)
         self.top = max(float(top_gy), 1e-6)
+        self.top_value, self.grid_min = float(top_gy), float(bottom_gy)
         self.h = max(POOL_GY, self.top / 1.0e5)
         self.origin = -self.top
         self.n = int(3 * self.top / self.h) + 3
@@ -168,6 +169,8 @@ class _Histogram:
         pv, pd = self.point_volume[:self.n], self.point_dose[:self.n]
         with np.errstate(invalid="ignore", divide="ignore"):
             dose = np.where(vol > 0, (pd + np.clip(vol - pv, 0.0, None) * centre) / np.maximum(vol, pv), centre)
+        # a trilinear interpolant never leaves the range of its nodes
+        self.dmin, self.dmax = max(self.dmin, self.grid_min), min(self.dmax, self.top_value)
         lo_bin = int(min(max((self.dmin - self.origin) / self.h, 0), self.n - 1))
         hi_bin = int(min(max((self.dmax - self.origin) / self.h, 0), self.n - 1))
         vol[lo_bin] += vol[:lo_bin].sum()
@@ -317,7 +320,7 @@ class _StructureAccumulator:
     def __init__(self, grid: DoseGrid, dose: np.ndarray, z_step_mm: float | None) -> None:
         self.grid = grid
         self.sampler = _Sampler(grid, dose)
-        self.hist = _Histogram(float(dose.max()) if dose.size else 0.0)
+        self.hist = _Histogram(float(dose.max()) if dose.size else 0.0, float(dose.min()) if dose.size else 0.0)
         self.z_bounds = grid.z_bounds_mm()
         self.halves = np.unique(np.concatenate([self.z_bounds, np.asarray(grid.z_mm, dtype=np.float64)]))
         self.z_step = z_step_mm
@@ -364,7 +367,7 @@ class _StructureAccumulator:
             d, gx, gy, gz = sp.at_nodes(rows, cols, zc)
             reach_z = np.maximum(zc - lo, hi - zc)
             width = np.sqrt((gx * dx) ** 2 + (gy * dy) ** 2 + (gz * (hi - lo)) ** 2)
-            reach = (np.abs(gx) * dx + np.abs(gy) * dy) / 2 + np.abs(gz) * reach_z
+            reach = np.abs(gz) * reach_z  # exact along z (linear within a half-voxel); in plane: a node
             self.hist.add(d, width, w * dx * dy / 1000.0, d - reach, d + reach)
         self.cells = {}
 
@@ -472,7 +475,7 @@ def structure_dose(occ: Occupancy, grid: DoseGrid, dose: np.ndarray | None = Non
         empty = np.zeros(0)
         return StructureDose(occ.name, empty, empty, occ.volume_cc, 0.0, occ.outside_cc, occ.notes)
     sp = _Sampler(grid, values)
-    hist = _Histogram(float(values.max()))
+    hist = _Histogram(float(values.max()), float(values.min()))
     z0, y0, x0 = occ.origin
     vox = grid.voxel_volume_cc()
     zb = grid.z_bounds_mm()

@@ -13,6 +13,14 @@ surface is sampled (contour edges every <= 0.5 mm at the middle and both faces o
 and the end caps on the in-plane lattice); a voxel whose centre is at least 20 mm from every
 surface point and which the PTV does not occupy at all counts as "2 cm or more" away. Voxels
 are examined from the hottest down, so the first one found gives the maximum.
+
+Speed (issue 17): with scipy, a Euclidean distance transform of the voxels the PTV occupies
+(``scipy.ndimage.distance_transform_edt`` with the grid's spacing) settles most voxels at once:
+a voxel centre farther than 20 mm + half a voxel diagonal from every occupied voxel's centre is
+far, one nearer than 20 mm - half a diagonal is near; only the voxels in between are measured
+against the surface points (a KD-tree), so the answer is the same as the exhaustive search's.
+Without scipy the exhaustive search runs (slow on large grids). scipy is imported only here,
+inside the function.
 """
 
 from __future__ import annotations
@@ -58,11 +66,106 @@ def surface_points(roi: Roi, thickness_mm: float, step_mm: float = 0.5) -> np.nd
     return np.concatenate(pts) if pts else np.zeros((0, 3))
 
 
-def d2cm_gy(grid: DoseGrid, roi: Roi, occ: Occupancy, distance_mm: float = D2CM_DISTANCE_MM) -> float | None:
-    """Maximum dose (Gy) at ``distance_mm`` or more from the PTV; None if no voxel is that far."""
+def distance_from_mask_mm(grid: DoseGrid, mask: np.ndarray) -> np.ndarray:
+    """Distance (mm) from each voxel centre to the nearest centre of a voxel of *mask* (0 inside).
+
+    ``scipy.ndimage.distance_transform_edt`` with the grid's spacing (dz, dy, dx); the planes must
+    be evenly spaced (the reader refuses others). Needs scipy (imported here, not at module load).
+    """
+    from scipy.ndimage import distance_transform_edt
+
+    dy, dx = grid.spacing_mm
+    dz = float(np.median(np.diff(grid.z_mm))) if grid.z_mm.size > 1 else 1.0
+    if not mask.any():
+        return np.full(mask.shape, np.inf)
+    return np.asarray(distance_transform_edt(~mask, sampling=(dz, dy, dx)), dtype=np.float64)
+
+
+def d2cm_gy_for_mask(grid: DoseGrid, mask: np.ndarray, distance_mm: float = D2CM_DISTANCE_MM,
+                     exclude: np.ndarray | None = None) -> float | None:
+    """Maximum dose (Gy) at voxel centres ``distance_mm`` or more from every voxel centre of *mask*.
+
+    For a target given only as a voxel mask (the voxels it occupies at all). Voxels of *exclude*
+    (e.g. the surroundings of another target) are not considered. None when no voxel is that far.
+    Needs scipy.
+    """
+    dist = distance_from_mask_mm(grid, mask)
+    far = (dist >= distance_mm * (1 - 1e-9)) & ~mask
+    if exclude is not None:
+        far &= ~exclude
+    return float(grid.dose[far].max()) if far.any() else None
+
+
+def d2cm_gy(grid: DoseGrid, roi: Roi, occ: Occupancy, distance_mm: float = D2CM_DISTANCE_MM,
+            exclude: np.ndarray | None = None) -> float | None:
+    """Maximum dose (Gy) at ``distance_mm`` or more from the PTV; None if no voxel is that far.
+
+    *exclude*: a boolean array of the grid's shape whose voxels are not considered (for a plan with
+    several targets, the surroundings of the others).
+    """
     surf = surface_points(roi, occ.thickness_mm).astype(np.float64)
     if surf.size == 0:
         return None
+    fast = _d2cm_edt(grid, surf, occ, distance_mm, exclude)
+    if fast is not _NO_SCIPY:
+        return fast  # type: ignore[return-value]
+    return _d2cm_exhaustive(grid, surf, occ, distance_mm, exclude)
+
+
+_NO_SCIPY = object()
+
+
+def _d2cm_edt(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: float,
+              exclude: np.ndarray | None) -> object:
+    """The distance-transform search (module doc); ``_NO_SCIPY`` when scipy is missing or the PTV
+    leaves the grid (its outside part would be missed by the transform)."""
+    try:
+        from scipy.spatial import cKDTree
+    except ImportError:
+        return _NO_SCIPY
+    x, y, z = grid.x_mm, grid.y_mm, grid.z_mm
+    dy, dx = grid.spacing_mm
+    zb = grid.z_bounds_mm()
+    lo, hi = surf.min(axis=0), surf.max(axis=0)
+    if lo[0] < x[0] - dx / 2 or hi[0] > x[-1] + dx / 2 or lo[1] < y[0] - dy / 2 or hi[1] > y[-1] + dy / 2 or \
+            lo[2] < zb[0] or hi[2] > zb[-1] or occ.fraction.size == 0:
+        return _NO_SCIPY
+    touched = occ.full(grid.shape) > 0
+    dist = distance_from_mask_mm(grid, touched)
+    dz = float(np.max(np.diff(zb)))
+    half_diag = 0.5 * float(np.sqrt(dx * dx + dy * dy + dz * dz)) * (1 + 1e-9)
+    limit = distance_mm * (1 - 1e-9)
+    cand = ~touched & (dist + half_diag >= limit)
+    if exclude is not None:
+        cand &= ~exclude
+    idx = np.flatnonzero(cand)
+    if idx.size == 0:
+        return None
+    dose = grid.dose.ravel()[idx]
+    order = np.argsort(-dose, kind="stable")
+    idx, dose = idx[order], dose[order]
+    sure = dist.ravel()[idx] - half_diag >= limit
+    tree = cKDTree(surf)
+    nz, ny, nx = grid.shape
+    chunk = 4096
+    for start in range(0, idx.size, chunk):
+        part = idx[start:start + chunk]
+        ok = sure[start:start + chunk].copy()
+        band = np.nonzero(~ok)[0]
+        if band.size:
+            k, rem = np.divmod(part[band], ny * nx)
+            r, c = np.divmod(rem, nx)
+            d = tree.query(np.column_stack([x[c], y[r], z[k]]))[0]
+            ok[band] = d >= limit
+        hit = np.nonzero(ok)[0]
+        if hit.size:
+            return float(dose[start + int(hit[0])])
+    return None
+
+
+def _d2cm_exhaustive(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: float,
+                     exclude: np.ndarray | None) -> float | None:
+    """Every voxel checked against the surface points (no scipy needed; slow on large grids)."""
     lo, hi = surf.min(axis=0) - distance_mm, surf.max(axis=0) + distance_mm
     x, y, z = grid.x_mm, grid.y_mm, grid.z_mm
     bx = np.nonzero((x > lo[0]) & (x < hi[0]))[0]
@@ -72,11 +175,15 @@ def d2cm_gy(grid: DoseGrid, roi: Roi, occ: Occupancy, distance_mm: float = D2CM_
     far = np.ones(dose.shape, dtype=bool)
     if bx.size and by.size and bz.size:
         far[bz[0]:bz[-1] + 1, by[0]:by[-1] + 1, bx[0]:bx[-1] + 1] = False
+    if exclude is not None:
+        far &= ~exclude
     best = float(dose[far].max()) if far.any() else -np.inf
     if not (bx.size and by.size and bz.size):
         return None if best == -np.inf else best
     box = dose[bz[0]:bz[-1] + 1, by[0]:by[-1] + 1, bx[0]:bx[-1] + 1]
     inside = occ.full(grid.shape)[bz[0]:bz[-1] + 1, by[0]:by[-1] + 1, bx[0]:bx[-1] + 1] > 0
+    if exclude is not None:
+        inside = inside | exclude[bz[0]:bz[-1] + 1, by[0]:by[-1] + 1, bx[0]:bx[-1] + 1]
     cand = np.nonzero((box > best) & ~inside)
     if cand[0].size == 0:
         return None if best == -np.inf else best
