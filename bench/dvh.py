@@ -23,8 +23,8 @@ OURS = r"""
 import json, resource, sys, time, warnings
 warnings.simplefilter("ignore")
 from sbrt_calc.plancheck.dicom_io import read_rtdose, read_rtstruct
-from sbrt_calc.plancheck.dvh import structure_dose
-from sbrt_calc.plancheck.raster import rasterise, structure_thickness_mm
+from sbrt_calc.plancheck.dvh import structure_dvh
+from sbrt_calc.plancheck.raster import structure_thickness_mm
 dose_path, struct_path, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
 best = 1e9
 for _ in range(repeat):
@@ -34,7 +34,7 @@ for _ in range(repeat):
     t = structure_thickness_mm(ss.rois, grid)
     out = {}
     for roi in ss.rois:
-        sd = structure_dose(rasterise(roi, grid, thickness_mm=t), grid)
+        sd = structure_dvh(roi, grid, thickness_mm=t)[1]
         out[roi.name] = sd.volume_cc
     best = min(best, time.perf_counter() - t0)
 print(json.dumps({"seconds": best, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

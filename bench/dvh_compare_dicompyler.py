@@ -45,9 +45,9 @@ print(json.dumps(out))
 
 def ours(dose_path: Path, struct_path: Path) -> dict[str, dict[str, float]]:
     from sbrt_calc.plancheck.dicom_io import read_rtdose, read_rtstruct
-    from sbrt_calc.plancheck.dvh import structure_dose
+    from sbrt_calc.plancheck.dvh import structure_dvh
     from sbrt_calc.plancheck.metrics import evaluate
-    from sbrt_calc.plancheck.raster import rasterise, structure_thickness_mm
+    from sbrt_calc.plancheck.raster import structure_thickness_mm
 
     grid = read_rtdose(dose_path)
     ss = read_rtstruct(struct_path)
@@ -56,7 +56,7 @@ def ours(dose_path: Path, struct_path: Path) -> dict[str, dict[str, float]]:
     for roi in ss.rois:
         if not roi.planes:
             continue
-        sd = structure_dose(rasterise(roi, grid, thickness_mm=t), grid)
+        sd = structure_dvh(roi, grid, thickness_mm=t)[1]
         row = {"volume_cc": sd.volume_cc, "in_grid_cc": sd.in_grid_cc, "outside_cc": sd.outside_cc}
         for key, metric in (("max", "Max[Gy]"), ("mean", "Mean[Gy]"), ("min", "Min[Gy]"),
                             ("d0_035cc", "D0.035cc[Gy]"), ("d95", "D95%[Gy]"), ("v20gy", "V20Gy[cc]")):

@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -110,7 +111,6 @@ class _Histogram:
         self.n = int(3 * self.top / self.h) + 3
         self.slope = np.zeros(self.n + 1)
         self.icept = np.zeros(self.n + 1)
-        self.step = np.zeros(self.n + 1)
         self.point_dose = np.zeros(self.n + 1)  # point masses (no spread): their exact doses per bin
         self.point_volume = np.zeros(self.n + 1)
         self.volume = 0.0
@@ -144,16 +144,15 @@ class _Histogram:
         # a point mass: the cumulative volume below x steps up by v at x = d
         pt = ~ramp
         j = np.minimum(np.floor(np.clip(d[pt] - self.origin, 0.0, hi - lo) * inv).astype(np.int64) + 1, self.n)
-        self.step += np.bincount(j, weights=v[pt], minlength=self.n + 1)
         self.point_dose += np.bincount(j - 1, weights=v[pt] * d[pt], minlength=self.n + 1)
         self.point_volume += np.bincount(j - 1, weights=v[pt], minlength=self.n + 1)
         # a uniform piece: the cumulative volume below edge k*h is c (relu(k h - a) - relu(k h - b)), c = v / (b - a)
         c = v[ramp] / (b[ramp] - a[ramp])
-        for end, sign in ((a[ramp], 1.0), (b[ramp], -1.0)):
-            p = end * inv
-            j = np.minimum(np.floor(p).astype(np.int64) + 1, self.n)
-            self.slope += np.bincount(j, weights=sign * c * self.h, minlength=self.n + 1)
-            self.icept += np.bincount(j, weights=-sign * c * p * self.h, minlength=self.n + 1)
+        p = np.concatenate([a[ramp], b[ramp]]) * inv
+        sc = np.concatenate([c, -c]) * self.h
+        j = np.minimum(np.floor(p).astype(np.int64) + 1, self.n)
+        self.slope += np.bincount(j, weights=sc, minlength=self.n + 1)
+        self.icept += np.bincount(j, weights=-sc * p, minlength=self.n + 1)
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """(dose, volume) of the non-empty bins by decreasing dose, clipped to [Dmin, Dmax].
@@ -163,7 +162,8 @@ class _Histogram:
         """
         self._flush()
         k = np.arange(self.n + 1)
-        below = k * np.cumsum(self.slope) + np.cumsum(self.icept) + np.cumsum(self.step)
+        step = np.concatenate([[0.0], self.point_volume[:-1]])  # a point mass in bin k counts below edge k + 1
+        below = k * np.cumsum(self.slope) + np.cumsum(self.icept) + np.cumsum(step)
         vol = np.clip(np.diff(below), 0.0, None)
         centre = self.origin + (np.arange(self.n) + 0.5) * self.h
         pv, pd = self.point_volume[:self.n], self.point_dose[:self.n]
@@ -222,26 +222,27 @@ class _Sampler:
         k0, k1, tz, okz, span = self._zaxis(z)
         nyx = self.ny * self.nx
         f = self.flat
-
-        def g(k: np.ndarray, j: np.ndarray, i: np.ndarray) -> np.ndarray:
-            return f[k * nyx + j * self.nx + i].astype(np.float64)
-
-        c000, c001, c010, c011 = g(k0, j0, i0), g(k0, j0, i1), g(k0, j1, i0), g(k0, j1, i1)
-        c100, c101, c110, c111 = g(k1, j0, i0), g(k1, j0, i1), g(k1, j1, i0), g(k1, j1, i1)
-        # along x, then y, then z
-        c00 = c000 + tx * (c001 - c000)
-        c01 = c010 + tx * (c011 - c010)
-        c10 = c100 + tx * (c101 - c100)
-        c11 = c110 + tx * (c111 - c110)
+        base = k0 * nyx + j0 * self.nx + i0
+        si, sj, sk = i1 - i0, (j1 - j0) * self.nx, (k1 - k0) * nyx  # 0 on an axis of one plane
+        c000, c001, c010, c011 = f[base], f[base + si], f[base + sj], f[base + sj + si]
+        base = base + sk
+        c100, c101, c110, c111 = f[base], f[base + si], f[base + sj], f[base + sj + si]
+        tx, ty, tz = tx.astype(np.float32), ty.astype(np.float32), tz.astype(np.float32)
+        # along x, then y, then z (float32: 7 digits, far below any dose tolerance)
+        e00, e01, e10, e11 = c001 - c000, c011 - c010, c101 - c100, c111 - c110
+        c00 = c000 + tx * e00
+        c01 = c010 + tx * e01
+        c10 = c100 + tx * e10
+        c11 = c110 + tx * e11
         c0 = c00 + ty * (c01 - c00)
         c1 = c10 + ty * (c11 - c10)
         d = c0 + tz * (c1 - c0)
         gz = np.where(okz, (c1 - c0) / span, 0.0)
-        dx0 = (c001 - c000) + ty * ((c011 - c010) - (c001 - c000))
-        dx1 = (c101 - c100) + ty * ((c111 - c110) - (c101 - c100))
+        dx0 = e00 + ty * (e01 - e00)
+        dx1 = e10 + ty * (e11 - e10)
         gx = np.where(okx, (dx0 + tz * (dx1 - dx0)) / self.dx, 0.0)
         gy = np.where(oky, ((c01 - c00) + tz * ((c11 - c10) - (c01 - c00))) / self.dy, 0.0)
-        return d, gx, gy, gz
+        return d.astype(np.float64), gx, gy, gz
 
     def at_nodes(self, rows: np.ndarray, cols: np.ndarray, z: np.ndarray | float) -> tuple[np.ndarray, ...]:
         """Dose at in-plane nodes (rows, cols) at heights *z*; in-plane gradient by central differences."""
@@ -327,7 +328,7 @@ class _StructureAccumulator:
         self.extent = (float(grid.x_mm[0] - self.sampler.dx / 2), float(grid.x_mm[-1] + self.sampler.dx / 2),
                        float(grid.y_mm[0] - self.sampler.dy / 2), float(grid.y_mm[-1] + self.sampler.dy / 2))
         # per half-voxel h: {flat in-plane index -> position} and the arrays weight, moment, lo, hi
-        self.cells: dict[int, dict[str, list[np.ndarray]]] = {}
+        self.cells: dict[int, dict[str, list[Any]]] = {}
 
     def _interior(self, flat: np.ndarray, weights: np.ndarray, centres: np.ndarray, a: np.ndarray,
                   b: np.ndarray) -> None:
@@ -337,16 +338,12 @@ class _StructureAccumulator:
             w = float(weights[sel].sum())
             mom = float((weights[sel] * centres[sel]).sum())
             lo, hi = float(a[sel].min()), float(b[sel].max())
-            cell = self.cells.get(int(h))
-            if cell is None:
-                self.cells[int(h)] = {"flat": [flat], "w": [np.full(flat.size, w)], "m": [np.full(flat.size, mom)],
-                                      "lo": [np.full(flat.size, lo)], "hi": [np.full(flat.size, hi)]}
-            else:
-                cell["flat"].append(flat)
-                cell["w"].append(np.full(flat.size, w))
-                cell["m"].append(np.full(flat.size, mom))
-                cell["lo"].append(np.full(flat.size, lo))
-                cell["hi"].append(np.full(flat.size, hi))
+            cell = self.cells.setdefault(int(h), {"flat": [], "w": [], "m": [], "lo": [], "hi": []})
+            cell["flat"].append(flat)
+            cell["w"].append(np.float64(w))
+            cell["m"].append(np.float64(mom))
+            cell["lo"].append(np.float64(lo))
+            cell["hi"].append(np.float64(hi))
 
     def finish(self) -> None:
         """Sample the gathered whole voxels: one sample per voxel and half-voxel, at the voxel's axis."""
@@ -354,14 +351,19 @@ class _StructureAccumulator:
         dx, dy = sp.dx, sp.dy
         nx = g.shape[2]
         for cell in self.cells.values():
-            flat = np.concatenate(cell["flat"])
-            keys, inv = np.unique(flat, return_inverse=True)
-            w = np.bincount(inv, weights=np.concatenate(cell["w"]))
-            mom = np.bincount(inv, weights=np.concatenate(cell["m"]))
-            lo = np.full(keys.size, np.inf)
-            hi = np.full(keys.size, -np.inf)
-            np.minimum.at(lo, inv, np.concatenate(cell["lo"]))
-            np.maximum.at(hi, inv, np.concatenate(cell["hi"]))
+            size = g.shape[1] * nx
+            w_d = np.zeros(size)
+            m_d = np.zeros(size)
+            lo_d = np.full(size, np.inf)
+            hi_d = np.full(size, -np.inf)
+            for flat, w_c, m_c, lo_c, hi_c in zip(cell["flat"], cell["w"], cell["m"], cell["lo"], cell["hi"],
+                                                  strict=True):
+                w_d[flat] += w_c  # each contour's flats are distinct
+                m_d[flat] += m_c
+                lo_d[flat] = np.minimum(lo_d[flat], lo_c)
+                hi_d[flat] = np.maximum(hi_d[flat], hi_c)
+            keys = np.flatnonzero(w_d > 0)
+            w, mom, lo, hi = w_d[keys], m_d[keys], lo_d[keys], hi_d[keys]
             zc = mom / w
             rows, cols = keys // nx, keys % nx
             d, gx, gy, gz = sp.at_nodes(rows, cols, zc)
