@@ -13,7 +13,8 @@ What the file shows and the test relies on (asserted below, not assumed):
   maximum is 14.68 Gy), but DVH Minimum/Maximum/Mean Dose (3004,0070/72/74) are in percent of the
   plan's 14 Gy prescription although the item says GY: BODY's DVH Maximum Dose is 104.86 = 100 x
   14.68 / 14. Eclipse's Dmean is therefore DVH Mean Dose x 14 / 100 (its own, exact mean);
-  D95 and D0.035cc are read from the cumulative DVH, interpolated linearly within a 0.01 Gy bin.
+  D95 and D0.035cc are read from the cumulative DVH (volume i at the lower edge of bin i, as
+  dicompyler-core reads it), interpolated linearly within a 0.01 Gy bin.
 - **End caps**: Eclipse's volumes agree with the polygons' volume *without* end caps (the
   structure stops at its first and last contour planes): e.g. Tumor Bed 12.809 cc; the polygons
   give 12.738 cc without and 13.159 cc with half a plane spacing beyond each end (this program's
@@ -79,7 +80,7 @@ class EclipseDvh:
     mean_gy: float
     d95_gy: float
     d0_035cc_gy: float | None
-    top_edge_gy: float
+    top_bin_gy: float
     max_tag: float
 
 
@@ -110,7 +111,7 @@ def eclipse_dvhs(path: Path) -> dict[int, EclipseDvh]:
         d95 = dose_at(0.95 * total)
         assert d95 is not None
         out[number] = EclipseDvh(number, total, float(item.DVHMeanDose) * PRESCRIPTION_GY / 100, d95,
-                                 dose_at(0.035), float(edges[np.nonzero(cum > 0)[0][-1] + 1]),
+                                 dose_at(0.035), float(edges[np.nonzero(cum > 0)[0][-1]]),
                                  float(item.DVHMaximumDose))
     return out
 
@@ -144,11 +145,12 @@ def _close(ours: float, theirs: float, what: str, name: str, rel: float = 0.01) 
 
 
 def test_eclipse_dvh_units_are_what_the_docstring_says(both) -> None:  # type: ignore[no-untyped-def]
-    """The DVH Data dose axis is in Gy (it ends at the grid's maximum within a bin); DVH Maximum Dose is
-    in percent of 14 Gy."""
+    """The DVH Data dose axis is in Gy (its last non-empty bin holds the grid's maximum within one
+    0.01 Gy bin: Eclipse's bins and its DVH Minimum/Maximum Dose tags disagree by up to one bin, so a
+    DVH value read from the bins carries +- 0.01 Gy); DVH Maximum Dose is in percent of 14 Gy."""
     ecl, _, top = both
     body = ecl[1]
-    assert body.top_edge_gy == pytest.approx(top, abs=0.011)
+    assert body.top_bin_gy == pytest.approx(top, abs=0.011)
     assert body.max_tag * PRESCRIPTION_GY / 100 == pytest.approx(top, rel=1e-3)
 
 

@@ -423,14 +423,32 @@ class _StructureAccumulator:
             bx, by = np.concatenate([bx, lx]), np.concatenate([by, ly])
             bw = np.concatenate([bw, ps.cover[lr, lc] * dx * dy / 1000.0])
         hx, hy = dx / s, dy / s
-        m = weights.size
+        # the edge voxels' points: one sub-plane per side of the contour plane (each half of the profile,
+        # at its weighted centre, spread over the length of equal variance); the whole voxels above keep
+        # the half-voxel pieces
+        side = mids > ps.z_mm
+        sw, sc, slen, slo, shi = [], [], [], [], []
+        for sel in (~side, side):
+            if not sel.any():
+                continue
+            wt = float(weights[sel].sum())
+            c = float((weights[sel] * mids[sel]).sum()) / wt
+            var = float((weights[sel] * ((mids[sel] - c) ** 2 + (zb_[sel] - za[sel]) ** 2 / 12)).sum()) / wt
+            sw.append(wt)
+            sc.append(c)
+            slen.append(math.sqrt(12 * var))
+            slo.append(float(za[sel].min()))
+            shi.append(float(zb_[sel].max()))
+        s_w, s_c, s_len = np.array(sw), np.array(sc), np.array(slen)
+        s_reach = np.maximum(s_c - np.array(slo), np.array(shi) - s_c)
+        m = s_w.size
         if bx.size:
             n = bx.size
-            d, gx, gy, gz = sp.at(np.tile(bx, m), np.tile(by, m), np.repeat(mids, n))
-            length = np.repeat(zb_ - za, n)
-            reach = np.abs(gz) * np.repeat(np.maximum(mids - za, zb_ - mids), n)
+            d, gx, gy, gz = sp.at(np.tile(bx, m), np.tile(by, m), np.repeat(s_c, n))
+            length = np.repeat(s_len, n)
+            reach = np.abs(gz) * np.repeat(s_reach, n)
             w = np.sqrt((gx * hx) ** 2 + (gy * hy) ** 2 + (gz * length) ** 2)
-            self.hist.add(d, w, np.tile(bw, m) * np.repeat(weights, n), d - reach, d + reach)
+            self.hist.add(d, w, np.tile(bw, m) * np.repeat(s_w, n), d - reach, d + reach)
         if ring.size:
             zz = np.repeat(ends, ring.shape[0])
             d = sp.at(np.tile(ring[:, 0], ends.size), np.tile(ring[:, 1], ends.size), zz)[0]
