@@ -113,6 +113,7 @@ def test_astro_2022_srs_for_up_to_10_brain_metastases_above_that_the_decision_is
     assert a.verdict == "not_supported" and "brain_count" in {b.key for b in a.blockers}
     assert "CNS oligoprogression" not in a.headline and "12 brain lesions" in a.headline
     assert any(R.ASTRO_BRAIN in b.source for b in a.blockers)
+    assert R.CNS_ONLY not in a.reasons           # no "SRS ... while continuing the current agent" beside it
     ten = assess(make([lesion("brain", "new", size_mm=8) for _ in range(10)]))
     assert ten.verdict == "supported" and "conditionally recommended" in ten.headline
     four = assess(make([lesion("brain", "new", size_mm=8) for _ in range(4)]))

@@ -142,7 +142,8 @@ def _classify(case: Case) -> tuple[str, str | None, list[Item]]:
             reasons.append(Item(R.STRICT_WOULD_ALLOW.text.format(n=n), R.STRICT_WOULD_ALLOW.source))
         return "systemic_progression", None, reasons
     if n == 0:
-        reasons.append(R.CNS_ONLY)
+        if k <= R.BRAIN_SRS_CONDITIONAL_MAX:      # above it the count is the MDT's decision (BRAIN_TOO_MANY)
+            reasons.append(R.CNS_ONLY)
         return "oligoprogression", "cns", reasons
     word = "site" if n == 1 else "sites"
     apart = f" (and {k} CNS site{'s' if k != 1 else ''} counted apart)" if k else ""
