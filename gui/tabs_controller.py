@@ -279,7 +279,7 @@ class TabsController:
                                                      note=f"preset {s.key} ({site.replace('_', ' ')})",
                                                      source=s.source, verification=s.verification))
         old: PlanningInputs = self.planning.inputs
-        new, choice = plan_lesion(old, index, lesion, ablative=ablative)
+        new, choice = plan_lesion(old, index, lesion, self.model.eval_settings.flag, ablative=ablative)
         self.undo_stack.beginMacro(f"Plan lesion #{index + 1} ({site.replace('_', ' ')})")
         try:
             if rows:

@@ -176,6 +176,12 @@ def test_one_case_reads_the_same_on_every_face(qtbot, window, case_file: Path, t
         assert "Plan check: plan" in t and re.search(r"BED10 \(LQ, alpha/beta 10 Gy\) 79\.2 Gy", t), path
         no_shipped_line(t)
 
+    # 4. "Plan this lesion" says why under the case's line, as the eligibility tab does
+    window.send_lesion_to_planning(0)
+    said = window.statusBar().currentMessage()
+    assert window.planning.inputs.regimen == "36/3" and "NOT above the BED10 > 80 Gy line" in said, said
+    no_shipped_line(said)
+
 
 def test_spine_case_marks_the_flag_not_applicable_on_every_face(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
