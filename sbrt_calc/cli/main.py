@@ -31,6 +31,7 @@ SUBCOMMANDS = (
     "plan_check",
     "check_plan",
     "cumulative",
+    "reirradiation",
     "eligibility",
     "report",
 )

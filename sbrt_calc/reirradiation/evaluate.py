@@ -1,0 +1,556 @@
+"""Cumulative EQD2 of re-irradiation courses, voxel by voxel, graded against the presets' limits.
+
+The chain (issue 22), on the new (last) course's dose grid:
+
+1. each earlier course resampled onto that grid (:func:`.courses.resample`, trilinear);
+2. EQD2 per voxel and course with the course's own fraction count (:func:`.eqd2.eqd2_gy`) and summed:
+   the *cumulative dose* in the terms of the ESTRO-EORTC consensus (Andratschke N et al., Lancet
+   Oncol 2022);
+3. the cumulative DVH of each structure of the new course's RT Structure Set (the plan check's
+   rasteriser and sub-voxel DVH, :func:`sbrt_calc.plancheck.dvh.structure_dvh`) at the structure's
+   alpha/beta;
+4. the re-irradiation limits of ``presets/reirradiation.toml`` (thecal sac Pmax, Sahgal 2012 /
+   HyTEC) graded on their own scale (LQ EQD2 at the limit's alpha/beta): pass, fail or incomplete;
+   each verdict then recomputed over :data:`ALPHA_BETA_CHECK_GY` and LQ vs LQ-L: "holds in all"
+   or "depends", the least favourable case named;
+5. the largest new course that fits: per fraction count asked, the largest scale of the new
+   plan's dose for which every limit holds (bisection on the voxels each limited structure
+   touches and their neighbours: exact on a uniform dose, never above the exact scale elsewhere).
+
+No recovery discount is offered. Dose of an earlier course outside its grid is unknown: the share
+of each structure lying there is reported, and a limited structure partly there is "incomplete"
+unless a limit already fails on the known part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sbrt_calc.plancheck.dicom_io import DoseGrid, StructureSet
+from sbrt_calc.reirradiation.courses import Course, ReirradiationError, Resampled, check_frames, resample
+from sbrt_calc.reirradiation.eqd2 import StructureAlphaBeta, default_alpha_beta, eqd2_gy, structure_alpha_beta
+from sbrt_calc.table import Status, worst
+
+#: alpha/beta values (Gy) over which each limit's verdict is recomputed: 0.87 Gy is the QUANTEC spinal
+#: cord estimate the presets hold (Kirkpatrick 2010), 2 Gy the limits' own value (Sahgal 2012); 1, 3 and
+#: 4 Gy are this program's choice to span a plausible late-responding range around them.
+ALPHA_BETA_CHECK_GY = (0.87, 1.0, 2.0, 3.0, 4.0)
+#: The relative precision of the largest-scale bisection.
+SCALE_RTOL = 1e-9
+
+ASSUMPTIONS = (
+    "Courses are summed voxel by voxel in EQD2 (LQ: EQD2 = D (d + a/b) / (2 + a/b), Fowler 1989), each with its "
+    "own fraction count; the dose per fraction of a voxel is its course dose divided by that count.",
+    "Earlier courses are resampled onto the new course's dose grid by trilinear interpolation between voxel "
+    "centres; no registration is applied: all courses must be on one frame of reference.",
+    "Where an earlier course's grid does not reach, its dose is unknown (not zero): the share of each structure "
+    "there is reported, and a limit on a structure partly there is incomplete.",
+    "alpha/beta per structure from the presets' tissues by TG-263 name: targets the tumour value, SpinalCord and "
+    "SpinalCanal the spinal cord value, every other structure and voxels in no structure the generic "
+    "late-responding value; where structures overlap the lowest alpha/beta is used (the summed EQD2 map).",
+    "Each structure's cumulative DVH is computed at that structure's own alpha/beta.",
+    "Limits are graded on their own scale (LQ EQD2 at the limit's alpha/beta); the verdict is then recomputed at "
+    "alpha/beta 0.87, 1, 2, 3 and 4 Gy under LQ and LQ-L and called 'holds in all' or 'depends'.",
+    "No recovery discount is applied (none is offered: the limits were derived on undiscounted sums).",
+    "The largest new course scales the new plan's dose as a whole and gives it in the fraction count asked.",
+)
+
+
+@dataclass(frozen=True)
+class CheckValue:
+    """One limit check: its value, the limit, the verdict."""
+
+    name: str
+    value: float | None
+    limit: float
+    comparison: str
+    unit: str
+    status: Status
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "value": self.value, "limit": self.limit, "comparison": self.comparison,
+                "unit": self.unit, "status": str(self.status), "note": self.note}
+
+
+@dataclass(frozen=True)
+class Case:
+    """The limit's checks recomputed under one model and alpha/beta."""
+
+    model: str
+    alpha_beta_gy: float
+    cumulative_max_gy: float
+    new_course_max_gy: float
+    status: Status
+    worst_ratio: float  # largest value/limit over the checks
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "alpha_beta_gy": self.alpha_beta_gy, "cumulative_max_eqd2_gy":
+                self.cumulative_max_gy, "new_course_max_eqd2_gy": self.new_course_max_gy,
+                "status": str(self.status), "worst_value_to_limit": self.worst_ratio}
+
+
+@dataclass(frozen=True)
+class StructureResult:
+    """A structure's alpha/beta, cumulative DVH (EQD2, Gy) and where earlier courses' doses are unknown."""
+
+    name: str
+    alpha_beta: StructureAlphaBeta
+    dose: Any  # StructureDose of the cumulative EQD2
+    outside_previous: dict[str, float]  # course label -> share of the in-grid volume outside its grid
+    partly_outside_new_grid: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        sd = self.dose
+        mean = float(np.dot(sd.doses_gy, sd.volumes_cc) / sd.volumes_cc.sum()) if sd.volumes_cc.size else None
+        ab = self.alpha_beta
+        return {"name": self.name, "tg263_name": ab.tg263_name, "alpha_beta_gy": ab.alpha_beta_gy,
+                "alpha_beta_tissue": ab.tissue_key, "alpha_beta_reason": ab.reason, "alpha_beta_source": ab.source,
+                "alpha_beta_verification": ab.verification, "volume_cc": sd.volume_cc, "in_grid_cc": sd.in_grid_cc,
+                "outside_new_grid_cc": sd.outside_cc, "outside_previous_grid_fraction": self.outside_previous,
+                "cumulative_eqd2_max_gy": sd.max_gy, "cumulative_eqd2_mean_gy": mean,
+                "cumulative_eqd2_min_gy": sd.min_gy, "notes": list(sd.notes)}
+
+
+@dataclass(frozen=True)
+class LimitResult:
+    """A re-irradiation limit graded on one structure (or not gradable: ``structure`` None)."""
+
+    key: str
+    name: str
+    organ: str
+    structure: str | None
+    alpha_beta_gy: float
+    checks: tuple[CheckValue, ...]
+    status: Status
+    cases: tuple[Case, ...]
+    sensitivity: str  # "holds in all" | "depends" | "not evaluated"
+    least_favourable: Case | None
+    source: str
+    verification: str
+    notes: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "organ": self.organ, "structure": self.structure,
+                "model": "lq", "alpha_beta_gy": self.alpha_beta_gy, "checks": [c.as_dict() for c in self.checks],
+                "status": str(self.status), "sensitivity": self.sensitivity,
+                "cases": [c.as_dict() for c in self.cases],
+                "least_favourable": None if self.least_favourable is None else self.least_favourable.as_dict(),
+                "source": self.source, "verification": self.verification, "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class LargestCourse:
+    """The largest scale of the new plan's dose, in *fractions* fractions, for which every limit holds."""
+
+    fractions: int
+    scale: float | None  # None: no limit reached at any scale (the limited organs get no new dose)
+    limiting_structure: str | None
+    limiting_check: str | None
+    least_scale: float | None  # the smallest over the check cases (alpha/beta range, LQ/LQ-L)
+    least_case: str | None
+    status: Status
+    notes: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"fractions": self.fractions, "scale": self.scale, "limiting_structure": self.limiting_structure,
+                "limiting_check": self.limiting_check, "least_scale_over_cases": self.least_scale,
+                "least_case": self.least_case, "status": str(self.status), "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class ReirradiationResult:
+    """Everything the faces render: courses, structures, limits, the largest new course, the map."""
+
+    courses: tuple[Course, ...]
+    resampled: tuple[Resampled, ...]
+    structures: tuple[StructureResult, ...]
+    limits: tuple[LimitResult, ...]
+    largest: tuple[LargestCourse, ...]
+    eqd2_map: DoseGrid  # summed EQD2 (Gy), voxel alpha/beta; 0 where an earlier course's dose is unknown
+    alpha_beta_map: np.ndarray  # the alpha/beta (Gy) of each voxel of the map
+    default_alpha_beta: StructureAlphaBeta
+    model: str
+    transition_dose_gy: float
+    interval_months: float | None
+    status: Status
+    notes: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        courses = []
+        for i, c in enumerate(self.courses):
+            new = i == len(self.courses) - 1
+            courses.append({"label": c.label, "rtdose": c.grid.path, "fractions": c.fractions,
+                            "role": "new" if new else "previous",
+                            "frame_of_reference_uid": c.frame_of_reference_uid,
+                            "max_dose_gy": float(c.grid.dose.max()),
+                            "outside_fraction_of_new_grid": 0.0 if new else self.resampled[i].outside_fraction,
+                            "notes": list(c.notes)})
+        d = self.default_alpha_beta
+        return {
+            "status": str(self.status),
+            "courses": courses,
+            "model": {"map_and_dvh_model": self.model, "limits_model": "lq",
+                      "lql_transition_dose_gy": self.transition_dose_gy,
+                      "default_alpha_beta_gy": d.alpha_beta_gy, "default_alpha_beta_source": d.source,
+                      "overlap_rule": "lowest alpha/beta", "alpha_beta_check_gy": list(ALPHA_BETA_CHECK_GY),
+                      "recovery_discount": "not offered", "interval_months": self.interval_months},
+            "assumptions": list(ASSUMPTIONS),
+            "structures": [s.as_dict() for s in self.structures],
+            "limits": [lim.as_dict() for lim in self.limits],
+            "largest_new_course": [c.as_dict() for c in self.largest],
+            "notes": list(self.notes),
+        }
+
+
+def _grid_like(grid: DoseGrid, dose: np.ndarray, path: str = "") -> DoseGrid:
+    return DoseGrid(path, dose, grid.x_mm, grid.y_mm, grid.z_mm, "GY", "PLAN", grid.frame_of_reference_uid,
+                    grid.sop_instance_uid)
+
+
+def _dilated_box(occ: Any, shape: tuple[int, int, int]) -> tuple[tuple[slice, slice, slice], np.ndarray]:
+    """Slices of the occupancy's box grown by one voxel, and the occupied voxels dilated by one (3x3x3)."""
+    z0, y0, x0 = occ.origin
+    nz, ny, nx = occ.fraction.shape
+    lo = (max(z0 - 1, 0), max(y0 - 1, 0), max(x0 - 1, 0))
+    hi = (min(z0 + nz + 1, shape[0]), min(y0 + ny + 1, shape[1]), min(x0 + nx + 1, shape[2]))
+    box = (slice(lo[0], hi[0]), slice(lo[1], hi[1]), slice(lo[2], hi[2]))
+    mask = np.zeros(tuple(b - a for a, b in zip(lo, hi, strict=True)), dtype=bool)
+    occ_in = occ.fraction > 0
+    oz, oy, ox = z0 - lo[0], y0 - lo[1], x0 - lo[2]
+    for dz in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                sz, sy, sx = oz + dz, oy + dy, ox + dx
+                # place occ_in shifted by (dz, dy, dx), clipped to the box
+                zs = slice(max(sz, 0), min(sz + nz, mask.shape[0]))
+                ys = slice(max(sy, 0), min(sy + ny, mask.shape[1]))
+                xs = slice(max(sx, 0), min(sx + nx, mask.shape[2]))
+                src = occ_in[zs.start - sz:zs.stop - sz, ys.start - sy:ys.stop - sy, xs.start - sx:xs.stop - sx]
+                mask[zs, ys, xs] |= src
+    return box, mask
+
+
+class _Doses:
+    """The courses' physical doses on the new grid and their EQD2 sums, cached by (model, alpha/beta)."""
+
+    def __init__(self, new: Course, resampled: Sequence[Resampled], transition_dose_gy: float) -> None:
+        self.physical = [r.dose_gy for r in resampled] + [np.asarray(new.grid.dose, dtype=np.float32)]
+        self.fractions = [r.course.fractions for r in resampled] + [new.fractions]
+        self.dt = transition_dose_gy
+        self._cum: dict[tuple[str, float], np.ndarray] = {}
+        self._new: dict[tuple[str, float], np.ndarray] = {}
+
+    def cumulative(self, model: str, ab: float) -> np.ndarray:
+        key = (model, ab)
+        if key not in self._cum:
+            total = np.zeros(self.physical[0].shape, dtype=np.float32)
+            for dose, n in zip(self.physical, self.fractions, strict=True):
+                total += eqd2_gy(dose, n, ab, model, self.dt)
+            self._cum[key] = total
+        return self._cum[key]
+
+    def new_only(self, model: str, ab: float) -> np.ndarray:
+        key = (model, ab)
+        if key not in self._new:
+            self._new[key] = eqd2_gy(self.physical[-1], self.fractions[-1], ab, model, self.dt)
+        return self._new[key]
+
+
+def _checks(lim: Any, cum_max: float, new_max: float, interval_months: float | None,
+            several: bool) -> list[CheckValue]:
+    out = [CheckValue("cumulative EQD2 Dmax", cum_max, lim.max_cumulative_eqd2_gy, "<=", "Gy",
+                      Status.PASS if cum_max <= lim.max_cumulative_eqd2_gy else Status.FAIL)]
+    if several and lim.max_reirradiation_course_eqd2_gy is not None:
+        c = lim.max_reirradiation_course_eqd2_gy
+        out.append(CheckValue("new course EQD2 Dmax", new_max, c, "<=", "Gy",
+                              Status.PASS if new_max <= c else Status.FAIL))
+    if several and lim.max_reirradiation_share is not None:
+        share = new_max / cum_max if cum_max > 0 else 0.0
+        out.append(CheckValue("new course share of cumulative Dmax", share, lim.max_reirradiation_share, "<=", "",
+                              Status.PASS if share <= lim.max_reirradiation_share else Status.FAIL,
+                              "ratio of the new course's Dmax to the cumulative Dmax (each in EQD2)"))
+    if several and lim.min_interval_months is not None:
+        if interval_months is None:
+            out.append(CheckValue("interval since the previous course", None, lim.min_interval_months, ">=",
+                                  "months", Status.INCOMPLETE, "not given (--interval-months)"))
+        else:
+            out.append(CheckValue("interval since the previous course", interval_months, lim.min_interval_months,
+                                  ">=", "months",
+                                  Status.PASS if interval_months >= lim.min_interval_months else Status.FAIL))
+    return out
+
+
+def _ratio(checks: Sequence[CheckValue]) -> float:
+    vals = [c.value / c.limit for c in checks if c.value is not None and c.comparison == "<=" and c.limit > 0]
+    return max(vals, default=0.0)
+
+
+def _largest_scale(old: np.ndarray, new_phys: np.ndarray, n: int, lim: Any, ab: float, model: str, dt: float,
+                   several: bool) -> float | None:
+    """Largest s with every dose limit holding on these voxels (old: cumulative EQD2 of earlier courses)."""
+    L = lim.max_cumulative_eqd2_gy
+    C = lim.max_reirradiation_course_eqd2_gy if several else None
+    share = lim.max_reirradiation_share if several else None
+    old = old.astype(np.float64)
+    phys = new_phys.astype(np.float64)
+
+    def holds(s: float) -> bool:
+        e = eqd2_gy(s * phys, n, ab, model, dt).astype(np.float64)
+        cum = old + e
+        cmax, emax = float(cum.max()), float(e.max())
+        if cmax > L:
+            return False
+        if C is not None and emax > C:
+            return False
+        return not (share is not None and cmax > 0 and emax / cmax > share)
+
+    if not holds(0.0):
+        return 0.0
+    if float(phys.max()) <= 0:
+        return None
+    hi = 1.0
+    while holds(hi):
+        hi *= 2.0
+        if hi > 1e6:
+            return None
+    lo = 0.0 if hi == 1.0 else hi / 2.0
+    while hi - lo > SCALE_RTOL * hi:
+        mid = (lo + hi) / 2
+        if holds(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, *,
+                           fractions_new: Sequence[int] = (), interval_months: float | None = None,
+                           model: str = "lq", presets: Any = None) -> ReirradiationResult:
+    """Sum the courses in EQD2 voxel by voxel and grade the cumulative dose (module docstring).
+
+    Parameters
+    ----------
+    courses : sequence of Course
+        Oldest first; the last is the new course, on whose grid everything is computed. Two or more.
+    structures : StructureSet
+        The new course's RT Structure Set (same frame of reference as the new course).
+    fractions_new : sequence of int
+        Fraction counts for which the largest new course that fits is searched.
+    interval_months : float, optional
+        Months since the previous course (checked against the limit's minimum; not given: incomplete).
+    model : {"lq", "lql"}
+        The model of the summed map and the structures' DVHs; limits are graded in LQ (their scale).
+
+    Raises
+    ------
+    ReirradiationError
+        Fewer than two courses, frames of reference that differ, grids that do not overlap.
+    """
+    from sbrt_calc.plancheck.dvh import structure_dvh
+    from sbrt_calc.plancheck.raster import structure_thickness_mm, thickness_for
+    from sbrt_calc.presets.loader import active_presets
+    from sbrt_calc.reirradiation.courses import check_fractions
+
+    if len(courses) < 2:
+        raise ReirradiationError("give two or more courses (earlier ones first, the new course last)",
+                                 field="courses", value=len(courses), allowed="two or more courses")
+    if model not in ("lq", "lql"):
+        raise ReirradiationError(f"model must be lq or lql, got {model!r}", field="model", value=model,
+                                 allowed="lq, lql")
+    for n in fractions_new:
+        check_fractions(n, "the new course")
+    ps = presets if presets is not None else active_presets()
+    rb = ps.radiobiology
+    dt = float(rb.lql.values["transition_dose_gy"]) if rb is not None else 6.0
+    check_frames(list(courses))
+    new = courses[-1]
+    grid = new.grid
+    if structures.frame_of_reference_uid and structures.frame_of_reference_uid != grid.frame_of_reference_uid:
+        raise ReirradiationError(f"the RT Structure Set is on frame of reference {structures.frame_of_reference_uid}, "
+                                 f"the new course {new.label} on {grid.frame_of_reference_uid}",
+                                 field="FrameOfReferenceUID",
+                                 value=[structures.frame_of_reference_uid, grid.frame_of_reference_uid],
+                                 allowed="the new course's Frame of Reference UID")
+    resampled = tuple(resample(c, grid) for c in courses[:-1])
+    doses = _Doses(new, resampled, dt)
+    shape = grid.shape
+    vox = grid.voxel_volume_cc().astype(np.float64)
+    default = default_alpha_beta(rb)
+    ab_map = np.full(shape, default.alpha_beta_gy, dtype=np.float32)
+    set_thickness = structure_thickness_mm(structures.rois, grid) if structures.rois else 1.0
+    notes: list[str] = []
+    results: list[StructureResult] = []
+    occs: dict[str, Any] = {}
+    for roi in structures.rois:
+        if not roi.planes:
+            notes.append(f"structure {roi.name!r} has no contour: left out")
+            continue
+        sab = structure_alpha_beta(roi.name, roi.roi_type, rb)
+        occ, sd = structure_dvh(roi, grid, thickness_mm=thickness_for(roi, set_thickness),
+                                dose=doses.cumulative(model, sab.alpha_beta_gy))
+        occs[roi.name] = occ
+        z0, y0, x0 = occ.origin
+        nz, ny, nx = occ.fraction.shape
+        obox = (slice(z0, z0 + nz), slice(y0, y0 + ny), slice(x0, x0 + nx))
+        inside = occ.fraction > 0
+        if inside.any():
+            sub = ab_map[obox]
+            sub[inside] = np.minimum(sub[inside], np.float32(sab.alpha_beta_gy))
+        weights = occ.fraction.astype(np.float64) * vox[z0:z0 + nz, None, None]
+        total = float(weights.sum())
+        outside_prev = {r.course.label: (float((weights * r.outside[obox]).sum()) / total if total > 0 else 0.0)
+                        for r in resampled}
+        results.append(StructureResult(roi.name, sab, sd, outside_prev, occ.partly_outside))
+    by_tg = {s.alpha_beta.tg263_name: s for s in results if s.alpha_beta.tg263_name}
+    several = len(courses) > 1
+    limits: list[LimitResult] = []
+    largest_inputs: list[tuple[Any, StructureResult]] = []
+    for lim in ps.reirradiation:
+        s = by_tg.get(lim.organ)
+        lim_notes = [lim.note] if lim.note else []
+        if s is None:
+            why = f"{lim.organ} not contoured in the RT Structure Set: the limit could not be checked"
+            if lim.organ == "SpinalCanal" and "SpinalCord" in by_tg:
+                why += ("; the spinal cord is contoured, but the limit is on the thecal sac (its surrogate, Sahgal "
+                        "2012 / HyTEC): the cord's maximum is lower and would not be conservative")
+            limits.append(LimitResult(lim.key, lim.name, lim.organ, None, lim.alpha_beta_gy, (), Status.INCOMPLETE,
+                                      (), "not evaluated", None, lim.source, lim.verification,
+                                      tuple([why] + lim_notes)))
+            continue
+        if lim.metric != "Max[Gy]":
+            limits.append(LimitResult(lim.key, lim.name, lim.organ, s.name, lim.alpha_beta_gy, (), Status.INCOMPLETE,
+                                      (), "not evaluated", None, lim.source, lim.verification,
+                                      tuple([f"metric {lim.metric} is not evaluated by this version"] + lim_notes)))
+            continue
+        roi = structures.roi(s.name)
+        th = thickness_for(roi, set_thickness)
+
+        keys = [(m, ab) for m in ("lq", "lql") for ab in ALPHA_BETA_CHECK_GY]
+        if ("lq", lim.alpha_beta_gy) not in keys:
+            keys.append(("lq", lim.alpha_beta_gy))
+        arrays = [doses.cumulative(m, ab) for m, ab in keys] + [doses.new_only(m, ab) for m, ab in keys]
+        tops = _dvh_maxima(roi, grid, th, arrays)
+        found = {k: (tops[i], tops[len(keys) + i]) for i, k in enumerate(keys)}
+
+        cmax, nmax = found[("lq", lim.alpha_beta_gy)]
+        checks = _checks(lim, cmax, nmax, interval_months, several)
+        status = worst(c.status for c in checks) or Status.INCOMPLETE
+        unknown = {k: v for k, v in s.outside_previous.items() if v > 0}
+        if unknown and status != Status.FAIL:
+            status = Status.INCOMPLETE
+            lim_notes.append("part of " + s.name + " lies outside an earlier course's dose grid (" + ", ".join(
+                f"{k}: {100 * v:.1f}%" for k, v in unknown.items()) + "): the dose there is unknown")
+        if s.partly_outside_new_grid and status != Status.FAIL:
+            status = Status.INCOMPLETE
+            lim_notes.append(f"part of {s.name} lies outside the new course's dose grid")
+        cases: list[Case] = []
+        for m in ("lq", "lql"):
+            for ab in ALPHA_BETA_CHECK_GY:
+                c_max, n_max = found[(m, ab)]
+                cc = [c for c in _checks(lim, c_max, n_max, interval_months, several) if c.unit != "months"]
+                cases.append(Case(m, ab, c_max, n_max, worst(c.status for c in cc) or Status.INCOMPLETE, _ratio(cc)))
+        dose_checks = [c for c in checks if c.unit != "months"]
+        primary = worst(c.status for c in dose_checks)
+        same = all(c.status == primary for c in cases)
+        least_case = max(cases, key=lambda c: c.worst_ratio)
+        limits.append(LimitResult(lim.key, lim.name, lim.organ, s.name, lim.alpha_beta_gy, tuple(checks), status,
+                                  tuple(cases), "holds in all" if same else "depends", least_case, lim.source,
+                                  lim.verification, tuple(lim_notes)))
+        largest_inputs.append((lim, s))
+    largest: list[LargestCourse] = []
+    for n in fractions_new:
+        if not largest_inputs:
+            largest.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE,
+                                         ("no structure with a cumulative limit is contoured: nothing limits the "
+                                          "new course here, which is not a pass",)))
+            continue
+        best: tuple[float, str, str] | None = None
+        least: tuple[float, str] | None = None
+        ln: list[str] = []
+        status = Status.PASS
+        for lim, s in largest_inputs:
+            box, mask = _dilated_box(occs[s.name], shape)
+            if s.partly_outside_new_grid:
+                status = Status.INCOMPLETE
+                ln.append(f"part of {s.name} lies outside the new course's dose grid")
+            if any(r.outside[box][mask].any() for r in resampled):
+                status = Status.INCOMPLETE
+                ln.append(f"part of {s.name} lies outside an earlier course's dose grid: dose there unknown")
+            phys = doses.physical[-1][box][mask]
+            for m in ("lq", "lql"):
+                for ab in sorted(set(ALPHA_BETA_CHECK_GY) | {lim.alpha_beta_gy}):
+                    old = np.zeros(phys.shape, dtype=np.float32)
+                    for dose, k in zip(doses.physical[:-1], doses.fractions[:-1], strict=True):
+                        old += eqd2_gy(dose[box][mask], k, ab, m, dt)
+                    sc = _largest_scale(old, phys, n, lim, ab, m, dt, several)
+                    if sc is None:
+                        continue
+                    if (m, ab) == ("lq", lim.alpha_beta_gy) and (best is None or sc < best[0]):
+                        best = (sc, s.name, _limiting(lim, old, phys, n, sc, ab, m, dt, several))
+                    if least is None or sc < least[0]:
+                        least = (sc, f"{m.upper().replace('LQL', 'LQ-L')} at alpha/beta {ab:g} Gy ({s.name})")
+        if best is None:
+            largest.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE, tuple(ln) + (
+                "the new plan gives no dose to the limited structures: no scale reaches a limit",)))
+            continue
+        largest.append(LargestCourse(n, best[0], best[1], best[2], least[0] if least else None,
+                                     least[1] if least else None, status, tuple(dict.fromkeys(ln))))
+    emap = np.zeros(shape, dtype=np.float32)
+    for dose, k in zip(doses.physical, doses.fractions, strict=True):
+        emap += eqd2_gy(dose, k, ab_map, model, dt)
+    unknown_any = np.zeros(shape, dtype=bool)
+    for r in resampled:
+        unknown_any |= r.outside
+    if unknown_any.any():
+        emap[unknown_any] = 0.0
+        notes.append(f"{100 * float(unknown_any.mean()):.1f}% of the new grid lies outside an earlier course's grid: "
+                     "the summed EQD2 map holds 0 there (unknown, not zero dose)")
+    if any(k.fractions and float(p.max()) / k.fractions > rb.lq.values["validity_dose_per_fraction_gy"]
+           for p, k in zip(doses.physical, courses, strict=True)) if rb is not None else False:
+        notes.append("a course exceeds 8 Gy per fraction somewhere: LQ is uncertain there (Kirkpatrick JP et al., "
+                     "Semin Radiat Oncol 2008;18:240-243); LQ-L is shown beside it in each limit's check")
+    overall = worst([lr.status for lr in limits] + [c.status for c in largest]) if limits else Status.INCOMPLETE
+    if not limits:
+        notes.append("no re-irradiation limit in the presets: nothing graded")
+    return ReirradiationResult(tuple(courses), resampled, tuple(results), tuple(limits), tuple(largest),
+                               _grid_like(grid, emap), ab_map, default, model, dt, interval_months,
+                               overall or Status.INCOMPLETE, tuple(notes))
+
+
+def _dvh_maxima(roi: Any, grid: DoseGrid, thickness_mm: float, arrays: Sequence[np.ndarray]) -> list[float]:
+    """The DVH maximum of *roi* for each dose array (as :func:`~sbrt_calc.plancheck.dvh.structure_dvh`'s
+    ``max_gy``: the interpolant's maximum over the structure), from one rasterisation."""
+    from sbrt_calc.plancheck.dvh import _StructureAccumulator
+    from sbrt_calc.plancheck.raster import DEFAULT_SUPERSAMPLE, rasterise
+
+    accs = [_StructureAccumulator(grid, a, None) for a in arrays]
+
+    def on_plane(ps: Any) -> None:
+        for acc in accs:
+            acc(ps)
+
+    rasterise(roi, grid, thickness_mm=thickness_mm, supersample=DEFAULT_SUPERSAMPLE, on_plane=on_plane)
+    out = []
+    for acc in accs:
+        acc.finish()
+        out.append(float(acc.hist.dmax) if acc.hist.volume > 0 else 0.0)
+    return out
+
+
+def _limiting(lim: Any, old: np.ndarray, phys: np.ndarray, n: int, s: float, ab: float, m: str, dt: float,
+              several: bool) -> str:
+    """Which check is reached at scale *s* (the closest to its limit)."""
+    e = eqd2_gy(s * phys.astype(np.float64), n, ab, m, dt).astype(np.float64)
+    cum = float((old + e).max())
+    emax = float(e.max())
+    ratios = {"cumulative EQD2 Dmax": cum / lim.max_cumulative_eqd2_gy}
+    if several and lim.max_reirradiation_course_eqd2_gy:
+        ratios["new course EQD2 Dmax"] = emax / lim.max_reirradiation_course_eqd2_gy
+    if several and lim.max_reirradiation_share and cum > 0:
+        ratios["new course share of cumulative Dmax"] = emax / cum / lim.max_reirradiation_share
+    return max(ratios, key=lambda k: ratios[k])
