@@ -47,6 +47,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("eligibility", ("sbrt_calc.eligibility",)),
     ("planning", ("sbrt_calc.planning",)),
     ("plancheck", ("sbrt_calc.plancheck",)),
+    ("reirradiation", ("sbrt_calc.reirradiation",)),
     ("case", ("sbrt_calc.case", "sbrt_calc.case_sections")),
     ("evaluation", ("sbrt_calc.evaluation", "sbrt_calc.evaluation_json", "sbrt_calc.evaluation_sections",
                     "sbrt_calc.evaluation_tables", "sbrt_calc.tables",
