@@ -210,9 +210,15 @@ def test_spine_case_marks_the_flag_not_applicable_on_every_face(tmp_path: Path,
     assert "n/a at this site" in capsys.readouterr().out
     assert main(["report", str(path), "-o", str(tmp_path / "s.pdf")]) == 0
     assert "n/a at this site" in pdf_text(tmp_path / "s.pdf")
+    from sbrt_calc.report.content import build_html
     from sbrt_calc.report.plot import plot_data
+    from sbrt_calc.report.sources import content_from_case
+    from sbrt_calc.table import STATUS_COLOURS
 
     assert plot_data(ev).horizontal[0][0] == "BED10 > 70 Gy (flag; n/a at this site)"
+    # the report colours the verdict cells by their status, never by their words
+    fg, bg = STATUS_COLOURS[Status.NA]
+    assert f'style="color:{fg}" bgcolor="{bg}">n/a at this site<' in build_html(content_from_case(load_case(path)))
     # without the planning section the line applies again
     ev2 = evaluate(replace(load_case(path), sections={}))
     assert ev2.rows[0].flag_applies is True and ev2.rows[0].flag_reached is False

@@ -267,10 +267,17 @@ def build_blocks(content: ReportContent) -> list[Block]:
     b.append(Block("heading", "<h2>2. Regimens</h2>"))
     if ev.rows:
         tables, notes = regimen_tables(content)
+        from sbrt_calc.tables import columns, regimen_table
+
+        typed = regimen_table(ev)    # the verdict cells' status (pass/fail/n/a), as every face colours them
+        key_of = {c.header: c.key for c in columns(s)}
         for title, headers, body in tables:
+            statuses = tuple(("",) + tuple(
+                (st.value if (st := typed.rows[i][[c.key for c in typed.columns].index(key_of[h])].status)
+                 is not None else "") if h in key_of else "" for h in headers[1:]) for i in range(len(body)))
             b.append(Block("para", f"<b>{_e(title)}</b>"))
             b.append(Block("table", headers=tuple(headers), rows=tuple(tuple(r) for r in body),
-                           widths=auto_widths(headers, body), numeric_from=2))
+                           widths=auto_widths(headers, body), numeric_from=2, statuses=statuses))
         b.append(Block("image", "bed_plot.png"))
         from sbrt_calc.report.plot import plot_data
 
