@@ -120,7 +120,7 @@ def _d2cm_edt(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: flo
     """The distance-transform search (module doc); ``_NO_SCIPY`` when scipy is missing or the PTV
     leaves the grid (its outside part would be missed by the transform)."""
     try:
-        from scipy.spatial import cKDTree
+        import scipy.ndimage  # noqa: F401 - the transform below; scipy.spatial only if a voxel needs it
     except ImportError:
         return _NO_SCIPY
     x, y, z = grid.x_mm, grid.y_mm, grid.z_mm
@@ -145,7 +145,7 @@ def _d2cm_edt(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: flo
     order = np.argsort(-dose, kind="stable")
     idx, dose = idx[order], dose[order]
     sure = dist.ravel()[idx] - half_diag >= limit
-    tree = cKDTree(surf)
+    tree = None
     nz, ny, nx = grid.shape
     chunk = 4096
     for start in range(0, idx.size, chunk):
@@ -153,6 +153,10 @@ def _d2cm_edt(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: flo
         ok = sure[start:start + chunk].copy()
         band = np.nonzero(~ok)[0]
         if band.size:
+            if tree is None:
+                from scipy.spatial import cKDTree
+
+                tree = cKDTree(surf)
             k, rem = np.divmod(part[band], ny * nx)
             r, c = np.divmod(rem, nx)
             d = tree.query(np.column_stack([x[c], y[r], z[k]]))[0]
