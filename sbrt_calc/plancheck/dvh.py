@@ -2,9 +2,8 @@
 
 Sampling (:func:`structure_dvh`; the in-plane geometry is :mod:`sbrt_calc.plancheck.raster`'s):
 
-- **In plane**: a voxel wholly inside the contour is one sample on its axis (its node, with the
-  gradient by central differences, when the structure fills the voxel's whole height); a voxel
-  the contour's edge passes near is
+- **In plane**: a voxel wholly inside the contour is one sample on its axis (the in-plane
+  gradient by central differences); a voxel the contour's edge passes near is
   ``s x s`` samples (s = 4: 0.625 mm at 2.5 mm) at the points of :mod:`raster`'s lattice that are
   inside, sharing the voxel's exact-area cover (a sliver thinner than the lattice, with no point
   inside, is one sample at its edge points' mean).
@@ -33,8 +32,7 @@ than from the dose. A structure's DVH is kept as (dose, volume) pairs sorted by 
 and differential histograms on coarser bins (default 0.01 Gy) are for plots and export. Volumes
 are of the part inside the dose grid; ``outside_cc`` says what is missing. Derived structures
 (unions and differences of voxel occupancies, :func:`raster.combine`) have no polygons:
-:func:`structure_dose` samples each partly occupied voxel at its eight octants' centres and a
-wholly occupied one at its node.
+:func:`structure_dose` samples each occupied voxel at its eight octants' centres.
 """
 
 from __future__ import annotations
@@ -191,29 +189,11 @@ class _Sampler:
 
     def __init__(self, grid: DoseGrid, dose: np.ndarray) -> None:
         self.grid = grid
-        self.source = dose
         self.dose = np.ascontiguousarray(dose, dtype=np.float32)
-        self.top = float(self.dose.max()) if self.dose.size else 0.0
-        self.bottom = float(self.dose.min()) if self.dose.size else 0.0
-        self._widths: np.ndarray | None = None
         self.flat = self.dose.ravel()
         self.nz, self.ny, self.nx = self.dose.shape
         self.dy, self.dx = grid.spacing_mm
         self.z = np.asarray(grid.z_mm, dtype=np.float64)
-
-    def width_map(self) -> np.ndarray:
-        """Each voxel's dose spread ``sqrt((gx dx)^2 + (gy dy)^2 + (gz dz)^2)`` (central differences)."""
-        if self._widths is None:
-            sq = np.zeros(self.dose.shape, dtype=np.float32)
-            thick = np.diff(self.grid.z_bounds_mm()).astype(np.float32)
-            if self.nx > 1:
-                sq += (np.gradient(self.dose, self.dx, axis=2) * np.float32(self.dx)) ** 2
-            if self.ny > 1:
-                sq += (np.gradient(self.dose, self.dy, axis=1) * np.float32(self.dy)) ** 2
-            if self.nz > 1:
-                sq += (np.gradient(self.dose, self.z, axis=0) * thick[:, None, None]) ** 2
-            self._widths = np.sqrt(sq)
-        return self._widths
 
     def _axis(self, f: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Lower index, upper index, fraction and 'inside' (gradient counts) along a regular axis."""
@@ -287,18 +267,6 @@ class _Sampler:
         return d, gx, gy, gz
 
 
-_LAST_SAMPLER: list[_Sampler] = []
-
-
-def _sampler_for(grid: DoseGrid, dose: np.ndarray) -> _Sampler:
-    """The sampler of (grid, dose), kept for the next structure of the same grid."""
-    if _LAST_SAMPLER and _LAST_SAMPLER[0].grid is grid and _LAST_SAMPLER[0].source is dose:
-        return _LAST_SAMPLER[0]
-    sp = _Sampler(grid, dose)
-    _LAST_SAMPLER[:] = [sp]
-    return sp
-
-
 def _pieces(ps: PlaneSamples, cuts_mm: np.ndarray, z_min: float, z_max: float, step: float | None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The contour's weight profile along z cut into pieces (module doc, "Along z").
@@ -352,11 +320,10 @@ class _StructureAccumulator:
 
     def __init__(self, grid: DoseGrid, dose: np.ndarray, z_step_mm: float | None) -> None:
         self.grid = grid
-        self.sampler = _sampler_for(grid, dose)
-        self.hist = _Histogram(self.sampler.top, self.sampler.bottom)
+        self.sampler = _Sampler(grid, dose)
+        self.hist = _Histogram(float(dose.max()) if dose.size else 0.0, float(dose.min()) if dose.size else 0.0)
         self.z_bounds = grid.z_bounds_mm()
         self.halves = np.unique(np.concatenate([self.z_bounds, np.asarray(grid.z_mm, dtype=np.float64)]))
-        self.thick = np.diff(self.z_bounds)
         self.z_step = z_step_mm
         self.extent = (float(grid.x_mm[0] - self.sampler.dx / 2), float(grid.x_mm[-1] + self.sampler.dx / 2),
                        float(grid.y_mm[0] - self.sampler.dy / 2), float(grid.y_mm[-1] + self.sampler.dy / 2))
@@ -365,7 +332,7 @@ class _StructureAccumulator:
 
     def _interior(self, flat: np.ndarray, weights: np.ndarray, centres: np.ndarray, a: np.ndarray,
                   b: np.ndarray) -> None:
-        h_idx = np.clip(np.searchsorted(self.z_bounds, (a + b) / 2) - 1, 0, self.z_bounds.size - 2)
+        h_idx = np.clip(np.searchsorted(self.halves, (a + b) / 2) - 1, 0, self.halves.size - 2)
         for h in np.unique(h_idx):
             sel = h_idx == h
             w = float(weights[sel].sum())
@@ -379,12 +346,11 @@ class _StructureAccumulator:
             cell["hi"].append(np.float64(hi))
 
     def finish(self) -> None:
-        """Sample the gathered whole voxels: one sample per dose voxel, on its axis (its node when the
-        structure fills the voxel's whole height)."""
+        """Sample the gathered whole voxels: one sample per voxel and half-voxel, at the voxel's axis."""
         sp, g = self.sampler, self.grid
         dx, dy = sp.dx, sp.dy
         nx = g.shape[2]
-        for k, cell in self.cells.items():
+        for cell in self.cells.values():
             size = g.shape[1] * nx
             w_d = np.zeros(size)
             m_d = np.zeros(size)
@@ -398,21 +364,11 @@ class _StructureAccumulator:
                 hi_d[flat] = np.maximum(hi_d[flat], hi_c)
             keys = np.flatnonzero(w_d > 0)
             w, mom, lo, hi = w_d[keys], m_d[keys], lo_d[keys], hi_d[keys]
-            full = w >= self.thick[k] * (1 - 1e-9)
-            if full.any():  # the whole dose voxel: its node's value, spread by the gradient over the voxel
-                kf = keys[full]
-                d = sp.dose[k].ravel()[kf].astype(np.float64)
-                width = sp.width_map()[k].ravel()[kf].astype(np.float64)
-                self.hist.add(d, width, w[full] * dx * dy / 1000.0, d, d)
-            part = ~full
-            if not part.any():
-                continue
-            keys, w, mom, lo, hi = keys[part], w[part], mom[part], lo[part], hi[part]
             zc = mom / w
             rows, cols = keys // nx, keys % nx
             d, gx, gy, gz = sp.at_nodes(rows, cols, zc)
             width = np.sqrt((gx * dx) ** 2 + (gy * dy) ** 2 + (gz * (hi - lo)) ** 2)
-            end_lo, end_hi = d + gz * (lo - zc), d + gz * (hi - zc)  # exact along z within one dose cell
+            end_lo, end_hi = d + gz * (lo - zc), d + gz * (hi - zc)  # exact: linear in z within a half-voxel
             self.hist.add(d, width, w * dx * dy / 1000.0, np.minimum(end_lo, end_hi), np.maximum(end_lo, end_hi))
         self.cells = {}
 
@@ -470,7 +426,7 @@ class _StructureAccumulator:
         # at its weighted centre, spread over the length of equal variance); the whole voxels above keep
         # the half-voxel pieces
         side = mids > ps.z_mm
-        sw, sc, slen, slo, shi = [], [], [], [], []
+        sw, sc, slen = [], [], []
         for sel in (~side, side):
             if not sel.any():
                 continue
@@ -480,19 +436,15 @@ class _StructureAccumulator:
             sw.append(wt)
             sc.append(c)
             slen.append(math.sqrt(12 * var))
-            slo.append(float(za[sel].min()))
-            shi.append(float(zb_[sel].max()))
         s_w, s_c, s_len = np.array(sw), np.array(sc), np.array(slen)
-        s_below, s_above = np.array(slo) - s_c, np.array(shi) - s_c  # the side's ends, from its centre
         m = s_w.size
         if bx.size:
             n = bx.size
             d, gx, gy, gz = sp.at(np.tile(bx, m), np.tile(by, m), np.repeat(s_c, n))
             length = np.repeat(s_len, n)
-            end_lo, end_hi = d + gz * np.repeat(s_below, n), d + gz * np.repeat(s_above, n)
             w = np.sqrt((gx * hx) ** 2 + (gy * hy) ** 2 + (gz * length) ** 2)
-            self.hist.add(d, w, np.tile(bw, m) * np.repeat(s_w, n), np.minimum(end_lo, end_hi),
-                          np.maximum(end_lo, end_hi))
+            # extremes: the points' own values; the edges at every piece end (below) bound the rest
+            self.hist.add(d, w, np.tile(bw, m) * np.repeat(s_w, n), d, d)
         if ring.size:
             zz = np.repeat(ends, ring.shape[0])
             d = sp.at(np.tile(ring[:, 0], ends.size), np.tile(ring[:, 1], ends.size), zz)[0]
@@ -530,10 +482,9 @@ def structure_dvh(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None
 def structure_dose(occ: Occupancy, grid: DoseGrid, dose: np.ndarray | None = None) -> StructureDose:
     """Dose-volume pairs of a voxel occupancy *occ* (derived structures: :func:`raster.combine`).
 
-    A wholly occupied voxel is one sample, its node's value spread over the voxel by the gradient
-    (central differences); a partly occupied one is eight samples at the centres of its octants (the
-    trilinear interpolant is linear within each), spread by the interpolant's gradient as in
-    :func:`structure_dvh`. Dmax/Dmin are the samples' values.
+    Each occupied voxel is eight samples, at the centres of its octants (the trilinear interpolant
+    is linear within each), spread by the interpolant's gradient as in :func:`structure_dvh`;
+    Dmax/Dmin are the extremes over wholly occupied voxels and the samples of partly occupied ones.
     """
     values = grid.dose if dose is None else dose
     if occ.fraction.size == 0:
@@ -546,16 +497,10 @@ def structure_dose(occ: Occupancy, grid: DoseGrid, dose: np.ndarray | None = Non
     zb = grid.z_bounds_mm()
     octant = np.array([[i, j, k] for i in (-1, 1) for j in (-1, 1) for k in (-1, 1)], dtype=np.float64) / 4
     for k in range(occ.fraction.shape[0]):
-        kz = z0 + k
-        plane = occ.fraction[k]
-        fr, fc = np.nonzero(plane >= 1.0 - 1e-6)
-        if fr.size:  # a wholly occupied voxel: its node's value spread over the voxel by the gradient
-            d = sp.dose[kz][y0 + fr, x0 + fc].astype(np.float64)
-            w = sp.width_map()[kz][y0 + fr, x0 + fc].astype(np.float64)
-            hist.add(d, w, np.full(fr.size, vox[kz]), d, d)
-        r, c = np.nonzero((plane > 0) & (plane < 1.0 - 1e-6))
+        r, c = np.nonzero(occ.fraction[k] > 0)
         if r.size == 0:
             continue
+        kz = z0 + k
         dz_lo, dz_hi = grid.z_mm[kz] - zb[kz], zb[kz + 1] - grid.z_mm[kz]
         # eight octant samples per voxel (the interpolant is linear within each)
         ox = (grid.x_mm[x0 + c][:, None] + octant[None, :, 0] * 2 * sp.dx / 2).ravel()
@@ -564,8 +509,9 @@ def structure_dose(occ: Occupancy, grid: DoseGrid, dose: np.ndarray | None = Non
         hz = np.tile(np.where(octant[:, 2] < 0, dz_lo, dz_hi), r.size)
         d, gx, gy, gz = sp.at(ox, oy, oz)
         w = np.sqrt((gx * sp.dx / 2) ** 2 + (gy * sp.dy / 2) ** 2 + (gz * hz) ** 2)
-        frac = np.repeat(plane[r, c].astype(np.float64), 8)
-        reach = np.zeros(frac.size)  # a partly occupied voxel: the samples' own values for Dmin/Dmax
+        frac = np.repeat(occ.fraction[k][r, c].astype(np.float64), 8)
+        whole = frac >= 1.0 - 1e-6  # a wholly occupied voxel: its cells' extremes; else the samples'
+        reach = np.where(whole, (np.abs(gx) * sp.dx + np.abs(gy) * sp.dy) / 4 + np.abs(gz) * hz / 2, 0.0)
         vol = frac * np.repeat(np.where(octant[:, 2] < 0, dz_lo, dz_hi), 1)[np.tile(np.arange(8), r.size)] / \
             (dz_lo + dz_hi) * vox[kz] / 4
         hist.add(d, w, vol, d - reach, d + reach)
