@@ -268,12 +268,13 @@ class PlanCheckPanel(QWidget):
         """True while a check runs in the worker thread."""
         return self._worker is not None and self._worker.isRunning()
 
-    def set_case_regimen(self, regimen: tuple[float, int] | None) -> None:
-        """The case's planned regimen (total Gy, fractions): shown against the plan's prescription."""
+    def set_case_regimen(self, regimen: tuple[float, int] | None, *, run: bool = True) -> None:
+        """The case's planned regimen (total Gy, fractions): shown against the plan's prescription. A changed
+        regimen re-runs the check of the current inputs unless ``run`` is False (new inputs follow)."""
         if regimen == self._planned:
             return
         self._planned = regimen
-        if self._inputs is not None:
+        if run and self._inputs is not None:
             self.run_check()
 
     def report_tables(self) -> tuple[Any, ...]:

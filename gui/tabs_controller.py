@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from sbrt_calc.case import CaseError, CaseRegimen
+from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.regimen import Regimen
 
 from .case_state import CaseState
@@ -65,6 +66,7 @@ class TabsController:
         self._eligibility: EligibilityPanel | None = None
         self._planning: PlanningPanel | None = None
         self._plan_check: PlanCheckPanel | None = None
+        self._loading = False  # a case being shown: the plan check's regimen follows with its inputs
         self.tabs = QTabWidget()
         self.tabs.addTab(bench, "&Regimens")
         # placeholders, replaced by the real panels when first needed (start-up time)
@@ -107,6 +109,7 @@ class TabsController:
             panel.importRequested.connect(lambda: self.import_rtplan())
             self._load_planning(self.state.sections.get("planning"))
             self.state.provide_section("planning", panel.section)
+            panel.inputsChanged.connect(self._planning_changed)
             self._install_tab(PLANNING_TAB, panel, "Planning", PLANNING_TIP)
         return self._planning
 
@@ -117,6 +120,7 @@ class TabsController:
             from .plan_check_panel import PlanCheckPanel
 
             panel = self._plan_check = PlanCheckPanel()
+            panel.set_case_regimen(self.case_regimen(), run=False)
             self._load_plan_check(drop=False)
             panel.inputsChanged.connect(self._plan_check_edited)
             self._install_tab(PLAN_CHECK_TAB, panel, "Plan check", PLAN_CHECK_TIP)
@@ -170,8 +174,13 @@ class TabsController:
         if self._eligibility is not None:
             self._load_eligibility(sections.get("eligibility"), path or "<case>")
         if self._planning is not None:
-            self._load_planning(sections.get("planning"))
+            self._loading = True
+            try:
+                self._load_planning(sections.get("planning"))
+            finally:
+                self._loading = False
         if self._plan_check is not None:
+            self._plan_check.set_case_regimen(self.case_regimen(), run=False)
             self._load_plan_check()
 
     def _load_eligibility(self, section: Any, source: str) -> None:
@@ -207,6 +216,32 @@ class TabsController:
             return
         if inputs is not None or drop:
             self._plan_check.set_inputs(inputs)
+
+    # --- the case's planned regimen is compared with the plan's prescription (issue 17) -----------------
+    def case_regimen(self) -> tuple[float, int] | None:
+        """The planning section's regimen (total Gy, fractions): from the Planning tab when built, else the
+        section kept as loaded; None when there is none (or it does not read)."""
+        if self._planning is not None:
+            inputs: Any = self._planning.inputs
+        else:
+            section = self.state.sections.get("planning")
+            if not section:
+                return None
+            from sbrt_calc.planning.section import PlanningInputs
+
+            try:
+                inputs = PlanningInputs.from_dict(section)
+            except CaseError:
+                return None
+        try:
+            reg = inputs.planned_regimen()
+        except SbrtCalcError:
+            return None
+        return None if reg is None else (float(reg.total_dose_gy), int(reg.fractions))
+
+    def _planning_changed(self) -> None:
+        if self._plan_check is not None and not self._loading:
+            self._plan_check.set_case_regimen(self.case_regimen())
 
     # --- the plan check's inputs are a section of the case ---------------------------------------------
     def _plan_check_edited(self, inputs: Any) -> None:

@@ -78,19 +78,29 @@ def evaluate_planning(inputs: Any, ecase: Any, s: EvaluationSettings) -> Plannin
     return PlanningEvaluation(inputs, site, tables, reg, c["bed10_gy"], c["applies"], c["reached"], c["text"], s.flag)
 
 
+def _case_regimen_of(result: Any) -> tuple[float, int] | None:
+    """The case's planned regimen a plan check result was compared with (None: not compared)."""
+    for src in getattr(result, "prescription_sources", ()):
+        if src.source == "case regimen":
+            return (float(src.total_dose_gy), int(src.fractions))
+    return None
+
+
 def evaluate_plan_check(inputs: Any, s: EvaluationSettings, site: str | None,
-                        done: Any = None) -> PlanCheckEvaluation | None:
-    """The plan check of the case's DICOM files, or ``done`` (a result already computed on the same inputs:
-    the app's Plan check tab), with the prescription's BED10 against the case's flag line at the site."""
+                        done: Any = None, planned: tuple[float, int] | None = None) -> PlanCheckEvaluation | None:
+    """The plan check of the case's DICOM files, or ``done`` (a result already computed on the same inputs
+    and compared with the same planned regimen: the app's Plan check tab), with the prescription's BED10
+    against the case's flag line at the site. ``planned`` (total Gy, fractions): the case's planned regimen,
+    compared with the plan's prescription (issue 17)."""
     if inputs is None:
         return None
-    if done is not None and getattr(done, "inputs", None) == inputs:
+    if done is not None and getattr(done, "inputs", None) == inputs and _case_regimen_of(done) == planned:
         result = done
     else:
         from sbrt_calc.plancheck.grade import check_plan
 
         try:
-            result = check_plan(inputs)
+            result = check_plan(inputs, planned=planned)
         except SbrtCalcError as exc:
             return PlanCheckEvaluation(inputs, None, f"Plan check not run: {exc.message}", flag=s.flag)
     from sbrt_calc.planning.section import bed10_check
@@ -116,7 +126,9 @@ def evaluate_sections(case: Any, s: EvaluationSettings, plan_check: Any = None) 
 
         fa = flag_applicability(site, s.flag)
         flag_at_site = FlagAtSite(site, fa.applies, fa.reason, fa.source)
-    checked = evaluate_plan_check(case.plan_check, s, site, plan_check)
+    reg = planning.regimen if planning is not None else None
+    planned = None if reg is None else (float(reg.total_dose_gy), int(reg.fractions))
+    checked = evaluate_plan_check(case.plan_check, s, site, plan_check, planned)
     if checked is not None and checked.error:
         notes.append(checked.error)
     return Sections(eligibility, planning, checked, flag_at_site, tuple(notes))
