@@ -130,23 +130,40 @@ def _d2cm_edt(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: flo
     if lo[0] < x[0] - dx / 2 or hi[0] > x[-1] + dx / 2 or lo[1] < y[0] - dy / 2 or hi[1] > y[-1] + dy / 2 or \
             lo[2] < zb[0] or hi[2] > zb[-1] or occ.fraction.size == 0:
         return _NO_SCIPY
-    touched = occ.full(grid.shape) > 0
-    dist = distance_from_mask_mm(grid, touched)
     dz = float(np.max(np.diff(zb)))
     half_diag = 0.5 * float(np.sqrt(dx * dx + dy * dy + dz * dz)) * (1 + 1e-9)
     limit = distance_mm * (1 - 1e-9)
-    cand = ~touched & (dist + half_diag >= limit)
+    # voxels whose centre is distance_mm or more beyond the surface's bounding box along an axis are far:
+    # the transform runs on the box only
+    bx = np.nonzero((x > lo[0] - distance_mm) & (x < hi[0] + distance_mm))[0]
+    by = np.nonzero((y > lo[1] - distance_mm) & (y < hi[1] + distance_mm))[0]
+    bz = np.nonzero((z > lo[2] - distance_mm) & (z < hi[2] + distance_mm))[0]
+    if not (bx.size and by.size and bz.size):
+        return _NO_SCIPY
+    box = (slice(bz[0], bz[-1] + 1), slice(by[0], by[-1] + 1), slice(bx[0], bx[-1] + 1))
+    outside = np.ones(grid.shape, dtype=bool)
+    outside[box] = False
     if exclude is not None:
-        cand &= ~exclude
+        outside &= ~exclude
+    best = float(grid.dose[outside].max()) if outside.any() else -np.inf
+    touched = occ.full(grid.shape)[box] > 0
+    sub = DoseGrid(grid.path, grid.dose[box], x[box[2]], y[box[1]], z[box[0]], grid.units, grid.summation,
+                   grid.frame_of_reference_uid, grid.sop_instance_uid)
+    dist = distance_from_mask_mm(sub, touched)
+    dose_box = sub.dose
+    cand = ~touched & (dist + half_diag >= limit) & (dose_box > best)
+    if exclude is not None:
+        cand &= ~exclude[box]
     idx = np.flatnonzero(cand)
     if idx.size == 0:
-        return None
-    dose = grid.dose.ravel()[idx]
+        return None if best == -np.inf else best
+    dose = dose_box.ravel()[idx]
     order = np.argsort(-dose, kind="stable")
     idx, dose = idx[order], dose[order]
     sure = dist.ravel()[idx] - half_diag >= limit
     tree = None
-    nz, ny, nx = grid.shape
+    nz, ny, nx = dose_box.shape
+    xs, ys, zs = sub.x_mm, sub.y_mm, sub.z_mm
     chunk = 4096
     for start in range(0, idx.size, chunk):
         part = idx[start:start + chunk]
@@ -159,12 +176,12 @@ def _d2cm_edt(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: flo
                 tree = cKDTree(surf)
             k, rem = np.divmod(part[band], ny * nx)
             r, c = np.divmod(rem, nx)
-            d = tree.query(np.column_stack([x[c], y[r], z[k]]))[0]
+            d = tree.query(np.column_stack([xs[c], ys[r], zs[k]]))[0]
             ok[band] = d >= limit
         hit = np.nonzero(ok)[0]
         if hit.size:
-            return float(dose[start + int(hit[0])])
-    return None
+            return max(best, float(dose[start + int(hit[0])]))
+    return None if best == -np.inf else best
 
 
 def _d2cm_exhaustive(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: float,
