@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sbrt_calc.errors import SbrtCalcError
-from sbrt_calc.evaluation import (
+from sbrt_calc.evaluation_results import (
     EligibilityEvaluation,
-    EvaluationSettings,
     FlagAtSite,
     PlanCheckEvaluation,
     PlanningEvaluation,
 )
+
+#: :class:`sbrt_calc.evaluation.EvaluationSettings` (not imported: evaluation imports this module)
+EvaluationSettings = Any
 
 
 @dataclass(frozen=True)
