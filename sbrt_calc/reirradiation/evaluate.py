@@ -25,7 +25,7 @@ unless a limit already fails on the known part.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -53,8 +53,10 @@ ASSUMPTIONS = (
     "SpinalCanal the spinal cord value, every other structure and voxels in no structure the generic "
     "late-responding value; where structures overlap the lowest alpha/beta is used (the summed EQD2 map).",
     "Each structure's cumulative DVH is computed at that structure's own alpha/beta.",
-    "Limits are graded on their own scale (LQ EQD2 at the limit's alpha/beta); the verdict is then recomputed at "
-    "alpha/beta 0.87, 1, 2, 3 and 4 Gy under LQ and LQ-L and called 'holds in all' or 'depends'.",
+    "Limits are graded on their own scale (LQ EQD2 at the limit's alpha/beta) on the structure's DVH maximum; the "
+    "verdict is then recomputed at alpha/beta 0.87, 1, 2, 3 and 4 Gy under LQ and LQ-L and called 'holds in all' "
+    "or 'depends'; these check cases and the largest-course search use the maximum over the voxels the structure "
+    "touches and their neighbours, an upper bound of the DVH maximum (equal on a uniform dose).",
     "No recovery discount is applied (none is offered: the limits were derived on undiscounted sums).",
     "The largest new course scales the new plan's dose as a whole and gives it in the fraction count asked.",
 )
@@ -236,29 +238,43 @@ def _dilated_box(occ: Any, shape: tuple[int, int, int]) -> tuple[tuple[slice, sl
 
 
 class _Doses:
-    """The courses' physical doses on the new grid and their EQD2 sums, cached by (model, alpha/beta)."""
+    """The courses' physical doses on the new grid; their EQD2 sums over a box of it."""
 
     def __init__(self, new: Course, resampled: Sequence[Resampled], transition_dose_gy: float) -> None:
         self.physical = [r.dose_gy for r in resampled] + [np.asarray(new.grid.dose, dtype=np.float32)]
         self.fractions = [r.course.fractions for r in resampled] + [new.fractions]
         self.dt = transition_dose_gy
-        self._cum: dict[tuple[str, float], np.ndarray] = {}
-        self._new: dict[tuple[str, float], np.ndarray] = {}
 
-    def cumulative(self, model: str, ab: float) -> np.ndarray:
-        key = (model, ab)
-        if key not in self._cum:
-            total = np.zeros(self.physical[0].shape, dtype=np.float32)
-            for dose, n in zip(self.physical, self.fractions, strict=True):
-                total += eqd2_gy(dose, n, ab, model, self.dt)
-            self._cum[key] = total
-        return self._cum[key]
+    def cumulative(self, model: str, ab: float, box: tuple[slice, slice, slice]) -> np.ndarray:
+        total = np.zeros(self.physical[0][box].shape, dtype=np.float32)
+        for dose, n in zip(self.physical, self.fractions, strict=True):
+            total += eqd2_gy(dose[box], n, ab, model, self.dt)
+        return total
 
-    def new_only(self, model: str, ab: float) -> np.ndarray:
-        key = (model, ab)
-        if key not in self._new:
-            self._new[key] = eqd2_gy(self.physical[-1], self.fractions[-1], ab, model, self.dt)
-        return self._new[key]
+    def new_only(self, model: str, ab: float, box: tuple[slice, slice, slice]) -> np.ndarray:
+        return eqd2_gy(self.physical[-1][box], self.fractions[-1], ab, model, self.dt)
+
+
+def _roi_box(roi: Any, grid: DoseGrid, thickness_mm: float, margin: int = 2) -> tuple[slice, slice, slice]:
+    """The part of the grid a structure's DVH reads: its contours' bounding box grown by *margin* voxels."""
+    pts = np.concatenate([p for plane in roi.planes for p in plane.polygons])
+    zs = np.array([plane.z_mm for plane in roi.planes])
+    out = []
+    for axis, lo, hi in ((grid.z_mm, zs.min() - thickness_mm, zs.max() + thickness_mm),
+                         (grid.y_mm, pts[:, 1].min(), pts[:, 1].max()), (grid.x_mm, pts[:, 0].min(), pts[:, 0].max())):
+        a = np.asarray(axis, dtype=float)
+        i0 = max(int(np.searchsorted(a, lo)) - margin, 0)
+        i1 = min(int(np.searchsorted(a, hi, side="right")) + margin, a.size)
+        if i1 <= i0:   # wholly outside along this axis: the whole axis (the DVH says it is outside)
+            i0, i1 = 0, a.size
+        out.append(slice(i0, i1))
+    return out[0], out[1], out[2]
+
+
+def _sub_grid(grid: DoseGrid, box: tuple[slice, slice, slice], dose: np.ndarray) -> DoseGrid:
+    return DoseGrid(grid.path, np.ascontiguousarray(dose), np.asarray(grid.x_mm)[box[2]],
+                    np.asarray(grid.y_mm)[box[1]], np.asarray(grid.z_mm)[box[0]], "GY", "PLAN",
+                    grid.frame_of_reference_uid, grid.sop_instance_uid)
 
 
 def _checks(lim: Any, cum_max: float, new_max: float, interval_months: float | None,
@@ -328,6 +344,52 @@ def _largest_scale(old: np.ndarray, new_phys: np.ndarray, n: int, lim: Any, ab: 
     return lo
 
 
+def _largest_courses(fractions_new: Sequence[int], largest_inputs: Sequence[tuple[Any, StructureResult]],
+                     occs: dict[str, Any], resampled: Sequence[Resampled], doses: _Doses,
+                     shape: tuple[int, int, int], several: bool) -> list[LargestCourse]:
+    """The largest new course per fraction count (module docstring, step 5)."""
+    dt = doses.dt
+    largest: list[LargestCourse] = []
+    for n in fractions_new:
+        if not largest_inputs:
+            largest.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE,
+                                         ("no structure with a cumulative limit is contoured: nothing limits the "
+                                          "new course here, which is not a pass",)))
+            continue
+        best: tuple[float, str, str] | None = None
+        least: tuple[float, str] | None = None
+        ln: list[str] = []
+        status = Status.PASS
+        for lim, s in largest_inputs:
+            box, mask = _dilated_box(occs[s.name], shape)
+            if s.partly_outside_new_grid:
+                status = Status.INCOMPLETE
+                ln.append(f"part of {s.name} lies outside the new course's dose grid")
+            if any(r.outside[box][mask].any() for r in resampled):
+                status = Status.INCOMPLETE
+                ln.append(f"part of {s.name} lies outside an earlier course's dose grid: dose there unknown")
+            phys = doses.physical[-1][box][mask]
+            for m in ("lq", "lql"):
+                for ab in sorted(set(ALPHA_BETA_CHECK_GY) | {lim.alpha_beta_gy}):
+                    old = np.zeros(phys.shape, dtype=np.float32)
+                    for dose, k in zip(doses.physical[:-1], doses.fractions[:-1], strict=True):
+                        old += eqd2_gy(dose[box][mask], k, ab, m, dt)
+                    sc = _largest_scale(old, phys, n, lim, ab, m, dt, several)
+                    if sc is None:
+                        continue
+                    if (m, ab) == ("lq", lim.alpha_beta_gy) and (best is None or sc < best[0]):
+                        best = (sc, s.name, _limiting(lim, old, phys, n, sc, ab, m, dt, several))
+                    if least is None or sc < least[0]:
+                        least = (sc, f"{m.upper().replace('LQL', 'LQ-L')} at alpha/beta {ab:g} Gy ({s.name})")
+        if best is None:
+            largest.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE, tuple(ln) + (
+                "the new plan gives no dose to the limited structures: no scale reaches a limit",)))
+            continue
+        largest.append(LargestCourse(n, best[0], best[1], best[2], least[0] if least else None,
+                                     least[1] if least else None, status, tuple(dict.fromkeys(ln))))
+    return largest
+
+
 def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, *,
                            fractions_new: Sequence[int] = (), interval_months: float | None = None,
                            model: str = "lq", presets: Any = None) -> ReirradiationResult:
@@ -391,8 +453,12 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
             notes.append(f"structure {roi.name!r} has no contour: left out")
             continue
         sab = structure_alpha_beta(roi.name, roi.roi_type, rb)
-        occ, sd = structure_dvh(roi, grid, thickness_mm=thickness_for(roi, set_thickness),
-                                dose=doses.cumulative(model, sab.alpha_beta_gy))
+        th = thickness_for(roi, set_thickness)
+        rbox = _roi_box(roi, grid, th)
+        sub_grid = _sub_grid(grid, rbox, doses.cumulative(model, sab.alpha_beta_gy, rbox))
+        occ, sd = structure_dvh(roi, sub_grid, thickness_mm=th)
+        occ = replace(occ, origin=(occ.origin[0] + rbox[0].start, occ.origin[1] + rbox[1].start,
+                                   occ.origin[2] + rbox[2].start))
         occs[roi.name] = occ
         z0, y0, x0 = occ.origin
         nz, ny, nx = occ.fraction.shape
@@ -433,11 +499,18 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
         keys = [(m, ab) for m in ("lq", "lql") for ab in ALPHA_BETA_CHECK_GY]
         if ("lq", lim.alpha_beta_gy) not in keys:
             keys.append(("lq", lim.alpha_beta_gy))
-        arrays = [doses.cumulative(m, ab) for m, ab in keys] + [doses.new_only(m, ab) for m, ab in keys]
-        tops = _dvh_maxima(roi, grid, th, arrays)
-        found = {k: (tops[i], tops[len(keys) + i]) for i, k in enumerate(keys)}
-
-        cmax, nmax = found[("lq", lim.alpha_beta_gy)]
+        # the check cases: maxima over the voxels the structure touches and their neighbours (the voxels
+        # its DVH interpolates from): an upper bound of each DVH maximum, equal on a uniform dose
+        vbox, vmask = _dilated_box(occs[s.name], grid.shape)
+        found = {(m, ab): (float(doses.cumulative(m, ab, vbox)[vmask].max()),
+                           float(doses.new_only(m, ab, vbox)[vmask].max())) for m, ab in keys}
+        # the graded values: the DVH maxima in LQ at the limit's alpha/beta (its scale)
+        rbox = _roi_box(roi, grid, th)
+        if s.alpha_beta.alpha_beta_gy == lim.alpha_beta_gy and model == "lq":
+            cmax = float(s.dose.max_gy or 0.0)
+        else:
+            cmax = _dvh_max(roi, grid, th, doses.cumulative("lq", lim.alpha_beta_gy, rbox), rbox)
+        nmax = _dvh_max(roi, grid, th, doses.new_only("lq", lim.alpha_beta_gy, rbox), rbox)
         checks = _checks(lim, cmax, nmax, interval_months, several)
         status = worst(c.status for c in checks) or Status.INCOMPLETE
         unknown = {k: v for k, v in s.outside_previous.items() if v > 0}
@@ -462,44 +535,7 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
                                   tuple(cases), "holds in all" if same else "depends", least_case, lim.source,
                                   lim.verification, tuple(lim_notes)))
         largest_inputs.append((lim, s))
-    largest: list[LargestCourse] = []
-    for n in fractions_new:
-        if not largest_inputs:
-            largest.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE,
-                                         ("no structure with a cumulative limit is contoured: nothing limits the "
-                                          "new course here, which is not a pass",)))
-            continue
-        best: tuple[float, str, str] | None = None
-        least: tuple[float, str] | None = None
-        ln: list[str] = []
-        status = Status.PASS
-        for lim, s in largest_inputs:
-            box, mask = _dilated_box(occs[s.name], shape)
-            if s.partly_outside_new_grid:
-                status = Status.INCOMPLETE
-                ln.append(f"part of {s.name} lies outside the new course's dose grid")
-            if any(r.outside[box][mask].any() for r in resampled):
-                status = Status.INCOMPLETE
-                ln.append(f"part of {s.name} lies outside an earlier course's dose grid: dose there unknown")
-            phys = doses.physical[-1][box][mask]
-            for m in ("lq", "lql"):
-                for ab in sorted(set(ALPHA_BETA_CHECK_GY) | {lim.alpha_beta_gy}):
-                    old = np.zeros(phys.shape, dtype=np.float32)
-                    for dose, k in zip(doses.physical[:-1], doses.fractions[:-1], strict=True):
-                        old += eqd2_gy(dose[box][mask], k, ab, m, dt)
-                    sc = _largest_scale(old, phys, n, lim, ab, m, dt, several)
-                    if sc is None:
-                        continue
-                    if (m, ab) == ("lq", lim.alpha_beta_gy) and (best is None or sc < best[0]):
-                        best = (sc, s.name, _limiting(lim, old, phys, n, sc, ab, m, dt, several))
-                    if least is None or sc < least[0]:
-                        least = (sc, f"{m.upper().replace('LQL', 'LQ-L')} at alpha/beta {ab:g} Gy ({s.name})")
-        if best is None:
-            largest.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE, tuple(ln) + (
-                "the new plan gives no dose to the limited structures: no scale reaches a limit",)))
-            continue
-        largest.append(LargestCourse(n, best[0], best[1], best[2], least[0] if least else None,
-                                     least[1] if least else None, status, tuple(dict.fromkeys(ln))))
+    largest = _largest_courses(fractions_new, largest_inputs, occs, resampled, doses, shape, several)
     emap = np.zeros(shape, dtype=np.float32)
     for dose, k in zip(doses.physical, doses.fractions, strict=True):
         emap += eqd2_gy(dose, k, ab_map, model, dt)
@@ -522,24 +558,12 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
                                overall or Status.INCOMPLETE, tuple(notes))
 
 
-def _dvh_maxima(roi: Any, grid: DoseGrid, thickness_mm: float, arrays: Sequence[np.ndarray]) -> list[float]:
-    """The DVH maximum of *roi* for each dose array (as :func:`~sbrt_calc.plancheck.dvh.structure_dvh`'s
-    ``max_gy``: the interpolant's maximum over the structure), from one rasterisation."""
-    from sbrt_calc.plancheck.dvh import _StructureAccumulator
-    from sbrt_calc.plancheck.raster import DEFAULT_SUPERSAMPLE, rasterise
+def _dvh_max(roi: Any, grid: DoseGrid, thickness_mm: float, dose: np.ndarray, box: tuple[slice, slice, slice]
+             ) -> float:
+    """The DVH maximum of *roi* for *dose* given on *box* of the grid."""
+    from sbrt_calc.plancheck.dvh import structure_dvh
 
-    accs = [_StructureAccumulator(grid, a, None) for a in arrays]
-
-    def on_plane(ps: Any) -> None:
-        for acc in accs:
-            acc(ps)
-
-    rasterise(roi, grid, thickness_mm=thickness_mm, supersample=DEFAULT_SUPERSAMPLE, on_plane=on_plane)
-    out = []
-    for acc in accs:
-        acc.finish()
-        out.append(float(acc.hist.dmax) if acc.hist.volume > 0 else 0.0)
-    return out
+    return float(structure_dvh(roi, _sub_grid(grid, box, dose), thickness_mm=thickness_mm)[1].max_gy or 0.0)
 
 
 def _limiting(lim: Any, old: np.ndarray, phys: np.ndarray, n: int, s: float, ab: float, m: str, dt: float,
