@@ -322,3 +322,81 @@ def test_cli_bad_input(uniform, tmp_path, capsys):
     _one_line_exit_2(["reirradiation", "--course", f"{uniform['old']}:5", "--course", f"{uniform['new']}:3",
                       "--rtstruct", rs, "--registration", str(tmp_path / "reg.dcm")], capsys, "deformable")
     _one_line_exit_2(["reirradiation", "--course", f"{uniform['new']}:3", "--rtstruct", rs], capsys, "two or more")
+
+
+# ---- rigid registration -----------------------------------------------------------------------------------------
+
+def write_registration(path: Path, matrices: dict[str, np.ndarray], *, own: str = FRAME,
+                       kind: str = "RIGID") -> Path:
+    """A DICOM Spatial Registration: for each frame, the matrix mapping it into the registration's frame *own*."""
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+
+    reg = _base("REG", "1.2.840.10008.5.1.4.1.1.66.1", _uid(), own)
+    items = []
+    for uid, m in matrices.items():
+        mat = Dataset()
+        mat.FrameOfReferenceTransformationMatrixType = kind
+        mat.FrameOfReferenceTransformationMatrix = [float(v) for v in np.asarray(m).ravel()]
+        mr = Dataset()
+        mr.MatrixSequence = Sequence([mat])
+        item = Dataset()
+        item.FrameOfReferenceUID = uid
+        item.MatrixRegistrationSequence = Sequence([mr])
+        items.append(item)
+    reg.RegistrationSequence = Sequence(items)
+    reg.save_as(path, enforce_file_format=True)
+    return path
+
+
+def _rigid(deg: float, t: tuple[float, float, float]) -> np.ndarray:
+    a = math.radians(deg)
+    m = np.eye(4)
+    m[:3, :3] = [[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]]
+    m[:3, 3] = t
+    return m
+
+
+def test_rigid_registration_translation_and_rotation(tmp_path, capsys):
+    """The old course on another frame, rotated 10 degrees about z and shifted (5, -3, 2) mm into the new frame.
+
+    Its dose is linear in its own coordinates, so trilinear interpolation at the mapped voxel centres is exact:
+    at a new-frame point p the old dose is D(M^-1 p) (PS3.3 C.20.2: the matrix maps the old frame into the
+    registration's, here the new course's, frame).
+    """
+    from sbrt_calc.reirradiation.courses import read_registration, transforms_for
+
+    def dose_old(x, y, z):
+        return 20.0 + 0.3 * x + 0.2 * y + 0.1 * z
+
+    old_ax = axes(x0=-40.0, nx=41, y0=-40.0, ny=41, z0=-20.0, nz=21)
+    old = write_dose(tmp_path / "old.dcm", dose_old, old_ax, frame=OTHER_FRAME)
+    new = write_dose(tmp_path / "new.dcm", lambda x, y, z: 9.0 + 0 * x)
+    m_old = _rigid(10.0, (5.0, -3.0, 2.0))
+    reg = write_registration(tmp_path / "reg.dcm", {FRAME: np.eye(4), OTHER_FRAME: m_old})
+    courses = [load_course(old, 5), load_course(new, 3)]
+    (tr,) = transforms_for(courses, read_registration(reg))
+    rs = resample(courses[0], courses[1].grid, tr)
+    g = courses[1].grid
+    zz, yy, xx = np.meshgrid(g.z_mm, g.y_mm, g.x_mm, indexing="ij")
+    pts = np.linalg.inv(m_old) @ np.stack([xx.ravel(), yy.ravel(), zz.ravel(), np.ones(xx.size)])
+    expected = dose_old(pts[0], pts[1], pts[2]).reshape(xx.shape)
+    assert not rs.outside.any()
+    np.testing.assert_allclose(rs.dose_gy, expected, rtol=1e-5)
+    # without the rotation's inverse (the wrong direction) the values differ: the test can fail
+    assert np.max(np.abs(rs.dose_gy - dose_old(xx, yy, zz))) > 1.0
+    # through the command line: exit 0 (not 2), and the frames differ without a registration: exit 2
+    rsf = write_struct(tmp_path / "rs.dcm", ROIS)
+    code, out, err = cli(["reirradiation", "--course", f"{old}:5", "--course", f"{new}:3", "--rtstruct", str(rsf),
+                          "--registration", str(reg), "--interval-months", "6", "--format", "json"], capsys)
+    assert code in (0, 1) and json.loads(out)["status"] in ("pass", "fail", "incomplete"), err
+    _one_line_exit_2(["reirradiation", "--course", f"{old}:5", "--course", f"{new}:3", "--rtstruct", str(rsf)],
+                     capsys, OTHER_FRAME, FRAME)
+    # a registration that does not name the old frame, and a non-rigid matrix: one line, exit 2
+    reg2 = write_registration(tmp_path / "reg2.dcm", {FRAME: np.eye(4)})
+    _one_line_exit_2(["reirradiation", "--course", f"{old}:5", "--course", f"{new}:3", "--rtstruct", str(rsf),
+                      "--registration", str(reg2)], capsys, "does not relate")
+    scaled = np.diag([2.0, 1.0, 1.0, 1.0])
+    reg3 = write_registration(tmp_path / "reg3.dcm", {FRAME: np.eye(4), OTHER_FRAME: scaled})
+    _one_line_exit_2(["reirradiation", "--course", f"{old}:5", "--course", f"{new}:3", "--rtstruct", str(rsf),
+                      "--registration", str(reg3)], capsys, "not rigid")

@@ -41,7 +41,8 @@ def register(sub: Any) -> None:
                    help="model of the summed map and DVHs (default lq); limits are graded in LQ, their scale, and "
                         "checked under LQ-L too")
     p.add_argument("--registration", metavar="REG.dcm",
-                   help="a DICOM Spatial Registration (not applied by this version: refused with the reason)")
+                   help="a rigid DICOM Spatial Registration relating an earlier course's frame of reference to the new "
+                        "course's (a deformable one is refused)")
     p.add_argument("--eqd2-dose", metavar="OUT.dcm", help="write the summed EQD2 map as an RT Dose")
     p.add_argument("--dvh-csv", metavar="DVH.csv", help="write the cumulative EQD2 DVHs as CSV")
     add_format_argument(p, ("table", "json"))
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from sbrt_calc.cli.output import emit, table, to_csv, to_json
     from sbrt_calc.plancheck.dicom_io import read_rtstruct
     from sbrt_calc.plancheck.dvh import dvh_csv_rows
-    from sbrt_calc.reirradiation.courses import load_course, refuse_registration
+    from sbrt_calc.reirradiation.courses import load_course, read_registration
     from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS, evaluate_reirradiation
     from sbrt_calc.reirradiation.export import _check_target, write_eqd2_dose
 
@@ -75,8 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if len(specs) < 2:
         raise UsageError("reirradiation: give two or more --course (earlier ones first, the new course last)")
     inputs = tuple([p for p, _, _ in specs] + [args.rtstruct] + ([args.registration] if args.registration else []))
-    if args.registration:
-        refuse_registration(args.registration)
+    registration = read_registration(args.registration) if args.registration else None
     if args.dvh_csv:
         check_replaceable(args.dvh_csv, "csv", inputs)
     if args.eqd2_dose:
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     courses = [load_course(p, n, prescription_gy=rx) for p, n, rx in specs]
     structures = read_rtstruct(args.rtstruct)
     r = evaluate_reirradiation(courses, structures, fractions_new=args.fractions_new,
-                               interval_months=args.interval_months, model=args.model)
+                               interval_months=args.interval_months, model=args.model, registration=registration)
     written: dict[str, str] = {}
     if args.eqd2_dose:
         written["eqd2_dose"] = str(write_eqd2_dose(args.eqd2_dose, r, inputs))

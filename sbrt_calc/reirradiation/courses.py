@@ -6,9 +6,13 @@ centre outside the box of an earlier grid's voxel centres gets no value from tha
 there is *unknown* (never taken as zero); :attr:`Resampled.outside` marks it, and the evaluation
 reports the share of each organ lying there.
 
-All courses must share the new course's Frame of Reference UID. A DICOM Spatial Registration
-object relating two frames is not applied by this version: a deformable one is refused (the
-project does not do deformable registration), a rigid one too, with a message saying so.
+All courses must share the new course's Frame of Reference UID, or be related to it by a rigid
+DICOM Spatial Registration object (PS3.3 C.20.2: each Registration Sequence item's Frame of
+Reference Transformation Matrix maps that frame's coordinates into the registration's own frame;
+a point of the new frame is taken to an earlier course's frame by ``M_old^-1 M_new``). A deformable
+registration is refused (the project does not do deformable registration), so is a matrix that is
+not a rotation plus a translation. With a registration the resampling is trilinear at each mapped
+voxel centre (not separable), plane by plane.
 """
 
 from __future__ import annotations
@@ -89,30 +93,94 @@ def load_course(rtdose: str | Path, fractions: object, *, prescription_gy: float
     return Course(name, grid, n, notes)
 
 
-def refuse_registration(path: str | Path) -> None:
-    """Read a DICOM registration object and refuse it with one line (none is applied by this version).
+def _refuse(path: str | Path, message: str) -> ReirradiationError:
+    return ReirradiationError(f"{path}: {message}", field="registration", value=str(path),
+                              allowed="a rigid DICOM Spatial Registration")
+
+
+def read_registration(path: str | Path) -> dict[str, np.ndarray]:
+    """The rigid transforms of a DICOM Spatial Registration: {Frame of Reference UID: 4x4 matrix}.
+
+    Each matrix maps a point of that frame (homogeneous, mm) into the registration's own frame
+    (PS3.3 C.20.2.1.1, Frame of Reference Transformation Matrix, row-major). The registration's own
+    frame maps to itself by the identity when no item names it.
 
     Raises
     ------
     ReirradiationError
-        Always: a deformable registration (not done by the project), a rigid one (not yet applied:
-        export the courses on one frame of reference), or a file that is not a registration.
+        A deformable registration (not done by this project), a file that is not a registration,
+        a matrix that is not rigid (rotation + translation) or not 16 finite numbers.
     """
     from sbrt_calc.plancheck.dicom_io import safe_dcmread, sop_class_of
 
     ds = safe_dcmread(path, "registration")
     sop = sop_class_of(ds)
     if sop == DEFORMABLE_REGISTRATION or "DeformableRegistrationSequence" in ds:
-        raise ReirradiationError(f"{path}: a Deformable Spatial Registration: this program does not do deformable "
-                                 "registration; give courses on one frame of reference", field="registration",
-                                 value=str(path), allowed="courses on one frame of reference")
-    if sop == SPATIAL_REGISTRATION or "RegistrationSequence" in ds:
-        raise ReirradiationError(f"{path}: a rigid Spatial Registration is not applied by this version; export the "
-                                 "earlier courses' doses on the new course's frame of reference (resampled by the "
-                                 "planning system)", field="registration", value=str(path),
-                                 allowed="courses on one frame of reference")
-    raise ReirradiationError(f"{path}: not a DICOM Spatial Registration (SOP Class {sop or 'missing'})",
-                             field="registration", value=str(path), allowed="a DICOM Spatial Registration object")
+        raise _refuse(path, "a Deformable Spatial Registration: this program does not do deformable registration; "
+                            "give a rigid registration or courses on one frame of reference")
+    if sop != SPATIAL_REGISTRATION and "RegistrationSequence" not in ds:
+        raise _refuse(path, f"not a DICOM Spatial Registration (SOP Class {sop or 'missing'})")
+    out: dict[str, np.ndarray] = {}
+    own = str(ds.get("FrameOfReferenceUID", "") or "")
+    if own:
+        out[own] = np.eye(4)
+    for item in ds.get("RegistrationSequence", []):
+        uid = str(item.get("FrameOfReferenceUID", "") or "")
+        if not uid:
+            raise _refuse(path, "a Registration Sequence item names no Frame of Reference UID")
+        m = np.eye(4)
+        for reg in item.get("MatrixRegistrationSequence", []):
+            for mat in reg.get("MatrixSequence", []):
+                kind = str(mat.get("FrameOfReferenceTransformationMatrixType", "") or "")
+                if kind != "RIGID":
+                    raise _refuse(path, f"transformation matrix type {kind or 'missing'}: only RIGID is applied")
+                vals = mat.get("FrameOfReferenceTransformationMatrix")
+                try:
+                    arr = np.array([float(v) for v in vals], dtype=float)
+                except (TypeError, ValueError):
+                    arr = np.zeros(0)
+                if arr.size != 16 or not np.isfinite(arr).all():
+                    raise _refuse(path, "a Frame of Reference Transformation Matrix is not 16 finite numbers")
+                m = arr.reshape(4, 4) @ m
+        r = m[:3, :3]
+        if not (np.allclose(r @ r.T, np.eye(3), atol=1e-4) and abs(np.linalg.det(r) - 1) < 1e-4
+                and np.allclose(m[3], [0, 0, 0, 1], atol=1e-9)):
+            raise _refuse(path, f"the matrix for frame {uid} is not a rotation plus a translation (not rigid)")
+        out[uid] = m
+    return out
+
+
+def refuse_registration(path: str | Path) -> None:
+    """Kept for callers of the first version: reads the registration (refusing a deformable one)."""
+    read_registration(path)
+
+
+def transforms_for(courses: list[Course] | tuple[Course, ...], registration: dict[str, np.ndarray] | None
+                   ) -> list[np.ndarray | None]:
+    """For each earlier course, the 4x4 map from the new course's frame to its frame (None: same frame).
+
+    Raises
+    ------
+    ReirradiationError
+        A course on another frame with no registration, or a registration that does not name both frames.
+    """
+    new = courses[-1]
+    out: list[np.ndarray | None] = []
+    for c in courses[:-1]:
+        a, b = c.frame_of_reference_uid, new.frame_of_reference_uid
+        if a and b and a == b:
+            out.append(None)
+            continue
+        if registration is None or not a or not b:
+            check_frames([c, new])
+        assert registration is not None
+        if a not in registration or b not in registration:
+            missing = " and ".join(u for u in (a, b) if u not in registration)
+            raise ReirradiationError(f"{c.label} is on frame of reference {a}, the new course {new.label} on {b}: "
+                                     f"the registration does not relate them (no matrix for {missing})",
+                                     field="registration", value=[a, b], allowed="a registration naming both frames")
+        out.append(np.linalg.inv(registration[a]) @ registration[b])
+    return out
 
 
 def check_frames(courses: list[Course] | tuple[Course, ...]) -> None:
@@ -157,7 +225,7 @@ class Resampled:
         return float(self.outside.mean())
 
 
-def resample(course: Course, onto: DoseGrid) -> Resampled:
+def resample(course: Course, onto: DoseGrid, transform: np.ndarray | None = None) -> Resampled:
     """*course*'s dose trilinearly interpolated at *onto*'s voxel centres (same frame of reference).
 
     Separable: linear along z, then y, then x, between the voxel centres of the course's grid
@@ -170,6 +238,8 @@ def resample(course: Course, onto: DoseGrid) -> Resampled:
         When the grids do not overlap at all.
     """
     g = course.grid
+    if transform is not None and not np.allclose(transform, np.eye(4), atol=1e-9):
+        return _resample_mapped(course, onto, transform)
     iz, wz, oz = _axis(np.asarray(g.z_mm, float), np.asarray(onto.z_mm, float))
     iy, wy, oy = _axis(np.asarray(g.y_mm, float), np.asarray(onto.y_mm, float))
     ix, wx, ox = _axis(np.asarray(g.x_mm, float), np.asarray(onto.x_mm, float))
@@ -190,3 +260,57 @@ def resample(course: Course, onto: DoseGrid) -> Resampled:
     outside = oz[:, None, None] | oy[None, :, None] | ox[None, None, :]
     a[outside] = 0.0
     return Resampled(course, a.astype(np.float32, copy=False), outside)
+
+
+def _no_overlap(course: Course, onto: DoseGrid) -> ReirradiationError:
+    g = course.grid
+    return ReirradiationError(f"{course.label}: its dose grid does not overlap the new course's grid (x "
+                              f"{g.x_mm[0]:.1f}..{g.x_mm[-1]:.1f}, y {g.y_mm[0]:.1f}..{g.y_mm[-1]:.1f}, z "
+                              f"{g.z_mm[0]:.1f}..{g.z_mm[-1]:.1f} mm in its frame)", field="rtdose",
+                              value=course.label, allowed="dose grids that overlap")
+
+
+def _fractional(pos: np.ndarray, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lower index, weight and 'outside' of positions along a uniformly spaced axis."""
+    n = axis.size
+    if n == 1:
+        outside = np.abs(pos - axis[0]) > TOLERANCE_MM
+        return np.zeros(pos.shape, dtype=np.intp), np.zeros(pos.shape), outside
+    step = (axis[-1] - axis[0]) / (n - 1)
+    f = (pos - axis[0]) / step
+    tol = TOLERANCE_MM / abs(step)
+    outside = (f < -tol) | (f > n - 1 + tol)
+    f = np.clip(f, 0.0, n - 1)
+    i = np.minimum(np.floor(f).astype(np.intp), n - 2)
+    return i, f - i, outside
+
+
+def _resample_mapped(course: Course, onto: DoseGrid, transform: np.ndarray) -> Resampled:
+    """Trilinear interpolation of *course* at *onto*'s voxel centres mapped by *transform* (4x4), plane by plane."""
+    g = course.grid
+    d = np.asarray(g.dose, dtype=np.float32)
+    ax = [np.asarray(g.z_mm, float), np.asarray(g.y_mm, float), np.asarray(g.x_mm, float)]
+    yy, xx = np.meshgrid(np.asarray(onto.y_mm, float), np.asarray(onto.x_mm, float), indexing="ij")
+    r, t = transform[:3, :3], transform[:3, 3]
+    out = np.zeros(onto.shape, dtype=np.float32)
+    outside = np.zeros(onto.shape, dtype=bool)
+    for k, z in enumerate(np.asarray(onto.z_mm, float)):
+        px = r[0, 0] * xx + r[0, 1] * yy + r[0, 2] * z + t[0]
+        py = r[1, 0] * xx + r[1, 1] * yy + r[1, 2] * z + t[1]
+        pz = r[2, 0] * xx + r[2, 1] * yy + r[2, 2] * z + t[2]
+        iz, wz, oz = _fractional(pz, ax[0])
+        iy, wy, oy = _fractional(py, ax[1])
+        ix, wx, ox = _fractional(px, ax[2])
+        jz, jy, jx = np.minimum(iz + 1, d.shape[0] - 1), np.minimum(iy + 1, d.shape[1] - 1), \
+            np.minimum(ix + 1, d.shape[2] - 1)
+        val = ((d[iz, iy, ix] * (1 - wx) + d[iz, iy, jx] * wx) * (1 - wy)
+               + (d[iz, jy, ix] * (1 - wx) + d[iz, jy, jx] * wx) * wy) * (1 - wz) + \
+            ((d[jz, iy, ix] * (1 - wx) + d[jz, iy, jx] * wx) * (1 - wy)
+             + (d[jz, jy, ix] * (1 - wx) + d[jz, jy, jx] * wx) * wy) * wz
+        o = oz | oy | ox
+        val[o] = 0.0
+        out[k] = val
+        outside[k] = o
+    if outside.all():
+        raise _no_overlap(course, onto)
+    return Resampled(course, out, outside)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from sbrt_calc.plancheck.dicom_io import DoseGrid, StructureSet
-from sbrt_calc.reirradiation.courses import Course, ReirradiationError, Resampled, check_frames, resample
+from sbrt_calc.reirradiation.courses import Course, ReirradiationError, Resampled, resample, transforms_for
 from sbrt_calc.reirradiation.eqd2 import StructureAlphaBeta, default_alpha_beta, eqd2_gy, structure_alpha_beta
 from sbrt_calc.table import Status, worst
 
@@ -46,7 +46,8 @@ ASSUMPTIONS = (
     "Courses are summed voxel by voxel in EQD2 (LQ: EQD2 = D (d + a/b) / (2 + a/b), Fowler 1989), each with its "
     "own fraction count; the dose per fraction of a voxel is its course dose divided by that count.",
     "Earlier courses are resampled onto the new course's dose grid by trilinear interpolation between voxel "
-    "centres; no registration is applied: all courses must be on one frame of reference.",
+    "centres; courses on another frame of reference are mapped by a rigid DICOM Spatial Registration (rotation and "
+    "translation only; deformable registration is not done).",
     "Where an earlier course's grid does not reach, its dose is unknown (not zero): the share of each structure "
     "there is reported, and a limit on a structure partly there is incomplete.",
     "alpha/beta per structure from the presets' tissues by TG-263 name: targets the tumour value, SpinalCord and "
@@ -392,7 +393,8 @@ def _largest_courses(fractions_new: Sequence[int], largest_inputs: Sequence[tupl
 
 def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, *,
                            fractions_new: Sequence[int] = (), interval_months: float | None = None,
-                           model: str = "lq", presets: Any = None) -> ReirradiationResult:
+                           model: str = "lq", presets: Any = None,
+                           registration: dict[str, np.ndarray] | None = None) -> ReirradiationResult:
     """Sum the courses in EQD2 voxel by voxel and grade the cumulative dose (module docstring).
 
     Parameters
@@ -407,6 +409,9 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
         Months since the previous course (checked against the limit's minimum; not given: incomplete).
     model : {"lq", "lql"}
         The model of the summed map and the structures' DVHs; limits are graded in LQ (their scale).
+    registration : dict, optional
+        Rigid transforms by Frame of Reference UID (:func:`.courses.read_registration`) relating an
+        earlier course's frame to the new course's.
 
     Raises
     ------
@@ -429,7 +434,7 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     ps = presets if presets is not None else active_presets()
     rb = ps.radiobiology
     dt = float(rb.lql.values["transition_dose_gy"]) if rb is not None else 6.0
-    check_frames(list(courses))
+    transforms = transforms_for(list(courses), registration)
     new = courses[-1]
     grid = new.grid
     if structures.frame_of_reference_uid and structures.frame_of_reference_uid != grid.frame_of_reference_uid:
@@ -438,7 +443,7 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
                                  field="FrameOfReferenceUID",
                                  value=[structures.frame_of_reference_uid, grid.frame_of_reference_uid],
                                  allowed="the new course's Frame of Reference UID")
-    resampled = tuple(resample(c, grid) for c in courses[:-1])
+    resampled = tuple(resample(c, grid, tr) for c, tr in zip(courses[:-1], transforms, strict=True))
     doses = _Doses(new, resampled, dt)
     shape = grid.shape
     vox = grid.voxel_volume_cc().astype(np.float64)
