@@ -17,7 +17,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QUrl, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -67,6 +66,7 @@ from .eligibility_form import (
 from .eligibility_html import REBIOPSY_LABELS, RESPONSE_LABELS, assessment_html
 from .lesion_table_model import COLUMNS, ChoiceDelegate, LesionTableModel
 from .regimen_table_model import format_exact, parse_number
+from .screen_fit import fit_form_side, form_scroll
 
 #: Re-exported for the window and scripts (the form helpers live in :mod:`.eligibility_form`).
 __all__ = ["CHECKS", "REQUIRED_CHOICES", "EligibilityPanel", "case_of", "empty_form", "form_from_section",
@@ -226,11 +226,9 @@ class EligibilityPanel(QWidget):
         v.addWidget(systemic)
         v.addWidget(workup)
         v.addWidget(lesions, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form_box)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(470)
+        # it scrolls (both ways) rather than clip its combo boxes, lesion table and buttons (issue 21)
+        scroll = self.form_scroll = form_scroll(form_box)
+        scroll.setMinimumWidth(300)
         for combo in (self.therapy, self.driver, self.ecog, self.max_sites, self.best_response, self.rebiopsy):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(16)
@@ -245,15 +243,23 @@ class EligibilityPanel(QWidget):
         title = QLabel("<b>Assessment</b> (updates as you type; sources in brackets)")
         rv.addWidget(title)
         rv.addWidget(self.browser, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([610, 670])
+        self._fitted = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(splitter)
+
+    def showEvent(self, event: Any) -> None:
+        """On first show, the form gets the width it needs when the window has room (issue 21)."""
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, lambda: fit_form_side(self.splitter, self.form_scroll))   # once laid out
 
     # --- colours -------------------------------------------------------------------------------------
     @staticmethod

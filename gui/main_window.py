@@ -35,6 +35,7 @@ from .case_state import CaseState
 from .file_actions import FileActions
 from .regimen_table_model import RegimenTableModel
 from .row_actions import RowActions
+from .screen_fit import initial_geometry
 from .settings_actions import SettingsActions
 from .tabs_controller import TabsController
 from .tools_controller import ToolsController
@@ -99,7 +100,16 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Loading…")
         else:
             self.new_case(ask=False)
-        self.resize(1280, 800)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Size and place the window on the screen it is on (its available geometry; issue 21): 90 % of
+        it on a large screen, nearly all of a small one, never partly off it (:mod:`.screen_fit`)."""
+        screen = self.screen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        self.setGeometry(initial_geometry(screen.availableGeometry(), self.minimumSizeHint()))
 
     def _clean_changed(self, *_: Any) -> None:
         self.files.update_title()

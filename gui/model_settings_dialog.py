@@ -97,6 +97,11 @@ class ModelSettingsDialog(QDialog):
         note.setWordWrap(True)
         form.addRow(note)
         layout.addWidget(time)
+        # a wrapped label in a form gets the height of its one-line width unless told (issue 21: the note
+        # was cut after two lines): the dialog's width is fixed up front, the note's height follows from it
+        self.setMinimumWidth(min(560, self._screen_width() - 40))
+        note.setMinimumHeight(note.heightForWidth(self.minimumWidth() - 60))
+        self.note = note
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -111,6 +116,10 @@ class ModelSettingsDialog(QDialog):
             w.valueChanged.connect(self._validate)
         self.time_on.toggled.connect(self._validate)
         self._validate()
+
+    def _screen_width(self) -> int:
+        screen = self.screen()
+        return screen.availableGeometry().width() if screen is not None else 1024
 
     def values(self) -> dict[str, Any]:
         return {"tumour_alpha_beta_gy": self.tumour_ab.value(), "reference_dose_gy": self.reference_dose.value(),

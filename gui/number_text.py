@@ -38,14 +38,23 @@ def format_exact(value: float, locale: QLocale | None = None) -> str:
 
 
 def header_text(col: Column) -> str:
-    """The column header on two or three lines for a narrow column ('BED10 LQ\\n[Gy]')."""
+    """The column header on two or three lines for a narrow column ('BED10 LQ\\n[Gy]',
+    'BED LQ-L\\n(d_T 6 Gy),\\nα/β 10 [Gy]')."""
     text = col.header
+    if col.key in ("flag", "reference") and text.startswith("BED10 "):
+        return text.replace(" ", "\n", 1)   # 'BED10\n≥ 100 Gy': as narrow as its 'not reached' cells
     if text.endswith(" [Gy]"):
         text = text[:-5]
         unit = "\n[Gy]"
     else:
         unit = ""
-    if len(text) > 14 and ", " in text:
+    if len(text) > 14 and ", " in text and " (" in text.split(", ", 1)[0]:
+        # 'BED LQ-L\n(d_T 6 Gy),\nα/β 10 [Gy]': three short lines, the unit on the last (issue 21: the chosen
+        # model's column fits beside the verdicts at 1024 px)
+        text = text.replace(" (", "\n(", 1).replace(", ", ",\n", 1)
+        if len(text.rsplit("\n", 1)[-1]) <= 7:   # 'α/β 10 [Gy]'; 'own α/β 8.6' keeps its unit on a line of its own
+            unit = unit.replace("\n", " ")
+    elif len(text) > 14 and ", " in text:
         text = text.replace(", ", ",\n", 1)
     elif len(text) > 14 and " (" in text:
         text = text.replace(" (", "\n(", 1)

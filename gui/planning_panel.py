@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QTextBrowser,
@@ -40,6 +39,7 @@ from sbrt_calc.table import Table
 from .commands import ValueCommand
 from .planning_html import tables_html
 from .regimen_table_model import RegimenTableModel, format_exact, parse_number
+from .screen_fit import fit_form_side, form_scroll
 from .window_common import site_title
 
 #: field, label, tooltip
@@ -201,12 +201,9 @@ class PlanningPanel(QWidget):
         v.addWidget(self.cum_box)
         v.addWidget(self.error_label)
         v.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        form.setMinimumWidth(430)
-        scroll.setMinimumWidth(450)
+        # it scrolls (both ways) rather than clip its fields (issue 21)
+        scroll = self.form_scroll = form_scroll(form)
+        scroll.setMinimumWidth(300)
         for combo in (self.lesion_combo, self.site_combo, self.regimen_combo, self.set_combo, self.organ_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(16)
@@ -217,15 +214,25 @@ class PlanningPanel(QWidget):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(4, 4, 4, 4)
-        rv.addWidget(QLabel("<b>Planning checks</b> (the same tables go into the PDF report; sources under each)"))
+        title = QLabel("<b>Planning checks</b> (the same tables go into the PDF report; sources under each)")
+        title.setWordWrap(True)   # else its width is the pane's minimum and the form is squeezed (issue 21)
+        rv.addWidget(title)
         rv.addWidget(self.browser, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
         splitter.addWidget(right)
         splitter.setSizes([470, 810])
+        self._fitted = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(splitter)
+
+    def showEvent(self, event: Any) -> None:
+        """On first show, the form gets the width it needs when the window has room (issue 21)."""
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, lambda: fit_form_side(self.splitter, self.form_scroll))   # once laid out
 
     # --- edits -----------------------------------------------------------------------------------------
     def _push(self, new: PlanningInputs, text: str, merge_key: str | None = None) -> None:

@@ -1,20 +1,123 @@
 """The regimens table view: Ctrl+C (the platform's Copy key) copies the selected *rows* with a header,
-as Edit ▸ Copy rows does, instead of Qt's default single current cell."""
+as Edit ▸ Copy rows does, instead of Qt's default single current cell; the Regimen column stays in view
+when the table scrolls sideways (a frozen first column, issue 21).
+
+The frozen column is Qt's frozen-column pattern: a second :class:`QTableView` laid over the first
+column, sharing the model and the selection model, showing only the first logical column (the Regimen,
+always shown first), scrolled vertically with the table. It takes no keyboard focus (the keys, Copy
+included, stay with the table); a click selects the row in both, a double-click edits the label.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
 class RegimenTableView(QTableView):
-    """A QTableView whose Copy key emits :attr:`copyRequested` (the window copies the rows)."""
+    """A QTableView whose Copy key emits :attr:`copyRequested` (the window copies the rows), with the
+    first column frozen (:attr:`frozen`)."""
 
     copyRequested = Signal()
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.frozen = QTableView(self)
+        f = self.frozen
+        f.setObjectName("frozen_regimen_column")
+        f.setAccessibleName("Regimens (first column)")
+        f.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        f.verticalHeader().hide()
+        f.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        f.horizontalHeader().setSectionsClickable(True)
+        f.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        f.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        f.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        f.setFrameShape(QTableView.Shape.NoFrame)
+        f.setStyleSheet("QTableView#frozen_regimen_column { border-right: 1px solid palette(mid); }")
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.viewport().stackUnder(f)
+        self.horizontalHeader().sectionResized.connect(self._section_resized)
+        self.verticalHeader().sectionResized.connect(lambda i, _o, n: f.setRowHeight(i, n))
+        self.verticalScrollBar().valueChanged.connect(f.verticalScrollBar().setValue)
+        f.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        f.horizontalHeader().sectionClicked.connect(lambda s: self.horizontalHeader().sectionClicked.emit(s))
+        f.hide()
+
+    # --- the frozen column ---------------------------------------------------------------------------
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt's name
+        super().setModel(model)
+        f = self.frozen
+        f.setModel(model)
+        f.setSelectionModel(self.selectionModel())
+        if model is not None:
+            for signal in (model.modelReset, model.columnsInserted, model.columnsRemoved, model.layoutChanged):
+                signal.connect(lambda *_: self.sync_frozen())
+        self.sync_frozen()
+
+    def sync_frozen(self) -> None:
+        """Show only the first logical column in the overlay, with the table's look and sizes."""
+        f, model = self.frozen, self.model()
+        if model is None or model.columnCount() == 0:
+            f.hide()
+            return
+        f.setSelectionBehavior(self.selectionBehavior())
+        f.setSelectionMode(self.selectionMode())
+        f.setEditTriggers(self.editTriggers())
+        f.setAlternatingRowColors(self.alternatingRowColors())
+        f.setWordWrap(self.wordWrap())
+        f.setTextElideMode(self.textElideMode())
+        f.horizontalHeader().setDefaultAlignment(self.horizontalHeader().defaultAlignment())
+        f.verticalHeader().setDefaultSectionSize(self.verticalHeader().defaultSectionSize())
+        for c in range(model.columnCount()):
+            f.setColumnHidden(c, c != 0)
+        f.setColumnWidth(0, self.columnWidth(0))
+        f.show()
+        self._place_frozen()
+
+    def _section_resized(self, logical: int, _old: int, new: int) -> None:
+        if logical == 0:
+            self.frozen.setColumnWidth(0, new)
+            self._place_frozen()
+
+    def _place_frozen(self) -> None:
+        fw = self.frameWidth()
+        self.frozen.setGeometry(self.verticalHeader().width() + fw, fw, self.columnWidth(0),
+                                self.viewport().height() + self.horizontalHeader().height())
+
+    def resizeEvent(self, e: Any) -> None:
+        super().resizeEvent(e)
+        self._place_frozen()
+
+    def updateGeometries(self) -> None:  # noqa: N802 - Qt's name
+        super().updateGeometries()
+        if hasattr(self, "frozen"):
+            self._place_frozen()
+
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802, E501
+        """As the table's, but a cell is never left hidden behind the frozen column."""
+        if index.isValid() and index.column() != 0:
+            super().scrollTo(index, hint)
+            x = self.visualRect(index).x()
+            frozen_width = self.columnWidth(0)
+            if x < frozen_width:
+                bar = self.horizontalScrollBar()
+                bar.setValue(max(0, bar.value() - (frozen_width - x)))
+        elif index.isValid():
+            super().scrollTo(self.model().index(index.row(), 0), hint)   # the row only: the column is always shown
+
+    def scroll_to_column(self, logical: int) -> None:
+        """Scroll sideways so that column ``logical`` starts right of the frozen column."""
+        header = self.horizontalHeader()
+        bar = self.horizontalScrollBar()
+        target = header.sectionPosition(logical) - self.columnWidth(0)
+        bar.setValue(max(0, min(bar.maximum(), target)))
+
+    # --- copy ----------------------------------------------------------------------------------------
     def event(self, e: Any) -> bool:
         if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and e.matches(
                 QKeySequence.StandardKey.Copy):

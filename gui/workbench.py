@@ -43,11 +43,20 @@ FIRST_COLUMNS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy", 
                  "sensitivity")
 
 
-def view_order(keys: list[str]) -> list[int]:
-    """Logical column indexes in the order the view shows them (see the module docstring)."""
-    first = [keys.index(k) for k in FIRST_COLUMNS if k in keys]
+def view_order(keys: list[str], model_first: tuple[str, ...] = ()) -> list[int]:
+    """Logical column indexes in the order the view shows them (see the module docstring);
+    ``model_first``: the chosen model's own columns shown right after BED10 LQ, before the verdicts
+    (LQ-L or USC chosen alone: its numbers in view without scrolling, issue 21)."""
+    wanted = [k for k in first_keys(model_first) if k in keys]
+    first = [keys.index(k) for k in wanted]
     last = [i for i, k in enumerate(keys) if k == "warnings"]
     return first + [i for i in range(len(keys)) if i not in first and i not in last] + last
+
+
+def first_keys(model_first: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """:data:`FIRST_COLUMNS` with ``model_first`` after BED10 LQ."""
+    i = FIRST_COLUMNS.index("bed10_gy") + 1
+    return FIRST_COLUMNS[:i] + tuple(model_first) + FIRST_COLUMNS[i:]
 
 
 def error_colour() -> str:
@@ -111,14 +120,17 @@ class Workbench(QWidget):
         row2.addWidget(self.model_combo)
         row2.addSpacing(12)
         row2.addWidget(organ_label)
-        row2.addWidget(self.organ_combo)
+        # it takes the room the row has, up to its longest choice whole (issue 21: it was cut at 16 characters
+        # with the row half empty)
+        self.organ_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        row2.addWidget(self.organ_combo, 3)
         row2.addSpacing(12)
         self.context_label = QLabel()
         self.context_label.setToolTip("Tumour alpha/beta and the BED10 lines of this case (change them in "
                                       "Edit ▸ Preferences); sources in Help ▸ About and in the working")
         self.context_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.context_label.setMinimumWidth(60)
-        row2.addWidget(self.context_label, 1)
+        row2.addWidget(self.context_label, 2)
         self.entry_status = QLabel()
         self.entry_status.setAccessibleName("Entry status")
         self.entry_status.setWordWrap(True)
@@ -150,6 +162,7 @@ class Workbench(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.model.modelReset.connect(self._resize_columns)
         self.model.contentChanged.connect(self.update_banner)
+        self.table.sync_frozen()   # the frozen Regimen column takes the table's look (issue 21)
         self.table.setToolTip("Double-click or type to edit; Delete removes, Ctrl+D duplicates, Ctrl+↑/↓ moves. "
                               "Click a header to sort (undoable).")
 
@@ -161,7 +174,7 @@ class Workbench(QWidget):
 
         left = QWidget()
         lv = QVBoxLayout(left)
-        lv.setContentsMargins(4, 4, 4, 4)
+        lv.setContentsMargins(4, 4, 0, 4)   # the splitter's handle is the margin on the right
         lv.addLayout(row)
         lv.addWidget(self.entry_status)
         lv.addLayout(row2)
@@ -204,6 +217,10 @@ class Workbench(QWidget):
                 self.organ_combo.addItem(f"{t.alpha_beta_gy:g} Gy ({t.name.split(' (')[0]})", t.alpha_beta_gy)
                 self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{t.name}: {t.source}",
                                              Qt.ItemDataRole.ToolTipRole)
+        fm = self.organ_combo.fontMetrics()
+        longest = max((fm.horizontalAdvance(self.organ_combo.itemText(i)) for i in range(self.organ_combo.count())),
+                      default=0)
+        self.organ_combo.setMaximumWidth(longest + 48)   # + the arrow and the frame
 
     def _working_dock(self, plot_box: QWidget) -> QMainWindow:
         """The plot with 'show the working' docked under it: the dock can be enlarged (drag its edge),
@@ -300,24 +317,38 @@ class Workbench(QWidget):
         self.order_columns()
         self.fit_verdicts()
 
+    def model_first(self) -> tuple[str, ...]:
+        """The chosen model's tumour BED column when LQ-L or USC is shown alone (LQ's BED10 is already
+        first; all three side by side keep the core's order)."""
+        if self.model.deferred:   # no columns yet (and no core loaded)
+            return ()
+        chosen = self.model.settings().model
+        if chosen not in ("lql", "usc"):
+            return ()
+        return tuple(c.key for c in self.model.columns() if c.model == chosen)[:1]
+
     def order_columns(self) -> None:
-        """Put the view's columns in :func:`view_order`."""
+        """Put the view's columns in :func:`view_order`, scrolled to the start (the chosen model's
+        numbers among the first columns)."""
         header = self.table.horizontalHeader()
-        order = view_order([c.key for c in self.model.columns()])
+        order = view_order([c.key for c in self.model.columns()], self.model_first())
         for visual, logical in enumerate(order):
             current = header.visualIndex(logical)
             if current != visual:
                 header.moveSection(current, visual)
+        self.table.horizontalScrollBar().setValue(0)
 
     def fit_verdicts(self) -> None:
         """Widen the table's side of the splitter (the plot keeping >= 320 px, or its 260-px minimum in a
-        window under 1000 px) until the columns up to the verdicts are in view without scrolling."""
+        window under 1100 px) until the columns up to the verdicts are in view without scrolling."""
         header = self.table.horizontalHeader()
         keys = [c.key for c in self.model.columns()]
-        needed = sum(header.sectionSize(keys.index(k)) for k in FIRST_COLUMNS if k in keys)
+        needed = sum(header.sectionSize(keys.index(k)) for k in first_keys(self.model_first()) if k in keys)
         needed += self.table.verticalHeader().width() + 2 * self.table.frameWidth() + 12   # + the layout margins
         left, right = self.splitter.sizes()
-        floor = 320 if self.window().width() >= 1000 else 260   # below 1000 px (a 2x laptop screen) the plot's minimum
+        # below 1100 px (a 1024 screen, a 2x laptop screen) the plot's minimum (issue 21: the chosen model's column
+        # beside the verdicts)
+        floor = 320 if self.window().width() >= 1100 else 260
         if left < needed and right > floor:
             new_left = min(needed, left + right - floor)
             self.splitter.setSizes([new_left, left + right - new_left])

@@ -141,8 +141,7 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
         shots.append(str(path))
 
     w = MainWindow()
-    # the window fills the screen (in device-independent pixels at the scale factor)
-    w.setGeometry(0, 0, int(size[0] / scale), int(size[1] / scale))
+    # the window sizes itself to the screen (issue 21: 90 % of a large screen, nearly all of a small one)
     w.show()
     settle(300)
     if only == "clinical":
@@ -189,6 +188,14 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
     prefs.show()
     shot("06-preferences")
     prefs.close()
+
+    from sbrt_calc.gui.model_settings_dialog import ModelSettingsDialog
+
+    msd = ModelSettingsDialog(w.model.settings(), w)
+    centre(msd)
+    msd.show()
+    shot("06b-model-settings")
+    msd.close()
 
     about = w.about(show_modal=False)
     centre(about)

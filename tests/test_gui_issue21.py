@@ -1,0 +1,147 @@
+"""The app, second look (issue 21): the window fits the screen it opens on, the forms scroll instead of
+clipping, each model's numbers are in view when it is chosen, the regimen column stays in view."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+from sbrt_calc.gui.screen_fit import FRAME_ALLOWANCE, MAX_SIZE, initial_geometry
+
+
+@pytest.mark.parametrize("available", [QRect(0, 0, 1024, 740), QRect(0, 0, 1024, 768), QRect(0, 28, 1280, 772),
+                                       QRect(0, 0, 960, 512), QRect(1920, 0, 2560, 1400), QRect(0, 0, 800, 600)])
+def test_first_geometry_lies_inside_the_available_geometry(available: QRect) -> None:
+    """Nothing of the window (its frame allowance included) off the screen's available geometry; 90 %
+    of a large screen, capped; nearly all of a small one."""
+    g = initial_geometry(available, QSize(948, 290))
+    assert available.contains(g), (available, g)
+    framed = g.adjusted(-FRAME_ALLOWANCE.width() // 2, -(FRAME_ALLOWANCE.height() - FRAME_ALLOWANCE.width() // 2),
+                        FRAME_ALLOWANCE.width() // 2, FRAME_ALLOWANCE.width() // 2)
+    assert available.contains(framed), (available, framed)
+    assert g.width() <= MAX_SIZE.width() and g.height() <= MAX_SIZE.height()
+    if available.width() >= 1800:
+        assert g.width() == min(MAX_SIZE.width(), int(available.width() * 0.9))
+    if available.width() <= 1100:   # a small screen: (nearly) all of it
+        assert g.width() >= available.width() - FRAME_ALLOWANCE.width()
+
+
+def test_the_window_opens_inside_its_screen(window) -> None:  # noqa: ANN001
+    """The window's own geometry (not a fixed 1280x800) lies in its screen's available geometry."""
+    avail = window.screen().availableGeometry()
+    window.fit_to_screen()
+    expected = initial_geometry(avail, window.minimumSizeHint())
+    assert window.geometry().topLeft() == expected.topLeft()
+    # the offscreen platform's screen (800x800) is narrower than the window's minimum (about 830 px): the
+    # window keeps its minimum there; on a screen the minimum fits, it lies wholly inside
+    assert window.width() == max(expected.width(), window.minimumSizeHint().width())
+    assert window.height() == max(expected.height(), window.minimumSizeHint().height())
+    if window.minimumSizeHint().width() <= avail.width():
+        assert avail.contains(window.geometry()), (avail, window.geometry())
+
+
+@pytest.mark.parametrize("tab", ["eligibility", "planning"])
+def test_forms_scroll_instead_of_clipping_at_1024(qtbot, window, tab: str) -> None:  # noqa: ANN001
+    """At 1024x768 the Eligibility and Planning forms are never narrower than they need without a
+    horizontal scroll bar to reach the rest (before: scroll bar off, combo boxes and 'Plan this lesion'
+    cut)."""
+    from PySide6.QtCore import Qt
+
+    window.resize(1000, 700)
+    panel = getattr(window, tab)
+    window.tabs.setCurrentWidget(panel)
+    window.show()
+    qtbot.wait(50)
+    scroll = panel.form_scroll
+    assert scroll.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    form = scroll.widget()
+    if form.width() > scroll.viewport().width():
+        assert scroll.horizontalScrollBar().maximum() >= form.width() - scroll.viewport().width()
+    # the form never gets less than its minimum width (else it is squeezed and its widgets cut)
+    assert form.width() >= form.minimumSizeHint().width()
+    # it has the room it needs when the window has it (the text side keeping 40 %)
+    left, right = panel.splitter.sizes()
+    needed = form.minimumSizeHint().width()
+    assert left >= min(needed, int((left + right) * 0.6)) - 2
+
+
+def test_window_minimum_fits_a_1024x768_screen(qtbot, window) -> None:  # noqa: ANN001
+    """Every tab's minimum size fits 1024x768 less a task bar and the frame (1008x688)."""
+    window.show()
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        qtbot.wait(10)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1008 and hint.height() <= 688, (window.tabs.tabText(i), hint)
+
+
+def test_model_settings_note_is_not_cut(qtbot, window) -> None:  # noqa: ANN001
+    """The repopulation note (several lines) gets the height its width needs (before: two lines shown)."""
+    from sbrt_calc.gui.model_settings_dialog import ModelSettingsDialog
+
+    dlg = ModelSettingsDialog(window.model.settings(), window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.wait(20)
+    note = dlg.note
+    assert note.height() >= note.heightForWidth(note.width()), (note.height(), note.heightForWidth(note.width()))
+
+
+def test_organ_combo_shows_its_choice_whole_when_the_row_has_room(qtbot, window) -> None:  # noqa: ANN001
+    window.resize(1280, 800)
+    window.show()
+    qtbot.wait(50)
+    combo = window.organ_combo
+    text_width = combo.fontMetrics().horizontalAdvance(combo.currentText())
+    assert combo.width() >= text_width + 20, (combo.width(), text_width, combo.currentText())
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800)])
+@pytest.mark.parametrize("chosen", ["lql", "usc"])
+def test_choosing_lql_or_usc_shows_its_numbers_without_scrolling(qtbot, window, size, chosen: str) -> None:  # noqa: ANN001
+    """Before: the chosen model's columns came after the verdicts, off the right edge at 1024 px."""
+    window.resize(*size)
+    window.show()
+    window.set_model(chosen)
+    qtbot.wait(80)
+    header = window.table.horizontalHeader()
+    width = window.table.viewport().width()
+    first = next(i for i, c in enumerate(window.model.columns()) if c.model == chosen)
+    left = header.sectionViewportPosition(first)
+    assert window.table.horizontalScrollBar().value() == 0
+    assert 0 <= left and left + header.sectionSize(first) <= width, (left, header.sectionSize(first), width)
+    for key in ("flag", "reference", "sensitivity"):     # the verdicts stay in view too (issue 13)
+        logical = window.model.column_of(key)
+        assert header.sectionViewportPosition(logical) + header.sectionSize(logical) <= width, key
+
+
+def test_regimen_column_stays_in_view_when_the_table_scrolls_sideways(qtbot, window) -> None:  # noqa: ANN001
+    window.resize(1024, 768)
+    window.show()
+    window.set_model("all")
+    qtbot.wait(80)
+    table = window.table
+    bar = table.horizontalScrollBar()
+    assert bar.maximum() > 0            # all three models do not fit: the table scrolls
+    bar.setValue(bar.maximum())
+    qtbot.wait(20)
+    frozen = table.frozen
+    assert frozen.isVisible()
+    assert [c for c in range(window.model.columnCount()) if not frozen.isColumnHidden(c)] == [0]
+    # the overlay sits over the first column's place, as wide as the column, and shows the labels
+    assert frozen.geometry().x() == table.verticalHeader().width() + table.frameWidth()
+    assert frozen.columnWidth(0) == table.columnWidth(0) > 0
+    assert frozen.model() is window.model and frozen.selectionModel() is table.selectionModel()
+    # the table's own first column has scrolled away under it: the overlay is what shows the label
+    assert table.horizontalHeader().sectionViewportPosition(0) < 0
+    # it scrolls vertically with the table
+    window.entry.setText("; ".join(f"{d}/{n}" for d in range(20, 60, 4) for n in (3, 4, 6)))
+    window.add_from_entry()
+    assert window.model.rowCount() > 30
+    qtbot.wait(20)
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    qtbot.wait(10)
+    assert frozen.verticalScrollBar().value() == table.verticalScrollBar().value() > 0
+    # a cell scrolled to is never left under the frozen column
+    last = window.model.rowCount() - 1
+    table.scrollTo(window.model.index(last, 1))
+    assert table.visualRect(window.model.index(last, 1)).x() >= table.columnWidth(0)
