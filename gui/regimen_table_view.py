@@ -86,6 +86,9 @@ class RegimenTableView(QTableView):
 
     def _place_frozen(self) -> None:
         fw = self.frameWidth()
+        header_height = self.horizontalHeader().height()
+        if self.frozen.horizontalHeader().height() != header_height:   # the rows line up with the table's
+            self.frozen.horizontalHeader().setFixedHeight(header_height)
         self.frozen.setGeometry(self.verticalHeader().width() + fw, fw, self.columnWidth(0),
                                 self.viewport().height() + self.horizontalHeader().height())
 

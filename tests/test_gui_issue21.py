@@ -130,6 +130,9 @@ def test_regimen_column_stays_in_view_when_the_table_scrolls_sideways(qtbot, win
     # the overlay sits over the first column's place, as wide as the column, and shows the labels
     assert frozen.geometry().x() == table.verticalHeader().width() + table.frameWidth()
     assert frozen.columnWidth(0) == table.columnWidth(0) > 0
+    # its rows line up with the table's (same header height, same row positions)
+    assert frozen.horizontalHeader().height() == table.horizontalHeader().height()
+    assert frozen.rowViewportPosition(2) == table.rowViewportPosition(2)
     assert frozen.model() is window.model and frozen.selectionModel() is table.selectionModel()
     # the table's own first column has scrolled away under it: the overlay is what shows the label
     assert table.horizontalHeader().sectionViewportPosition(0) < 0
