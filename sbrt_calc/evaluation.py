@@ -146,13 +146,13 @@ class RowEvaluation:
 
     @property
     def flag_status(self) -> str | None:
-        """``'pass'`` (flag reached), ``'fail'`` (not reached), ``'n/a'`` (not applicable at the planned site),
-        None for an invalid row."""
+        """``'pass'`` (flag reached), ``'warning'`` (not reached: the line is a correlation with local control, not
+        a limit, so it is never a failure), ``'n/a'`` (not applicable at the planned site), None for an invalid row."""
         if not self.valid or self.flag_reached is None:
             return None
         if not self.flag_applies:
             return "n/a"
-        return "pass" if self.flag_reached else "fail"
+        return "pass" if self.flag_reached else "warning"
 
     def model(self, name: str) -> ModelResult:
         """The result under ``name``; ``"lq"`` is always there (LQ stands in for the organs under the USC)."""

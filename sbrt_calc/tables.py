@@ -263,7 +263,7 @@ def regimen_table(ev: Evaluation, decimals: int = 1) -> Any:
                 continue
             status = None
             if c.key == "flag":
-                status = {"pass": tt.Status.PASS, "fail": tt.Status.FAIL, "n/a": tt.Status.NA}.get(
+                status = {"pass": tt.Status.PASS, "warning": tt.Status.WARNING, "n/a": tt.Status.NA}.get(
                     r.flag_status or "")
             elif c.key == "reference":
                 status = tt.Status.PASS if v else tt.Status.INFO
