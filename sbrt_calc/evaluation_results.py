@@ -68,7 +68,7 @@ class PlanningEvaluation:
             "label": self.flag.label, "bed_gy": self.flag.bed_gy, "applies": self.flag_applies,
             "reached": self.flag_reached, "text": self.flag_text,
             "status": None if self.flag_reached is None and self.flag_applies else
-            ("n/a" if not self.flag_applies else ("pass" if self.flag_reached else "fail"))}
+            ("n/a" if not self.flag_applies else ("pass" if self.flag_reached else "warning"))}
         return {"inputs": self.inputs.to_dict(), "site": self.site,
                 "regimen": None if self.regimen is None else self.regimen.label,
                 "bed10_gy": self.bed10_gy, "flag": flag,
