@@ -229,6 +229,32 @@ def to_text(table: Table, *, title: bool = True, notes: bool = True, escape: Any
     return "\n".join(lines)
 
 
+#: CSV writes a float within this many units in the last place of a short decimal as that decimal
+NOISE_ULPS = 4
+#: the most significant digits such a short decimal has
+NOISE_DIGITS = 12
+
+
+def csv_float(value: float) -> str:
+    """A computed float for CSV, at full precision without binary noise (issue 21: ``71.39999999999999``
+    for 42 Gy in 6 fractions' BED10, exactly 71.4 in decimal arithmetic).
+
+    The rule: when ``value`` lies within :data:`NOISE_ULPS` units in the last place of a decimal with at most
+    :data:`NOISE_DIGITS` significant digits, that decimal is written (``71.4``); otherwise ``repr`` (the
+    shortest text that reads back to the same float, up to 17 significant digits: ``11.666666666666666``).
+    A value read back differs from the float computed by at most 4 ulps (about 1e-14 of it), far below any
+    dose's meaning; a value that is not a short decimal keeps every digit.
+    """
+    import math
+
+    if not math.isfinite(value) or value == 0.0:
+        return repr(value)
+    short = float(f"{value:.{NOISE_DIGITS}g}")
+    if abs(short - value) <= NOISE_ULPS * math.ulp(value):
+        return repr(short)
+    return repr(value)
+
+
 def to_csv(table: Table) -> str:
     """CSV with a header row (titles with units) and the raw values at full precision; spreadsheet-safe."""
     import csv
@@ -240,7 +266,7 @@ def to_csv(table: Table) -> str:
         if c.value is None:
             return c.text if c.text != "-" else ""
         if isinstance(c.value, float):
-            return repr(c.value)
+            return csv_float(c.value)
         return c.value
 
     buf = io.StringIO()

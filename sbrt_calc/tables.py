@@ -236,7 +236,9 @@ def _raw(v: Any) -> Any:
     if isinstance(v, bool):
         return FLAG_TEXT[v]
     if isinstance(v, float):
-        return repr(v)
+        from sbrt_calc.table import csv_float
+
+        return csv_float(v)   # full precision without binary noise (issue 21)
     return "" if v is None else v
 
 

@@ -83,7 +83,7 @@ def test_one_case_reads_the_same_on_every_face(qtbot, window, case_file: Path, t
                     for key in ("bed10_gy", "bed_8_lq", "flag", "reference"))
         assert got == want[label], label
     headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
-    assert "BED10 > 80 Gy" in headers and "BED8 LQ\n[Gy]" in headers
+    assert "BED10\n> 80 Gy" in headers and "BED8 LQ\n[Gy]" in headers   # the verdict header on two lines (issue 21)
 
     # 2. the clipboard (Ctrl+C on the table: the selected rows with a header)
     window.table.selectAll()
