@@ -155,7 +155,7 @@ def test_interval_not_given_is_incomplete(uniform):
     assert r.limits[0].status == Status.INCOMPLETE and r.status == Status.INCOMPLETE
 
 
-def test_fail_and_depends(tmp_path):
+def test_fail_holds_in_all(tmp_path):
     """New course 16 Gy/2 (d = 8): EQD2 at a/b 2 = 40 Gy > 25; LQ-L (d_T 6 Gy) lowers it."""
     files = {"old": write_dose(tmp_path / "old.dcm", lambda x, y, z: 20.0 + 0 * x),
              "new": write_dose(tmp_path / "new.dcm", lambda x, y, z: 16.0 + 0 * x),
@@ -167,6 +167,21 @@ def test_fail_and_depends(tmp_path):
     assert lim.least_favourable is not None and lim.least_favourable.status == Status.FAIL
     # cumulative at a/b 2: 30 + 40 = 70 -> passes exactly; new course 40 > 25 fails in every case
     assert lim.sensitivity == "holds in all"
+
+
+def test_verdict_depends_on_alpha_beta(tmp_path):
+    """Old 40 Gy/20 (EQD2 40 Gy at any a/b), new 14 Gy/3: new-course EQD2 23.3 Gy at a/b 2 (pass, <= 25) but
+    14 (14/3 + 0.87)/2.87 = 27.0 Gy at a/b 0.87 (fail): the verdict depends, least favourable a/b 0.87 Gy."""
+    files = {"old": write_dose(tmp_path / "old.dcm", lambda x, y, z: 40.0 + 0 * x),
+             "new": write_dose(tmp_path / "new.dcm", lambda x, y, z: 14.0 + 0 * x),
+             "rs": write_struct(tmp_path / "rs.dcm", ROIS)}
+    courses = [load_course(files["old"], 20), load_course(files["new"], 3)]
+    r = evaluate_reirradiation(courses, read_rtstruct(files["rs"]), interval_months=6.0)
+    lim = r.limits[0]
+    assert lim.status == Status.PASS and lim.sensitivity == "depends"
+    assert lim.least_favourable is not None and lim.least_favourable.alpha_beta_gy == 0.87
+    assert lim.least_favourable.new_course_max_gy == pytest.approx(lq(14, 3, 0.87), rel=1e-5)
+    assert lim.least_favourable.status == Status.FAIL
 
 
 def test_largest_course_exact_on_uniform_dose(uniform):
