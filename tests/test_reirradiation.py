@@ -297,6 +297,7 @@ def test_cli_pass_json_and_files(uniform, tmp_path, capsys):
     data = json.loads(out)
     assert data["status"] == "pass" and data["limits"][0]["structure"] == "SpinalCanal"
     assert data["model"]["recovery_discount"] == "not offered"
+    assert [c["label"] for c in data["courses"]] == ["course 1: old.dcm", "course 2: new.dcm"]
     assert data["largest_new_course"][0]["limiting_check"] == "new course EQD2 Dmax"
     assert (tmp_path / "e.dcm").is_file() and (tmp_path / "d.csv").read_text().startswith("dose_gy")
     code, out, err = cli(["reirradiation", "--course", f"{uniform['old']}:5", "--course", f"{uniform['new']}:3",

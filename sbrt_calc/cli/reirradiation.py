@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 from typing import Any
 
 from sbrt_calc.cli.models_args import non_negative_float
@@ -81,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
         check_replaceable(args.dvh_csv, "csv", inputs)
     if args.eqd2_dose:
         _check_target(args.eqd2_dose, inputs)
-    courses = [load_course(p, n, prescription_gy=rx) for p, n, rx in specs]
+    courses = [load_course(p, n, prescription_gy=rx, label=f"course {i}: {Path(p).name}")
+               for i, (p, n, rx) in enumerate(specs, start=1)]
     structures = read_rtstruct(args.rtstruct)
     r = evaluate_reirradiation(courses, structures, fractions_new=args.fractions_new,
                                interval_months=args.interval_months, model=args.model, registration=registration)
