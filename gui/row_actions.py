@@ -119,8 +119,13 @@ class RowActions:
             self.status(f"Nothing added: the sweep's {len(regs)} regimens are already in the table", 5000)
             return 0
         self.add_rows([CaseRegimen.from_regimen(r) for r in new], f"Sweep ({len(new)} regimens)")
+        from .sweep_dialog import sweep_end_note
+
+        end = sweep_end_note(dlg.dose_from.value(), dlg.dose_to.value(), dlg.dose_step.value()) \
+            if hasattr(dlg, "dose_from") else ""
         self.status(f"Added {len(new)} regimens from the sweep"
-                    + (f" ({skipped} already in the table, not repeated)" if skipped else ""), 6000)
+                    + (f" ({skipped} already in the table, not repeated)" if skipped else "")
+                    + (f". {end}" if end else ""), 10000 if end else 6000)
         return len(new)
 
     # --- the selection -------------------------------------------------------------------------------

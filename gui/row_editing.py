@@ -29,21 +29,29 @@ class RowEditing:
                     "fractions": str(reg.fractions),
                     "dose_per_fraction_gy": format_exact(reg.dose_per_fraction_gy, self.locale)}.get(key, "")
         inp = row.invalid_input or {}
+        if key == "label" and "regimen" not in inp and ("total_dose_gy" in inp or "fractions" in inp):
+            # the row as now typed ('3O/3'), marked invalid, not its old label (issue 21)
+            return f"{inp.get('total_dose_gy', '')}/{inp.get('fractions', '')}"
         return inp.get(_INPUT_FIELD.get(key, key), row.label if key == "label" else "")
 
     def _invalid_fields(self, row: CaseRegimen) -> set[str]:
-        """The input columns to mark: the core's messages start with the field they are about."""
+        """The input columns to mark: the core's messages start with the field they are about; several
+        reasons are joined by '; ' (every invalid cell reported, issue 21). The label shows the row as typed
+        and is marked too."""
         inp = row.invalid_input or {}
         if "regimen" in inp:
             return {"label"}
-        err = row.error.lower()
-        if err.startswith("fractions"):
-            return {"fractions"}
-        if err.startswith("total dose"):
-            return {"total_dose_gy"}
-        if err.startswith("dose per fraction"):
-            return {"dose_per_fraction_gy"} if "dose_per_fraction_gy" in inp else set(INPUT_KEYS[1:])
-        return {"total_dose_gy", "fractions"}
+        out = {"label"}
+        for part in row.error.lower().split("; "):
+            if part.startswith("fractions"):
+                out.add("fractions")
+            elif part.startswith("total dose"):
+                out.add("total_dose_gy")
+            elif part.startswith("dose per fraction"):
+                out |= {"dose_per_fraction_gy"} if "dose_per_fraction_gy" in inp else set(INPUT_KEYS[1:])
+            else:
+                out |= {"total_dose_gy", "fractions"}
+        return out
 
     # --- editing (pure) ---------------------------------------------------------------------------
     def edited_row(self, old: CaseRegimen, key: str, text: str) -> CaseRegimen:
@@ -62,7 +70,13 @@ class RowEditing:
         try:
             fractions = self._parse_fractions(frac_text)
         except ValueError as exc:
-            return CaseRegimen(old.label, None, None, old.note, inputs, f"fractions: {exc}")
+            reasons = [f"fractions: {exc}"]
+            if key != "dose_per_fraction_gy":   # every invalid cell, not only the first (issue 21)
+                try:
+                    parse_number(total_text, self.locale)
+                except ValueError as total_exc:
+                    reasons.append(f"total dose: {total_exc}")
+            return CaseRegimen(old.label, None, None, old.note, inputs, "; ".join(reasons))
         if key == "dose_per_fraction_gy":
             try:
                 dpf = parse_number(text, self.locale)

@@ -30,6 +30,16 @@ def sweep_values(start: float, stop: float, step: float) -> list[float]:
     return [round(start + i * step, 9) for i in range(count)]
 
 
+def sweep_end_note(start: float, stop: float, step: float) -> str:
+    """Why the sweep stops short of ``stop`` ('' when ``stop`` is one of its doses), issue 21: 'to 50' with
+    a 6-Gy step from 24 Gy ends at 48 Gy, and says so."""
+    values = sweep_values(start, stop, step)
+    if not values or abs(values[-1] - stop) <= 1e-9:
+        return ""
+    return (f"The last total dose is {values[-1]:g} Gy: {stop:g} Gy is not on the {step:g}-Gy steps from "
+            f"{start:g} Gy (add it in the entry, or choose a step that reaches it).")
+
+
 def sweep_regimens(dose_from: float, dose_to: float, dose_step: float,
                    fx_from: int, fx_to: int, fx_step: int = 1) -> tuple[list[Regimen], list[str]]:
     """The regimens of the sweep (fraction count outer, dose inner) and the ones refused, with reasons."""
@@ -136,5 +146,8 @@ class SweepDialog(QDialog):
                 msg = f"Adds {len(regs)} regimens: {shown}"
                 if refused:
                     msg += f"\nNot added ({len(refused)}): " + "; ".join(refused[:3])
+                end = sweep_end_note(self.dose_from.value(), self.dose_to.value(), self.dose_step.value())
+                if end:
+                    msg += "\n" + end
         self.preview.setText(msg)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)

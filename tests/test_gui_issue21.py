@@ -148,3 +148,38 @@ def test_regimen_column_stays_in_view_when_the_table_scrolls_sideways(qtbot, win
     last = window.model.rowCount() - 1
     table.scrollTo(window.model.index(last, 1))
     assert table.visualRect(window.model.index(last, 1)).x() >= table.columnWidth(0)
+
+
+def test_sweep_to_50_in_6_gy_steps_says_why_50_is_not_added(qtbot, window) -> None:  # noqa: ANN001
+    """24..50 Gy in 6-Gy steps gives 24, 30, 36, 42, 48: the dialog and the status bar say 50 is not a step."""
+    from sbrt_calc.gui.sweep_dialog import SweepDialog, sweep_end_note
+
+    assert sweep_end_note(24, 48, 6) == ""
+    assert "48 Gy" in sweep_end_note(24, 50, 6) and "50 Gy is not on the 6-Gy steps" in sweep_end_note(24, 50, 6)
+    dlg = SweepDialog(window)
+    qtbot.addWidget(dlg)
+    dlg.set_ranges(24, 50, 6, 3, 3)
+    assert "50 Gy is not on the 6-Gy steps" in dlg.preview.text()
+    window.sweep(dlg)
+    assert "50 Gy is not on the 6-Gy steps" in window.statusBar().currentMessage()
+    dlg.set_ranges(24, 48, 6, 3, 3)
+    assert "not on the" not in dlg.preview.text()
+
+
+def test_every_invalid_cell_is_reported_and_the_row_shows_what_was_typed(window) -> None:  # noqa: ANN001
+    """Before: the label kept '30/3' (the old, valid regimen) and only the first bad cell was named."""
+    from PySide6.QtCore import Qt
+
+    m = window.model
+    m.setData(window.current_index(1, "total_dose_gy"), "3O")
+    label = window.current_index(1, "label")
+    assert m.data(label, Qt.ItemDataRole.DisplayRole) == "3O/3"
+    assert m.data(label, Qt.ItemDataRole.BackgroundRole) is not None       # marked
+    m.setData(window.current_index(1, "fractions"), "x")
+    row = m.rows()[1]
+    assert "fractions" in row.error and "total dose" in row.error, row.error
+    for key in ("total_dose_gy", "fractions", "label"):
+        assert m.data(window.current_index(1, key), Qt.ItemDataRole.BackgroundRole) is not None, key
+    assert m.data(label, Qt.ItemDataRole.DisplayRole) == "3O/x"
+    tip = m.data(window.current_index(1, "warnings"), Qt.ItemDataRole.ToolTipRole)
+    assert "fractions" in tip and "total dose" in tip
