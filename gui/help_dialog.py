@@ -25,10 +25,15 @@ def _src(text: str) -> str:
 
 
 def shortcuts(actions: Iterable[QAction]) -> list[tuple[str, str]]:
-    """(keys, what) for each action with a shortcut, in the platform's notation, '&' markers removed."""
+    """(keys, what) for each action with a shortcut, in the platform's notation, '&' markers removed; each
+    key listed once (issue 21: Redo read 'Ctrl+Shift+Z, Ctrl+Y, Ctrl+Y', the platform's list repeating one)."""
     out: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for a in actions:
-        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts() if not k.isEmpty())
+        names = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts() if not k.isEmpty()]
+        unique = [n for i, n in enumerate(names) if n not in names[:i] and n not in seen]
+        seen.update(unique)
+        keys = ", ".join(unique)
         if keys:
             out.append((keys, a.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")))
     return out

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.plancheck.inputs import DEFAULT_CONSTRAINT_SET, PlanCheckInputs, find_in_folder
 from sbrt_calc.plancheck.names import PLAN_SITES
+from sbrt_calc.regimen import fractions_text
 from sbrt_calc.table import STATUS_COLOURS, Status
 
 from .typed_table_model import TypedTableModel
@@ -554,7 +555,7 @@ class PlanCheckPanel(QWidget):
             if src.status in ("differs", "warning"):
                 lines.append(f"⚠ {src.note}")
             elif src.source == "case regimen":
-                lines.append(f"The case's planned regimen {src.total_dose_gy:g} Gy in {src.fractions} fractions: agrees.")
+                lines.append(f"The case's planned regimen {src.total_dose_gy:g} Gy in {fractions_text(src.fractions)}: agrees.")
         if res.unmatched:
             lines.append(f"Unmatched names: {', '.join(res.unmatched)} (see Names).")
         self.status.setStyleSheet("")

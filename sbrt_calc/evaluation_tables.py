@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sbrt_calc.evaluation import Evaluation
+from sbrt_calc.regimen import fractions_text
 from sbrt_calc.table import Cell, Column, Status, Table, as_table, text
 
 #: Status of an eligibility verdict: supported (pass), not supported (fail), not assessable yet /
@@ -85,7 +86,7 @@ def plan_check_tables(ev: Evaluation) -> tuple[Table, ...]:
     ab = line.alpha_beta_gy if line is not None else 10.0
     first = Table("plan_check_flag", "Plan check: prescription and the flag line",
                   (Column("item", "Item"), Column("value", "Value")),
-                  ((text("Prescription"), Cell(f"{plan.prescription_gy:g} Gy in {plan.fractions} fractions",
+                  ((text("Prescription"), Cell(f"{plan.prescription_gy:g} Gy in {fractions_text(plan.fractions)}",
                                                plan.prescription_gy, "Gy", source=plan.prescription_source)),
                    (text(f"BED{ab:g} (LQ, alpha/beta {ab:g})"),
                     Cell(pc.flag_text, pc.bed10_gy, "Gy", flag_status(pc.flag_applies, pc.flag_reached),

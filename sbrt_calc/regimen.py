@@ -59,6 +59,11 @@ def _dose_number(text: str, what: str) -> float:
     return value
 
 
+def fractions_text(n: int) -> str:
+    """'1 fraction', '3 fractions' (issue 21: '1 fractions' read wrong in the app, the report and the CLI)."""
+    return f"{n} fraction" if n == 1 else f"{n} fractions"
+
+
 def _fraction_count(text: str, source: str) -> int:
     value = _number(text)
     if not math.isfinite(value) or value > MAX_FRACTIONS:   # "222...2" (400 digits) reads as inf

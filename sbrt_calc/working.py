@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sbrt_calc.evaluation import EvaluationSettings, RowEvaluation
+from sbrt_calc.regimen import fractions_text
 
 ASSUMPTIONS = {
     "lq": "Cell kill −ln S = n(αd + βd²): complete repair between fractions, no repopulation, uniform dose. "
@@ -66,7 +67,7 @@ def working(r: RowEvaluation, s: EvaluationSettings, full: bool = False, decimal
     minus = f" − {g(loss)} (time correction)" if loss else ""
     fl = s.flag
     out.append(Section(
-        f"Row {r.index + 1}: {reg.label} — {g(total)} Gy in {n} fractions of {g(d)} Gy",
+        f"Row {r.index + 1}: {reg.label} — {g(total)} Gy in {fractions_text(n)} of {g(d)} Gy",
         (f"BED10 (LQ, the scale of the lines) = n·d·(1 + d/(α/β)){minus} = {n} × {g(d)} × (1 + {g(d)}/10){minus} "
          f"= {res(r.bed10_gy)} Gy",
          f"{fl.label}: {res(r.bed10_gy)} {fl.comparison} {fl.bed_gy:g}? {'reached' if r.flag_reached else 'not reached'}"

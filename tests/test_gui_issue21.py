@@ -183,3 +183,30 @@ def test_every_invalid_cell_is_reported_and_the_row_shows_what_was_typed(window)
     assert m.data(label, Qt.ItemDataRole.DisplayRole) == "3O/x"
     tip = m.data(window.current_index(1, "warnings"), Qt.ItemDataRole.ToolTipRole)
     assert "fractions" in tip and "total dose" in tip
+
+
+def test_help_lists_each_shortcut_once(window) -> None:  # noqa: ANN001
+    """Before: 'Ctrl+Shift+Z, Ctrl+Y, Ctrl+Y' for Redo."""
+    text = window.show_help(show=False).text.toPlainText()
+    section = text[text.index("Keyboard shortcuts"):text.index("Sources", text.index("Keyboard shortcuts"))]
+    keys = [k.strip() for line in section.splitlines()[1:] if "Ctrl" in line or line.strip().startswith("F")
+            for k in line.split(",") if k.strip()]
+    assert keys and len(keys) == len(set(keys)), keys
+    assert "Ctrl+Y" in keys
+
+
+def test_one_fraction_is_singular() -> None:
+    """'18 Gy in 1 fraction of 18 Gy' in the working; the organ-limits table title for one fraction."""
+    from sbrt_calc.case import Case, CaseRegimen
+    from sbrt_calc.evaluation import evaluate
+    from sbrt_calc.planning.section import PlanningInputs, report_tables
+    from sbrt_calc.regimen import fractions_text
+    from sbrt_calc.working import working
+
+    assert fractions_text(1) == "1 fraction" and fractions_text(3) == "3 fractions"
+    ev = evaluate(Case(regimens=(CaseRegimen("18/1", 18.0, 1),)))
+    text = working(ev.rows[0], ev.settings)[0].title
+    assert "in 1 fraction of" in text and "1 fractions" not in text
+    tables = report_tables(PlanningInputs(regimen="18/1", site="spine"))
+    titles = " ".join(t.title for t in tables)
+    assert "1 fractions" not in titles and "fraction(s)" not in titles

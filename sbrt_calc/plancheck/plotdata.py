@@ -17,6 +17,7 @@ from sbrt_calc.plancheck.dvh import StructureDose
 from sbrt_calc.plancheck.grade import PlanCheckResult
 from sbrt_calc.plancheck.metrics import POINT_CC
 from sbrt_calc.presets.model import parse_metric
+from sbrt_calc.regimen import fractions_text
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def draw_dvh(fig: Any, result: PlanCheckResult) -> Any:
                 label=text)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
     lk = result.lookup
-    ax.set_title(f"Plan check {headline(result)}; limits of {lk.set.key} for {lk.fractions} fractions", fontsize=9)
+    ax.set_title(f"Plan check {headline(result)}; limits of {lk.set.key} for {fractions_text(lk.fractions)}", fontsize=9)
     return ax
 
 

@@ -12,6 +12,7 @@ that, never the words. Structure names are text taken from files: each face esca
 from __future__ import annotations
 
 from sbrt_calc.plancheck.grade import ConstraintResult, PlanCheckResult
+from sbrt_calc.regimen import fractions_text
 from sbrt_calc.table import Cell, Column, Status, Table, make_table, number, text, verdict
 
 #: Constraint status (grade.py) -> table status.
@@ -77,7 +78,7 @@ def _plan_table(r: PlanCheckResult) -> Table:
     rows: list[list[Cell | str]] = [
         ["RT Dose", r.inputs.rtdose], ["RT Structure Set", r.inputs.rtstruct], ["RT Plan", r.inputs.rtplan or "-"],
         [text("Prescription used"),
-         text(f"{p.prescription_gy:g} Gy in {p.fractions} fractions ({d['dose_per_fraction_gy']:g} Gy/fraction; "
+         text(f"{p.prescription_gy:g} Gy in {fractions_text(p.fractions)} ({d['dose_per_fraction_gy']:g} Gy/fraction; "
               f"{p.prescription_source})")],
     ]
     kinds = {"agrees": Status.PASS, "differs": Status.WARNING, "warning": Status.WARNING, "info": Status.INFO}
@@ -181,14 +182,14 @@ def _limits_table(r: PlanCheckResult) -> Table:
                      verdict(st, "not checked (unresolved)" if u.structure else "unresolved (not contoured)",
                              tooltip=u.limit.text), text("unresolved"), text(lk.set.key)))
     notes = [x.message for x in r.lookups]
-    notes += [f"Unresolved: {u.limit.organ} {u.limit.metric} ({u.limit.fractions} fractions): {u.limit.text}"
+    notes += [f"Unresolved: {u.limit.organ} {u.limit.metric} ({fractions_text(u.limit.fractions)}): {u.limit.text}"
               for u in r.unresolved]
     if r.missing_organs:
         notes.append(f"Not contoured, expected at this site: {', '.join(r.missing_organs)} (incomplete).")
     if r.absent_organs:
         notes.append(f"Not contoured, not expected at this site: {', '.join(r.absent_organs)}.")
     notes += [c.note for c in r.constraints if c.note]
-    title = f"Plan check: organ limits ({lk.set.name}, {lk.fractions} fractions)"
+    title = f"Plan check: organ limits ({lk.set.name}, {fractions_text(lk.fractions)})"
     if len(r.lookups) > 1:
         title += " and " + ", ".join(x.set.name for x in r.lookups[1:])
     return Table("plan_check_limits", title, tuple(cols), tuple(rows), notes=tuple(dict.fromkeys(notes)),

@@ -35,7 +35,7 @@ from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.presets.loader import active_presets
 from sbrt_calc.presets.model import CONVERTED, Constraint, ConstraintSet, PresetSet, UnresolvedLimit, parse_metric
 from sbrt_calc.radiobiology.lq import bed, dose_per_fraction_for_bed
-from sbrt_calc.regimen import MAX_FRACTIONS
+from sbrt_calc.regimen import MAX_FRACTIONS, fractions_text
 
 #: alpha/beta range (Gy) used for LQ-converted limits: late-responding normal tissue.
 DEFAULT_CONVERSION_ALPHA_BETAS_GY: tuple[float, ...] = (2.0, 3.0)
@@ -154,7 +154,7 @@ def lookup_set(cset: ConstraintSet, fractions: int,
     unresolved = cset.unresolved_for(fractions)
     if own:
         return SetLookup(cset, fractions, True, own,
-                         f"{cset.name}: {len(own)} limits for {fractions} fraction(s), as given by the source.",
+                         f"{cset.name}: {len(own)} limits for {fractions_text(fractions)}, as given by the source.",
                          unresolved=unresolved)
     given = ", ".join(str(c) for c in cset.fractions)
     if not min(cset.fractions) <= fractions <= max(cset.fractions):

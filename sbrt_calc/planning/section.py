@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sbrt_calc.errors import CaseError, SbrtCalcError
-from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
+from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, fractions_text, parse_regimen
 from sbrt_calc.table import MARKS, Cell, Column, Status, Table, number, text
 from sbrt_calc.vocabulary import TARGET_SITES
 from sbrt_calc.vocabulary import target_site as _target_site
@@ -218,7 +218,7 @@ def constraint_table(inputs: PlanningInputs) -> Table:
     try:
         lookup = constraints_for(n, inputs.constraint_set)[0]
     except SbrtCalcError as exc:
-        return Table("organ_limits", f"Organ-at-risk limits, {n} fraction(s)", cols, (), (f"Not available: {exc}",))
+        return Table("organ_limits", f"Organ-at-risk limits, {fractions_text(n)}", cols, (), (f"Not available: {exc}",))
     converted = any(c.converted for c in lookup.constraints)
     if converted:
         cols = cols + (Column("converted_from", "Converted from"),)
@@ -254,7 +254,7 @@ def constraint_table(inputs: PlanningInputs) -> Table:
         notes.append("This set leaves out: " + "; ".join(lookup.omitted))
     if lookup.set.errata:
         notes.append(f"Errata: {lookup.set.errata}")
-    return Table("organ_limits", f"Organ-at-risk limits: {lookup.set.name}, {n} fraction(s)", cols, tuple(rows),
+    return Table("organ_limits", f"Organ-at-risk limits: {lookup.set.name}, {fractions_text(n)}", cols, tuple(rows),
                  tuple(notes), lookup.set.source)
 
 
