@@ -308,7 +308,11 @@ class Workbench(QWidget):
             if c.key == "warnings":
                 continue
             cap = 220 if c.key == "sensitivity" else 160   # 'depends on model' whole, the Warnings cell too
-            header.resizeSection(i, min(max(header.sectionSize(i), 48), cap))
+            floor = 48
+            if c.key in ("flag", "reference"):   # 'not reached' whole with its icon, whatever the header's width
+                floor = self.table.fontMetrics().horizontalAdvance("not reached") \
+                    + self.table.iconSize().width() + 24
+            header.resizeSection(i, min(max(header.sectionSize(i), floor), cap))
         if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 260 px
             header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 260))
         if len(cache) > 8:

@@ -210,3 +210,14 @@ def test_one_fraction_is_singular() -> None:
     tables = report_tables(PlanningInputs(regimen="18/1", site="spine"))
     titles = " ".join(t.title for t in tables)
     assert "1 fractions" not in titles and "fraction(s)" not in titles
+
+
+def test_verdict_columns_show_not_reached_whole(qtbot, window) -> None:  # noqa: ANN001
+    """The verdict headers wrap on two lines now: the columns keep the width of their 'not reached' cells
+    (a 2x screenshot showed 'not re…')."""
+    window.show()
+    qtbot.wait(50)
+    fm = window.table.fontMetrics()
+    for key in ("flag", "reference"):
+        width = window.table.columnWidth(window.model.column_of(key))
+        assert width >= fm.horizontalAdvance("not reached") + window.table.iconSize().width() + 8, key
