@@ -58,7 +58,7 @@ class WorkingPanel(QTextBrowser):
             tag = "h3" if k == 0 else "h4"
             out.append(f"<{tag}>{_escape(sec.title)}</{tag}>")
             out.append("".join(f"<p style='margin:2px 0'>{_escape(line)}</p>" for line in sec.lines))
-        out.append("<h4>alpha/beta sources</h4><ul>")
+        out.append("<h4>α/β sources</h4><ul>")
         for ab in dict.fromkeys((s.tumour_alpha_beta_gy, *s.organ_alpha_betas_gy)):
             tissues = [t for t in radiobiology().tissues if t.alpha_beta_gy == ab]
             for t in tissues:
