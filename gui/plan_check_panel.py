@@ -108,6 +108,19 @@ class CheckWorker(QThread):
         self.done.emit(self.generation)
 
 
+#: the plan check's command-line options as the Plan check view names them (issue 21)
+APP_FIELDS = (("--prescription-gy", "Prescription"), ("--fractions", "Fractions"), ("--rtplan", "RT Plan…"),
+              ("--rtdose", "RT Dose…"), ("--rtstruct", "RT Structure Set…"), ("--constraint-set", "Constraint set"),
+              ("--site", "Site"), ("--target", "Target"))
+
+
+def app_field_names(message: str) -> str:
+    """``message`` with each command-line option replaced by the view's field ('--rtplan' -> '"RT Plan…"')."""
+    for option, field in APP_FIELDS:
+        message = message.replace(option, f"\u201c{field}\u201d")
+    return message
+
+
 class PlanCheckPanel(QWidget):
     """Open a DICOM plan, see its status, coverage, limits and DVHs, map structure names.
 
@@ -395,7 +408,10 @@ class PlanCheckPanel(QWidget):
         self.checkFinished.emit()
 
     def _error(self, message: str) -> None:
-        self.status.setText(message)
+        # the core's messages name the command line's options; the app names its own fields (issue 21), and a
+        # failed check leaves no previous plan's names on the Names tab
+        self.status.setText(app_field_names(message))
+        self.mapping_table.setRowCount(0)
         self.status.setStyleSheet(f"color: {STATUS_COLOURS[Status.FAIL][0]}; font-weight: bold")
 
     # --- choosing files ------------------------------------------------------------------------

@@ -221,3 +221,33 @@ def test_verdict_columns_show_not_reached_whole(qtbot, window) -> None:  # noqa:
     for key in ("flag", "reference"):
         width = window.table.columnWidth(window.model.column_of(key))
         assert width >= fm.horizontalAdvance("not reached") + window.table.iconSize().width() + 8, key
+
+
+def test_plan_check_errors_name_the_apps_fields_and_clear_the_names(qtbot, tmp_path) -> None:  # noqa: ANN001
+    """A plan check without an RT Plan or a prescription: the message names the view's fields
+    ('Prescription', 'Fractions', 'RT Plan…'), not '--rtplan'; the previous plan's names are cleared."""
+    import warnings as w_
+
+    pytest.importorskip("pydicom")
+    from sbrt_calc.gui.plan_check_panel import PlanCheckPanel, app_field_names
+    from sbrt_calc.plancheck.inputs import PlanCheckInputs
+    from sbrt_calc.plancheck.phantom import Phantom, write_phantom
+
+    assert app_field_names("give an RT Plan (--rtplan) or --prescription-gy and --fractions") == \
+        "give an RT Plan (\u201cRT Plan…\u201d) or \u201cPrescription\u201d and \u201cFractions\u201d"
+    with w_.catch_warnings():
+        w_.simplefilter("ignore")
+        write_phantom(tmp_path, Phantom(shape=(24, 32, 32)))
+    panel = PlanCheckPanel()
+    qtbot.addWidget(panel)
+    panel.open_folder(str(tmp_path))
+    assert panel.result() is not None and panel.mapping_table.rowCount() > 0
+    dose = next(tmp_path.glob("*RD*.dcm"), None) or next(p for p in tmp_path.glob("*.dcm") if "dose" in p.name.lower())
+    struct = next(p for p in tmp_path.glob("*.dcm") if p != dose and "plan" not in p.name.lower()
+                  and ("rs" in p.name.lower() or "struct" in p.name.lower()))
+    panel.set_inputs(PlanCheckInputs(str(dose), str(struct)))     # no RT Plan, no prescription
+    assert panel.result() is None                                 # waits for the worker
+    qtbot.waitUntil(lambda: "Cannot check" in panel.status.text(), timeout=30000)
+    text = panel.status.text()
+    assert "--" not in text and "Cannot check" in text, text
+    assert panel.mapping_table.rowCount() == 0
