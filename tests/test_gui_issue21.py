@@ -230,6 +230,7 @@ def test_plan_check_errors_name_the_apps_fields_and_clear_the_names(qtbot, tmp_p
 
     pytest.importorskip("pydicom")
     from sbrt_calc.gui.plan_check_panel import PlanCheckPanel, app_field_names
+
     from sbrt_calc.plancheck.inputs import PlanCheckInputs
     from sbrt_calc.plancheck.phantom import Phantom, write_phantom
 
