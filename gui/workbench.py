@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -310,9 +311,16 @@ class Workbench(QWidget):
             cap = 220 if c.key == "sensitivity" else 160   # 'depends on model' whole, the Warnings cell too
             floor = 48
             if c.key in ("flag", "reference"):   # 'not reached' whole with its icon, whatever the header's width
-                floor = self.table.fontMetrics().horizontalAdvance("not reached") \
-                    + self.table.iconSize().width() + 24
+                icon = self.table.iconSize().width()
+                if icon <= 0:
+                    icon = self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+                floor = self.table.fontMetrics().horizontalAdvance("not reached") + icon + 12
             header.resizeSection(i, min(max(header.sectionSize(i), floor), cap))
+        verdicts = [i for i, c in enumerate(cols) if c.key in ("flag", "reference")]
+        if verdicts:   # the two verdict columns hold the same words: one width (at 2x one of them elided them)
+            widest = max(header.sectionSize(i) for i in verdicts)
+            for i in verdicts:
+                header.resizeSection(i, widest)
         if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 260 px
             header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 260))
         if len(cache) > 8:

@@ -217,10 +217,13 @@ def test_verdict_columns_show_not_reached_whole(qtbot, window) -> None:  # noqa:
     (a 2x screenshot showed 'not re…')."""
     window.show()
     qtbot.wait(50)
+    from PySide6.QtWidgets import QStyle
+
     fm = window.table.fontMetrics()
-    for key in ("flag", "reference"):
-        width = window.table.columnWidth(window.model.column_of(key))
-        assert width >= fm.horizontalAdvance("not reached") + window.table.iconSize().width() + 8, key
+    icon = window.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+    widths = {key: window.table.columnWidth(window.model.column_of(key)) for key in ("flag", "reference")}
+    assert widths["flag"] == widths["reference"]
+    assert widths["flag"] >= fm.horizontalAdvance("not reached") + icon + 8, widths
 
 
 def test_plan_check_errors_name_the_apps_fields_and_clear_the_names(qtbot, tmp_path) -> None:  # noqa: ANN001
