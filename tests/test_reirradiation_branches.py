@@ -9,6 +9,7 @@ volume at >= x Gy, ``CVxGy`` the volume below x Gy (module docstring of planchec
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -18,7 +19,10 @@ from sbrt_calc.plancheck.dvh import StructureDose
 from sbrt_calc.plancheck.falloff import d2cm_gy, d2cm_gy_for_mask, distance_from_mask_mm
 from sbrt_calc.plancheck.metrics import MetricError, evaluate, standard_metrics, target_quality
 from sbrt_calc.plancheck.raster import rasterise
+from sbrt_calc.reirradiation.courses import ReirradiationError
 from sbrt_calc.reirradiation.eqd2 import eqd2_gy
+from sbrt_calc.reirradiation.evaluate import _checks, _largest_scale, _limiting, _roi_box, evaluate_reirradiation
+from sbrt_calc.table import Status
 
 
 def _sd(outside_cc: float = 0.0, doses: tuple[float, ...] = (10.0, 8.0, 6.0, 4.0, 2.0)) -> StructureDose:
@@ -168,3 +172,82 @@ def test_d2cm_ignores_hot_voxel_near_ptv_and_finds_the_far_one(centre_x: float) 
     g = _grid(dose)
     occ = rasterise(roi, g, thickness_mm=3.0)
     assert d2cm_gy(g, roi, occ) == 50.0
+
+
+def _lim(L: float = 70.0, course: float | None = 25.0, share: float | None = 0.5,
+         interval: float | None = 5.0) -> SimpleNamespace:
+    """A re-irradiation limit shaped as the presets' (HyTEC/Sahgal thecal sac values by default)."""
+    return SimpleNamespace(max_cumulative_eqd2_gy=L, max_reirradiation_course_eqd2_gy=course,
+                           max_reirradiation_share=share, min_interval_months=interval)
+
+
+def test_checks_of_a_single_course_grade_only_the_cumulative_dmax() -> None:
+    assert [(c.name, c.status) for c in _checks(_lim(), 60.0, 60.0, None, several=False)] == [
+        ("cumulative EQD2 Dmax", Status.PASS)]
+    assert _checks(_lim(), 75.0, 75.0, None, several=False)[0].status == Status.FAIL
+
+
+def test_checks_of_a_reirradiation_with_interval_not_given() -> None:
+    cum, new, share, interval = _checks(_lim(), 60.0, 30.0, None, several=True)
+    assert (cum.status, new.status) == (Status.PASS, Status.FAIL)  # 30 > 25 Gy for the new course
+    assert share.value == pytest.approx(0.5) and share.status == Status.PASS
+    assert interval.value is None and interval.status == Status.INCOMPLETE and "not given" in interval.note
+
+
+@pytest.mark.parametrize(("months", "status"), [(3.0, Status.FAIL), (5.0, Status.PASS)])
+def test_interval_check(months: float, status: Status) -> None:
+    assert _checks(_lim(), 40.0, 10.0, months, several=True)[-1].status == status
+
+
+def test_share_with_no_cumulative_dose_is_zero_and_absent_limits_are_not_checked() -> None:
+    share = _checks(_lim(), 0.0, 0.0, 6.0, several=True)[2]
+    assert share.name.startswith("new course share") and share.value == 0.0
+    only = _checks(_lim(course=None, share=None, interval=None), 60.0, 30.0, None, several=True)
+    assert [c.name for c in only] == ["cumulative EQD2 Dmax"]
+
+
+# _largest_scale: one voxel, one fraction of s x 10 Gy at alpha/beta 10: EQD2 = D (D + 10) / 12
+def _root(limit: float) -> float:
+    return (-10.0 + math.sqrt(100.0 + 48.0 * limit)) / 2.0 / 10.0  # D(D+10)/12 = limit, s = D / 10
+
+
+def test_largest_scale_reaches_the_cumulative_limit() -> None:
+    s = _largest_scale(np.zeros(1), np.array([10.0]), 1, _lim(), 10.0, "lq", 6.0, several=False)
+    assert s == pytest.approx(_root(70.0), rel=1e-6)
+
+
+def test_largest_scale_reaches_the_new_course_limit() -> None:
+    s = _largest_scale(np.zeros(1), np.array([10.0]), 1, _lim(share=None), 10.0, "lq", 6.0, several=True)
+    assert s == pytest.approx(_root(25.0), rel=1e-6)
+
+
+def test_largest_scale_reaches_the_share_limit_and_names_it() -> None:
+    old, phys, lim = np.array([20.0]), np.array([10.0]), _lim(course=None)
+    s = _largest_scale(old, phys, 1, lim, 10.0, "lq", 6.0, several=True)
+    assert s == pytest.approx(_root(20.0), rel=1e-6)  # share 0.5: new EQD2 = the earlier 20 Gy
+    assert s is not None
+    assert _limiting(lim, old, phys, 1, s, 10.0, "lq", 6.0, several=True) == "new course share of cumulative Dmax"
+
+
+def test_largest_scale_zero_none_and_unbounded() -> None:
+    over = _largest_scale(np.array([80.0]), np.array([10.0]), 1, _lim(), 10.0, "lq", 6.0, several=False)
+    assert over == 0.0  # the earlier courses alone exceed 70 Gy
+    assert _largest_scale(np.array([10.0]), np.zeros(1), 1, _lim(), 10.0, "lq", 6.0, several=False) is None
+    huge = _lim(L=1e30, course=None, share=None)
+    assert _largest_scale(np.zeros(1), np.array([10.0]), 1, huge, 10.0, "lq", 6.0, several=True) is None
+
+
+def test_roi_box_of_structure_wholly_outside_along_an_axis_is_the_whole_axis() -> None:
+    g = _grid(np.zeros((11, 21, 31)))
+    roi = _sphere(6.0, (0.0, 0.0, 500.0))
+    box = _roi_box(roi, g, 3.0, margin=0)
+    assert box[0] == slice(0, 11)
+    assert box[2].stop - box[2].start < 31  # x stays the contour's bounding box
+    assert _roi_box(roi, g, 3.0)[0] == slice(9, 11)  # with the default margin: the last two planes
+
+
+def test_evaluation_refuses_fewer_than_two_courses_and_unknown_model() -> None:
+    with pytest.raises(ReirradiationError, match="two or more courses"):
+        evaluate_reirradiation([], None)  # type: ignore[arg-type]
+    with pytest.raises(ReirradiationError, match="model must be lq or lql"):
+        evaluate_reirradiation([None, None], None, model="lqx")  # type: ignore[list-item,arg-type]
