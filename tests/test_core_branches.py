@@ -4,12 +4,13 @@ case-file refusals naming the key."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from sbrt_calc.case import CaseSettings, case_from_dict, load_case, loads_case
 from sbrt_calc.cli.main import main
-from sbrt_calc.errors import CaseError, ModelParameterError
+from sbrt_calc.errors import CaseError, ModelParameterError, PresetError
 from sbrt_calc.models import LQ, USC
 from sbrt_calc.radiobiology.solve import reaching_total_gy, solve_for_bed
 
@@ -179,3 +180,116 @@ def test_load_case_missing_file_refused(tmp_path) -> None:
     with pytest.raises(CaseError) as ei:
         load_case(tmp_path / "none.json")
     assert "cannot read" in ei.value.message
+
+
+# --- presets/radiobiology.py -------------------------------------------------------------------------
+
+def _shipped() -> dict:
+    import tomllib
+
+    from sbrt_calc.presets.radiobiology import load_radiobiology
+
+    return tomllib.loads(Path(load_radiobiology().path).read_text(encoding="utf-8"))
+
+
+def test_radiobiology_unknown_tissue_and_threshold_name_known_keys() -> None:
+    from sbrt_calc.presets.radiobiology import load_radiobiology
+
+    rb = load_radiobiology()
+    with pytest.raises(KeyError, match="no tissue 'bone'.*late"):
+        rb.tissue("bone")
+    with pytest.raises(KeyError, match="no threshold 'x'.*bed10_primary_lung"):
+        rb.threshold("x")
+
+
+@pytest.mark.parametrize(("where", "name", "value", "key"), [
+    ("tissues", "role", "normal", "tissues[0].role"),
+    ("thresholds", "comparison", "<", "thresholds[0].comparison"),
+    ("thresholds", "quantity", "EQD2", "thresholds[0].quantity"),
+    ("thresholds", "alpha_beta_gy", 3.0, "thresholds[0].alpha_beta_gy"),
+])
+def test_radiobiology_bad_field_refused_naming_key(where: str, name: str, value: object, key: str) -> None:
+    from sbrt_calc.presets.radiobiology import parse_radiobiology
+
+    data = _shipped()
+    data[where][0][name] = value
+    with pytest.raises(PresetError) as ei:
+        parse_radiobiology(data, "rb.toml")
+    assert len(ei.value.problems) == 1 and ei.value.problems[0].startswith(f"rb.toml: {key}: ")
+    assert repr(value) in ei.value.problems[0]
+
+
+def test_radiobiology_duplicate_tissue_key_refused() -> None:
+    from sbrt_calc.presets.radiobiology import parse_radiobiology
+
+    data = _shipped()
+    late = next(t for t in data["tissues"] if t["key"] == "late")
+    data["tissues"].append(dict(late))
+    with pytest.raises(PresetError) as ei:
+        parse_radiobiology(data, "rb.toml")
+    assert ei.value.problems == ["rb.toml: late: duplicate key"]
+
+
+def test_radiobiology_missing_required_threshold_refused() -> None:
+    from sbrt_calc.presets.radiobiology import parse_radiobiology
+
+    data = _shipped()
+    data["thresholds"] = [t for t in data["thresholds"] if t["key"] != "bed10_primary_lung"]
+    with pytest.raises(PresetError) as ei:
+        parse_radiobiology(data, "rb.toml")
+    assert any("'bed10_primary_lung' is missing" in p for p in ei.value.problems)
+
+
+def test_load_radiobiology_unreadable_and_bad_toml(tmp_path: Path) -> None:
+    from sbrt_calc.presets.radiobiology import load_radiobiology
+
+    with pytest.raises(PresetError, match="cannot read"):
+        load_radiobiology(tmp_path / "none.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("kind = = 1\n", encoding="utf-8")
+    with pytest.raises(PresetError, match="not valid TOML"):
+        load_radiobiology(bad)
+
+
+def test_user_radiobiology_file_none_one_two(tmp_path: Path) -> None:
+    from sbrt_calc.presets.radiobiology import user_radiobiology_file
+
+    assert user_radiobiology_file(tmp_path / "missing") is None
+    (tmp_path / "other.toml").write_text('kind = "constraints"\n', encoding="utf-8")
+    assert user_radiobiology_file(tmp_path) is None
+    (tmp_path / "a.toml").write_text('kind = "radiobiology"\n', encoding="utf-8")
+    assert user_radiobiology_file(tmp_path) == tmp_path / "a.toml"
+    (tmp_path / "b.toml").write_text("kind = 'radiobiology'\n", encoding="utf-8")
+    with pytest.raises(PresetError) as ei:
+        user_radiobiology_file(tmp_path)
+    assert "a.toml, b.toml" in ei.value.message
+
+
+# --- planning/section.py -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("data", "key", "shown"), [
+    ({"cumulative": {"courses": "36/3"}}, "planning.cumulative.courses", "got str"),
+    ({"cumulative": {"courses": ["  "]}}, "planning.cumulative.courses[0]", "got '  '"),
+    ({"cumulative": {"recovery_percent": "x"}}, "planning.cumulative.recovery_percent", "got 'x'"),
+    ({"cumulative": {"recovery_percent": True}}, "planning.cumulative.recovery_percent", "got True"),
+    ({"cumulative": {"recovery_percent": 100}}, "planning.cumulative.recovery_percent", "100 is out of range"),
+    ({"site": "moon"}, "planning.site", "'moon' is not a target site"),
+    ({"regimen": 5}, "planning.regimen", "got 5"),
+])
+def test_planning_inputs_refusal_names_key(data: dict, key: str, shown: str) -> None:
+    from sbrt_calc.planning.section import PlanningInputs
+
+    with pytest.raises(CaseError) as ei:
+        PlanningInputs.from_dict(data)
+    assert ei.value.field == key
+    assert ei.value.message.startswith(f"{key}: ") and shown in ei.value.message
+
+
+def test_planning_inputs_cumulative_numbers_kept() -> None:
+    from sbrt_calc.planning.section import PlanningInputs
+
+    p = PlanningInputs.from_dict({"cumulative": {"courses": ["30/10"], "recovery_percent": 0,
+                                                 "interval_months": 12, "alpha_beta_gy": 2}})
+    assert p.cumulative is not None
+    assert p.cumulative.courses == ("30/10",)
+    assert PlanningInputs.from_dict(p.to_dict()) == p
