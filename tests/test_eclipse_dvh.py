@@ -38,30 +38,17 @@ must agree within 1 %.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
+from samples import samples_dir
 
 from sbrt_calc.plancheck.dvh import StructureDose, structure_dvh
 from sbrt_calc.plancheck.load import load_dose_and_structures
 from sbrt_calc.plancheck.metrics import evaluate
 from sbrt_calc.plancheck.raster import exact_area_mm2, structure_thickness_mm, thickness_for
-
-
-def samples_dir() -> Path | None:
-    """``$SBRT_CALC_SAMPLES``, else ``shared/dicom-samples`` beside an ancestor of this file (CI: ../shared)."""
-    env = os.environ.get("SBRT_CALC_SAMPLES")
-    if env:
-        return Path(env) if Path(env).is_dir() else None
-    for parent in Path(__file__).resolve().parents:
-        cand = parent / "shared" / "dicom-samples"
-        if cand.is_dir():
-            return cand
-    return None
-
 
 SAMPLES = samples_dir()
 ECLIPSE = SAMPLES / "eclipse-breast" if SAMPLES else None

@@ -29,29 +29,16 @@ from __future__ import annotations
 import csv
 import os
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
+from samples import samples_dir
 
 from sbrt_calc.plancheck.dicom_io import DoseGrid, StructureSet
 from sbrt_calc.plancheck.dvh import structure_dvh
 from sbrt_calc.plancheck.load import load_dose_and_structures
 from sbrt_calc.plancheck.metrics import evaluate
 from sbrt_calc.plancheck.raster import structure_thickness_mm, thickness_for
-
-
-def samples_dir() -> Path | None:
-    """``$SBRT_CALC_SAMPLES``, else ``shared/dicom-samples`` beside an ancestor of this file (CI: ../shared)."""
-    env = os.environ.get("SBRT_CALC_SAMPLES")
-    if env:
-        return Path(env) if Path(env).is_dir() else None
-    for parent in Path(__file__).resolve().parents:
-        cand = parent / "shared" / "dicom-samples"
-        if cand.is_dir():
-            return cand
-    return None
-
 
 SAMPLES = samples_dir()
 NELMS = SAMPLES / "nelms-2015" if SAMPLES else None

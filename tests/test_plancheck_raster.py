@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from samples import require_samples
 
 from sbrt_calc.plancheck.dicom_io import ContourPlane, DoseGrid, Roi
 from sbrt_calc.plancheck.dvh import structure_dose
@@ -231,16 +232,10 @@ def test_no_real_contour_is_called_self_intersecting() -> None:
     """Issue 17: the old check fired on 63 of 109 real ROIs. Every contour of every ROI of the Eclipse
     export and of the 50 Nelms 2015 structure sets (110 ROIs, 1,751 contours): no crossing found, and
     no ROI gets the self-intersection note when rasterised (``shared/dicom-samples``; skipped without it)."""
-    import os
-    from pathlib import Path
 
     from sbrt_calc.plancheck.dicom_io import read_rtstruct
 
-    env = os.environ.get("SBRT_CALC_SAMPLES")
-    samples = Path(env) if env else next((p / "shared" / "dicom-samples" for p in Path(__file__).resolve().parents
-                                          if (p / "shared" / "dicom-samples").is_dir()), None)
-    if samples is None or not samples.is_dir():
-        pytest.skip("shared/dicom-samples is not beside the repository; set SBRT_CALC_SAMPLES")
+    samples = require_samples()
     files = [samples / "eclipse-breast" / "rtss.dcm", *sorted((samples / "nelms-2015" / "structures").glob("*.dcm"))]
     rois = contours = 0
     for f in files:

@@ -8,12 +8,12 @@ decreasing offsets) are built here as minimal modifications of the phantom plan,
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from samples import require_samples
 
 pydicom = pytest.importorskip("pydicom")
 
@@ -205,14 +205,7 @@ def test_eclipse_calculation_point_is_not_a_second_prescription() -> None:
 
 
 def _samples() -> Path:
-    env = os.environ.get("SBRT_CALC_SAMPLES")
-    if env and Path(env).is_dir():
-        return Path(env)
-    for parent in Path(__file__).resolve().parents:
-        cand = parent / "shared" / "dicom-samples"
-        if cand.is_dir():
-            return cand
-    pytest.skip("the DICOM samples folder (../shared/dicom-samples or $SBRT_CALC_SAMPLES) is absent")
+    return require_samples()
 
 
 # --- 3. per-beam doses, FRACTION sanity ----------------------------------------------------------

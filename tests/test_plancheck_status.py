@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from samples import require_samples
 
 pytest.importorskip("pydicom")
 
@@ -294,16 +295,7 @@ def test_dvh_figure_marks_the_limits_by_status(p54: dict[str, Path]) -> None:
 
 
 def _samples() -> Path:
-    import os
-
-    env = os.environ.get("SBRT_CALC_SAMPLES")
-    if env and Path(env).is_dir():
-        return Path(env)
-    for parent in Path(__file__).resolve().parents:
-        cand = parent / "shared" / "dicom-samples"
-        if cand.is_dir():
-            return cand
-    pytest.skip("the DICOM samples folder (../shared/dicom-samples or $SBRT_CALC_SAMPLES) is absent")
+    return require_samples()
 
 
 def test_real_eclipse_export_is_graded_and_incomplete_at_seven_fractions(capsys: pytest.CaptureFixture[str]) -> None:

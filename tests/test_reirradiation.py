@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from samples import samples_dir
 
 pydicom = pytest.importorskip("pydicom")
 
@@ -245,18 +246,9 @@ def test_export_round_trip(uniform, tmp_path):
         write_eqd2_dose(uniform["old"], r, inputs=(uniform["old"],))
 
 
-def _samples() -> Path | None:
-    env = os.environ.get("SBRT_CALC_SAMPLES")
-    if env:
-        return Path(env) if Path(env).is_dir() else None
-    for parent in Path(__file__).resolve().parents:
-        cand = parent / "shared" / "dicom-samples"
-        if cand.is_dir():
-            return cand
-    return None
 
 
-ECLIPSE = (_samples() or Path("/nonexistent")) / "eclipse-breast"
+ECLIPSE = (samples_dir() or Path("/nonexistent")) / "eclipse-breast"
 
 
 @pytest.mark.skipif(not (ECLIPSE / "rtdose.dcm").is_file(),
