@@ -293,3 +293,76 @@ def test_planning_inputs_cumulative_numbers_kept() -> None:
     assert p.cumulative is not None
     assert p.cumulative.courses == ("30/10",)
     assert PlanningInputs.from_dict(p.to_dict()) == p
+
+
+# --- eligibility/sites.py ----------------------------------------------------------------------------
+
+def _line(key: str = "bed10_oligoprogression", **changes: object):
+    from dataclasses import replace
+
+    from sbrt_calc.presets.radiobiology import radiobiology
+
+    return replace(radiobiology().threshold(key), **changes)
+
+
+def test_seed_range_note_low_line_is_reached_by_whole_range() -> None:
+    from sbrt_calc.eligibility.sites import seed_range_note
+
+    # the lowest low end is 24 Gy/6: BED10 = 24 (1 + 4/10) = 33.6 Gy, above a 30 Gy line
+    text = seed_range_note(_line(bed_gy=30.0)).text
+    assert text.startswith("The low end of the seed's range") and "reaches the line BED10 > 30 Gy" in text
+
+
+def test_seed_range_note_default_line_lists_low_ends_and_3fx_dose() -> None:
+    import math
+
+    from sbrt_calc.eligibility.sites import seed_range_note
+
+    text = seed_range_note(_line()).text
+    # BED10 of 24/3, 30/5, 24/6; the 3-fraction total solving D (1 + D/30) = 70
+    assert "24 Gy/3 (BED10 43.2 Gy), 30 Gy/5 (48 Gy), 24 Gy/6 (33.6 Gy)" in text
+    d3 = 15 * (math.sqrt(1 + 4 * 70 / 30) - 1)
+    assert f"from about {d3:.1f} Gy upwards" in text
+
+
+def test_brain_exceeds_rtog_9005() -> None:
+    from sbrt_calc.eligibility.sites import brain_exceeds
+    from sbrt_calc.presets.loader import shipped_presets
+
+    ps = shipped_presets()
+    srs18 = next(s for s in ps.schemes if s.key == "brain_srs_18_1")
+    srs15 = next(s for s in ps.schemes if s.key == "brain_srs_15_1")
+    assert "no single-fraction dose is given above 40 mm (this lesion 50 mm)" in brain_exceeds(srs18, 50.0)
+    assert "for 35 mm (15 Gy)" in brain_exceeds(srs18, 35.0)
+    assert brain_exceeds(srs15, 35.0) == ""
+    assert brain_exceeds(srs18, None) == ""
+
+
+def test_primary_line_sentence_reads_the_line() -> None:
+    from sbrt_calc.eligibility.sites import _primary_line_sentence
+
+    assert "BED10 120.0 Gy (LQ, from the prescription) is at or above the BED10 >= 100 Gy line" \
+        in _primary_line_sentence(120.0, None)
+    assert "is below the BED10 >= 100 Gy line" in _primary_line_sentence(99.9, None)
+    assert "is not above the BED10 > 70 Gy line" in _primary_line_sentence(70.0, _line())
+    assert "is above the BED10 > 70 Gy line" in _primary_line_sentence(70.1, _line())
+
+
+def test_scheme_exclusion_min_size_and_chest_wall() -> None:
+    from dataclasses import replace
+
+    from sbrt_calc.eligibility.case import Lesion
+    from sbrt_calc.eligibility.sites import _exclusion
+    from sbrt_calc.presets.loader import shipped_presets
+
+    base = replace(next(s for s in shipped_presets().schemes if s.key == "lung_peripheral_34_1"),
+                   max_size_mm=None, chest_wall=None)
+    lesion = Lesion("lung", "progressing", size_mm=20.0, location="peripheral", abuts_chest_wall=False)
+    assert _exclusion(base, lesion) is None
+    assert _exclusion(replace(base, min_size_mm=30.0), lesion) == \
+        "34 Gy/1: given for lesions above 30 mm; this one is 20 mm"
+    assert _exclusion(replace(base, min_size_mm=20.0), lesion) is not None   # exclusive bound
+    assert _exclusion(replace(base, min_size_mm=10.0), lesion) is None
+    assert _exclusion(replace(base, chest_wall="abutting"), lesion) == \
+        "34 Gy/1: given for tumours abutting the chest wall; this one does not"
+    assert _exclusion(replace(base, chest_wall="abutting"), replace(lesion, abuts_chest_wall=None)) is None
