@@ -20,7 +20,7 @@ pydicom = pytest.importorskip("pydicom")
 
 from sbrt_calc.cli.main import main  # noqa: E402
 from sbrt_calc.plancheck.dicom_io import read_rtdose, read_rtstruct  # noqa: E402
-from sbrt_calc.plancheck.phantom import _base  # noqa: E402
+from sbrt_calc.plancheck.phantom import _base, add_rois  # noqa: E402
 from sbrt_calc.reirradiation.courses import load_course, resample  # noqa: E402
 from sbrt_calc.reirradiation.eqd2 import eqd2_gy  # noqa: E402
 from sbrt_calc.reirradiation.evaluate import evaluate_reirradiation  # noqa: E402
@@ -71,34 +71,9 @@ def _box(x0: float, x1: float, y0: float, y1: float, zs) -> list[list[float]]:
 
 def write_struct(path: Path, rois, *, frame: str = FRAME) -> Path:
     """An RT Structure Set of (name, type, contours)."""
-    from pydicom.dataset import Dataset
-    from pydicom.sequence import Sequence
-
     rs = _base("RTSTRUCT", "1.2.840.10008.5.1.4.1.1.481.3", _uid(), frame)
     rs.StructureSetLabel = "REIRR"
-    item = Dataset()
-    item.FrameOfReferenceUID = frame
-    rs.ReferencedFrameOfReferenceSequence = Sequence([item])
-    roi_seq, contour_seq, obs_seq = [], [], []
-    for number, (name, kind, contours) in enumerate(rois, start=1):
-        roi = Dataset()
-        roi.ROINumber, roi.ROIName, roi.ReferencedFrameOfReferenceUID = number, name, frame
-        roi_seq.append(roi)
-        items = []
-        for data in contours:
-            c = Dataset()
-            c.ContourGeometricType, c.NumberOfContourPoints = "CLOSED_PLANAR", len(data) // 3
-            c.ContourData = [f"{v:.4f}" for v in data]
-            items.append(c)
-        rc = Dataset()
-        rc.ReferencedROINumber, rc.ContourSequence = number, Sequence(items)
-        contour_seq.append(rc)
-        obs = Dataset()
-        obs.ObservationNumber, obs.ReferencedROINumber, obs.RTROIInterpretedType = number, number, kind
-        obs_seq.append(obs)
-    rs.StructureSetROISequence = Sequence(roi_seq)
-    rs.ROIContourSequence = Sequence(contour_seq)
-    rs.RTROIObservationsSequence = Sequence(obs_seq)
+    add_rois(rs, list(rois))
     rs.save_as(path, enforce_file_format=True)
     return path
 

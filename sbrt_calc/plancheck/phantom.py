@@ -130,6 +130,38 @@ def structures(ph: Phantom) -> list[tuple[str, str, list[list[float]]]]:
     return out
 
 
+
+def add_rois(rs: Any, rois: list[tuple[str, str, list[list[float]]]]) -> None:
+    """Fill an RT Structure Set's frame reference and its ROI, contour and observation sequences from
+    ``(name, RT ROI Interpreted Type, [flat x,y,z contour point lists])``, all on ``rs.FrameOfReferenceUID``."""
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+
+    frame = rs.FrameOfReferenceUID
+    frame_item = Dataset()
+    frame_item.FrameOfReferenceUID = frame
+    rs.ReferencedFrameOfReferenceSequence = Sequence([frame_item])
+    roi_seq, contour_seq, obs_seq = [], [], []
+    for number, (name, kind, contours) in enumerate(rois, start=1):
+        roi = Dataset()
+        roi.ROINumber, roi.ROIName, roi.ReferencedFrameOfReferenceUID = number, name, frame
+        roi_seq.append(roi)
+        items = []
+        for data in contours:
+            c = Dataset()
+            c.ContourGeometricType, c.NumberOfContourPoints = "CLOSED_PLANAR", len(data) // 3
+            c.ContourData = [f"{v:.4f}" for v in data]
+            items.append(c)
+        rc = Dataset()
+        rc.ReferencedROINumber, rc.ContourSequence = number, Sequence(items)
+        contour_seq.append(rc)
+        obs = Dataset()
+        obs.ObservationNumber, obs.ReferencedROINumber, obs.RTROIInterpretedType = number, number, kind
+        obs_seq.append(obs)
+    rs.StructureSetROISequence = Sequence(roi_seq)
+    rs.ROIContourSequence = Sequence(contour_seq)
+    rs.RTROIObservationsSequence = Sequence(obs_seq)
+
 def write_phantom(folder: str | Path, ph: Phantom | None = None) -> dict[str, Path]:
     """Write ``rtdose.dcm``, ``rtstruct.dcm`` and ``rtplan.dcm`` of *ph* into *folder*."""
     from pydicom.dataset import Dataset
@@ -169,29 +201,7 @@ def write_phantom(folder: str | Path, ph: Phantom | None = None) -> dict[str, Pa
     rs = _base("RTSTRUCT", "1.2.840.10008.5.1.4.1.1.481.3", struct_uid,
                ph.struct_frame_of_reference_uid or ph.frame_of_reference_uid)
     rs.StructureSetLabel = "PHANTOM"
-    frame_item = Dataset()
-    frame_item.FrameOfReferenceUID = rs.FrameOfReferenceUID
-    rs.ReferencedFrameOfReferenceSequence = Sequence([frame_item])
-    roi_seq, contour_seq, obs_seq = [], [], []
-    for number, (name, kind, contours) in enumerate(structures(ph), start=1):
-        roi = Dataset()
-        roi.ROINumber, roi.ROIName, roi.ReferencedFrameOfReferenceUID = number, name, rs.FrameOfReferenceUID
-        roi_seq.append(roi)
-        items = []
-        for data in contours:
-            c = Dataset()
-            c.ContourGeometricType, c.NumberOfContourPoints = "CLOSED_PLANAR", len(data) // 3
-            c.ContourData = [f"{v:.4f}" for v in data]
-            items.append(c)
-        rc = Dataset()
-        rc.ReferencedROINumber, rc.ContourSequence = number, Sequence(items)
-        contour_seq.append(rc)
-        obs = Dataset()
-        obs.ObservationNumber, obs.ReferencedROINumber, obs.RTROIInterpretedType = number, number, kind
-        obs_seq.append(obs)
-    rs.StructureSetROISequence = Sequence(roi_seq)
-    rs.ROIContourSequence = Sequence(contour_seq)
-    rs.RTROIObservationsSequence = Sequence(obs_seq)
+    add_rois(rs, structures(ph))
     rs.save_as(folder / "rtstruct.dcm", enforce_file_format=True)
 
     rp = _base("RTPLAN", RT_PLAN_STORAGE, plan_uid, ph.frame_of_reference_uid)
