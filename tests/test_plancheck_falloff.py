@@ -29,7 +29,7 @@ def _grid(dose: np.ndarray, h: float = 2.5, dz: float = 3.0) -> DoseGrid:
     return DoseGrid("mem", dose.astype(np.float32), x, y, z, "GY", "PLAN", "1.2.3", "1.2.3.4")
 
 
-def _sphere(radius: float, centre: tuple[float, float, float], spacing: float) -> Roi:
+def _sphere(radius: float, centre: tuple[float, float, float], spacing: float = 3.0) -> Roi:
     planes = []
     for z in np.arange(-radius, radius + 1e-9, spacing):
         r = math.sqrt(max(radius**2 - z**2, 0.0))

@@ -13,8 +13,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from test_plancheck_falloff import _grid, _sphere  # the falloff tests' synthetic grid and sphere
 
-from sbrt_calc.plancheck.dicom_io import ContourPlane, DoseGrid, Roi
+from sbrt_calc.plancheck.dicom_io import Roi
 from sbrt_calc.plancheck.dvh import StructureDose
 from sbrt_calc.plancheck.falloff import d2cm_gy, d2cm_gy_for_mask, distance_from_mask_mm
 from sbrt_calc.plancheck.metrics import MetricError, evaluate, standard_metrics, target_quality
@@ -120,26 +121,6 @@ def test_eqd2_lql_is_linear_above_transition_dose() -> None:
     lq = float(eqd2_gy(np.array([30.0]), 3, 3.0)[0])
     assert lq == pytest.approx(30 * 13 / 5, rel=1e-5) and got < lq
     assert not math.isclose(got, lq)
-
-
-def _grid(dose: np.ndarray, h: float = 2.5, dz: float = 3.0) -> DoseGrid:
-    nz, ny, nx = dose.shape
-    x = (np.arange(nx) - nx / 2 + 0.5) * h
-    y = (np.arange(ny) - ny / 2 + 0.5) * h
-    z = (np.arange(nz) - nz / 2 + 0.5) * dz
-    return DoseGrid("mem", dose.astype(np.float32), x, y, z, "GY", "PLAN", "1.2.3", "1.2.3.4")
-
-
-def _sphere(radius: float, centre: tuple[float, float, float], spacing: float = 3.0) -> Roi:
-    planes = []
-    for z in np.arange(-radius, radius + 1e-9, spacing):
-        r = math.sqrt(max(radius**2 - z**2, 0.0))
-        if r < 0.5:
-            continue
-        t = np.linspace(0, 2 * math.pi, 48, endpoint=False)
-        planes.append(ContourPlane(float(z + centre[2]), (np.column_stack([centre[0] + r * np.cos(t),
-                                                                            centre[1] + r * np.sin(t)]),)))
-    return Roi(1, "PTV", "PTV", tuple(planes))
 
 
 def test_distance_from_empty_mask_is_infinite_and_every_voxel_is_far() -> None:
