@@ -9,24 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from test_eligibility_sources import lesion, make  # one complete TKI case and its lesions
 
 from sbrt_calc.eligibility import rules as R
-from sbrt_calc.eligibility.assess import Case, assess
-
-
-def make(lesions: list[dict[str, Any]] | None = None, **overrides: Any) -> Case:
-    data: dict[str, Any] = {
-        "therapy_class": "tki", "driver": "EGFR", "agent": "osimertinib", "months_on_therapy": 14, "ecog": 1,
-        "cns_imaging_done": True, "other_disease_controlled": True, "leptomeningeal": False,
-        "staging_complete": True, "mdt_discussed": True, "trial_considered": True, "best_response": "partial",
-        "lesions": lesions if lesions is not None else [{"site": "bone", "status": "progressing"}],
-    }
-    data.update(overrides)
-    return Case.from_dict(data, source="test")
-
-
-def lesion(site: str, status: str = "progressing", **extra: Any) -> dict[str, Any]:
-    return {"site": site, "status": status, **extra}
+from sbrt_calc.eligibility.assess import assess
 
 
 def every_text(a: Any) -> str:
