@@ -285,7 +285,10 @@ def test_pinnacle_fraction_grid_holding_the_whole_plan_is_warned(tmp_path: Path,
         ds.DoseSummationType = "FRACTION"
     fx = _edit(files["rtdose"], tmp_path / "pinnacle.dcm", pinnacle)
     res = check_plan(PlanCheckInputs(str(fx), str(files["rtstruct"]), str(files["rtplan"])))
-    assert any("may hold whole-plan values" in w and "--dose-summation plan" in w for w in res.warnings)
+    said = [w for w in res.warnings if "may hold whole-plan values" in w]
+    assert len(said) == 1 and "--dose-summation plan" in said[0] and "mean dose of the target 'PTV'" in said[0]
+    assert f"{res.target.row['dmean_gy']:.4g} Gy" in said[0]  # the target's mean after multiplying
+    assert "grid maximum" not in said[0]
     assert res.target.row["dmean_gy"] > 2.5 * SMALL.prescription_gy  # what the warning is about
     ref = check_plan(PlanCheckInputs(str(files["rtdose"]), str(files["rtstruct"]), str(files["rtplan"])))
     fixed = check_plan(PlanCheckInputs(str(fx), str(files["rtstruct"]), str(files["rtplan"]), dose_summation="plan"))
@@ -299,10 +302,48 @@ def test_pinnacle_fraction_grid_holding_the_whole_plan_is_warned(tmp_path: Path,
     # a true per-fraction grid is multiplied without the warning
     per_fx = write_phantom(tmp_path / "perfx", Phantom(**{**SMALL.__dict__, "summation": "FRACTION"}))
     ok = load_plan(PlanCheckInputs(str(per_fx["rtdose"]), str(per_fx["rtstruct"]), str(per_fx["rtplan"])))
-    assert any("multiplied by 3 fractions" in w for w in ok.warnings)
-    assert not any("whole-plan values" in w for w in ok.warnings)
+    assert any("multiplied by 3 fractions" in w for w in ok.warnings)  # the plan check's sanity check: next test
     single = load_plan(PlanCheckInputs(str(fx), str(files["rtstruct"]), None, prescription_gy=54.0, fractions=1))
     assert single.dose_summation == "fraction" and any("read as one fraction" in w for w in single.warnings)
+
+
+def test_fraction_sanity_check_uses_the_target_mean(tmp_path: Path) -> None:
+    """Issue 17: 'FRACTION grids multiplied with a sanity check against the prescription (warn when the target
+    mean would be far above it)'. At 2 fractions the phantom's whole-plan grid labelled FRACTION has its maximum
+    times 2 (2.3 x Rx) below the grid-maximum fallback's 2.5 x Rx while the target mean (2.1 x Rx) is above
+    2 x Rx: only the target mean catches it. A true per-fraction grid at the same regimen is not warned about."""
+    total_gy, n = 36.0, 2
+    ph = Phantom(**{**SMALL.__dict__, "prescription_gy": total_gy, "fractions": n})
+    whole = write_phantom(tmp_path / "whole", ph)
+    fx = _edit(whole["rtdose"], tmp_path / "pinnacle.dcm", lambda ds: setattr(ds, "DoseSummationType", "FRACTION"))
+    res = check_plan(PlanCheckInputs(str(fx), str(whole["rtstruct"]), str(whole["rtplan"])))
+    mean = res.target.row["dmean_gy"]
+    assert mean == pytest.approx(n * 1.06 * total_gy, rel=0.02)  # dome: mean 1.06 x Rx, times n
+    said = [w for w in res.warnings if "may hold whole-plan values" in w]
+    assert len(said) == 1 and f"mean dose of the target 'PTV' is {mean:.4g} Gy" in said[0]
+    assert f"{mean / total_gy:.1f} times the prescription" in said[0]
+    assert float(res.plan.dose.dose.max()) < dicom_io.FRACTION_SANITY_FACTOR * total_gy  # the old check: silent
+    _, _, notes = load_dose_and_structures(fx, whole["rtstruct"], fractions=n, prescription_gy=total_gy)
+    assert not any("whole-plan values" in w for w in notes)  # the grid-maximum fallback misses it
+    per_fx = write_phantom(tmp_path / "perfx", Phantom(**{**ph.__dict__, "summation": "FRACTION"}))
+    ok = check_plan(PlanCheckInputs(str(per_fx["rtdose"]), str(per_fx["rtstruct"]), str(per_fx["rtplan"])))
+    assert any(f"multiplied by {n} fractions" in w for w in ok.warnings)
+    assert not any("whole-plan values" in w for w in ok.warnings)
+
+
+def test_fraction_sanity_check_on_the_issue_plan_and_the_grid_maximum_fallback(tmp_path: Path,
+                                                                               files: dict[str, Path]) -> None:
+    """The issue's Pinnacle plan: PTV mean 461 Gy after multiplying a 60 Gy/8 plan's FRACTION grid holding
+    whole-plan values (8 x 57.6 Gy). Without a target (reading the files alone) the grid maximum is the
+    fallback, and the warning says which was used."""
+    note = dicom_io.fraction_sanity_note(461.0, 60.0, 8, target="PTV")
+    assert note is not None and "mean dose of the target 'PTV' is 461 Gy, 7.7 times the prescription" in note
+    assert dicom_io.fraction_sanity_note(0.99 * 120.0, 60.0, 8, target="PTV") is None  # 2 x Rx: not warned
+    assert dicom_io.fraction_sanity_note(461.0, 60.0, 1, target="PTV") is None  # nothing was multiplied
+    fx = _edit(files["rtdose"], tmp_path / "pinnacle.dcm", lambda ds: setattr(ds, "DoseSummationType", "FRACTION"))
+    _, _, notes = load_dose_and_structures(fx, files["rtstruct"], fractions=3, prescription_gy=54.0)
+    said = [w for w in notes if "may hold whole-plan values" in w]
+    assert len(said) == 1 and "no target known: the grid maximum is used" in said[0]
 
 
 def test_nelms_grid_read_as_one_fraction_without_a_plan() -> None:

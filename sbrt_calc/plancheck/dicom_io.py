@@ -83,8 +83,16 @@ PLAN_SUMMATIONS = ("PLAN", "MULTI_PLAN")
 SESSION_SUMMATIONS = ("FRACTION", "FRACTION_SESSION")
 #: A RELATIVE grid read as a fraction of the prescription above this is refused (written in percent?).
 MAX_RELATIVE = 3.0
-#: After multiplying a per-fraction grid by the fraction count, a maximum above this many times the
-#: prescription is warned about (the grid may hold whole-plan values: Pinnacle writes FRACTION so).
+#: After multiplying a per-fraction grid by the fraction count, a target mean dose above this many
+#: times the prescription is warned about (the grid may hold whole-plan values: Pinnacle writes
+#: FRACTION so). The program's choice, reasoned: a plan prescribed to the 50 % isodose or higher
+#: (50 %: Leksell GammaPlan, the lowest in common use) has its maximum at most twice the
+#: prescription, so its target mean is below twice it; a whole-plan grid multiplied by n >= 2
+#: fractions puts a covered target's mean at n times its true mean, >= 2 times the prescription.
+FRACTION_SANITY_MEAN_FACTOR = 2.0
+#: The fallback when no target is known (reading a dose without a plan check): the grid maximum
+#: above this many times the prescription is warned about (a maximum may reach twice the
+#: prescription in a plan prescribed to the 50 % isodose; 2.5 leaves room above that).
 FRACTION_SANITY_FACTOR = 2.5
 
 
@@ -719,16 +727,36 @@ def _dose_grid(ds: Any, p: str, max_voxels: int, notes: list[str]) -> DoseGrid:
                     str(ds.get("SOPInstanceUID", "") or ""), refs, tuple(dict.fromkeys(notes)), _beams(ds))
 
 
+def fraction_sanity_note(value_gy: float, prescription_gy: float, fractions: int, *,
+                         target: str | None = None) -> str | None:
+    """The warning when a per-fraction grid multiplied by *fractions* looks like it held whole-plan values.
+
+    *value_gy* is the mean dose of *target* after the multiplication (compared with
+    :data:`FRACTION_SANITY_MEAN_FACTOR` times the prescription), or, when no target is known
+    (*target* None), the grid's maximum (compared with :data:`FRACTION_SANITY_FACTOR` times it).
+    The warning says which was used. None: nothing to warn about.
+    """
+    factor = FRACTION_SANITY_MEAN_FACTOR if target is not None else FRACTION_SANITY_FACTOR
+    if fractions <= 1 or not prescription_gy or value_gy <= factor * prescription_gy:
+        return None
+    what = (f"the mean dose of the target {target!r} is" if target is not None
+            else "the dose grid's maximum (no target known: the grid maximum is used) reaches")
+    return (f"after multiplying the per-fraction grid by {fractions} fractions {what} {value_gy:.4g} Gy, "
+            f"{value_gy / prescription_gy:.1f} times the prescription of {prescription_gy:g} Gy (warned above "
+            f"{factor:g} times): the grid may hold whole-plan values though labelled per fraction (Pinnacle "
+            "writes FRACTION so); if it does, read it as the whole plan (--dose-summation plan)")
+
+
 def plan_dose_gy(grid: DoseGrid, *, fractions: int | None, prescription_gy: float | None,
-                 summation: str | None = None) -> tuple[DoseGrid, tuple[str, ...]]:
+                 summation: str | None = None, check_grid_max: bool = True) -> tuple[DoseGrid, tuple[str, ...]]:
     """The whole-plan dose in Gy, with what was done to get it.
 
     - GY with summation PLAN or MULTI_PLAN: used as is.
     - Summation FRACTION or FRACTION_SESSION: multiplied by *fractions* (said so); refused without a
       fraction count. PS3.3 C.8.8.3.1 defines FRACTION as one fraction group, but planning systems
-      write it for one session's dose; a grid that then reaches more than
-      :data:`FRACTION_SANITY_FACTOR` times the prescription is warned about (it may hold
-      whole-plan values, as Pinnacle writes them).
+      write it for one session's dose; a grid that may hold whole-plan values (as Pinnacle writes
+      them) is warned about by :func:`fraction_sanity_note`: here on the grid's maximum when
+      *check_grid_max* (no target known), else by the plan check on the target's mean.
     - Summation BEAM, BRACHY, CONTROL_POINT, RECORD or other: refused (one beam's or one control
       point's dose is not the plan's; beams are summed only by :func:`sum_beam_doses`).
     - RELATIVE units: taken as a fraction of the prescription (1.0 = *prescription_gy*) and scaled;
@@ -739,6 +767,9 @@ def plan_dose_gy(grid: DoseGrid, *, fractions: int | None, prescription_gy: floa
     summation : {"plan", "fraction"}, optional
         Override the header's Dose Summation Type: ``"plan"`` reads the grid as the whole plan,
         ``"fraction"`` as one fraction (multiplied by *fractions*). None: as the header says.
+    check_grid_max : bool
+        Warn on the grid's maximum after the multiplication (the fallback when no target is
+        known); False when the caller checks the target's mean instead.
     """
     notes = list(grid.notes)
     dose = grid.dose
@@ -787,13 +818,11 @@ def plan_dose_gy(grid: DoseGrid, *, fractions: int | None, prescription_gy: floa
     elif grid.units != "GY":
         raise DicomError(f"{grid.path}: Dose Units {grid.units or 'missing'} not understood", field="DoseUnits",
                          value=grid.units or None, allowed="GY or RELATIVE")
-    if per_fraction and fractions is not None and fractions > 1 and prescription_gy and grid.units == "GY":
-        top = float(dose.max())
-        if top > FRACTION_SANITY_FACTOR * prescription_gy:
-            notes.append(f"after multiplying the per-fraction grid by {fractions} fractions the dose reaches "
-                         f"{top:.4g} Gy, {top / prescription_gy:.1f} times the prescription of {prescription_gy:g} "
-                         "Gy: the grid may hold whole-plan values though labelled per fraction (Pinnacle writes "
-                         "FRACTION so); if it does, read it as the whole plan (--dose-summation plan)")
+    if check_grid_max and per_fraction and fractions is not None and fractions > 1 and prescription_gy and \
+            grid.units == "GY":
+        note = fraction_sanity_note(float(dose.max()), prescription_gy, fractions)
+        if note:
+            notes.append(note)
     return DoseGrid(grid.path, dose, grid.x_mm, grid.y_mm, grid.z_mm, "GY", grid.summation,
                     grid.frame_of_reference_uid, grid.sop_instance_uid, grid.referenced_plan_uids,
                     tuple(dict.fromkeys(notes)), grid.referenced_beam_numbers), tuple(dict.fromkeys(notes))

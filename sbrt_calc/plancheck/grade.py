@@ -38,6 +38,7 @@ import numpy as np
 from sbrt_calc.errors import DicomError
 from sbrt_calc.plancheck import names as nm
 from sbrt_calc.plancheck.biological import eqd2_dvh
+from sbrt_calc.plancheck.dicom_io import fraction_sanity_note
 from sbrt_calc.plancheck.dvh import StructureDose, isodose_volume_cc, structure_dose, structure_dvh
 from sbrt_calc.plancheck.falloff import d2cm_gy
 from sbrt_calc.plancheck.inputs import PlanCheckInputs
@@ -480,6 +481,13 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
             hit = next((n for (organ, n) in organ_doses if organ == u.organ or nm.organ_matches(u.organ, organ)), None)
             unresolved.append(UnresolvedResult(u, hit))
     target_results = _targets(plan, [by_name[t] for t in target_names], occ, rois, site)
+    if plan.dose_summation == "fraction":  # multiplied by the fraction count: the target mean's sanity check
+        for t in target_results:
+            mean = evaluate("Mean[Gy]", t.structure.dose).value
+            note = None if mean is None else fraction_sanity_note(mean, plan.prescription_gy, plan.fractions,
+                                                                  target=t.name)
+            if note:
+                warnings.append(note)
     conformity = target_results[0].conformity
     lungs = [(n, sd) for (organ, n), sd in organ_doses.items() if organ == LUNGS]
     if lungs:

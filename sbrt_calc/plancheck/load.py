@@ -78,7 +78,8 @@ def _differs(a: float | None, b: float | None) -> bool:
 def load_dose_and_structures(rtdose: str | Path | list[str] | tuple[str, ...], rtstruct: str | Path, *,
                              fractions: int | None = 1, prescription_gy: float | None = None,
                              dose_summation: str | None = None,
-                             plan_beams: tuple[int, ...] = ()) -> tuple[DoseGrid, StructureSet, tuple[str, ...]]:
+                             plan_beams: tuple[int, ...] = (),
+                             check_grid_max: bool = True) -> tuple[DoseGrid, StructureSet, tuple[str, ...]]:
     """Read an RT Dose (or the per-beam RT Doses of one plan) and an RT Structure Set, without a plan.
 
     The public way to read a dose grid and its structures when there is no RT Plan (e.g. the
@@ -97,6 +98,10 @@ def load_dose_and_structures(rtdose: str | Path | list[str] | tuple[str, ...], r
         Converts a RELATIVE grid; also the reference of the FRACTION sanity check.
     dose_summation : {"plan", "fraction"}, optional
         Read the grid as the whole plan or as one fraction whatever its header says.
+    check_grid_max : bool
+        The FRACTION sanity check on the grid's maximum (no target known); :func:`load_plan` turns it
+        off: the plan check warns on the target's mean
+        (:func:`~sbrt_calc.plancheck.dicom_io.fraction_sanity_note`).
 
     Returns
     -------
@@ -114,7 +119,8 @@ def load_dose_and_structures(rtdose: str | Path | list[str] | tuple[str, ...], r
     parts = [read_rtdose(p) for p in paths]
     raw, _ = sum_beam_doses(parts, plan_beams)
     del parts
-    dose, notes = plan_dose_gy(raw, fractions=fractions, prescription_gy=prescription_gy, summation=dose_summation)
+    dose, notes = plan_dose_gy(raw, fractions=fractions, prescription_gy=prescription_gy, summation=dose_summation,
+                               check_grid_max=check_grid_max)
     del raw
     warnings.extend(notes)
     structs = read_rtstruct(rtstruct)
@@ -206,7 +212,7 @@ def load_plan(inputs: PlanCheckInputs) -> LoadedPlan:
     dose_paths = [inputs.rtdose, *inputs.rtdose_parts]
     dose, structs, notes = load_dose_and_structures(
         dose_paths, inputs.rtstruct, fractions=n, prescription_gy=total, dose_summation=inputs.dose_summation,
-        plan_beams=plan.beam_numbers if plan is not None else ())
+        plan_beams=plan.beam_numbers if plan is not None else (), check_grid_max=False)
     warnings.extend(notes)
     if plan is not None:
         if dose.referenced_plan_uids and plan.sop_instance_uid and plan.sop_instance_uid not in dose.referenced_plan_uids:
