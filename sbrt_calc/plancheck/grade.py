@@ -482,10 +482,10 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
             unresolved.append(UnresolvedResult(u, hit))
     target_results = _targets(plan, [by_name[t] for t in target_names], occ, rois, site)
     if plan.dose_summation == "fraction":  # multiplied by the fraction count: the target mean's sanity check
-        for t in target_results:
-            mean = evaluate("Mean[Gy]", t.structure.dose).value
+        for tr in target_results:
+            mean = evaluate("Mean[Gy]", tr.structure.dose).value
             note = None if mean is None else fraction_sanity_note(mean, plan.prescription_gy, plan.fractions,
-                                                                  target=t.name)
+                                                                  target=tr.name)
             if note:
                 warnings.append(note)
     conformity = target_results[0].conformity
