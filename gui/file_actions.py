@@ -237,7 +237,8 @@ class FileActions:
             path, page_size = values["path"], values["page_size"]
         try:
             out = write_report(self.state.case(), path, page_size or default_page_size(), self.state.report_people,
-                               plan_check=self.tabs.plan_check_result())
+                               plan_check=self.tabs.plan_check_result(),
+                               reirradiation=self.tabs.reirradiation_evaluation())
         except (SbrtCalcError, OSError) as exc:
             self.status(f"Report not written: {exc}", 10000)
             QMessageBox.warning(self.window, "Cannot export report", str(exc))

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .eligibility_panel import EligibilityPanel
     from .plan_check_panel import PlanCheckPanel
     from .planning_panel import PlanningPanel
+    from .reirradiation_panel import ReirradiationPanel
 
 
 class MainWindow(QMainWindow):
@@ -336,6 +337,10 @@ class MainWindow(QMainWindow):
     @property
     def plan_check(self) -> PlanCheckPanel:
         return self.tabs_controller.plan_check
+
+    @property
+    def reirradiation(self) -> ReirradiationPanel:
+        return self.tabs_controller.reirradiation
 
     def new_case(self, ask: bool = True) -> bool:
         return self.files.new_case(ask)

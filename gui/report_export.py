@@ -113,12 +113,14 @@ class ReportExportDialog(QDialog):
 
 
 def write_report(case: Any, path: str | Path, page_size: str = "A4", people: dict[str, str] | None = None,
-                 plan_check: Any = None) -> Path:
+                 plan_check: Any = None, reirradiation: Any = None) -> Path:
     """Write the PDF report of ``case`` (a :class:`sbrt_calc.case.Case`); ``people``: the optional
     ``patient_reference``, ``prepared_by``, ``checked_by``; ``plan_check``: the Plan check tab's result, shown
-    instead of reading the DICOM files again (used only when its inputs are the case's). Errors are
+    instead of reading the DICOM files again (used only when its inputs are the case's); ``reirradiation``: the
+    Re-irradiation view's evaluation, likewise. Errors are
     SbrtCalcError/OSError."""
     from sbrt_calc.report.pdf import write_report_pdf
     from sbrt_calc.report.sources import content_from_case
 
-    return write_report_pdf(content_from_case(case, **(people or {}), plan_check=plan_check), path, page_size)
+    return write_report_pdf(content_from_case(case, **(people or {}), plan_check=plan_check,
+                                              reirradiation=reirradiation), path, page_size)

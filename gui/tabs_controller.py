@@ -23,13 +23,23 @@ from sbrt_calc.regimen import Regimen
 from .case_state import CaseState
 from .commands import AddRowsCommand, ValueCommand
 from .regimen_table_model import RegimenTableModel
-from .window_common import ELIGIBILITY_TAB, ELIGIBILITY_TIP, PLAN_CHECK_TAB, PLAN_CHECK_TIP, PLANNING_TAB, PLANNING_TIP
+from .window_common import (
+    ELIGIBILITY_TAB,
+    ELIGIBILITY_TIP,
+    PLAN_CHECK_TAB,
+    PLAN_CHECK_TIP,
+    PLANNING_TAB,
+    PLANNING_TIP,
+    REIRRADIATION_TAB,
+    REIRRADIATION_TIP,
+)
 from .workbench import Workbench
 
 if TYPE_CHECKING:
     from .eligibility_panel import EligibilityPanel
     from .plan_check_panel import PlanCheckPanel
     from .planning_panel import PlanningPanel
+    from .reirradiation_panel import ReirradiationPanel
 
 Status = Callable[[str, int], None]
 
@@ -66,6 +76,7 @@ class TabsController:
         self._eligibility: EligibilityPanel | None = None
         self._planning: PlanningPanel | None = None
         self._plan_check: PlanCheckPanel | None = None
+        self._reirradiation: ReirradiationPanel | None = None
         self._loading = False  # a case being shown: the plan check's regimen follows with its inputs
         self.tabs = QTabWidget()
         self.tabs.addTab(bench, "&Regimens")
@@ -76,6 +87,8 @@ class TabsController:
         self.tabs.setTabToolTip(PLANNING_TAB, PLANNING_TIP)
         self.tabs.addTab(QWidget(), "Plan check")
         self.tabs.setTabToolTip(PLAN_CHECK_TAB, PLAN_CHECK_TIP)
+        self.tabs.addTab(QWidget(), "Re-irradiation")
+        self.tabs.setTabToolTip(REIRRADIATION_TAB, REIRRADIATION_TIP)
         self.tabs.setTabToolTip(0, "Compare regimens: table, plot and the working")
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -126,6 +139,55 @@ class TabsController:
             self._install_tab(PLAN_CHECK_TAB, panel, "Plan check", PLAN_CHECK_TIP)
         return self._plan_check
 
+    @property
+    def reirradiation(self) -> ReirradiationPanel:
+        """The Re-irradiation tab (built, with the case's ``reirradiation`` section loaded, on first use)."""
+        if self._reirradiation is None:
+            from .reirradiation_panel import ReirradiationPanel
+
+            panel = self._reirradiation = ReirradiationPanel()
+            self._load_reirradiation(drop=False)
+            panel.inputsChanged.connect(self._reirradiation_edited)
+            self._install_tab(REIRRADIATION_TAB, panel, "Re-irradiation", REIRRADIATION_TIP)
+        return self._reirradiation
+
+    def reirradiation_evaluation(self) -> Any:
+        """The Re-irradiation tab's evaluation of the case's courses when the tab was built and ran (the report
+        shows it: the courses are not read a second time); else None."""
+        return self._reirradiation.evaluation() if self._reirradiation is not None else None
+
+    def _load_reirradiation(self, drop: bool = True) -> None:
+        """Load the case's ``reirradiation`` section into the built tab (a bad one is reported, and dropped when
+        ``drop``)."""
+        assert self._reirradiation is not None
+        from sbrt_calc.case import reirradiation_inputs_of
+
+        try:
+            inputs = reirradiation_inputs_of(self.state.sections.get("reirradiation"))
+        except CaseError as exc:
+            if drop:
+                self.state.sections.pop("reirradiation", None)
+                self._reirradiation.set_inputs(None)
+            self.status(f"Re-irradiation section not loaded: {exc.message}", 10000)
+            return
+        if inputs is not None or drop:
+            self._reirradiation.set_inputs(inputs)
+
+    def _reirradiation_edited(self, inputs: Any) -> None:
+        old = self.state.sections.get("reirradiation")
+        new = inputs.to_dict() if inputs is not None else None
+        if new != old:
+            self.undo_stack.push(ValueCommand(self._apply_reirradiation, old, new, "Re-irradiation inputs"))
+
+    def _apply_reirradiation(self, section: Any) -> None:
+        self.state.set_section("reirradiation", section)
+        if self._reirradiation is not None:
+            from sbrt_calc.reirradiation.inputs import ReirradiationInputs
+
+            wanted = ReirradiationInputs.from_dict(section) if section else ReirradiationInputs()
+            if self._reirradiation.inputs() != wanted:
+                self._reirradiation.set_inputs(wanted)
+
     def plan_check_result(self) -> Any:
         """The Plan check tab's result when the tab was built and ran (the report shows it: no second DICOM run)."""
         return self._plan_check.result() if self._plan_check is not None else None
@@ -137,6 +199,8 @@ class TabsController:
             _ = self.planning
         elif index == PLAN_CHECK_TAB:
             _ = self.plan_check
+        elif index == REIRRADIATION_TAB:
+            _ = self.reirradiation
 
     def _install_tab(self, index: int, panel: QWidget, label: str, tip: str) -> None:
         """Put the built ``panel`` in place of the tab's placeholder (the current tab stays current)."""
@@ -182,6 +246,8 @@ class TabsController:
         if self._plan_check is not None:
             self._plan_check.set_case_regimen(self.case_regimen(), run=False)
             self._load_plan_check()
+        if self._reirradiation is not None:
+            self._load_reirradiation()
 
     def _load_eligibility(self, section: Any, source: str) -> None:
         assert self._eligibility is not None

@@ -10,6 +10,9 @@ ERROR_STYLE = "color: {colour}; font-weight: bold"
 ELIGIBILITY_TAB = 1
 PLANNING_TAB = 2
 PLAN_CHECK_TAB = 3
+REIRRADIATION_TAB = 4
+REIRRADIATION_TIP = ("Re-irradiation: courses summed voxel by voxel in EQD2, cumulative limits graded, the largest new "
+                     "course that fits, the summed map exported")
 PLAN_CHECK_TIP = ("Check a real plan: DVHs from the RT Dose and RT Structure Set against the organ limits and the "
                   "conformity and fall-off of the planning parameters")
 ELIGIBILITY_TIP = ("Is this oligoprogression? The case, the assessment with reasons and sources, and the work-up "

@@ -188,6 +188,11 @@ class Case:
         """The ``plan_check`` section validated: PlanCheckInputs (the DICOM files and options), or None."""
         return plan_check_inputs_of(self.sections.get("plan_check"))
 
+    @cached_property
+    def reirradiation(self) -> Any:
+        """The ``reirradiation`` section validated: ReirradiationInputs (courses and choices), or None."""
+        return reirradiation_inputs_of(self.sections.get("reirradiation"))
+
     def valid_regimens(self) -> list[Regimen]:
         """The regimens of the valid rows, in order."""
         return [r.regimen() for r in self.regimens if r.is_valid]
@@ -266,6 +271,20 @@ def plan_check_inputs_of(section: Any) -> Any:
         field = exc.field if (exc.field or "").startswith("plan_check") else "plan_check"
         raise CaseError(exc.message, field=field, value=exc.value, allowed=exc.allowed) from None
 
+
+def reirradiation_inputs_of(section: Any) -> Any:
+    """The :class:`~sbrt_calc.reirradiation.inputs.ReirradiationInputs` of a saved ``reirradiation`` section, or
+    None (CaseError naming ``reirradiation.<key>`` for a bad one)."""
+    from sbrt_calc.errors import SbrtCalcError
+    from sbrt_calc.reirradiation.inputs import ReirradiationInputs
+
+    if section is None:
+        return None
+    try:
+        return ReirradiationInputs.from_dict(section)
+    except SbrtCalcError as exc:
+        field = exc.field if (exc.field or "").startswith("reirradiation") else "reirradiation"
+        raise CaseError(exc.message, field=field, value=exc.value, allowed=exc.allowed) from None
 
 
 # --- to and from the JSON document ------------------------------------------------------------
@@ -397,7 +416,7 @@ def case_from_dict(data: Any) -> Case:
         if key in sections and not isinstance(sections[key], dict):
             raise _error(key, f"must be an object, got {type(sections[key]).__name__}", None, "an object")
     case = Case(title, identifier, rows, settings, sections)
-    case.eligibility, case.planning, case.plan_check  # noqa: B018 - validated once, at load (cached on the case)
+    case.eligibility, case.planning, case.plan_check, case.reirradiation  # noqa: B018 - validated once, at load (cached on the case)
     return case
 
 

@@ -178,6 +178,7 @@ class Evaluation:
     plan_check: PlanCheckEvaluation | None = None
     flag_at_site: FlagAtSite | None = None
     notes: tuple[str, ...] = ()
+    reirradiation: Any = None  # sbrt_calc.evaluation_reirradiation.ReirradiationEvaluation, None without the section
 
     def valid_rows(self) -> list[RowEvaluation]:
         return [r for r in self.rows if r.valid]
@@ -282,7 +283,7 @@ def settings_of(case_settings: Any) -> EvaluationSettings:
 
 
 def evaluate(case: Any, settings: EvaluationSettings | None = None, *, plan_check: Any = None,
-             sections: bool = True) -> Evaluation:
+             sections: bool = True, reirradiation: Any = None) -> Evaluation:
     """Evaluate a :class:`sbrt_calc.case.Case`: its rows, eligibility, planning and plan check, all under its
     settings (or ``settings``).
 
@@ -294,6 +295,9 @@ def evaluate(case: Any, settings: EvaluationSettings | None = None, *, plan_chec
     plan_check : PlanCheckResult, optional
         A plan check already run on the case's ``plan_check`` inputs (the app's Plan check tab): used
         instead of reading the DICOM files again when its inputs are the case's.
+    reirradiation : ReirradiationEvaluation, optional
+        The case's re-irradiation already evaluated on the case's ``reirradiation`` inputs (the app's
+        Re-irradiation view): used instead of reading the courses again when its inputs are the case's.
     sections : bool
         False evaluates the regimen rows only (``compare`` of the rows; the plot).
 
@@ -312,8 +316,16 @@ def evaluate(case: Any, settings: EvaluationSettings | None = None, *, plan_chec
     site = parts.flag_at_site
     if site is not None and not site.applies:
         rows = tuple(replace(r, flag_applies=False) if r.valid else r for r in rows)
+    notes = parts.notes
+    reirr = None
+    if getattr(case, "reirradiation", None) is not None:
+        from sbrt_calc.evaluation_reirradiation import evaluate_reirradiation_section
+
+        reirr = evaluate_reirradiation_section(case.reirradiation, reirradiation)
+        if reirr is not None and reirr.error:
+            notes = (*notes, reirr.error)
     return Evaluation(s, rows, case.title, case.identifier, parts.eligibility, parts.planning, parts.plan_check,
-                      site, parts.notes)
+                      site, notes, reirr)
 
 
 def evaluate_regimens(regimens: Sequence[Regimen], settings: EvaluationSettings | None = None,

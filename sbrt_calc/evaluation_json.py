@@ -115,6 +115,8 @@ def evaluation_dict(ev: Evaluation) -> dict[str, Any]:
         doc["planning"] = ev.planning.as_dict()
     if ev.plan_check is not None:
         doc["plan_check"] = ev.plan_check.as_dict()
+    if ev.reirradiation is not None:
+        doc["reirradiation"] = ev.reirradiation.as_dict()
     if ev.notes:
         doc["notes"] = list(ev.notes)
     if ev.title:

@@ -49,7 +49,8 @@ def built(w: MainWindow) -> tuple[bool, bool]:
 
 def test_start_without_the_tabs(window: MainWindow) -> None:
     assert built(window) == (False, False)
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["&Regimens", "Eligibility", "Planning", "Plan check"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["&Regimens", "Eligibility", "Planning",
+                                                                           "Plan check", "Re-irradiation"]
     assert window.model.rowCount() == 6 and window.model.data(window.current_index(0, "bed10_gy")) not in (None, "")
     assert "eligibility" not in window.current_case().sections and "planning" not in window.current_case().sections
 

@@ -50,7 +50,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("reirradiation", ("sbrt_calc.reirradiation",)),
     ("case", ("sbrt_calc.case", "sbrt_calc.case_sections")),
     ("evaluation", ("sbrt_calc.evaluation", "sbrt_calc.evaluation_json", "sbrt_calc.evaluation_sections",
-                    "sbrt_calc.evaluation_results",
+                    "sbrt_calc.evaluation_results", "sbrt_calc.evaluation_reirradiation",
                     "sbrt_calc.evaluation_tables", "sbrt_calc.tables",
                     "sbrt_calc.summary", "sbrt_calc.working")),
     ("report", ("sbrt_calc.report",)),

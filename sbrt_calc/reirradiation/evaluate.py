@@ -394,7 +394,8 @@ def _largest_courses(fractions_new: Sequence[int], largest_inputs: Sequence[tupl
 def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, *,
                            fractions_new: Sequence[int] = (), interval_months: float | None = None,
                            model: str = "lq", presets: Any = None,
-                           registration: dict[str, np.ndarray] | None = None) -> ReirradiationResult:
+                           registration: dict[str, np.ndarray] | None = None,
+                           progress: Any = None) -> ReirradiationResult:
     """Sum the courses in EQD2 voxel by voxel and grade the cumulative dose (module docstring).
 
     Parameters
@@ -412,6 +413,9 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     registration : dict, optional
         Rigid transforms by Frame of Reference UID (:func:`.courses.read_registration`) relating an
         earlier course's frame to the new course's.
+    progress : callable, optional
+        ``progress(done, total, what)`` before each structure's DVH (the app's progress bar; it may raise to
+        stop the evaluation).
 
     Raises
     ------
@@ -453,7 +457,9 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     notes: list[str] = []
     results: list[StructureResult] = []
     occs: dict[str, Any] = {}
-    for roi in structures.rois:
+    for done, roi in enumerate(structures.rois):
+        if progress is not None:
+            progress(done, len(structures.rois), f"cumulative DVH of {roi.name}")
         if not roi.planes:
             notes.append(f"structure {roi.name!r} has no contour: left out")
             continue

@@ -342,6 +342,7 @@ def build_blocks(content: ReportContent) -> list[Block]:
         b.append(Block("para", '<span class="small">Plan check DVH: limits marked (open circle met, red X failed, '
                                "amber diamond not decided); dashed: structures built for the limits (lungs minus "
                                "GTV); dotted line: the prescription.</span>"))
+    b.extend(reirradiation_blocks(ev))   # the case's re-irradiation (issue 22), when it has one
 
     b.append(Block("heading", "<h2>5. Versions and sources</h2>"))
     b.append(Block("table", headers=("Preset file", "Origin", "Schema", "SHA-256 (first 12)"),
@@ -378,3 +379,56 @@ def build_html(content: ReportContent, figure_url: str | None = "bed_plot.png") 
             out.append(block.html if block.kind == "heading" else f"<p>{block.html}</p>")
     out.append("</body></html>")
     return "".join(out)
+
+
+# --- the re-irradiation section (issue 22) ---------------------------------------------------------
+#: The resource name of the cumulative DVH figure (:func:`sbrt_calc.reirradiation.tables.dvh_png`).
+REIRRADIATION_DVH_FIGURE = "reirradiation_dvh.png"
+
+REIRRADIATION_TERMS = ("Terms: the cumulative dose is the sum of the courses' doses in EQD2, as the ESTRO-EORTC re-irradiation "
+         "consensus uses the term (Andratschke N et al., Lancet Oncol 2022). This program does not classify the "
+         "case as Type 1 or Type 2 re-irradiation.")
+
+
+def reirradiation_blocks(ev: Any) -> list[Block]:
+    """The section's blocks (empty when the case has no ``reirradiation`` section)."""
+    rr = getattr(ev, "reirradiation", None)
+    if rr is None:
+        return []
+    from sbrt_calc.table import STATUS_COLOURS, Status
+
+    b = [Block("heading", "<h3>Re-irradiation: courses summed voxel by voxel in EQD2</h3>")]
+    if rr.result is None:
+        fg, bg = STATUS_COLOURS[Status.INCOMPLETE]
+        b.append(Block("para", f'<span style="color:{fg}; background-color:{bg}"><b>INCOMPLETE</b></span>: '
+                               f"{_e(rr.error)}"))
+        return b
+    from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS
+    from sbrt_calc.reirradiation.tables import DVH_LEGEND, headline, typed_tables
+
+    res = rr.result
+    st = Status(str(res.status))
+    fg, bg = STATUS_COLOURS[st]
+    b.append(Block("para", f'<span style="color:{fg}; background-color:{bg}"><b>{_e(headline(res))}</b></span>'))
+    for t in typed_tables(res):
+        if t.key == "reirradiation_assumptions":
+            continue
+        b.extend(typed_table_blocks(t))
+    b.append(Block("image", REIRRADIATION_DVH_FIGURE))
+    b.append(Block("para", f'<span class="small">{_e(DVH_LEGEND)}</span>'))
+    b.append(Block("para", "<b>Re-irradiation: assumptions (as stated to the user)</b>"))
+    b.extend(_items([{"text": a} for a in ASSUMPTIONS]))
+    for n in res.notes:
+        b.append(Block("para", f"Note: {_e(n)}"))
+    b.append(Block("para", f'<span class="small">{_e(REIRRADIATION_TERMS)}</span>'))
+    return b
+
+
+def reirradiation_images(ev: Any) -> dict[str, bytes]:
+    """The section's figure (PNG bytes) by resource name; empty without a result."""
+    rr = getattr(ev, "reirradiation", None)
+    if rr is None or rr.result is None:
+        return {}
+    from sbrt_calc.reirradiation.tables import dvh_png
+
+    return {REIRRADIATION_DVH_FIGURE: dvh_png(rr.result)}

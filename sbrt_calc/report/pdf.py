@@ -158,6 +158,10 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
         from sbrt_calc.plancheck.plotdata import dvh_plot_png
 
         images[DVH_FIGURE] = dvh_plot_png(pc.result)
+    if any(b.kind == "image" and b.html.startswith("reirradiation") for b in blocks):
+        from sbrt_calc.report.content import reirradiation_images
+
+        images.update(reirradiation_images(content.evaluation))
 
     def is_title(block: Any) -> bool:
         """A heading, or a one-line bold title (it belongs with what follows it)."""

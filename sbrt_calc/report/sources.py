@@ -20,18 +20,19 @@ __all__ = ["content_from_case", "eligibility_case_of", "lesion_description", "lo
 
 
 def content_from_case(case: Any, prepared_by: str = "", checked_by: str = "",
-                      patient_reference: str = "", plan_check: Any = None) -> ReportContent:
+                      patient_reference: str = "", plan_check: Any = None, reirradiation: Any = None) -> ReportContent:
     """Report content of a :class:`sbrt_calc.case.Case` (the app's current case or a loaded file), evaluated
     once by :func:`sbrt_calc.evaluation.evaluate`: the report renders that one evaluation.
 
     ``prepared_by``, ``checked_by`` and ``patient_reference`` are report fields only. ``plan_check`` is a plan
     check already run on the case's ``plan_check`` inputs (the app's Plan check tab): the report shows it
-    instead of reading the DICOM files a second time.
+    instead of reading the DICOM files a second time; ``reirradiation`` likewise for the app's Re-irradiation
+    view (a :class:`sbrt_calc.evaluation_reirradiation.ReirradiationEvaluation` on the case's inputs).
     """
     from sbrt_calc.evaluation import evaluate
     from sbrt_calc.evaluation_tables import plan_check_tables, planning_tables
 
-    ev = evaluate(case, plan_check=plan_check)
+    ev = evaluate(case, plan_check=plan_check, reirradiation=reirradiation)
     notes = list(ev.notes)
     notes += [f"Row {r.label or '(unnamed)'!r} holds invalid input and has no result." for r in case.regimens
               if not r.is_valid]

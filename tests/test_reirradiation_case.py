@@ -1,0 +1,161 @@
+"""Re-irradiation in the case (issue 22): the case file keeps the courses and choices, ``evaluate(case)`` has a
+re-irradiation section, the PDF report renders it (text read back from the PDF).
+
+Expected values follow from the LQ formula EQD2 = D (d + a/b) / (2 + a/b) (Fowler JF, Br J Radiol
+1989;62:679-694) and the thecal sac limits of presets/reirradiation.toml (HyTEC, Sahgal 2012: cumulative EQD2
+Dmax <= 70 Gy, new course <= 25 Gy, share <= 0.5, interval >= 5 months).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pydicom")
+
+from test_reirradiation import ROIS, lq, write_dose, write_struct  # noqa: E402
+
+from sbrt_calc.case import Case, CaseError, dumps_case, loads_case  # noqa: E402
+from sbrt_calc.evaluation import evaluate  # noqa: E402
+from sbrt_calc.evaluation_json import evaluation_dict  # noqa: E402
+from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS  # noqa: E402
+from sbrt_calc.reirradiation.inputs import CourseInput, ReirradiationInputs  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Course 1: 20 Gy in 5 fractions everywhere; new course: 9 Gy in 3 fractions everywhere (uniform)."""
+    d = tmp_path_factory.mktemp("reirr_case")
+    return {"old": write_dose(d / "old.dcm", lambda x, y, z: 20.0 + 0 * x),
+            "new": write_dose(d / "new.dcm", lambda x, y, z: 9.0 + 0 * x),
+            "rs": write_struct(d / "rs.dcm", ROIS), "dir": d}
+
+
+def section(files: dict[str, Path], **kw: object) -> dict[str, object]:
+    doc: dict[str, object] = {"courses": [{"rtdose": str(files["old"]), "fractions": 5},
+                                          {"rtdose": str(files["new"]), "fractions": 3}],
+                              "rtstruct": str(files["rs"]), "registration": None, "fractions_new": [3],
+                              "interval_months": 8.0, "model": "lq"}
+    doc.update(kw)
+    return doc
+
+
+def case_with(sec: object) -> Case:
+    doc = {"format": "sbrt-calc-case", "format_version": 2, "title": "Spine re-irradiation", "regimens": [],
+           "reirradiation": sec}
+    return loads_case(json.dumps(doc))
+
+
+@pytest.fixture(scope="module")
+def evaluated(files: dict[str, Path]) -> object:
+    return evaluate(case_with(section(files)))
+
+
+def test_case_file_keeps_courses_and_choices(files: dict[str, Path]) -> None:
+    sec = section(files, courses=[{"rtdose": str(files["old"]), "fractions": 5},
+                                  {"rtdose": str(files["new"]), "fractions": 3, "prescription_gy": 27.0}],
+                  fractions_new=[1, 3, 5], interval_months=0.0, model="lql")
+    case = case_with(sec)
+    inputs = case.reirradiation
+    assert inputs == ReirradiationInputs((CourseInput(str(files["old"]), 5), CourseInput(str(files["new"]), 3, 27.0)),
+                                         str(files["rs"]), None, (1, 3, 5), 0.0, "lql")
+    again = loads_case(dumps_case(case))
+    assert again.reirradiation == inputs and json.loads(dumps_case(again))["reirradiation"] == inputs.to_dict()
+    assert inputs.to_dict()["courses"][1] == {"rtdose": str(files["new"]), "fractions": 3, "prescription_gy": 27.0}
+    # an incomplete section (one course, no structure set yet) is kept: the app saves what the user chose
+    part = case_with({"courses": [{"rtdose": "a.dcm", "fractions": 10}]}).reirradiation
+    assert part.rtstruct is None and "1 more course" in part.missing and "Structure Set" in part.missing
+    assert case_with(None).reirradiation is None
+
+
+@pytest.mark.parametrize(("sec", "field"), [
+    ({"courses": [{"rtdose": "a.dcm"}]}, "reirradiation.courses[0].fractions"),
+    ({"courses": [{"rtdose": "a.dcm", "fractions": 0}]}, "reirradiation.courses[0].fractions"),
+    ({"courses": [{"rtdose": "a.dcm", "fractions": 3.0}]}, "reirradiation.courses[0].fractions"),
+    ({"courses": [{"rtdose": "", "fractions": 3}]}, "reirradiation.courses[0].rtdose"),
+    ({"courses": [{"rtdose": "a.dcm", "fractions": 3, "prescription_gy": -1}]},
+     "reirradiation.courses[0].prescription_gy"),
+    ({"courses": [{"rtdose": "a.dcm", "fractions": 3, "dose": 1}]}, "reirradiation.courses[0].dose"),
+    ({"courses": "a.dcm"}, "reirradiation.courses"),
+    ({"model": "usc"}, "reirradiation.model"),
+    ({"interval_months": -2}, "reirradiation.interval_months"),
+    ({"fractions_new": [3, 200]}, "reirradiation.fractions_new[1]"),
+    ({"rtstruct": 7}, "reirradiation.rtstruct"),
+    ({"recovery": 0.5}, "reirradiation.recovery"),
+    ([], "reirradiation"),
+])
+def test_bad_section_refused_naming_the_key(sec: object, field: str) -> None:
+    with pytest.raises(CaseError) as err:
+        case_with(sec)
+    assert err.value.field == field, err.value.message
+    assert "\n" not in err.value.message
+
+
+def test_evaluate_case_has_reirradiation_section(evaluated: object) -> None:
+    rr = evaluated.reirradiation  # type: ignore[attr-defined]
+    assert rr is not None and rr.error == "" and rr.status == "pass"
+    canal = next(s for s in rr.result.structures if s.name == "SpinalCanal")
+    assert canal.dose.max_gy == pytest.approx(lq(20, 5, 2) + lq(9, 3, 2), rel=1e-5)
+    doc = evaluation_dict(evaluated)  # type: ignore[arg-type]
+    sec = doc["reirradiation"]
+    assert sec["status"] == "pass" and sec["inputs"]["fractions_new"] == [3]
+    assert sec["assumptions"] == list(ASSUMPTIONS)
+    assert sec["limits"][0]["structure"] == "SpinalCanal" and sec["limits"][0]["sensitivity"] == "holds in all"
+    # the largest new course in 3 fractions on a uniform dose: the new course's EQD2 limit (25 Gy at a/b 2) binds
+    big = sec["largest_new_course"][0]
+    assert big["fractions"] == 3 and big["limiting_structure"] == "SpinalCanal"
+    assert lq(9 * big["scale"], 3, 2) == pytest.approx(25.0, rel=1e-6)
+    json.dumps(doc, allow_nan=False)
+
+
+def test_evaluation_reuses_a_done_result_and_reports_errors(files: dict[str, Path], evaluated: object) -> None:
+    case = case_with(section(files))
+    done = evaluated.reirradiation  # type: ignore[attr-defined]
+    assert evaluate(case, reirradiation=done).reirradiation is done
+    other = case_with(section(files, interval_months=9.0))
+    assert evaluate(other, reirradiation=done).reirradiation is not done   # other inputs: computed again
+    # incomplete or unreadable: no result, the reason in the section and in the evaluation's notes, never a pass
+    part = evaluate(case_with({"courses": [{"rtdose": str(files["old"]), "fractions": 5}]}))
+    assert part.reirradiation.result is None and part.reirradiation.status == "incomplete"
+    assert "still needed" in part.reirradiation.error and part.reirradiation.error in part.notes
+    gone = evaluate(case_with(section(files, rtstruct=str(files["dir"] / "missing.dcm"))))
+    assert gone.reirradiation.result is None and "missing.dcm" in gone.reirradiation.error
+    assert evaluation_dict(gone)["reirradiation"]["status"] == "incomplete"
+
+
+def _pdf_text(path: Path) -> str:
+    pypdf = pytest.importorskip("pypdf")
+    return " ".join(" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
+                    for p in pypdf.PdfReader(str(path)).pages)
+
+
+def test_report_section_in_the_pdf(files: dict[str, Path], evaluated: object, tmp_path: Path) -> None:
+    pytest.importorskip("PySide6")
+    from sbrt_calc.report.pdf import write_report_pdf
+    from sbrt_calc.report.sources import content_from_case
+
+    case = case_with(section(files))
+    content = content_from_case(case, reirradiation=evaluated.reirradiation)  # type: ignore[attr-defined]
+    text = _pdf_text(write_report_pdf(content, tmp_path / "r.pdf"))
+    flat = text.replace(" ", "")
+    for needle in ("Re-irradiation: courses summed voxel by voxel in EQD2", "PASS: 2 courses summed in EQD2",
+                   "course 1: old.dcm", "course 2: new.dcm", "cumulative limits", "thecal sac",
+                   "holds in all", "largest new course that fits", "SpinalCanal", "Type 1 or Type 2"):
+        assert needle.replace(" ", "").lower() in flat.lower(), needle
+    for a in ASSUMPTIONS:   # word for word (the PDF's line breaks aside)
+        assert a.replace(" ", "") in flat, a
+    # the cumulative EQD2 maximum of the canal, 41.25 Gy, rounded as the table shows it
+    assert "41.3" in text
+
+
+def test_report_section_says_why_not_evaluated(files: dict[str, Path], tmp_path: Path) -> None:
+    pytest.importorskip("PySide6")
+    from sbrt_calc.report.pdf import write_report_pdf
+    from sbrt_calc.report.sources import content_from_case
+
+    case = case_with({"courses": [{"rtdose": str(files["old"]), "fractions": 5}]})
+    text = _pdf_text(write_report_pdf(content_from_case(case), tmp_path / "r.pdf")).replace(" ", "")
+    assert "INCOMPLETE:Re-irradiationnotevaluated:stillneeded:1morecourse" in text
