@@ -61,6 +61,28 @@ def test_under_coverage_is_not_graded_none(p54: dict[str, Path], capsys: pytest.
     assert r100["status"] == "fail"
     assert doc["status"] == "fail" and any("coverage of PTV" in f for f in doc["failures"])
     assert "failed" not in doc
+    # deviation levels as PlanQA_Plugin encodes RTOG 0915/0813 (secondary): no minor band, not met = major
+    assert cov["deviation"] == "major"
+    devs = {d["metric"]: d for d in cov["deviations"]}
+    assert devs["V100%"]["deviation"] == "major" and devs["V100%"]["criterion"] == ">= 95 %"
+    assert devs["V90%"]["value_percent"] == cov["v90_percent"]
+    assert devs["V90%"]["deviation"] == ("none" if cov["v90_percent"] >= 99 else "major")
+    assert all(d["minor_band"] is None and d["verification"] == "secondary" and "minor band is not encoded"
+               in d["source"] for d in devs.values())
+    assert any("(major deviation)" in r for r in cov["reasons"])
+
+
+def test_coverage_deviation_levels_none_major_and_not_graded() -> None:
+    """RTOG 0915/0813 coverage, as lixinzhan/PlanQA_Plugin encodes it (QAProtocols/SABR_RTOG0915_4800_4.protocol:
+    'PTV: V_100% >= 95%', 'PTV: V_90% >= 99%' with no minor(...) band; 'By default, the criteria is for major
+    violation'): met = none, below = major, at the bound = none (>=), no value = not graded."""
+    from sbrt_calc.plancheck.grade import coverage_deviations
+
+    levels = lambda v100, v90: [d.deviation for d in coverage_deviations(v100, v90)]  # noqa: E731
+    assert levels(95.0, 99.0) == ["none", "none"]
+    assert levels(94.99, 99.0) == ["major", "none"]
+    assert levels(100.0, 98.9) == ["none", "major"]
+    assert levels(None, None) == [None, None]
 
 
 def test_coverage_metrics_of_the_dome(tmp_path: Path) -> None:

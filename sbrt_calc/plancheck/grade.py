@@ -1,9 +1,11 @@
 """Grade a plan read from DICOM: coverage, organ limits for its fraction count, conformity/fall-off.
 
 Coverage first (per target): V100% >= 95 % and V90% >= 99 % of the PTV (RTOG 0915/0813 protocol
-criterion, as transcribed in lixinzhan/PlanQA_Plugin ``QAProtocols/SABR_RTOG0813_5000_5.protocol``
-and reference-data.md; mark ``secondary``; the protocols' minor/major deviation bands for coverage
-were NOT seen, so coverage is met or not met: not met is a fail), with D98/D95/D50/D2/Dmin, the
+criterion, as encoded in lixinzhan/PlanQA_Plugin ``QAProtocols/SABR_RTOG0915_*.protocol`` and
+``SABR_RTOG0813_5000_5.protocol``; mark ``secondary``), each graded "none" (met) or "major" (not met:
+the encoding's level for a criterion without a minor band, :data:`COVERAGE_DEVIATION_SOURCE`; the
+protocol text's own bands were NOT read, so no minor band is encoded); a major deviation is a fail.
+With D98/D95/D50/D2/Dmin, the
 Paddick conformity index, the gradient index and the ICRU 83 homogeneity index
 (:func:`sbrt_calc.plancheck.metrics.target_quality`).
 
@@ -131,10 +133,44 @@ class StructureResult:
 COVERAGE_V100_MIN_PERCENT = 95.0
 COVERAGE_V90_MIN_PERCENT = 99.0
 COVERAGE_SOURCE = ("RTOG 0915 (Videtic GM et al., IJROBP 2015;93:757-764) and RTOG 0813 (Bezjak A et al., J Clin "
-                   "Oncol 2019;37:1316-1325) protocols: PTV V100% >= 95 %, V90% >= 99 % (as transcribed in "
-                   "lixinzhan/PlanQA_Plugin QAProtocols; protocol text not seen; its minor/major deviation bands "
-                   "for coverage not seen, so not encoded)")
+                   "Oncol 2019;37:1316-1325) protocols: PTV V100% >= 95 %, V90% >= 99 %, as encoded in "
+                   "lixinzhan/PlanQA_Plugin (QAProtocols/SABR_RTOG0915_3400_1, _4800_4 and SABR_RTOG0813_5000_5"
+                   ".protocol; EPEK/Models/QAProtocol.cs); protocol text not seen")
 COVERAGE_VERIFICATION = "secondary"
+#: Deviation levels of the coverage criteria (secondary): PlanQA_Plugin's protocol files state "By default,
+#: the criteria is for major violation" and give the coverage lines no ``minor(...)`` band, and
+#: ``QAProtocol.CompareMetricToCriteria`` grades a ``>=`` criterion not met as Major. So: met = "none",
+#: not met = "major". The protocol text's own Compliance Criteria were not found in a readable source:
+#: a minor band for coverage, if the protocols give one, is NOT encoded.
+COVERAGE_DEVIATION_SOURCE = ("deviation levels as encoded in lixinzhan/PlanQA_Plugin (secondary): each coverage "
+                             "criterion carries no minor band there, and a criterion without one is a major "
+                             "violation (its protocol files' convention, QAProtocol.cs CompareMetricToCriteria); "
+                             "the protocols' own Compliance Criteria not read: a minor band is not encoded")
+
+
+@dataclass(frozen=True)
+class CoverageDeviation:
+    """One coverage criterion of a target graded as the RTOG 0915/0813 encoding grades it (see
+    :data:`COVERAGE_DEVIATION_SOURCE`): ``deviation`` "none" (met), "major" (not met) or None (not gradable)."""
+
+    metric: str
+    value_percent: float | None
+    min_percent: float
+    deviation: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "value_percent": self.value_percent,
+                "criterion": f">= {self.min_percent:g} %", "deviation": self.deviation,
+                "minor_band": None, "source": COVERAGE_DEVIATION_SOURCE, "verification": COVERAGE_VERIFICATION}
+
+
+def coverage_deviations(v100_percent: float | None, v90_percent: float | None) -> tuple[CoverageDeviation, ...]:
+    """V100% and V90% against 95 % and 99 %, each graded none/major (no minor band encoded)."""
+    out = []
+    for metric, value, lo in (("V100%", v100_percent, COVERAGE_V100_MIN_PERCENT),
+                              ("V90%", v90_percent, COVERAGE_V90_MIN_PERCENT)):
+        out.append(CoverageDeviation(metric, value, lo, None if value is None else ("none" if value >= lo else "major")))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -156,8 +192,22 @@ class Coverage:
     def v90_percent(self) -> float | None:
         return self.quality.v90_percent
 
+    @property
+    def deviations(self) -> tuple[CoverageDeviation, ...]:
+        """Each criterion's deviation level; all None when the coverage could not be graded."""
+        if self.status == "incomplete":
+            return coverage_deviations(None, None)
+        return coverage_deviations(self.v100_percent, self.v90_percent)
+
+    @property
+    def deviation(self) -> str | None:
+        """The worst deviation level: "none", "major" or None (not graded)."""
+        levels = [d.deviation for d in self.deviations]
+        return None if None in levels else ("major" if "major" in levels else "none")
+
     def as_dict(self) -> dict[str, Any]:
         return {"v100_percent": self.v100_percent, "v90_percent": self.v90_percent, "status": self.status,
+                "deviation": self.deviation, "deviations": [d.as_dict() for d in self.deviations],
                 "criterion": f"V100% >= {COVERAGE_V100_MIN_PERCENT:g} %, V90% >= {COVERAGE_V90_MIN_PERCENT:g} %",
                 "source": COVERAGE_SOURCE, "verification": COVERAGE_VERIFICATION, "reasons": list(self.reasons),
                 **{k: v for k, v in self.quality.as_dict().items() if k not in ("v100_percent", "v90_percent")}}
@@ -175,10 +225,9 @@ def grade_coverage(name: str, sd: StructureDose, prescription_gy: float, piv_cc:
     if sd.partly_outside:
         return Coverage(name, prescription_gy, sd.volume_cc, q, "incomplete",
                         (f"{sd.outside_cc:.3g} cc of the target lie outside the dose grid: coverage not graded",))
-    if q.v100_percent < COVERAGE_V100_MIN_PERCENT:
-        reasons.append(f"V100% {q.v100_percent:.1f} % < {COVERAGE_V100_MIN_PERCENT:g} %")
-    if q.v90_percent < COVERAGE_V90_MIN_PERCENT:
-        reasons.append(f"V90% {q.v90_percent:.1f} % < {COVERAGE_V90_MIN_PERCENT:g} %")
+    for d in coverage_deviations(q.v100_percent, q.v90_percent):
+        if d.deviation == "major":
+            reasons.append(f"{d.metric} {d.value_percent:.1f} % < {d.min_percent:g} % (major deviation)")
     return Coverage(name, prescription_gy, sd.volume_cc, q, "fail" if reasons else "pass", tuple(reasons))
 
 

@@ -123,8 +123,9 @@ def _coverage_table(r: PlanCheckResult) -> Table:
                      number(q.d95_gy, "Gy", 2), number(q.d2_gy, "Gy", 2), number(q.dmin_gy, "Gy", 2),
                      number(q.paddick_ci, decimals=2), number(q.gradient_index, decimals=2),
                      number(q.homogeneity_index, decimals=2)))
-    notes = ("Coverage criterion: V100% >= 95 % and V90% >= 99 % of the PTV (RTOG 0915/0813; secondary: protocol "
-             "transcription; the protocols' deviation bands for coverage were not seen, so not met = fail).",
+    notes = ("Coverage criterion: V100% >= 95 % and V90% >= 99 % of the PTV (RTOG 0915/0813; secondary: the "
+             "PlanQA_Plugin encoding). Not met = major deviation (fail), the encoding's level for a criterion "
+             "without a minor band; the protocols' own minor band, if any, was not read and is not encoded.",
              "Paddick CI = TV_PIV^2/(TV x PIV) (Paddick 2000); GI = V50%/V100% isodose volumes (Paddick and Lippitz "
              "2006); HI = (D2% - D98%)/D50% (ICRU Report 83).")
     return Table("plan_check_coverage", "Plan check: target coverage and quality", tuple(cols), tuple(rows),
