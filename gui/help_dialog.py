@@ -14,6 +14,8 @@ from sbrt_calc.evaluation import EvaluationSettings
 from sbrt_calc.presets.radiobiology import radiobiology
 from sbrt_calc.vocabulary import MODEL_NAMES
 
+from .number_text import greek
+
 
 def _e(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -100,7 +102,7 @@ class HelpDialog(QDialog):
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(True)
         self.text.setAccessibleName("Help")
-        self.text.setHtml(help_html(settings, shortcuts(actions)))
+        self.text.setHtml(greek(help_html(settings, shortcuts(actions))))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -203,11 +203,11 @@ class MainWindow(QMainWindow):
                                    "Add total doses from..to × fraction counts")
         self.act_title = self._act("Case &title…", files.edit_title, None, "Rename the case")
         self.act_prefs = self._act("&Preferences…", lambda: controls.preferences(), K.Preferences,
-                                   "alpha/beta, thresholds, decimals, default model")
+                                   "α/β, thresholds, decimals, default model")
         if self.act_prefs.shortcut().isEmpty():
             self.act_prefs.setShortcut(QKeySequence("Ctrl+,"))
         self.act_model_settings = self._act("&Model settings…", lambda: controls.model_settings(), "Ctrl+Shift+M",
-                                            "Tumour alpha/beta, EQDx reference dose, LQ-L d_T, USC parameters, "
+                                            "Tumour α/β, EQDx reference dose, LQ-L d_T, USC parameters, "
                                             "time correction")
         self.act_about = self._act("&About sbrt-calc", lambda: tools.about(), None, "Version, sources, disclaimer")
         for a in (self.act_undo, self.act_redo, self.act_duplicate, self.act_up, self.act_down, self.act_sweep,

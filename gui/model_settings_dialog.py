@@ -28,6 +28,8 @@ from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.presets.radiobiology import radiobiology
 from sbrt_calc.radiobiology.ranges import RANGES
 
+from .number_text import greek
+
 
 def _spin(range_name: str, value: float, decimals: int, unit: str, tip: str) -> QDoubleSpinBox:
     r = RANGES[range_name]
@@ -36,7 +38,7 @@ def _spin(range_name: str, value: float, decimals: int, unit: str, tip: str) -> 
     box.setRange(r.low + (10 ** -decimals if r.low_open else 0.0), r.high)
     box.setValue(value)
     box.setSuffix(f" {unit}")
-    box.setToolTip(f"{tip}\nAllowed: {r.describe()} ({r.reason}).")
+    box.setToolTip(greek(f"{tip}\nAllowed: {r.describe()} ({r.reason})."))
     return box
 
 
@@ -53,8 +55,8 @@ class ModelSettingsDialog(QDialog):
         general = QGroupBox("Tumour and EQDx")
         form = QFormLayout(general)
         self.tumour_ab = _spin("alpha_beta_gy", settings.tumour_alpha_beta_gy, 2, "Gy",
-                               f"Tumour alpha/beta for the tumour columns. Source of the default: "
-                               f"{rb.tissue('tumour').source}\nThe BED10 lines stay at alpha/beta 10 whatever this is.")
+                               f"Tumour α/β for the tumour columns. Source of the default: "
+                               f"{rb.tissue('tumour').source}\nThe BED10 lines stay at α/β 10 whatever this is.")
         form.addRow("Tumour α/β:", self.tumour_ab)
         self.reference_dose = _spin("reference_dose_gy", settings.reference_dose_gy, 2, "Gy",
                                     "EQDx: the total dose in fractions of x Gy with the same BED (EQD2: x = 2 Gy; "

@@ -50,7 +50,7 @@ METRIC_FIELDS = (
     ("r100", "R100% [V100%/PTV]:", "Volume of the prescription isodose / PTV volume (ratio)"),
 )
 CUM_FIELDS = (
-    ("alpha_beta_gy", "Organ α/β [Gy]:", "Organ alpha/beta in Gy; empty: that of the published limits (2 Gy for "
+    ("alpha_beta_gy", "Organ α/β [Gy]:", "Organ α/β in Gy; empty: that of the published limits (2 Gy for "
                                          "spinal cord, Sahgal 2012)"),
     ("interval_months", "Interval [months]:", "Months since the previous course (HyTEC: at least 5)"),
     ("recovery_percent", "Recovery discount [%]:", "Percentage taken off the EQD2 of the earlier courses for "

@@ -30,6 +30,7 @@ from sbrt_calc.presets.radiobiology import radiobiology, thresholds
 from sbrt_calc.radiobiology.ranges import RANGES
 
 from . import settings
+from .number_text import greek
 from .settings import MODEL_CHOICES, parse_regimen_list  # defined in settings (light) for the main window
 
 __all__ = ["MODEL_CHOICES", "PreferencesDialog", "parse_regimen_list"]
@@ -41,7 +42,7 @@ def _dspin(value: float, lo: float, hi: float, suffix: str, tip: str) -> QDouble
     box.setDecimals(2)
     box.setValue(float(value))
     box.setSuffix(suffix)
-    box.setToolTip(tip)
+    box.setToolTip(greek(tip))
     box.setAccessibleName(tip.split(".")[0])
     return box
 
@@ -62,14 +63,14 @@ class PreferencesDialog(QDialog):
         ab_range = RANGES["alpha_beta_gy"]
         # the boxes take any positive value: the core says what is allowed (a box's own range clamps silently)
         self.tumour_ab = _dspin(settings.get("tumour_alpha_beta_gy"), 0.01, 1000, " Gy",
-                                f"Tumour alpha/beta for new cases. Shipped {tumour.alpha_beta_gy:g} Gy: {tumour.source}. "
+                                f"Tumour α/β for new cases. Shipped {tumour.alpha_beta_gy:g} Gy: {tumour.source}. "
                                 f"Allowed: {ab_range.describe()} ({ab_range.reason})")
         self.organ_ab = QComboBox()
         self.organ_ab.setEditable(False)
         for t in rb.tissues:
             if t.role == "oar":
                 self.organ_ab.addItem(f"{t.alpha_beta_gy:g} Gy — {t.name}", t.alpha_beta_gy)
-        self.organ_ab.setToolTip("Organ-at-risk alpha/beta shown beside the tumour's (sources in the About box)")
+        self.organ_ab.setToolTip("Organ-at-risk α/β shown beside the tumour's (sources in the About box)")
         self.flag_bed = _dspin(settings.get("flag_bed_gy"), 0.01, 10000, " Gy",
                                f"BED{flag.alpha_beta_gy:g} flag line. Shipped {flag.bed_gy:g} Gy: {flag.source}")
         self.ref_bed = _dspin(settings.get("reference_bed_gy"), 0.01, 10000, " Gy",
@@ -92,8 +93,8 @@ class PreferencesDialog(QDialog):
         self.autosave.setToolTip("Seconds after a change before the work is autosaved (for crash recovery)")
         form = QFormLayout()
         form.addRow("Default &model:", self.model)
-        form.addRow("&Tumour alpha/beta:", self.tumour_ab)
-        form.addRow("&Organ alpha/beta:", self.organ_ab)
+        form.addRow("&Tumour α/β:", self.tumour_ab)
+        form.addRow("&Organ α/β:", self.organ_ab)
         form.addRow("&Flag line (BED10 >):", self.flag_bed)
         form.addRow("&Reference line (BED10 ≥):", self.ref_bed)
         form.addRow("", self.settings_status)

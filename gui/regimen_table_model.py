@@ -25,7 +25,7 @@ if TYPE_CHECKING:   # the core's evaluation (and numpy) load when the first rows
 from . import icons
 from .case_state import CaseState
 from .commands import EditRowCommand, ReorderCommand
-from .number_text import format_exact, header_text, parse_number  # noqa: F401 - re-exported
+from .number_text import format_exact, greek, header_text, parse_number  # noqa: F401 - re-exported
 from .row_editing import INPUT_KEYS, RowEditing  # noqa: F401 - INPUT_KEYS re-exported
 
 Index = QModelIndex | QPersistentModelIndex
@@ -139,7 +139,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return header_text(col)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{col.header}\n{col.tooltip}"
+                return greek(f"{col.header}\n{col.tooltip}")
             return None
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
             return str(section + 1)
@@ -164,10 +164,16 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         col = self._columns[c]
         if role == Qt.ItemDataRole.EditRole:
             value: Any = self._edit_text(row, col.key)
+        elif col.key == "label" and role == Qt.ItemDataRole.ToolTipRole and row.note:
+            # where the row came from (solver, preset, RT Plan; issue 21)
+            error = f"\nInvalid input: {row.error}" if not row.is_valid else ""
+            value = f"{row.label}: {row.note}{error}\n{col.tooltip}"
         elif row.is_valid:
             value = self._valid_data(self.results(r), col, role)
         else:
             value = self._invalid_data(row, col, role)
+        if isinstance(value, str):
+            value = greek(value)   # the core's sentences in the app's spelling (issue 21)
         cache[key] = value
         return value
 
@@ -283,6 +289,12 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and sens.verdict == "depends":
             return QBrush(MIXED_BG)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if res.flag_reached is False and sens.best is not None:
+                # a row under the flag line: where it comes closest first (issue 21)
+                from sbrt_calc.radiobiology.sensitivity import case_text
+
+                best = sens.worst if sens.verdict == "below" else sens.best
+                return f"Most favourable case: {case_text(best)}.\n{sens.sentence}"
             return sens.sentence
         return None
 

@@ -80,6 +80,11 @@ class RowActions:
         position = self.model.rowCount()
         self.undo_stack.push(AddRowsCommand(self.model, rows, position, text))
         self.bench.select_row(position + len(rows) - 1)
+        notes = {r.note for r in rows}
+        if len(notes) == 1 and rows[0].note.startswith("solved"):   # where they came from (issue 21)
+            n = len(rows)
+            self.status(f"Added {n} regimen{'s' if n != 1 else ''} ({rows[0].note}): the Regimen cell's tooltip "
+                        f"and the working say so", 10000)
 
     def add_scheme(self, scheme: Any) -> None:
         try:
@@ -100,7 +105,7 @@ class RowActions:
         from sbrt_calc.models import regimens_reaching
 
         _flag, ref = self.model.thresholds
-        rows = [CaseRegimen.from_regimen(reg, note="solved: reaches the reference line")
+        rows = [CaseRegimen.from_regimen(reg, note=f"solved: reaches {ref.label} (LQ)")
                 for reg in regimens_reaching(ref, [3, 4, 5, 6])]
         self.add_rows(rows, "Add solved regimens")
 

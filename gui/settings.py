@@ -104,8 +104,8 @@ def _coerce(value: Any, default: Any) -> Any:
 
 
 #: the preferences a new case's settings are made of, and how the user knows them
-CASE_PREFERENCES = {"model": "Default model", "tumour_alpha_beta_gy": "Tumour alpha/beta",
-                    "organ_alpha_beta_gy": "Organ alpha/beta", "flag_bed_gy": "Flag line",
+CASE_PREFERENCES = {"model": "Default model", "tumour_alpha_beta_gy": "Tumour α/β",
+                    "organ_alpha_beta_gy": "Organ α/β", "flag_bed_gy": "Flag line",
                     "reference_bed_gy": "Reference line"}
 
 
@@ -121,6 +121,9 @@ def case_settings_of(values: dict[str, Any]) -> Any:
         key = (exc.field or "").removeprefix("settings.")
         label = CASE_PREFERENCES.get(key)
         message = exc.message.replace(f"settings.{key}", label) if label else exc.message
+        from .number_text import greek
+
+        message = greek(message)   # the core's message in the app's spelling
         raise CaseError(message, field=key, value=exc.value, allowed=exc.allowed) from None
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from . import settings
 from .autosave import Autosaver
 from .commands import SettingsCommand
+from .number_text import greek
 from .regimen_table_model import RegimenTableModel
 from .settings import MODEL_CHOICES
 from .workbench import Workbench
@@ -70,7 +71,7 @@ class SettingsActions:
         if float(ab) == old.organ_alpha_beta_gy:
             return
         self.undo_stack.push(SettingsCommand(self.model, old, replace(old, organ_alpha_beta_gy=float(ab)),
-                                             f"Organ alpha/beta {ab:g} Gy"))
+                                             f"Organ α/β {ab:g} Gy"))
 
     def model_settings(self, dialog: Any = None) -> bool:
         """Edit the case's model settings (one undoable step); ``dialog``: an already filled dialog (tests)."""
@@ -138,7 +139,7 @@ class SettingsActions:
         if s.time_correction:
             extra.append(f"time-corrected (T_k {s.kickoff_days:g} d, K {s.bed_loss_per_day_gy:g} Gy/d)")
         bench.context_label.setText(f"Tumour α/β {s.tumour_alpha_beta_gy:g} Gy" + "".join(f" · {x}" for x in extra))
-        bench.context_label.setToolTip(f"Tumour alpha/beta {s.tumour_alpha_beta_gy:g} Gy (View ▸ Model settings). "
-                                       f"The lines {flag.label} and {ref.label} are always read on {flag.scale}."
-                                       + "".join(f"\n{x}" for x in extra))
+        bench.context_label.setToolTip(greek(f"Tumour α/β {s.tumour_alpha_beta_gy:g} Gy (View ▸ Model settings). "
+                                             f"The lines {flag.label} and {ref.label} are always read on "
+                                             f"{flag.scale}." + "".join(f"\n{x}" for x in extra)))
         # the banner follows contentChanged, which the model emits before every settingsChanged

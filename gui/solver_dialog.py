@@ -34,6 +34,8 @@ from sbrt_calc.regimen import Regimen, parse_regimen
 from sbrt_calc.tables import rounded
 from sbrt_calc.vocabulary import MODEL_NAMES, MODEL_TITLES
 
+from .number_text import greek
+
 MODELS = tuple((m, MODEL_TITLES[m] + (" (own α/β)" if m == "usc" else "")) for m in MODEL_NAMES)
 HEADERS = ("Fractions", "Dose/fx [Gy]", "Total [Gy]", "Notes")
 
@@ -85,7 +87,8 @@ class SolverDialog(QDialog):
         self.alpha_beta.setDecimals(2)
         self.alpha_beta.setSuffix(" Gy")
         self.alpha_beta.setValue(settings.tumour_alpha_beta_gy)
-        self.alpha_beta.setAccessibleName("alpha/beta")
+        self.alpha_beta.setAccessibleName("α/β")
+        self.alpha_beta.setToolTip("The tissue's α/β for LQ and LQ-L")
         self.fractions = QLineEdit("3, 4, 5, 6, 8")
         self.fractions.setAccessibleName("Fractions")
         self.fractions.setToolTip("Fraction counts: 3, 5, 8 or 3-6")
@@ -120,6 +123,8 @@ class SolverDialog(QDialog):
             sig.connect(lambda *_: self.solve())
         self.solutions: list[Regimen | None] = []
         self._note = ""
+        self._user_alpha_beta = self.alpha_beta.value()   # kept while the USC shows its own
+        self.alpha_beta.valueChanged.connect(self._alpha_beta_typed)
         avail = (parent.screen() if parent is not None else self.screen()).availableGeometry()
         self.resize(min(560, avail.width() - 40), min(480, avail.height() - 60))
         self.solve()
@@ -141,6 +146,27 @@ class SolverDialog(QDialog):
             self.by_regimen.setChecked(True)
         self.solve()
 
+    def _alpha_beta_typed(self, value: float) -> None:
+        if self.alpha_beta.isEnabled():
+            self._user_alpha_beta = value
+
+    def _show_usc_alpha_beta(self, usc: USC | None) -> None:
+        """Under the USC the α/β field shows the USC's own α/β, read-only (issue 21: it kept showing the tumour's,
+        greyed, which the USC does not use); another model gets the value typed before back."""
+        self.alpha_beta.blockSignals(True)
+        try:
+            if usc is not None:
+                self.alpha_beta.setEnabled(False)
+                self.alpha_beta.setValue(usc.alpha_beta_gy)
+                self.alpha_beta.setToolTip(f"The USC's own α/β ({usc.alpha_beta_gy:.3g} Gy, from its parameters, "
+                                           f"Park 2008): not an input of the USC")
+            elif not self.alpha_beta.isEnabled():   # back from the USC
+                self.alpha_beta.setEnabled(True)
+                self.alpha_beta.setValue(self._user_alpha_beta)
+                self.alpha_beta.setToolTip("The tissue's α/β for LQ and LQ-L")
+        finally:
+            self.alpha_beta.blockSignals(False)
+
     def solve(self) -> None:
         """Recompute the solutions (the core's) and show them."""
         from sbrt_calc.radiobiology.solve import model_bed, reaching_total_gy, solve_for_bed
@@ -148,14 +174,16 @@ class SolverDialog(QDialog):
         key = self.model_combo.currentData()
         model = self.settings.model(key)
         usc = key == "usc"
-        self.alpha_beta.setEnabled(not usc)
+        self._show_usc_alpha_beta(model if isinstance(model, USC) else None)
         self.target.setEnabled(self.by_target.isChecked())
         self.regimen.setEnabled(self.by_regimen.isChecked())
         ab = None if usc else self.alpha_beta.value()
         if isinstance(model, USC):
             scale = f"USC BED (own α/β {model.alpha_beta_gy:.3g} Gy)"
+            short = f"USC BED (own α/β {model.alpha_beta_gy:.3g} Gy)"
         else:
             scale = f"BED at α/β {ab:g} Gy under {model.label()}"
+            short = f"{'LQ' if key == 'lq' else model.label()} BED{ab:g}"
         self.solutions = []
         self.table.setRowCount(0)
         try:
@@ -164,15 +192,17 @@ class SolverDialog(QDialog):
                 reg = parse_regimen(self.regimen.text())
                 target = model_bed(model, reg, ab)
                 what = f"Isoeffective to {reg.label}: {scale} = {rounded(target, 2)} Gy"
+                origin = f"solved: isoeffective to {reg.label}, {short} {rounded(target, 1)} Gy"
             else:
                 target = self.target.value()
                 what = f"Target: {scale} = {rounded(target, 2)} Gy"
+                origin = f"solved: {short} {target:g} Gy"
             sols = solve_for_bed(target, n_list, model, ab)
         except (SbrtCalcError, ValueError) as exc:
-            self.status.setText(f"<span style='color:#c62828'>{getattr(exc, 'message', str(exc))}</span>")
+            self.status.setText(f"<span style='color:#c62828'>{greek(getattr(exc, 'message', str(exc)))}</span>")
             self.add_button.setEnabled(False)
             return
-        self.status.setText(f"{what}. Model: {model.label()} - {model.source}")
+        self.status.setText(greek(f"{what}. Model: {model.label()} - {model.source}"))
         self.table.setRowCount(len(sols))
         for r, sol in enumerate(sols):
             notes = sol.error or "; ".join(dict.fromkeys(c.short for c in sol.caveats))
@@ -190,7 +220,7 @@ class SolverDialog(QDialog):
             else:
                 self.solutions.append(None)
         self.table.resizeColumnsToContents()
-        self._note = f"solved: {what} ({model.label()})"
+        self._note = origin   # shown with the row in the table (issue 21: 'solved: LQ BED10 100 Gy')
         self.add_button.setEnabled(any(s is not None for s in self.solutions))
 
     def chosen_rows(self) -> list[CaseRegimen]:

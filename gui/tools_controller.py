@@ -68,7 +68,8 @@ class ToolsController:
         from .solver_dialog import SolverDialog
 
         dlg = SolverDialog(self.model.eval_settings, self.parent)
-        dlg.rowsChosen.connect(lambda rows: self.rows.add_rows(rows, "Add solved regimens"))
+        dlg.rowsChosen.connect(lambda rows: self.rows.add_rows(rows, f"Add solved regimens ({rows[0].note})"
+                                                                  if rows else "Add solved regimens"))
         if show:
             dlg.show()
         self.solver_dialog = dlg

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .number_text import greek
 from .plot_panel import PlotPanel
 from .regimen_table_model import RegimenTableModel
 from .regimen_table_view import RegimenTableView
@@ -103,11 +104,11 @@ class Workbench(QWidget):
         self.organ_combo = QComboBox()
         if not self.model.deferred:   # else filled with the case (the presets' loader brings numpy)
             self.fill_organ_combo()
-        self.organ_combo.setToolTip("alpha/beta of the organ at risk for the BED/EQD2 columns beside the tumour's")
+        self.organ_combo.setToolTip("α/β of the organ at risk for the BED/EQD2 columns beside the tumour's")
         # the window must fit a 1024-px screen (and 960 logical px at 2x): the combo shrinks, the tooltip tells all
         self.organ_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.organ_combo.setMinimumContentsLength(16)
-        self.organ_combo.setAccessibleName("Organ alpha/beta")
+        self.organ_combo.setAccessibleName("Organ α/β")
         organ_label = QLabel("&Organ α/β:")
         organ_label.setBuddy(self.organ_combo)
         row = QHBoxLayout()
@@ -127,7 +128,7 @@ class Workbench(QWidget):
         row2.addWidget(self.organ_combo, 3)
         row2.addSpacing(12)
         self.context_label = QLabel()
-        self.context_label.setToolTip("Tumour alpha/beta and the BED10 lines of this case (change them in "
+        self.context_label.setToolTip("Tumour α/β and the BED10 lines of this case (change them in "
                                       "Edit ▸ Preferences); sources in Help ▸ About and in the working")
         self.context_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.context_label.setMinimumWidth(60)
@@ -216,7 +217,7 @@ class Workbench(QWidget):
         for t in radiobiology().tissues:
             if t.role == "oar":
                 self.organ_combo.addItem(f"{t.alpha_beta_gy:g} Gy ({t.name.split(' (')[0]})", t.alpha_beta_gy)
-                self.organ_combo.setItemData(self.organ_combo.count() - 1, f"{t.name}: {t.source}",
+                self.organ_combo.setItemData(self.organ_combo.count() - 1, greek(f"{t.name}: {t.source}"),
                                              Qt.ItemDataRole.ToolTipRole)
         fm = self.organ_combo.fontMetrics()
         longest = max((fm.horizontalAdvance(self.organ_combo.itemText(i)) for i in range(self.organ_combo.count())),
@@ -321,8 +322,9 @@ class Workbench(QWidget):
             widest = max(header.sectionSize(i) for i in verdicts)
             for i in verdicts:
                 header.resizeSection(i, widest)
-        if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 260 px
-            header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 260))
+        if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 480 px (issue 21:
+            # the text shows in the cell, the tooltip holds the full sentences)
+            header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 480))
         if len(cache) > 8:
             cache.clear()
         cache[key] = [header.sectionSize(i) for i in range(len(cols))]
@@ -387,4 +389,4 @@ class Workbench(QWidget):
             if line.kind == "invalid":
                 text = f"<span style='color:{error_colour()}'>{text}</span>"
             parts.append(text)
-        self.banner.setText("<br>".join(parts))
+        self.banner.setText(greek("<br>".join(parts)))

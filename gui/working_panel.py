@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sbrt_calc.presets.radiobiology import radiobiology
 
+from .number_text import greek
 from .regimen_table_model import RegimenTableModel
 
 
@@ -54,9 +55,12 @@ class WorkingPanel(QTextBrowser):
 
         s = m.eval_settings
         out = []
+        note = m.state.rows[r].note
         for k, sec in enumerate(working(m.results(r), s, self.full_precision, m.decimals)):
             tag = "h3" if k == 0 else "h4"
             out.append(f"<{tag}>{_escape(sec.title)}</{tag}>")
+            if k == 0 and note:   # where the row came from: the solver, a preset, an RT Plan (issue 21)
+                out.append(f"<p style='margin:2px 0'><i>Origin: {_escape(note)}</i></p>")
             out.append("".join(f"<p style='margin:2px 0'>{_escape(line)}</p>" for line in sec.lines))
         out.append("<h4>α/β sources</h4><ul>")
         for ab in dict.fromkeys((s.tumour_alpha_beta_gy, *s.organ_alpha_betas_gy)):
@@ -66,4 +70,4 @@ class WorkingPanel(QTextBrowser):
             if not tissues:
                 out.append(f"<li>α/β {ab:g} Gy — set by the user (not a shipped tissue value)</li>")
         out.append("</ul>")
-        return "".join(out)
+        return greek("".join(out))   # the core's working in the app's spelling (α/β)

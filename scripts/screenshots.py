@@ -140,6 +140,8 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
         pix.save(str(path))
         shots.append(str(path))
 
+    if only == "workbench":
+        return workbench_shots(app, out, shots, settle, shot)
     w = MainWindow()
     # the window sizes itself to the screen (issue 21: 90 % of a large screen, nearly all of a small one)
     w.show()
@@ -308,10 +310,59 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
     return 0
 
 
+def workbench_shots(app: object, out: Path, shots: list[str], settle: object, shot: object) -> int:
+    """The Regimens tab only (issue 21): the first frame of a cold start (before the case fills it), the
+    filled window, LQ-L and USC alone, after a sweep, an invalid row, rows added by the solver."""
+    from PySide6.QtCore import QTimer
+    from sbrt_calc.gui.main_window import MainWindow
+
+    w = MainWindow(deferred=True)   # as the app starts: shown empty, then filled
+    w.show()
+    app.processEvents()  # type: ignore[attr-defined]
+    shot("w00-first-frame")  # type: ignore[operator]
+    w.finish_start(None)
+    w.plot.ensure_canvas()
+    w.select_row(0)
+    shot("w01-filled")  # type: ignore[operator]
+    w.set_model("lql")
+    shot("w02-lql")  # type: ignore[operator]
+    w.set_model("usc")
+    shot("w03-usc")  # type: ignore[operator]
+    w.set_model("lq")
+    from sbrt_calc.gui.sweep_dialog import SweepDialog
+
+    dlg = SweepDialog(w)
+    dlg.set_ranges(24, 50, 6, 3, 6)
+    w.sweep(dlg)
+    dlg.close()
+    w.select_row(10)
+    shot("w04-after-sweep")  # type: ignore[operator]
+    w.set_model("lql")
+    shot("w05-after-sweep-lql")  # type: ignore[operator]
+    w.set_model("lq")
+    w.new_case(ask=False)
+    w.model.setData(w.current_index(1, "total_dose_gy"), "3O")
+    w.select_row(1)
+    shot("w06-invalid-row")  # type: ignore[operator]
+    w.new_case(ask=False)
+    solver = w.solver(show=False)
+    solver.set_inputs(model="lq", target_bed_gy=100.0, fractions="3-5")
+    solver.add_chosen()
+    solver.close()
+    w.select_row(w.model.rowCount() - 1)
+    shot("w07-solver-rows")  # type: ignore[operator]
+    w.undo_stack.setClean()
+    QTimer.singleShot(0, w.close)
+    settle(100)  # type: ignore[operator]
+    print("\n".join(shots))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots" / "out")
-    parser.add_argument("--only", choices=("clinical",), help="only the clinical cases (issue 11)")
+    parser.add_argument("--only", choices=("clinical", "workbench"),
+                        help="only the clinical cases (issue 11), or only the Regimens tab (issue 21)")
     parser.add_argument("--size", type=_size, default=SIZE, help="screen size WxH (default 1280x800)")
     parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (2 for a high-density screen)")
     parser.add_argument("--all-sizes", action="store_true", help="1024x768, 1280x800 and 1920x1080 at scale 2, "

@@ -72,6 +72,9 @@ class Sensitivity:
     #: What changes the reading when it depends: "model" (only between models), "alpha_beta" (only the
     #: tumour alpha/beta), "model_and_alpha_beta" (both); None when it does not depend.
     decided_by: str | None = None
+    #: The most favourable case (model, alpha/beta, line regimen, both BEDs): where the regimen comes closest to
+    #: the line regimens or is highest above them (issue 21: a row that does not reach the flag line names it).
+    best: dict[str, Any] | None = None
 
     @property
     def short(self) -> str:
@@ -91,6 +94,7 @@ class Sensitivity:
             "least_favourable": self.worst,
             "sentence": self.sentence,
             "decided_by": self.decided_by,
+            "most_favourable": self.best,
         }
 
 
@@ -158,10 +162,16 @@ def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc
     row_k, col_k = divmod(k, diff.shape[1])
     m, ab, ref, a, b = names[row_k], abs_[row_k], refs[col_k], float(mine[row_k, col_k]), float(theirs[row_k, col_k])
     worst = {"model": m, "alpha_beta_gy": ab, "line_regimen": ref.label, "regimen_bed_gy": a, "line_bed_gy": b}
+    # the most favourable case: the (model, alpha/beta) row whose lowest margin over the line regimens is the
+    # highest (where the regimen comes closest to every line regimen, or clears them all by the most)
+    row_b = int(np.argmax(diff.min(axis=1)))
+    col_b = int(np.argmin(diff[row_b]))
+    best = {"model": names[row_b], "alpha_beta_gy": abs_[row_b], "line_regimen": refs[col_b].label,
+            "regimen_bed_gy": float(mine[row_b, col_b]), "line_bed_gy": float(theirs[row_b, col_b])}
     labels = (lq_model.label(), lql_model.label(), usc_model.label())
     counts = ", ".join(str(r.fractions) for r in refs)
     where = f"under {', '.join(labels)} and tumour alpha/beta {lo:g}-{hi:g} Gy"
-    case = f"{m}" + (f" at alpha/beta {ab:.3g} Gy" if ab is not None else "") + f": {a:.1f} vs {b:.1f} Gy for {ref.label}"
+    case = case_text(worst)
     if verdict == "above":
         sentence = (f"{regimen.label} keeps a higher BED than every regimen sitting exactly on {line.label} "
                     f"({counts} fractions) {where}: the flag reading does not depend on the model "
@@ -176,7 +186,14 @@ def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc
                 "model_and_alpha_beta": "the model and the tumour alpha/beta"}[decided_by]
         sentence = (f"{regimen.label} is higher than the regimens sitting exactly on {line.label} ({counts} "
                     f"fractions) under some models and alpha/beta values and lower under others: the reading "
-                    f"depends on {what} (least favourable: {case}).")
+                    f"depends on {what} (least favourable: {case}; most favourable: {case_text(best)}).")
     return Sensitivity(verdict, line.label, refs, (lo, hi), labels,
                        float(ratios.min()) if ratios.size else None, float(ratios.max()) if ratios.size else None,
-                       worst, sentence, decided_by)
+                       worst, sentence, decided_by, best)
+
+
+def case_text(c: dict[str, Any]) -> str:
+    """'LQ-L (d_T 6 Gy) at alpha/beta 5 Gy: 68.1 vs 70.3 Gy for 42.4 Gy/3' (the USC: at its own alpha/beta)."""
+    ab = c["alpha_beta_gy"]
+    return (f"{c['model']}" + (f" at alpha/beta {ab:.3g} Gy" if ab is not None else "")
+            + f": {c['regimen_bed_gy']:.1f} vs {c['line_bed_gy']:.1f} Gy for {c['line_regimen']}")
