@@ -48,10 +48,10 @@ from .plan_check_panel import CheckWorker, _Cancelled
 from .typed_table_model import TypedTableModel
 
 #: The typed tables shown, by key: (tab title, tooltip).
-TABS = (("reirradiation_limits", "Limits", "Cumulative limits: pass/fail/incomplete, and across alpha/beta and model"),
+TABS = (("reirradiation_limits", "Limits", "Cumulative limits: pass/fail/incomplete, and across α/β and model"),
         ("reirradiation_largest", "Largest new course", "The largest scale of the new plan's dose that fits, per "
                                                           "fraction count"),
-        ("reirradiation_structures", "Structures (α/β)", "Each structure's alpha/beta, why, and its cumulative EQD2"),
+        ("reirradiation_structures", "Structures (α/β)", "Each structure's α/β, why, and its cumulative EQD2"),
         ("reirradiation_courses", "Courses", "The courses read, their frames of reference and grids"),
         ("reirradiation_assumptions", "Assumptions", "The assumptions, word for word"))
 WRAPPED = ("reirradiation_limits", "reirradiation_structures", "reirradiation_assumptions")
