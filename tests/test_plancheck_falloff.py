@@ -106,3 +106,27 @@ print('scipy' in sys.modules and sys.modules['scipy'] is not None)
     roi = _sphere(8.0, (0.4, 0.2, 0.0), 3.0)
     assert float(out[0]) == d2cm_gy(g, roi, rasterise(roi, g, thickness_mm=3.0))
     assert out[1] == "False"
+
+
+def test_check_plan_modules_and_d2cm_import_no_scipy() -> None:
+    """Issue 17 (speed): importing scipy costs ~0.6 s CPU of a 2 s check-plan budget. The plan
+    check's modules and a D2cm decided in the band (a dose rising toward the PTV) run without
+    importing scipy (a fresh interpreter; scipy is installed, not hidden)."""
+    code = """
+import sys
+import numpy as np
+sys.path.insert(0, {tests!r})
+import sbrt_calc.cli.check_plan, sbrt_calc.plancheck.grade
+from test_plancheck_falloff import _grid, _sphere
+from sbrt_calc.plancheck.falloff import d2cm_gy
+from sbrt_calc.plancheck.raster import rasterise
+g = _grid(np.zeros((24, 40, 44)))
+zz, yy, xx = np.meshgrid(g.z_mm, g.y_mm, g.x_mm, indexing="ij")
+g = _grid(100 * np.exp(-0.05 * np.sqrt(xx ** 2 + yy ** 2 + zz ** 2)))
+roi = _sphere(11.0, (0.0, 0.0, 0.0), 3.0)
+print(repr(d2cm_gy(g, roi, rasterise(roi, g, thickness_mm=3.0))))
+print(sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.')))
+""".format(tests=str(__import__("pathlib").Path(__file__).parent))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert 0 < float(out[0]) < 100
+    assert out[1] == "[]"

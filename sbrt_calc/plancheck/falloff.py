@@ -14,13 +14,17 @@ and the end caps on the in-plane lattice); a voxel whose centre is at least 20 m
 surface point and which the PTV does not occupy at all counts as "2 cm or more" away. Voxels
 are examined from the hottest down, so the first one found gives the maximum.
 
-Speed (issue 17): with scipy, a Euclidean distance transform of the voxels the PTV occupies
-(``scipy.ndimage.distance_transform_edt`` with the grid's spacing) settles most voxels at once:
-a voxel centre farther than 20 mm + half a voxel diagonal from every occupied voxel's centre is
-far, one nearer than 20 mm - half a diagonal is near; only the voxels in between are measured
-against the surface points (a KD-tree), so the answer is the same as the exhaustive search's.
-Without scipy the exhaustive search runs (slow on large grids). scipy is imported only here,
-inside the function.
+Speed (issue 17): an exact Euclidean distance transform of the voxels the PTV occupies, on a
+box of the grid around the PTV (+ 2 cm), settles most voxels at once: a voxel centre farther
+than 20 mm + half a voxel diagonal from every occupied voxel's centre is far, one nearer than
+20 mm - half a diagonal is near; only the voxels in between that are hotter than the hottest
+surely far one are measured against the surface points (brute force, hottest first, on the
+points within reach), so the answer is the same as the exhaustive search's. The transform is
+separable (the squared distance is a minimum along z of a minimum along y of a minimum along x)
+and runs in numpy on the grid's own coordinates (:func:`_squared_edt`); scipy is not needed
+(``scipy.ndimage.distance_transform_edt`` serves only :func:`distance_from_mask_mm` on grids too
+large for the numpy transform, when scipy is installed). The exhaustive search remains for a PTV
+leaving the grid.
 """
 
 from __future__ import annotations
@@ -66,19 +70,60 @@ def surface_points(roi: Roi, thickness_mm: float, step_mm: float = 0.5) -> np.nd
     return np.concatenate(pts) if pts else np.zeros((0, 3))
 
 
+#: Largest work (voxels x axis length, summed over the axes) of the numpy transform; beyond it
+#: scipy's transform is used when installed (the numpy one is O(n) per voxel and axis).
+NUMPY_EDT_WORK = 60_000_000
+
+
+def _squared_edt(mask: np.ndarray, axes: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    """Exact squared distance (mm2) from each voxel centre to the nearest centre of a voxel of *mask*.
+
+    *axes*: the voxel centres' coordinates along the array's axes (any spacing). Separable:
+    ``min_{k,j,i} (z - z_k)^2 + (y - y_j)^2 + (x - x_i)^2`` is taken one axis at a time (Saito and
+    Toriwaki 1994, the brute-force form of the per-line minimum), on the lines holding a finite
+    value only; inf where *mask* is empty.
+    """
+    f = np.where(mask, 0.0, np.inf)
+    for axis, c in enumerate(axes):
+        c = np.asarray(c, dtype=np.float64)
+        n = c.size
+        if n == 1:
+            continue
+        d2 = (c[:, None] - c[None, :]) ** 2  # [to, from]
+        g = np.moveaxis(f, axis, -1)
+        shape = g.shape
+        lines = g.reshape(-1, n)
+        out = np.full(lines.shape, np.inf)
+        live = np.nonzero(np.isfinite(lines).any(axis=1))[0]
+        chunk = max(1, 2_000_000 // (n * n))
+        for start in range(0, live.size, chunk):
+            sel = live[start:start + chunk]
+            out[sel] = (lines[sel][:, None, :] + d2[None, :, :]).min(axis=2)
+        f = np.moveaxis(out.reshape(shape), -1, axis)
+    return np.ascontiguousarray(f)
+
+
 def distance_from_mask_mm(grid: DoseGrid, mask: np.ndarray) -> np.ndarray:
     """Distance (mm) from each voxel centre to the nearest centre of a voxel of *mask* (0 inside).
 
-    ``scipy.ndimage.distance_transform_edt`` with the grid's spacing (dz, dy, dx); the planes must
-    be evenly spaced (the reader refuses others). Needs scipy (imported here, not at module load).
+    Exact, on the grid's own coordinates (:func:`_squared_edt`); on a grid too large for it
+    (:data:`NUMPY_EDT_WORK`) ``scipy.ndimage.distance_transform_edt`` with the grid's spacing
+    (dz, dy, dx) when scipy is installed (the planes must then be evenly spaced: the reader
+    refuses others).
     """
-    from scipy.ndimage import distance_transform_edt
-
-    dy, dx = grid.spacing_mm
-    dz = float(np.median(np.diff(grid.z_mm))) if grid.z_mm.size > 1 else 1.0
     if not mask.any():
         return np.full(mask.shape, np.inf)
-    return np.asarray(distance_transform_edt(~mask, sampling=(dz, dy, dx)), dtype=np.float64)
+    work = mask.size * sum(mask.shape)
+    if work > NUMPY_EDT_WORK:
+        try:
+            from scipy.ndimage import distance_transform_edt
+        except ImportError:
+            pass
+        else:
+            dy, dx = grid.spacing_mm
+            dz = float(np.median(np.diff(grid.z_mm))) if grid.z_mm.size > 1 else 1.0
+            return np.asarray(distance_transform_edt(~mask, sampling=(dz, dy, dx)), dtype=np.float64)
+    return np.asarray(np.sqrt(_squared_edt(mask, (grid.z_mm, grid.y_mm, grid.x_mm))))
 
 
 def d2cm_gy_for_mask(grid: DoseGrid, mask: np.ndarray, distance_mm: float = D2CM_DISTANCE_MM,
@@ -87,7 +132,6 @@ def d2cm_gy_for_mask(grid: DoseGrid, mask: np.ndarray, distance_mm: float = D2CM
 
     For a target given only as a voxel mask (the voxels it occupies at all). Voxels of *exclude*
     (e.g. the surroundings of another target) are not considered. None when no voxel is that far.
-    Needs scipy.
     """
     dist = distance_from_mask_mm(grid, mask)
     far = (dist >= distance_mm * (1 - 1e-9)) & ~mask
@@ -107,29 +151,25 @@ def d2cm_gy(grid: DoseGrid, roi: Roi, occ: Occupancy, distance_mm: float = D2CM_
     if surf.size == 0:
         return None
     fast = _d2cm_edt(grid, surf, occ, distance_mm, exclude)
-    if fast is not _NO_SCIPY:
+    if fast is not _NOT_DECIDED:
         return fast  # type: ignore[return-value]
     return _d2cm_exhaustive(grid, surf, occ, distance_mm, exclude)
 
 
-_NO_SCIPY = object()
+_NOT_DECIDED = object()
 
 
 def _d2cm_edt(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: float,
               exclude: np.ndarray | None) -> object:
-    """The distance-transform search (module doc); ``_NO_SCIPY`` when scipy is missing or the PTV
-    leaves the grid (its outside part would be missed by the transform)."""
-    try:
-        import scipy.ndimage  # noqa: F401 - the transform below; scipy.spatial only if a voxel needs it
-    except ImportError:
-        return _NO_SCIPY
+    """The distance-transform search (module doc); ``_NOT_DECIDED`` when the PTV leaves the grid
+    (its outside part would be missed by the transform)."""
     x, y, z = grid.x_mm, grid.y_mm, grid.z_mm
     dy, dx = grid.spacing_mm
     zb = grid.z_bounds_mm()
     lo, hi = surf.min(axis=0), surf.max(axis=0)
     if lo[0] < x[0] - dx / 2 or hi[0] > x[-1] + dx / 2 or lo[1] < y[0] - dy / 2 or hi[1] > y[-1] + dy / 2 or \
             lo[2] < zb[0] or hi[2] > zb[-1] or occ.fraction.size == 0:
-        return _NO_SCIPY
+        return _NOT_DECIDED
     dz = float(np.max(np.diff(zb)))
     half_diag = 0.5 * float(np.sqrt(dx * dx + dy * dy + dz * dz)) * (1 + 1e-9)
     limit = distance_mm * (1 - 1e-9)
@@ -139,7 +179,7 @@ def _d2cm_edt(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: flo
     by = np.nonzero((y > lo[1] - distance_mm) & (y < hi[1] + distance_mm))[0]
     bz = np.nonzero((z > lo[2] - distance_mm) & (z < hi[2] + distance_mm))[0]
     if not (bx.size and by.size and bz.size):
-        return _NO_SCIPY
+        return _NOT_DECIDED
     box = (slice(bz[0], bz[-1] + 1), slice(by[0], by[-1] + 1), slice(bx[0], bx[-1] + 1))
     outside = np.ones(grid.shape, dtype=bool)
     outside[box] = False
@@ -161,26 +201,33 @@ def _d2cm_edt(grid: DoseGrid, surf: np.ndarray, occ: Occupancy, distance_mm: flo
     order = np.argsort(-dose, kind="stable")
     idx, dose = idx[order], dose[order]
     sure = dist.ravel()[idx] - half_diag >= limit
-    tree = None
+    # the first surely far voxel is the answer unless a hotter one of the band is far too
+    first = int(np.argmax(sure)) if sure.any() else idx.size
+    band = np.nonzero(~sure[:first])[0]
     nz, ny, nx = dose_box.shape
     xs, ys, zs = sub.x_mm, sub.y_mm, sub.z_mm
-    chunk = 4096
-    for start in range(0, idx.size, chunk):
-        part = idx[start:start + chunk]
-        ok = sure[start:start + chunk].copy()
-        band = np.nonzero(~ok)[0]
-        if band.size:
-            if tree is None:
-                from scipy.spatial import cKDTree
-
-                tree = cKDTree(surf)
-            k, rem = np.divmod(part[band], ny * nx)
-            r, c = np.divmod(rem, nx)
-            d = tree.query(np.column_stack([xs[c], ys[r], zs[k]]))[0]
-            ok[band] = d >= limit
+    limit2 = limit * limit
+    chunk = 64
+    for start in range(0, band.size, chunk):
+        part = band[start:start + chunk]
+        k, rem = np.divmod(idx[part], ny * nx)
+        r, c = np.divmod(rem, nx)
+        pts = np.column_stack([xs[c], ys[r], zs[k]])
+        # only the surface points within reach of these voxels can be nearer than the limit
+        near = np.all((surf >= pts.min(axis=0) - distance_mm) & (surf <= pts.max(axis=0) + distance_mm), axis=1)
+        ok = np.ones(part.size, dtype=bool)
+        cand_s = surf[near]
+        for s0 in range(0, cand_s.shape[0], 8192):
+            q = cand_s[s0:s0 + 8192]
+            d2 = (((pts[:, None, :] - q[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+            ok &= d2 >= limit2
+            if not ok.any():
+                break
         hit = np.nonzero(ok)[0]
         if hit.size:
-            return max(best, float(dose[start + int(hit[0])]))
+            return max(best, float(dose[part[int(hit[0])]]))
+    if first < idx.size:
+        return max(best, float(dose[first]))
     return None if best == -np.inf else best
 
 
