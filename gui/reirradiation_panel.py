@@ -54,7 +54,7 @@ TABS = (("reirradiation_limits", "Limits", "Cumulative limits: pass/fail/incompl
         ("reirradiation_structures", "Structures (α/β)", "Each structure's α/β, why, and its cumulative EQD2"),
         ("reirradiation_courses", "Courses", "The courses read, their frames of reference and grids"),
         ("reirradiation_assumptions", "Assumptions", "The assumptions, word for word"))
-WRAPPED = ("reirradiation_limits", "reirradiation_structures", "reirradiation_assumptions")
+WRAPPED = ("reirradiation_limits", "reirradiation_largest", "reirradiation_structures", "reirradiation_assumptions")
 
 
 class ReirradiationWorker(CheckWorker):
@@ -88,6 +88,12 @@ def parse_fraction_counts(text: str) -> tuple[int, ...]:
         if int(part) not in out:
             out.append(int(part))
     return tuple(out)
+
+
+def short_path(path: str) -> str:
+    """The file's folder and name ('2024/RD.dcm'): courses exported by one system often share a file name."""
+    p = Path(path)
+    return str(Path(p.parent.name) / p.name) if p.parent.name else p.name
 
 
 class ReirradiationPanel(QWidget):
@@ -145,7 +151,7 @@ class ReirradiationPanel(QWidget):
         header = self.courses_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.courses_table.setMaximumHeight(110)
+        self.courses_table.setMaximumHeight(96)
         self.courses_table.itemChanged.connect(self._course_edited)
         outer.addWidget(self.courses_table)
         self.files_label = QLabel("")
@@ -235,7 +241,7 @@ class ReirradiationPanel(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([520, 780])
+        split.setSizes([460, 840])
         outer.addWidget(split, 1)
         self._show_inputs()
 
@@ -463,7 +469,7 @@ class ReirradiationPanel(QWidget):
             self.courses_table.setRowCount(len(inp.courses))
             for i, c in enumerate(inp.courses):
                 new = i == len(inp.courses) - 1 and len(inp.courses) > 1
-                cells = (Path(c.rtdose).name, str(c.fractions), "" if c.prescription_gy is None else
+                cells = (short_path(c.rtdose), str(c.fractions), "" if c.prescription_gy is None else
                          f"{c.prescription_gy:g}", "new" if new else "previous")
                 for col, txt in enumerate(cells):
                     item = QTableWidgetItem(txt)
@@ -477,9 +483,9 @@ class ReirradiationPanel(QWidget):
             self.model_combo.setCurrentIndex(max(self.model_combo.findData(inp.model), 0))
         finally:
             self._building = False
-        parts = [f"RT Structure Set: {Path(inp.rtstruct).name if inp.rtstruct else 'not chosen'}"]
+        parts = [f"RT Structure Set: {short_path(inp.rtstruct) if inp.rtstruct else 'not chosen'}"]
         if inp.registration:
-            parts.append(f"registration: {Path(inp.registration).name}")
+            parts.append(f"registration: {short_path(inp.registration)}")
         self.files_label.setText("; ".join(parts) + ".")
         self.remove_button.setEnabled(bool(inp.courses))
         if not keep_status and inp.missing and self._worker is None:

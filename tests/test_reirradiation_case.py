@@ -141,8 +141,9 @@ def test_report_section_in_the_pdf(files: dict[str, Path], evaluated: object, tm
     content = content_from_case(case, reirradiation=evaluated.reirradiation)  # type: ignore[attr-defined]
     text = _pdf_text(write_report_pdf(content, tmp_path / "r.pdf"))
     flat = text.replace(" ", "")
+    folder = files["old"].parent.name   # courses are labelled by folder and name (exports often share a name)
     for needle in ("Re-irradiation: courses summed voxel by voxel in EQD2", "PASS: 2 courses summed in EQD2",
-                   "course 1: old.dcm", "course 2: new.dcm", "cumulative limits", "thecal sac",
+                   f"course 1: {folder}/old.dcm", f"course 2: {folder}/new.dcm", "cumulative limits", "thecal sac",
                    "holds in all", "largest new course that fits", "SpinalCanal", "Type 1 or Type 2"):
         assert needle.replace(" ", "").lower() in flat.lower(), needle
     for a in ASSUMPTIONS:   # word for word (the PDF's line breaks aside)

@@ -212,8 +212,9 @@ def run(inputs: ReirradiationInputs, progress: Callable[[int, int, str], None] |
     courses = []
     for i, c in enumerate(inputs.courses, start=1):
         step(i - 1, f"reading course {i}")
+        p = Path(c.rtdose)   # folder and name: courses exported by one system often share a file name
         courses.append(load_course(c.rtdose, c.fractions, prescription_gy=c.prescription_gy,
-                                   label=f"course {i}: {Path(c.rtdose).name}"))
+                                   label=f"course {i}: {Path(p.parent.name) / p.name if p.parent.name else p.name}"))
     step(len(courses), "reading the RT Structure Set")
     assert inputs.rtstruct is not None
     structures = read_rtstruct(inputs.rtstruct)

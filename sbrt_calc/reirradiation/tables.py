@@ -54,7 +54,7 @@ def courses_table(result: ReirradiationResult) -> Table:
     for i, c in enumerate(result.courses):
         new = i == len(result.courses) - 1
         outside = 0.0 if new else result.resampled[i].outside_fraction
-        rows.append((text(c.label), text("new" if new else "previous"), number(c.fractions),
+        rows.append((text(c.label, tooltip=c.grid.path), text("new" if new else "previous"), number(c.fractions),
                      number(float(c.grid.dose.max()), "Gy", 2), text(c.frame_of_reference_uid),
                      number(100 * outside, "%", 1, status=Status.INCOMPLETE if outside > 0 else None,
                             tooltip="share of the new course's grid this course's grid does not reach (dose "
@@ -78,9 +78,9 @@ def structures_table(result: ReirradiationResult) -> Table:
                      number(ab.alpha_beta_gy, "Gy", 2, source=ab.source, mark=ab.verification
                             if ab.verification in ("printed", "secondary", "recalled", "converted", "choice",
                                                    "computed") else "", tooltip=ab.reason),
-                     text(ab.reason), number(sd.volume_cc, "cm³", 1),
-                     number(sd.max_gy, "Gy", 1), number(mean, "Gy", 1),
-                     number(100 * unknown, "%", 1, status=Status.INCOMPLETE if unknown > 0 else None)))
+                     number(sd.volume_cc, "cm³", 1), number(sd.max_gy, "Gy", 1), number(mean, "Gy", 1),
+                     number(100 * unknown, "%", 1, status=Status.INCOMPLETE if unknown > 0 else None),
+                     text(ab.reason)))
     d = result.default_alpha_beta
     notes = (f"Voxels in no structure: alpha/beta {d.alpha_beta_gy:g} Gy ({d.reason}; {d.source}). Where "
              "structures overlap the lowest alpha/beta is used in the summed EQD2 map.",
@@ -89,10 +89,11 @@ def structures_table(result: ReirradiationResult) -> Table:
              + "; limits graded in LQ, their scale.")
     return Table("reirradiation_structures", "Re-irradiation: structures, alpha/beta and cumulative EQD2",
                  (Column("structure", "Structure"), Column("tg263", "TG-263 name"),
-                  Column("alpha_beta", "α/β", "Gy", numeric=True), Column("why", "Why this α/β"),
+                  Column("alpha_beta", "α/β", "Gy", numeric=True),
                   Column("volume", "Volume", "cm³", numeric=True), Column("max", "Cum. EQD2 max", "Gy", numeric=True),
                   Column("mean", "Cum. EQD2 mean", "Gy", numeric=True),
-                  Column("unknown", "Outside an earlier grid", "%", numeric=True)), tuple(rows), notes=notes)
+                  Column("unknown", "Outside an earlier grid", "%", numeric=True), Column("why", "Why this α/β")),
+                 tuple(rows), notes=notes)
 
 
 def limits_table(result: ReirradiationResult) -> Table:
@@ -103,19 +104,20 @@ def limits_table(result: ReirradiationResult) -> Table:
         sens = sensitivity_text(lim)
         sens_status = Status.WARNING if lim.sensitivity == "depends" else (
             Status.INCOMPLETE if lim.sensitivity == "not evaluated" else None)
-        where = f"{lim.name} on {lim.structure or '(not contoured)'} (α/β {lim.alpha_beta_gy:g} Gy, LQ)"
+        what = f"{lim.name} (α/β {lim.alpha_beta_gy:g} Gy, LQ)"
+        where = text(lim.structure or f"{lim.organ} (not contoured)", tooltip=what)
+        notes.append(f"{lim.structure or lim.organ}: {what}.")
         if not lim.checks:
-            rows.append((text(where), text("-"), number(None), text("-"), verdict(lim.status), text(sens,
-                         status=sens_status)))
+            rows.append((where, text("-"), number(None), text("-"), verdict(lim.status), text(sens, status=sens_status)))
         for c in lim.checks:
             unit = f" {c.unit}" if c.unit else ""
-            rows.append((text(where), text(c.name, tooltip=c.note), number(c.value, c.unit, 3 if not c.unit else 1),
+            rows.append((where, text(c.name, tooltip=c.note), number(c.value, c.unit, 3 if not c.unit else 1),
                          text(f"{c.comparison} {c.limit:g}{unit}"),
                          verdict(c.status, source=lim.source, mark=lim.verification
                                  if lim.verification in ("printed", "secondary", "recalled", "converted", "choice",
                                                          "computed") else "", tooltip=c.note),
                          text(sens, status=sens_status)))
-        notes += [f"{lim.name}: {n}" for n in lim.notes]
+        notes += [f"{lim.structure or lim.organ}: {n}" for n in lim.notes]
         if lim.source and lim.source not in sources:
             sources.append(lim.source)
     if not result.limits:
@@ -126,7 +128,7 @@ def limits_table(result: ReirradiationResult) -> Table:
                  + ", ".join(f"{a:g}" for a in ALPHA_BETA_CHECK_GY) + " Gy under LQ and LQ-L; 'holds in all' when "
                  "every case gives the same verdict, else 'depends' with the least favourable case named.")
     return Table("reirradiation_limits", "Re-irradiation: cumulative limits",
-                 (Column("limit", "Limit"), Column("check", "Check"), Column("value", "Value", numeric=True),
+                 (Column("structure", "Structure"), Column("check", "Check"), Column("value", "Value", numeric=True),
                   Column("allowed", "Limit"), Column("status", "Verdict"),
                   Column("sensitivity", "Across α/β and model")), tuple(rows), notes=tuple(notes),
                  source="; ".join(sources), status=result.status if result.limits else Status.INCOMPLETE)
@@ -140,18 +142,21 @@ def largest_table(result: ReirradiationResult) -> Table:
         dmax = float(new.grid.dose.max())
         rows.append((number(big.fractions), number(big.scale, "", 4), number(None if big.scale is None else
                                                                               big.scale * dmax, "Gy", 2),
-                     text(big.limiting_structure or "-"), text(big.limiting_check or "-"),
-                     number(big.least_scale, "", 4), text(big.least_case or "-"), verdict(big.status)))
+                     text(big.limiting_structure or "-"), text(big.limiting_check or "-"), verdict(big.status),
+                     number(big.least_scale, "", 4), text(big.least_case or "-")))
         notes += [f"{big.fractions} fraction{'' if big.fractions == 1 else 's'}: {n}" for n in big.notes]
     notes.append("Scale: the factor on the new plan's whole dose grid, given in the fraction count of the row, for "
-                 "which every cumulative limit still holds (LQ at the limit's alpha/beta); 'least over α/β and "
-                 "model': the smallest such factor over the check cases.")
+                 "which every cumulative limit still holds (LQ at the limit's alpha/beta); New Dmax: the new plan's "
+                 "maximum physical dose at that scale; 'least scale': the smallest such factor over the check cases "
+                 "(alpha/beta range, LQ and LQ-L), with the least favourable case named.")
     return Table("reirradiation_largest", "Re-irradiation: the largest new course that fits",
                  (Column("fractions", "Fractions", numeric=True), Column("scale", "Largest scale", numeric=True),
-                  Column("dmax", "New plan Dmax at that scale", "Gy", numeric=True),
+                  Column("dmax", "New Dmax", "Gy", numeric=True,
+                         tooltip="the new plan's maximum physical dose at that scale, given in the row's fractions"),
                   Column("limiting", "Limiting structure"), Column("check", "Limiting check"),
-                  Column("least", "Least over α/β and model", numeric=True), Column("case", "Least favourable case"),
-                  Column("status", "Status")), tuple(rows), notes=tuple(notes))
+                  Column("status", "Status"), Column("least", "Least scale", numeric=True,
+                                                     tooltip="the smallest scale over alpha/beta and LQ/LQ-L"),
+                  Column("case", "Least favourable case")), tuple(rows), notes=tuple(notes))
 
 
 def assumptions_table(result: Any = None) -> Table:
