@@ -23,7 +23,7 @@ from typing import Any
 from sbrt_calc.case import Case, CaseRegimen, CaseSettings
 
 #: what an observer can be told changed
-CHANGES = ("info", "rows", "settings", "sections", "people", "case")
+CHANGES = ("info", "rows", "settings", "sections", "people", "case", "plan_check")
 
 Observer = Callable[[str], None]
 
@@ -49,6 +49,10 @@ class CaseState:
         self.sections: dict[str, Any] = {}
         #: the report's optional people fields (export dialog): prepared_by, checked_by, patient_reference
         self.report_people: dict[str, str] = {}
+        #: the plan check the Plan check tab shows (a :class:`~sbrt_calc.plancheck.grade.PlanCheckResult`, which
+        #: carries its inputs), None when none is shown: the report and the print preview render it instead of
+        #: reading the DICOM files again (the evaluation re-runs the check only when the case's inputs differ)
+        self.plan_check_shown: Any = None
         self._live: dict[str, Callable[[], Any]] = {}
         self._observers: list[Observer] = []
 
@@ -91,6 +95,7 @@ class CaseState:
         self.title = case.title
         self.identifier = case.identifier
         self.sections = dict(case.sections)
+        self.plan_check_shown = None
         self._notify("case")
 
     # --- details -------------------------------------------------------------------------------------
@@ -110,6 +115,11 @@ class CaseState:
         else:
             self.sections[key] = value
         self._notify("sections")
+
+    def set_plan_check_shown(self, result: Any) -> None:
+        """The plan check now on screen (None: none, e.g. after an error, a cancel or new inputs)."""
+        self.plan_check_shown = result
+        self._notify("plan_check")
 
     def set_people(self, people: dict[str, str]) -> None:
         self.report_people = {k: v for k, v in people.items() if v}

@@ -75,7 +75,8 @@ class MainWindow(QMainWindow):
                                               lambda: self.files.import_rtplan())
         self.files = FileActions(self.state, self.model, self.undo_stack, self.document, self.tabs_controller,
                                  self.row_actions, self.settings_actions, self.bench, status, self)
-        self.tools = ToolsController(self.state, self.model, self.row_actions, self._shortcut_actions, self)
+        self.tools = ToolsController(self.state, self.model, self.row_actions, self._shortcut_actions, self,
+                                     self.tabs_controller.plan_check_result)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self._stack_changed)
         self.bench.export_button.clicked.connect(lambda: self.files.export_figure())

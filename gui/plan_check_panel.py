@@ -74,11 +74,12 @@ class CheckWorker(QThread):
     done = Signal(int)  # the generation of the check
 
     def __init__(self, generation: int, inputs: PlanCheckInputs, planned: tuple[float, int] | None,
-                 parent: Any = None) -> None:
+                 parent: Any = None, alpha_betas: Any = None) -> None:
         super().__init__(parent)
         self.generation = generation
         self.inputs = inputs
         self.planned = planned
+        self.alpha_betas = alpha_betas
         self.result: Any = None
         self.error = ""
         self.cancelled = False
@@ -98,7 +99,8 @@ class CheckWorker(QThread):
 
         self.thread_id = threading.get_ident()
         try:
-            self.result = check_plan(self.inputs, planned=self.planned, progress=self._progress)
+            self.result = check_plan(self.inputs, planned=self.planned, progress=self._progress,
+                                     alpha_betas=self.alpha_betas)
         except _Cancelled:
             self.cancelled = True
         except SbrtCalcError as exc:
@@ -138,6 +140,8 @@ class PlanCheckPanel(QWidget):
         self._files: dict[str, str] = {}
         self._dose_parts: tuple[str, ...] = ()
         self._planned: tuple[float, int] | None = None
+        #: each structure's EQD2 alpha/beta (the case's: :meth:`set_alpha_betas`); None: the presets' values
+        self._alpha_betas: Any = None
         self._worker: CheckWorker | None = None
         self._generation = 0
         self._old_workers: list[CheckWorker] = []
@@ -278,6 +282,10 @@ class PlanCheckPanel(QWidget):
             self._finish(w.generation)
         return self._result
 
+    def shown_result(self) -> Any:
+        """The result on screen now (None while a check runs, after an error or a cancel); never waits."""
+        return self._result
+
     def is_running(self) -> bool:
         """True while a check runs in the worker thread."""
         return self._worker is not None and self._worker.isRunning()
@@ -290,6 +298,22 @@ class PlanCheckPanel(QWidget):
         self._planned = regimen
         if run and self._inputs is not None:
             self.run_check()
+
+    def set_alpha_betas(self, alpha_betas: Any) -> None:
+        """The alpha/beta of each structure's EQD2 (:class:`~sbrt_calc.plancheck.alpha_beta.StructureAlphaBetas`,
+        the case's). A result on screen is converted again from the DVHs it holds (no file is read); a running
+        check is started again with them."""
+        if alpha_betas == self._alpha_betas:
+            return
+        self._alpha_betas = alpha_betas
+        if self.is_running():
+            self.run_check()
+        elif self._result is not None and alpha_betas is not None:
+            from sbrt_calc.plancheck.grade import with_alpha_betas
+
+            self._result = with_alpha_betas(self._result, alpha_betas)
+            self._show(self._result)
+            self.checkFinished.emit()
 
     def report_tables(self) -> tuple[Any, ...]:
         """The report section of the last result (the core's typed tables; empty when there is none)."""
@@ -351,7 +375,7 @@ class PlanCheckPanel(QWidget):
             self._clear()
             return
         self._clear()  # no result of other inputs stays on screen while this one runs
-        w = CheckWorker(self._generation, self._inputs, self._planned)
+        w = CheckWorker(self._generation, self._inputs, self._planned, alpha_betas=self._alpha_betas)
         w.progressed.connect(self._progressed)
         w.done.connect(self._finish)
         self._worker = w

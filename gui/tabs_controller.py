@@ -134,8 +134,11 @@ class TabsController:
 
             panel = self._plan_check = PlanCheckPanel()
             panel.set_case_regimen(self.case_regimen(), run=False)
+            panel.set_alpha_betas(self.case_alpha_betas())
+            self.model.settingsChanged.connect(lambda: panel.set_alpha_betas(self.case_alpha_betas()))
             self._load_plan_check(drop=False)
             panel.inputsChanged.connect(self._plan_check_edited)
+            panel.checkFinished.connect(lambda: self.state.set_plan_check_shown(panel.shown_result()))
             self._install_tab(PLAN_CHECK_TAB, panel, "Plan check", PLAN_CHECK_TIP)
         return self._plan_check
 
@@ -188,9 +191,18 @@ class TabsController:
             if self._reirradiation.inputs() != wanted:
                 self._reirradiation.set_inputs(wanted)
 
+    def case_alpha_betas(self) -> Any:
+        """Each plan-check structure's EQD2 alpha/beta under the case's settings (the evaluation's rule)."""
+        from sbrt_calc.evaluation_sections import plan_check_alpha_betas
+
+        return plan_check_alpha_betas(self.model.eval_settings)
+
     def plan_check_result(self) -> Any:
-        """The Plan check tab's result when the tab was built and ran (the report shows it: no second DICOM run)."""
-        return self._plan_check.result() if self._plan_check is not None else None
+        """The plan check the screen shows (the case state's, after waiting for a check still running): the report
+        and the print preview render it, no second DICOM run; None when none is shown."""
+        if self._plan_check is not None:
+            self._plan_check.result()   # a running check is finished (and so kept in the state) first
+        return self.state.plan_check_shown
 
     def _tab_changed(self, index: int) -> None:
         if index == ELIGIBILITY_TAB:

@@ -18,8 +18,11 @@ class ToolsController:
     """See the module docstring. ``shortcuts``: the window's actions, for the help's list of shortcuts."""
 
     def __init__(self, state: CaseState, model: RegimenTableModel, rows: RowActions,
-                 shortcuts: Callable[[], list[QAction]], parent: QWidget) -> None:
+                 shortcuts: Callable[[], list[QAction]], parent: QWidget,
+                 plan_check: Callable[[], Any] | None = None) -> None:
         self.state = state
+        #: the plan check the screen shows (the tabs controller's, which waits for a running one)
+        self.plan_check = plan_check or (lambda: state.plan_check_shown)
         self.model = model
         self.rows = rows
         self.shortcuts = shortcuts
@@ -52,13 +55,15 @@ class ToolsController:
         return dlg
 
     def print_report(self, dialog: Any = None) -> Any:
-        """File ▸ Print report (Ctrl+P): the report in a print preview; returns the dialog.
+        """File ▸ Print report (Ctrl+P): the report in a print preview (the plan check the screen shows, not a
+        second DICOM run); returns the dialog.
         ``dialog`` False builds it without showing it (tests)."""
         from sbrt_calc.report.sources import content_from_case
 
         from .print_report import preview_dialog
 
-        dlg = preview_dialog(lambda: content_from_case(self.state.case(), **self.state.report_people), self.parent)
+        dlg = preview_dialog(lambda: content_from_case(self.state.case(), **self.state.report_people,
+                                                       plan_check=self.plan_check()), self.parent)
         if dialog is None:
             dlg.exec()
         return dlg

@@ -90,6 +90,8 @@ class PlanCheckEvaluation:
     flag_applies: bool = True
     flag_text: str = ""
     flag: Threshold | None = None
+    #: why the files were read again although a check was handed over (the one shown was of other inputs), else ""
+    rerun: str = ""
 
     def tables(self) -> tuple[Any, ...]:
         """The plan check's tables (:func:`sbrt_calc.plancheck.report.report_tables`), empty without a result."""

@@ -88,29 +88,46 @@ def _case_regimen_of(result: Any) -> tuple[float, int] | None:
     return None
 
 
+def plan_check_alpha_betas(s: EvaluationSettings) -> Any:
+    """The plan check's alpha/beta per structure under the case's settings: its tumour alpha/beta for targets,
+    its organ alpha/beta for organs (:func:`sbrt_calc.plancheck.alpha_beta.of_case`)."""
+    from sbrt_calc.plancheck.alpha_beta import of_case
+
+    organs = s.organ_alpha_betas_gy
+    return of_case(s.tumour_alpha_beta_gy, organs[0] if organs else s.tumour_alpha_beta_gy)
+
+
 def evaluate_plan_check(inputs: Any, s: EvaluationSettings, site: str | None,
                         done: Any = None, planned: tuple[float, int] | None = None) -> PlanCheckEvaluation | None:
     """The plan check of the case's DICOM files, or ``done`` (a result already computed on the same inputs
     and compared with the same planned regimen: the app's Plan check tab), with the prescription's BED10
-    against the case's flag line at the site. ``planned`` (total Gy, fractions): the case's planned regimen,
+    against the case's flag line at the site; each structure's EQD2 at the case's alpha/beta
+    (:func:`plan_check_alpha_betas`). ``planned`` (total Gy, fractions): the case's planned regimen,
     compared with the plan's prescription (issue 17)."""
     if inputs is None:
         return None
-    if done is not None and getattr(done, "inputs", None) == inputs and _case_regimen_of(done) == planned:
-        result = done
-    else:
-        from sbrt_calc.plancheck.grade import check_plan
+    from sbrt_calc.plancheck.grade import check_plan, with_alpha_betas
 
+    alpha_betas = plan_check_alpha_betas(s)
+    rerun = ""
+    if done is not None and getattr(done, "inputs", None) == inputs and _case_regimen_of(done) == planned:
+        result = with_alpha_betas(done, alpha_betas)   # the case's alpha/beta from the DVHs it holds: no file read
+    else:
+        if done is not None:
+            why = "its files or options" if getattr(done, "inputs", None) != inputs else "the planned regimen"
+            rerun = (f"The plan check shown on screen was of other inputs ({why} changed since): the DICOM files "
+                     "were read and checked again for this evaluation.")
         try:
-            result = check_plan(inputs, planned=planned)
+            result = check_plan(inputs, planned=planned, alpha_betas=alpha_betas)
         except SbrtCalcError as exc:
-            return PlanCheckEvaluation(inputs, None, f"Plan check not run: {exc.message}", flag=s.flag)
+            return PlanCheckEvaluation(inputs, None, f"Plan check not run: {exc.message}", flag=s.flag, rerun=rerun)
     from sbrt_calc.planning.section import bed10_check
     from sbrt_calc.regimen import Regimen
 
     plan = result.plan
     c = bed10_check(Regimen(plan.prescription_gy, plan.fractions), site, s.flag)
-    return PlanCheckEvaluation(inputs, result, "", c["bed10_gy"], c["reached"], c["applies"], c["text"], s.flag)
+    return PlanCheckEvaluation(inputs, result, "", c["bed10_gy"], c["reached"], c["applies"], c["text"], s.flag,
+                               rerun)
 
 
 def evaluate_sections(case: Any, s: EvaluationSettings, plan_check: Any = None) -> Sections:
@@ -131,6 +148,8 @@ def evaluate_sections(case: Any, s: EvaluationSettings, plan_check: Any = None) 
     reg = planning.regimen if planning is not None else None
     planned = None if reg is None else (float(reg.total_dose_gy), int(reg.fractions))
     checked = evaluate_plan_check(case.plan_check, s, site, plan_check, planned)
+    if checked is not None and checked.rerun:
+        notes.append(checked.rerun)
     if checked is not None and checked.error:
         notes.append(checked.error)
     return Sections(eligibility, planning, checked, flag_at_site, tuple(notes))

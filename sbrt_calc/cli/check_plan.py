@@ -9,7 +9,8 @@ at lung sites, a reference elsewhere). The JSON's top-level ``status`` is "pass"
 
 Several ``--rtdose`` (or a ``--folder`` with several RT Doses): the per-beam doses of one plan,
 summed when they refer to one RT Plan and share the grid (said so in the warnings).
-``--dose-summation plan|fraction`` overrides the dose grid's Dose Summation Type. ``--dvh-csv`` is
+``--case FILE`` takes each structure's EQD2 alpha/beta from a saved case's settings (tumour alpha/beta for
+targets, organ alpha/beta for organs). ``--dose-summation plan|fraction`` overrides the dose grid's Dose Summation Type. ``--dvh-csv`` is
 written atomically and never over an input file or an existing file that is not a CSV. Text
 output escapes terminal control characters in anything read from the files.
 """
@@ -79,6 +80,9 @@ def register(sub: Any) -> None:
                    help="map a structure name to a TG-263 name (repeat; empty TG-263 name leaves it out)")
     p.add_argument("--lql", dest="lql_transition_dose_gy", type=_transition_dose, metavar="DT",
                    help="also give each structure's EQD2 under LQ-L with transition dose DT Gy (beside LQ)")
+    p.add_argument("--case", metavar="FILE", help="a saved case (.sbrt.json): each structure's EQD2 at the case's "
+                   "tumour alpha/beta (targets) and organ alpha/beta (organs; the spinal cord/canal keep the presets' "
+                   "cord value), as the case's evaluation computes it (default: the presets' values)")
     p.add_argument("--dvh-csv", metavar="FILE", help="also write the cumulative DVHs (0.1 Gy bins) to FILE as CSV "
                    "(never over an input file or an existing file that is not a CSV)")
     add_format_argument(p)
@@ -107,8 +111,15 @@ def run(args: argparse.Namespace) -> int:
     own_inputs = tuple(p for p in (*doses, rtstruct, inputs.rtplan) if p)
     if args.dvh_csv:  # checked before the (long) computation, and again by the atomic writer after it
         check_replaceable(args.dvh_csv, "csv", own_inputs)
+    alpha_betas = None
+    if args.case:
+        from sbrt_calc.case import load_case
+        from sbrt_calc.plancheck.alpha_beta import of_case
+
+        cs = load_case(args.case).settings
+        alpha_betas = of_case(cs.tumour_alpha_beta_gy, cs.organ_alpha_beta_gy)
     result = check_plan(inputs, lql_transition_dose_gy=args.lql_transition_dose_gy, site=args.site,
-                        targets=targets or None)
+                        targets=targets or None, alpha_betas=alpha_betas)
     if args.dvh_csv:
         headers, rows = dvh_csv_rows([s.dose for s in result.structures])
         write_text_atomic(args.dvh_csv, to_csv(headers, rows), kind="csv", inputs=own_inputs)

@@ -39,6 +39,8 @@ import numpy as np
 
 from sbrt_calc.errors import DicomError
 from sbrt_calc.plancheck import names as nm
+from sbrt_calc.plancheck.alpha_beta import StructureAlphaBetas
+from sbrt_calc.plancheck.alpha_beta import shipped as shipped_alpha_betas
 from sbrt_calc.plancheck.biological import eqd2_dvh
 from sbrt_calc.plancheck.dicom_io import fraction_sanity_note
 from sbrt_calc.plancheck.dvh import StructureDose, isodose_volume_cc, structure_dose, structure_dvh
@@ -301,6 +303,8 @@ class PlanCheckResult:
     status: str = "incomplete"
     not_checked: tuple[str, ...] = ()
     failures: tuple[str, ...] = ()
+    #: the alpha/beta of each structure's EQD2 (targets, spinal cord/canal, other organs), with their labels
+    alpha_betas: StructureAlphaBetas | None = None
 
     @property
     def coverage(self) -> Coverage:
@@ -410,7 +414,7 @@ def check_prescription(total_gy: float | None, fractions: int | None) -> None:
 def check_plan(inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
                lql_transition_dose_gy: float | None = None, site: str | None = None,
                targets: Sequence[str] | None = None, planned: tuple[float, int] | None = None,
-               progress: Any = None) -> PlanCheckResult:
+               progress: Any = None, alpha_betas: StructureAlphaBetas | None = None) -> PlanCheckResult:
     """Load the plan of *inputs* and check it (see :func:`check_loaded`; *progress* is called as
     ``progress(0, 1, "reading the files")`` first).
 
@@ -421,13 +425,13 @@ def check_plan(inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
     if progress is not None:
         progress(0, 1, "reading the files")
     return check_loaded(load_plan(inputs), inputs, presets=presets, lql_transition_dose_gy=lql_transition_dose_gy,
-                        site=site, targets=targets, planned=planned, progress=progress)
+                        site=site, targets=targets, planned=planned, progress=progress, alpha_betas=alpha_betas)
 
 
 def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
                  lql_transition_dose_gy: float | None = None, site: str | None = None,
                  targets: Sequence[str] | None = None, planned: tuple[float, int] | None = None,
-                 progress: Any = None) -> PlanCheckResult:
+                 progress: Any = None, alpha_betas: StructureAlphaBetas | None = None) -> PlanCheckResult:
     """DVHs of every structure, coverage, the organ limits and the conformity grade of a loaded plan.
 
     Parameters
@@ -445,6 +449,9 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
     progress : callable, optional
         Called as ``progress(done, total, what)`` after each structure (the app's progress bar); may
         raise to cancel.
+    alpha_betas : StructureAlphaBetas, optional
+        The alpha/beta of each structure's EQD2 (:mod:`sbrt_calc.plancheck.alpha_beta`; a case's:
+        ``of_case``); default the presets' tumour, spinal cord and late-responding values.
 
     Each structure's EQD2 (Max, D0.035cc, Mean) is computed voxel by voxel under LQ, and also
     under LQ-L when *lql_transition_dose_gy* is given (Astrahan 2008), side by side.
@@ -474,6 +481,7 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
     if repeated:
         raise DicomError(f"structure names used more than once: {', '.join(repeated)}; rename them in the planning "
                          "system", field="structure", value=repeated, allowed="unique ROI names")
+    abs_ = alpha_betas or shipped_alpha_betas()
     occ: dict[str, Occupancy] = {}
     results: list[StructureResult] = []
     warnings = list(plan.warnings)
@@ -487,17 +495,8 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
         occ[r.name] = o
         m = matches[r.name]
         is_target = r.name in target_names or nm.target_type(m.tg263_name, r.roi_type) is not None
-        ab = 10.0 if is_target else (2.0 if m.tg263_name in ("SpinalCord", "SpinalCanal") else 3.0)
         row = standard_metrics(sd, target=is_target, prescription_gy=plan.prescription_gy)
-        e = eqd2_dvh(sd, plan.fractions, ab)
-        lql = None
-        if lql_transition_dose_gy is not None:
-            el = eqd2_dvh(sd, plan.fractions, ab, "lql", lql_transition_dose_gy)
-            lql = {"alpha_beta_gy": ab, "model": "LQ-L", "transition_dose_gy": lql_transition_dose_gy,
-                   "dmax_gy": evaluate("Max[Gy]", el).value, "d0_035cc_gy": evaluate("D0.035cc[Gy]", el).value,
-                   "dmean_gy": evaluate("Mean[Gy]", el).value}
-        eqd2 = {"alpha_beta_gy": ab, "model": "LQ", "dmax_gy": evaluate("Max[Gy]", e).value,
-                "d0_035cc_gy": evaluate("D0.035cc[Gy]", e).value, "dmean_gy": evaluate("Mean[Gy]", e).value}
+        eqd2, lql = _eqd2(sd, plan.fractions, abs_.for_structure(is_target, m.tg263_name), lql_transition_dose_gy)
         results.append(StructureResult(r.name, m.tg263_name, m.how, r.roi_type, sd, row, eqd2, lql))
         if sd.partly_outside:
             warnings.append(f"structure {r.name!r} is partly outside the dose grid: {sd.outside_cc:.3g} of "
@@ -557,7 +556,41 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
     return PlanCheckResult(inputs, plan, by_name[target_names[0]], tuple(results), lookup, tuple(checked),
                            conformity, unmatched, tuple(warnings), derived, tuple(target_results), site,
                            tuple(lookups), tuple(unresolved), missing, absent, sources, status, not_checked,
-                           failures)
+                           failures, abs_)
+
+
+def _eqd2(sd: StructureDose, fractions: int, ab: tuple[float, str],
+          lql_transition_dose_gy: float | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A structure's EQD2 (Max, D0.035cc, Mean) under LQ, and LQ-L when its transition dose is given, voxel by
+    voxel at the alpha/beta ``ab`` = (Gy, its label)."""
+    value, label = ab
+    e = eqd2_dvh(sd, fractions, value)
+    lql = None
+    if lql_transition_dose_gy is not None:
+        el = eqd2_dvh(sd, fractions, value, "lql", lql_transition_dose_gy)
+        lql = {"alpha_beta_gy": value, "alpha_beta_label": label, "model": "LQ-L",
+               "transition_dose_gy": lql_transition_dose_gy, "dmax_gy": evaluate("Max[Gy]", el).value,
+               "d0_035cc_gy": evaluate("D0.035cc[Gy]", el).value, "dmean_gy": evaluate("Mean[Gy]", el).value}
+    eqd2 = {"alpha_beta_gy": value, "alpha_beta_label": label, "model": "LQ", "dmax_gy": evaluate("Max[Gy]", e).value,
+            "d0_035cc_gy": evaluate("D0.035cc[Gy]", e).value, "dmean_gy": evaluate("Mean[Gy]", e).value}
+    return eqd2, lql
+
+
+def with_alpha_betas(result: PlanCheckResult, alpha_betas: StructureAlphaBetas) -> PlanCheckResult:
+    """``result`` with every structure's EQD2 at ``alpha_betas`` (from the DVHs it holds: no file is read again)."""
+    if result.alpha_betas == alpha_betas:
+        return result
+    targets = {t.name for t in result.targets}
+    structures = []
+    for s in result.structures:
+        is_target = s.name in targets or nm.target_type(s.tg263_name, s.roi_type) is not None
+        dt = None if s.eqd2_lql is None else s.eqd2_lql["transition_dose_gy"]
+        eqd2, lql = _eqd2(s.dose, result.plan.fractions, alpha_betas.for_structure(is_target, s.tg263_name), dt)
+        structures.append(replace(s, eqd2=eqd2, eqd2_lql=lql))
+    by_name = {s.name: s for s in structures}
+    return replace(result, structures=tuple(structures), target=by_name.get(result.target.name, result.target),
+                   targets=tuple(replace(t, structure=by_name.get(t.name, t.structure)) for t in result.targets),
+                   alpha_betas=alpha_betas)
 
 
 def _targets(plan: LoadedPlan, targets: list[StructureResult], occ: dict[str, Occupancy], rois: list[Any],

@@ -136,7 +136,7 @@ def _structures_table(r: PlanCheckResult) -> Table:
     cols = [Column("structure", "Structure"), Column("tg263", "TG-263"), Column("volume", "Volume", "cc", numeric=True),
             Column("in_grid", "In dose grid"), Column("dmax", "Max", "Gy", numeric=True),
             Column("d0035", "D0.035cc", "Gy", numeric=True), Column("dmean", "Mean", "Gy", numeric=True),
-            Column("eqd2", "EQD2 LQ D0.035cc", "Gy", numeric=True), Column("ab", "a/b", "Gy", numeric=True)]
+            Column("eqd2", "EQD2 LQ D0.035cc", "Gy", numeric=True), Column("ab", "at alpha/beta", "Gy")]
     rows = []
     for s in r.structures:
         row = s.row
@@ -145,12 +145,23 @@ def _structures_table(r: PlanCheckResult) -> Table:
         rows.append((text(s.name), text(s.tg263_name or "(unmatched)", status=None if s.tg263_name else Status.WARNING),
                      number(row["volume_cc"], "cc", 2), inside, number(row["dmax_gy"], "Gy", 2),
                      number(row["d0_035cc_gy"], "Gy", 2), number(row["dmean_gy"], "Gy", 2),
-                     number(s.eqd2.get("d0_035cc_gy"), "Gy", 2), number(s.eqd2.get("alpha_beta_gy"), "Gy")))
+                     number(s.eqd2.get("d0_035cc_gy"), "Gy", 2), _alpha_beta_cell(s.eqd2)))
     notes = (("Unmatched names (map them to TG-263 names): " + ", ".join(r.unmatched)) if r.unmatched
              else "Every structure matched a TG-263 name.",
-             "EQD2 LQ: converted voxel by voxel with the plan's fraction count (equal fractions, full repair).")
+             "EQD2 LQ: converted voxel by voxel with the plan's fraction count (equal fractions, full repair), at the "
+             "alpha/beta beside it: targets the tumour's, SpinalCord/SpinalCanal the presets' spinal cord value, other "
+             "organs the organ alpha/beta (the case's when a case is checked).")
     return Table("plan_check_structures", "Plan check: structures", tuple(cols), tuple(rows), notes=notes,
                  source="Nomenclature: AAPM TG-263, Mayo CS et al., IJROBP 2018;100:1057-1066.")
+
+
+def _alpha_beta_cell(eqd2: dict[str, object]) -> Cell:
+    """The alpha/beta an EQD2 was computed at, with where it comes from: "8 Gy (case tumour alpha/beta)"."""
+    ab = eqd2.get("alpha_beta_gy")
+    if not isinstance(ab, (int, float)):
+        return Cell("-")
+    label = eqd2.get("alpha_beta_label")
+    return Cell(f"{ab:g} Gy" + (f" ({label})" if label else ""), float(ab), "Gy")
 
 
 def _limits_table(r: PlanCheckResult) -> Table:
