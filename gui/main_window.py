@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self.state, self.model, self.undo_stack, self.document, self.tabs_controller,
                                  self.row_actions, self.settings_actions, self.bench, status, self)
         self.tools = ToolsController(self.state, self.model, self.row_actions, self._shortcut_actions, self,
-                                     self.tabs_controller.plan_check_result)
+                                     self.tabs_controller.shown_for_report)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self._stack_changed)
         self.bench.export_button.clicked.connect(lambda: self.files.export_figure())

@@ -197,6 +197,11 @@ class TabsController:
 
         return plan_check_alpha_betas(self.model.eval_settings)
 
+    def shown_for_report(self) -> dict[str, Any]:
+        """What the tabs show that the report renders instead of computing it again (``content_from_case``'s
+        ``plan_check`` and ``reirradiation``)."""
+        return {"plan_check": self.plan_check_result(), "reirradiation": self.reirradiation_evaluation()}
+
     def plan_check_result(self) -> Any:
         """The plan check the screen shows (the case state's, after waiting for a check still running): the report
         and the print preview render it, no second DICOM run; None when none is shown."""

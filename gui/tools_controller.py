@@ -19,10 +19,10 @@ class ToolsController:
 
     def __init__(self, state: CaseState, model: RegimenTableModel, rows: RowActions,
                  shortcuts: Callable[[], list[QAction]], parent: QWidget,
-                 plan_check: Callable[[], Any] | None = None) -> None:
+                 shown: Callable[[], dict[str, Any]] | None = None) -> None:
         self.state = state
-        #: the plan check the screen shows (the tabs controller's, which waits for a running one)
-        self.plan_check = plan_check or (lambda: state.plan_check_shown)
+        #: what the tabs show, for the report (``plan_check``, ``reirradiation``: not computed a second time)
+        self.shown = shown or (lambda: {"plan_check": state.plan_check_shown})
         self.model = model
         self.rows = rows
         self.shortcuts = shortcuts
@@ -63,7 +63,7 @@ class ToolsController:
         from .print_report import preview_dialog
 
         dlg = preview_dialog(lambda: content_from_case(self.state.case(), **self.state.report_people,
-                                                       plan_check=self.plan_check()), self.parent)
+                                                       **self.shown()), self.parent)
         if dialog is None:
             dlg.exec()
         return dlg
