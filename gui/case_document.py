@@ -113,18 +113,15 @@ class CaseDocument(QObject):
         return self.save_to(self.path) if self.path else self.save_as()
 
     def save_as(self) -> bool:
-        folder = Path(self.path).parent if self.path else Path(self._dialog_dir())
-        suggested = self.path or str(folder / f"{getattr(self.case_snapshot(), 'title', '') or 'case'}{SUFFIX}")
+        # a saved case: its own file; a new one (or an eligibility TOML, e.g. from examples/): the documents folder
+        suggested = self.path or str(settings.documents_dir()
+                                     / f"{settings.plain_file_stem(getattr(self.case_snapshot(), 'title', ''))}{SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(self.window, "Save case", suggested, FILE_FILTER)
         if not path:
             return False
         if not path.endswith(".json"):
             path += SUFFIX
         return self.save_to(path)
-
-    def _dialog_dir(self) -> str:
-        recent = settings.recent_files()
-        return str(Path(recent[0]).parent) if recent else str(Path.home())
 
     def save_to(self, path: str) -> bool:
         """Save to ``path``; False (edit kept, reason shown, Save As offered) when it did not happen."""

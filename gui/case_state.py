@@ -2,7 +2,7 @@
 
 :class:`CaseState` holds the case the window shows: its title and identifier, the regimen rows
 (with the stable ids the undo commands refer to), the case settings, the saved sections
-(``eligibility``, ``planning``, ``plan_check``) and the report's people fields. Every edit goes
+(``eligibility``, ``planning``, ``plan_check``, ``report``: the report's people fields). Every edit goes
 through one of its methods; each method notifies the observers with the name of what changed
 (:data:`CHANGES`), by plain callbacks: nothing here imports Qt, so the case and its edits can be
 tested, scripted and saved without a window (the split follows mnelab's ``Model``/``MainWindow``).
@@ -47,8 +47,6 @@ class CaseState:
         #: app's first window must not wait for
         self.settings: CaseSettings | None = None
         self.sections: dict[str, Any] = {}
-        #: the report's optional people fields (export dialog): prepared_by, checked_by, patient_reference
-        self.report_people: dict[str, str] = {}
         #: the plan check the Plan check tab shows (a :class:`~sbrt_calc.plancheck.grade.PlanCheckResult`, which
         #: carries its inputs), None when none is shown: the report and the print preview render it instead of
         #: reading the DICOM files again (the evaluation re-runs the check only when the case's inputs differ)
@@ -121,8 +119,20 @@ class CaseState:
         self.plan_check_shown = result
         self._notify("plan_check")
 
+    @property
+    def report_people(self) -> dict[str, str]:
+        """The report's optional people fields (export dialog): ``patient_reference``, ``prepared_by``,
+        ``checked_by``, the non-empty ones; saved with the case as its ``report`` section."""
+        section = self.sections.get("report")
+        return {k: str(v) for k, v in section.items() if v} if isinstance(section, dict) else {}
+
     def set_people(self, people: dict[str, str]) -> None:
-        self.report_people = {k: v for k, v in people.items() if v}
+        """Keep the non-empty people fields as the case's ``report`` section (none: no section)."""
+        kept = {k: v.strip() for k, v in people.items() if v and v.strip()}
+        if kept:
+            self.sections["report"] = kept
+        else:
+            self.sections.pop("report", None)
         self._notify("people")
 
     # --- rows and settings (the regimens table calls these between its begin/end signals) ------------

@@ -189,6 +189,13 @@ class FileActions:
         if new != old:
             self.undo_stack.push(ValueCommand(self.state.set_info, old, new, "Case details"))  # type: ignore[arg-type]
 
+    def set_people(self, people: dict[str, str]) -> None:
+        """Change the report's people fields, saved with the case (one undo command; the case is then modified)."""
+        new = {k: v.strip() for k, v in people.items() if v and v.strip()}
+        old = dict(self.state.report_people)
+        if new != old:
+            self.undo_stack.push(ValueCommand(self.state.set_people, old, new, "Report people"))  # type: ignore[arg-type]
+
     # --- RT Plan, report, CSV, clipboard, figure -----------------------------------------------------
     def import_rtplan(self, path: str | None = None) -> bool:
         """Read a DICOM RT Plan's prescription, add it to the table and plan it (errors reported, never raised)."""
@@ -218,7 +225,10 @@ class FileActions:
         return True
 
     def _suggested(self, tail: str) -> str:
-        return str(Path(self.dialog_dir()) / f"{Path(self.display_name()).stem.split('.')[0] or 'case'}{tail}")
+        """The file an export proposes: beside the saved case, else in the documents folder (never the folder of an
+        example that was opened); a plain name from the case file's or the title's (``<name><tail>``)."""
+        folder = Path(self.file_path).parent if self.file_path else settings.documents_dir()
+        return str(folder / f"{settings.plain_file_stem(self.display_name())}{tail}")
 
     def export_report(self, path: str | None = None, page_size: str | None = None, dialog: Any = None) -> str | None:
         """Export the PDF report; without ``path`` a dialog asks for title, identifier, page size and file."""
@@ -226,14 +236,18 @@ class FileActions:
 
         if path is None:
             dlg = dialog or ReportExportDialog(self.state.title, self.state.identifier, self._suggested("-report.pdf"),
-                                               self.window)
+                                               self.window, people=self.state.report_people)
             if dialog is None and dlg.exec() != ReportExportDialog.DialogCode.Accepted:
                 return None
             values = dlg.values()
             if not values["path"]:
                 return None
-            self.set_case_info(values["title"], values["identifier"])
-            self.state.set_people(values.get("people", {}))
+            self.undo_stack.beginMacro("Report details")
+            try:
+                self.set_case_info(values["title"], values["identifier"])
+                self.set_people(values.get("people", {}))
+            finally:
+                self.undo_stack.endMacro()
             path, page_size = values["path"], values["page_size"]
         try:
             out = write_report(self.state.case(), path, page_size or default_page_size(), self.state.report_people,
@@ -276,7 +290,7 @@ class FileActions:
 
     def export_figure(self, path: str | None = None) -> str | None:
         if path is None:
-            suggested = str(Path(self.dialog_dir()) / f"{Path(self.display_name()).stem or 'bed10'}-bed10.png")
+            suggested = self._suggested("-bed10.png")
             path, _ = QFileDialog.getSaveFileName(self.window, "Export figure", suggested,
                                                   "PNG image (*.png);;SVG (*.svg);;PDF (*.pdf)")
             if not path:

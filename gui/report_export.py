@@ -39,7 +39,8 @@ def default_page_size() -> str:
 class ReportExportDialog(QDialog):
     """Ask for the case title and identifier shown on the report, the page size and the file."""
 
-    def __init__(self, title: str, identifier: str | None, path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, identifier: str | None, path: str, parent: QWidget | None = None,
+                 people: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export report (PDF)")
         self.title_edit = QLineEdit(title)
@@ -55,16 +56,17 @@ class ReportExportDialog(QDialog):
         self.page_combo.setToolTip("Paper size; tables are never cut mid-row")
         self.path_edit = QLineEdit(path)
         self.path_edit.setToolTip("The PDF file to write (replaced atomically)")
-        self.patient_edit = QLineEdit()
+        people = people or {}
+        self.patient_edit = QLineEdit(people.get("patient_reference", ""))
         self.patient_edit.setPlaceholderText("optional")
-        self.patient_edit.setToolTip("A patient or case reference printed on the report (optional; not saved in the "
-                                     "case file)")
-        self.prepared_edit = QLineEdit()
+        self.patient_edit.setToolTip("A patient or case reference printed on the report (optional; saved with the "
+                                     "case: keep identifiable data out of shared files)")
+        self.prepared_edit = QLineEdit(people.get("prepared_by", ""))
         self.prepared_edit.setPlaceholderText("optional, name")
-        self.prepared_edit.setToolTip("Who prepared the report (printed with the date)")
-        self.checked_edit = QLineEdit()
+        self.prepared_edit.setToolTip("Who prepared the report (printed with the date; saved with the case)")
+        self.checked_edit = QLineEdit(people.get("checked_by", ""))
         self.checked_edit.setPlaceholderText("optional, name")
-        self.checked_edit.setToolTip("Who checked it (printed with the date)")
+        self.checked_edit.setToolTip("Who checked it (printed with the date; saved with the case)")
         self.date_label = QLabel(QDate.currentDate().toString(Qt.DateFormat.ISODate))
         self.date_label.setToolTip("The report is dated when it is written")
         browse = QPushButton("Browse…")

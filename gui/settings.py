@@ -243,3 +243,23 @@ def data_dir() -> Path:
     p = Path(folder)
     p.mkdir(parents=True, exist_ok=True)
     return p
+
+
+def documents_dir() -> Path:
+    """Where Save As and Export propose to write a new file: the user's documents folder
+    (``QStandardPaths.DocumentsLocation``), else the home folder when there is none."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(folder) if folder and Path(folder).is_dir() else Path.home()
+
+
+def plain_file_stem(name: str, default: str = "case") -> str:
+    """A plain file name from a case title or file name: no folder, no file suffix, no bracketed remarks
+    ("(eligibility case)"), letters, digits, '-' and '_' only (runs of anything else become one '-'),
+    at most 60 characters; ``default`` when nothing is left. ``"Left adrenal, oligoprogression"`` ->
+    ``"Left-adrenal-oligoprogression"``; ``"case_egfr_bone (eligibility case)"`` -> ``"case_egfr_bone"``."""
+    import re
+
+    stem = re.sub(r"(\.sbrt)?\.(json|toml|pdf|csv|png|svg)$", "", name.strip(), flags=re.IGNORECASE)
+    stem = re.sub(r"\([^)]*\)", " ", stem)
+    stem = re.sub(r"[^\w-]+", "-", stem, flags=re.UNICODE).strip("-_")[:60].strip("-_")
+    return stem or default

@@ -184,6 +184,12 @@ class Case:
         return planning_inputs_of(self.sections.get("planning"))
 
     @cached_property
+    def report_people(self) -> dict[str, str]:
+        """The ``report`` section validated: the report's patient reference, "prepared by" and "checked by"
+        (:data:`REPORT_KEYS`; only the ones given, each non-empty text)."""
+        return report_people_of(self.sections.get("report"))
+
+    @cached_property
     def plan_check(self) -> Any:
         """The ``plan_check`` section validated: PlanCheckInputs (the DICOM files and options), or None."""
         return plan_check_inputs_of(self.sections.get("plan_check"))
@@ -255,6 +261,28 @@ def planning_inputs_of(section: Any) -> Any:
     if not section:
         return None
     return PlanningInputs.from_dict(section)
+
+
+#: The keys of the optional ``report`` section: what the report prints under its title, saved with the case.
+REPORT_KEYS = ("patient_reference", "prepared_by", "checked_by")
+
+
+def report_people_of(section: Any) -> dict[str, str]:
+    """The ``report`` section of a case (``{"patient_reference": ..., "prepared_by": ..., "checked_by": ...}``,
+    every key optional) as a dict of the non-empty ones; absent or null: empty. CaseError naming
+    ``report.<key>`` for an unknown key or a value that is not text."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise _error("report", f"must be an object, got {type(section).__name__}", None, "an object")
+    out = {}
+    for key, value in section.items():
+        if key not in REPORT_KEYS:
+            raise _error(f"report.{key}", f"unknown key (allowed: {', '.join(REPORT_KEYS)})", key,
+                         ", ".join(REPORT_KEYS))
+        if value is not None and _text(value, f"report.{key}").strip():
+            out[key] = value.strip()
+    return out
 
 
 def plan_check_inputs_of(section: Any) -> Any:
@@ -416,7 +444,7 @@ def case_from_dict(data: Any) -> Case:
         if key in sections and not isinstance(sections[key], dict):
             raise _error(key, f"must be an object, got {type(sections[key]).__name__}", None, "an object")
     case = Case(title, identifier, rows, settings, sections)
-    case.eligibility, case.planning, case.plan_check, case.reirradiation  # noqa: B018 - validated once, at load (cached on the case)
+    case.eligibility, case.planning, case.plan_check, case.reirradiation, case.report_people  # noqa: B018 - at load
     return case
 
 

@@ -94,8 +94,9 @@ def _plan_table(r: PlanCheckResult) -> Table:
                                  "every organ of the set expected)")],
              [text("Targets"), text(", ".join(f"{t.name} ({t.structure.dose.volume_cc:.2f} cc)" for t in r.targets))]]
     return make_table("plan_check_plan", "Plan check: plan", [("item", "Item"), ("value", "Value")], rows,
-                      notes=("DVHs from the dose grid and the structures rasterised with sub-voxel occupancy "
-                             "(sbrt_calc.plancheck.raster, .dvh).",))
+                      notes=("DVHs computed by sbrt-calc from the RT Dose grid and the RT Structure Set contours, "
+                             "rasterised with sub-voxel occupancy (each voxel weighted by the part of it inside the "
+                             "contour).",))
 
 
 def _coverage_table(r: PlanCheckResult) -> Table:

@@ -31,21 +31,52 @@ PAGE_SIZES = ("A4", "Letter")
 DVH_FIGURE = "dvh_plot.png"
 
 
-def auto_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[int, ...]:
-    """Column widths (percent) in proportion to what the columns hold.
+#: About how many characters of the tables' 8-pt font fit across the report's text width (A4 or Letter less
+#: the margins): the budget :func:`auto_widths` shares out.
+LINE_CHARS = 96
 
-    Each column asks for its longest header word or cell (capped at 40 characters, so that
-    long text wraps rather than starving the others) and at least 4 characters.
+
+def auto_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[int, ...]:
+    """Column widths (percent) in proportion to what the columns hold, never splitting a word when it can be helped.
+
+    Each column asks for its longest cell (capped at 24 characters, so that long text wraps rather than
+    starving the others) and needs at least its longest word (header or cell: ``Bronchus_Small``, ``250.28``,
+    ``tg101`` are never cut mid-word while the words fit on a line) and 4 characters. The needs are met
+    first; what is left of a line (:data:`LINE_CHARS`) goes to the columns that want more.
     """
-    wants = []
+    needs, wants = [], []
     for i, h in enumerate(headers):
-        longest_word = max((len(w) for w in str(h).split()), default=1)
-        cells = [len(str(r[i])) for r in rows if i < len(r)]
-        wants.append(max(4, round(longest_word * 1.3) + 2, min(24, max(cells, default=0))))
-    total = sum(wants)
-    widths = [max(1, round(100 * w / total)) for w in wants]
+        cells = [str(r[i]) for r in rows if i < len(r)]
+        longest_word = max(max((len(w) * 1.15 for w in str(h).split()), default=1),   # headers are bold
+                           max((len(w) for c in cells for w in c.split()), default=1))
+        need = max(3, round(min(longest_word, 30)) + 2)
+        needs.append(need)
+        wants.append(max(need, min(24, max((len(c) for c in cells), default=0)) + 2))
+    if sum(wants) <= LINE_CHARS or sum(needs) >= LINE_CHARS:
+        share = [float(w) for w in (wants if sum(wants) <= LINE_CHARS else needs)]
+    else:
+        spare, extra = LINE_CHARS - sum(needs), sum(w - n for w, n in zip(wants, needs, strict=True))
+        share = [n + spare * (w - n) / extra for w, n in zip(wants, needs, strict=True)]
+    total = sum(share)
+    widths = [max(1, round(100 * w / total)) for w in share]
     widths[-1] += 100 - sum(widths)
     return tuple(widths)
+
+
+_NUMBER_WITH_UNIT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?( ?(%|Gy|cc|cm3|cm³|mm|d))?$")
+
+
+def right_aligned(rows: Sequence[Sequence[str]], numeric_from: int = 0) -> tuple[bool, ...]:
+    """Per column: True when it is a column of numbers (from ``numeric_from`` on, every cell a number, a number
+    with its unit, or empty/'-', and at least one number). Its header and its cells are right-aligned together,
+    so that a header stands over its numbers; a column that mixes words and numbers stays left-aligned."""
+    n = max((len(r) for r in rows), default=0)
+    out = []
+    for i in range(n):
+        cells = [str(r[i]).strip() for r in rows if i < len(r)]
+        numbers = [c for c in cells if c not in ("", "-", "\u2013")]
+        out.append(i >= numeric_from and bool(numbers) and all(_NUMBER_WITH_UNIT.match(c) for c in numbers))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -121,29 +152,45 @@ class Block:
     numeric_from: int = 99
     statuses: tuple[tuple[str, ...], ...] = ()  # per row, per cell: a sbrt_calc.table.Status value or ''
 
+    def right(self) -> tuple[bool, ...]:
+        """The table's columns of numbers (:func:`right_aligned`): header and cells right-aligned."""
+        return right_aligned(self.rows, self.numeric_from)
 
-def _items(items: Sequence[Mapping[str, Any]], key: str = "text") -> list[Block]:
-    """A bulleted list, one block per item so that page breaks fall between items."""
+
+def _items(items: Sequence[Mapping[str, Any]], key: str = "text", seen: set[str] | None = None) -> list[Block]:
+    """A bulleted list, one block per item so that page breaks fall between items.
+
+    ``seen``: the texts already bulleted in this report; an item whose text is among them is left out (the
+    report says a thing once, e.g. a blocker is not repeated under "Reasons", nor a caveat under the planning
+    table). Empty ``items`` read "none"; items that were all said before give no block.
+    """
     out = []
     for it in items:
+        said = re.sub(r"\s*\[[^\[\]]*\]\.?$", "", " ".join(str(it.get(key, "")).split()))  # its source aside
+        if seen is not None:
+            if said in seen:
+                continue
+            seen.add(said)
         src = it.get("source") or ""
         out.append(Block("para", "&#8226; " + _e(it.get(key, ""))
                          + (f' <span class="src">[{_e(src)}]</span>' if src else "")))
-    return out or [Block("para", "<i>none</i>")]
+    return out or ([] if items else [Block("para", "<i>none</i>")])
 
 
 def table_row_html(cells: Sequence[str], widths: Sequence[int], header: bool = False,
-                   numeric_from: int = 99, statuses: Sequence[str] = ()) -> str:
-    """One table row as a self-contained HTML table (fixed column widths; numbers from ``numeric_from`` on are
-    right-aligned, text left-aligned); a cell with a status (:class:`sbrt_calc.table.Status` value) is coloured
-    by it (:data:`sbrt_calc.table.STATUS_COLOURS`), never by its words."""
+                   numeric_from: int = 99, statuses: Sequence[str] = (), right: Sequence[bool] | None = None) -> str:
+    """One table row as a self-contained HTML table (fixed column widths); a cell with a status
+    (:class:`sbrt_calc.table.Status` value) is coloured by it (:data:`sbrt_calc.table.STATUS_COLOURS`), never by
+    its words. ``right``: the table's columns of numbers (:meth:`Block.right`), right-aligned, header included;
+    without it a cell from ``numeric_from`` on that reads as a number is right-aligned on its own."""
     from sbrt_calc.table import STATUS_COLOURS, Status
 
     tag = "th" if header else "td"
     tds = []
     for i, c in enumerate(cells):
         w = f' width="{widths[i]}%"' if i < len(widths) else ""
-        numeric = i >= numeric_from and not header and is_numeric(str(c).strip())
+        numeric = (right[i] if i < len(right) else False) if right is not None else (
+            i >= numeric_from and not header and is_numeric(str(c).strip()))
         align = ' align="right"' if numeric else ' align="left"'
         st = statuses[i] if i < len(statuses) else ""
         style = ""
@@ -155,7 +202,7 @@ def table_row_html(cells: Sequence[str], widths: Sequence[int], header: bool = F
             f"<tr>{''.join(tds)}</tr></table>")
 
 
-def typed_table_blocks(t: Any) -> list[Block]:
+def typed_table_blocks(t: Any, seen: set[str] | None = None) -> list[Block]:
     """A typed :class:`sbrt_calc.table.Table` (or a legacy text table) as report blocks: its title, the table
     (cells as shown, coloured by status, numbers right-aligned), its notes and its source."""
     from sbrt_calc.table import as_table
@@ -169,7 +216,7 @@ def typed_table_blocks(t: Any) -> list[Block]:
         out.append(Block("table", headers=headers, rows=rows, widths=tt.widths or auto_widths(headers, rows),
                          numeric_from=0 if any(c.numeric for row in tt.rows for c in row) else 99,
                          statuses=statuses))
-    out.extend(_items([{"text": x} for x in tt.notes]) if tt.notes else [])
+    out.extend(_items([{"text": x} for x in tt.notes], seen=seen) if tt.notes else [])
     if tt.source:
         out.append(Block("para", f'<span class="src">Source: {_e(tt.source)}</span>'))
     return out
@@ -237,6 +284,7 @@ def build_blocks(content: ReportContent) -> list[Block]:
     s = ev.settings
     flag, ref = s.flag, s.reference
     b: list[Block] = []
+    seen: set[str] = set()   # the bullets said so far: each once (_items)
     b.append(Block("heading", f"<h1>SBRT fractionation report: {_e(content.title)}</h1>"))
     ident = f"Identifier: <b>{_e(content.identifier)}</b> &nbsp; " if content.identifier else ""
     b.append(Block("para", f"{ident}Date: {_e(content.created.strftime('%Y-%m-%d %H:%M %Z'))} &nbsp; "
@@ -284,7 +332,7 @@ def build_blocks(content: ReportContent) -> list[Block]:
         b.append(Block("para", '<span class="small">Plot: points numbered as the table\'s first column. '
                                + _e(plot_data(ev).band_note) + " " + _e(_sensitivity_legend(ev)) + "</span>"))
         b.append(Block("para", "<b>Notes</b>"))
-        b.extend(_items([{"text": n} for n in notes]))
+        b.extend(_items([{"text": n} for n in notes], seen=seen))
     else:
         b.append(Block("para", "<i>No regimens.</i>"))
 
@@ -301,16 +349,16 @@ def build_blocks(content: ReportContent) -> list[Block]:
                        f"Classification: <b>{_e(d.get('classification'))}</b>"
                        + (f" ({_e(d.get('definition'))} definition)" if d.get("definition") else "") + "."))
         b.append(Block("para", _e(d.get("recommendation", ""))))
-        if d.get("blockers"):
+        if d.get("blockers") and (said := _items(d["blockers"], seen=seen)):
             b.append(Block("para", "<b>Why not</b>"))
-            b.extend(_items(d["blockers"]))
+            b.extend(said)
         b.append(Block("para", "<b>Work-up still needed</b>"))
-        b.extend(_items(d.get("missing_workup", [])))
+        b.extend(_items(d.get("missing_workup", []), seen=seen) or [Block("para", "<i>none beyond the above</i>")])
         if ev.eligibility is not None:
             from sbrt_calc.evaluation_tables import eligibility_tables
 
             for t in eligibility_tables(ev)[1:]:
-                b.extend(typed_table_blocks(t))
+                b.extend(typed_table_blocks(t, seen))
         else:
             lrows = []
             for les in d.get("lesions", []):
@@ -323,9 +371,9 @@ def build_blocks(content: ReportContent) -> list[Block]:
                                                  "Preset schemes"), rows=tuple(lrows), widths=(12, 8, 10, 10, 35, 25)))
         for title, key in (("Reasons", "reasons"), ("Next steps", "next_steps"), ("Evidence", "evidence"),
                            ("Caveats", "caveats")):
-            if d.get(key):
+            if d.get(key) and (said := _items(d[key], seen=seen)):
                 b.append(Block("para", f"<b>{title}</b>"))
-                b.extend(_items(d[key]))
+                b.extend(said)
 
     b.append(Block("heading", "<h2>4. Planning checks</h2>"))
     if ev.flag_at_site is not None:
@@ -335,7 +383,7 @@ def build_blocks(content: ReportContent) -> list[Block]:
     if not content.planning:
         b.append(Block("para", "<i>No planning checks in this case.</i>"))
     for t in content.planning:
-        b.extend(typed_table_blocks(t))
+        b.extend(typed_table_blocks(t, seen))
     pc = getattr(content.evaluation, "plan_check", None)
     if pc is not None and getattr(pc, "result", None) is not None:  # the plan check's DVH with its limits
         b.append(Block("image", DVH_FIGURE))
@@ -367,9 +415,10 @@ def build_html(content: ReportContent, figure_url: str | None = "bed_plot.png") 
     out = [f"<html><head><style>{CSS}</style></head><body>"]
     for block in build_blocks(content):
         if block.kind == "table":
-            out.append(table_row_html(block.headers, block.widths, header=True))
-            out += [table_row_html(r, block.widths, numeric_from=block.numeric_from,
-                                   statuses=block.statuses[i] if i < len(block.statuses) else ())
+            right = block.right()
+            out.append(table_row_html(block.headers, block.widths, header=True, right=right))
+            out += [table_row_html(r, block.widths, statuses=block.statuses[i] if i < len(block.statuses) else (),
+                                   right=right)
                     for i, r in enumerate(block.rows)]
         elif block.kind == "image":
             if figure_url:

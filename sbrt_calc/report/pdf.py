@@ -175,8 +175,9 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
         while j < len(blocks):
             b = blocks[j]
             if b.kind == "table":
-                header = doc_for(table_row_html(b.headers, b.widths, header=True)).size().height()
-                first = doc_for(table_row_html(b.rows[0], b.widths)).size().height() if b.rows else 0.0
+                right = b.right()
+                header = doc_for(table_row_html(b.headers, b.widths, header=True, right=right)).size().height()
+                first = doc_for(table_row_html(b.rows[0], b.widths, right=right)).size().height() if b.rows else 0.0
                 return h + header + first
             if b.kind == "image":
                 png = images.get(b.html)
@@ -192,10 +193,11 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
 
     for i, block in enumerate(blocks):
         if block.kind == "table":
-            header = doc_for(table_row_html(block.headers, block.widths, header=True))
+            right = block.right()
+            header = doc_for(table_row_html(block.headers, block.widths, header=True, right=right))
             hh = header.size().height()
-            rows = [doc_for(table_row_html(r, block.widths, numeric_from=block.numeric_from,
-                                           statuses=block.statuses[i] if i < len(block.statuses) else ()))
+            rows = [doc_for(table_row_html(r, block.widths, statuses=block.statuses[i] if i < len(block.statuses)
+                                           else (), right=right))
                     for i, r in enumerate(block.rows)]
             first = rows[0].size().height() if rows else 0.0
             place(header, hh, keep_with_next=first)

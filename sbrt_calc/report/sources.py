@@ -24,7 +24,8 @@ def content_from_case(case: Any, prepared_by: str = "", checked_by: str = "",
     """Report content of a :class:`sbrt_calc.case.Case` (the app's current case or a loaded file), evaluated
     once by :func:`sbrt_calc.evaluation.evaluate`: the report renders that one evaluation.
 
-    ``prepared_by``, ``checked_by`` and ``patient_reference`` are report fields only. ``plan_check`` is a plan
+    ``prepared_by``, ``checked_by`` and ``patient_reference`` are those saved with the case (its ``report``
+    section, :attr:`sbrt_calc.case.Case.report_people`) unless given here (non-empty). ``plan_check`` is a plan
     check already run on the case's ``plan_check`` inputs (the app's Plan check tab): the report shows it
     instead of reading the DICOM files a second time; ``reirradiation`` likewise for the app's Re-irradiation
     view (a :class:`sbrt_calc.evaluation_reirradiation.ReirradiationEvaluation` on the case's inputs).
@@ -32,6 +33,10 @@ def content_from_case(case: Any, prepared_by: str = "", checked_by: str = "",
     from sbrt_calc.evaluation import evaluate
     from sbrt_calc.evaluation_tables import plan_check_tables, planning_tables
 
+    saved = getattr(case, "report_people", {}) or {}
+    prepared_by = prepared_by or saved.get("prepared_by", "")
+    checked_by = checked_by or saved.get("checked_by", "")
+    patient_reference = patient_reference or saved.get("patient_reference", "")
     ev = evaluate(case, plan_check=plan_check, reirradiation=reirradiation)
     notes = list(ev.notes)
     notes += [f"Row {r.label or '(unnamed)'!r} holds invalid input and has no result." for r in case.regimens
