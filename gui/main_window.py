@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         empty, unless a stored preference was not used (it says which)."""
         self.settings_actions.fill_organ_combo()
         if path is None or not self.open_path(path, ask=False):
-            if self.model.rowCount() == 0 and self.model.columnCount() == 0:
+            if self.model.deferred:   # nothing opened: still the empty first window
                 self.new_case(ask=False)
         self.statusBar().clearMessage()
         if self.files.refused_preferences:

@@ -60,6 +60,17 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         self._es: EvaluationSettings | None = None
         self._cols: tuple[Column, ...] | None = None
         self._deferred = deferred
+        #: while deferred: the shipped columns of the preferred model (key, header, model), shown empty so that the
+        #: first window has the layout the filled one will have (issue 21; :mod:`.first_columns`)
+        self._first: tuple[tuple[str, str, str | None], ...] = ()
+        self.first_model = "lq"
+        if deferred:
+            from . import settings as app_settings
+            from .first_columns import SHIPPED_COLUMNS
+
+            choice = str(app_settings.get("model"))
+            self.first_model = choice if choice in SHIPPED_COLUMNS else "lq"
+            self._first = SHIPPED_COLUMNS[self.first_model]
         self.decimals = 1
         self.undo_stack: Any = None   # a QUndoStack, attached by the main window
         self._locale = QLocale()
@@ -121,7 +132,9 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
+        if parent.isValid():
+            return 0
+        return len(self._first) if self._deferred else len(self._columns)
 
     _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
     _EDITABLE_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
@@ -133,6 +146,10 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
+            if self._deferred:   # the columns to come, empty (see __init__)
+                if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._first):
+                    return self._first[section][1]
+                return None
             if not 0 <= section < len(self._columns):
                 return None
             col = self._columns[section]
@@ -399,6 +416,18 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
 
     def columns(self) -> list[Column]:
         return list(self._columns)
+
+    def column_keys(self) -> list[str]:
+        """The columns' keys (while deferred, those of the columns to come)."""
+        return [c[0] for c in self._first] if self._deferred else [c.key for c in self._columns]
+
+    def column_models(self) -> list[str | None]:
+        """The columns' models (None: not a model's column); while deferred, those of the columns to come."""
+        return [c[2] for c in self._first] if self._deferred else [c.model for c in self._columns]
+
+    def chosen_model(self) -> str:
+        """The model choice shown ('lq', 'lql', 'usc', 'all'; while deferred, the preferred one)."""
+        return self.first_model if self._deferred else self._settings.model
 
     def column_of(self, key: str, model: str | None = None) -> int:
         for i, c in enumerate(self._columns):

@@ -61,6 +61,18 @@ def first_keys(model_first: tuple[str, ...] = ()) -> tuple[str, ...]:
     return FIRST_COLUMNS[:i] + tuple(model_first) + FIRST_COLUMNS[i:]
 
 
+class _FittingSplitter(QSplitter):
+    """A splitter that calls :attr:`after_resize` once it has shared out a new width: the first frame of a window
+    is fitted (the window's own resize comes before its children are laid out; issue 21: no layout jump)."""
+
+    after_resize: Any = None
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.after_resize is not None:
+            self.after_resize()
+
+
 def error_colour() -> str:
     """A red legible on the current palette (lighter on dark palettes)."""
     return "#ff7b72" if QApplication.palette().window().color().lightness() < 128 else "#c62828"
@@ -160,6 +172,8 @@ class Workbench(QWidget):
         vh = self.table.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # ResizeToContents re-measures every cell on each edit
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # as wide with no rows as with rows 1-9 (issue 21: the first window, no rows yet, has the filled one's layout)
+        vh.setMinimumWidth(self.fontMetrics().horizontalAdvance("9") + 5)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.model.modelReset.connect(self._resize_columns)
@@ -198,7 +212,8 @@ class Workbench(QWidget):
         pv.addLayout(hb)
         self.working = WorkingPanel(self.model)
         right = self._working_dock(plot_box)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = _FittingSplitter(Qt.Orientation.Horizontal)
+        self.splitter.after_resize = self.fit_verdicts
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
@@ -207,6 +222,8 @@ class Workbench(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
+        if self.model.deferred:   # the first window: the columns to come, empty, at their widths (issue 21)
+            self._fit_columns()
 
     def fill_organ_combo(self) -> None:
         """The organ-at-risk alpha/beta choices of the radiobiology presets, with display names and sources."""
@@ -292,13 +309,14 @@ class Workbench(QWidget):
 
     def _fit_columns(self) -> None:
         header = self.table.horizontalHeader()
-        cols = self.model.columns()
+        cols = self.model.column_keys()
         # measuring every cell costs ~15 ms: the widths are kept per (settings, rows, decimals, font, style),
-        # so that switching the model back and forth does not measure again
-        key = (self.model.settings(), self.model.decimals, self.table.font().key(), self.style().name(),
-               tuple((r.label, r.total_dose_gy, r.fractions, r.error) for r in self.model.rows()))
+        # so that switching the model back and forth does not measure again (not while deferred: no settings yet)
+        key = None if self.model.deferred else (
+            self.model.settings(), self.model.decimals, self.table.font().key(), self.style().name(),
+            tuple((r.label, r.total_dose_gy, r.fractions, r.error) for r in self.model.rows()))
         cache = self._width_cache
-        widths = cache.get(key)
+        widths = cache.get(key) if key is not None else None
         if widths is not None and len(widths) == len(cols):
             for i, w in enumerate(widths):
                 header.resizeSection(i, w)
@@ -306,18 +324,27 @@ class Workbench(QWidget):
             self.fit_verdicts()
             return
         self.table.resizeColumnsToContents()
+        icon = self.table.iconSize().width()
+        if icon <= 0:
+            icon = self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        fm = self.table.fontMetrics()
         for i, c in enumerate(cols):
-            if c.key == "warnings":
+            if c == "warnings":
                 continue
-            cap = 220 if c.key == "sensitivity" else 160   # 'depends on model' whole, the Warnings cell too
+            cap = 220 if c == "sensitivity" else 160   # 'depends on model' whole, the Warnings cell too
             floor = 48
-            if c.key in ("flag", "reference"):   # 'not reached' whole with its icon, whatever the header's width
-                icon = self.table.iconSize().width()
-                if icon <= 0:
-                    icon = self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
-                floor = self.table.fontMetrics().horizontalAdvance("not reached") + icon + 12
+            # the verdict columns as wide as their widest possible word with its icon, whatever the rows: 'not
+            # reached' whole, and the same widths before and after the rows arrive (issue 21: no layout jump)
+            # (+ 13: the cell's margins, the icon's spacing and the grid line, as a cell's own size hint)
+            if c in ("flag", "reference"):
+                floor = fm.horizontalAdvance("not reached") + icon + 13
+            elif c == "sensitivity":
+                from sbrt_calc.vocabulary import DEPENDS_SHORT, VERDICT_SHORT
+
+                floor = max(fm.horizontalAdvance(t) for t in (*VERDICT_SHORT.values(), *DEPENDS_SHORT.values()))
+                floor += icon + 13
             header.resizeSection(i, min(max(header.sectionSize(i), floor), cap))
-        verdicts = [i for i, c in enumerate(cols) if c.key in ("flag", "reference")]
+        verdicts = [i for i, c in enumerate(cols) if c in ("flag", "reference")]
         if verdicts:   # the two verdict columns hold the same words: one width (at 2x one of them elided them)
             widest = max(header.sectionSize(i) for i in verdicts)
             for i in verdicts:
@@ -327,25 +354,25 @@ class Workbench(QWidget):
             header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 480))
         if len(cache) > 8:
             cache.clear()
-        cache[key] = [header.sectionSize(i) for i in range(len(cols))]
+        if key is not None:
+            cache[key] = [header.sectionSize(i) for i in range(len(cols))]
         self.order_columns()
         self.fit_verdicts()
 
     def model_first(self) -> tuple[str, ...]:
         """The chosen model's tumour BED column when LQ-L or USC is shown alone (LQ's BED10 is already
         first; all three side by side keep the core's order)."""
-        if self.model.deferred:   # no columns yet (and no core loaded)
-            return ()
-        chosen = self.model.settings().model
+        chosen = self.model.chosen_model()   # while deferred, the preferred one (its columns to come)
         if chosen not in ("lql", "usc"):
             return ()
-        return tuple(c.key for c in self.model.columns() if c.model == chosen)[:1]
+        return tuple(k for k, m in zip(self.model.column_keys(), self.model.column_models(), strict=True)
+                     if m == chosen)[:1]
 
     def order_columns(self) -> None:
         """Put the view's columns in :func:`view_order`, scrolled to the start (the chosen model's
         numbers among the first columns)."""
         header = self.table.horizontalHeader()
-        order = view_order([c.key for c in self.model.columns()], self.model_first())
+        order = view_order(self.model.column_keys(), self.model_first())
         for visual, logical in enumerate(order):
             current = header.visualIndex(logical)
             if current != visual:
@@ -356,10 +383,17 @@ class Workbench(QWidget):
         """Widen the table's side of the splitter (the plot keeping >= 320 px, or its 260-px minimum in a
         window under 1100 px) until the columns up to the verdicts are in view without scrolling."""
         header = self.table.horizontalHeader()
-        keys = [c.key for c in self.model.columns()]
+        keys = self.model.column_keys()
         needed = sum(header.sectionSize(keys.index(k)) for k in first_keys(self.model_first()) if k in keys)
-        needed += self.table.verticalHeader().width() + 2 * self.table.frameWidth() + 12   # + the layout margins
+        vh = self.table.verticalHeader()
+        needed += max(vh.width(), vh.minimumWidth()) + 2 * self.table.frameWidth() + 12   # + the layout margins
         left, right = self.splitter.sizes()
+        # the splitter's width is set before its sizes are (a window being shown lays out its splitter when it is
+        # painted first): the sizes scaled to that width, so that the first frame is fitted already (issue 21)
+        total = self.splitter.width() - self.splitter.handleWidth()
+        if total > 0 and left + right > 0 and left + right != total:
+            left = round(left * total / (left + right))
+            right = total - left
         # below 1100 px (a 1024 screen, a 2x laptop screen) the plot's minimum (issue 21: the chosen model's column
         # beside the verdicts)
         floor = 320 if self.window().width() >= 1100 else 260

@@ -72,3 +72,11 @@ def target_site(site: str, location: str | None = None) -> str:
     if site == "lung" and location:
         return f"lung_{location}"
     return str(site)
+
+#: The Model/α/β check's short verdicts (:mod:`sbrt_calc.radiobiology.sensitivity`), as the table shows them.
+VERDICT_SHORT: dict[str, str] = {"above": "above in all", "below": "below in all", "depends": "depends on model"}
+#: The short form of ``depends`` by what decides it (``Sensitivity.decided_by``).
+#: (Under the column "Model/α/β check"; "both" is model and α/β - kept as narrow as "depends on model" so that
+#: the verdict columns stay in view in a 1024-px window.)
+DEPENDS_SHORT: dict[str, str] = {"model": "depends on model", "alpha_beta": "depends on α/β",
+                                 "model_and_alpha_beta": "depends on both"}

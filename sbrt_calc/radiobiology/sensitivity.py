@@ -34,13 +34,8 @@ import numpy as np
 
 from sbrt_calc.radiobiology import lq
 from sbrt_calc.radiobiology.time import TimeCorrection, default_overall_time_days, repopulation_bed_loss_gy
+from sbrt_calc.vocabulary import DEPENDS_SHORT, VERDICT_SHORT  # noqa: F401 - re-exported (they lived here)
 
-VERDICT_SHORT = {"above": "above in all", "below": "below in all", "depends": "depends on model"}
-#: The short form of ``depends`` by what decides it (``Sensitivity.decided_by``).
-#: (Under the column "Model/α/β check"; "both" is model and α/β - kept as narrow as "depends on model" so that
-#: the verdict columns stay in view in a 1024-px window.)
-DEPENDS_SHORT = {"model": "depends on model", "alpha_beta": "depends on α/β",
-                 "model_and_alpha_beta": "depends on both"}
 _SAMPLES = 16
 
 
