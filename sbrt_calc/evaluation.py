@@ -245,6 +245,115 @@ def evaluate_row(row: Any, s: EvaluationSettings, index: int = 0) -> RowEvaluati
     return evaluate_regimen(row.regimen(), s, index, row.note, row.source, row.verification)
 
 
+def _organ_arrays(m: LQ | LQL, D: Any, d: Any, abs_gy: tuple[float, ...],
+                  x: float) -> tuple[dict[float, list[float]], dict[float, list[float]], dict[float, list[float]]]:
+    return ({ab: m.bed(D, d, ab).tolist() for ab in abs_gy}, {ab: m.eqdx(D, d, ab, 2.0).tolist() for ab in abs_gy},
+            {ab: m.eqdx(D, d, ab, x).tolist() for ab in abs_gy})
+
+
+def _model_results(s: EvaluationSettings, name: str, D: Any, d: Any, dpf: list[float],
+                   loss: Any) -> list[ModelResult]:
+    """:func:`_model_result` of many regimens at once (arrays of total dose, dose per fraction and time loss;
+    ``dpf`` the doses per fraction as floats): the same numbers, numpy over the regimens."""
+    x = s.reference_dose_gy
+    if name == "usc":
+        bed = s.usc.bed(D, d) - loss
+        positive = bed > 0
+        sfed = [None] * len(dpf)
+        if positive.any():
+            for i, v in zip(positive.nonzero()[0].tolist(), s.usc.sfed(bed[positive]).tolist(), strict=True):
+                sfed[i] = v
+        label, ab_usc = s.usc.label(), s.usc.alpha_beta_gy
+        return [ModelResult("usc", label, ab_usc, b, None, None, {}, {}, {}, sfed_gy=f, caveats=tuple(s.usc.caveats(p)))
+                for b, f, p in zip(bed.tolist(), sfed, dpf, strict=True)]
+    m: LQ | LQL = s.lq if name == "lq" else s.lql
+    t = s.tumour_alpha_beta_gy
+    bed_t = m.bed(D, d, t) - loss
+    per2, perx = float(m.bed(2.0, 2.0, t)) / 2.0, float(m.bed(x, x, t)) / x
+    abs_gy = s.organ_alpha_betas_gy if name in s.organ_models or name == "lq" else ()
+    organ_bed, organ_eqd2, organ_eqdx = _organ_arrays(m, D, d, abs_gy, x)
+    label = m.label()
+    return [ModelResult(name, label, t, b, e2, ex, {ab: organ_bed[ab][i] for ab in abs_gy},
+                        {ab: organ_eqd2[ab][i] for ab in abs_gy}, {ab: organ_eqdx[ab][i] for ab in abs_gy},
+                        caveats=tuple(m.caveats(p)))
+            for i, (b, e2, ex, p) in enumerate(zip(bed_t.tolist(), (bed_t / per2).tolist(), (bed_t / perx).tolist(),
+                                                   dpf, strict=True))]
+
+
+def evaluate_rows(rows: Sequence[Any], s: EvaluationSettings, start: int = 0) -> tuple[RowEvaluation, ...]:
+    """:func:`evaluate_row` of many case rows at once (rows ``start``, ``start + 1``, ...): every number computed
+    together (numpy over the rows, each array checked once), the results the same as row by row."""
+    out: list[RowEvaluation | None] = [None] * len(rows)
+    items = []
+    for i, row in enumerate(rows):
+        if not row.is_valid:
+            out[i] = RowEvaluation(start + i, row.label, None, error=row.error or "invalid input",
+                                   invalid_input=dict(row.invalid_input or {}), note=row.note)
+        else:
+            items.append((i, row.regimen(), row.note, row.source, row.verification))
+    for (i, *_), r in zip(items, _evaluate_batch([it[1] for it in items], s, [start + it[0] for it in items],
+                                                 [it[2] for it in items], [it[3] for it in items],
+                                                 [it[4] for it in items]), strict=True):
+        out[i] = r
+    return tuple(r for r in out if r is not None)
+
+
+def _evaluate_batch(regimens: Sequence[Regimen], s: EvaluationSettings, indices: Sequence[int],
+                    notes: Sequence[str], sources: Sequence[str], verifications: Sequence[str]) -> list[RowEvaluation]:
+    """:func:`evaluate_regimen` of many regimens at once (see :func:`evaluate_rows`)."""
+    import numpy as np
+
+    from sbrt_calc.radiobiology.sensitivity import line_sensitivities
+    from sbrt_calc.radiobiology.time import time_losses
+
+    n = len(regimens)
+    if n == 0:
+        return []
+    D = np.fromiter((r.total_dose_gy for r in regimens), np.float64, n)
+    d = D / np.fromiter((r.fractions for r in regimens), np.float64, n)   # as Regimen.dose_per_fraction_gy
+    dpf = d.tolist()
+    losses = time_losses(regimens, s.time) if s.time is not None else None
+    loss = np.array([x.bed_loss_gy for x in losses]) if losses is not None else np.zeros(n)
+    bed10_raw = lq.bed(D, d, s.flag.alpha_beta_gy)
+    bed10 = (bed10_raw - loss).tolist()
+    errors: list[str | None] = [None] * n
+    if losses is not None:
+        lq_t = s.lq.bed(D, d, s.tumour_alpha_beta_gy).tolist()
+        for i, (raw, t, x) in enumerate(zip(bed10_raw.tolist(), lq_t, losses, strict=True)):
+            smallest = min(raw, t)
+            if x.bed_loss_gy >= smallest:
+                errors[i] = (f"time correction {x.bed_loss_gy:.3g} Gy is not smaller than the tumour BED "
+                             f"{smallest:.3g} Gy: outside the model (overall time {x.overall_time_days:g} days)")
+    per_model = {m: _model_results(s, m, D, d, dpf, loss) for m in dict.fromkeys((*s.models, "lq"))}
+    sens = line_sensitivities([r.label for r in regimens], D, d, loss, s.flag, s.lq, s.lql, s.usc,
+                              s.alpha_beta_range_gy, s.line_regimen_fractions, s.time)
+    usc_recalled = "usc" in s.models and radiobiology().usc.verification != "printed"
+    out = []
+    for i, reg in enumerate(regimens):
+        if errors[i] is not None:
+            out.append(RowEvaluation(indices[i], reg.label, reg, note=notes[i], source=sources[i],
+                                     verification=verifications[i], error=str(errors[i])))
+            continue
+        caveats: list[Caveat] = regimen_caveats(reg.warnings)
+        loss_i = losses[i] if losses is not None else None
+        if loss_i is not None:
+            caveats += loss_i.caveats
+        results = tuple(per_model[m][i] for m in s.models)
+        for r in results:
+            caveats += [c for c in r.caveats if c not in caveats]
+        if usc_recalled:
+            caveats.append(caveat("usc_parameters_recalled",
+                                  "USC parameters (alpha 0.33 /Gy, D0 1.25 Gy, Dq 1.8 Gy) are marked recalled: "
+                                  "not read in Park 2008 itself"))
+        b10 = bed10[i]
+        out.append(RowEvaluation(
+            index=indices[i], label=reg.label, regimen=reg, bed10_gy=b10, bed10_uncorrected_gy=float(bed10_raw[i]),
+            flag_reached=s.flag.reached(b10), reference_reached=s.reference.reached(b10), models=results,
+            lq=per_model["lq"][i], sensitivity=sens[i], time=loss_i, caveats=tuple(caveats), note=notes[i],
+            source=sources[i], verification=verifications[i]))
+    return out
+
+
 def _case_line(shipped: Threshold, bed_gy: float) -> Threshold:
     """The shipped line moved to the case's value: its name says the case's line ("BED10 > 80 Gy (oligoprogressive
     lesions; case setting)"), its source keeps the shipped value and source for the record."""
@@ -307,7 +416,7 @@ def evaluate(case: Any, settings: EvaluationSettings | None = None, *, plan_chec
     from dataclasses import replace
 
     s = settings if settings is not None else settings_of(case.settings)
-    rows = tuple(evaluate_row(r, s, i) for i, r in enumerate(case.regimens))
+    rows = evaluate_rows(case.regimens, s)
     if not sections:
         return Evaluation(s, rows, case.title, case.identifier)
     from sbrt_calc.evaluation_sections import evaluate_sections
@@ -332,7 +441,8 @@ def evaluate_regimens(regimens: Sequence[Regimen], settings: EvaluationSettings 
                       title: str = "") -> Evaluation:
     """Evaluate plain regimens (the CLI's ``compare`` without a case file)."""
     s = settings if settings is not None else EvaluationSettings()
-    return Evaluation(s, tuple(evaluate_regimen(r, s, i) for i, r in enumerate(regimens)), title)
+    n = len(regimens)
+    return Evaluation(s, tuple(_evaluate_batch(regimens, s, range(n), [""] * n, [""] * n, [""] * n)), title)
 
 
 def require_valid(evaluation: Evaluation) -> None:

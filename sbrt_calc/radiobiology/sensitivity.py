@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -109,82 +110,91 @@ def _loss(fractions: int, overall_time_days: float | None, time: TimeCorrection 
     return float(repopulation_bed_loss_gy(t, time.kickoff_days, time.bed_loss_per_day_gy))
 
 
+def _decided_by_rows(higher: np.ndarray, samples: int, nearest: int) -> list[str]:
+    """What changes the reading, for each regimen (row of ``higher``): its columns are LQ at each alpha/beta of
+    the grid, then LQ-L at each, then the USC (at its own alpha/beta); ``higher[r, i]``: regimen r is higher than
+    every line regimen in case i. ``nearest``: the grid's alpha/beta nearest the USC's (the USC against LQ there)."""
+    lq_rows, lql_rows, usc = higher[:, :samples], higher[:, samples:2 * samples], higher[:, 2 * samples]
+    by_alpha_beta = np.asarray((lq_rows.any(axis=1) & ~lq_rows.all(axis=1))
+                               | (lql_rows.any(axis=1) & ~lql_rows.all(axis=1)))
+    by_model = np.asarray(np.any(lq_rows != lql_rows, axis=1) | (usc != lq_rows[:, nearest]))
+    return ["model_and_alpha_beta" if ab and m else ("alpha_beta" if ab else "model")
+            for ab, m in zip(by_alpha_beta.tolist(), by_model.tolist(), strict=True)]
+
+
 def _decided_by(higher: np.ndarray, samples: int, grid: np.ndarray, usc_alpha_beta_gy: float) -> str:
-    """What changes the reading: rows are LQ at each alpha/beta of ``grid``, then LQ-L at each, then the USC
-    (at its own alpha/beta). ``higher[i]``: the regimen is higher than every line regimen in row i."""
-    lq_rows, lql_rows, usc = higher[:samples], higher[samples:2 * samples], bool(higher[2 * samples])
-    by_alpha_beta = len(set(lq_rows.tolist())) > 1 or len(set(lql_rows.tolist())) > 1
-    nearest = int(np.argmin(np.abs(np.log(grid / usc_alpha_beta_gy))))     # the USC against LQ at its alpha/beta
-    by_model = bool(np.any(lq_rows != lql_rows)) or usc != bool(lq_rows[nearest])
-    if by_alpha_beta and by_model:
-        return "model_and_alpha_beta"
-    return "alpha_beta" if by_alpha_beta else "model"
+    """What changes the reading of one regimen (:func:`_decided_by_rows` of one row)."""
+    return _decided_by_rows(np.asarray(higher)[None, :], samples, _nearest(grid, usc_alpha_beta_gy))[0]
 
 
-def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc_model: Any,
-                     alpha_beta_range_gy: tuple[float, float], fractions: Sequence[int],
-                     time: TimeCorrection | None = None) -> Sensitivity:
-    """The relative check of ``regimen`` against the regimens on ``line`` (see the module docstring)."""
+def _nearest(grid: np.ndarray, usc_alpha_beta_gy: float) -> int:
+    return int(np.argmin(np.abs(np.log(grid / usc_alpha_beta_gy))))     # the USC against LQ at its alpha/beta
+
+
+@dataclass(frozen=True)
+class _Cases:
+    """What every regimen is compared with under one set of settings (computed once, not once per row):
+    the tumour alpha/beta grid, the line regimens and their BED in each (model, alpha/beta) case."""
+
+    lo: float
+    hi: float
+    grid: np.ndarray
+    refs: tuple[LineRegimen, ...]
+    ref_loss: np.ndarray
+    theirs: np.ndarray          # (cases, line regimens): LQ at each alpha/beta, LQ-L at each, the USC
+    ok: np.ndarray              # theirs > 0: the cases where a ratio is defined
+    names: tuple[str, ...]
+    abs_: tuple[float | None, ...]
+    labels: tuple[str, str, str]
+    nearest: int
+    counts: str
+    where: str
+
+
+@lru_cache(maxsize=32)
+def _cases(line: Any, lq_model: Any, lql_model: Any, usc_model: Any, alpha_beta_range_gy: tuple[float, float],
+           fractions: tuple[int, ...], time: TimeCorrection | None) -> _Cases:
     lo, hi = float(alpha_beta_range_gy[0]), float(alpha_beta_range_gy[1])
     grid = np.geomspace(lo, hi, _SAMPLES)
     refs = line_regimens(line.bed_gy, line.alpha_beta_gy, fractions)
-    D, d, n = regimen.total_dose_gy, regimen.dose_per_fraction_gy, regimen.fractions
-    own_loss = _loss(n, regimen.overall_time_days, time)
     ref_loss = np.array([_loss(r.fractions, None, time) for r in refs])
     ref_total = np.array([r.total_dose_gy for r in refs])
     ref_d = ref_total / np.array([r.fractions for r in refs])
-    # rows: (model, alpha/beta) cases; columns: line regimens
     names: list[str] = []
     abs_: list[float | None] = []
-    mine_rows, theirs_rows = [], []
+    theirs_rows = []
     for model in (lq_model, lql_model):
-        mine_rows.append(np.asarray(model.bed(D, d, grid), dtype=float)[:, None] - own_loss)
         theirs_rows.append(np.asarray(model.bed(ref_total[None, :], ref_d[None, :], grid[:, None]), dtype=float)
                            - ref_loss[None, :])
         names += [model.label()] * len(grid)
         abs_ += [float(x) for x in grid]
-    mine_rows.append(np.array([[float(usc_model.bed(D, d)) - own_loss]]))
     theirs_rows.append((np.asarray(usc_model.bed(ref_total, ref_d), dtype=float) - ref_loss)[None, :])
     names.append(usc_model.label())
     abs_.append(None)
-    mine = np.vstack([np.broadcast_to(m, tr.shape) for m, tr in zip(mine_rows, theirs_rows, strict=True)])
     theirs = np.vstack(theirs_rows)
-    diff = mine - theirs
-    verdict = "above" if bool(np.all(diff > 0)) else ("below" if bool(np.all(diff < 0)) else "depends")
-    ok = theirs > 0
-    ratios = (mine[ok] / theirs[ok]) if np.any(ok) else np.empty(0)
-    k = int(np.argmin(diff)) if verdict != "below" else int(np.argmax(diff))
-    row_k, col_k = divmod(k, diff.shape[1])
-    m, ab, ref, a, b = names[row_k], abs_[row_k], refs[col_k], float(mine[row_k, col_k]), float(theirs[row_k, col_k])
-    worst = {"model": m, "alpha_beta_gy": ab, "line_regimen": ref.label, "regimen_bed_gy": a, "line_bed_gy": b}
-    # the most favourable case: the (model, alpha/beta) row whose lowest margin over the line regimens is the
-    # highest (where the regimen comes closest to every line regimen, or clears them all by the most)
-    row_b = int(np.argmax(diff.min(axis=1)))
-    col_b = int(np.argmin(diff[row_b]))
-    best = {"model": names[row_b], "alpha_beta_gy": abs_[row_b], "line_regimen": refs[col_b].label,
-            "regimen_bed_gy": float(mine[row_b, col_b]), "line_bed_gy": float(theirs[row_b, col_b])}
+    for a in (grid, ref_loss, theirs):
+        a.flags.writeable = False
     labels = (lq_model.label(), lql_model.label(), usc_model.label())
-    counts = ", ".join(str(r.fractions) for r in refs)
-    where = f"under {', '.join(labels)} and tumour alpha/beta {lo:g}-{hi:g} Gy"
-    case = case_text(worst)
-    if verdict == "above":
-        sentence = (f"{regimen.label} keeps a higher BED than every regimen sitting exactly on {line.label} "
-                    f"({counts} fractions) {where}: the flag reading does not depend on the model "
-                    f"(closest: {case}).")
-    elif verdict == "below":
-        sentence = (f"{regimen.label} has a lower BED than every regimen sitting exactly on {line.label} "
-                    f"({counts} fractions) {where} (closest: {case}).")
-    decided_by = None
-    if verdict == "depends":
-        decided_by = _decided_by(np.all(diff > 0, axis=1), len(grid), grid, float(usc_model.alpha_beta_gy))
-        what = {"model": "the model", "alpha_beta": "the tumour alpha/beta",
-                "model_and_alpha_beta": "the model and the tumour alpha/beta"}[decided_by]
-        sentence = (f"{regimen.label} is higher than the regimens sitting exactly on {line.label} ({counts} "
-                    f"fractions) under some models and alpha/beta values and lower under others: the reading "
-                    f"depends on {what} (least favourable: {case}; most favourable: {case_text(best)}).")
-    return Sensitivity(verdict, line.label, refs, (lo, hi), labels,
-                       float(ratios.min()) if ratios.size else None, float(ratios.max()) if ratios.size else None,
-                       worst, sentence, decided_by, best)
+    return _Cases(lo, hi, grid, refs, ref_loss, theirs, theirs > 0, tuple(names), tuple(abs_), labels,
+                  _nearest(grid, float(usc_model.alpha_beta_gy)), ", ".join(str(r.fractions) for r in refs),
+                  f"under {', '.join(labels)} and tumour alpha/beta {lo:g}-{hi:g} Gy")
+
+
+def _mine(c: _Cases, lq_model: Any, lql_model: Any, usc_model: Any, total_gy: Any, dose_per_fraction_gy: Any,
+          own_loss_gy: Any) -> np.ndarray:
+    """The regimens' BED in every case, shape (regimens, cases); the arguments are arrays of one value per
+    regimen (or scalars for one)."""
+    D = np.atleast_1d(np.asarray(total_gy, dtype=float))[:, None]
+    d = np.atleast_1d(np.asarray(dose_per_fraction_gy, dtype=float))[:, None]
+    loss = np.atleast_1d(np.asarray(own_loss_gy, dtype=float))[:, None]
+    parts = [np.asarray(model.bed(D, d, c.grid[None, :]), dtype=float) - loss for model in (lq_model, lql_model)]
+    parts.append(np.asarray(usc_model.bed(D, d), dtype=float) - loss)
+    return np.hstack(parts)
+
+
+def _case(c: _Cases, row: int, col: int, a: float, b: float) -> dict[str, Any]:
+    return {"model": c.names[row], "alpha_beta_gy": c.abs_[row], "line_regimen": c.refs[col].label,
+            "regimen_bed_gy": a, "line_bed_gy": b}
 
 
 def case_text(c: dict[str, Any]) -> str:
@@ -192,3 +202,103 @@ def case_text(c: dict[str, Any]) -> str:
     ab = c["alpha_beta_gy"]
     return (f"{c['model']}" + (f" at alpha/beta {ab:.3g} Gy" if ab is not None else "")
             + f": {c['regimen_bed_gy']:.1f} vs {c['line_bed_gy']:.1f} Gy for {c['line_regimen']}")
+
+
+def _sensitivity(c: _Cases, line: Any, label: str, verdict: str, worst: dict[str, Any], best: dict[str, Any],
+                 ratio_min: float | None, ratio_max: float | None, decided_by: str | None) -> Sensitivity:
+    """One regimen's :class:`Sensitivity` from its numbers (the one place its sentence is written): ``worst`` the
+    least favourable case, ``best`` the most favourable (the (model, alpha/beta) row whose lowest margin over the
+    line regimens is the highest: where the regimen comes closest to every line regimen, or clears them all by
+    the most)."""
+    case = case_text(worst)
+    if verdict == "above":
+        sentence = (f"{label} keeps a higher BED than every regimen sitting exactly on {line.label} "
+                    f"({c.counts} fractions) {c.where}: the flag reading does not depend on the model "
+                    f"(closest: {case}).")
+    elif verdict == "below":
+        sentence = (f"{label} has a lower BED than every regimen sitting exactly on {line.label} "
+                    f"({c.counts} fractions) {c.where} (closest: {case}).")
+    else:
+        what = {"model": "the model", "alpha_beta": "the tumour alpha/beta",
+                "model_and_alpha_beta": "the model and the tumour alpha/beta"}[str(decided_by)]
+        sentence = (f"{label} is higher than the regimens sitting exactly on {line.label} ({c.counts} "
+                    f"fractions) under some models and alpha/beta values and lower under others: the reading "
+                    f"depends on {what} (least favourable: {case}; most favourable: {case_text(best)}).")
+    return Sensitivity(verdict, line.label, c.refs, (c.lo, c.hi), c.labels, ratio_min, ratio_max, worst, sentence,
+                       decided_by, best)
+
+
+def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc_model: Any,
+                     alpha_beta_range_gy: tuple[float, float], fractions: Sequence[int],
+                     time: TimeCorrection | None = None) -> Sensitivity:
+    """The relative check of ``regimen`` against the regimens on ``line`` (see the module docstring).
+
+    One regimen at a time (the reference for :func:`line_sensitivities`, which checks many at once)."""
+    c = _cases(line, lq_model, lql_model, usc_model, tuple(alpha_beta_range_gy), tuple(fractions), time)
+    D, d, n = regimen.total_dose_gy, regimen.dose_per_fraction_gy, regimen.fractions
+    own_loss = _loss(n, regimen.overall_time_days, time)
+    # rows: (model, alpha/beta) cases; columns: line regimens
+    mine = np.broadcast_to(_mine(c, lq_model, lql_model, usc_model, D, d, own_loss)[0][:, None], c.theirs.shape)
+    theirs = c.theirs
+    diff = mine - theirs
+    verdict = "above" if bool(np.all(diff > 0)) else ("below" if bool(np.all(diff < 0)) else "depends")
+    ok = c.ok
+    ratios = (mine[ok] / theirs[ok]) if np.any(ok) else np.empty(0)
+    k = int(np.argmin(diff)) if verdict != "below" else int(np.argmax(diff))
+    row_k, col_k = divmod(k, diff.shape[1])
+    decided_by = None
+    if verdict == "depends":
+        decided_by = _decided_by(np.all(diff > 0, axis=1), len(c.grid), c.grid, float(usc_model.alpha_beta_gy))
+    row_b = int(np.argmax(diff.min(axis=1)))
+    col_b = int(np.argmin(diff[row_b]))
+    return _sensitivity(c, line, regimen.label, verdict,
+                        _case(c, row_k, col_k, float(mine[row_k, col_k]), float(theirs[row_k, col_k])),
+                        _case(c, row_b, col_b, float(mine[row_b, col_b]), float(theirs[row_b, col_b])),
+                        float(ratios.min()) if ratios.size else None, float(ratios.max()) if ratios.size else None,
+                        decided_by)
+
+
+def line_sensitivities(labels: Sequence[str], total_gy: np.ndarray, dose_per_fraction_gy: np.ndarray,
+                       own_loss_gy: np.ndarray, line: Any, lq_model: Any, lql_model: Any, usc_model: Any,
+                       alpha_beta_range_gy: tuple[float, float], fractions: Sequence[int],
+                       time: TimeCorrection | None = None) -> list[Sensitivity]:
+    """:func:`line_sensitivity` of many regimens at once (arrays of one value per regimen: total dose, dose per
+    fraction and the BED each loses to repopulation, 0 without the time correction); the same numbers, computed
+    together (numpy over the regimens) and checked once per array."""
+    if len(labels) == 0:
+        return []
+    c = _cases(line, lq_model, lql_model, usc_model, tuple(alpha_beta_range_gy), tuple(fractions), time)
+    mine2 = _mine(c, lq_model, lql_model, usc_model, total_gy, dose_per_fraction_gy, own_loss_gy)
+    cols = c.theirs.shape[1]
+    mine = np.broadcast_to(mine2[:, :, None], (len(labels), *c.theirs.shape))
+    diff = (mine - c.theirs[None, :, :]).reshape(len(labels), -1)
+    above = np.all(diff > 0, axis=1)
+    below = np.all(diff < 0, axis=1)
+    k = np.where(below, np.argmax(diff, axis=1), np.argmin(diff, axis=1))
+    rows_k, cols_k = np.divmod(k, cols)
+    n = np.arange(len(labels))
+    a = mine2[n, rows_k]
+    b = c.theirs[rows_k, cols_k]
+    diff3 = diff.reshape(len(labels), *c.theirs.shape)
+    rows_b = np.argmax(diff3.min(axis=2), axis=1)
+    cols_b = np.argmin(diff3[n, rows_b], axis=1)
+    a_b = mine2[n, rows_b]
+    b_b = c.theirs[rows_b, cols_b]
+    if np.any(c.ok):
+        ratios = mine[:, c.ok] / c.theirs[c.ok]
+        rmin: list[float | None] = ratios.min(axis=1).tolist()
+        rmax: list[float | None] = ratios.max(axis=1).tolist()
+    else:
+        rmin = rmax = [None] * len(labels)
+    depends = ~(above | below)
+    decided: list[str | None] = [None] * len(labels)
+    if np.any(depends):
+        higher = np.all(diff3 > 0, axis=2)[depends]
+        for i, by in zip(np.flatnonzero(depends).tolist(), _decided_by_rows(higher, len(c.grid), c.nearest),
+                         strict=True):
+            decided[i] = by
+    verdicts = np.where(above, "above", np.where(below, "below", "depends")).tolist()
+    worst = [_case(c, *x) for x in zip(rows_k.tolist(), cols_k.tolist(), a.tolist(), b.tolist(), strict=True)]
+    best = [_case(c, *x) for x in zip(rows_b.tolist(), cols_b.tolist(), a_b.tolist(), b_b.tolist(), strict=True)]
+    return [_sensitivity(c, line, label, v, w, bb, lo, hi, by) for label, v, w, bb, lo, hi, by
+            in zip(labels, verdicts, worst, best, rmin, rmax, decided, strict=True)]

@@ -15,6 +15,7 @@ correction is then zero: :func:`repopulation_bed_loss_gy` returns 0 there and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,12 +124,26 @@ UNCORRECTED_LINES = ("the BED10 lines were observed on uncorrected BED10 (their 
 
 def time_loss(regimen: Any, correction: TimeCorrection) -> TimeLoss:
     """The BED a regimen loses to repopulation under ``correction`` (Fowler 1989), with its caveats."""
-    from sbrt_calc.radiobiology.caveats import caveat
-
     given = regimen.overall_time_days is not None
     T = float(regimen.overall_time_days) if given else default_overall_time_days(regimen.fractions)
+    loss = float(repopulation_bed_loss_gy(T, correction.kickoff_days, correction.bed_loss_per_day_gy))
+    return _time_loss(T, given, loss, correction)
+
+
+def time_losses(regimens: Sequence[Any], correction: TimeCorrection) -> list[TimeLoss]:
+    """:func:`time_loss` of many regimens at once (the same numbers: numpy over the regimens, checked once)."""
+    given = [r.overall_time_days is not None for r in regimens]
+    T = [float(r.overall_time_days) if g else default_overall_time_days(r.fractions)
+         for r, g in zip(regimens, given, strict=True)]
+    loss = np.asarray(repopulation_bed_loss_gy(np.array(T, dtype=np.float64), correction.kickoff_days,
+                                               correction.bed_loss_per_day_gy)).tolist()
+    return [_time_loss(t, g, x, correction) for t, g, x in zip(T, given, loss, strict=True)]
+
+
+def _time_loss(T: float, given: bool, loss: float, correction: TimeCorrection) -> TimeLoss:
+    from sbrt_calc.radiobiology.caveats import caveat
+
     k, tk = correction.bed_loss_per_day_gy, correction.kickoff_days
-    loss = float(repopulation_bed_loss_gy(T, tk, k))
     applied = correction_applies(T, tk)
     out = []
     if applied:
