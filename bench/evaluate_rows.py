@@ -7,7 +7,7 @@ rows only: what the table and the plot need) under each model setting ('lq', 'lq
 with and without the time correction. CPU time of the process (user + sys, ``time.process_time``),
 median of 3 runs, so that the other engineers' load on a shared machine counts less than in wall time.
 
-    python bench/evaluate_rows.py [--rows 57 5000] [--runs 3]
+    python bench/evaluate_rows.py [--rows 57 5000] [--runs 3] [--models lq lql usc all]
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[57, 5000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--models", nargs="+", default=["lq", "lql", "usc", "all"])
     args = parser.parse_args()
     from dataclasses import replace
 
@@ -58,7 +59,7 @@ def main() -> int:
     print(f"{'rows':>6} {'model':>5} {'time corr.':>10} {'regimens/s':>11}")
     for n in args.rows:
         case = Case(regimens=rows(n))
-        for model in ("lq", "lql", "usc", "all"):
+        for model in args.models:
             for tc in (False, True):
                 s = settings_of(replace(CaseSettings(), model=model, time_correction=tc))
                 print(f"{n:6d} {model:>5} {('on' if tc else 'off'):>10} {cpu_rate(case, s, args.runs):11,.0f}")
