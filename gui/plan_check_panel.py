@@ -547,7 +547,7 @@ class PlanCheckPanel(QWidget):
             self.canvas.draw_idle()
 
     def _show(self, res: Any) -> None:
-        from sbrt_calc.plancheck.report import headline, overall_status, typed_tables
+        from sbrt_calc.plancheck.report import banner, typed_tables
 
         tables = {t.key: t for t in typed_tables(res)}
         for key, model in self.models.items():
@@ -558,9 +558,9 @@ class PlanCheckPanel(QWidget):
                 for c in range(model.columnCount() - 1):
                     header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
                 header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
-        st = overall_status(res)
+        st, said = banner(res)
         fg, bg = STATUS_COLOURS[st]
-        self.headline.setText("Plan check: " + headline(res))
+        self.headline.setText(said)
         self.headline.setStyleSheet(f"color: {fg}; background-color: {bg}; font-weight: bold; padding: 6px; "
                                     "font-size: 11pt")
         self.headline.setVisible(True)

@@ -347,3 +347,49 @@ def test_unresolved_liver_limit_at_three_fractions_is_not_checked(tmp_path: Path
     liver = [u for u in doc["unresolved_limits"] if u["organ"] == "Liver"]
     assert liver and liver[0]["structure"] == "Liver" and liver[0]["status"] == "incomplete"
     assert doc["status"] != "pass" and any(n.startswith("Liver ") and "not checked" in n for n in doc["not_checked"])
+
+
+def test_pdf_opens_the_plan_check_with_the_headline_banner(p54: dict[str, Path], tmp_path: Path) -> None:
+    """Issue 17: 'the app and the PDF headline say "incomplete: N not checked" (amber), never green'. The PDF's plan
+    check section opens with a banner (not a table row) holding the app's headline text (one function,
+    sbrt_calc.plancheck.report.banner), coloured by the status: red fail, amber incomplete, green pass. Checked
+    on the PDF's text and on the banner block's colour. The fail is the 54 Gy phantom checked at 60 Gy
+    (coverage fails, organs not contoured); the incomplete and pass variants are the same result with the
+    status the grader would give (the grading itself is tested above)."""
+    from dataclasses import replace
+
+    import pypdf
+
+    from sbrt_calc.evaluation import evaluate_regimens
+    from sbrt_calc.evaluation_results import PlanCheckEvaluation
+    from sbrt_calc.plancheck.report import banner, headline, report_tables
+    from sbrt_calc.regimen import Regimen
+    from sbrt_calc.report.content import ReportContent, build_blocks
+    from sbrt_calc.report.pdf import write_report_pdf
+    from sbrt_calc.table import STATUS_COLOURS, Status
+
+    inputs = PlanCheckInputs(str(p54["rtdose"]), str(p54["rtstruct"]), prescription_gy=60.0, fractions=3)
+    failed = check_plan(inputs, site="lung_peripheral")
+    assert failed.status == "fail" and failed.failures and failed.not_checked
+    incomplete = replace(failed, status="incomplete", failures=())
+    passed = replace(failed, status="pass", failures=(), not_checked=())
+
+    def content(res: Any) -> ReportContent:
+        ev = replace(evaluate_regimens([Regimen(54.0, 3)]), plan_check=PlanCheckEvaluation(inputs, res))
+        return ReportContent(ev, "Plan check", planning=tuple(report_tables(res)))
+
+    for res, st in ((failed, Status.FAIL), (incomplete, Status.INCOMPLETE), (passed, Status.PASS)):
+        status, said = banner(res)
+        assert status == st and said == "Plan check: " + headline(res)
+        top = [b for b in build_blocks(content(res)) if said in b.html]
+        fg, bg = STATUS_COLOURS[st]
+        assert len(top) == 1 and top[0].kind == "para" and f'bgcolor="{bg}"' in top[0].html and fg in top[0].html
+    assert banner(incomplete)[1] == f"Plan check: incomplete: {len(failed.not_checked)} not checked"
+    for res in (failed, incomplete):
+        pdf = write_report_pdf(content(res), tmp_path / f"{res.status}.pdf")
+        text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(str(pdf)).pages)
+        said = banner(res)[1]
+        assert text.count(said) == 1, text[:2000]  # once: the banner, no table row repeating it
+        assert text.index(said) < text.index("Plan check: plan")  # at the top of the plan check section
+        if res.failures:
+            assert "Failed" in text[text.index(said):]  # the failures follow in the status table

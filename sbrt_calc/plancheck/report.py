@@ -38,6 +38,13 @@ def headline(result: PlanCheckResult) -> str:
     return "pass: everything checked and met"
 
 
+def banner(result: PlanCheckResult) -> tuple[Status, str]:
+    """The headline as every face shows it: ``"Plan check: " + headline`` and its status (green pass, amber
+    incomplete, red fail through :data:`sbrt_calc.table.STATUS_COLOURS`): the app's headline label and the PDF's
+    banner at the top of the plan check section."""
+    return overall_status(result), "Plan check: " + headline(result)
+
+
 def _limit_status(c: ConstraintResult, missing: tuple[str, ...]) -> tuple[Status, str]:
     if c.status == "no structure":
         if c.constraint.organ in missing:

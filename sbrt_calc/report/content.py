@@ -382,9 +382,12 @@ def build_blocks(content: ReportContent) -> list[Block]:
         b.append(Block("para", _e(flag_at_site_text(ev))))
     if not content.planning:
         b.append(Block("para", "<i>No planning checks in this case.</i>"))
-    for t in content.planning:
-        b.extend(typed_table_blocks(t, seen))
     pc = getattr(content.evaluation, "plan_check", None)
+    for t in content.planning:
+        if getattr(t, "key", "") == "plan_check_status" and pc is not None and getattr(pc, "result", None) is not None:
+            b.extend(plan_check_banner_blocks(pc.result, t, seen))
+            continue
+        b.extend(typed_table_blocks(t, seen))
     if pc is not None and getattr(pc, "result", None) is not None:  # the plan check's DVH with its limits
         b.append(Block("image", DVH_FIGURE))
         b.append(Block("para", '<span class="small">Plan check DVH: limits marked (open circle met, red X failed, '
@@ -399,6 +402,26 @@ def build_blocks(content: ReportContent) -> list[Block]:
         b.append(Block("para", _e(note)))
     b.append(Block("para", f'<p class="disclaimer">{_e(DISCLAIMER)}</p>'))
     return b
+
+
+def plan_check_banner_blocks(result: Any, status_table: Any, seen: set[str] | None = None) -> list[Block]:
+    """The plan check section's top: its headline as a coloured banner (the app's headline text and colour,
+    :func:`sbrt_calc.plancheck.report.banner`), then the status table without its headline row (each failure
+    and each item not checked, when there are any)."""
+    from dataclasses import replace
+
+    from sbrt_calc.plancheck.report import banner
+    from sbrt_calc.table import STATUS_COLOURS
+
+    st, said = banner(result)
+    fg, bg = STATUS_COLOURS[st]
+    out = [Block("para", f'<table width="100%" cellspacing="0" cellpadding="6" border="0" bgcolor="{bg}"><tr>'
+                         f'<td style="color:{fg}"><b><span style="font-size:13pt">{_e(said)}</span></b></td>'
+                         "</tr></table>")]
+    rows = tuple(r for r in status_table.rows if not (r and r[0].text == "Plan check"))
+    if rows:
+        out.extend(typed_table_blocks(replace(status_table, rows=rows), seen))
+    return out
 
 
 def _sensitivity_legend(ev: Evaluation) -> str:
