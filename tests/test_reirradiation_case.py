@@ -12,6 +12,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("pydicom")
@@ -160,3 +161,37 @@ def test_report_section_says_why_not_evaluated(files: dict[str, Path], tmp_path:
     case = case_with({"courses": [{"rtdose": str(files["old"]), "fractions": 5}]})
     text = _pdf_text(write_report_pdf(content_from_case(case), tmp_path / "r.pdf")).replace(" ", "")
     assert "INCOMPLETE:Re-irradiationnotevaluated:stillneeded:1morecourse" in text
+
+
+def dicompyler_read(path: Path) -> tuple[dict, list]:  # type: ignore[type-arg]
+    """(GetDoseData(), [each plane in Gy]) as dicompyler-core reads the RT Dose (its own parser, not ours)."""
+    dicomparser = pytest.importorskip("dicompylercore.dicomparser",
+                                      reason="dicompyler-core is not installed, or cannot import with this pydicom "
+                                             "(0.5.6 needs pydicom < 3)")
+    dp = dicomparser.DicomParser(str(path))
+    data = dp.GetDoseData()
+    scaling = float(data["dosegridscaling"])
+    import pydicom
+
+    ds = pydicom.dcmread(path)
+    z0 = float(ds.ImagePositionPatient[2])
+    planes = [np.asarray(dp.GetDoseGrid(z0 + float(off)), dtype=float) * scaling for off in ds.GridFrameOffsetVector]
+    return data, planes
+
+
+def test_export_read_back_by_dicompyler_core(files: dict[str, Path], evaluated: object, tmp_path: Path) -> None:
+    """The summed EQD2 RT Dose read by dicompyler-core (Panchal A, dicompyler-core 0.5.6): units, type, comment, and
+    every plane within half the Dose Grid Scaling of the computed map."""
+    from sbrt_calc.reirradiation.export import DOSE_COMMENT, write_eqd2_dose
+
+    res = evaluated.reirradiation.result  # type: ignore[attr-defined]
+    out = write_eqd2_dose(tmp_path / "eqd2.dcm", res, (files["old"], files["new"], files["rs"]))
+    data, planes = dicompyler_read(out)
+    assert data["doseunits"] == "GY" and data["dosetype"] == "EFFECTIVE" and data["dosecomment"] == DOSE_COMMENT
+    assert data["dosesummationtype"] == "MULTI_PLAN"
+    scaling = float(data["dosegridscaling"])
+    expected = np.asarray(res.eqd2_map.dose, dtype=float)
+    assert len(planes) == expected.shape[0]
+    for k, plane in enumerate(planes):
+        assert np.max(np.abs(plane - expected[k])) <= scaling / 2 + 1e-9
+    assert data["dosemax"] * scaling == pytest.approx(float(expected.max()), abs=scaling)
