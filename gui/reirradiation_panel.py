@@ -21,6 +21,7 @@ from typing import Any, cast
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -179,10 +180,16 @@ class ReirradiationPanel(QWidget):
         self.model_combo.setToolTip("Model of the summed map and the DVHs; limits are graded in LQ (their scale) and "
                                     "checked under LQ-L too")
         self.model_combo.currentIndexChanged.connect(self._options_changed)
+        self.no_plan_check = QCheckBox("No new plan yet")
+        self.no_plan_check.setToolTip("Every course is an earlier one: the limits are graded on their cumulative dose "
+                                      "and the largest new course is the largest uniform prescription to the target "
+                                      "(every structure typed or named PTV)")
+        self.no_plan_check.toggled.connect(self._options_changed)
         for label, w in (("Largest new course in:", self.fractions_edit), ("fractions   Interval:", self.interval_spin),
                          ("Model:", self.model_combo)):
             row.addWidget(QLabel(label))
             row.addWidget(w)
+        row.addWidget(self.no_plan_check)
         row.addStretch(1)
         outer.addLayout(row)
         self.headline = QLabel("")
@@ -459,7 +466,7 @@ class ReirradiationPanel(QWidget):
             return
         interval = self.interval_spin.value()
         self._update(fractions_new=counts, interval_months=None if interval < 0 else interval,
-                     model=self.model_combo.currentData() or "lq")
+                     model=self.model_combo.currentData() or "lq", new_plan=not self.no_plan_check.isChecked())
 
     # --- showing -----------------------------------------------------------------------------------------
     def _show_inputs(self, keep_status: bool = False) -> None:
@@ -468,7 +475,7 @@ class ReirradiationPanel(QWidget):
         try:
             self.courses_table.setRowCount(len(inp.courses))
             for i, c in enumerate(inp.courses):
-                new = i == len(inp.courses) - 1 and len(inp.courses) > 1
+                new = inp.new_plan and i == len(inp.courses) - 1 and len(inp.courses) > 1
                 cells = (short_path(c.rtdose), str(c.fractions), "" if c.prescription_gy is None else
                          f"{c.prescription_gy:g}", "new" if new else "previous")
                 for col, txt in enumerate(cells):
@@ -481,6 +488,7 @@ class ReirradiationPanel(QWidget):
             self.fractions_edit.setText(" ".join(str(n) for n in inp.fractions_new))
             self.interval_spin.setValue(-1.0 if inp.interval_months is None else inp.interval_months)
             self.model_combo.setCurrentIndex(max(self.model_combo.findData(inp.model), 0))
+            self.no_plan_check.setChecked(not inp.new_plan)
         finally:
             self._building = False
         parts = [f"RT Structure Set: {short_path(inp.rtstruct) if inp.rtstruct else 'not chosen'}"]

@@ -167,3 +167,18 @@ def test_section_edits_are_undoable(panel: Any, window: Any, files: dict[str, Pa
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert panel.result() is not None
+
+
+def test_no_new_plan_shows_the_largest_uniform_prescription(panel: Any, window: Any) -> None:  # noqa: ANN401
+    before = panel.inputs()
+    panel.no_plan_check.setChecked(True)      # both courses are earlier ones now
+    assert panel.inputs().new_plan is False and window.state.case().reirradiation.new_plan is False
+    assert [panel.courses_table.item(i, 3).text() for i in range(2)] == ["previous", "previous"]
+    assert panel.result() is not None and not panel.result().new_plan
+    t = panel.table("reirradiation_largest")
+    assert t.title == "Re-irradiation: the largest uniform prescription to the target"
+    assert {c.text for c in t.column("target")} == {"PTV_9"} and all(c.value for c in t.column("prescription"))
+    assert "no new plan yet" in panel.headline.text()
+    window.undo_stack.undo()
+    assert panel.inputs() == before and not panel.no_plan_check.isChecked()
+    assert panel.result() is not None

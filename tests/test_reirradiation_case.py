@@ -195,3 +195,89 @@ def test_export_read_back_by_dicompyler_core(files: dict[str, Path], evaluated: 
     for k, plane in enumerate(planes):
         assert np.max(np.abs(plane - expected[k])) <= scaling / 2 + 1e-9
     assert data["dosemax"] * scaling == pytest.approx(float(expected.max()), abs=scaling)
+
+
+def test_no_new_plan_largest_uniform_prescription_exact(files: dict[str, Path]) -> None:
+    """No new plan: the earlier course (20 Gy/5 everywhere: EQD2 30 Gy at a/b 2) graded alone; the largest uniform
+    prescription D in N fractions to the PTV, which meets the canal (a neighbouring voxel), is bound by the new
+    course's limit EQD2 <= 25 Gy (cumulative 70 -> 40, share 0.5 -> 30 bind later): D(D/N + 2)/4 = 25, so
+    D = N(-2 + sqrt(4 + 400/N))/2 (HyTEC / Sahgal 2012 limits; LQ, Fowler 1989)."""
+    import math
+
+    from sbrt_calc.plancheck.dicom_io import read_rtstruct
+    from sbrt_calc.reirradiation.courses import load_course
+    from sbrt_calc.reirradiation.evaluate import evaluate_reirradiation
+    from sbrt_calc.table import Status
+
+    r = evaluate_reirradiation([load_course(files["old"], 5)], read_rtstruct(files["rs"]), fractions_new=(1, 5),
+                               interval_months=8.0, new_plan=False)
+    assert not r.new_plan and r.target == "PTV_9" and len(r.courses) == 1
+    lim = r.limits[0]
+    assert [c.name for c in lim.checks] == ["cumulative EQD2 Dmax", "interval since the previous course"]
+    assert lim.checks[0].value == pytest.approx(lq(20, 5, 2), rel=1e-5) and lim.status == Status.PASS
+    for big in r.largest:
+        n = big.fractions
+        assert big.uniform and big.target == "PTV_9"
+        assert big.scale == pytest.approx(n * (-2 + math.sqrt(4 + 400 / n)) / 2, rel=1e-7)
+        assert big.limiting_structure == "SpinalCanal" and big.limiting_check == "new course EQD2 Dmax"
+        assert big.least_scale is not None and big.least_scale <= big.scale and big.status == Status.PASS
+    doc = r.as_dict()
+    assert doc["new_plan"] is False and doc["courses"][0]["role"] == "previous"
+    assert doc["largest_new_course"][0]["uniform_prescription_gy"] == r.largest[0].scale
+    assert "scale" not in doc["largest_new_course"][0]
+    from sbrt_calc.reirradiation.tables import typed_tables
+
+    t = {x.key: x for x in typed_tables(r)}["reirradiation_largest"]
+    assert t.title == "Re-irradiation: the largest uniform prescription to the target"
+    assert t.column("prescription")[0].value == r.largest[0].scale
+
+
+def test_no_new_plan_target_away_from_the_organ_and_no_target(tmp_path: Path, files: dict[str, Path]) -> None:
+    """A PTV far from the canal bounds nothing (incomplete, said); no PTV at all: incomplete; a named target that is
+    not contoured: one line naming the structures there."""
+    from test_reirradiation import _box
+
+    from sbrt_calc.plancheck.dicom_io import read_rtstruct
+    from sbrt_calc.reirradiation.courses import ReirradiationError, load_course
+    from sbrt_calc.reirradiation.evaluate import evaluate_reirradiation
+    from sbrt_calc.table import Status
+
+    zs = [-6.0, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0]
+    far = write_struct(tmp_path / "far.dcm", [("SpinalCanal", "ORGAN", _box(-6, 6, -6, 6, zs)),
+                                              ("PTV_far", "PTV", _box(12, 18, 10, 18, zs))])
+    old = [load_course(files["old"], 5)]
+    r = evaluate_reirradiation(old, read_rtstruct(far), fractions_new=(3,), interval_months=8.0, new_plan=False)
+    big = r.largest[0]
+    assert big.scale is None and big.status == Status.INCOMPLETE and r.status == Status.INCOMPLETE
+    assert any("does not meet the target (PTV_far)" in n for n in big.notes)
+    none = write_struct(tmp_path / "none.dcm", [("SpinalCanal", "ORGAN", _box(-6, 6, -6, 6, zs))])
+    r = evaluate_reirradiation(old, read_rtstruct(none), fractions_new=(3,), interval_months=8.0, new_plan=False)
+    assert r.largest[0].status == Status.INCOMPLETE and "no target" in r.largest[0].notes[0]
+    with pytest.raises(ReirradiationError, match="'Liver' is not a contoured structure.*SpinalCanal"):
+        evaluate_reirradiation(old, read_rtstruct(none), fractions_new=(3,), new_plan=False, target="Liver")
+
+
+def test_no_new_plan_in_the_case_file_and_the_cli(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    sec = {"courses": [{"rtdose": str(files["old"]), "fractions": 5}], "rtstruct": str(files["rs"]),
+           "fractions_new": [3], "interval_months": 8.0, "new_plan": False, "target": "PTV_9"}
+    case = case_with(sec)
+    assert case.reirradiation.new_plan is False and case.reirradiation.missing == ""
+    assert json.loads(dumps_case(case))["reirradiation"] == sec     # kept as written
+    assert case.reirradiation.to_dict() == {**sec, "registration": None, "model": "lq"}
+    assert loads_case(dumps_case(case)).reirradiation == case.reirradiation
+    assert case_with({**sec, "new_plan": False, "courses": []}).reirradiation.missing.startswith("an earlier course")
+    with pytest.raises(CaseError, match="new_plan"):
+        case_with({**sec, "new_plan": "no"})
+    ev = evaluate(case)
+    assert ev.reirradiation.status == "pass" and ev.reirradiation.result.largest[0].uniform
+    from sbrt_calc.cli.main import main
+
+    code = main(["reirradiation", "--course", f"{files['old']}:5", "--rtstruct", str(files["rs"]), "--no-new-plan",
+                 "--fractions-new", "3", "--interval-months", "8", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["new_plan"] is False and doc["target"] == "PTV_9"
+    assert doc["largest_new_course"][0]["uniform_prescription_gy"] == pytest.approx(
+        ev.reirradiation.result.largest[0].scale, rel=1e-9)
+    code = main(["reirradiation", "--course", f"{files['old']}:5", "--rtstruct", str(files["rs"])])
+    err = capsys.readouterr().err
+    assert code == 2 and "--no-new-plan" in err and err.count("\n") == 1

@@ -44,6 +44,12 @@ def register(sub: Any) -> None:
     p.add_argument("--registration", metavar="REG.dcm",
                    help="a rigid DICOM Spatial Registration relating an earlier course's frame of reference to the new "
                         "course's (a deformable one is refused)")
+    p.add_argument("--no-new-plan", action="store_true",
+                   help="there is no new plan yet: every --course is an earlier one (one or more; the last one's grid "
+                        "is the grid of the sum) and --fractions-new gives the largest uniform prescription to the "
+                        "target's voxels")
+    p.add_argument("--target", metavar="NAME",
+                   help="with --no-new-plan: the target structure (default: every structure typed or named PTV)")
     p.add_argument("--eqd2-dose", metavar="OUT.dcm", help="write the summed EQD2 map as an RT Dose")
     p.add_argument("--dvh-csv", metavar="DVH.csv", help="write the cumulative EQD2 DVHs as CSV")
     add_format_argument(p, ("table", "json"))
@@ -74,8 +80,11 @@ def run(args: argparse.Namespace) -> int:
     from sbrt_calc.reirradiation.export import _check_target, write_eqd2_dose
 
     specs = [parse_course(s) for s in args.course]
-    if len(specs) < 2:
-        raise UsageError("reirradiation: give two or more --course (earlier ones first, the new course last)")
+    if len(specs) < 2 and not args.no_new_plan:
+        raise UsageError("reirradiation: give two or more --course (earlier ones first, the new course last), or "
+                         "--no-new-plan with the earlier courses")
+    if args.target and not args.no_new_plan:
+        raise UsageError("reirradiation: --target is for --no-new-plan (the largest uniform prescription to it)")
     inputs = tuple([p for p, _, _ in specs] + [args.rtstruct] + ([args.registration] if args.registration else []))
     registration = read_registration(args.registration) if args.registration else None
     if args.dvh_csv:
@@ -86,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
                for i, (p, n, rx) in enumerate(specs, start=1)]
     structures = read_rtstruct(args.rtstruct)
     r = evaluate_reirradiation(courses, structures, fractions_new=args.fractions_new,
-                               interval_months=args.interval_months, model=args.model, registration=registration)
+                               interval_months=args.interval_months, model=args.model, registration=registration,
+                               new_plan=not args.no_new_plan, target=args.target)
     written: dict[str, str] = {}
     if args.eqd2_dose:
         written["eqd2_dose"] = str(write_eqd2_dose(args.eqd2_dose, r, inputs))
@@ -102,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
 
         lines = [f"Re-irradiation: {len(r.courses)} courses summed in EQD2 on {terminal_safe(r.courses[-1].label)}'s "
                  f"grid - status {r.status}", ""]
-        rows = [[terminal_safe(c.label), str(c.fractions), "new" if i == len(r.courses) - 1 else "previous",
+        rows = [[terminal_safe(c.label), str(c.fractions),
+                 "new" if r.new_plan and i == len(r.courses) - 1 else "previous",
                  f"{float(c.grid.dose.max()):.2f}"] for i, c in enumerate(r.courses)]
         lines += [table(["Course", "n", "", "Dmax [Gy]"], rows, align="lrll"), ""]
         rows = [[terminal_safe(s.name), f"{s.alpha_beta.alpha_beta_gy:g}",
@@ -124,7 +135,9 @@ def run(args: argparse.Namespace) -> int:
             lines.append(f"  Source: {lim.source}")
         for big in r.largest:
             sc = "-" if big.scale is None else f"{big.scale:.4f}"
-            lines.append(f"Largest new course in {big.fractions} fractions: scale {sc} of the new plan's dose"
+            what = (f"uniform prescription {'-' if big.scale is None else f'{big.scale:.2f}'} Gy to "
+                    f"{terminal_safe(big.target or '(no target)')}" if big.uniform else f"scale {sc} of the new plan's dose")
+            lines.append(f"Largest new course in {big.fractions} fractions: {what}"
                          + (f" (limited by {terminal_safe(big.limiting_structure or '')}: {big.limiting_check})"
                             if big.limiting_structure else "") + f" - {big.status}")
         lines.append("")

@@ -158,8 +158,17 @@ class LargestCourse:
     least_case: str | None
     status: Status
     notes: tuple[str, ...]
+    #: None: ``scale`` multiplies the new plan's dose; else the target's name(s), and ``scale`` is the largest uniform
+    #: prescription in Gy to the target's voxels (no new plan yet)
+    target: str | None = None
+    uniform: bool = False
 
     def as_dict(self) -> dict[str, Any]:
+        if self.uniform:
+            return {"fractions": self.fractions, "uniform_prescription_gy": self.scale, "target": self.target,
+                    "limiting_structure": self.limiting_structure, "limiting_check": self.limiting_check,
+                    "least_uniform_prescription_gy_over_cases": self.least_scale, "least_case": self.least_case,
+                    "status": str(self.status), "notes": list(self.notes)}
         return {"fractions": self.fractions, "scale": self.scale, "limiting_structure": self.limiting_structure,
                 "limiting_check": self.limiting_check, "least_scale_over_cases": self.least_scale,
                 "least_case": self.least_case, "status": str(self.status), "notes": list(self.notes)}
@@ -182,11 +191,13 @@ class ReirradiationResult:
     interval_months: float | None
     status: Status
     notes: tuple[str, ...]
+    new_plan: bool = True  # False: every course is an earlier one; the largest new course is a uniform prescription
+    target: str | None = None  # the target(s) of the uniform prescription (no new plan)
 
     def as_dict(self) -> dict[str, Any]:
         courses = []
         for i, c in enumerate(self.courses):
-            new = i == len(self.courses) - 1
+            new = self.new_plan and i == len(self.courses) - 1
             courses.append({"label": c.label, "rtdose": c.grid.path, "fractions": c.fractions,
                             "role": "new" if new else "previous",
                             "frame_of_reference_uid": c.frame_of_reference_uid,
@@ -196,6 +207,8 @@ class ReirradiationResult:
         d = self.default_alpha_beta
         return {
             "status": str(self.status),
+            "new_plan": self.new_plan,
+            "target": self.target,
             "courses": courses,
             "model": {"map_and_dvh_model": self.model, "limits_model": "lq",
                       "lql_transition_dose_gy": self.transition_dose_gy,
@@ -279,14 +292,16 @@ def _sub_grid(grid: DoseGrid, box: tuple[slice, slice, slice], dose: np.ndarray)
 
 
 def _checks(lim: Any, cum_max: float, new_max: float, interval_months: float | None,
-            several: bool) -> list[CheckValue]:
+            several: bool, new_plan: bool = True) -> list[CheckValue]:
+    """The limit's checks; without a new plan (``new_plan`` False) only the cumulative dose of the earlier courses
+    and the interval (the new course's own checks bound the largest uniform prescription instead)."""
     out = [CheckValue("cumulative EQD2 Dmax", cum_max, lim.max_cumulative_eqd2_gy, "<=", "Gy",
                       Status.PASS if cum_max <= lim.max_cumulative_eqd2_gy else Status.FAIL)]
-    if several and lim.max_reirradiation_course_eqd2_gy is not None:
+    if several and new_plan and lim.max_reirradiation_course_eqd2_gy is not None:
         c = lim.max_reirradiation_course_eqd2_gy
         out.append(CheckValue("new course EQD2 Dmax", new_max, c, "<=", "Gy",
                               Status.PASS if new_max <= c else Status.FAIL))
-    if several and lim.max_reirradiation_share is not None:
+    if several and new_plan and lim.max_reirradiation_share is not None:
         share = new_max / cum_max if cum_max > 0 else 0.0
         out.append(CheckValue("new course share of cumulative Dmax", share, lim.max_reirradiation_share, "<=", "",
                               Status.PASS if share <= lim.max_reirradiation_share else Status.FAIL,
@@ -391,11 +406,90 @@ def _largest_courses(fractions_new: Sequence[int], largest_inputs: Sequence[tupl
     return largest
 
 
+def _targets(structures: StructureSet, contoured: Sequence[str], target: str | None) -> tuple[str, ...]:
+    """The target(s) of a uniform prescription: *target* (ReirradiationError if not contoured), else every contoured
+    structure typed or named PTV (empty: none)."""
+    if target is not None:
+        if target not in contoured:
+            raise ReirradiationError(f"target {target!r} is not a contoured structure of the RT Structure Set "
+                                     f"(there: {', '.join(contoured) or 'none'})", field="target", value=target,
+                                     allowed=", ".join(contoured) or "a contoured structure")
+        return (target,)
+    return tuple(r.name for r in structures.rois if r.name in contoured
+                 and (r.roi_type.upper() == "PTV" or r.name.upper().startswith("PTV")))
+
+
+def _largest_uniform(fractions_new: Sequence[int], largest_inputs: Sequence[tuple[Any, StructureResult]],
+                     occs: dict[str, Any], targets: Sequence[str], resampled: Sequence[Resampled], doses: _Doses,
+                     shape: tuple[int, int, int]) -> list[LargestCourse]:
+    """With no new plan: per fraction count, the largest uniform prescription D (Gy) to the target's voxels for
+    which every limit still holds where the limited structure meets the target.
+
+    The new course is taken to give D uniformly to every voxel the target touches and to their neighbours (the
+    limited structure's voxels there get the full prescription: no fall-off inside one voxel); the earlier
+    courses' cumulative EQD2 is read on those voxels. A limited structure that does not meet the target bounds
+    nothing here (its dose depends on the plan's fall-off): said in the notes, never a pass. Bisection as for
+    the scale of a plan (:func:`_largest_scale` with a 1 Gy dose), exact on a uniform earlier dose.
+    """
+    dt = doses.dt
+    label = ", ".join(targets) or None
+    tmask = np.zeros(shape, dtype=bool)
+    for name in targets:
+        box, mask = _dilated_box(occs[name], shape)
+        tmask[box] |= mask
+    out: list[LargestCourse] = []
+    for n in fractions_new:
+        if not targets:
+            out.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE, (
+                "no target (a structure typed or named PTV) in the RT Structure Set: name one (target)",),
+                None, True))
+            continue
+        best: tuple[float, str, str] | None = None
+        least: tuple[float, str] | None = None
+        ln: list[str] = []
+        status = Status.PASS
+        for lim, s in largest_inputs:
+            box, mask = _dilated_box(occs[s.name], shape)
+            sel = mask & tmask[box]
+            if not sel.any():
+                ln.append(f"{s.name} does not meet the target ({label}) nor its neighbouring voxels: its limit does "
+                          "not bound a uniform prescription to the target (its dose depends on the plan's fall-off)")
+                continue
+            if s.partly_outside_new_grid:
+                status = Status.INCOMPLETE
+                ln.append(f"part of {s.name} lies outside the grid of the sum")
+            if any(r.outside[box][sel].any() for r in resampled):
+                status = Status.INCOMPLETE
+                ln.append(f"part of {s.name} lies outside an earlier course's dose grid: dose there unknown")
+            one_gy = np.ones(int(sel.sum()), dtype=np.float32)
+            for m in ("lq", "lql"):
+                for ab in sorted(set(ALPHA_BETA_CHECK_GY) | {lim.alpha_beta_gy}):
+                    old = np.zeros(one_gy.shape, dtype=np.float32)
+                    for dose, k in zip(doses.physical[:-1], doses.fractions[:-1], strict=True):
+                        old += eqd2_gy(dose[box][sel], k, ab, m, dt)
+                    d = _largest_scale(old, one_gy, n, lim, ab, m, dt, True)
+                    if d is None:
+                        continue
+                    if (m, ab) == ("lq", lim.alpha_beta_gy) and (best is None or d < best[0]):
+                        best = (d, s.name, _limiting(lim, old, one_gy, n, d, ab, m, dt, True))
+                    if least is None or d < least[0]:
+                        least = (d, f"{m.upper().replace('LQL', 'LQ-L')} at alpha/beta {ab:g} Gy ({s.name})")
+        if best is None:
+            out.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE, tuple(dict.fromkeys(ln)) + (
+                "no limited structure meets the target: no uniform prescription reaches a limit here (not a pass: "
+                "the organs' doses depend on the plan)",), label, True))
+            continue
+        out.append(LargestCourse(n, best[0], best[1], best[2], least[0] if least else None,
+                                 least[1] if least else None, status, tuple(dict.fromkeys(ln)), label, True))
+    return out
+
+
 def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, *,
                            fractions_new: Sequence[int] = (), interval_months: float | None = None,
                            model: str = "lq", presets: Any = None,
                            registration: dict[str, np.ndarray] | None = None,
-                           progress: Any = None) -> ReirradiationResult:
+                           progress: Any = None, new_plan: bool = True,
+                           target: str | None = None) -> ReirradiationResult:
     """Sum the courses in EQD2 voxel by voxel and grade the cumulative dose (module docstring).
 
     Parameters
@@ -413,6 +507,13 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     registration : dict, optional
         Rigid transforms by Frame of Reference UID (:func:`.courses.read_registration`) relating an
         earlier course's frame to the new course's.
+    new_plan : bool
+        False: there is no new plan yet; every course is an earlier one (one or more), the last one's grid is the
+        grid of the sum, the limits are graded on the earlier courses' cumulative dose, and the largest new course
+        is the largest uniform prescription (Gy, in each of *fractions_new*) to the target's voxels.
+    target : str, optional
+        The target of the uniform prescription (no new plan): a structure's name; default every structure typed
+        or named PTV.
     progress : callable, optional
         ``progress(done, total, what)`` before each structure's DVH (the app's progress bar; it may raise to
         stop the evaluation).
@@ -427,9 +528,17 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     from sbrt_calc.presets.loader import active_presets
     from sbrt_calc.reirradiation.courses import check_fractions
 
-    if len(courses) < 2:
+    if new_plan and len(courses) < 2:
         raise ReirradiationError("give two or more courses (earlier ones first, the new course last)",
                                  field="courses", value=len(courses), allowed="two or more courses")
+    if not courses:
+        raise ReirradiationError("give one or more earlier courses", field="courses", value=0,
+                                 allowed="one or more courses")
+    earlier_only = tuple(courses)
+    if not new_plan:   # a zero dose on the last earlier course's grid stands for the course not planned yet
+        last = courses[-1].grid
+        courses = [*courses, Course("(no new plan yet)", _grid_like(last, np.zeros(last.shape, dtype=np.float32)),
+                                    1)]
     if model not in ("lq", "lql"):
         raise ReirradiationError(f"model must be lq or lql, got {model!r}", field="model", value=model,
                                  allowed="lq, lql")
@@ -522,7 +631,7 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
         else:
             cmax = _dvh_max(roi, grid, th, doses.cumulative("lq", lim.alpha_beta_gy, rbox), rbox)
         nmax = _dvh_max(roi, grid, th, doses.new_only("lq", lim.alpha_beta_gy, rbox), rbox)
-        checks = _checks(lim, cmax, nmax, interval_months, several)
+        checks = _checks(lim, cmax, nmax, interval_months, several, new_plan)
         status = worst(c.status for c in checks) or Status.INCOMPLETE
         unknown = {k: v for k, v in s.outside_previous.items() if v > 0}
         if unknown and status != Status.FAIL:
@@ -536,7 +645,8 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
         for m in ("lq", "lql"):
             for ab in ALPHA_BETA_CHECK_GY:
                 c_max, n_max = found[(m, ab)]
-                cc = [c for c in _checks(lim, c_max, n_max, interval_months, several) if c.unit != "months"]
+                cc = [c for c in _checks(lim, c_max, n_max, interval_months, several, new_plan)
+                      if c.unit != "months"]
                 cases.append(Case(m, ab, c_max, n_max, worst(c.status for c in cc) or Status.INCOMPLETE, _ratio(cc)))
         dose_checks = [c for c in checks if c.unit != "months"]
         primary = worst(c.status for c in dose_checks)
@@ -546,7 +656,12 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
                                   tuple(cases), "holds in all" if same else "depends", least_case, lim.source,
                                   lim.verification, tuple(lim_notes)))
         largest_inputs.append((lim, s))
-    largest = _largest_courses(fractions_new, largest_inputs, occs, resampled, doses, shape, several)
+    targets: tuple[str, ...] = ()
+    if new_plan:
+        largest = _largest_courses(fractions_new, largest_inputs, occs, resampled, doses, shape, several)
+    else:
+        targets = _targets(structures, [s.name for s in results], target)
+        largest = _largest_uniform(fractions_new, largest_inputs, occs, targets, resampled, doses, shape)
     emap = np.zeros(shape, dtype=np.float32)
     for dose, k in zip(doses.physical, doses.fractions, strict=True):
         emap += eqd2_gy(dose, k, ab_map, model, dt)
@@ -564,9 +679,13 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     overall = worst([lr.status for lr in limits] + [c.status for c in largest]) if limits else Status.INCOMPLETE
     if not limits:
         notes.append("no re-irradiation limit in the presets: nothing graded")
-    return ReirradiationResult(tuple(courses), resampled, tuple(results), tuple(limits), tuple(largest),
-                               _grid_like(grid, emap), ab_map, default, model, dt, interval_months,
-                               overall or Status.INCOMPLETE, tuple(notes))
+    if not new_plan:
+        notes.append("no new plan yet: the limits are graded on the earlier courses' cumulative dose; the largest new "
+                     "course is the largest uniform prescription to the target's voxels")
+    return ReirradiationResult(earlier_only if not new_plan else tuple(courses), resampled, tuple(results),
+                               tuple(limits), tuple(largest), _grid_like(grid, emap), ab_map, default, model, dt,
+                               interval_months, overall or Status.INCOMPLETE, tuple(notes), new_plan,
+                               ", ".join(targets) or None)
 
 
 def _dvh_max(roi: Any, grid: DoseGrid, thickness_mm: float, dose: np.ndarray, box: tuple[slice, slice, slice]

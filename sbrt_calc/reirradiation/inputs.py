@@ -26,7 +26,7 @@ from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.reirradiation.courses import MAX_FRACTIONS
 
 MODELS = ("lq", "lql")
-_KEYS = ("courses", "rtstruct", "registration", "fractions_new", "interval_months", "model")
+_KEYS = ("courses", "rtstruct", "registration", "fractions_new", "interval_months", "model", "new_plan", "target")
 _COURSE_KEYS = ("rtdose", "fractions", "prescription_gy")
 
 
@@ -102,6 +102,11 @@ class ReirradiationInputs:
         Months since the previous course (checked against the limit's minimum; not given: incomplete).
     model : {"lq", "lql"}
         Model of the summed map and the DVHs; limits are graded in LQ (their scale).
+    new_plan : bool
+        False: no new plan yet; every course is an earlier one (one or more) and the largest new course is the
+        largest uniform prescription to the target's voxels.
+    target : str, optional
+        The target of that prescription (a structure's name); default every structure typed or named PTV.
     """
 
     courses: tuple[CourseInput, ...] = ()
@@ -110,6 +115,8 @@ class ReirradiationInputs:
     fractions_new: tuple[int, ...] = ()
     interval_months: float | None = None
     model: str = "lq"
+    new_plan: bool = True
+    target: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.courses, tuple) or not all(isinstance(c, CourseInput) for c in self.courses):
@@ -123,6 +130,12 @@ class ReirradiationInputs:
             _fractions(n, f"reirradiation.fractions_new[{i}]")
         object.__setattr__(self, "interval_months",
                            _positive(self.interval_months, "reirradiation.interval_months", zero=True))
+        if not isinstance(self.new_plan, bool):
+            raise _fail("reirradiation.new_plan", f"must be true or false, got {self.new_plan!r}", self.new_plan,
+                        "true, false")
+        if self.target is not None and (not isinstance(self.target, str) or not self.target.strip()):
+            raise _fail("reirradiation.target", f"must be a structure's name or null, got {self.target!r}",
+                        self.target, "a structure name")
         if self.model not in MODELS:
             raise _fail("reirradiation.model", f"must be one of {', '.join(MODELS)}, got {self.model!r}", self.model,
                         ", ".join(MODELS))
@@ -131,7 +144,9 @@ class ReirradiationInputs:
     def missing(self) -> str:
         """What is still needed before the courses can be summed ('' when complete)."""
         need = []
-        if len(self.courses) < 2:
+        if not self.new_plan and not self.courses:
+            need.append("an earlier course (RT Dose and fraction count)")
+        elif self.new_plan and len(self.courses) < 2:
             need.append(f"{2 - len(self.courses)} more course{'s' if len(self.courses) == 0 else ''} "
                         "(RT Dose and fraction count; two or more, the new course last)")
         if self.rtstruct is None:
@@ -144,9 +159,14 @@ class ReirradiationInputs:
 
     def to_dict(self) -> dict[str, Any]:
         """The case file's ``reirradiation`` section."""
-        return {"courses": [c.to_dict() for c in self.courses], "rtstruct": self.rtstruct,
-                "registration": self.registration, "fractions_new": list(self.fractions_new),
-                "interval_months": self.interval_months, "model": self.model}
+        out: dict[str, Any] = {"courses": [c.to_dict() for c in self.courses], "rtstruct": self.rtstruct,
+                               "registration": self.registration, "fractions_new": list(self.fractions_new),
+                               "interval_months": self.interval_months, "model": self.model}
+        if not self.new_plan:
+            out["new_plan"] = False
+        if self.target is not None:
+            out["target"] = self.target
+        return out
 
     @classmethod
     def from_dict(cls, data: Any) -> ReirradiationInputs:
@@ -181,7 +201,8 @@ class ReirradiationInputs:
             raise _fail("reirradiation.fractions_new", f"must be a list, got {type(fn).__name__}", None,
                         "a list of integers 1-100")
         return cls(tuple(courses), data.get("rtstruct"), data.get("registration"), tuple(fn),
-                   data.get("interval_months"), data.get("model", "lq"))
+                   data.get("interval_months"), data.get("model", "lq"), data.get("new_plan", True),
+                   data.get("target"))
 
 
 def run(inputs: ReirradiationInputs, progress: Callable[[int, int, str], None] | None = None) -> Any:
@@ -198,7 +219,7 @@ def run(inputs: ReirradiationInputs, progress: Callable[[int, int, str], None] |
 
     if inputs.missing:
         raise ReirradiationError(f"still needed: {inputs.missing}", field="reirradiation", value=None,
-                                 allowed="two or more courses and the new course's RT Structure Set")
+                                 allowed="the courses and the RT Structure Set")
     total = len(inputs.courses) + 2
 
     def step(i: int, what: str) -> None:
@@ -221,4 +242,5 @@ def run(inputs: ReirradiationInputs, progress: Callable[[int, int, str], None] |
     step(len(courses) + 1, "summing the courses and grading")
     return evaluate_reirradiation(courses, structures, fractions_new=inputs.fractions_new,
                                   interval_months=inputs.interval_months, model=inputs.model,
-                                  registration=registration, progress=progress)
+                                  registration=registration, progress=progress, new_plan=inputs.new_plan,
+                                  target=inputs.target)

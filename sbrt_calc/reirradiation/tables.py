@@ -40,7 +40,9 @@ def headline(result: ReirradiationResult) -> str:
     """One line: the overall status and what it rests on."""
     n_fail = sum(1 for lim in result.limits if lim.status == Status.FAIL)
     n_inc = sum(1 for lim in result.limits if lim.status == Status.INCOMPLETE)
-    parts = [f"{len(result.courses)} courses summed in EQD2", f"{len(result.limits)} cumulative limit"
+    n = len(result.courses)
+    parts = [f"{n} course{'' if n == 1 else 's'} summed in EQD2" + ("" if result.new_plan else " (no new plan yet)"),
+             f"{len(result.limits)} cumulative limit"
              f"{'' if len(result.limits) == 1 else 's'}"]
     if n_fail:
         parts.append(f"{n_fail} failed")
@@ -52,7 +54,7 @@ def headline(result: ReirradiationResult) -> str:
 def courses_table(result: ReirradiationResult) -> Table:
     rows = []
     for i, c in enumerate(result.courses):
-        new = i == len(result.courses) - 1
+        new = result.new_plan and i == len(result.courses) - 1
         outside = 0.0 if new else result.resampled[i].outside_fraction
         rows.append((text(c.label, tooltip=c.grid.path), text("new" if new else "previous"), number(c.fractions),
                      number(float(c.grid.dose.max()), "Gy", 2), text(c.frame_of_reference_uid),
@@ -60,7 +62,9 @@ def courses_table(result: ReirradiationResult) -> Table:
                             tooltip="share of the new course's grid this course's grid does not reach (dose "
                                     "unknown there)")))
     notes = tuple(n for c in result.courses for n in c.notes)
-    return Table("reirradiation_courses", "Re-irradiation: courses (oldest first, the new course last)",
+    title = ("Re-irradiation: courses (oldest first, the new course last)" if result.new_plan else
+             "Re-irradiation: earlier courses (no new plan yet; the last one's grid is the grid of the sum)")
+    return Table("reirradiation_courses", title,
                  (Column("course", "Course"), Column("role", "Role"), Column("fractions", "Fractions", numeric=True),
                   Column("dmax", "Dmax", "Gy", numeric=True), Column("frame", "Frame of reference"),
                   Column("outside", "New grid not reached", "%", numeric=True)), tuple(rows), notes=notes)
@@ -134,9 +138,16 @@ def limits_table(result: ReirradiationResult) -> Table:
                  source="; ".join(sources), status=result.status if result.limits else Status.INCOMPLETE)
 
 
+def _grouped(where: dict[str, list[int]]) -> list[str]:
+    """Each note once, with the fraction counts it was said for ('1, 3 fractions: ...')."""
+    return [f"{', '.join(str(n) for n in ns)} fraction{'' if ns == [1] else 's'}: {note}" for note, ns in where.items()]
+
+
 def largest_table(result: ReirradiationResult) -> Table:
+    if not result.new_plan:
+        return uniform_table(result)
     rows = []
-    notes: list[str] = []
+    where: dict[str, list[int]] = {}
     for big in result.largest:
         new = result.courses[-1]
         dmax = float(new.grid.dose.max())
@@ -144,7 +155,9 @@ def largest_table(result: ReirradiationResult) -> Table:
                                                                               big.scale * dmax, "Gy", 2),
                      text(big.limiting_structure or "-"), text(big.limiting_check or "-"), verdict(big.status),
                      number(big.least_scale, "", 4), text(big.least_case or "-")))
-        notes += [f"{big.fractions} fraction{'' if big.fractions == 1 else 's'}: {n}" for n in big.notes]
+        for n in big.notes:
+            where.setdefault(n, []).append(big.fractions)
+    notes = _grouped(where)
     notes.append("Scale: the factor on the new plan's whole dose grid, given in the fraction count of the row, for "
                  "which every cumulative limit still holds (LQ at the limit's alpha/beta); New Dmax: the new plan's "
                  "maximum physical dose at that scale; 'least scale': the smallest such factor over the check cases "
@@ -156,6 +169,31 @@ def largest_table(result: ReirradiationResult) -> Table:
                   Column("limiting", "Limiting structure"), Column("check", "Limiting check"),
                   Column("status", "Status"), Column("least", "Least scale", numeric=True,
                                                      tooltip="the smallest scale over alpha/beta and LQ/LQ-L"),
+                  Column("case", "Least favourable case")), tuple(rows), notes=tuple(notes))
+
+
+def uniform_table(result: ReirradiationResult) -> Table:
+    """No new plan yet: the largest uniform prescription to the target's voxels per fraction count."""
+    rows = []
+    where: dict[str, list[int]] = {}
+    for big in result.largest:
+        rows.append((number(big.fractions), number(big.scale, "Gy", 2), number(None if big.scale is None else
+                                                                                big.scale / big.fractions, "Gy", 2),
+                     text(big.target or "-"), text(big.limiting_structure or "-"), text(big.limiting_check or "-"),
+                     verdict(big.status), number(big.least_scale, "Gy", 2), text(big.least_case or "-")))
+        for n in big.notes:
+            where.setdefault(n, []).append(big.fractions)
+    notes = _grouped(where)
+    notes.append("No new plan yet: the new course is taken to give the prescription uniformly to every voxel the "
+                 "target touches and their neighbours; where a limited structure meets them it gets the whole "
+                 "prescription. The largest prescription for which every cumulative limit still holds there (LQ at "
+                 "the limit's alpha/beta); 'least': the smallest over alpha/beta and LQ/LQ-L.")
+    return Table("reirradiation_largest", "Re-irradiation: the largest uniform prescription to the target",
+                 (Column("fractions", "Fractions", numeric=True),
+                  Column("prescription", "Largest prescription", "Gy", numeric=True),
+                  Column("per_fraction", "Per fraction", "Gy", numeric=True), Column("target", "Target"),
+                  Column("limiting", "Limiting structure"), Column("check", "Limiting check"),
+                  Column("status", "Status"), Column("least", "Least", "Gy", numeric=True),
                   Column("case", "Least favourable case")), tuple(rows), notes=tuple(notes))
 
 
@@ -197,8 +235,8 @@ def draw_cumulative_dvh(fig: Any, result: ReirradiationResult) -> Any:
             continue
         c = lim.checks[0]
         ax.axvline(c.limit, color=STATUS_COLOURS.get(lim.status, ("#888888", ""))[0], linestyle="--", linewidth=1.2)
-        ax.annotate(f"{lim.structure} ≤ {c.limit:g} Gy: {lim.status}", (c.limit, 97), rotation=90, fontsize=7,
-                    ha="right", va="top", color=STATUS_COLOURS.get(lim.status, ("#888888", ""))[0])
+        ax.annotate(f"{lim.structure} ≤ {c.limit:g} Gy: {lim.status}", (c.limit, 3), rotation=90, fontsize=7,
+                    ha="right", va="bottom", color=STATUS_COLOURS.get(lim.status, ("#888888", ""))[0])
     ax.set_xlabel(f"Cumulative EQD2 ({model_name(result.model)}) [Gy]")
     ax.set_ylabel("Volume [%]")
     ax.set_ylim(0, 102)
