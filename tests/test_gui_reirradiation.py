@@ -91,6 +91,9 @@ def test_view_shows_the_summed_courses(panel: Any, window: Any, files: dict[str,
     ab = dict(zip([c.text for c in st.column("structure")], [c.value for c in st.column("alpha_beta")], strict=True))
     assert ab == {"SpinalCanal": 2.0, "PTV_9": 10.0, "Lungs": 3.0}
     assert [c.text for c in panel.table("reirradiation_assumptions").column("assumption")] == list(ASSUMPTIONS)
+    from sbrt_calc.reirradiation.tables import TERMS
+
+    assert panel.table("reirradiation_assumptions").notes == (TERMS,) and "does not classify" in TERMS
     lines = panel.figure.axes[0].lines   # three cumulative DVHs and the thecal sac's cumulative limit at 70 Gy
     assert len(lines) == 4 and list(lines[3].get_xdata()) == [70.0, 70.0]
     # the case holds the section; the report uses the view's result (the courses are not read again)

@@ -15,6 +15,16 @@ from typing import Any
 from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS, LimitResult, ReirradiationResult
 from sbrt_calc.table import Column, Status, Table, number, text, verdict
 
+#: The consensus' terms, only as far as the summary read supports them (the consensus itself was not read): the
+#: program computes the cumulative dose; it does not classify the case.
+TERMS = ("Terms: the cumulative dose is the sum of the courses' doses in EQD2, as the ESTRO-EORTC re-irradiation "
+         "consensus uses the term (Andratschke N et al., Lancet Oncol 2022). The consensus sorts re-irradiation into "
+         "two types by whether the irradiated volumes overlap geometrically and by concern for toxicity from the "
+         "cumulative dose, and names 'repeat organ irradiation' and 'repeat irradiation' for cases without such "
+         "overlap (as summarised by the 2023 ASTRO education panel, Ann Palliat Med 2024, doi:10.21037/apm-24-4). "
+         "This program does not classify the case as Type 1 or Type 2: it computes the cumulative dose those "
+         "categories are judged on.")
+
 #: What the cumulative DVH figure marks (the legend of the report and the view).
 DVH_LEGEND = ("Cumulative EQD2 DVHs (each structure at its own alpha/beta); the vertical line at each limited "
               "structure's cumulative limit (EQD2, the limit's alpha/beta), red when it fails.")
@@ -201,7 +211,7 @@ def assumptions_table(result: Any = None) -> Table:
     """The assumptions stated to the user, word for word (numbered)."""
     return Table("reirradiation_assumptions", "Re-irradiation: assumptions",
                  (Column("n", "#", numeric=True), Column("assumption", "Assumption")),
-                 tuple((number(i), text(a)) for i, a in enumerate(ASSUMPTIONS, start=1)))
+                 tuple((number(i), text(a)) for i, a in enumerate(ASSUMPTIONS, start=1)), notes=(TERMS,))
 
 
 def typed_tables(result: ReirradiationResult) -> tuple[Table, ...]:

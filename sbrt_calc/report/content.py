@@ -457,9 +457,6 @@ def build_html(content: ReportContent, figure_url: str | None = "bed_plot.png") 
 #: The resource name of the cumulative DVH figure (:func:`sbrt_calc.reirradiation.tables.dvh_png`).
 REIRRADIATION_DVH_FIGURE = "reirradiation_dvh.png"
 
-REIRRADIATION_TERMS = ("Terms: the cumulative dose is the sum of the courses' doses in EQD2, as the ESTRO-EORTC re-irradiation "
-         "consensus uses the term (Andratschke N et al., Lancet Oncol 2022). This program does not classify the "
-         "case as Type 1 or Type 2 re-irradiation.")
 
 
 def reirradiation_blocks(ev: Any) -> list[Block]:
@@ -476,7 +473,7 @@ def reirradiation_blocks(ev: Any) -> list[Block]:
                                f"{_e(rr.error)}"))
         return b
     from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS
-    from sbrt_calc.reirradiation.tables import DVH_LEGEND, headline, typed_tables
+    from sbrt_calc.reirradiation.tables import DVH_LEGEND, TERMS, headline, typed_tables
 
     res = rr.result
     st = Status(str(res.status))
@@ -492,7 +489,7 @@ def reirradiation_blocks(ev: Any) -> list[Block]:
     b.extend(_items([{"text": a} for a in ASSUMPTIONS]))
     for n in res.notes:
         b.append(Block("para", f"Note: {_e(n)}"))
-    b.append(Block("para", f'<span class="small">{_e(REIRRADIATION_TERMS)}</span>'))
+    b.append(Block("para", f'<span class="small">{_e(TERMS)}</span>'))
     return b
 
 
