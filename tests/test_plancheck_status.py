@@ -385,6 +385,13 @@ def test_pdf_opens_the_plan_check_with_the_headline_banner(p54: dict[str, Path],
         fg, bg = STATUS_COLOURS[st]
         assert len(top) == 1 and top[0].kind == "para" and f'bgcolor="{bg}"' in top[0].html and fg in top[0].html
     assert banner(incomplete)[1] == f"Plan check: incomplete: {len(failed.not_checked)} not checked"
+    # the DVH figure shows every failed limit: the lungs' critical-volume limits (spare 1500 cc of ~990 cc) lie
+    # beyond the volume axis and are drawn at its edge (they were drawn off the figure, seen on a screenshot)
+    from sbrt_calc.plancheck.plotdata import limit_points
+
+    points = limit_points(failed)
+    edge = [p for p in points if p.status == "fail" and "drawn at its edge" in p.label]
+    assert edge and all(0.0 <= p.volume_percent <= 100.0 for p in points)
     for res in (failed, incomplete):
         pdf = write_report_pdf(content(res), tmp_path / f"{res.status}.pdf")
         text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(str(pdf)).pages)

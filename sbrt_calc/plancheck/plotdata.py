@@ -81,7 +81,11 @@ def limit_points(result: PlanCheckResult) -> tuple[LimitPoint, ...]:
             pct = k.limit if m.unit == "%" else 100 * k.limit / vol
             point = (dose, 100 - pct if m.kind == "CV" else pct)
         if point is not None:
-            out.append(LimitPoint(sd.name, point[0], point[1], f"{k.organ} {k.text}", c.status))
+            # a limit beyond the volume axis (a critical-volume limit asking to spare more than the structure
+            # holds) is drawn at the axis' edge, so that a failed one is seen, never left off the figure
+            y = min(100.0, max(0.0, point[1]))
+            edge = " (beyond the axis: drawn at its edge)" if y != point[1] else ""
+            out.append(LimitPoint(sd.name, point[0], y, f"{k.organ} {k.text}{edge}", c.status))
     return tuple(out)
 
 
