@@ -17,6 +17,7 @@ from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -37,7 +38,7 @@ from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
 from sbrt_calc.table import Table
 
 from .commands import ValueCommand
-from .planning_html import tables_html
+from .planning_html import TOGGLE_ORGANS, tables_html
 from .regimen_table_model import RegimenTableModel, format_exact, parse_number
 from .screen_fit import fit_form_side, form_scroll
 from .window_common import site_title
@@ -211,12 +212,21 @@ class PlanningPanel(QWidget):
         self.browser = QTextBrowser()
         self.browser.setAccessibleName("Planning checks")
         self.browser.setOpenExternalLinks(False)
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._anchor)
+        #: the organ-limit table: the organs near the target site, the rest of the set folded (issue 21)
+        self.all_organs = QCheckBox("Show all organs of the set")
+        self.all_organs.setToolTip("Off: the organ-at-risk table lists the organs near the target site and folds the "
+                                   "rest of the set; on: every organ of the set (the report lists them all, the "
+                                   "site's first)")
+        self.all_organs.toggled.connect(lambda _on: self._render())
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(4, 4, 4, 4)
         title = QLabel("<b>Planning checks</b> (the same tables go into the PDF report; sources under each)")
         title.setWordWrap(True)   # else its width is the pane's minimum and the form is squeezed (issue 21)
         rv.addWidget(title)
+        rv.addWidget(self.all_organs)
         rv.addWidget(self.browser, 1)
         splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
@@ -480,9 +490,14 @@ class PlanningPanel(QWidget):
                                  "<p>The planning checks are shown again when every field holds a value that can "
                                  "be used; nothing is computed from part of the input.</p>")
         else:
-            self._html = tables_html(self.tables(), dark)
+            self._html = tables_html(self.tables(), dark, self.inputs.site, self.all_organs.isChecked())
             self.browser.setHtml(self._html)
         self.browser.verticalScrollBar().setValue(bar)
+
+    def _anchor(self, url: Any) -> None:
+        """A link in the checks: the organ table's fold/unfold line toggles "Show all organs"."""
+        if url.toString() == TOGGLE_ORGANS:
+            self.all_organs.toggle()
 
     def browser_html(self) -> str:
         """The HTML last shown of the planning tables (the core's renderer; tests read the colours here)."""

@@ -285,26 +285,35 @@ def to_tsv(table: Table) -> str:
     return "\n".join("\t".join(clean(c) for c in line) for line in [list(table.headers), *table.texts()]) + "\n"
 
 
-def to_html(table: Table, *, title_tag: str = "h3") -> str:
-    """An HTML table: every text escaped, cells coloured by status (:data:`STATUS_COLOURS`), numbers right."""
+#: Columns whose cells are names that must not break inside (a metric such as ``D0.035cc[Gy]`` or ``V20Gy[%]``).
+NOWRAP_COLUMNS = ("metric",)
+
+
+def to_html(table: Table, *, title_tag: str = "h3", after_rows: str = "") -> str:
+    """An HTML table: every text escaped, cells coloured by status (:data:`STATUS_COLOURS`), numbers right, the
+    cells of :data:`NOWRAP_COLUMNS` on one line. ``after_rows``: HTML placed right under the table (a caller's
+    fold/unfold line), before the notes."""
     e = html.escape
+    keep = [c.key in NOWRAP_COLUMNS for c in table.columns]
     out = [f"<{title_tag}>{e(table.title)}</{title_tag}>" if table.title else "",
            '<table class="typed" cellspacing="0" cellpadding="3" border="1"><tr>']
     out += [f'<th title="{e(c.tooltip)}">{e(c.title)}</th>' for c in table.columns]
     out.append("</tr>")
     for row in table.rows:
         out.append("<tr>")
-        for c in row:
-            style = ""
+        for i, c in enumerate(row):
+            css = ["white-space:nowrap"] if i < len(keep) and keep[i] else []   # on the cell: Qt ignores a span's
             if c.status is not None and c.status is not Status.INFO:
                 fg, bg = STATUS_COLOURS[c.status]
-                style = f' style="color:{fg};background-color:{bg}"'
+                css += [f"color:{fg}", f"background-color:{bg}"]
+            style = f' style="{";".join(css)}"' if css else ""
             align = ' align="right"' if c.numeric else ""
             tip = " ".join(x for x in (c.tooltip, c.source, f"[{c.mark}]" if c.mark else "") if x)
             title = f' title="{e(tip)}"' if tip else ""
             out.append(f"<td{align}{style}{title}>{e(c.text)}</td>")
         out.append("</tr>")
     out.append("</table>")
+    out.append(after_rows)
     out += [f"<p>{e(n)}</p>" for n in table.notes]
     if table.source:
         out.append(f'<p class="src">Source: {e(table.source)}</p>')

@@ -33,6 +33,14 @@ DEFAULT_CORD_ALPHA_BETA_GY = 2.0
 SURROGATES = {"SpinalCord": "SpinalCanal"}
 SURROGATE_NOTE = ("{given} given: the published re-irradiation limit is on the thecal sac (TG-263 SpinalCanal), the "
                   "spinal cord's surrogate in Sahgal 2012 and HyTEC; enter the thecal sac point maximum of each course.")
+#: The surrogate note when the limit's own note says the rest (the thecal sac limit's note repeats "the spinal cord's
+#: surrogate ...; enter the thecal sac point maximum of each course": said once, in the limit's words).
+SURROGATE_SHORT_NOTE = "{given} given: the re-irradiation limits are those of its surrogate, the thecal sac (TG-263 SpinalCanal)."
+
+
+def organ_given(surrogate_note: str) -> str:
+    """The organ name as the user gave it, from a :data:`SURROGATE_NOTE`."""
+    return surrogate_note.split(" given:", 1)[0]
 
 
 def resolve_reirradiation_organ(organ: str, presets: PresetSet | None = None) -> tuple[str, str]:
@@ -261,13 +269,15 @@ def cumulative_eqd2(
             if lim.min_interval_months is not None:
                 if interval is None:
                     checks.append(LimitCheck("interval since previous course", None, lim.min_interval_months, ">=",
-                                             "months", None, "not given: use --interval-months"))
+                                             "months", None, "not given: the interval in months since the previous course is needed"))
                 else:
                     checks.append(LimitCheck("interval since previous course", interval, lim.min_interval_months,
                                              ">=", "months", interval >= lim.min_interval_months))
         else:
             notes.append("One course only: the re-irradiation checks (course share, interval) need two or more.")
         if lim.note:
+            if surrogate_note and "enter the thecal sac point maximum" in lim.note and notes[0] == surrogate_note:
+                notes[0] = SURROGATE_SHORT_NOTE.format(given=organ_given(surrogate_note))
             notes.append(lim.note)
     if any(c.regimen.dose_per_fraction_gy > 8.0 for c in out):
         notes.append("LQ is uncertain above about 8-10 Gy per fraction (Kirkpatrick JP et al., Semin Radiat Oncol "

@@ -43,6 +43,30 @@ if TYPE_CHECKING:
 DEFAULT_CONSTRAINT_SET = "tg101"
 DEFAULT_ORGAN = "SpinalCord"
 CONVERTED_LABEL = "LQ-converted, not the source's"
+#: What the organ-limit table's marks mean (presets/README.md, "verification"), printed under the table.
+MARK_LEGEND = ("Marks: printed = read in the source itself; secondary = read in a transcription of the source (an "
+               "open encoding, Wikibooks, a guideline), not in the source; recalled = from memory or a list, not "
+               "verified: check before clinical use; converted = LQ-converted by this program from another fraction "
+               "count, never the source's value.")
+
+
+def constraint_set_title(key: str) -> str:
+    """The constraint set's name for ``key`` ("AAPM TG-101 (2010), Table III"); an unknown key (or presets that
+    cannot be read) as given, said unknown."""
+    from sbrt_calc.presets.loader import active_presets
+
+    try:
+        return active_presets().constraint_set(key).name
+    except SbrtCalcError:
+        return f"{key} (unknown set)"
+
+
+def site_organs(site: str | None) -> tuple[str, ...]:
+    """The organs at risk near a target site (the plan check's expected organs,
+    :data:`sbrt_calc.plancheck.names.SITE_ORGANS`, the program's choice); () without a site or for 'other'."""
+    from sbrt_calc.plancheck.names import SITE_ORGANS
+
+    return SITE_ORGANS.get(site, ()) if site else ()
 
 _KEYS = ("constraint_set", "fractions", "regimen", "lesion", "ptv_cc", "r50", "d2cm_percent", "r100", "cumulative",
          "site")
@@ -223,6 +247,7 @@ def constraint_table(inputs: PlanningInputs) -> Table:
     if converted:
         cols = cols + (Column("converted_from", "Converted from"),)
     rows: list[tuple[Cell, ...]] = []
+    shared = _shared_clauses([c.unresolved for c in lookup.constraints if c.unresolved])
     for c in lookup.constraints:
         if c.converted:
             rows.append((text(c.organ), text(c.metric), Cell(f"{c.comparison} {c.limit_text}", c.limit, c.unit),
@@ -233,7 +258,7 @@ def constraint_table(inputs: PlanningInputs) -> Table:
                          text(f"{c.converted_from_metric} {c.comparison} {c.converted_from_limit:g} {c.unit} in "
                               f"{c.converted_from_fractions} fx (alpha/beta {c.alpha_beta_gy:g} Gy)")))
         else:
-            mark = text(f"unresolved: {c.unresolved}", status=Status.INCOMPLETE) if c.unresolved else \
+            mark = text(f"unresolved: {_without(c.unresolved, shared)}", status=Status.INCOMPLETE) if c.unresolved else \
                 text(c.verification, mark=c.verification if c.verification in MARKS else "")
             row: tuple[Cell, ...] = (text(c.organ), text(c.metric), Cell(f"{c.comparison} {c.limit:g}", c.limit, c.unit),
                                      text(c.unit), mark, text("source", source=c.source))
@@ -242,7 +267,20 @@ def constraint_table(inputs: PlanningInputs) -> Table:
         row = (text(u.organ), text(u.metric), text("-"), text(""), text(u.text, status=Status.INCOMPLETE),
                text("not used", status=Status.INCOMPLETE))
         rows.append(row + (text("-"),) if converted else row)
+    near = site_organs(inputs.site)
+    if near and any(r[0].text in near for r in rows) and not all(r[0].text in near for r in rows):
+        rows = [r for r in rows if r[0].text in near] + [r for r in rows if r[0].text not in near]  # stable
     notes = [lookup.message]
+    if near and rows and any(r[0].text in near for r in rows):
+        shown = [o for o in near if any(r[0].text == o for r in rows)]
+        notes.append(f"Organs near the target site ({(inputs.site or '').replace('_', ' ')}) first: "
+                     f"{', '.join(shown)} (the organs the plan check expects there, the program's choice); then the "
+                     "rest of the set.")
+    for clause in shared:   # said once for the rows it concerns, not in each row (issue 21)
+        which = [f"{c.organ} {c.metric}" for c in lookup.constraints if c.unresolved and clause in _clauses(c.unresolved)]
+        notes.append(f"Unresolved ({', '.join(which)}): {clause}.")
+    if rows:
+        notes.append(MARK_LEGEND)
     if n == 6:
         from sbrt_calc.eligibility.sites import NO_SIX_FRACTIONS
 
@@ -256,6 +294,30 @@ def constraint_table(inputs: PlanningInputs) -> Table:
         notes.append(f"Errata: {lookup.set.errata}")
     return Table("organ_limits", f"Organ-at-risk limits: {lookup.set.name}, {fractions_text(n)}", cols, tuple(rows),
                  tuple(notes), lookup.set.source)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The '; '-separated clauses of a sentence, outside brackets."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(sentence):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and sentence.startswith("; ", i):
+            out.append(sentence[start:i])
+            start = i + 2
+    return [*out, sentence[start:]]
+
+
+def _shared_clauses(sentences: list[str]) -> list[str]:
+    """The clauses (:func:`_clauses`) that more than one of ``sentences`` ends with the same, in order."""
+    seen: dict[str, int] = {}
+    for sentence in sentences:
+        for clause in _clauses(sentence)[1:]:
+            seen[clause] = seen.get(clause, 0) + 1
+    return [c for c, n in seen.items() if n > 1]
+
+
+def _without(sentence: str, clauses: list[str]) -> str:
+    return "; ".join(c for c in _clauses(sentence) if c not in clauses) or sentence
 
 
 def conformity_table(inputs: PlanningInputs) -> Table | None:
@@ -460,7 +522,7 @@ def report_tables(inputs: PlanningInputs, lesion_description: str | None = None,
         (text("Fractions for the limits"), text("-" if n is None else
                                                 f"{n} (entered)" if inputs.fractions is not None else
                                                 f"{n} (from the regimen)")),
-        (text("Constraint set"), text(inputs.constraint_set)),
+        (text("Constraint set"), text(constraint_set_title(inputs.constraint_set))),
         (text("Target site"), text("-" if inputs.site is None else inputs.site.replace("_", " ")))]
     notes: list[str] = []
     if reg is not None:
