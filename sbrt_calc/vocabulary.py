@@ -80,3 +80,23 @@ VERDICT_SHORT: dict[str, str] = {"above": "above in all", "below": "below in all
 #: the verdict columns stay in view in a 1024-px window.)
 DEPENDS_SHORT: dict[str, str] = {"model": "depends on model", "alpha_beta": "depends on α/β",
                                  "model_and_alpha_beta": "depends on both"}
+
+
+#: The organs at risk a plan at a site must have contoured for its organ-limit check to be complete.
+#: This is the PROGRAM'S CHOICE (no source lists them; mark: choice): the organs near the site that the
+#: constraint sets give limits for. An organ of the chosen set that is listed here and not contoured
+#: makes the check "incomplete"; organs of the set outside the site's list that are not contoured are
+#: listed as "not contoured (not expected at this site)". Without a site every organ of the set is
+#: expected (give the site).
+_THORAX = ("SpinalCord", "Esophagus", "Heart", "GreatVes", "Trachea", "Bronchus", "Bronchus_Small",
+           "BrachialPlex", "Rib", "ChestWall", "Skin", "Lungs")
+_UPPER_ABDOMEN = ("SpinalCord", "Esophagus", "Stomach", "Duodenum", "Bowel_Small", "Bowel_Large", "Liver",
+                  "Kidneys_Cortex", "RenalHilum", "Skin")
+SITE_ORGANS: dict[str, tuple[str, ...]] = {
+    "lung": _THORAX, "lung_peripheral": _THORAX, "lung_central": _THORAX, "lung_ultracentral": _THORAX,
+    "liver": _UPPER_ABDOMEN, "adrenal": _UPPER_ABDOMEN,
+    "spine": ("SpinalCord", "Esophagus", "Skin"),
+    "bone": ("SpinalCord", "Skin"), "lymph_node": ("SpinalCord", "Skin"),
+    "brain": ("Brainstem", "OpticPathway", "Cochlea"),
+    "other": (),
+}

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sbrt_calc.vocabulary import SITE_ORGANS as _SITE_ORGANS
 from sbrt_calc.vocabulary import TARGET_SITES
 
 #: TG-263 primary names this program grades (thorax and upper abdomen SBRT) and body/targets.
@@ -108,24 +109,9 @@ def organ_matches(constraint_organ: str, tg263_name: str | None) -> bool:
 #: Target sites a plan check accepts (``--site``): the target sites of :mod:`sbrt_calc.vocabulary`.
 PLAN_SITES = TARGET_SITES
 
-#: The organs at risk a plan at a site must have contoured for its organ-limit check to be complete.
-#: This is the PROGRAM'S CHOICE (no source lists them; mark: choice): the organs near the site that the
-#: constraint sets give limits for. An organ of the chosen set that is listed here and not contoured
-#: makes the check "incomplete"; organs of the set outside the site's list that are not contoured are
-#: listed as "not contoured (not expected at this site)". Without a site every organ of the set is
-#: expected (give the site).
-_THORAX = ("SpinalCord", "Esophagus", "Heart", "GreatVes", "Trachea", "Bronchus", "Bronchus_Small",
-           "BrachialPlex", "Rib", "ChestWall", "Skin", "Lungs")
-_UPPER_ABDOMEN = ("SpinalCord", "Esophagus", "Stomach", "Duodenum", "Bowel_Small", "Bowel_Large", "Liver",
-                  "Kidneys_Cortex", "RenalHilum", "Skin")
-SITE_ORGANS: dict[str, tuple[str, ...]] = {
-    "lung": _THORAX, "lung_peripheral": _THORAX, "lung_central": _THORAX, "lung_ultracentral": _THORAX,
-    "liver": _UPPER_ABDOMEN, "adrenal": _UPPER_ABDOMEN,
-    "spine": ("SpinalCord", "Esophagus", "Skin"),
-    "bone": ("SpinalCord", "Skin"), "lymph_node": ("SpinalCord", "Skin"),
-    "brain": ("Brainstem", "OpticPathway", "Cochlea"),
-    "other": (),
-}
+#: The organs at risk a plan at a site must have contoured (the program's choice): defined with the target sites
+#: (:data:`sbrt_calc.vocabulary.SITE_ORGANS`), where the planning view also reads them.
+SITE_ORGANS = _SITE_ORGANS
 
 #: Constraint sets evaluated beside the chosen one at a site (spine: HyTEC's cord limits beside TG-101).
 EXTRA_SETS_BY_SITE: dict[str, tuple[str, ...]] = {"spine": ("hytec_cord",)}

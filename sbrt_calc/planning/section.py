@@ -63,8 +63,8 @@ def constraint_set_title(key: str) -> str:
 
 def site_organs(site: str | None) -> tuple[str, ...]:
     """The organs at risk near a target site (the plan check's expected organs,
-    :data:`sbrt_calc.plancheck.names.SITE_ORGANS`, the program's choice); () without a site or for 'other'."""
-    from sbrt_calc.plancheck.names import SITE_ORGANS
+    :data:`sbrt_calc.vocabulary.SITE_ORGANS`, the program's choice); () without a site or for 'other'."""
+    from sbrt_calc.vocabulary import SITE_ORGANS
 
     return SITE_ORGANS.get(site, ()) if site else ()
 
