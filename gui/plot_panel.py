@@ -85,7 +85,7 @@ class PlotPanel(QWidget):
 
         data = self.data = plot_data(self.model.evaluation())
         key = (data.title, data.y_label, data.xmax_gy, round(data.ymax_gy, 3), data.horizontal, data.crossings,
-               self._dark(), self._narrow())
+               tuple(c[0] for c in data.curves), data.no_curve, self._dark(), self._narrow())
         if key != self._static_key or len(data.points) != len(self._handles.get("labels", ())):
             self._static_key = key
             if self._switch_to_cached((key, len(data.points)), data):
@@ -95,12 +95,15 @@ class PlotPanel(QWidget):
             if dark:
                 self.figure.set_facecolor("#202124")
                 self.ax.set_facecolor("#2b2c30")
-            self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True)
+            self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True, compact=bool(self._narrow()))
             self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
             self._fit_legend(dark)
             self._handles["ring"] = self.ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000",
                                                     linewidths=2.4, zorder=6, animated=True)
             self._background = None
+            # which point labels show (all, or only the selected rows' when crowded): set now, not at the next
+            # edit (issue 21: a first visit to another model showed every label)
+            self._move_points(data)
         else:
             self._move_points(data)
         self._blit()

@@ -19,12 +19,17 @@ import numpy as np
 
 from sbrt_calc.evaluation import Evaluation
 from sbrt_calc.radiobiology import lq
+from sbrt_calc.regimen import fractions_text
 
 #: The usual SBRT range for oligoprogressive lesions (seed document 004: 24-50 Gy in 3-6 fractions).
 BAND_GY = (24.0, 50.0)
 FRACTION_COUNTS = (3, 4, 5, 6)
-# Okabe-Ito colours (colour-blind safe) and distinct line styles per fraction count
-CURVE_STYLE = {3: ("#0072B2", "-"), 4: ("#D55E00", "--"), 5: ("#009E73", "-."), 6: ("#CC79A7", ":")}
+# Okabe-Ito colours (colour-blind safe) and distinct line styles per fraction count; 1, 2 and 8 fractions (single
+# fraction, two fractions, the 8-fraction central-lung schedule) get their curve when the table has such a regimen
+CURVE_STYLE: dict[int, tuple[str, Any]] = {
+    3: ("#0072B2", "-"), 4: ("#D55E00", "--"), 5: ("#009E73", "-."), 6: ("#CC79A7", ":"),
+    1: ("#000000", (0, (1, 1))), 2: ("#E69F00", (0, (5, 1))), 8: ("#56B4E9", (0, (3, 1, 1, 1, 1, 1))),
+}
 OTHER_COLOUR = "#777777"
 FLAG_COLOUR, REF_COLOUR = "#B22222", "#2166AC"
 
@@ -54,6 +59,8 @@ class PlotData:
     xmax_gy: float
     ymax_gy: float
     band_note: str
+    #: fraction counts of regimens shown without a curve (grey points; only 1-6 and 8 fractions have one)
+    no_curve: tuple[int, ...] = ()
 
 
 def _y(ev: Evaluation, model: str, total: Any, n: int) -> np.ndarray:
@@ -73,7 +80,11 @@ def plot_data(ev: Evaluation, fraction_counts: Sequence[int] = FRACTION_COUNTS) 
     top = max([r.regimen.total_dose_gy for r in valid if r.regimen] + [57.0])
     xmax = float(np.ceil(top * 1.1 / 10) * 10) if top > 57 else 60.0
     x = np.linspace(0.5, xmax, 300)
-    curves = tuple((n, x, _y(ev, model, x, n)) for n in fraction_counts)
+    present = sorted({r.regimen.fractions for r in valid if r.regimen})
+    # the table's 1-, 2- and 8-fraction regimens get their curve too (issue 21); other counts: points only, said
+    counts = sorted(set(fraction_counts) | {n for n in present if n in CURVE_STYLE})
+    no_curve = tuple(n for n in present if n not in counts)
+    curves = tuple((n, x, _y(ev, model, x, n)) for n in counts)
     points = []
     for r in valid:
         assert r.regimen is not None
@@ -97,11 +108,13 @@ def plot_data(ev: Evaluation, fraction_counts: Sequence[int] = FRACTION_COUNTS) 
         y_label = f"BED{ab:g} LQ [Gy]"
         name = "LQ"
     else:
-        for line, colour in ((s.flag, FLAG_COLOUR), (s.reference, REF_COLOUR)):
-            for n in fraction_counts:
+        for line, colour, kind in ((s.flag, FLAG_COLOUR, "flag"), (s.reference, REF_COLOUR, "reference")):
+            # the bar on each curve where its regimen reaches the line (on LQ BED10); labelled as what it is
+            label = f"{kind} line: LQ BED{line.alpha_beta_gy:g} = {line.bed_gy:g} Gy on each curve"
+            for n in counts:
                 total = float(lq.dose_per_fraction_for_bed(line.bed_gy, n, line.alpha_beta_gy)) * n
                 if total <= xmax:
-                    crossings.append((f"{line.label} (LQ) reached", n, total, float(_y(ev, model, total, n)), colour))
+                    crossings.append((label, n, total, float(_y(ev, model, total, n)), colour))
         name = s.model(model).label()
         y_label = (f"BED {name}, own α/β {s.usc.alpha_beta_gy:.3g} [Gy]" if model == "usc"
                    else f"BED {name}, α/β {ab:g} [Gy]")
@@ -114,7 +127,7 @@ def plot_data(ev: Evaluation, fraction_counts: Sequence[int] = FRACTION_COUNTS) 
     seed = seed_range_note(s.flag)     # the range against the case's own line (the shipped one by default)
     note = f"Shaded: 24-50 Gy, the usual range. {seed.text} [{seed.source}]"
     return PlotData(model, title, y_label, curves, horizontal, tuple(crossings), tuple(points), xmax,
-                    max(ys) * 1.1, note)
+                    max(ys) * 1.1, note, no_curve)
 
 
 def escape_mathtext(text: str) -> str:
@@ -122,18 +135,30 @@ def escape_mathtext(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool = False) -> dict[str, Any]:
-    """Draw ``data`` on ``ax`` (cleared first); returns the point artists for in-place updates."""
+def line_text(label: str, compact: bool = False) -> str:
+    """The text beside a horizontal line: 'BED10 ≥ 100 Gy (reference)'; ``compact`` (a narrow plot, whose y
+    axis names BED10 already): '≥ 100 Gy (reference)'."""
+    text = label.replace(">=", "≥")
+    if compact and text.startswith("BED") and " " in text:
+        text = text.split(" ", 1)[1]
+    return text
+
+
+def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool = False,
+              compact: bool = False) -> dict[str, Any]:
+    """Draw ``data`` on ``ax`` (cleared first); returns the point artists for in-place updates. ``compact``: a
+    narrow plot (the app at 1024 px): the lines' labels shorter and smaller, so that they fit beside the curves."""
     fg, grid = ("#e8e8e8", "#555555") if dark else ("#222222", "#dddddd")
     ax.clear()
     ax.axvspan(*BAND_GY, color="#999999", alpha=0.15, lw=0, label="24–50 Gy (usual range)")
     for n, xs, ys in data.curves:
         colour, style = CURVE_STYLE.get(n, (OTHER_COLOUR, "-"))
-        ax.plot(xs, ys, color=colour, linestyle=style, linewidth=1.6, label=f"{n} fractions")
+        ax.plot(xs, ys, color=colour, linestyle=style, linewidth=1.6, label=fractions_text(n))
+    line_labels = []
     for label, y, colour in data.horizontal:
         ax.axhline(y, color=colour, linewidth=1.2, linestyle=(0, (6, 2)))
-        ax.text(0.01, y, escape_mathtext(label), transform=ax.get_yaxis_transform(), va="bottom", fontsize=8,
-                color=colour)
+        line_labels.append(ax.text(0.01, y, escape_mathtext(line_text(label, compact)), transform=ax.get_yaxis_transform(),
+                                   va="bottom", fontsize=7 if compact else 8, color=colour))
     seen = set()
     for label, _n, x, y, colour in data.crossings:
         ax.plot([x], [y], marker="|", markersize=14, markeredgewidth=2, color=colour, linestyle="none",
@@ -149,10 +174,14 @@ def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool
         "down": ax.scatter([p.x_gy for p in down], [p.y_gy for p in down], marker="o", s=36, picker=True,
                            pickradius=6, c=[CURVE_STYLE.get(p.fractions, (OTHER_COLOUR,))[0] for p in down] or "white",
                            label="regimen, flag not reached", **kw),
-        "up_rows": [p.row for p in up], "down_rows": [p.row for p in down],
+        "up_rows": [p.row for p in up], "down_rows": [p.row for p in down], "line_labels": line_labels,
         "labels": [ax.annotate(p.number, (p.x_gy, p.y_gy), xytext=(5, 4), textcoords="offset points", fontsize=7,
                                color=fg, zorder=7, animated=animated_points) for p in up + down],
     }
+    if data.no_curve:   # regimens in other fraction counts: grey points, and why they have no curve
+        counts = ", ".join(str(n) for n in data.no_curve)
+        ax.plot([], [], marker="o", linestyle="none", color=OTHER_COLOUR, markeredgecolor="black", markersize=5,
+                label=f"{counts} fx: no curve (only 1–6 and 8 fx)")
     ax.set_xlabel("Total dose [Gy]", color=fg)
     ax.set_ylabel(escape_mathtext(data.y_label), color=fg)
     ax.set_title(escape_mathtext(data.title), fontsize=10, color=fg)
