@@ -282,3 +282,36 @@ def test_no_new_plan_in_the_case_file_and_the_cli(files: dict[str, Path], capsys
     code = main(["reirradiation", "--course", f"{files['old']}:5", "--rtstruct", str(files["rs"])])
     err = capsys.readouterr().err
     assert code == 2 and "--no-new-plan" in err and err.count("\n") == 1
+
+
+def test_rigid_registration_quadratic_dose_error_bounded_by_the_grid(tmp_path: Path) -> None:
+    """A curved old dose, D = 10 + k (x^2 + y^2 + z^2) in its own frame (3 mm grid), rotated 10 degrees about z and
+    shifted (5, -3, 2) mm into the new frame (PS3.3 C.20.2). Trilinear interpolation of a sum of one-axis quadratics
+    errs by k (u(h - u)) per axis, at most k h^2 / 4 per axis: here 3 k (3 mm)^2 / 4 overall. The error stays within
+    that bound (and is not zero: the test sees the interpolation)."""
+    from test_reirradiation import FRAME, OTHER_FRAME, _rigid, axes, write_registration
+
+    from sbrt_calc.reirradiation.courses import load_course, read_registration, resample, transforms_for
+
+    k = 0.01
+
+    def dose_old(x, y, z):  # type: ignore[no-untyped-def]
+        return 10.0 + k * (x * x + y * y + z * z)
+
+    old = write_dose(tmp_path / "old.dcm", dose_old, axes(x0=-42.0, nx=29, y0=-42.0, ny=29, z0=-21.0, nz=15, step=3.0),
+                     frame=OTHER_FRAME)
+    new = write_dose(tmp_path / "new.dcm", lambda x, y, z: 9.0 + 0 * x)
+    m_old = _rigid(10.0, (5.0, -3.0, 2.0))
+    reg = write_registration(tmp_path / "reg.dcm", {FRAME: np.eye(4), OTHER_FRAME: m_old})
+    courses = [load_course(old, 5), load_course(new, 3)]
+    (tr,) = transforms_for(courses, read_registration(reg))
+    rs = resample(courses[0], courses[1].grid, tr)
+    g = courses[1].grid
+    zz, yy, xx = np.meshgrid(g.z_mm, g.y_mm, g.x_mm, indexing="ij")
+    pts = np.linalg.inv(m_old) @ np.stack([xx.ravel(), yy.ravel(), zz.ravel(), np.ones(xx.size)])
+    expected = dose_old(pts[0], pts[1], pts[2]).reshape(xx.shape)
+    assert not rs.outside.any()
+    err = rs.dose_gy.astype(float) - expected
+    bound = 3 * k * 3.0 ** 2 / 4
+    assert err.max() <= bound + 1e-4 and err.min() >= -1e-4   # linear interpolation of a convex dose: never below
+    assert err.max() > 0.2 * bound                               # the test sees the interpolation error
