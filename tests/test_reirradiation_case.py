@@ -224,6 +224,9 @@ def test_no_new_plan_largest_uniform_prescription_exact(files: dict[str, Path]) 
         assert big.least_scale is not None and big.least_scale <= big.scale and big.status == Status.PASS
     doc = r.as_dict()
     assert doc["new_plan"] is False and doc["courses"][0]["role"] == "previous"
+    from sbrt_calc.reirradiation.evaluate import NO_NEW_PLAN_ASSUMPTION
+
+    assert doc["assumptions"] == [*ASSUMPTIONS[:-1], NO_NEW_PLAN_ASSUMPTION]   # not "scales the new plan's dose"
     assert doc["largest_new_course"][0]["uniform_prescription_gy"] == r.largest[0].scale
     assert "scale" not in doc["largest_new_course"][0]
     from sbrt_calc.reirradiation.tables import typed_tables

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from sbrt_calc.plancheck.dicom_io import read_rtstruct
     from sbrt_calc.plancheck.dvh import dvh_csv_rows
     from sbrt_calc.reirradiation.courses import load_course, read_registration
-    from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS, evaluate_reirradiation
+    from sbrt_calc.reirradiation.evaluate import evaluate_reirradiation
     from sbrt_calc.reirradiation.export import _check_target, write_eqd2_dose
 
     specs = [parse_course(s) for s in args.course]
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
                          + (f" (limited by {terminal_safe(big.limiting_structure or '')}: {big.limiting_check})"
                             if big.limiting_structure else "") + f" - {big.status}")
         lines.append("")
-        lines += [f"Assumption: {a}" for a in ASSUMPTIONS]
+        lines += [f"Assumption: {a}" for a in r.assumptions]
         lines += [f"Note: {terminal_safe(n)}" for n in r.notes]
         for k, v in written.items():
             lines.append(f"Written ({k}): {terminal_safe(v)}")

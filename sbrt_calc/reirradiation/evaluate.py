@@ -61,6 +61,16 @@ ASSUMPTIONS = (
     "No recovery discount is applied (none is offered: the limits were derived on undiscounted sums).",
     "The largest new course scales the new plan's dose as a whole and gives it in the fraction count asked.",
 )
+#: With no new plan yet (``new_plan=False``) the last sentence reads instead:
+NO_NEW_PLAN_ASSUMPTION = ("With no new plan yet, every course is an earlier one; the largest new course is the largest "
+                          "prescription given uniformly to every voxel the target touches and their neighbours (a limited "
+                          "structure meeting them gets the whole prescription), in the fraction count asked.")
+
+
+def assumptions_for(new_plan: bool = True) -> tuple[str, ...]:
+    """The assumptions stated to the user, word for word (:data:`ASSUMPTIONS`; without a new plan its last
+    sentence is :data:`NO_NEW_PLAN_ASSUMPTION`)."""
+    return ASSUMPTIONS if new_plan else ASSUMPTIONS[:-1] + (NO_NEW_PLAN_ASSUMPTION,)
 
 
 @dataclass(frozen=True)
@@ -194,6 +204,11 @@ class ReirradiationResult:
     new_plan: bool = True  # False: every course is an earlier one; the largest new course is a uniform prescription
     target: str | None = None  # the target(s) of the uniform prescription (no new plan)
 
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """The assumptions stated to the user for this result, word for word (:func:`assumptions_for`)."""
+        return assumptions_for(self.new_plan)
+
     def as_dict(self) -> dict[str, Any]:
         courses = []
         for i, c in enumerate(self.courses):
@@ -215,7 +230,7 @@ class ReirradiationResult:
                       "default_alpha_beta_gy": d.alpha_beta_gy, "default_alpha_beta_source": d.source,
                       "overlap_rule": "lowest alpha/beta", "alpha_beta_check_gy": list(ALPHA_BETA_CHECK_GY),
                       "recovery_discount": "not offered", "interval_months": self.interval_months},
-            "assumptions": list(ASSUMPTIONS),
+            "assumptions": list(self.assumptions),
             "structures": [s.as_dict() for s in self.structures],
             "limits": [lim.as_dict() for lim in self.limits],
             "largest_new_course": [c.as_dict() for c in self.largest],

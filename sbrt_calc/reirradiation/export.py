@@ -120,14 +120,13 @@ def eqd2_dataset(result: Any, description: str) -> Any:
 
 def description_of(result: Any) -> str:
     """The assumptions written into the export (Image Comments)."""
-    from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS
 
     courses = "; ".join(f"{c.label}: {c.fractions} fractions" for c in result.courses)
     model = "LQ" if result.model == "lq" else f"LQ-L (transition dose {result.transition_dose_gy:g} Gy)"
     return (f"sbrt-calc {__version__}: cumulative EQD2 (Gy) of the courses {courses}, summed voxel by voxel under "
             f"{model} with the alpha/beta of each voxel's structure (lowest where structures overlap; voxels in "
             f"no structure {result.default_alpha_beta.alpha_beta_gy:g} Gy). Voxels outside an earlier course's "
-            "grid hold 0 (dose unknown). " + " ".join(ASSUMPTIONS))
+            "grid hold 0 (dose unknown). " + " ".join(result.assumptions))
 
 
 def write_eqd2_dose(path: str | os.PathLike[str], result: Any,

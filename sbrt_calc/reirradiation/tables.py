@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS, LimitResult, ReirradiationResult
+from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS, LimitResult, ReirradiationResult, assumptions_for
 from sbrt_calc.table import Column, Status, Table, number, text, verdict
 
 #: The consensus' terms, only as far as the summary read supports them (the consensus itself was not read): the
@@ -211,7 +211,8 @@ def assumptions_table(result: Any = None) -> Table:
     """The assumptions stated to the user, word for word (numbered)."""
     return Table("reirradiation_assumptions", "Re-irradiation: assumptions",
                  (Column("n", "#", numeric=True), Column("assumption", "Assumption")),
-                 tuple((number(i), text(a)) for i, a in enumerate(ASSUMPTIONS, start=1)), notes=(TERMS,))
+                 tuple((number(i), text(a)) for i, a in enumerate(
+                     ASSUMPTIONS if result is None else assumptions_for(result.new_plan), start=1)), notes=(TERMS,))
 
 
 def typed_tables(result: ReirradiationResult) -> tuple[Table, ...]:

@@ -472,7 +472,6 @@ def reirradiation_blocks(ev: Any) -> list[Block]:
         b.append(Block("para", f'<span style="color:{fg}; background-color:{bg}"><b>INCOMPLETE</b></span>: '
                                f"{_e(rr.error)}"))
         return b
-    from sbrt_calc.reirradiation.evaluate import ASSUMPTIONS
     from sbrt_calc.reirradiation.tables import DVH_LEGEND, TERMS, headline, typed_tables
 
     res = rr.result
@@ -486,7 +485,7 @@ def reirradiation_blocks(ev: Any) -> list[Block]:
     b.append(Block("image", REIRRADIATION_DVH_FIGURE))
     b.append(Block("para", f'<span class="small">{_e(DVH_LEGEND)}</span>'))
     b.append(Block("para", "<b>Re-irradiation: assumptions (as stated to the user)</b>"))
-    b.extend(_items([{"text": a} for a in ASSUMPTIONS]))
+    b.extend(_items([{"text": a} for a in res.assumptions]))
     for n in res.notes:
         b.append(Block("para", f"Note: {_e(n)}"))
     b.append(Block("para", f'<span class="small">{_e(TERMS)}</span>'))
