@@ -68,9 +68,6 @@ class CaseState:
         """From now on the section ``key`` of :meth:`case` is ``getter()`` (a built tab's form; None: absent)."""
         self._live[key] = getter
 
-    def has_live_section(self, key: str) -> bool:
-        return key in self._live
-
     def current_sections(self) -> dict[str, Any]:
         """The sections as they are saved: the live ones (tabs built) over the ones kept as loaded."""
         sections = dict(self.sections)

@@ -10,8 +10,6 @@ from sbrt_calc.eligibility.result import VERDICT_LABELS  # noqa: F401  (re-expor
 from sbrt_calc.eligibility.rules import STRICT_MAX_SITES
 from sbrt_calc.errors import CaseError
 
-from .lesion_table_model import site_text
-
 LABELS = {"oligoprogression": "Oligoprogression", "systemic_progression": "Systemic progression",
           "no_progression": "No progression", "primary_resistance": "Primary resistance"}
 RESPONSE_LABELS = {"complete": "complete response", "partial": "partial response", "stable": "stable disease",
@@ -31,37 +29,13 @@ def _items(items: Any, key: str = "text") -> str:
                             for i in items) + "</ul>"
 
 
-def _scheme_cell(les: Any, line: Any) -> str:
-    """The lesion's schemes with BED10, the flag (or why it does not apply), warnings and the planned scheme;
-    ``line`` is the case's flag line (:class:`~sbrt_calc.presets.radiobiology.Threshold`)."""
-    parts = []
-    for s in les.schemes:
-        flag = ("" if not s.flag_applies else (f" ✓ > {line.bed_gy:g}" if s.bed10_above_threshold
-                                               else f" ✗ ≤ {line.bed_gy:g}"))
-        mark = "" if s.verification == "printed" else f" <i>[{html.escape(s.verification)}]</i>"
-        warn = f' <b style="color:#a15c00">⚠ {html.escape(s.warning)}</b>' if s.warning else ""
-        note = f'<br><small style="color:#666">{html.escape(s.note)}</small>' if s.note else ""
-        parts.append(f"{html.escape(s.label)} (BED10 {s.bed10_gy:.1f} Gy, LQ{flag}){mark}{warn}{note}")
-    text = "<br>".join(parts) or html.escape(les.schemes_note)
-    if les.schemes and not les.flag_applies:
-        text += f"<br><i>{html.escape(line.label)} flag: " \
-                f"{html.escape(les.flag_reason[:1].lower() + les.flag_reason[1:])}</i>" \
-                f"{_src(les.flag_source)}"
-    if les.excluded:
-        text += "<br><small>Left out: " + html.escape("; ".join(les.excluded)) + "</small>"
-    if les.choice and les.choice.get("label"):
-        text += (f"<br><b>Plan this lesion ▸ {html.escape(les.choice['label'])}</b>: "
-                 f"{html.escape(les.choice['reason'])}{_src(les.choice['source'])}")
-    elif les.choice:                # no pick (palliative intent, liver, a missing fact): say why
-        text += (f"<br><b>Plan this lesion ▸ no scheme</b>: "
-                 f"{html.escape(les.choice['reason'])}{_src(les.choice['source'])}")
-    return text
-
-
-def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "#c62828",
-                    good: str = "#2e7d32", warn: str = "#a15c00", flag: Any = None) -> str:
+def assessment_view(form: dict[str, Any], problems: dict[str, str], bad: str = "#c62828",
+                    good: str = "#2e7d32", warn: str = "#a15c00", flag: Any = None) -> tuple[str, dict[str, Any]]:
     """The assessment of the form as HTML (or what is missing before it can be assessed), under the case's flag
-    line ``flag`` (the shipped one when None); the verdict label is the core's (:data:`VERDICT_LABELS`)."""
+    line ``flag`` (the shipped one when None); the verdict label is the core's (:data:`VERDICT_LABELS`), the
+    lesions are the core's typed table (:func:`sbrt_calc.evaluation_tables.lesion_table`, rendered by
+    :func:`sbrt_calc.table.to_html`: colours by status, the "Plan this lesion" links are its cells' actions).
+    Returns (the HTML, the actions of its links by address: :meth:`sbrt_calc.table.Table.actions`)."""
     from sbrt_calc.eligibility.sites import flag_line
 
     line = flag_line(flag)
@@ -76,12 +50,12 @@ def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "
         out.append("<h3>Not assessed yet</h3><p>To assess the case, fill in: <b>"
                    + html.escape(", ".join(missing)) + "</b>.</p><p>Then list the lesions with their site and "
                    "status on the current agent, and tick what has been done.</p>")
-        return "".join(out)
+        return "".join(out), {}
     try:
         case = case_of(form)
     except CaseError as exc:
         out.append(f'<p style="color:{bad}"><b>Cannot assess:</b> {html.escape(exc.message)}</p>')
-        return "".join(out)
+        return "".join(out), {}
     assert case is not None
     a = assess(case, flag=line)
     # the heading names the definition chosen (strict <= 3 / extended <= 5 sites), not the narrowest one met
@@ -113,23 +87,20 @@ def assessment_html(form: dict[str, Any], problems: dict[str, str], bad: str = "
     else:
         out.append("<p><i>nothing missing</i></p>")
     out.append("<h3>Progressing lesions: local therapy</h3>")
-    if a.lesions:
-        rows = []
-        for les in a.lesions:
-            schemes = _scheme_cell(les, line)
-            name = f"#{les.index + 1} {site_text(les.site)}" + (f", {les.location}" if les.location else "") \
-                + (f" ({html.escape(les.label)})" if les.label else "") + (" <i>symptomatic</i>" if les.symptomatic
-                                                                            else "")
-            cons = "".join(f"<br>• {html.escape(c.text)}{_src(c.source)}" for c in les.considerations)
-            rows.append(f"<tr><td><b>{name}</b><br>{les.status}<br><a href='plan:{les.index}'>Plan this lesion ▸</a>"
-                        f"</td><td><b>{les.local_therapy}</b>, {html.escape(les.intent)}<br>"
-                        f"{html.escape(les.reason)}{_src(les.source)}{cons}</td><td>{schemes}</td></tr>")
-        out.append('<table border="1" cellspacing="0" cellpadding="3" width="100%"><tr><th>Lesion</th>'
-                   "<th>Local therapy and why</th><th>Preset schemes</th></tr>" + "".join(rows) + "</table>")
+    actions: dict[str, Any] = {}
+    if a.lesions:   # the core's typed table (its "Plan this lesion" cells carry their action), coloured by status
+        from dataclasses import replace
+
+        from sbrt_calc.evaluation_tables import lesion_table
+        from sbrt_calc.table import to_html
+
+        table = lesion_table(a, line)
+        actions = table.actions()
+        out.append(to_html(replace(table, title="")))
     else:
         out.append("<p><i>no progressing or new lesion</i></p>")
     for title, items in (("Reasons", a.reasons), ("Next steps", a.next_steps), ("Evidence", a.evidence),
                          ("Caveats", a.caveats)):
         out.append(f"<h3>{title}</h3>{_items(items)}")
     out.append("<p><i>Decision support, not a decision: discuss at the multidisciplinary tumour board.</i></p>")
-    return "".join(out)
+    return "".join(out), actions

@@ -63,7 +63,7 @@ from .eligibility_form import (
     lesion_choices,
     lesion_facts,
 )
-from .eligibility_html import REBIOPSY_LABELS, RESPONSE_LABELS, assessment_html
+from .eligibility_html import REBIOPSY_LABELS, RESPONSE_LABELS, assessment_view
 from .lesion_table_model import COLUMNS, ChoiceDelegate, LesionTableModel
 from .regimen_table_model import format_exact, parse_number
 from .screen_fit import fit_form_side, form_scroll
@@ -234,6 +234,7 @@ class EligibilityPanel(QWidget):
             combo.setMinimumContentsLength(16)
 
         self.browser = QTextBrowser()
+        self._actions: dict[str, Any] = {}   # the lesion table's links: address -> sbrt_calc.table.Action
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName("Assessment")
         self.browser.anchorClicked.connect(self._anchor)
@@ -394,8 +395,9 @@ class EligibilityPanel(QWidget):
     def _render(self) -> None:
         bar = self.browser.verticalScrollBar().value()
         warn = "#e3b341" if self._dark() else "#a15c00"
-        self.browser.setHtml(assessment_html(self.form, self.problems, self._bad(), self._good(), warn,
-                                             flag=self.flag()))
+        shown, self._actions = assessment_view(self.form, self.problems, self._bad(), self._good(), warn,
+                                               flag=self.flag())
+        self.browser.setHtml(shown)
         self.browser.verticalScrollBar().setValue(bar)
 
     def flag(self) -> Any:
@@ -456,6 +458,7 @@ class EligibilityPanel(QWidget):
             self.sendToPlanning.emit(i)
 
     def _anchor(self, url: QUrl) -> None:
-        text = url.toString()
-        if text.startswith("plan:"):
-            self.sendToPlanning.emit(int(text.split(":", 1)[1]))
+        """A link of the lesion table: the action its cell carries (looked up by address, never parsed)."""
+        action = self._actions.get(url.toString())
+        if action is not None and action.kind == "plan":
+            self.sendToPlanning.emit(int(action.target))

@@ -50,6 +50,8 @@ from .typed_table_model import TypedTableModel
 
 #: The typed tables shown, by key: (tab title, tooltip).
 TABS = (("plan_check_status", "Status", "What failed and what was not checked"),
+        ("plan_check_flag", "Prescription", "The plan's prescription against the case: its planned regimen, the "
+         "BED10 against the case's flag line and the BED at its tumour alpha/beta (the case's evaluation)"),
         ("plan_check_coverage", "Coverage", "Target coverage (V100%, V90%) and quality indices"),
         ("plan_check_limits", "Limits", "Organ limits of the constraint set for the fraction count"),
         ("plan_check_conformity", "Conformity", "R100%, R50%, D2cm against the RTOG 0915/0813 table"),
@@ -142,6 +144,8 @@ class PlanCheckPanel(QWidget):
         self._planned: tuple[float, int] | None = None
         #: each structure's EQD2 alpha/beta (the case's: :meth:`set_alpha_betas`); None: the presets' values
         self._alpha_betas: Any = None
+        #: the evaluation's "prescription against the case" table of the shown result (:meth:`set_case_table`)
+        self._case_table: Any = None
         self._worker: CheckWorker | None = None
         self._generation = 0
         self._old_workers: list[CheckWorker] = []
@@ -314,6 +318,12 @@ class PlanCheckPanel(QWidget):
             self._result = with_alpha_betas(self._result, alpha_betas)
             self._show(self._result)
             self.checkFinished.emit()
+
+    def set_case_table(self, table: Any) -> None:
+        """Show the case's evaluation of the shown result (the core's
+        :func:`~sbrt_calc.evaluation_tables.prescription_table`) on the Prescription tab; None clears it."""
+        self._case_table = table
+        self.models["plan_check_flag"].set_table(table if self._result is not None else None)
 
     def report_tables(self) -> tuple[Any, ...]:
         """The report section of the last result (the core's typed tables; empty when there is none)."""
@@ -550,6 +560,8 @@ class PlanCheckPanel(QWidget):
         from sbrt_calc.plancheck.report import banner, typed_tables
 
         tables = {t.key: t for t in typed_tables(res)}
+        if self._case_table is not None:
+            tables["plan_check_flag"] = self._case_table
         for key, model in self.models.items():
             model.set_table(tables.get(key))
             view = self.views[key]

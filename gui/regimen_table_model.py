@@ -408,9 +408,6 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
     def ids(self) -> list[int]:
         return list(self._ids)
 
-    def row_of(self, row_id: int) -> int:
-        return self._ids.index(row_id)
-
     def settings(self) -> CaseSettings:
         return self._settings
 

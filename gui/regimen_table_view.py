@@ -113,13 +113,6 @@ class RegimenTableView(QTableView):
         elif index.isValid():
             super().scrollTo(self.model().index(index.row(), 0), hint)   # the row only: the column is always shown
 
-    def scroll_to_column(self, logical: int) -> None:
-        """Scroll sideways so that column ``logical`` starts right of the frozen column."""
-        header = self.horizontalHeader()
-        bar = self.horizontalScrollBar()
-        target = header.sectionPosition(logical) - self.columnWidth(0)
-        bar.setValue(max(0, min(bar.maximum(), target)))
-
     # --- copy ----------------------------------------------------------------------------------------
     def event(self, e: Any) -> bool:
         if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and e.matches(

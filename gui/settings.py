@@ -210,16 +210,6 @@ def set_value(key: str, value: Any) -> None:
     set_values({key: value})
 
 
-def reset() -> None:
-    """Forget every stored preference (back to the defaults)."""
-    s = qsettings()
-    for key in defaults():
-        s.remove(key)
-    for name in [k for k in _SESSION if k[0] == s.fileName()]:
-        del _SESSION[name]
-    _sync(s)
-
-
 def recent_files() -> list[str]:
     return [p for p in get("recent_files") if p]
 

@@ -138,7 +138,8 @@ class TabsController:
             self.model.settingsChanged.connect(lambda: panel.set_alpha_betas(self.case_alpha_betas()))
             self._load_plan_check(drop=False)
             panel.inputsChanged.connect(self._plan_check_edited)
-            panel.checkFinished.connect(lambda: self.state.set_plan_check_shown(panel.shown_result()))
+            panel.checkFinished.connect(self._plan_check_shown)
+            self.model.settingsChanged.connect(self._show_case_table)
             self._install_tab(PLAN_CHECK_TAB, panel, "Plan check", PLAN_CHECK_TIP)
         return self._plan_check
 
@@ -191,6 +192,32 @@ class TabsController:
             if self._reirradiation.inputs() != wanted:
                 self._reirradiation.set_inputs(wanted)
 
+    def _plan_check_shown(self) -> None:
+        assert self._plan_check is not None
+        self.state.set_plan_check_shown(self._plan_check.shown_result())
+        self._show_case_table()
+
+    def _show_case_table(self) -> None:
+        """The Prescription tab: the shown plan check evaluated under the case's settings (its line, its tumour
+        alpha/beta, the planned site), by the core (no file read)."""
+        if self._plan_check is None:
+            return
+        result = self.state.plan_check_shown
+        if result is None:
+            self._plan_check.set_case_table(None)
+            return
+        from sbrt_calc.evaluation_sections import plan_check_evaluation_of, planned_site
+        from sbrt_calc.evaluation_tables import prescription_table
+
+        case = self.state.case()
+        try:
+            site = planned_site(case.planning, case.eligibility)
+        except SbrtCalcError:
+            site = None
+        s = self.model.eval_settings
+        self._plan_check.set_case_table(prescription_table(plan_check_evaluation_of(result, s, site),
+                                                           s.tumour_alpha_beta_gy))
+
     def case_alpha_betas(self) -> Any:
         """Each plan-check structure's EQD2 alpha/beta under the case's settings (the evaluation's rule)."""
         from sbrt_calc.evaluation_sections import plan_check_alpha_betas
@@ -233,9 +260,6 @@ class TabsController:
             self.tabs.blockSignals(False)
         if placeholder is not None:
             placeholder.deleteLater()
-
-    def show_regimens(self) -> None:
-        self.tabs.setCurrentIndex(0)
 
     # --- a case shown ---------------------------------------------------------------------------------
     def load_sections(self, path: str | None, checked: bool) -> None:

@@ -121,13 +121,20 @@ def evaluate_plan_check(inputs: Any, s: EvaluationSettings, site: str | None,
             result = check_plan(inputs, planned=planned, alpha_betas=alpha_betas)
         except SbrtCalcError as exc:
             return PlanCheckEvaluation(inputs, None, f"Plan check not run: {exc.message}", flag=s.flag, rerun=rerun)
+    return plan_check_evaluation_of(result, s, site, rerun)
+
+
+def plan_check_evaluation_of(result: Any, s: EvaluationSettings, site: str | None,
+                             rerun: str = "") -> PlanCheckEvaluation:
+    """A plan check already run (``result``), evaluated under the case's settings: its prescription's BED10
+    against the case's flag line at the site. Reads no file (the app's Plan check tab calls it on its result)."""
     from sbrt_calc.planning.section import bed10_check
     from sbrt_calc.regimen import Regimen
 
     plan = result.plan
     c = bed10_check(Regimen(plan.prescription_gy, plan.fractions), site, s.flag)
-    return PlanCheckEvaluation(inputs, result, "", c["bed10_gy"], c["reached"], c["applies"], c["text"], s.flag,
-                               rerun)
+    return PlanCheckEvaluation(result.inputs, result, "", c["bed10_gy"], c["reached"], c["applies"], c["text"],
+                               s.flag, rerun)
 
 
 def evaluate_sections(case: Any, s: EvaluationSettings, plan_check: Any = None) -> Sections:

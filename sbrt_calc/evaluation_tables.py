@@ -44,27 +44,47 @@ def eligibility_tables(ev: Evaluation) -> tuple[Table, ...]:
                   (text("Classification"), text(a.classification.replace("_", " ")
                                                 + (f" ({a.definition} definition)" if a.definition else ""))),
                   (text("Verdict"), text(a.headline))))
+    lesions = lesion_table(a, line)
+    return (head, lesions) if lesions.rows else (head,)
+
+
+def lesion_table(a: Any, line: Any) -> Table:
+    """The progressing lesions of an assessment (:class:`~sbrt_calc.eligibility.result.Assessment`): local therapy
+    and why, the preset schemes' BED10 against the case's flag line ``line`` (or why the line does not apply at the
+    site), and the scheme chosen. The last cell carries the :class:`~sbrt_calc.table.Action` "plan" of the lesion
+    (the app's "Plan this lesion" link; :meth:`~sbrt_calc.table.Table.actions`)."""
+    from sbrt_calc.table import Action
+
     rows = []
     for les in a.lesions:
         schemes = []
         for s in les.schemes:
             mark = "" if not s.flag_applies else (f" > {line.bed_gy:g}" if s.bed10_above_threshold
                                                   else f" ≤ {line.bed_gy:g}")
-            schemes.append(f"{s.label} (BED10 {s.bed10_gy:.1f} Gy{mark})")
-        flag = f"{line.label}: applies" if les.flag_applies else f"{line.label}: n/a at this site"
-        choice = (les.choice or {}).get("label") or "-"
+            extra = ("" if s.verification == "printed" else f" [{s.verification}]") + \
+                (f" ⚠ {s.warning}" if s.warning else "") + (f" ({s.note})" if s.note else "")
+            schemes.append(f"{s.label} (BED10 {s.bed10_gy:.1f} Gy, LQ{mark}){extra}")
+        if les.excluded:
+            schemes.append("left out: " + "; ".join(les.excluded))
+        reason = les.flag_reason[:1].lower() + les.flag_reason[1:]
+        flag = f"{line.label}: applies" if les.flag_applies else f"{line.label} flag: {reason}"
+        choice = les.choice or {}
+        plan = "Plan this lesion ▸ " + (choice.get("label") or "no scheme") + \
+            (f": {choice['reason']}" if choice.get("reason") else "")
         name = f"#{les.index + 1} {les.site}" + (f", {les.location}" if les.location else "") \
-            + (f" ({les.label})" if les.label else "")
-        rows.append((text(name), text(les.status), text(les.local_therapy), text("; ".join(schemes) or "-"),
+            + (f" ({les.label})" if les.label else "") + (", symptomatic" if les.symptomatic else "")
+        why = "; ".join([les.reason, *(c.text for c in les.considerations)])
+        rows.append((text(name), text(les.status), text(f"{les.local_therapy}, {les.intent}: {why}", source=les.source),
+                     text("; ".join(schemes) or les.schemes_note or "-"),
                      text(flag, status=Status.INFO if les.flag_applies else Status.NA, source=les.flag_source),
-                     text(choice, tooltip=(les.choice or {}).get("reason", ""))))
-    lesions = Table("eligibility_lesions", "Progressing lesions: local therapy and preset schemes",
-                    (Column("lesion", "Lesion"), Column("status", "Status"), Column("therapy", "Local therapy"),
-                     Column("schemes", "Preset schemes (BED10 LQ)"), Column("flag", "Flag line"),
-                     Column("planned", "Plan this lesion")), tuple(rows),
-                    notes=(f"BED10: LQ at alpha/beta {line.alpha_beta_gy:g} Gy from the prescription; the flag line is "
-                           f"{line.label} ({line.verification}).",))
-    return (head, lesions) if rows else (head,)
+                     Cell(plan, choice.get("label") or None, "", None, choice.get("source", ""),
+                          action=Action("plan", les.index))))
+    return Table("eligibility_lesions", "Progressing lesions: local therapy and preset schemes",
+                 (Column("lesion", "Lesion"), Column("status", "Status"), Column("therapy", "Local therapy and why"),
+                  Column("schemes", "Preset schemes (BED10 LQ)"), Column("flag", "Flag line"),
+                  Column("planned", "Plan this lesion")), tuple(rows),
+                 notes=(f"BED10: LQ at alpha/beta {line.alpha_beta_gy:g} Gy from the prescription; the flag line is "
+                        f"{line.label} ({line.verification}).",))
 
 
 def planning_tables(ev: Evaluation) -> tuple[Table, ...]:
@@ -81,19 +101,39 @@ def plan_check_tables(ev: Evaluation) -> tuple[Table, ...]:
     pc = ev.plan_check
     if pc is None or pc.result is None:
         return ()
-    plan = pc.result.plan
+    first = prescription_table(pc, ev.settings.tumour_alpha_beta_gy)
+    return (first,) + tuple(as_table(t) for t in pc.tables())
+
+
+def prescription_table(pc: Any, tumour_alpha_beta_gy: float) -> Table:
+    """The plan's prescription against the case (a :class:`~sbrt_calc.evaluation_results.PlanCheckEvaluation` with
+    a result): the prescription, the case's planned regimen (agrees or differs: the plan check's comparison), the
+    BED10 against the case's flag line and the BED at the case's tumour alpha/beta, as the Planning tab words and
+    rounds them (BED to 0.1 Gy)."""
+    result = pc.result
+    plan = result.plan
     line = pc.flag
     ab = line.alpha_beta_gy if line is not None else 10.0
-    first = Table("plan_check_flag", "Plan check: prescription and the flag line",
-                  (Column("item", "Item"), Column("value", "Value")),
-                  ((text("Prescription"), Cell(f"{plan.prescription_gy:g} Gy in {fractions_text(plan.fractions)}",
-                                               plan.prescription_gy, "Gy", source=plan.prescription_source)),
-                   (text(f"BED{ab:g} (LQ, alpha/beta {ab:g})"),
-                    Cell(pc.flag_text, pc.bed10_gy, "Gy", flag_status(pc.flag_applies, pc.flag_reached),
-                         source="" if line is None else line.source)),
-                   *_tumour_row(plan.prescription_gy, plan.fractions, line, ev.settings.tumour_alpha_beta_gy)),
-                  source="" if line is None else f"{line.label}: {line.scale}")
-    return (first,) + tuple(as_table(t) for t in pc.tables())
+    case = next((x for x in result.prescription_sources if x.source == "case regimen"), None)
+    if case is None:
+        planned = (text("Case regimen (Planning)"), text("none planned: not compared", status=Status.NA))
+    else:
+        regimen = f"{case.total_dose_gy:g} Gy in {fractions_text(case.fractions)}" \
+            if case.total_dose_gy is not None else "-"
+        agrees = case.status == "agrees"
+        planned = (text("Case regimen (Planning)"),
+                   Cell(f"{regimen}: {'agrees' if agrees else 'DIFFERS from the prescription'}", case.status, "",
+                        Status.PASS if agrees else Status.WARNING, tooltip=case.note))
+    return Table("plan_check_flag", "Plan check: prescription against the case",
+                 (Column("item", "Item"), Column("value", "Value")),
+                 ((text("Prescription"), Cell(f"{plan.prescription_gy:g} Gy in {fractions_text(plan.fractions)}",
+                                              plan.prescription_gy, "Gy", source=plan.prescription_source)),
+                  planned,
+                  (text(f"BED{ab:g} (LQ, alpha/beta {ab:g})"),
+                   Cell(pc.flag_text, pc.bed10_gy, "Gy", flag_status(pc.flag_applies, pc.flag_reached),
+                        source="" if line is None else line.source)),
+                  *_tumour_row(plan.prescription_gy, plan.fractions, line, tumour_alpha_beta_gy)),
+                 source="" if line is None else f"{line.label}: {line.scale}")
 
 
 def _tumour_row(total_gy: float, fractions: int, line: Any, tumour_alpha_beta_gy: float) -> tuple[tuple[Cell, Cell], ...]:

@@ -62,6 +62,21 @@ def worst(statuses: Iterable[Status | None]) -> Status | None:
 
 
 @dataclass(frozen=True)
+class Action:
+    """What a cell does when chosen (a link in HTML, a click in the app): ``kind`` names the action ("plan": send
+    a lesion to planning), ``target`` what it acts on (the lesion's index). A face finds the action of a chosen
+    link in :meth:`Table.actions` by its :attr:`href`; it never reads it back from the cell's text."""
+
+    kind: str
+    target: int | str
+
+    @property
+    def href(self) -> str:
+        """The link's address in HTML: ``action:<kind>:<target>``."""
+        return f"action:{self.kind}:{self.target}"
+
+
+@dataclass(frozen=True)
 class Cell:
     """One cell: the text shown, and what stands behind it.
 
@@ -75,6 +90,8 @@ class Cell:
         The value's unit ("Gy", "cc", "%"), '' when none.
     status, source, mark, tooltip
         The verdict, where the value or its limit comes from, its verification mark, a longer explanation.
+    action : Action, optional
+        What choosing the cell does (a link in HTML; :meth:`Table.actions`).
     """
 
     text: str
@@ -84,6 +101,7 @@ class Cell:
     source: str = ""
     mark: str = ""
     tooltip: str = ""
+    action: Action | None = None
 
     def __post_init__(self) -> None:
         if self.mark and self.mark not in MARKS:
@@ -175,6 +193,10 @@ class Table:
         """The cells of the column ``key``."""
         idx = [c.key for c in self.columns].index(key)
         return [row[idx] for row in self.rows]
+
+    def actions(self) -> dict[str, Action]:
+        """Every cell's :class:`Action`, by its link address (:attr:`Action.href`): what a chosen link does."""
+        return {c.action.href: c.action for row in self.rows for c in row if c.action is not None}
 
     def worst_status(self) -> Status | None:
         """The table's status, or the worst status of its cells."""
@@ -291,8 +313,8 @@ NOWRAP_COLUMNS = ("metric",)
 
 def to_html(table: Table, *, title_tag: str = "h3", after_rows: str = "") -> str:
     """An HTML table: every text escaped, cells coloured by status (:data:`STATUS_COLOURS`), numbers right, the
-    cells of :data:`NOWRAP_COLUMNS` on one line. ``after_rows``: HTML placed right under the table (a caller's
-    fold/unfold line), before the notes."""
+    cells of :data:`NOWRAP_COLUMNS` on one line, a cell with an :class:`Action` a link to its :attr:`Action.href`.
+    ``after_rows``: HTML placed right under the table (a caller's fold/unfold line), before the notes."""
     e = html.escape
     keep = [c.key in NOWRAP_COLUMNS for c in table.columns]
     out = [f"<{title_tag}>{e(table.title)}</{title_tag}>" if table.title else "",
@@ -310,7 +332,8 @@ def to_html(table: Table, *, title_tag: str = "h3", after_rows: str = "") -> str
             align = ' align="right"' if c.numeric else ""
             tip = " ".join(x for x in (c.tooltip, c.source, f"[{c.mark}]" if c.mark else "") if x)
             title = f' title="{e(tip)}"' if tip else ""
-            out.append(f"<td{align}{style}{title}>{e(c.text)}</td>")
+            shown = f'<a href="{e(c.action.href)}">{e(c.text)}</a>' if c.action is not None else e(c.text)
+            out.append(f"<td{align}{style}{title}>{shown}</td>")
         out.append("</tr>")
     out.append("</table>")
     out.append(after_rows)
@@ -329,6 +352,8 @@ def to_dict(table: Table) -> dict[str, Any]:
                 d[k] = getattr(c, k)
         if c.status is not None:
             d["status"] = c.status.value
+        if c.action is not None:
+            d["action"] = {"kind": c.action.kind, "target": c.action.target}
         return d
 
     st = table.worst_status()

@@ -79,3 +79,31 @@ def test_brain_lesions_apart_and_flag_not_applicable_at_the_spine(panel: Eligibi
     assert "5 progressing or new site(s) (0 new); 4 CNS site(s) counted apart" in t
     assert "exceeds RTOG 90-05" in t and "BED10 > 70 Gy flag: not applicable at this site" in t
     assert "Plan this lesion ▸ 24 Gy/2" in t
+
+
+def test_the_lesion_table_is_the_cores_typed_table_and_its_links_are_cell_actions(panel: EligibilityPanel) -> None:
+    """Issue 18: the Eligibility tab's lesion table is :func:`lesion_table` rendered by ``to_html`` (coloured by
+    the cells' status), and "Plan this lesion" sends the lesion its cell's action names, found by the link's
+    address: an address no cell carries (the old hand-written "plan:0") does nothing."""
+    from dataclasses import replace
+
+    from PySide6.QtCore import QUrl
+    from sbrt_calc.gui.eligibility_html import assessment_view
+
+    from sbrt_calc.eligibility.sites import flag_line
+    from sbrt_calc.evaluation_tables import lesion_table
+    from sbrt_calc.table import STATUS_COLOURS, Action, Status, to_html
+
+    panel.add_lesion("bone")
+    panel.add_lesion("spine")
+    table = lesion_table(panel.assessment(), flag_line())
+    shown, actions = assessment_view(panel.form, panel.problems)
+    assert to_html(replace(table, title="")) in shown
+    assert actions == table.actions() == {"action:plan:0": Action("plan", 0), "action:plan:1": Action("plan", 1)}
+    spine_flag = table.column("flag")[1]
+    assert spine_flag.status is Status.NA and f"background-color:{STATUS_COLOURS[Status.NA][1]}" in shown
+    sent: list[int] = []
+    panel.sendToPlanning.connect(sent.append)
+    panel.browser.anchorClicked.emit(QUrl("plan:0"))
+    panel.browser.anchorClicked.emit(QUrl(Action("plan", 1).href))
+    assert sent == [1]

@@ -203,15 +203,16 @@ def test_plan_this_lesion_in_the_app_offers_palliative_options_when_not_supporte
 def test_bed10_values_in_the_eligibility_view_say_lq_and_a_lesion_without_a_pick_says_why() -> None:
     """DESIGN: "A label says exactly what a number is"; the eligibility view's scheme BED10 values are LQ BED at
     alpha/beta 10 and now say "LQ". A lesion with no pick (palliative intent) shows the reason instead of nothing."""
-    pytest.importorskip("PySide6")
-    from sbrt_calc.gui.eligibility_html import _scheme_cell
-
     from sbrt_calc.eligibility.sites import flag_line
+    from sbrt_calc.evaluation_tables import lesion_table
 
     line = flag_line()
-    [bone] = assess(make([{"site": "bone", "status": "progressing"}])).lesions
-    cell = _scheme_cell(bone, line)
-    assert "36 Gy/3 (BED10 79.2 Gy, LQ" in cell
-    [palliative] = assess(make([{"site": "bone", "status": "progressing", "symptomatic": True}], ecog=3)).lesions
-    cell = _scheme_cell(palliative, line)
-    assert "Plan this lesion ▸ no scheme" in cell and "no ablative scheme" in cell
+
+    def shown(assessment: Any, key: str) -> str:
+        return lesion_table(assessment, line).column(key)[0].text
+
+    a = assess(make([{"site": "bone", "status": "progressing"}]))
+    assert "36 Gy/3 (BED10 79.2 Gy, LQ" in shown(a, "schemes")
+    palliative = assess(make([{"site": "bone", "status": "progressing", "symptomatic": True}], ecog=3))
+    planned = shown(palliative, "planned")
+    assert "Plan this lesion ▸ no scheme" in planned and "no ablative scheme" in planned

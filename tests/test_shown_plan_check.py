@@ -206,3 +206,27 @@ def test_a_changed_organ_alpha_beta_converts_the_shown_check_without_reading_the
     finally:
         w.undo_stack.undo()
     assert next(s for s in w.state.plan_check_shown.structures if s.tg263_name == "Lungs").eqd2["alpha_beta_gy"] == 4
+
+
+def test_the_plan_check_tab_shows_the_prescription_against_the_case_as_the_evaluation_does(
+        opened: tuple[Any, Path]) -> None:
+    """Issue 21: the plan's prescription against the case's regimen on the Plan check tab: the evaluation's table
+    (the same texts as ``compare --case``/the PDF), worded and rounded as the Planning tab words its BED10."""
+    from test_whole_case import PLANNING_BED, PLANNING_BED8
+
+    from sbrt_calc.evaluation import evaluate
+    from sbrt_calc.evaluation_tables import plan_check_tables
+
+    w, _ = opened
+    model = w.plan_check.models["plan_check_flag"]
+    shown = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    ev = evaluate(w.state.case(), plan_check=w.state.plan_check_shown)
+    want = next(t for t in plan_check_tables(ev) if t.key == "plan_check_flag")
+    assert shown == want.texts()
+    rows = dict((a, b) for a, b in shown)
+    assert rows["Prescription"] == "36 Gy in 3 fractions"
+    assert rows["Case regimen (Planning)"] == "36 Gy in 3 fractions: agrees"
+    bed10 = rows["BED10 (LQ, alpha/beta 10)"]
+    assert bed10.startswith(PLANNING_BED)
+    assert bed10 in w.planning.browser.toPlainText()   # the Planning tab's wording and precision
+    assert " ".join(" ".join(shown[3]).split()) == PLANNING_BED8

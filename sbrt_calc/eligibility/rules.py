@@ -105,9 +105,6 @@ class Item:
 STRICT_MAX_SITES = 3
 EXTENDED_MAX_SITES = 5
 DEFINITION_SOURCE = join(REF_000, REF_004, CURB, HALT, ASTRO_ESTRO, ARS_AUC)
-DEFINITION_STRICT = Item(
-    "Most series define oligoprogression as 1 to 3 progressing sites (Seed 000: '1 to 3 spots - or, at most, "
-    "1 to 5 spots'; ARS AUC <= 3).", join(REF_000, ARS_AUC))
 DEFINITION_EXTENDED = Item(
     "4 or 5 progressing sites meet only the extended definition (<= 5: Seed 004 'typically defined as <= 5 "
     "metastatic lesions'; CURB <= 5 progressing lesions; HALT amended from 3 to 5; ASTRO/ESTRO <= 5); most "

@@ -459,7 +459,7 @@ def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSe
     Raises
     ------
     DicomError
-        No (or an ambiguous, or an empty) PTV; a self-intersecting contour (ContourError).
+        No (or an ambiguous, or an empty) PTV (a self-intersecting contour is noted, not refused).
     SbrtCalcError
         An absurd prescription (:func:`check_prescription`), an unknown site.
     """

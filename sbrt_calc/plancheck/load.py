@@ -143,10 +143,6 @@ def load_dose_and_structures(rtdose: str | Path | list[str] | tuple[str, ...], r
     return dose, structs, tuple(dict.fromkeys(warnings))
 
 
-def _rx_text(total: float | None, n: int | None) -> str:
-    return f"{total:g} Gy" if n is None else f"{total:g} Gy in {n} fractions"
-
-
 def load_plan(inputs: PlanCheckInputs) -> LoadedPlan:
     """Read, convert and cross-check the files of *inputs*.
 

@@ -30,14 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.plancheck.dicom_io import DoseGrid, Roi
 
 DEFAULT_SUPERSAMPLE = 4
-
-
-class ContourError(SbrtCalcError):
-    """A contour that cannot be rasterised (self-intersecting polygon)."""
 
 
 @dataclass(frozen=True)

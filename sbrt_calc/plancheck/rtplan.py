@@ -28,7 +28,6 @@ from sbrt_calc.errors import DicomError, RegimenError
 from sbrt_calc.regimen import Regimen
 
 RT_PLAN_STORAGE = "1.2.840.10008.5.1.4.1.1.481.5"
-ION_PLAN_STORAGE = "1.2.840.10008.5.1.4.1.1.481.8"
 
 
 @dataclass(frozen=True)

@@ -150,11 +150,6 @@ def read_registration(path: str | Path) -> dict[str, np.ndarray]:
     return out
 
 
-def refuse_registration(path: str | Path) -> None:
-    """Kept for callers of the first version: reads the registration (refusing a deformable one)."""
-    read_registration(path)
-
-
 def transforms_for(courses: list[Course] | tuple[Course, ...], registration: dict[str, np.ndarray] | None
                    ) -> list[np.ndarray | None]:
     """For each earlier course, the 4x4 map from the new course's frame to its frame (None: same frame).
