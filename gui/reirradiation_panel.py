@@ -55,7 +55,7 @@ TABS = (("reirradiation_limits", "Limits", "Cumulative limits: pass/fail/incompl
         ("reirradiation_structures", "Structures (α/β)", "Each structure's α/β, why, and its cumulative EQD2"),
         ("reirradiation_courses", "Courses", "The courses read, their frames of reference and grids"),
         ("reirradiation_assumptions", "Assumptions", "The assumptions, word for word"))
-WRAPPED = ("reirradiation_limits", "reirradiation_largest", "reirradiation_structures", "reirradiation_assumptions")
+WRAPPED = ("reirradiation_limits", "reirradiation_assumptions")
 
 
 class ReirradiationWorker(CheckWorker):
@@ -560,10 +560,14 @@ class ReirradiationPanel(QWidget):
             model.set_table(tables.get(key))
             view = self.views[key]
             if key in WRAPPED and model.columnCount():
+                # the last column takes the width left and wraps (a stretched *last section* would never shrink
+                # below the width its text had: Qt keeps that as its minimum)
                 header = view.horizontalHeader()
+                header.setStretchLastSection(False)
                 for c in range(model.columnCount() - 1):
                     header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
                 header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+                view.resizeRowsToContents()
         fg, bg = STATUS_COLOURS[Status(str(res.status))]
         self.headline.setText("Re-irradiation: " + headline(res))
         self.headline.setStyleSheet(f"color: {fg}; background-color: {bg}; font-weight: bold; padding: 6px; "
