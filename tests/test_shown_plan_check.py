@@ -82,8 +82,7 @@ def opened(qapp, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any
     mp.undo()
 
 
-@pytest.fixture
-def dicom_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+def count_dicom_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Counts of the plan check's DICOM entry points (reading the files; one structure's DVH)."""
     import sbrt_calc.plancheck.grade as grade
 
@@ -98,6 +97,31 @@ def dicom_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     return calls
 
 
+@pytest.fixture
+def dicom_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    return count_dicom_calls(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def printed(opened: tuple[Any, Path]) -> Iterator[tuple[dict[str, int], str]]:
+    """The print preview painted and the PDF exported once, the DICOM entry points counted meanwhile:
+    (the counts, the app's PDF's text without spaces: its narrow columns wrap "250.28" as "250.2 8")."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    w, path = opened
+    mp = pytest.MonkeyPatch()
+    calls = count_dicom_calls(mp)
+    dlg = w.print_report(dialog=False)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path.parent / "preview.pdf"))
+    dlg.paintRequested.emit(printer)   # what the preview paints
+    out = w.export_report(str(path.parent / "app.pdf"), "A4")
+    mp.undo()
+    assert out is not None
+    yield dict(calls), "".join(pdf_text(Path(out)).split())
+
+
 def test_the_shown_check_is_kept_in_the_qt_free_case_state(opened: tuple[Any, Path]) -> None:
     w, _ = opened
     shown = w.state.plan_check_shown
@@ -105,23 +129,12 @@ def test_the_shown_check_is_kept_in_the_qt_free_case_state(opened: tuple[Any, Pa
     assert shown.inputs == w.state.case().plan_check
 
 
-def test_print_preview_and_pdf_read_no_dicom_file_after_a_check_was_shown(opened: tuple[Any, Path],
-                                                                          dicom_calls: dict[str, int]) -> None:
-    from PySide6.QtPrintSupport import QPrinter
-
-    w, path = opened
-    folder = path.parent
-    dlg = w.print_report(dialog=False)
-    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(folder / "preview.pdf"))
-    dlg.paintRequested.emit(printer)   # what the preview paints
-    out = w.export_report(str(folder / "app.pdf"), "A4")
-    assert out is not None
-    assert dicom_calls == {"load_plan": 0, "structure_dvh": 0}
+def test_print_preview_and_pdf_read_no_dicom_file_after_a_check_was_shown(
+        opened: tuple[Any, Path], printed: tuple[dict[str, int], str]) -> None:
+    w, _ = opened
+    calls, text = printed
+    assert calls == {"load_plan": 0, "structure_dvh": 0}
     # the PDF's plan-check numbers are the screen's: every row of the Structures and Limits tabs, read in the PDF
-    # (its narrow columns wrap "250.28" as "250.2 8": compared without spaces)
-    text = "".join(pdf_text(Path(out)).split())
     for key in ("plan_check_structures", "plan_check_limits"):
         model = w.plan_check.models[key]
         numbers = 0
@@ -130,7 +143,7 @@ def test_print_preview_and_pdf_read_no_dicom_file_after_a_check_was_shown(opened
             numbers += sum(bool(re.fullmatch(r"\d+\.\d+", c)) for c in cells)
             assert "".join("".join(cells).split()) in text, (key, cells)
         assert numbers >= 3, key
-    assert "read and checked again" not in text
+    assert "readandcheckedagain" not in text   # no rerun note: the shown check was used
 
 
 def test_changed_inputs_are_checked_again_and_the_report_says_so(opened: tuple[Any, Path],
@@ -149,28 +162,29 @@ def test_changed_inputs_are_checked_again_and_the_report_says_so(opened: tuple[A
     assert any("read and checked again" in n and "files or options" in n for n in content.notes)
 
 
-def test_the_plan_checks_eqd2_is_at_the_cases_alpha_beta_on_every_face(opened: tuple[Any, Path], tmp_path: Path,
-                                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    """JSON (compare --case, check-plan --case), the PDF (the app's and ``report``) and the app's table: each
-    structure's EQD2 is the formula at the case's alpha/beta, which is shown beside it with its label."""
+def test_the_plan_checks_eqd2_is_at_the_cases_alpha_beta_on_every_face(
+        opened: tuple[Any, Path], printed: tuple[dict[str, int], str], capsys: pytest.CaptureFixture[str]) -> None:
+    """The evaluation's JSON (what ``compare --case`` prints), ``check-plan --case``'s JSON, the app's PDF and the
+    app's table: each structure's EQD2 is the formula at the case's alpha/beta, shown beside it with its label."""
     import json
 
     from PySide6.QtCore import Qt
 
     from sbrt_calc.cli.main import main
+    from sbrt_calc.evaluation import evaluate
+    from sbrt_calc.evaluation_json import evaluation_dict
 
     w, path = opened
     case = w.state.case()
     n = case.planning.planned_regimen().fractions
-    assert main(["compare", "--case", str(path), "--format", "json"]) == 0
-    compare = json.loads(capsys.readouterr().out)["plan_check"]["structures"]
+    evaluated = evaluation_dict(evaluate(case, plan_check=w.state.plan_check_shown))["plan_check"]["structures"]
     inputs = case.plan_check
     assert main(["check-plan", "--rtdose", inputs.rtdose, "--rtstruct", inputs.rtstruct, "--rtplan", inputs.rtplan,
                  "--case", str(path), "--format", "json"]) == 1   # the phantom's plan check fails (lungs)
     check = json.loads(capsys.readouterr().out)["structures"]
-    assert [s["name"] for s in compare] == [s["name"] for s in check] and len(check) >= 4
+    assert [s["name"] for s in evaluated] == [s["name"] for s in check] and len(check) >= 4
     rows = {}
-    for doc in (compare, check):
+    for doc in (evaluated, check):
         for s in doc:
             ab, label = expected_alpha_beta(s["tg263_name"])
             e = s["eqd2_lq"]
@@ -185,13 +199,10 @@ def test_the_plan_checks_eqd2_is_at_the_cases_alpha_beta_on_every_face(opened: t
     for r in range(model.rowCount()):
         name = model.index(r, 0).data()
         assert (model.index(r, col).data(), model.index(r, col + 1).data()) == rows[name], name
-    # the PDFs: the app's and sbrt-calc report (narrow columns wrap: compared without spaces)
-    app_pdf = w.export_report(str(tmp_path / "app.pdf"), "A4")
-    assert main(["report", str(path), "-o", str(tmp_path / "cli.pdf")]) == 0
-    for pdf in (Path(str(app_pdf)), tmp_path / "cli.pdf"):
-        text = "".join(pdf_text(pdf).split())
-        for name, (value, ab) in rows.items():
-            assert "".join(f"{value}{ab}".split()) in text, (pdf, name)
+    # the app's PDF (narrow columns wrap: compared without spaces)
+    text = printed[1]
+    for name, (value, ab) in rows.items():
+        assert "".join(f"{value}{ab}".split()) in text, name
 
 
 def test_a_changed_organ_alpha_beta_converts_the_shown_check_without_reading_the_files(
