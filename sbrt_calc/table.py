@@ -307,8 +307,9 @@ def to_tsv(table: Table) -> str:
     return "\n".join("\t".join(clean(c) for c in line) for line in [list(table.headers), *table.texts()]) + "\n"
 
 
-#: Columns whose cells are names that must not break inside (a metric such as ``D0.035cc[Gy]`` or ``V20Gy[%]``).
-NOWRAP_COLUMNS = ("metric",)
+#: Columns whose cells are names that must not break inside (a metric such as ``D0.035cc[Gy]`` or ``V20Gy[%]``, an
+#: organ such as ``Bronchus_Small``).
+NOWRAP_COLUMNS = ("metric", "organ")
 
 
 def to_html(table: Table, *, title_tag: str = "h3", after_rows: str = "") -> str:

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1280, 800)
@@ -146,6 +147,16 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
     # the window sizes itself to the screen (issue 21: 90 % of a large screen, nearly all of a small one)
     w.show()
     settle(300)
+    if only == "report":
+        w.set_model("all")
+        w.select_row(0)
+        shot("01-workbench-all-models")
+        part_two(w, out, shots, shot, centre)
+        w.undo_stack.setClean()
+        QTimer.singleShot(0, w.close)
+        settle(100)
+        print("\n".join(shots))
+        return 0
     if only == "clinical":
         clinical_cases(w, shot, settle)
         w.undo_stack.setClean()
@@ -232,53 +243,7 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
     w.full_precision.setChecked(False)
 
     # part 2: eligibility, planning, the report
-    w.new_case(ask=False)
-    e = w.eligibility
-    w.tabs.setCurrentWidget(e)
-    shot("08-eligibility-empty")
-    for key, value in (("therapy_class", "tki"), ("driver", "EGFR"), ("ecog", 1), ("months_on_therapy", 14.0),
-                       ("other_disease_controlled", True), ("staging_complete", True), ("agent", "osimertinib")):
-        e.set_value(key, value)
-    e.add_lesion("spine", label="T10 vertebra", size_mm=22.0, previously_irradiated=True)
-    e.add_lesion("adrenal", label="left adrenal")
-    e.add_lesion("lung", "stable", label="RUL primary")
-    e.months.setText("abc")
-    e._months_edited("abc")
-    shot("09-eligibility-cns-missing-invalid-months")
-    e.months.setText("14")
-    e._months_edited("14")
-    e.set_value("cns_imaging_done", True)
-    e.lesion_table.selectRow(0)
-    shot("10-eligibility-eligible")
-    w.send_lesion_to_planning(0)
-    from dataclasses import replace
-
-    from sbrt_calc.planning.section import CumulativeInputs
-
-    p = w.planning
-    p.set_inputs(replace(p.inputs, ptv_cc=20.0, r50=6.0, d2cm_percent=55.0, r100=1.1))
-    shot("11-planning-conformity")
-    p.set_inputs(replace(p.inputs, regimen="24/2",
-                         cumulative=CumulativeInputs(courses=("20/5", "24/2"), interval_months=8.0)))
-    p.browser.verticalScrollBar().setValue(p.browser.verticalScrollBar().maximum())
-    shot("12-planning-cumulative")
-    p.set_inputs(replace(p.inputs, fractions=4))
-    p.browser.verticalScrollBar().setValue(0)
-    shot("13-planning-converted-limits")
-
-    from sbrt_calc.gui.report_export import ReportExportDialog
-
-    rdlg = ReportExportDialog("T10 and left adrenal", "case-0042", str(out / "report.pdf"), w)
-    centre(rdlg)
-    rdlg.show()
-    shot("14-report-dialog")
-    rdlg.close()
-    w.set_case_info("T10 and left adrenal", "case-0042")
-    pdf = w.export_report(str(out / "report.pdf"), "A4")
-    if pdf and shutil.which("pdftoppm"):
-        subprocess.call(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", pdf, str(out / "15-report-page")])
-        shots.extend(str(x) for x in sorted(out.glob("15-report-page*.png")))
-    w.tabs.setCurrentIndex(0)
+    part_two(w, out, shots, shot, centre)
 
     # dark palette (Fusion): the translucent marks must stay legible
     app.setStyle(QStyleFactory.create("Fusion"))
@@ -308,6 +273,83 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
     settle(100)
     print("\n".join(shots))
     return 0
+
+
+def part_two(w: Any, out: Path, shots: list[str], shot: Any, centre: Any) -> None:
+    """Eligibility, planning (the spine's organs first, the rest folded then shown), the report dialog, the print
+    preview and every report page (pdftoppm)."""
+    w.new_case(ask=False)
+    e = w.eligibility
+    w.tabs.setCurrentWidget(e)
+    shot("08-eligibility-empty")
+    for key, value in (("therapy_class", "tki"), ("driver", "EGFR"), ("ecog", 1), ("months_on_therapy", 14.0),
+                       ("other_disease_controlled", True), ("staging_complete", True), ("agent", "osimertinib")):
+        e.set_value(key, value)
+    e.add_lesion("spine", label="T10 vertebra", size_mm=22.0, previously_irradiated=True)
+    e.add_lesion("adrenal", label="left adrenal")
+    e.add_lesion("lung", "stable", label="RUL primary")
+    e.months.setText("abc")
+    e._months_edited("abc")
+    shot("09-eligibility-cns-missing-invalid-months")
+    e.months.setText("14")
+    e._months_edited("14")
+    e.set_value("cns_imaging_done", True)
+    e.lesion_table.selectRow(0)
+    shot("10-eligibility-eligible")
+    w.send_lesion_to_planning(0)
+    from dataclasses import replace
+
+    from sbrt_calc.planning.section import CumulativeInputs
+
+    p = w.planning
+    p.set_inputs(replace(p.inputs, ptv_cc=20.0, r50=6.0, d2cm_percent=55.0, r100=1.1))
+    shot("11-planning-conformity")
+    def scroll_to(needle: str) -> None:
+        from PySide6.QtGui import QTextCursor
+
+        p.browser.moveCursor(QTextCursor.MoveOperation.Start)
+        p.browser.find(needle)
+        bar = p.browser.verticalScrollBar()
+        bar.setValue(bar.value() + p.browser.cursorRect().top() - 8)
+        cursor = p.browser.textCursor()
+        cursor.clearSelection()   # found, not selected: the shot shows the page as the user sees it
+        p.browser.setTextCursor(cursor)
+
+    p.all_organs.setChecked(False)
+    scroll_to("Organ-at-risk limits")
+    shot("11b-planning-organs-folded")
+    p.all_organs.setChecked(True)
+    scroll_to("Organ-at-risk limits")
+    shot("11c-planning-all-organs")
+    p.all_organs.setChecked(False)
+    p.browser.verticalScrollBar().setValue(0)
+    p.set_inputs(replace(p.inputs, regimen="24/2",
+                         cumulative=CumulativeInputs(courses=("20/5", "24/2"), interval_months=8.0)))
+    p.browser.verticalScrollBar().setValue(p.browser.verticalScrollBar().maximum())
+    shot("12-planning-cumulative")
+    p.set_inputs(replace(p.inputs, fractions=4))
+    p.browser.verticalScrollBar().setValue(0)
+    shot("13-planning-converted-limits")
+
+    from sbrt_calc.gui.report_export import ReportExportDialog
+
+    rdlg = ReportExportDialog("T10 and left adrenal", "case-0042", str(out / "report.pdf"), w)
+    centre(rdlg)
+    rdlg.show()
+    shot("14-report-dialog")
+    rdlg.close()
+    w.set_case_info("T10 and left adrenal", "case-0042")
+    w.state.set_people({"patient_reference": "PR-0042", "prepared_by": "Dr A", "checked_by": "Phys B"})
+    preview = w.print_report(dialog=False)
+    preview.show()
+    preview.setGeometry(w.width() // 20, w.height() // 20, int(w.width() * 0.9), int(w.height() * 0.9))
+    shot("14b-print-preview-planning")
+    preview.close()
+    pdf = w.export_report(str(out / "report.pdf"), "A4")
+    if pdf and shutil.which("pdftoppm"):
+        subprocess.call(["pdftoppm", "-png", "-r", "80", pdf, str(out / "15-report-page")])
+        shots.extend(str(x) for x in sorted(out.glob("15-report-page*.png")))
+    w.tabs.setCurrentIndex(0)
 
 
 def workbench_shots(app: object, out: Path, shots: list[str], settle: object, shot: object) -> int:
@@ -361,8 +403,9 @@ def workbench_shots(app: object, out: Path, shots: list[str], settle: object, sh
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots" / "out")
-    parser.add_argument("--only", choices=("clinical", "workbench"),
-                        help="only the clinical cases (issue 11), or only the Regimens tab (issue 21)")
+    parser.add_argument("--only", choices=("clinical", "workbench", "report"),
+                        help="only the clinical cases (issue 11), only the Regimens tab (issue 21), or only "
+                             "planning, print preview and the report's pages (issue 21)")
     parser.add_argument("--size", type=_size, default=SIZE, help="screen size WxH (default 1280x800)")
     parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (2 for a high-density screen)")
     parser.add_argument("--all-sizes", action="store_true", help="1024x768, 1280x800 and 1920x1080 at scale 2, "

@@ -32,8 +32,14 @@ DVH_FIGURE = "dvh_plot.png"
 
 
 #: About how many characters of the tables' 8-pt font fit across the report's text width (A4 or Letter less
-#: the margins): the budget :func:`auto_widths` shares out.
-LINE_CHARS = 96
+#: the margins; the 9-pt body holds about 118): the budget :func:`auto_widths` shares out, less one character of
+#: cell padding per column.
+LINE_CHARS = 116
+
+
+def _ems(word: str) -> float:
+    """A word's width in average characters: capitals, digits and signs are wider than small letters."""
+    return sum(1.0 if ch.islower() or ch in " .,;:'()[]-/|" else 1.3 for ch in word)
 
 
 def auto_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[int, ...]:
@@ -41,25 +47,28 @@ def auto_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[
 
     Each column asks for its longest cell (capped at 24 characters, so that long text wraps rather than
     starving the others) and needs at least its longest word (header or cell: ``Bronchus_Small``, ``250.28``,
-    ``tg101`` are never cut mid-word while the words fit on a line) and 4 characters. The needs are met
+    ``tg101`` are never cut mid-word while the words fit on a line) and 3 characters. The needs are met
     first; what is left of a line (:data:`LINE_CHARS`) goes to the columns that want more.
     """
     needs, wants = [], []
     for i, h in enumerate(headers):
         cells = [str(r[i]) for r in rows if i < len(r)]
-        longest_word = max(max((len(w) * 1.15 for w in str(h).split()), default=1),   # headers are bold
-                           max((len(w) for c in cells for w in c.split()), default=1))
+        longest_word = max(max((_ems(w) * 1.2 for w in str(h).split()), default=1),   # headers are bold
+                           max((_ems(w) for c in cells for w in c.split()), default=1))
         need = max(3, round(min(longest_word, 30)) + 2)
         needs.append(need)
-        wants.append(max(need, min(24, max((len(c) for c in cells), default=0)) + 2))
-    if sum(wants) <= LINE_CHARS or sum(needs) >= LINE_CHARS:
-        share = [float(w) for w in (wants if sum(wants) <= LINE_CHARS else needs)]
+        wants.append(max(need, min(24, max((len(c) for c in cells), default=0)) + 1))
+    budget = LINE_CHARS - len(headers)
+    if sum(wants) <= budget or sum(needs) >= budget:
+        share = [float(w) for w in (wants if sum(wants) <= budget else needs)]
     else:
-        spare, extra = LINE_CHARS - sum(needs), sum(w - n for w, n in zip(wants, needs, strict=True))
+        spare, extra = budget - sum(needs), sum(w - n for w, n in zip(wants, needs, strict=True))
         share = [n + spare * (w - n) / extra for w, n in zip(wants, needs, strict=True)]
     total = sum(share)
-    widths = [max(1, round(100 * w / total)) for w in share]
-    widths[-1] += 100 - sum(widths)
+    exact = [100 * w / total for w in share]
+    widths = [max(1, int(x)) for x in exact]   # whole percents; the rest to the largest remainders
+    for i in sorted(range(len(exact)), key=lambda i: exact[i] - int(exact[i]), reverse=True)[:100 - sum(widths)]:
+        widths[i] += 1
     return tuple(widths)
 
 
