@@ -35,6 +35,16 @@ from sbrt_calc.plancheck.dicom_io import DoseGrid, Roi
 DEFAULT_SUPERSAMPLE = 4
 
 
+def _next(a: np.ndarray) -> np.ndarray:
+    """``np.roll(a, -1, axis=0)`` without its overhead: each element's successor (cyclic)."""
+    return np.concatenate((a[1:], a[:1]))
+
+
+def _prev(a: np.ndarray) -> np.ndarray:
+    """``np.roll(a, 1, axis=0)``: each element's predecessor (cyclic)."""
+    return np.concatenate((a[-1:], a[:-1]))
+
+
 @dataclass(frozen=True)
 class Occupancy:
     """Fraction of each dose voxel inside a structure, over a box of the grid.
@@ -89,11 +99,11 @@ def _crossings(polygons: Sequence[np.ndarray], y_first: float, hy: float, nrow: 
     rows_l, xint_l, dir_l, poly_l = [], [], [], []
     for k, poly in enumerate(polygons):
         a = poly
-        b = np.roll(poly, -1, axis=0)
+        b = _next(poly)
         ya, yb = a[:, 1], b[:, 1]
         lo, hi = np.minimum(ya, yb), np.maximum(ya, yb)
-        r0 = np.clip(np.ceil((lo - y_first) / hy).astype(np.int64), 0, nrow)   # first row with y >= lo
-        r1 = np.clip(np.ceil((hi - y_first) / hy).astype(np.int64), 0, nrow)   # rows with y < hi
+        r0 = np.minimum(np.maximum(np.ceil((lo - y_first) / hy).astype(np.int64), 0), nrow)   # first row with y >= lo
+        r1 = np.minimum(np.maximum(np.ceil((hi - y_first) / hy).astype(np.int64), 0), nrow)   # rows with y < hi
         count = np.maximum(r1 - r0, 0)
         if not count.any():
             continue
@@ -114,7 +124,7 @@ def _crossings(polygons: Sequence[np.ndarray], y_first: float, hy: float, nrow: 
 
 def _fill(rows: np.ndarray, xint: np.ndarray, x_first: float, hx: float, nrow: int, ncol: int) -> np.ndarray:
     """Even-odd inside test of the lattice ``(row, x_first + j hx)`` from the crossings."""
-    idx = np.clip(np.floor((xint - x_first) / hx).astype(np.int64) + 1, 0, ncol)
+    idx = np.minimum(np.maximum(np.floor((xint - x_first) / hx).astype(np.int64) + 1, 0), ncol)
     toggles = np.bincount(rows * (ncol + 1) + idx, minlength=nrow * (ncol + 1)).reshape(nrow, ncol + 1)
     return (np.cumsum(toggles[:, :ncol].astype(np.uint8), axis=1, dtype=np.uint8) & 1).astype(bool)
 
@@ -159,14 +169,14 @@ def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float,
     flat = []
     ring_pts = []
     for poly in polygons:
-        b = np.roll(poly, -1, axis=0)
+        b = _next(poly)
         n = np.maximum(np.ceil(np.hypot(*(b - poly).T) / step).astype(np.int64), 1)
         k = np.repeat(np.arange(poly.shape[0]), n)
         t = (np.arange(k.size) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n, n)
         pts = poly[k] + (b[k] - poly[k]) * t[:, None]
         ring_pts.append(pts)
-        c = np.clip(np.floor((pts[:, 0] - x_first) / dx + 0.5).astype(np.int64), -1, ncol) + 1
-        r = np.clip(np.floor((pts[:, 1] - y_first) / dy + 0.5).astype(np.int64), -1, nrow) + 1
+        c = np.minimum(np.maximum(np.floor((pts[:, 0] - x_first) / dx + 0.5).astype(np.int64), -1), ncol) + 1
+        r = np.minimum(np.maximum(np.floor((pts[:, 1] - y_first) / dy + 0.5).astype(np.int64), -1), nrow) + 1
         flat.append(r * (ncol + 2) + c)
     edge = np.bincount(np.concatenate(flat), minlength=(nrow + 2) * (ncol + 2)).reshape(nrow + 2, ncol + 2)
     near = edge > 0
@@ -202,7 +212,7 @@ def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float,
 
 def _inside(point: np.ndarray, poly: np.ndarray) -> bool:
     x, y = point
-    a, b = poly, np.roll(poly, -1, axis=0)
+    a, b = poly, _next(poly)
     cross = (a[:, 1] <= y) != (b[:, 1] <= y)
     with np.errstate(divide="ignore", invalid="ignore"):
         xi = a[:, 0] + (y - a[:, 1]) * (b[:, 0] - a[:, 0]) / (b[:, 1] - a[:, 1])
@@ -219,7 +229,7 @@ def _clip(poly: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarra
     for axis, bound, keep_above in ((0, box[0], True), (0, box[1], False), (1, box[2], True), (1, box[3], False)):
         if out.shape[0] == 0:
             break
-        nxt = np.roll(out, -1, axis=0)
+        nxt = _next(out)
         a_in = out[:, axis] >= bound if keep_above else out[:, axis] <= bound
         b_in = nxt[:, axis] >= bound if keep_above else nxt[:, axis] <= bound
         with np.errstate(divide="ignore", invalid="ignore"):  # parallel edges: never used
@@ -239,7 +249,7 @@ def _shoelace(poly: np.ndarray) -> float:
     if poly.shape[0] < 3:
         return 0.0
     x, y = poly[:, 0], poly[:, 1]
-    return abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))) / 2
+    return abs(float(np.einsum("i,i->", x, _next(y)) - np.einsum("i,i->", y, _next(x)))) / 2
 
 
 def exact_area_mm2(polygons: Sequence[np.ndarray], clip: tuple[float, float, float, float] | None = None) -> float:
@@ -273,7 +283,7 @@ def _match_exact_area(cover: np.ndarray, exact_voxels: float, edge: np.ndarray) 
         total = float(room.sum())
         if total <= 0:
             break
-        out = np.clip(out + diff * room / total, 0.0, 1.0)
+        out = np.minimum(np.maximum(out + diff * room / total, 0.0), 1.0)
     return out
 
 
@@ -287,12 +297,12 @@ def self_crossings(poly: np.ndarray, max_pairs: int = 2_000_000) -> np.ndarray:
     pairs are edges whose bounding boxes overlap (edges sorted by their lowest x).
     """
     p = np.asarray(poly, dtype=np.float64)
-    keep = np.any(p != np.roll(p, 1, axis=0), axis=1)  # repeated consecutive points
+    keep = np.any(p != _prev(p), axis=1)  # repeated consecutive points
     p = p[keep] if keep.any() else p[:1]
     n = p.shape[0]
     if n < 4:
         return np.zeros((0, 2))
-    a, b = p, np.roll(p, -1, axis=0)
+    a, b = p, _next(p)
     xmin, xmax = np.minimum(a[:, 0], b[:, 0]), np.maximum(a[:, 0], b[:, 0])
     ymin, ymax = np.minimum(a[:, 1], b[:, 1]), np.maximum(a[:, 1], b[:, 1])
     size = float(np.hypot(np.ptp(p[:, 0]), np.ptp(p[:, 1]))) or 1.0
@@ -411,7 +421,7 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         exact = exact_area_mm2(plane.polygons) if crossing is None else 0.0
         # the polygons' exact area is used unless they overlap instead of nesting (then the even-odd
         # fill and the signed sum disagree by more than the sampling can explain)
-        perimeter = sum(float(np.hypot(*(np.roll(p, -1, axis=0) - p).T).sum()) for p in plane.polygons)
+        perimeter = sum(float(np.hypot(*(_next(p) - p).T).sum()) for p in plane.polygons)
         if exact > 0 and abs(sampled - exact) <= perimeter * max(dx, dy) / s + 0.05 * exact:
             within = (pts[:, 0].min() >= extent[0] and pts[:, 0].max() <= extent[1]
                       and pts[:, 1].min() >= extent[2] and pts[:, 1].max() <= extent[3])
@@ -425,7 +435,7 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         volume += area * t
         # through-plane: overlap of the slab with each dose voxel
         lo, hi = plane.z_mm - t / 2, plane.z_mm + t / 2
-        overlap = np.clip(np.minimum(zb[1:], hi) - np.maximum(zb[:-1], lo), 0.0, None)
+        overlap = np.maximum(np.minimum(zb[1:], hi) - np.maximum(zb[:-1], lo), 0.0)
         covered_t = float(overlap.sum())
         outside += area * t - in_area * covered_t
         ks = np.nonzero(overlap > 0)[0]
@@ -471,7 +481,7 @@ def combine(name: str, shape: tuple[int, int, int], add: Sequence[Occupancy], su
         full += o.full(shape)
     for o in subtract:
         full -= o.full(shape)
-    np.clip(full, 0.0, 1.0, out=full)
+    np.minimum(np.maximum(full, 0.0, out=full), 1.0, out=full)
     nzi = np.nonzero(full.any(axis=(1, 2)))[0]
     outside = sum(o.outside_cc for o in add)
     thickness = add[0].thickness_mm if add else 0.0

@@ -119,7 +119,7 @@ class StructureResult:
 
     def as_dict(self) -> dict[str, Any]:
         sd = self.dose
-        mean = float(np.dot(sd.doses_gy, sd.volumes_cc) / sd.volumes_cc.sum()) if sd.volumes_cc.size else None
+        mean = float(np.einsum("i,i->", sd.doses_gy, sd.volumes_cc) / sd.volumes_cc.sum()) if sd.volumes_cc.size else None
         ab = self.alpha_beta
         return {"name": self.name, "tg263_name": ab.tg263_name, "alpha_beta_gy": ab.alpha_beta_gy,
                 "alpha_beta_tissue": ab.tissue_key, "alpha_beta_reason": ab.reason, "alpha_beta_source": ab.source,
