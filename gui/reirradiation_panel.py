@@ -185,11 +185,18 @@ class ReirradiationPanel(QWidget):
                                       "and the largest new course is the largest uniform prescription to the target "
                                       "(every structure typed or named PTV)")
         self.no_plan_check.toggled.connect(self._options_changed)
+        self.target_combo = QComboBox()
+        self.target_combo.setToolTip("The target of the uniform prescription (no new plan yet)")
+        self.target_combo.addItem("every PTV", None)
+        self.target_combo.currentIndexChanged.connect(self._options_changed)
+        self.target_label = QLabel("Target:")
         for label, w in (("Largest new course in:", self.fractions_edit), ("fractions   Interval:", self.interval_spin),
                          ("Model:", self.model_combo)):
             row.addWidget(QLabel(label))
             row.addWidget(w)
         row.addWidget(self.no_plan_check)
+        row.addWidget(self.target_label)
+        row.addWidget(self.target_combo)
         row.addStretch(1)
         outer.addLayout(row)
         self.headline = QLabel("")
@@ -466,7 +473,8 @@ class ReirradiationPanel(QWidget):
             return
         interval = self.interval_spin.value()
         self._update(fractions_new=counts, interval_months=None if interval < 0 else interval,
-                     model=self.model_combo.currentData() or "lq", new_plan=not self.no_plan_check.isChecked())
+                     model=self.model_combo.currentData() or "lq", new_plan=not self.no_plan_check.isChecked(),
+                     target=self.target_combo.currentData() if self.no_plan_check.isChecked() else None)
 
     # --- showing -----------------------------------------------------------------------------------------
     def _show_inputs(self, keep_status: bool = False) -> None:
@@ -489,6 +497,7 @@ class ReirradiationPanel(QWidget):
             self.interval_spin.setValue(-1.0 if inp.interval_months is None else inp.interval_months)
             self.model_combo.setCurrentIndex(max(self.model_combo.findData(inp.model), 0))
             self.no_plan_check.setChecked(not inp.new_plan)
+            self._set_targets(inp.target)
         finally:
             self._building = False
         parts = [f"RT Structure Set: {short_path(inp.rtstruct) if inp.rtstruct else 'not chosen'}"]
@@ -499,6 +508,27 @@ class ReirradiationPanel(QWidget):
         if not keep_status and inp.missing and self._worker is None:
             self.status.setStyleSheet("")
             self.status.setText(f"Still needed: {inp.missing}.")
+
+    def _set_targets(self, current: str | None, names: list[str] | None = None) -> None:
+        """The target choices: 'every PTV', the structures of the last result (or those kept), the current one."""
+        have = [self.target_combo.itemData(i) for i in range(1, self.target_combo.count())]
+        wanted = names if names is not None else have
+        if current is not None and current not in wanted:
+            wanted = [*wanted, current]
+        was = self._building
+        self._building = True
+        try:
+            if wanted != have:
+                self.target_combo.clear()
+                self.target_combo.addItem("every PTV", None)
+                for n in wanted:
+                    self.target_combo.addItem(n, n)
+            self.target_combo.setCurrentIndex(max(self.target_combo.findData(current), 0))
+        finally:
+            self._building = was
+        show = self.no_plan_check.isChecked()
+        self.target_label.setVisible(show)
+        self.target_combo.setVisible(show)
 
     def _set_exports(self, on: bool) -> None:
         self.export_dose_button.setEnabled(on)
@@ -526,6 +556,7 @@ class ReirradiationPanel(QWidget):
         else:
             self._result = w.result
             self._result_inputs = cast(Any, w.inputs)
+            self._set_targets(self._inputs.target, [s.name for s in w.result.structures])
             self._set_exports(True)
             self._show(self._result)
         self.checkFinished.emit()

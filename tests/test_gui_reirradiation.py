@@ -182,6 +182,16 @@ def test_no_new_plan_shows_the_largest_uniform_prescription(panel: Any, window: 
     assert t.title == "Re-irradiation: the largest uniform prescription to the target"
     assert {c.text for c in t.column("target")} == {"PTV_9"} and all(c.value for c in t.column("prescription"))
     assert "no new plan yet" in panel.headline.text()
+    # the target: every PTV by default; the structures of the result to choose from; hidden with a new plan
+    combo = panel.target_combo
+    assert not combo.isHidden() and combo.currentData() is None
+    assert [combo.itemData(i) for i in range(1, combo.count())] == ["SpinalCanal", "PTV_9", "Lungs"]
+    combo.setCurrentIndex(combo.findData("Lungs"))   # a target meeting the canal too (it surrounds it)
+    assert panel.inputs().target == "Lungs" and window.state.case().reirradiation.target == "Lungs"
+    assert panel.result() is not None and panel.result().target == "Lungs"
+    assert {c.text for c in panel.table("reirradiation_largest").column("target")} == {"Lungs"}
     window.undo_stack.undo()
-    assert panel.inputs() == before and not panel.no_plan_check.isChecked()
+    assert panel.inputs().target is None and combo.currentData() is None
+    window.undo_stack.undo()
+    assert panel.inputs() == before and not panel.no_plan_check.isChecked() and combo.isHidden()
     assert panel.result() is not None
