@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         if deferred:
             self.files.update_title()
             self.statusBar().showMessage("Loading…")
+            self.bench.banner.setText("Loading the regimens…")   # a line where the caveats will be
         else:
             self.new_case(ask=False)
         self.fit_to_screen()

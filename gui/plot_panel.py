@@ -163,11 +163,14 @@ class PlotPanel(QWidget):
         legend = self.ax.get_legend()
         if legend is None:
             return
-        if self._narrow():   # one column (two would be wider than the axes), smaller on a short canvas
+        if self._narrow():
+            # one column (two would be wider than the axes), smaller on a short canvas, where it covers least of the
+            # curves, points and the lines' labels (issue 21: with the 1-, 2- and 8-fraction curves the upper left
+            # corner was not enough; matplotlib's 'best' weighs what it would cover)
             short = self.canvas.height() < 320
             handles, labels = self.ax.get_legend_handles_labels()
-            legend = self.ax.legend(handles, labels, loc="upper left", fontsize=5 if short else 6, framealpha=0.85,
-                                    ncols=1, handlelength=1.4, borderaxespad=0.3, labelspacing=0.15 if short else 0.25)
+            legend = self.ax.legend(handles, labels, loc="best", fontsize=5 if short else 5.5, framealpha=0.85,
+                                    ncols=1, handlelength=1.4, borderaxespad=0.3, labelspacing=0.15 if short else 0.2)
         legend.set_in_layout(False)
         if dark:
             legend.get_frame().set_facecolor("#2b2c30")

@@ -362,6 +362,11 @@ def workbench_shots(app: object, out: Path, shots: list[str], settle: object, sh
     w.show()
     app.processEvents()  # type: ignore[attr-defined]
     shot("w00-first-frame")  # type: ignore[operator]
+    first_shot = shot
+
+    def shot(name: str) -> None:   # a first visit to a model draws its plot first: the table repaints after it
+        settle(800)  # type: ignore[operator]
+        first_shot(name)  # type: ignore[operator]
     w.finish_start(None)
     w.plot.ensure_canvas()
     w.select_row(0)
@@ -393,6 +398,13 @@ def workbench_shots(app: object, out: Path, shots: list[str], settle: object, sh
     solver.close()
     w.select_row(w.model.rowCount() - 1)
     shot("w07-solver-rows")  # type: ignore[operator]
+    w.entry.setText("20/1; 30/2; 60/8; 60/10")
+    w.add_from_entry()
+    w.set_model("lql")
+    shot("w08-one-two-eight-fractions-lql")  # type: ignore[operator]
+    w.set_model("all")
+    w.table.scroll_to_column(w.model.column_of("warnings"))
+    shot("w09-all-models-warnings")  # type: ignore[operator]
     w.undo_stack.setClean()
     QTimer.singleShot(0, w.close)
     settle(100)  # type: ignore[operator]

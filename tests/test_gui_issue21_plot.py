@@ -76,8 +76,8 @@ def test_the_crossing_bars_say_what_they_are(win, qapp, model: str) -> None:  # 
     try:
         _shown(win, qapp)
         texts = _legend(win)
-        assert "flag line: LQ BED10 = 70 Gy on each curve" in texts
-        assert "reference line: LQ BED10 = 100 Gy on each curve" in texts
+        assert "LQ BED10 = 70 Gy (flag line)" in texts
+        assert "LQ BED10 = 100 Gy (reference line)" in texts
         assert not any("reached" in t and "line" in t for t in texts)
     finally:
         win.set_model("lq")

@@ -110,7 +110,7 @@ def plot_data(ev: Evaluation, fraction_counts: Sequence[int] = FRACTION_COUNTS) 
     else:
         for line, colour, kind in ((s.flag, FLAG_COLOUR, "flag"), (s.reference, REF_COLOUR, "reference")):
             # the bar on each curve where its regimen reaches the line (on LQ BED10); labelled as what it is
-            label = f"{kind} line: LQ BED{line.alpha_beta_gy:g} = {line.bed_gy:g} Gy on each curve"
+            label = f"LQ BED{line.alpha_beta_gy:g} = {line.bed_gy:g} Gy ({kind} line)"
             for n in counts:
                 total = float(lq.dose_per_fraction_for_bed(line.bed_gy, n, line.alpha_beta_gy)) * n
                 if total <= xmax:
@@ -118,7 +118,10 @@ def plot_data(ev: Evaluation, fraction_counts: Sequence[int] = FRACTION_COUNTS) 
         name = s.model(model).label()
         y_label = (f"BED {name}, own α/β {s.usc.alpha_beta_gy:.3g} [Gy]" if model == "usc"
                    else f"BED {name}, α/β {ab:g} [Gy]")
-    ys = [float(c[2].max()) for c in curves] + [p.y_gy for p in points] + [h[1] for h in horizontal]
+    # the y range: the usual 3-6 fraction curves and the points (a 1- or 2-fraction curve runs out of the top rather
+    # than squash the others)
+    ys = [float(c[2].max()) for c in curves if c[0] in fraction_counts] + [p.y_gy for p in points] + \
+        [h[1] for h in horizontal]
     title = f"{'BED10' if model == 'lq' else 'BED'} against total dose — {name}"
     if len(s.models) > 1:
         title += " (table: LQ, LQ-L, USC)"
