@@ -97,6 +97,9 @@ class PlotPanel(QWidget):
                 self.ax.set_facecolor("#2b2c30")
             self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True, compact=bool(self._narrow()))
             self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
+            if self._narrow():   # the y axis's label on two lines (at 2x it ran off the canvas's top and bottom)
+                label = self.ax.yaxis.label
+                label.set_text(label.get_text().replace(", ", ",\n", 1))
             self._fit_legend(dark)
             self._handles["ring"] = self.ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000",
                                                     linewidths=2.4, zorder=6, animated=True)
@@ -169,14 +172,39 @@ class PlotPanel(QWidget):
             # corner was not enough; matplotlib's 'best' weighs what it would cover)
             short = self.canvas.height() < 320
             handles, labels = self.ax.get_legend_handles_labels()
-            legend = self.ax.legend(handles, labels, loc="best", fontsize=5 if short else 5.5, framealpha=0.85,
-                                    ncols=1, handlelength=1.4, borderaxespad=0.3, labelspacing=0.15 if short else 0.2)
+            legend = self._least_covering_legend(handles, labels, dict(
+                fontsize=5 if short else 5.5, framealpha=0.85, ncols=1, handlelength=1.4, borderaxespad=0.3,
+                labelspacing=0.15 if short else 0.2))
         legend.set_in_layout(False)
         if dark:
             legend.get_frame().set_facecolor("#2b2c30")
             legend.get_frame().set_edgecolor("#5f6368")
             for text in legend.get_texts():
                 text.set_color("#e8eaed")
+
+    #: where a narrow plot's legend may go, in order of preference (the upper left is empty of curves)
+    LEGEND_PLACES = ("upper left", "lower right", "center left", "upper center")
+
+    def _least_covering_legend(self, handles: list[Any], labels: list[str], style: dict[str, Any]) -> Any:
+        """The legend at the first of :attr:`LEGEND_PLACES` covering the fewest points and lines' labels."""
+        import numpy as np
+
+        renderer = self.figure.canvas.get_renderer()
+        pts = np.array([[p.x_gy, p.y_gy] for p in self.data.points]) if self.data and self.data.points else \
+            np.empty((0, 2))
+        shown = self.ax.transData.transform(pts) if len(pts) else pts
+        texts = [t.get_window_extent(renderer) for t in self._handles.get("line_labels", [])]
+        best: tuple[int, str] | None = None
+        for place in self.LEGEND_PLACES:
+            legend = self.ax.legend(handles, labels, loc=place, **style)
+            box = legend.get_window_extent(renderer)
+            covered = sum(box.contains(x, y) for x, y in shown) + sum(box.overlaps(t) for t in texts)
+            if best is None or covered < best[0]:
+                best = (covered, place)
+            if covered == 0:
+                return legend
+        assert best is not None
+        return self.ax.legend(handles, labels, loc=best[1], **style)
 
     def _on_resize(self, _event: Any) -> None:
         if self.data is not None and self._static_key is not None and self._narrow() != self._static_key[-1]:

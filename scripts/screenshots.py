@@ -403,7 +403,7 @@ def workbench_shots(app: object, out: Path, shots: list[str], settle: object, sh
     w.set_model("lql")
     shot("w08-one-two-eight-fractions-lql")  # type: ignore[operator]
     w.set_model("all")
-    w.table.scroll_to_column(w.model.column_of("warnings"))
+    w.table.scrollTo(w.model.index(0, w.model.column_of("warnings")))
     shot("w09-all-models-warnings")  # type: ignore[operator]
     w.undo_stack.setClean()
     QTimer.singleShot(0, w.close)
