@@ -51,7 +51,7 @@ from .typed_table_model import TypedTableModel
 #: The typed tables shown, by key: (tab title, tooltip).
 TABS = (("plan_check_status", "Status", "What failed and what was not checked"),
         ("plan_check_flag", "Prescription", "The plan's prescription against the case: its planned regimen, the "
-         "BED10 against the case's flag line and the BED at its tumour alpha/beta (the case's evaluation)"),
+         "BED10 against the case's flag line and the BED at its tumour α/β (the case's evaluation)"),
         ("plan_check_coverage", "Coverage", "Target coverage (V100%, V90%) and quality indices"),
         ("plan_check_limits", "Limits", "Organ limits of the constraint set for the fraction count"),
         ("plan_check_conformity", "Conformity", "R100%, R50%, D2cm against the RTOG 0915/0813 table"),
