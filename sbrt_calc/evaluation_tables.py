@@ -73,7 +73,7 @@ def lesion_table(a: Any, line: Any) -> Table:
             (f": {choice['reason']}" if choice.get("reason") else "")
         name = f"#{les.index + 1} {les.site}" + (f", {les.location}" if les.location else "") \
             + (f" ({les.label})" if les.label else "") + (", symptomatic" if les.symptomatic else "")
-        why = "; ".join([les.reason, *(c.text for c in les.considerations)])
+        why = " ".join([les.reason, *(c.text for c in les.considerations)])
         rows.append((text(name), text(les.status), text(f"{les.local_therapy}, {les.intent}: {why}", source=les.source),
                      text("; ".join(schemes) or les.schemes_note or "-"),
                      text(flag, status=Status.INFO if les.flag_applies else Status.NA, source=les.flag_source),
@@ -84,7 +84,7 @@ def lesion_table(a: Any, line: Any) -> Table:
                   Column("schemes", "Preset schemes (BED10 LQ)"), Column("flag", "Flag line"),
                   Column("planned", "Plan this lesion")), tuple(rows),
                  notes=(f"BED10: LQ at alpha/beta {line.alpha_beta_gy:g} Gy from the prescription; the flag line is "
-                        f"{line.label} ({line.verification}).",))
+                        f"{line.label} ({line.verification}).",), widths=(11, 11, 32, 20, 10, 16))
 
 
 def planning_tables(ev: Evaluation) -> tuple[Table, ...]:

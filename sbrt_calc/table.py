@@ -314,13 +314,16 @@ NOWRAP_COLUMNS = ("metric", "organ")
 
 def to_html(table: Table, *, title_tag: str = "h3", after_rows: str = "") -> str:
     """An HTML table: every text escaped, cells coloured by status (:data:`STATUS_COLOURS`), numbers right, the
-    cells of :data:`NOWRAP_COLUMNS` on one line, a cell with an :class:`Action` a link to its :attr:`Action.href`.
+    cells of :data:`NOWRAP_COLUMNS` on one line, a cell with an :class:`Action` a link to its :attr:`Action.href`,
+    the columns as wide as the table's ``widths`` (percent) when it gives one per column.
     ``after_rows``: HTML placed right under the table (a caller's fold/unfold line), before the notes."""
     e = html.escape
     keep = [c.key in NOWRAP_COLUMNS for c in table.columns]
     out = [f"<{title_tag}>{e(table.title)}</{title_tag}>" if table.title else "",
            '<table class="typed" cellspacing="0" cellpadding="3" border="1"><tr>']
-    out += [f'<th title="{e(c.tooltip)}">{e(c.title)}</th>' for c in table.columns]
+    widths = table.widths if len(table.widths) == len(table.columns) else (None,) * len(table.columns)
+    out += [f'<th title="{e(c.tooltip)}"' + (f' width="{w}%"' if w else "") + f">{e(c.title)}</th>"
+            for c, w in zip(table.columns, widths, strict=True)]
     out.append("</tr>")
     for row in table.rows:
         out.append("<tr>")
