@@ -280,18 +280,20 @@ def _model_results(s: EvaluationSettings, name: str, D: Any, d: Any, dpf: list[f
                                                    dpf, strict=True))]
 
 
-def evaluate_rows(rows: Sequence[Any], s: EvaluationSettings, start: int = 0) -> tuple[RowEvaluation, ...]:
-    """:func:`evaluate_row` of many case rows at once (rows ``start``, ``start + 1``, ...): every number computed
-    together (numpy over the rows, each array checked once), the results the same as row by row."""
+def evaluate_rows(rows: Sequence[Any], s: EvaluationSettings,
+                  indices: Sequence[int] | None = None) -> tuple[RowEvaluation, ...]:
+    """:func:`evaluate_row` of many case rows at once (their indices ``indices``, by default 0, 1, ...): every
+    number computed together (numpy over the rows, each array checked once), the results the same as row by row."""
+    index = list(range(len(rows))) if indices is None else list(indices)
     out: list[RowEvaluation | None] = [None] * len(rows)
     items = []
     for i, row in enumerate(rows):
         if not row.is_valid:
-            out[i] = RowEvaluation(start + i, row.label, None, error=row.error or "invalid input",
+            out[i] = RowEvaluation(index[i], row.label, None, error=row.error or "invalid input",
                                    invalid_input=dict(row.invalid_input or {}), note=row.note)
         else:
             items.append((i, row.regimen(), row.note, row.source, row.verification))
-    for (i, *_), r in zip(items, _evaluate_batch([it[1] for it in items], s, [start + it[0] for it in items],
+    for (i, *_), r in zip(items, _evaluate_batch([it[1] for it in items], s, [index[it[0]] for it in items],
                                                  [it[2] for it in items], [it[3] for it in items],
                                                  [it[4] for it in items]), strict=True):
         out[i] = r
