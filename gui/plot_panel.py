@@ -96,9 +96,6 @@ class PlotPanel(QWidget):
                 self.figure.set_facecolor("#202124")
                 self.ax.set_facecolor("#2b2c30")
             self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True, compact=bool(self._narrow()))
-            # the point labels' visibility now, before the first draw: a crowded plot numbers only the selected
-            # points, and hidden labels cost neither the layout's measuring nor a text draw (57 rows: ~20 %)
-            self._move_points(data)
             self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
             if self._narrow():   # the y axis's label on two lines (at 2x it ran off the canvas's top and bottom)
                 label = self.ax.yaxis.label
