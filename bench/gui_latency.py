@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Edit-to-updated latency of the table and the plot, 20-row table (goal: median <= 16 ms).
+"""Issue 21's GUI figures in one run, beside a bare PySide6 window's cold start, as CPU time and ratios.
 
-One sample: set a cell through the model (as the editor delegate does: parse, undo command,
-core computation, the plot's points blitted), then run the event loop until every repaint
-Qt scheduled (the changed table row, the banner, the working panel) is done. A second figure
-forces a repaint of the whole table viewport as well (the pessimistic case). Offscreen platform
-unless set.
+- start: the bare window, the app's first window and its table filled with the verdicts (fresh interpreters;
+  ``bench/gui_startup.py``'s measure), goal: filled <= 1.6 x bare;
+- a model switch of 57 rows, first visit (nothing cached: rows evaluated, columns measured, the plot's new view
+  drawn) and back and forth (cached), goal <= 0.25 x bare; the table part (switch, repaint, events) and the
+  plot's full draw (deferred to the next idle turn of the event loop) apart, with the longest single block;
+- an edit to table and plot (parse, undo command, core computation, the plot's points blitted, repaints),
+  goal <= 16 ms.
 
-    python bench/gui_latency.py [--edits 200]
+CPU time (user + sys; ``time.process_time`` in this process, ``getrusage`` of the children) is reported because
+the machine may be shared: wall time is printed for the cold starts too. Offscreen platform unless set.
+
+    python bench/gui_latency.py [--runs 5] [--edits 60]
 """
 
 from __future__ import annotations
@@ -15,109 +20,114 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 
-
-def bare_window_ms(runs: int = 5) -> float:
-    """Median cold start of a bare PySide6 window (bench/gui_startup.py's), in ms: the machine's yardstick."""
-    import subprocess
-    import sys
-
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, here)
-    from gui_startup import BARE
-
-    times = []
-    for _ in range(runs + 1):
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", BARE], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       cwd=tempfile.gettempdir())
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times[1:])   # the first warms the file cache
+ROWS = 57
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5, help="cold starts of each kind, and model-switch samples")
+    parser.add_argument("--edits", type=int, default=60)
     args = parser.parse_args()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from gui_startup import cold_starts
+
     tmp = tempfile.mkdtemp()
+    load0 = os.getloadavg()[0]
+    starts = cold_starts(args.runs, tmp)
+    bare_cpu = starts["bare"][1] * 1000
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.update(SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d")
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
     from sbrt_calc.gui.main_window import MainWindow
-    from sbrt_calc.gui.sweep_dialog import sweep_regimens
 
     from sbrt_calc.case import CaseRegimen
+    from sbrt_calc.regimen import Regimen
 
+    cpu = time.process_time
     w = MainWindow()
     w.resize(1280, 800)
     w.show()
     w.plot.ensure_canvas()
-    regs, _ = sweep_regimens(24, 48, 6, 3, 6)          # 5 doses x 4 fraction counts = 20 rows
-    w.model.replace_all([CaseRegimen.from_regimen(r) for r in regs], w.model.settings())
+    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(ROWS)]
+    w.model.replace_all(rows, w.model.settings())
     w.select_row(5)
     app.processEvents()
-    w.plot.canvas.draw()                                 # first full draw caches the background
+    w.plot.draw_now()
     app.processEvents()
-    results = {}
-    for label, model in (("LQ", "lq"), ("all three models", "all")):
+
+    def switch(model: str) -> tuple[float, float]:
+        """(table part, plot's full draw) of one switch, ms CPU."""
+        t0 = cpu()
+        w.set_model(model)
+        w.table.viewport().repaint()
+        t1 = cpu()
+        w.plot.draw_now()        # the deferred full draw (nothing when the view was drawn before)
+        t2 = cpu()
+        app.processEvents()      # the column fit and the repaints Qt scheduled
+        t3 = cpu()
+        return (t1 - t0 + t3 - t2) * 1000, (t2 - t1) * 1000
+
+    first: list[tuple[float, float]] = []
+    for i in range(args.runs):
+        for m in ("lql", "usc", "all", "lq"):
+            w.plot._views.clear()
+            w.model._by_settings.clear()
+            w.bench._width_cache.clear()
+            if m == "lq" and i % 2 == 0:
+                continue
+            first.append(switch(m))
+    for m in ("lql", "usc", "all", "lq"):
+        switch(m)                # every view drawn once: what follows is a return to a model seen before
+    again = [switch(m) for _ in range(args.runs) for m in ("lql", "usc", "all", "lq")]
+
+    edits = {}
+    for k, (label, model) in enumerate((("LQ", "lq"), ("all three models", "all"))):
         w.set_model(model)
         app.processEvents()
-        w.plot.canvas.draw()
+        w.plot.draw_now()
         app.processEvents()
         col = w.model.column_of("total_dose_gy")
-        for full_table in (False, True):
-            samples = []
-            for i in range(args.edits):
-                row = i % 20
-                value = f"{30 + (i % 17) * 1.5:g}"
-                t0 = time.perf_counter()
-                w.model.setData(w.model.index(row, col), value)
-                w.plot.draw_now()
-                if full_table:
-                    w.table.viewport().repaint()
-                app.processEvents()
-                samples.append((time.perf_counter() - t0) * 1000)
-            results[f"{label}{', whole table' if full_table else ''}"] = samples
-    # model change: the first time (nothing cached: rows evaluated, columns measured, the plot fully drawn) and
-    # switching back and forth (the app keeps each model's evaluation, column widths and drawn plot)
-    first = []
-    for i in range(10):
-        w.plot._views.clear()
-        w.model._by_settings.clear()
-        w.bench._width_cache.clear()
-        t0 = time.perf_counter()
-        w.set_model("lql" if i % 2 else "lq")
-        w.plot.draw_now()
-        w.table.viewport().repaint()
-        app.processEvents()
-        first.append((time.perf_counter() - t0) * 1000)
-    full = []
-    for i in range(20):
-        t0 = time.perf_counter()
-        w.set_model("lql" if i % 2 else "lq")
-        w.plot.draw_now()                     # the one full draw the switch schedules
-        w.table.viewport().repaint()
-        app.processEvents()
-        full.append((time.perf_counter() - t0) * 1000)
-    bare = bare_window_ms()
-    print(f"20-row table, {args.edits} edits each, platform {os.environ['QT_QPA_PLATFORM']}")
-    print(f"bare PySide6 window cold start (reference, median of 5)  {bare:6.1f} ms")
-    for label, s in results.items():
-        s = sorted(s)
-        print(f"edit -> table+plot ({label:28s}) median {statistics.median(s):6.2f} ms   p90 {s[int(0.9 * len(s))]:6.2f} ms"
-              f"   (goal median <= 16 ms; {statistics.median(s) / bare:.3f} x bare window)")
-    m0 = statistics.median(first)
-    print(f"model change, first time (full redraw) median {m0:6.2f} ms   = {m0 / bare:.2f} x the bare window's cold "
-          "start")
-    m = statistics.median(full)
-    print(f"model change, back and forth        median {m:6.2f} ms   = {m / bare:.2f} x the bare window's cold start "
-          "(goal < 0.25)")
+        samples = []
+        for i in range(args.edits):
+            value = f"{30 + (i % 2) * 1.5 + k * 0.25:g}"   # a new value in every edit
+            t0 = cpu()
+            w.model.setData(w.model.index(5, col), value)    # the selected row, as typing in its cell does
+            w.plot.draw_now()
+            app.processEvents()
+            samples.append((cpu() - t0) * 1000)
+        edits[label] = samples
     w.undo_stack.setClean()
     w.close()
+
+    def line(name: str, ms: float, goal: str = "") -> None:
+        print(f"{name:52s} {ms:8.1f} ms CPU  {ms / bare_cpu:6.2f} x bare  {goal}")
+
+    (bw, bc), (aw, ac), (fw, fc) = starts["bare"], starts["first"], starts["filled"]
+    print(f"platform {os.environ['QT_QPA_PLATFORM']}; load average {load0:.1f} -> {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs; medians ({args.runs} cold starts of each kind, interleaved)")
+    line("bare PySide6 window, cold start", bc * 1000, f"(wall {bw * 1000:.0f} ms)")
+    line("sbrt-calc-gui first window, cold start", ac * 1000, f"(wall {aw * 1000:.0f} ms)")
+    line("sbrt-calc-gui table with its verdicts, cold start", fc * 1000,
+         f"(wall {fw * 1000:.0f} ms; goal <= 1.6 x)")
+    for name, s in (("first visit", first), ("back and forth", again)):
+        table = statistics.median(t for t, _ in s)
+        plot = statistics.median(p for _, p in s)
+        total = statistics.median(t + p for t, p in s)
+        line(f"model switch, {ROWS} rows, {name}: table + plot", total, "(goal <= 0.25 x)")
+        line("  table (switch, repaint, events)", table)
+        line("  plot's full draw (deferred, next idle turn)", plot,
+             f"(longest {max(p for _, p in s):.0f} ms; goal: no block over 250 ms)")
+    for label, s in edits.items():
+        s = sorted(s)
+        line(f"edit -> table + plot, {label}, median", statistics.median(s),
+             f"(p90 {s[int(0.9 * len(s))]:.1f} ms; goal <= 16 ms)")
     return 0
 
 

@@ -279,7 +279,13 @@ class PlotPanel(QWidget):
         """Render synchronously if a full draw is pending (benchmarks and tests; points are blitted at once)."""
         pending, self._full_draw_pending = self._full_draw_pending, False
         if self.canvas is not None and (pending or self._background is None):
-            self.canvas.draw()
+            # a new view's full draw takes 0.2-0.4 s of CPU (text layout): the app shows it is busy meanwhile
+            # (issue 21: anything over 100 ms shows a busy state)
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+            try:
+                self.canvas.draw()
+            finally:
+                QApplication.restoreOverrideCursor()
 
     def title(self) -> str:
         return self.ax.get_title() if self.ax is not None else ""
