@@ -309,7 +309,7 @@ def to_tsv(table: Table) -> str:
 
 #: Columns whose cells are names that must not break inside (a metric such as ``D0.035cc[Gy]`` or ``V20Gy[%]``, an
 #: organ such as ``Bronchus_Small``).
-NOWRAP_COLUMNS = ("metric", "organ")
+NOWRAP_COLUMNS = ("metric", "organ", "limit")
 
 
 def to_html(table: Table, *, title_tag: str = "h3", after_rows: str = "") -> str:
@@ -322,13 +322,16 @@ def to_html(table: Table, *, title_tag: str = "h3", after_rows: str = "") -> str
     out = [f"<{title_tag}>{e(table.title)}</{title_tag}>" if table.title else "",
            '<table class="typed" cellspacing="0" cellpadding="3" border="1"><tr>']
     widths = table.widths if len(table.widths) == len(table.columns) else (None,) * len(table.columns)
-    out += [f'<th title="{e(c.tooltip)}"' + (f' width="{w}%"' if w else "") + f">{e(c.title)}</th>"
-            for c, w in zip(table.columns, widths, strict=True)]
+    nowrap = ' style="white-space:nowrap"'   # a one-word header ("Unit", "Origin") is never cut either
+    out += [f'<th title="{e(c.tooltip)}"' + (f' width="{w}%"' if w else "") + ("" if " " in c.title else nowrap)
+            + f">{e(c.title)}</th>" for c, w in zip(table.columns, widths, strict=True)]
     out.append("</tr>")
     for row in table.rows:
         out.append("<tr>")
         for i, c in enumerate(row):
-            css = ["white-space:nowrap"] if i < len(keep) and keep[i] else []   # on the cell: Qt ignores a span's
+            one_word = " " not in c.text.strip() and len(c.text) <= 24   # "secondary" is never cut either
+            css = ["white-space:nowrap"] if (i < len(keep) and keep[i]) or one_word else []   # on the cell: Qt
+            # ignores a span's
             if c.status is not None and c.status is not Status.INFO:
                 fg, bg = STATUS_COLOURS[c.status]
                 css += [f"color:{fg}", f"background-color:{bg}"]

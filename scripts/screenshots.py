@@ -148,6 +148,7 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
     w.show()
     settle(300)
     if only == "report":
+        w.plot.ensure_canvas()
         w.set_model("all")
         w.select_row(0)
         shot("01-workbench-all-models")

@@ -118,4 +118,6 @@ def test_the_view_explains_marks_names_the_set_and_keeps_metrics_whole(planning)
     assert "AAPM TG-101 (2010), Table III" in text
     html = p.browser_html()
     cells = re.findall(r'<td[^>]*style="white-space:nowrap[^"]*"[^>]*>([^<]*)</td>', html)
-    assert "D0.35cc[Gy]" in cells and "Max[Gy]" in cells and "SpinalCord" in cells
+    assert "D0.35cc[Gy]" in cells and "Max[Gy]" in cells and "SpinalCord" in cells and "secondary" in cells
+    assert "&lt; 18" in cells                               # a limit: sign and number together
+    assert re.search(r'<th[^>]*style="white-space:nowrap"[^>]*>Unit</th>', html)   # before, "U/ni/t" at 2x
