@@ -86,7 +86,7 @@ def test_first_start_shows_a_comparison(window: MainWindow) -> None:
     assert "[Gy]" in w.model.headerData(w.model.column_of("bed10_gy"), Qt.Orientation.Horizontal)
     assert "High-dose caveat" in w.banner.text()
     assert not w.isWindowModified()
-    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["&Regimens", "Eligibility", "Planning", "Plan check"]
+    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["&Regimens", "Eligibility", "Planning", "Plan check", "Re-irradiation"]
 
 
 def test_type_a_regimen(qtbot, window: MainWindow) -> None:  # noqa: ANN001
