@@ -434,7 +434,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         return [c[2] for c in self._first] if self._deferred else [c.model for c in self._columns]
 
     def chosen_model(self) -> str:
-        """The model choice shown ('lq', 'lql', 'usc', 'all'; while deferred, the preferred one)."""
+        """The model choice shown (one of ``sbrt_calc.vocabulary.MODEL_CHOICES``; while deferred, the preferred one)."""
         return self.first_model if self._deferred else self._settings.model
 
     def column_of(self, key: str, model: str | None = None) -> int:
