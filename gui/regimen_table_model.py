@@ -37,6 +37,11 @@ MIXED_BG = QColor(60, 110, 200, 50)
 _MISSING = object()
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)   # once: a flag union costs ~0.1 ms
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+#: the roles :meth:`RegimenTableModel.data` answers (any other: None at once; a view asks ~8 roles of every cell)
+_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.UserRole))
 
 
 class RegimenTableModel(RowEditing, QAbstractTableModel):
@@ -166,6 +171,8 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # the hot path of every paint: a cached cell is returned with as few calls as possible
+        if role not in _ROLES:   # size hint, foreground, check state, ...: nothing to say, asked for every cell
+            return None
         r, c = index.row(), index.column()
         ids = self._ids
         if not 0 <= r < len(ids):
