@@ -168,3 +168,16 @@ def test_columns_of_numbers_and_widths() -> None:
     for i, h in enumerate(headers):
         word = max(len(w) for t in [h, *(r[i] for r in wide)] for w in t.split())   # at least its letters
         assert widths[i] / 100 * (LINE_CHARS - len(headers)) >= word, (h, widths[i])
+
+
+def test_the_planned_sites_sentence_once() -> None:
+    """Spine: "Not applicable at this site: spine SBRT is limited by the spinal cord ..." opened section 4 and was
+    bulleted again under "Planning inputs" (seen in the 1024x768 report pages)."""
+    from sbrt_calc.case import CaseRegimen
+    from sbrt_calc.planning.section import PlanningInputs
+    from sbrt_calc.regimen import parse_regimen
+
+    case = Case("t", regimens=(CaseRegimen.from_regimen(parse_regimen("24/2")),),
+                sections={"planning": PlanningInputs(regimen="24/2", site="spine").to_dict()})
+    blocks = build_blocks(content_from_case(case))
+    assert sum("Not applicable at this site" in b.html for b in blocks) == 1

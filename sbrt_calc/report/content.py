@@ -389,6 +389,7 @@ def build_blocks(content: ReportContent) -> list[Block]:
         from sbrt_calc.evaluation_tables import flag_at_site_text
 
         b.append(Block("para", _e(flag_at_site_text(ev))))
+        seen.add(" ".join(str(ev.flag_at_site.reason).split()))   # the planning inputs' note says it again
     if not content.planning:
         b.append(Block("para", "<i>No planning checks in this case.</i>"))
     pc = getattr(content.evaluation, "plan_check", None)
