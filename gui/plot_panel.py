@@ -192,7 +192,11 @@ class PlotPanel(QWidget):
         renderer = self.figure.canvas.get_renderer()
         engine = self.figure.get_layout_engine()
         if engine is not None:   # the axes where the draw will put them (the constrained layout), not where they were
-            engine.execute(self.figure)
+            import warnings
+
+            with warnings.catch_warnings():   # a canvas not laid out yet (too small): the draw lays it out again
+                warnings.simplefilter("ignore", UserWarning)
+                engine.execute(self.figure)
         pts = np.array([[p.x_gy, p.y_gy] for p in self.data.points]) if self.data and self.data.points else \
             np.empty((0, 2))
         shown = self.ax.transData.transform(pts) if len(pts) else pts
