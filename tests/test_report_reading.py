@@ -47,6 +47,12 @@ def whole_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Case]:
     return out, case
 
 
+@pytest.fixture(scope="module")
+def whole_text(whole_pdf: tuple[Path, Case]) -> str:
+    """The whole case's PDF as text, extracted once for the module."""
+    return plain(whole_pdf[0])
+
+
 def plain(path: Path) -> str:
     return " ".join(" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
                     for p in pypdf.PdfReader(str(path)).pages)
@@ -58,18 +64,18 @@ def bullets(text: str) -> list[str]:
     return [re.sub(r"\s*\[[^\[\]]*\]\.?$", "", re.split(r" (?=\d\. [A-Z])| sbrt-calc \d", b)[0]) for b in items]
 
 
-def test_no_code_module_names_in_the_pdf(whole_pdf: tuple[Path, Case]) -> None:
+def test_no_code_module_names_in_the_pdf(whole_text: str) -> None:
     """Before: the plan check's note read "(sbrt_calc.plancheck.raster, .dvh)"; the reader is told what was done,
     not which module did it."""
-    text = plain(whole_pdf[0])
+    text = whole_text
     assert "DVHs computed by sbrt-calc" in text
     assert not re.search(r"sbrt_calc[./]|\.py\b", text), re.search(r".{60}sbrt_calc.{60}", text)
 
 
-def test_each_bullet_is_said_once(whole_pdf: tuple[Path, Case]) -> None:
+def test_each_bullet_is_said_once(whole_text: str) -> None:
     """Before: the pending-rebiopsy blocker under "Why not" and again under "Reasons", the seed's range caveat
     under "Caveats" and again under "Planning inputs", the TG-101 "46 limits" note under both organ tables."""
-    said = bullets(plain(whole_pdf[0]))
+    said = bullets(whole_text)
     assert len(said) > 20
     twice = sorted({b[:80] for b in said if said.count(b) > 1})
     assert not twice, twice
@@ -85,13 +91,13 @@ def test_each_bullet_once_in_the_examples(example: str) -> None:
     assert not any("sbrt_calc." in b.html for b in build_blocks(load_report_content(EXAMPLES / example)))
 
 
-def test_people_are_saved_with_the_case_and_printed(whole_pdf: tuple[Path, Case]) -> None:
+def test_people_are_saved_with_the_case_and_printed(whole_pdf: tuple[Path, Case], whole_text: str) -> None:
     """The ``report`` section round-trips through the case file and the report prints it (content_from_case
     reads it; before, the people were report-only and lost on save)."""
-    out, case = whole_pdf
+    case = whole_pdf[1]
     assert case.report_people == PEOPLE
     assert json.loads(dumps_case(case))["report"] == PEOPLE
-    text = plain(out)
+    text = whole_text
     for needle in ("Patient/case reference: PR-77", "Prepared by: Dr Prepared", "Checked by: Phys Checked"):
         assert needle in text, needle
 
