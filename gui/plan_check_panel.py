@@ -141,6 +141,8 @@ class PlanCheckPanel(QWidget):
         self._result: Any = None
         self._files: dict[str, str] = {}
         self._dose_parts: tuple[str, ...] = ()
+        # the chosen folder's files that could not be read, with the folder's RT Dose they go with
+        self._unread: tuple[str, tuple[str, ...]] = ("", ())
         self._planned: tuple[float, int] | None = None
         #: each structure's EQD2 alpha/beta (the case's: :meth:`set_alpha_betas`); None: the presets' values
         self._alpha_betas: Any = None
@@ -437,6 +439,9 @@ class PlanCheckPanel(QWidget):
             self._error(f"Cannot check this plan: {w.error}")
         else:
             self._result = w.result
+            dose, unread = self._unread
+            if unread and w.result.inputs.rtdose == dose:
+                self._result = replace(w.result, warnings=(*unread, *w.result.warnings))
             self.export_button.setEnabled(True)
             self._show(self._result)
         self.checkFinished.emit()
@@ -461,6 +466,8 @@ class PlanCheckPanel(QWidget):
             self._error(str(exc))
             return
         self._dose_parts = tuple(found.pop("rtdose_parts", ()))
+        # shown first among the warnings of a check of this folder's files (issue 17)
+        self._unread = (found["rtdose"], tuple(found.pop("unread", ())))
         self._files = found
         self._update_inputs(target=None, targets=())
 
@@ -471,6 +478,7 @@ class PlanCheckPanel(QWidget):
 
     def open_file(self, key: str, path: str) -> None:
         self._files[key] = path
+        self._unread = ("", ())
         if key == "rtdose":
             self._dose_parts = ()
         self._update_inputs(target=None, targets=())

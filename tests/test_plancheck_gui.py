@@ -48,8 +48,10 @@ def test_open_folder_map_a_name_and_see_the_cord_limits(qtbot, folder: Path) -> 
     qtbot.addWidget(w)
     seen: list[PlanCheckInputs] = []
     w.inputsChanged.connect(seen.append)
+    (folder / "broken.dcm").write_bytes(b"not DICOM")   # issue 17: a file not read is named among the warnings
     w.open_folder(str(folder))
     assert w.result() is not None and seen and seen[-1].rtplan is not None
+    assert str(folder / "broken.dcm") in w.result().warnings[0] and "not read" in w.result().warnings[0]
     organs = [c.text for c in _cells(w, "plan_check_limits", "organ")]
     statuses = _cells(w, "plan_check_limits", "status")
     cord = statuses[organs.index("SpinalCord")]

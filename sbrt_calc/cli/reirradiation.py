@@ -6,7 +6,9 @@
 
 Each ``--course`` is an RT Dose with its fraction count (``RTDOSE:FRACTIONS``, or
 ``RTDOSE:FRACTIONS:PRESCRIPTION_GY`` for a RELATIVE dose grid), oldest first; the last is the new
-course, whose grid and RT Structure Set everything is computed on. Exit 0 when every limit was
+course, whose grid and RT Structure Set everything is computed on. ``--rtplan PLAN.dcm`` after a
+``--course`` gives that course's RT Plan: its Number of Fractions Planned is the fraction count when
+the course gives none (``--course RTDOSE --rtplan PLAN.dcm``) and must equal the one given. Exit 0 when every limit was
 checked and passed, 1 when one fails or could not be completed, 2 for bad input (one line).
 """
 
@@ -30,9 +32,12 @@ def register(sub: Any) -> None:
                        "re-irradiation limits of the presets, and find the largest new course that fits. The last "
                        "--course is the new one. No recovery discount is offered. Exit 1 if a limit fails or "
                        "cannot be checked.")
-    p.add_argument("--course", action="append", required=True, metavar="RTDOSE:FRACTIONS[:PRESCRIPTION_GY]",
+    p.add_argument("--course", action=_CourseAction, required=True, metavar="RTDOSE[:FRACTIONS[:PRESCRIPTION_GY]]",
                    help="an RT Dose and its fraction count, oldest first, the new course last; a RELATIVE dose grid "
-                        "also needs its prescription in Gy")
+                        "also needs its prescription in Gy; without a fraction count, --rtplan must follow")
+    p.add_argument("--rtplan", action=_PlanAction, dest="course", metavar="PLAN.dcm", default=argparse.SUPPRESS,
+                   help="the RT Plan of the --course just before it: its Number of Fractions Planned is the course's "
+                        "fraction count when none is given, and must equal the one given")
     p.add_argument("--rtstruct", required=True, metavar="RS.dcm", help="the new course's RT Structure Set")
     p.add_argument("--fractions-new", type=int, nargs="+", default=[], metavar="N",
                    help="fraction counts for which to find the largest scale of the new plan's dose that fits")
@@ -56,15 +61,45 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def parse_course(spec: str) -> tuple[str, int, float | None]:
-    """``RTDOSE:FRACTIONS[:PRESCRIPTION_GY]`` -> (path, fractions, prescription or None)."""
+class _CourseAction(argparse.Action):
+    """``--course SPEC``: appends ``[SPEC, None]`` (its RT Plan set by a following ``--rtplan``)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        courses = list(getattr(namespace, self.dest, None) or [])
+        courses.append([values, None])
+        setattr(namespace, self.dest, courses)
+
+
+class _PlanAction(argparse.Action):
+    """``--rtplan PLAN``: the RT Plan of the ``--course`` just before it."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        from sbrt_calc.cli.main import UsageError
+
+        courses = list(getattr(namespace, self.dest, None) or [])
+        if not courses:
+            raise UsageError(f"reirradiation: --rtplan {values}: give it after the --course it belongs to")
+        if courses[-1][1] is not None:
+            raise UsageError(f"reirradiation: --rtplan {values}: the course {courses[-1][0]} already has the RT Plan "
+                             f"{courses[-1][1]}; one RT Plan per course")
+        courses[-1] = [courses[-1][0], values]
+        setattr(namespace, self.dest, courses)
+
+
+def parse_course(spec: str, rtplan: str | None = None) -> tuple[str, int | None, float | None]:
+    """``RTDOSE:FRACTIONS[:PRESCRIPTION_GY]`` (or ``RTDOSE`` alone with *rtplan*) -> (path, fractions or None,
+    prescription or None)."""
     from sbrt_calc.cli.main import UsageError
 
     m = _COURSE.match(spec)
     if not m:
+        if rtplan is not None and ":" not in Path(spec).name:
+            return spec, None, None   # the count from the RT Plan (load_course)
         raise UsageError(f"reirradiation: --course {spec}: give the RT Dose and its fraction count as "
                          "RTDOSE:FRACTIONS (e.g. rtdose.dcm:5), or RTDOSE:FRACTIONS:PRESCRIPTION_GY for a relative "
-                         "dose grid")
+                         "dose grid, or RTDOSE followed by --rtplan PLAN.dcm")
     rx = float(m.group(3)) if m.group(3) else None
     return m.group(1), int(m.group(2)), rx
 
@@ -79,20 +114,22 @@ def run(args: argparse.Namespace) -> int:
     from sbrt_calc.reirradiation.evaluate import evaluate_reirradiation
     from sbrt_calc.reirradiation.export import _check_target, write_eqd2_dose
 
-    specs = [parse_course(s) for s in args.course]
+    plans = [plan for _, plan in args.course]
+    specs = [parse_course(s, plan) for s, plan in args.course]
     if len(specs) < 2 and not args.no_new_plan:
         raise UsageError("reirradiation: give two or more --course (earlier ones first, the new course last), or "
                          "--no-new-plan with the earlier courses")
     if args.target and not args.no_new_plan:
         raise UsageError("reirradiation: --target is for --no-new-plan (the largest uniform prescription to it)")
-    inputs = tuple([p for p, _, _ in specs] + [args.rtstruct] + ([args.registration] if args.registration else []))
+    inputs = tuple([p for p, _, _ in specs] + [args.rtstruct] + [p for p in plans if p]
+                   + ([args.registration] if args.registration else []))
     registration = read_registration(args.registration) if args.registration else None
     if args.dvh_csv:
         check_replaceable(args.dvh_csv, "csv", inputs)
     if args.eqd2_dose:
         _check_target(args.eqd2_dose, inputs)
-    courses = [load_course(p, n, prescription_gy=rx, label=f"course {i}: {Path(p).name}")
-               for i, (p, n, rx) in enumerate(specs, start=1)]
+    courses = [load_course(p, n, prescription_gy=rx, label=f"course {i}: {Path(p).name}", rtplan=plan)
+               for i, ((p, n, rx), plan) in enumerate(zip(specs, plans, strict=True), start=1)]
     structures = read_rtstruct(args.rtstruct)
     r = evaluate_reirradiation(courses, structures, fractions_new=args.fractions_new,
                                interval_months=args.interval_months, model=args.model, registration=registration,

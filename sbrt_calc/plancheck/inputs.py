@@ -183,6 +183,25 @@ def _paths(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _looks_dicom(p: Path) -> bool:
+    """True when *p* is named ``*.dcm`` or holds the ``DICM`` prefix at byte 128 (PS3.10 7.1); a file whose
+    first bytes cannot be read is taken as DICOM (what was not read is not known to be anything else)."""
+    if p.suffix.lower() == ".dcm":
+        return True
+    if p.is_dir():
+        return False
+    try:
+        with p.open("rb") as fp:
+            head = fp.read(132)
+    except OSError:
+        return True
+    return head[128:132] == b"DICM"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def find_in_folder(folder: str | Path) -> dict[str, Any]:
     """The RT Dose, RT Structure Set and RT Plan files of a folder, by their SOP Class UID.
 
@@ -190,12 +209,16 @@ def find_in_folder(folder: str | Path) -> dict[str, Any]:
     and, when the folder holds several RT Doses (the per-beam doses of one plan),
     ``"rtdose_parts": (path, ...)``: the others, to be summed with ``rtdose``
     (:func:`~sbrt_calc.plancheck.dicom_io.sum_beam_doses` checks they belong together).
+    When a file that looks like DICOM (named ``*.dcm``, or with the ``DICM`` prefix) could not be read,
+    or was read only partially (a truncated file: never used), ``"unread": (warning, ...)`` names each
+    such file and the reason (issue 17: a file not read is never silent). Other files (``README.txt``,
+    ``.DS_Store``, sub-folders) are skipped quietly.
 
     Raises
     ------
     PlanCheckInputError
-        When the folder lacks an RT Dose or an RT Structure Set, or holds more than one RT Structure
-        Set or RT Plan.
+        When the folder lacks an RT Dose or an RT Structure Set (the message then names the files that
+        could not be read), or holds more than one RT Structure Set or RT Plan.
     """
     from sbrt_calc.plancheck.dicom_io import MAX_DICOM_BYTES, kind_of, safe_dcmread
 
@@ -203,14 +226,35 @@ def find_in_folder(folder: str | Path) -> dict[str, Any]:
     if not root.is_dir():
         raise PlanCheckInputError(f"{root}: not a folder", field="folder", value=str(root), allowed="a folder")
     found: dict[str, list[str]] = {"rtdose": [], "rtstruct": [], "rtplan": []}
+    unread: list[str] = []
+    names = {"rtdose": "an RT Dose", "rtstruct": "an RT Structure Set", "rtplan": "an RT Plan"}
     for p in sorted(root.iterdir()):
+        dicom = _looks_dicom(p)
         try:
-            if not p.is_file() or p.stat().st_size > MAX_DICOM_BYTES:
+            if p.is_dir():
+                if dicom:
+                    unread.append(f"{p}: not read (a folder named like a DICOM file)")
                 continue
-            ds = safe_dcmread(p, "DICOM", stop_before_pixels=True, notes=[], complete=False)
-        except (SbrtCalcError, OSError):
+            size = p.stat().st_size
+            if size > MAX_DICOM_BYTES:
+                if dicom:
+                    unread.append(f"{p}: not read ({size} bytes is larger than the {MAX_DICOM_BYTES}-byte limit "
+                                  "for a DICOM file)")
+                continue
+            notes: list[str] = []
+            ds = safe_dcmread(p, "DICOM", stop_before_pixels=True, notes=notes, complete=False)
+        except (SbrtCalcError, OSError) as exc:
+            if dicom:
+                reason = str(exc.strerror or exc) if isinstance(exc, OSError) else str(exc)
+                reason = reason[len(str(p)) + 2:] if reason.startswith(f"{p}: ") else reason
+                unread.append(_one_line(f"{p}: not read ({reason})"))
             continue
         kind = kind_of(ds)
+        partial = [n for n in notes if "the file is incomplete" in n]
+        if partial:
+            what = names.get(kind or "", "a DICOM file")
+            unread.append(_one_line(f"{p}: {what} read only partially, not used ({partial[0]})"))
+            continue
         if kind:
             found[kind].append(str(p))
     for kind in ("rtstruct", "rtplan"):
@@ -219,9 +263,12 @@ def find_in_folder(folder: str | Path) -> dict[str, Any]:
                                       "one by one", field=kind, value=found[kind], allowed="one file of each kind")
     for kind in ("rtdose", "rtstruct"):
         if not found[kind]:
-            raise PlanCheckInputError(f"{root}: no {kind.upper()} file", field=kind, value=str(root),
+            also = f"; could not be read: {'; '.join(unread)}" if unread else ""
+            raise PlanCheckInputError(f"{root}: no {kind.upper()} file{also}", field=kind, value=str(root),
                                       allowed=f"a folder with an {kind.upper()} file")
     out: dict[str, Any] = {k: v[0] for k, v in found.items() if v}
     if len(found["rtdose"]) > 1:
         out["rtdose_parts"] = tuple(found["rtdose"][1:])
+    if unread:
+        out["unread"] = tuple(unread)
     return out

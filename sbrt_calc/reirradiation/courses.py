@@ -62,8 +62,55 @@ def check_fractions(value: object, label: str) -> int:
     return value
 
 
-def load_course(rtdose: str | Path, fractions: object, *, prescription_gy: float | None = None,
-                label: str | None = None) -> Course:
+def course_fractions(fractions: object | None, rtplan: str | Path | None, label: str) -> tuple[int, str | None]:
+    """A course's fraction count, from what was typed and/or its RT Plan (issue 22).
+
+    With an RT Plan and no count, the plan's Number of Fractions Planned (300A,0078) in its Fraction
+    Group Sequence (300A,0070) is used (PS3.3 C.8.8.13), said in the returned note; with both, they
+    must agree.
+
+    Returns
+    -------
+    (int, str or None)
+        The fraction count and a note saying where it came from (None when typed and no plan given).
+
+    Raises
+    ------
+    ReirradiationError
+        No count and no plan, a plan without a usable count and no count typed, or a typed count that
+        differs from the plan's (one line naming both values).
+    DicomError
+        The RT Plan cannot be read.
+    """
+    if rtplan is None:
+        if fractions is None:
+            raise ReirradiationError(f"{label}: no fraction count: give it, or the course's RT Plan",
+                                     field="fractions", value=None, allowed=f"an integer 1-{MAX_FRACTIONS}")
+        return check_fractions(fractions, label), None
+    from sbrt_calc.plancheck.rtplan import read_rtplan
+
+    plan = read_rtplan(rtplan)
+    planned = plan.fractions
+    name = Path(rtplan).name
+    if fractions is None:
+        if planned is None:
+            why = "; ".join(m for m in plan.missing if "fraction" in m.lower()) or "no Number of Fractions Planned"
+            raise ReirradiationError(f"{label}: the RT Plan {name} gives no fraction count ({why})",
+                                     field="fractions", value=None, allowed=f"an integer 1-{MAX_FRACTIONS}")
+        n = check_fractions(planned, f"{label} (RT Plan {name})")
+        return n, f"{label}: {n} fractions from the RT Plan {name} (Number of Fractions Planned)"
+    n = check_fractions(fractions, label)
+    if planned is not None and planned != n:
+        raise ReirradiationError(f"{label}: the fraction count {n} differs from the RT Plan {name}'s Number of "
+                                 f"Fractions Planned {planned}; give one that agrees (or leave the count out)",
+                                 field="fractions", value=[n, planned], allowed=f"{planned} (the RT Plan's)")
+    if planned is None:
+        return n, f"{label}: the RT Plan {name} gives no fraction count; {n} as given"
+    return n, f"{label}: {n} fractions, as its RT Plan {name} plans"
+
+
+def load_course(rtdose: str | Path, fractions: object | None, *, prescription_gy: float | None = None,
+                label: str | None = None, rtplan: str | Path | None = None) -> Course:
     """Read one course: an RT Dose made a whole-course dose in Gy with its fraction count.
 
     Parameters
@@ -72,25 +119,29 @@ def load_course(rtdose: str | Path, fractions: object, *, prescription_gy: float
         The course's RT Dose (PLAN summation: used as is; FRACTION: multiplied by *fractions*;
         RELATIVE units: multiplied by *prescription_gy*, refused without it;
         :func:`~sbrt_calc.plancheck.dicom_io.plan_dose_gy`).
-    fractions : int
-        The number of fractions the course was (or will be) given in: needed for its EQD2.
+    fractions : int or None
+        The number of fractions the course was (or will be) given in: needed for its EQD2. None: taken
+        from *rtplan* (:func:`course_fractions`).
     prescription_gy : float, optional
         Converts a RELATIVE dose grid.
+    rtplan : path, optional
+        The course's RT Plan: its Number of Fractions Planned is used when *fractions* is None and must
+        equal *fractions* otherwise.
 
     Raises
     ------
     ReirradiationError
-        Missing or bad fraction count.
+        Missing or bad fraction count, or one that differs from the RT Plan's.
     DicomError
         A file refused by the reader (not an RT Dose, relative without a prescription, ...).
     """
     name = label or Path(rtdose).name
-    n = check_fractions(fractions, name)
+    n, source = course_fractions(fractions, rtplan, name)
     if prescription_gy is not None and (not math.isfinite(prescription_gy) or prescription_gy <= 0):
         raise ReirradiationError(f"{name}: the prescription must be a number > 0 Gy, got {prescription_gy!r}",
                                  field="prescription_gy", value=prescription_gy, allowed="a number > 0 (Gy)")
     grid, notes = plan_dose_gy(read_rtdose(rtdose), fractions=n, prescription_gy=prescription_gy)
-    return Course(name, grid, n, notes)
+    return Course(name, grid, n, ((source,) if source else ()) + tuple(notes))
 
 
 def _refuse(path: str | Path, message: str) -> ReirradiationError:
