@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
 
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("PySide6")
+
+from pdftext import pages_text  # noqa: E402
 
 from sbrt_calc import __version__  # noqa: E402
 from sbrt_calc.cli.main import main  # noqa: E402
@@ -28,12 +29,6 @@ def content(title: str, regimens: tuple[Regimen, ...], models: tuple[str, ...] =
 
     ev = evaluate_regimens(regimens, EvaluationSettings(models=models))
     return ReportContent(ev, title, **kw)  # type: ignore[arg-type]
-
-
-def pages_text(path: Path) -> list[str]:
-    """Each page's text, ligatures undone (NFKC) and whitespace runs made single spaces."""
-    return [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
-            for p in pypdf.PdfReader(str(path)).pages]
 
 
 def test_report_has_everything(tmp_path: Path) -> None:
