@@ -7,7 +7,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import csv  # noqa: E402
-import unicodedata  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -26,8 +25,9 @@ from sbrt_calc.planning.section import PlanningInputs  # noqa: E402
 
 
 def pages_text(path: Path) -> list[str]:
-    return [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
-            for p in pypdf.PdfReader(str(path)).pages]
+    from pdftext import pages_text as text
+
+    return text(path)
 
 
 def fill(w: MainWindow) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -56,8 +55,9 @@ def case_file(tmp_path: Path) -> Path:
 
 
 def pdf_text(path: Path) -> str:
-    return " ".join(" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
-                    for p in pypdf.PdfReader(str(path)).pages)
+    from pdftext import pdf_text
+
+    return pdf_text(path)
 
 
 def check_pdf(text: str, want: dict[str, tuple[str, str, str, str]]) -> None:

@@ -9,7 +9,6 @@ Dmax <= 70 Gy, new course <= 25 Gy, share <= 0.5, interval >= 5 months).
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -128,9 +127,10 @@ def test_evaluation_reuses_a_done_result_and_reports_errors(files: dict[str, Pat
 
 
 def _pdf_text(path: Path) -> str:
-    pypdf = pytest.importorskip("pypdf")
-    return " ".join(" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
-                    for p in pypdf.PdfReader(str(path)).pages)
+    pytest.importorskip("pypdf")
+    from pdftext import pdf_text
+
+    return pdf_text(path)
 
 
 def test_report_section_in_the_pdf(files: dict[str, Path], evaluated: object, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import warnings
 from pathlib import Path
 
@@ -54,8 +53,9 @@ def whole_text(whole_pdf: tuple[Path, Case]) -> str:
 
 
 def plain(path: Path) -> str:
-    return " ".join(" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
-                    for p in pypdf.PdfReader(str(path)).pages)
+    from pdftext import pdf_text
+
+    return pdf_text(path)
 
 
 def bullets(text: str) -> list[str]:
@@ -135,7 +135,10 @@ def runs(path: Path, page: int = 0) -> list[tuple[float, float, float, str]]:
         width = QFontMetricsF(f).horizontalAdvance(text.replace("\t", " ")) * scale
         out.append((left, left + width, tm[5] * cm[3] + cm[5], text.replace("\t", " ")))
 
-    pypdf.PdfReader(str(path)).pages[page].extract_text(visitor_text=visit)
+    from pdftext import untraced
+
+    with untraced():
+        pypdf.PdfReader(str(path)).pages[page].extract_text(visitor_text=visit)
     return out
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import warnings
 from pathlib import Path
 
@@ -86,8 +85,9 @@ def case_file(tmp_path: Path) -> Path:
 
 
 def pdf_text(path: Path) -> str:
-    return " ".join(" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
-                    for p in pypdf.PdfReader(str(path)).pages)
+    from pdftext import pdf_text
+
+    return pdf_text(path)
 
 
 def test_the_evaluation_holds_the_whole_case_under_its_settings(case_file: Path) -> None:
