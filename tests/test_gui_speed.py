@@ -126,3 +126,66 @@ def test_a_full_plot_draw_shows_the_busy_cursor(qapp, window: MainWindow, monkey
     assert QApplication.overrideCursor() is None
     window.set_model("lq")
     qapp.processEvents()
+
+
+def test_a_model_switch_lays_out_and_draws_the_figure_once(qapp, window: MainWindow,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first visit to a model at 1280 x 800 (a narrow plot, so the legend's place is chosen): one layout run and
+    one figure draw, both in the deferred full draw; the legend's place costs neither (before: a layout run of its
+    own in the switch and up to four legends built and measured, 284-523 ms CPU; issue 21)."""
+    from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
+
+    plot = window.plot
+    assert plot._narrow()
+    engine = type(plot.figure.get_layout_engine())
+    counts = {"layout": 0, "draw": 0, "legend": 0}
+    execute, draw, legend_init = engine.execute, Figure.draw, Legend.__init__
+
+    def counting(name: str, f):  # noqa: ANN001, ANN202
+        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            counts[name] += 1
+            return f(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(engine, "execute", counting("layout", execute))
+    monkeypatch.setattr(Figure, "draw", counting("draw", draw))
+    monkeypatch.setattr(Legend, "__init__", counting("legend", legend_init))
+    for model in ("usc", "lql"):
+        plot._views.clear()
+        window.model._by_settings.clear()
+        before = dict(counts)
+        window.set_model(model)
+        window.table.viewport().repaint()
+        assert (counts["layout"], counts["draw"]) == (before["layout"], before["draw"]), model   # deferred
+        assert counts["legend"] - before["legend"] == 2, model   # the core's, then the least-covering one
+        plot.draw_now()
+        qapp.processEvents()
+        assert (counts["layout"] - before["layout"], counts["draw"] - before["draw"]) == (1, 1), model
+    window.set_model("lq")
+    qapp.processEvents()
+
+
+def test_the_narrow_legend_goes_where_it_covers_fewest(qapp, window: MainWindow) -> None:
+    """The place chosen at draw time by arithmetic is the one the former way found by building and measuring a
+    legend at each candidate place: the first of LEGEND_PLACES covering the fewest points and lines' labels."""
+    plot = window.plot
+    window.set_model("all")
+    qapp.processEvents()
+    plot.draw_now()
+    legend = plot.ax.get_legend()
+    chosen = legend.place
+    renderer = plot.figure.canvas.get_renderer()
+    pts = plot.ax.transData.transform([(p.x_gy, p.y_gy) for p in plot.data.points])
+    texts = [t.get_window_extent(renderer) for t in plot._handles["line_labels"]]
+    covered = []
+    try:
+        for place in plot.LEGEND_PLACES:
+            legend.set_loc(place)          # matplotlib's own placement, measured
+            box = legend.get_window_extent(renderer)
+            covered.append(sum(box.contains(x, y) for x, y in pts) + sum(box.overlaps(t) for t in texts))
+    finally:
+        legend.set_loc(chosen)
+    assert plot.LEGEND_PLACES.index(chosen) == covered.index(min(covered)), (chosen, covered)
+    window.set_model("lq")
+    qapp.processEvents()
