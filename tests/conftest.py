@@ -67,6 +67,19 @@ def window(qtbot, isolated_dirs, warnings):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _text_strategy_untraced() -> None:
+    """Validate ``st.text()`` once per process with the coverage tracer off: its first validation computes which
+    characters UTF-8 can encode (Hypothesis' ``intervals_from_codec``, cached for the process) in pure Python, and
+    under ``--cov`` that cost the first text property 7 s of CPU. None of it is the package's code: the coverage
+    figures are the same."""
+    from hypothesis import strategies as st
+    from pdftext import untraced
+
+    with untraced():
+        st.text().validate()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _one_qapplication(request: pytest.FixtureRequest) -> None:
     """Create pytest-qt's QApplication first, whatever test runs first: the PDF report would otherwise make a
     bare QGuiApplication that the GUI tests cannot use."""
