@@ -27,15 +27,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +42,7 @@ from sbrt_calc.plancheck.names import PLAN_SITES
 from sbrt_calc.regimen import fractions_text
 from sbrt_calc.table import STATUS_COLOURS, Status
 
-from .typed_table_model import TypedTableModel
+from .result_pane import add_result_tabs, add_status_rows
 
 #: The typed tables shown, by key: (tab title, tooltip).
 TABS = (("plan_check_status", "Status", "What failed and what was not checked"),
@@ -209,53 +205,14 @@ class PlanCheckPanel(QWidget):
         form.addRow(row)
         outer.addLayout(form)
         # the headline: plain text (names from files are never read as markup), coloured by status
-        self.headline = QLabel("")
-        self.headline.setTextFormat(Qt.TextFormat.PlainText)
-        self.headline.setAccessibleName("Plan check status")
-        self.headline.setVisible(False)
-        outer.addWidget(self.headline)
-        progress_row = QHBoxLayout()
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.cancel_check)
-        progress_row.addWidget(self.progress, 1)
-        progress_row.addWidget(self.cancel_button)
-        outer.addLayout(progress_row)
-        self.status = QLabel("Open a plan: RT Dose and RT Structure Set (and RT Plan for the prescription).")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        outer.addWidget(self.status)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        self.plot_holder = QWidget()
-        QVBoxLayout(self.plot_holder).setContentsMargins(0, 0, 0, 0)
-        self.plot_holder.setMinimumWidth(360)
-        split.addWidget(self.plot_holder)
-        self.tabs = QTabWidget()
-        self.models: dict[str, TypedTableModel] = {}
-        self.views: dict[str, QTableView] = {}
-        for key, title, tip in TABS:
-            model = TypedTableModel(parent=self)
-            view = QTableView()
-            view.setModel(model)
-            view.verticalHeader().setVisible(False)
-            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.horizontalHeader().setStretchLastSection(True)
-            view.setWordWrap(True)
-            if key in WRAPPED:  # rows grow to show whole sentences in the width the view has
-                view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-                view.setTextElideMode(Qt.TextElideMode.ElideNone)
-            self.models[key] = model
-            self.views[key] = view
-            i = self.tabs.addTab(view, title)
-            self.tabs.setTabToolTip(i, tip)
-        self.notes = QLabel()
-        self.notes.setTextFormat(Qt.TextFormat.PlainText)
-        self.notes.setWordWrap(True)
-        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        rows = add_status_rows(outer, "Plan check status",
+                               "Open a plan: RT Dose and RT Structure Set (and RT Plan for the prescription).",
+                               self.cancel_check)
+        self.headline, self.progress, self.cancel_button, self.status = (
+            rows.headline, rows.progress, rows.cancel_button, rows.status)
+        pane = add_result_tabs(outer, self, TABS, WRAPPED, plot_min_width_px=360, sizes_px=(560, 740))
+        self.plot_holder, self.tabs, self.models, self.views, self.notes = (
+            pane.plot_holder, pane.tabs, pane.models, pane.views, pane.notes)
         self.tabs.currentChanged.connect(lambda _i: self._show_notes())
         self.mapping_table = self._table(("Structure", "Type", "TG-263 name", "Matched by"))
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -263,16 +220,6 @@ class PlanCheckPanel(QWidget):
                                            | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.mapping_table.itemChanged.connect(self._mapping_edited)
         self.tabs.addTab(self.mapping_table, "Names (TG-263)")
-        right = QWidget()
-        rbox = QVBoxLayout(right)
-        rbox.setContentsMargins(0, 0, 0, 0)
-        rbox.addWidget(self.tabs, 1)
-        rbox.addWidget(self.notes)
-        split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([560, 740])
-        outer.addWidget(split, 1)
 
     # --- API for the main window ---------------------------------------------------------------
     def inputs(self) -> PlanCheckInputs | None:

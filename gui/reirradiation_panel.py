@@ -29,14 +29,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
-    QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +42,7 @@ from sbrt_calc.reirradiation.inputs import CourseInput, ReirradiationInputs
 from sbrt_calc.table import STATUS_COLOURS, Status
 
 from .plan_check_panel import CheckWorker, _Cancelled
-from .typed_table_model import TypedTableModel
+from .result_pane import add_result_tabs, add_status_rows
 
 #: The typed tables shown, by key: (tab title, tooltip).
 TABS = (("reirradiation_limits", "Limits", "Cumulative limits: pass/fail/incomplete, and across α/β and model"),
@@ -199,64 +195,13 @@ class ReirradiationPanel(QWidget):
         row.addWidget(self.target_combo)
         row.addStretch(1)
         outer.addLayout(row)
-        self.headline = QLabel("")
-        self.headline.setTextFormat(Qt.TextFormat.PlainText)
-        self.headline.setAccessibleName("Re-irradiation status")
-        self.headline.setVisible(False)
-        outer.addWidget(self.headline)
-        progress_row = QHBoxLayout()
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        progress_row.addWidget(self.progress, 1)
-        progress_row.addWidget(self.cancel_button)
-        outer.addLayout(progress_row)
-        self.status = QLabel("")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        outer.addWidget(self.status)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        self.plot_holder = QWidget()
-        QVBoxLayout(self.plot_holder).setContentsMargins(0, 0, 0, 0)
-        self.plot_holder.setMinimumWidth(300)
-        split.addWidget(self.plot_holder)
-        self.tabs = QTabWidget()
-        self.models: dict[str, TypedTableModel] = {}
-        self.views: dict[str, QTableView] = {}
-        for key, title, tip in TABS:
-            model = TypedTableModel(parent=self)
-            view = QTableView()
-            view.setModel(model)
-            view.verticalHeader().setVisible(False)
-            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.horizontalHeader().setStretchLastSection(True)
-            view.setWordWrap(True)
-            if key in WRAPPED:
-                view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-                view.setTextElideMode(Qt.TextElideMode.ElideNone)
-            self.models[key] = model
-            self.views[key] = view
-            i = self.tabs.addTab(view, title)
-            self.tabs.setTabToolTip(i, tip)
-        self.notes = QLabel()
-        self.notes.setTextFormat(Qt.TextFormat.PlainText)
-        self.notes.setWordWrap(True)
-        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        rows = add_status_rows(outer, "Re-irradiation status", "", self.cancel)
+        self.headline, self.progress, self.cancel_button, self.status = (
+            rows.headline, rows.progress, rows.cancel_button, rows.status)
+        pane = add_result_tabs(outer, self, TABS, WRAPPED, plot_min_width_px=300, sizes_px=(460, 840))
+        self.plot_holder, self.tabs, self.models, self.views, self.notes = (
+            pane.plot_holder, pane.tabs, pane.models, pane.views, pane.notes)
         self.tabs.currentChanged.connect(lambda _i: self._show_notes())
-        right = QWidget()
-        rbox = QVBoxLayout(right)
-        rbox.setContentsMargins(0, 0, 0, 0)
-        rbox.addWidget(self.tabs, 1)
-        rbox.addWidget(self.notes)
-        split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([460, 840])
-        outer.addWidget(split, 1)
         self._show_inputs()
 
     # --- API for the main window -------------------------------------------------------------------
