@@ -189,3 +189,49 @@ def test_the_narrow_legend_goes_where_it_covers_fewest(qapp, window: MainWindow)
     assert plot.LEGEND_PLACES.index(chosen) == covered.index(min(covered)), (chosen, covered)
     window.set_model("lq")
     qapp.processEvents()
+
+
+def test_an_edit_re_lays_out_neither_the_window_nor_the_figure(qapp, window: MainWindow) -> None:  # noqa: ANN001
+    """An edit that changes the caveats banner's counts but not its number of lines asks no layout of the tab
+    (the label's request stops at its box: issue 21, the whole window was re-laid out and repainted on every
+    edit) and draws no full figure (the points are blitted); the banner still shows the new text in full."""
+    from PySide6.QtCore import QEvent, QObject
+
+    box = window.bench.banner_box
+    tab_part = box.parentWidget()
+    requests: list[QObject] = []
+
+    class Count(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.LayoutRequest:
+                requests.append(obj)
+            return False
+
+    draws: list[object] = []
+    cid = window.plot.canvas.mpl_connect("draw_event", draws.append)
+    counter = Count()
+    col = window.model.column_of("total_dose_gy")
+    window.select_row(5)
+    qapp.processEvents()
+    window.plot.draw_now()
+    before, height = window.banner.text(), box.height()
+    qapp.installEventFilter(counter)
+    try:
+        window.model.setData(window.model.index(5, col), "36")
+        window.plot.draw_now()
+        qapp.processEvents()
+    finally:
+        qapp.removeEventFilter(counter)
+        window.plot.canvas.mpl_disconnect(cid)
+    assert window.banner.text() != before       # the counts changed...
+    assert box.height() == height               # ...on as many lines
+    assert tab_part not in requests and window not in requests
+    assert draws == []
+    assert window.banner.geometry() == box.rect()
+    assert box.height() == window.banner.heightForWidth(box.width())
+    window.banner.setText(before + "<br>one more line")   # more lines: the box grows, through the tab's layout
+    qapp.processEvents()
+    assert box.height() == window.banner.heightForWidth(box.width()) > height
+    window.undo_stack.undo()
+    qapp.processEvents()
+    assert box.height() == height
