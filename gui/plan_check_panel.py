@@ -42,7 +42,7 @@ from sbrt_calc.plancheck.names import PLAN_SITES
 from sbrt_calc.regimen import fractions_text
 from sbrt_calc.table import STATUS_COLOURS, Status
 
-from .result_pane import add_result_tabs, add_status_rows
+from .result_pane import add_result_tabs, add_status_rows, clear_results, show_headline, show_tables, table_notes
 
 #: The typed tables shown, by key: (tab title, tooltip).
 TABS = (("plan_check_status", "Status", "What failed and what was not checked"),
@@ -496,17 +496,10 @@ class PlanCheckPanel(QWidget):
     def _show_notes(self) -> None:
         view = self.tabs.currentWidget()
         key = next((k for k, v in self.views.items() if v is view), None)
-        t = self.table(key) if key else None
-        if t is None:
-            self.notes.setText("")
-            return
-        self.notes.setText("\n".join(list(t.notes) + ([f"Source: {t.source}"] if t.source else [])))
+        self.notes.setText(table_notes(self.table(key) if key else None))
 
     def _clear(self) -> None:
-        for m in self.models.values():
-            m.set_table(None)
-        self.headline.setVisible(False)
-        self.notes.setText("")
+        clear_results(self.models, self.headline, self.notes)
         if self.figure is not None:
             self.figure.clear()
             self.canvas.draw_idle()
@@ -517,20 +510,8 @@ class PlanCheckPanel(QWidget):
         tables = {t.key: t for t in typed_tables(res)}
         if self._case_table is not None:
             tables["plan_check_flag"] = self._case_table
-        for key, model in self.models.items():
-            model.set_table(tables.get(key))
-            view = self.views[key]
-            if key in WRAPPED and model.columnCount():  # long sentences: the last column wraps in the view's width
-                header = view.horizontalHeader()
-                for c in range(model.columnCount() - 1):
-                    header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-                header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
-        st, said = banner(res)
-        fg, bg = STATUS_COLOURS[st]
-        self.headline.setText(said)
-        self.headline.setStyleSheet(f"color: {fg}; background-color: {bg}; font-weight: bold; padding: 6px; "
-                                    "font-size: 11pt")
-        self.headline.setVisible(True)
+        show_tables(self.models, self.views, tables, WRAPPED)
+        show_headline(self.headline, *banner(res))
         self._show_notes()
         self._building = True
         self.mapping_table.setRowCount(len(res.structures))

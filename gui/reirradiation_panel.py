@@ -42,7 +42,7 @@ from sbrt_calc.reirradiation.inputs import CourseInput, ReirradiationInputs
 from sbrt_calc.table import STATUS_COLOURS, Status
 
 from .plan_check_panel import CheckWorker, _Cancelled
-from .result_pane import add_result_tabs, add_status_rows
+from .result_pane import add_result_tabs, add_status_rows, clear_results, show_headline, show_tables, table_notes
 
 #: The typed tables shown, by key: (tab title, tooltip).
 TABS = (("reirradiation_limits", "Limits", "Cumulative limits: pass/fail/incomplete, and across α/β and model"),
@@ -513,17 +513,10 @@ class ReirradiationPanel(QWidget):
     def _show_notes(self) -> None:
         view = self.tabs.currentWidget()
         key = next((k for k, v in self.views.items() if v is view), None)
-        t = self.table(key) if key else None
-        if t is None:
-            self.notes.setText("")
-            return
-        self.notes.setText("\n".join(list(t.notes) + ([f"Source: {t.source}"] if t.source else [])))
+        self.notes.setText(table_notes(self.table(key) if key else None))
 
     def _clear(self) -> None:
-        for m in self.models.values():
-            m.set_table(None)
-        self.headline.setVisible(False)
-        self.notes.setText("")
+        clear_results(self.models, self.headline, self.notes)
         if self.figure is not None:
             self.figure.clear()
             self.canvas.draw_idle()
@@ -532,23 +525,8 @@ class ReirradiationPanel(QWidget):
         from sbrt_calc.reirradiation.tables import headline, typed_tables
 
         tables = {t.key: t for t in typed_tables(res)}
-        for key, model in self.models.items():
-            model.set_table(tables.get(key))
-            view = self.views[key]
-            if key in WRAPPED and model.columnCount():
-                # the last column takes the width left and wraps (a stretched *last section* would never shrink
-                # below the width its text had: Qt keeps that as its minimum)
-                header = view.horizontalHeader()
-                header.setStretchLastSection(False)
-                for c in range(model.columnCount() - 1):
-                    header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-                header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
-                view.resizeRowsToContents()
-        fg, bg = STATUS_COLOURS[Status(str(res.status))]
-        self.headline.setText("Re-irradiation: " + headline(res))
-        self.headline.setStyleSheet(f"color: {fg}; background-color: {bg}; font-weight: bold; padding: 6px; "
-                                    "font-size: 11pt")
-        self.headline.setVisible(True)
+        show_tables(self.models, self.views, tables, WRAPPED)
+        show_headline(self.headline, Status(str(res.status)), "Re-irradiation: " + headline(res))
         self._show_notes()
         self.status.setStyleSheet("")
         self.status.setText("\n".join(res.notes) if res.notes else

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from sbrt_calc.table import STATUS_COLOURS, Status
 
 from .typed_table_model import TypedTableModel
 
@@ -123,3 +126,44 @@ def add_result_tabs(outer: QVBoxLayout, parent: QWidget, tabs: Iterable[tuple[st
     split.setSizes(list(sizes_px))
     outer.addWidget(split, 1)
     return ResultTabs(split, plot_holder, tab_widget, models, views, notes)
+
+
+def show_tables(models: dict[str, TypedTableModel], views: dict[str, QTableView], tables: dict[str, Any],
+                wrapped: Iterable[str]) -> None:
+    """Put each typed table in its model (None clears it); in the ``wrapped`` tabs the last column takes the
+    width left and wraps its sentences (a stretched *last section* would never shrink below the width its text
+    had: Qt keeps that as its minimum), and the rows grow to show them."""
+    wrapped_keys = set(wrapped)
+    for key, model in models.items():
+        model.set_table(tables.get(key))
+        if key in wrapped_keys and model.columnCount():
+            view = views[key]
+            header = view.horizontalHeader()
+            header.setStretchLastSection(False)
+            for c in range(model.columnCount() - 1):
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+            view.resizeRowsToContents()
+
+
+def table_notes(table: Any) -> str:
+    """A typed table's notes and source, one per line ("" without a table)."""
+    if table is None:
+        return ""
+    return "\n".join(list(table.notes) + ([f"Source: {table.source}"] if table.source else []))
+
+
+def show_headline(label: QLabel, status: Status, text: str) -> None:
+    """The headline in the status's colours."""
+    fg, bg = STATUS_COLOURS[status]
+    label.setText(text)
+    label.setStyleSheet(f"color: {fg}; background-color: {bg}; font-weight: bold; padding: 6px; font-size: 11pt")
+    label.setVisible(True)
+
+
+def clear_results(models: dict[str, TypedTableModel], headline: QLabel, notes: QLabel) -> None:
+    """Empty every table, hide the headline and clear the notes."""
+    for m in models.values():
+        m.set_table(None)
+    headline.setVisible(False)
+    notes.setText("")
