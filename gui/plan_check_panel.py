@@ -42,7 +42,17 @@ from sbrt_calc.plancheck.names import PLAN_SITES
 from sbrt_calc.regimen import fractions_text
 from sbrt_calc.table import STATUS_COLOURS, Status
 
-from .result_pane import add_result_tabs, add_status_rows, clear_results, show_headline, show_tables, table_notes
+from .result_pane import (
+    add_result_tabs,
+    add_status_rows,
+    clear_results,
+    keep_until_finished,
+    show_headline,
+    show_progress,
+    show_running,
+    show_tables,
+    table_notes,
+)
 
 #: The typed tables shown, by key: (tab title, tooltip).
 TABS = (("plan_check_status", "Status", "What failed and what was not checked"),
@@ -338,13 +348,8 @@ class PlanCheckPanel(QWidget):
         w.progressed.connect(self._progressed)
         w.done.connect(self._finish)
         self._worker = w
-        self.progress.setRange(0, 0)
-        self.progress.setFormat("reading the files")
-        self.progress.setVisible(True)
-        self.cancel_button.setVisible(True)
-        self.cancel_button.setEnabled(True)
-        self.status.setStyleSheet("")
-        self.status.setText("Checking the plan… (the window stays usable; Cancel stops the check)")
+        show_running(self.progress, self.cancel_button, self.status, "reading the files",
+                     "Checking the plan… (the window stays usable; Cancel stops the check)")
         w.start()
 
     def cancel_check(self, quiet: bool = False) -> None:
@@ -353,9 +358,7 @@ class PlanCheckPanel(QWidget):
         if w is None:
             return
         w.cancel()
-        if w.isRunning():
-            self._old_workers.append(w)  # kept alive until it ends
-            w.finished.connect(lambda w=w: self._old_workers.remove(w) if w in self._old_workers else None)
+        keep_until_finished(w, self._old_workers)
         self._worker = None
         self._generation += 1
         self.progress.setVisible(False)
@@ -366,10 +369,7 @@ class PlanCheckPanel(QWidget):
             self.checkFinished.emit()
 
     def _progressed(self, done: int, total: int, what: str) -> None:
-        if total > 1:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        self.progress.setFormat(f"{what} (%v of %m)" if total > 1 else what)
+        show_progress(self.progress, done, total, what)
 
     def _finish(self, generation: int) -> None:
         w = self._worker

@@ -42,7 +42,17 @@ from sbrt_calc.reirradiation.inputs import CourseInput, ReirradiationInputs
 from sbrt_calc.table import STATUS_COLOURS, Status
 
 from .plan_check_panel import CheckWorker, _Cancelled
-from .result_pane import add_result_tabs, add_status_rows, clear_results, show_headline, show_tables, table_notes
+from .result_pane import (
+    add_result_tabs,
+    add_status_rows,
+    clear_results,
+    keep_until_finished,
+    show_headline,
+    show_progress,
+    show_running,
+    show_tables,
+    table_notes,
+)
 
 #: The typed tables shown, by key: (tab title, tooltip).
 TABS = (("reirradiation_limits", "Limits", "Cumulative limits: pass/fail/incomplete, and across α/β and model"),
@@ -261,12 +271,8 @@ class ReirradiationPanel(QWidget):
         w.progressed.connect(self._progressed)
         w.done.connect(self._finish)
         self._worker = w
-        self.progress.setRange(0, 0)
-        self.progress.setFormat("reading the courses")
-        self.progress.setVisible(True)
-        self.cancel_button.setVisible(True)
-        self.status.setStyleSheet("")
-        self.status.setText("Summing the courses… (the window stays usable; Cancel stops it)")
+        show_running(self.progress, self.cancel_button, self.status, "reading the courses",
+                     "Summing the courses… (the window stays usable; Cancel stops it)")
         w.start()
 
     def cancel(self, quiet: bool = False) -> None:
@@ -275,9 +281,7 @@ class ReirradiationPanel(QWidget):
         if w is None:
             return
         w.cancel()
-        if w.isRunning():
-            self._old_workers.append(w)
-            w.finished.connect(lambda w=w: self._old_workers.remove(w) if w in self._old_workers else None)
+        keep_until_finished(w, self._old_workers)
         self._worker = None
         self._generation += 1
         self.progress.setVisible(False)
@@ -480,10 +484,7 @@ class ReirradiationPanel(QWidget):
         self.export_csv_button.setEnabled(on)
 
     def _progressed(self, done: int, total: int, what: str) -> None:
-        if total > 1:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        self.progress.setFormat(f"{what} (%v of %m)" if total > 1 else what)
+        show_progress(self.progress, done, total, what)
 
     def _finish(self, generation: int) -> None:
         w = self._worker

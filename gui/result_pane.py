@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -167,3 +167,30 @@ def clear_results(models: dict[str, TypedTableModel], headline: QLabel, notes: Q
         m.set_table(None)
     headline.setVisible(False)
     notes.setText("")
+
+
+def show_running(progress: QProgressBar, cancel_button: QPushButton, status: QLabel, phase: str,
+                 message: str) -> None:
+    """A worker has started: a busy bar showing its first phase, Cancel, and what runs."""
+    progress.setRange(0, 0)
+    progress.setFormat(phase)
+    progress.setVisible(True)
+    cancel_button.setVisible(True)
+    cancel_button.setEnabled(True)
+    status.setStyleSheet("")
+    status.setText(message)
+
+
+def show_progress(progress: QProgressBar, done: int, total: int, what: str) -> None:
+    """A worker's step: counted when it has more than one, else the busy bar with the step's name."""
+    if total > 1:
+        progress.setRange(0, total)
+        progress.setValue(done)
+    progress.setFormat(f"{what} (%v of %m)" if total > 1 else what)
+
+
+def keep_until_finished(worker: QThread, kept: list[Any]) -> None:
+    """Keep a cancelled worker that still runs alive (in ``kept``) until its thread ends."""
+    if worker.isRunning():
+        kept.append(worker)
+        worker.finished.connect(lambda w=worker: kept.remove(w) if w in kept else None)
