@@ -337,6 +337,28 @@ def _ratio(checks: Sequence[CheckValue]) -> float:
     return max(vals, default=0.0)
 
 
+def _scan_check_cases(doses: Any, box: Any, sel: np.ndarray, new_phys: np.ndarray, n: int, lim: Any,
+                      several: bool, name: str, best: tuple[float, str, str] | None,
+                      least: tuple[float, str] | None) -> tuple[tuple[float, str, str] | None, tuple[float, str] | None]:
+    """The largest scale of ``new_phys`` (the new dose on the voxels ``sel`` of ``box``) under every check case:
+    LQ and LQ-L at each alpha/beta of the check and the limit's own. ``best`` keeps the smallest at the limit's own
+    scale (LQ at its alpha/beta) with the check reached there, ``least`` the smallest over all cases, named."""
+    dt = doses.dt
+    for m in ("lq", "lql"):
+        for ab in sorted(set(ALPHA_BETA_CHECK_GY) | {lim.alpha_beta_gy}):
+            old = np.zeros(new_phys.shape, dtype=np.float32)
+            for dose, k in zip(doses.physical[:-1], doses.fractions[:-1], strict=True):
+                old += eqd2_gy(dose[box][sel], k, ab, m, dt)
+            sc = _largest_scale(old, new_phys, n, lim, ab, m, dt, several)
+            if sc is None:
+                continue
+            if (m, ab) == ("lq", lim.alpha_beta_gy) and (best is None or sc < best[0]):
+                best = (sc, name, _limiting(lim, old, new_phys, n, sc, ab, m, dt, several))
+            if least is None or sc < least[0]:
+                least = (sc, f"{m.upper().replace('LQL', 'LQ-L')} at alpha/beta {ab:g} Gy ({name})")
+    return best, least
+
+
 def _largest_scale(old: np.ndarray, new_phys: np.ndarray, n: int, lim: Any, ab: float, model: str, dt: float,
                    several: bool) -> float | None:
     """Largest s with every dose limit holding on these voxels (old: cumulative EQD2 of earlier courses)."""
@@ -379,7 +401,6 @@ def _largest_courses(fractions_new: Sequence[int], largest_inputs: Sequence[tupl
                      occs: dict[str, Any], resampled: Sequence[Resampled], doses: _Doses,
                      shape: tuple[int, int, int], several: bool) -> list[LargestCourse]:
     """The largest new course per fraction count (module docstring, step 5)."""
-    dt = doses.dt
     largest: list[LargestCourse] = []
     for n in fractions_new:
         if not largest_inputs:
@@ -399,19 +420,8 @@ def _largest_courses(fractions_new: Sequence[int], largest_inputs: Sequence[tupl
             if any(r.outside[box][mask].any() for r in resampled):
                 status = Status.INCOMPLETE
                 ln.append(f"part of {s.name} lies outside an earlier course's dose grid: dose there unknown")
-            phys = doses.physical[-1][box][mask]
-            for m in ("lq", "lql"):
-                for ab in sorted(set(ALPHA_BETA_CHECK_GY) | {lim.alpha_beta_gy}):
-                    old = np.zeros(phys.shape, dtype=np.float32)
-                    for dose, k in zip(doses.physical[:-1], doses.fractions[:-1], strict=True):
-                        old += eqd2_gy(dose[box][mask], k, ab, m, dt)
-                    sc = _largest_scale(old, phys, n, lim, ab, m, dt, several)
-                    if sc is None:
-                        continue
-                    if (m, ab) == ("lq", lim.alpha_beta_gy) and (best is None or sc < best[0]):
-                        best = (sc, s.name, _limiting(lim, old, phys, n, sc, ab, m, dt, several))
-                    if least is None or sc < least[0]:
-                        least = (sc, f"{m.upper().replace('LQL', 'LQ-L')} at alpha/beta {ab:g} Gy ({s.name})")
+            best, least = _scan_check_cases(doses, box, mask, doses.physical[-1][box][mask], n, lim, several, s.name,
+                                            best, least)
         if best is None:
             largest.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE, tuple(ln) + (
                 "the new plan gives no dose to the limited structures: no scale reaches a limit",)))
@@ -446,7 +456,6 @@ def _largest_uniform(fractions_new: Sequence[int], largest_inputs: Sequence[tupl
     nothing here (its dose depends on the plan's fall-off): said in the notes, never a pass. Bisection as for
     the scale of a plan (:func:`_largest_scale` with a 1 Gy dose), exact on a uniform earlier dose.
     """
-    dt = doses.dt
     label = ", ".join(targets) or None
     tmask = np.zeros(shape, dtype=bool)
     for name in targets:
@@ -477,18 +486,7 @@ def _largest_uniform(fractions_new: Sequence[int], largest_inputs: Sequence[tupl
                 status = Status.INCOMPLETE
                 ln.append(f"part of {s.name} lies outside an earlier course's dose grid: dose there unknown")
             one_gy = np.ones(int(sel.sum()), dtype=np.float32)
-            for m in ("lq", "lql"):
-                for ab in sorted(set(ALPHA_BETA_CHECK_GY) | {lim.alpha_beta_gy}):
-                    old = np.zeros(one_gy.shape, dtype=np.float32)
-                    for dose, k in zip(doses.physical[:-1], doses.fractions[:-1], strict=True):
-                        old += eqd2_gy(dose[box][sel], k, ab, m, dt)
-                    d = _largest_scale(old, one_gy, n, lim, ab, m, dt, True)
-                    if d is None:
-                        continue
-                    if (m, ab) == ("lq", lim.alpha_beta_gy) and (best is None or d < best[0]):
-                        best = (d, s.name, _limiting(lim, old, one_gy, n, d, ab, m, dt, True))
-                    if least is None or d < least[0]:
-                        least = (d, f"{m.upper().replace('LQL', 'LQ-L')} at alpha/beta {ab:g} Gy ({s.name})")
+            best, least = _scan_check_cases(doses, box, sel, one_gy, n, lim, True, s.name, best, least)
         if best is None:
             out.append(LargestCourse(n, None, None, None, None, None, Status.INCOMPLETE, tuple(dict.fromkeys(ln)) + (
                 "no limited structure meets the target: no uniform prescription reaches a limit here (not a pass: "
