@@ -147,8 +147,9 @@ class PlanCheckPanel(QWidget):
         self._result: Any = None
         self._files: dict[str, str] = {}
         self._dose_parts: tuple[str, ...] = ()
-        # the chosen folder's files that could not be read, with the folder's RT Dose they go with
-        self._unread: tuple[str, tuple[str, ...]] = ("", ())
+        # what reading the chosen folder found (files not read, doses skipped, objects not used): the core's
+        # with_folder_reading carries it into a check of that folder's files (issue 17)
+        self._folder: dict[str, Any] = {}
         self._planned: tuple[float, int] | None = None
         #: each structure's EQD2 alpha/beta (the case's: :meth:`set_alpha_betas`); None: the presets' values
         self._alpha_betas: Any = None
@@ -181,8 +182,13 @@ class PlanCheckPanel(QWidget):
         outer.addLayout(bar)
         form = QFormLayout()
         self.set_combo = QComboBox()
-        for key in set_keys or self._set_keys():
-            self.set_combo.addItem(key, key)
+        # each set by its title ("AAPM TG-101 (2010), Table III"), its key as the item's data and tooltip
+        for key, title in (tuple((k, k) for k in set_keys) if set_keys else self._set_titles()):
+            self.set_combo.addItem(title, key)
+            self.set_combo.setItemData(self.set_combo.count() - 1, f"{title} (key {key})", Qt.ItemDataRole.ToolTipRole)
+        self.set_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.set_combo.setMinimumContentsLength(22)   # long titles elided in the field, whole in the list
+        self.set_combo.setToolTip("The organ-limit set checked (the list shows each set's full title)")
         self.set_combo.setCurrentIndex(max(self.set_combo.findData(DEFAULT_CONSTRAINT_SET), 0))
         self.set_combo.currentIndexChanged.connect(self._options_changed)
         self.site_combo = QComboBox()
@@ -319,6 +325,9 @@ class PlanCheckPanel(QWidget):
     def set_inputs(self, inputs: PlanCheckInputs | None, *, emit: bool = False) -> None:
         """Show a case's plan check (from the case file); starts the check."""
         self._inputs = inputs
+        if self._folder and (inputs is None or (inputs.rtdose, inputs.rtstruct) != (self._folder.get("rtdose"),
+                                                                                     self._folder.get("rtstruct"))):
+            self._folder = {}   # another plan's files: what reading the folder found no longer applies
         if inputs is not None:
             self._files = {"rtdose": inputs.rtdose, "rtstruct": inputs.rtstruct}
             self._dose_parts = inputs.rtdose_parts
@@ -386,9 +395,10 @@ class PlanCheckPanel(QWidget):
             self._error(f"Cannot check this plan: {w.error}")
         else:
             self._result = w.result
-            dose, unread = self._unread
-            if unread and w.result.inputs.rtdose == dose:
-                self._result = replace(w.result, warnings=(*unread, *w.result.warnings))
+            if self._folder:
+                from sbrt_calc.plancheck.grade import with_folder_reading
+
+                self._result = with_folder_reading(w.result, self._folder)
             self.export_button.setEnabled(True)
             self._show(self._result)
         self.checkFinished.emit()
@@ -412,10 +422,9 @@ class PlanCheckPanel(QWidget):
         except SbrtCalcError as exc:
             self._error(str(exc))
             return
+        self._folder = dict(found)
         self._dose_parts = tuple(found.pop("rtdose_parts", ()))
-        # shown first among the warnings of a check of this folder's files (issue 17)
-        self._unread = (found["rtdose"], tuple(found.pop("unread", ())))
-        self._files = found
+        self._files = {k: found[k] for k in ("rtdose", "rtstruct", "rtplan") if k in found}
         self._update_inputs(target=None, targets=())
 
     def _choose_file(self, key: str) -> None:
@@ -425,7 +434,7 @@ class PlanCheckPanel(QWidget):
 
     def open_file(self, key: str, path: str) -> None:
         self._files[key] = path
-        self._unread = ("", ())
+        self._folder = {}
         if key == "rtdose":
             self._dose_parts = ()
         self._update_inputs(target=None, targets=())
@@ -470,13 +479,14 @@ class PlanCheckPanel(QWidget):
 
     # --- showing -------------------------------------------------------------------------------
     @staticmethod
-    def _set_keys() -> tuple[str, ...]:
+    def _set_titles() -> tuple[tuple[str, str], ...]:
+        """(key, title) of every constraint set of the presets (the Planning view names them so too)."""
         try:
             from sbrt_calc.presets.loader import active_presets
 
-            return tuple(s.key for s in active_presets().constraint_sets)
+            return tuple((s.key, s.name) for s in active_presets().constraint_sets)
         except SbrtCalcError:
-            return (DEFAULT_CONSTRAINT_SET,)
+            return ((DEFAULT_CONSTRAINT_SET, DEFAULT_CONSTRAINT_SET),)
 
     @staticmethod
     def _table(headers: tuple[str, ...]) -> QTableWidget:
@@ -505,9 +515,11 @@ class PlanCheckPanel(QWidget):
             self.canvas.draw_idle()
 
     def _show(self, res: Any) -> None:
-        from sbrt_calc.plancheck.report import banner, typed_tables
+        from sbrt_calc.plancheck.report import banner, status_below_headline, typed_tables
 
         tables = {t.key: t for t in typed_tables(res)}
+        # the headline label above says the status: the Status tab lists what failed and what was not checked
+        tables["plan_check_status"] = status_below_headline(tables["plan_check_status"])
         if self._case_table is not None:
             tables["plan_check_flag"] = self._case_table
         show_tables(self.models, self.views, tables, WRAPPED)

@@ -88,6 +88,8 @@ class _Result:
     inputs: Any
     warnings: tuple[str, ...]
     status: str = "incomplete"
+    not_checked: tuple[str, ...] = ()
+    reading_notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.status, "files": {"rtdose": self.inputs.rtdose}, "warnings": list(self.warnings)}

@@ -120,10 +120,10 @@ def run(args: argparse.Namespace) -> int:
         alpha_betas = of_case(cs.tumour_alpha_beta_gy, cs.organ_alpha_beta_gy)
     result = check_plan(inputs, lql_transition_dose_gy=args.lql_transition_dose_gy, site=args.site,
                         targets=targets or None, alpha_betas=alpha_betas)
-    if files.get("unread"):  # the folder's files not read: first among the warnings, never silent (issue 17)
-        from dataclasses import replace
+    if files:  # what reading the folder found: files not read, doses skipped, objects not used (issue 17)
+        from sbrt_calc.plancheck.grade import with_folder_reading
 
-        result = replace(result, warnings=(*files["unread"], *result.warnings))
+        result = with_folder_reading(result, files)
     if args.dvh_csv:
         headers, rows = dvh_csv_rows([s.dose for s in result.structures])
         write_text_atomic(args.dvh_csv, to_csv(headers, rows), kind="csv", inputs=own_inputs)

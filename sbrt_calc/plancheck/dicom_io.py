@@ -79,6 +79,13 @@ _SOP_NAMES = {RT_DOSE_STORAGE: "RT Dose Storage", RT_STRUCT_STORAGE: "RT Structu
               "1.2.840.10008.5.1.4.1.1.481.4": "RT Beams Treatment Record Storage",
               "1.2.840.10008.5.1.4.1.1.66.1": "Spatial Registration Storage"}
 PLAN_SUMMATIONS = ("PLAN", "MULTI_PLAN")
+#: How a folder's reading notes name DICOM objects a plan check does not use ("not used (CT image, 3 files)").
+_OTHER_KIND_LABELS = {"1.2.840.10008.5.1.4.1.1.2": "CT image", "1.2.840.10008.5.1.4.1.1.2.1": "enhanced CT image",
+                      "1.2.840.10008.5.1.4.1.1.4": "MR image", "1.2.840.10008.5.1.4.1.1.128": "PET image",
+                      "1.2.840.10008.5.1.4.1.1.481.1": "RT Image", RT_ION_PLAN_STORAGE: "RT Ion Plan",
+                      "1.2.840.10008.5.1.4.1.1.481.4": "RT treatment record",
+                      "1.2.840.10008.5.1.4.1.1.66.1": "spatial registration",
+                      "1.2.840.10008.5.1.4.1.1.66.3": "deformable spatial registration"}
 #: Summation types holding one session (fraction) of the plan: multiplied by the fraction count.
 SESSION_SUMMATIONS = ("FRACTION", "FRACTION_SESSION")
 #: A RELATIVE grid read as a fraction of the prescription above this is refused (written in percent?).
@@ -425,6 +432,19 @@ def kind_of(ds: Any) -> str | None:
         if sop in sops or (not sop and str(ds.get("Modality", "") or "") == modality):
             return kind
     return None
+
+
+def other_kind_label(ds: Any) -> str:
+    """A short name for a DICOM object a plan check does not use ("CT image", "spatial registration"): by its
+    SOP Class UID, else pydicom's name for that UID, else its Modality."""
+    sop = sop_class_of(ds)
+    if sop in _OTHER_KIND_LABELS:
+        return _OTHER_KIND_LABELS[sop]
+    if sop:
+        name = str(getattr(_pydicom().uid.UID(sop), "name", "") or "")
+        return name.removesuffix(" Storage") if name and name != sop else f"SOP Class UID {sop}"
+    modality = str(ds.get("Modality", "") or "").strip()
+    return f"Modality {modality}" if modality else "unknown kind"
 
 
 def check_kind(ds: Any, path: str, kind: str, notes: list[str] | None = None) -> None:

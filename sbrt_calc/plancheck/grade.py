@@ -31,7 +31,7 @@ contoured, coverage not gradable, the PTV outside the table's range), listed in 
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -305,6 +305,9 @@ class PlanCheckResult:
     failures: tuple[str, ...] = ()
     #: the alpha/beta of each structure's EQD2 (targets, spinal cord/canal, other organs), with their labels
     alpha_betas: StructureAlphaBetas | None = None
+    #: what reading the files noted that is neither a warning nor a limit: which dose of a folder was used and
+    #: why, the folder's DICOM objects not used ("not used (CT image, 3 files)"); see :func:`with_folder_reading`
+    reading_notes: tuple[str, ...] = ()
 
     @property
     def coverage(self) -> Coverage:
@@ -344,6 +347,7 @@ class PlanCheckResult:
             "organs_not_contoured_not_expected": list(self.absent_organs),
             "unmatched_structures": list(self.unmatched),
             "warnings": list(self.warnings),
+            "reading_notes": list(self.reading_notes),
         }
 
 
@@ -574,6 +578,28 @@ def _eqd2(sd: StructureDose, fractions: int, ab: tuple[float, str],
     eqd2 = {"alpha_beta_gy": value, "alpha_beta_label": label, "model": "LQ", "dmax_gy": evaluate("Max[Gy]", e).value,
             "d0_035cc_gy": evaluate("D0.035cc[Gy]", e).value, "dmean_gy": evaluate("Mean[Gy]", e).value}
     return eqd2, lql
+
+
+def with_folder_reading(result: PlanCheckResult, found: Mapping[str, Any]) -> PlanCheckResult:
+    """``result`` with what reading its folder found (:func:`sbrt_calc.plancheck.inputs.find_in_folder`): the
+    files not read first among the warnings, the reading notes (which dose was used and why; the DICOM objects
+    not used), and, when the dose checked is the folder's, each doubt about it (a skipped file that could have
+    been the plan's dose) among what was not checked: a "pass" becomes "incomplete" (issue 17). The one place
+    the CLI (``check-plan --folder``) and the app (Open folder…) take it from; the PDF renders the result."""
+    same_dose = (result.inputs.rtdose == found.get("rtdose")
+                 and tuple(result.inputs.rtdose_parts) == tuple(found.get("rtdose_parts", ())))
+    unread = tuple(found.get("unread", ()))
+    notes = tuple(found.get("reading_notes", ()))
+    doubts = tuple(found.get("dose_doubts", ())) if same_dose else ()
+    if not same_dose:
+        notes = tuple(n for n in notes if n.startswith("not used ("))   # the rest speak of the folder's dose
+    if not (unread or notes or doubts):
+        return result
+    not_checked = tuple(dict.fromkeys((*result.not_checked, *doubts)))
+    status = "incomplete" if doubts and result.status == "pass" else result.status
+    return replace(result, warnings=tuple(dict.fromkeys((*unread, *result.warnings))),
+                   reading_notes=tuple(dict.fromkeys((*result.reading_notes, *notes))), not_checked=not_checked,
+                   status=status)
 
 
 def with_alpha_betas(result: PlanCheckResult, alpha_betas: StructureAlphaBetas) -> PlanCheckResult:

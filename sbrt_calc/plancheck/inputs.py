@@ -202,6 +202,68 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+@dataclass(frozen=True)
+class _Skipped:
+    """A folder's file that looked like DICOM and was not used: what could be read of it."""
+
+    path: Path
+    reason: str
+    kind: str | None = None   # "rtdose", "rtstruct", "rtplan" when its SOP Class was read
+    sop_instance_uid: str = ""
+    plan_uids: tuple[str, ...] = ()   # its Referenced RT Plan Sequence, as far as it was read
+    folder: bool = False
+
+
+def _uids(ds: Any) -> tuple[str, tuple[str, ...]]:
+    """(SOP Instance UID, referenced RT Plan SOP Instance UIDs) of a data set, as far as they can be read."""
+    try:
+        uid = str(ds.get("SOPInstanceUID", "") or "").strip()
+        refs = tuple(str(r.get("ReferencedSOPInstanceUID", "") or "").strip()
+                     for r in ds.get("ReferencedRTPlanSequence", []) or [])
+    except Exception:  # noqa: BLE001 - a truncated element: not known
+        return "", ()
+    return uid, tuple(r for r in refs if r)
+
+
+def _skipped_doses(skipped: list[_Skipped], used: list[str], uids: dict[str, tuple[str, tuple[str, ...]]],
+                   rtplan: str | None) -> tuple[list[str], list[str]]:
+    """Reading notes and doubts about the dose for the folder's files that were skipped (issue 17).
+
+    A skipped file that could have been the plan's dose (an RT Dose, or a file whose kind could not be
+    read) makes the dose checked doubtful, unless the files plainly tell it apart: it is a damaged copy
+    of a dose used (the same SOP Instance UID), or it refers to another RT Plan than the folder's RT Plan,
+    to which every dose used refers. Returns (notes saying which dose was used and why, doubts)."""
+    notes: list[str] = []
+    doubts: list[str] = []
+    names = ", ".join(Path(u).name for u in used)
+    plan_uid = uids[rtplan][0] if rtplan and rtplan in uids else ""
+    used_refer = bool(plan_uid) and all(plan_uid in uids.get(u, ("", ()))[1] for u in used)
+    by_uid = {uids[u][0]: u for u in used if u in uids and uids[u][0]}
+    for s in skipped:
+        if s.folder or (s.kind is not None and s.kind != "rtdose"):
+            continue   # not a dose: its warning says what it was
+        name = s.path.name
+        if s.sop_instance_uid and s.sop_instance_uid in by_uid:
+            notes.append(f"{name} skipped: a damaged copy of {Path(by_uid[s.sop_instance_uid]).name} (the same SOP "
+                         f"Instance UID); {Path(by_uid[s.sop_instance_uid]).name} was used")
+        elif s.kind == "rtdose" and s.plan_uids and used_refer and plan_uid not in s.plan_uids:
+            notes.append(f"{name} skipped: it refers to another RT Plan ({', '.join(s.plan_uids)}); {names} was used: "
+                         f"it refers to the folder's RT Plan {Path(rtplan or '').name} ({plan_uid})")
+        else:
+            if s.kind != "rtdose":
+                why = "its kind could not be read: it may be a dose of this plan"
+            elif not plan_uid:
+                why = "an RT Dose, and the folder has no RT Plan to tell which dose is the plan's"
+            elif not s.plan_uids:
+                why = "an RT Dose that does not say (as far as it was read) which RT Plan it belongs to"
+            elif plan_uid in s.plan_uids:
+                why = f"an RT Dose of the same RT Plan ({plan_uid})"
+            else:
+                why = "an RT Dose of another RT Plan, but the dose used does not refer to the folder's RT Plan either"
+            doubts.append(f"dose may be incomplete: {name} was skipped ({s.reason}); {why}")
+    return notes, doubts
+
+
 def find_in_folder(folder: str | Path) -> dict[str, Any]:
     """The RT Dose, RT Structure Set and RT Plan files of a folder, by their SOP Class UID.
 
@@ -211,8 +273,14 @@ def find_in_folder(folder: str | Path) -> dict[str, Any]:
     (:func:`~sbrt_calc.plancheck.dicom_io.sum_beam_doses` checks they belong together).
     When a file that looks like DICOM (named ``*.dcm``, or with the ``DICM`` prefix) could not be read,
     or was read only partially (a truncated file: never used), ``"unread": (warning, ...)`` names each
-    such file and the reason (issue 17: a file not read is never silent). Other files (``README.txt``,
-    ``.DS_Store``, sub-folders) are skipped quietly.
+    such file and the reason (issue 17: a file not read is never silent). When such a file could have
+    been the plan's dose, ``"dose_doubts": (text, ...)`` says why the dose checked may be incomplete,
+    unless the files tell it apart (a damaged copy of a dose used; an RT Dose of another RT Plan):
+    then ``"reading_notes"`` say which dose was used and why. Readable DICOM objects a plan check does
+    not use (CT images, registrations, ...) are listed once per kind in ``"reading_notes"``
+    ("not used (CT image, 3 files)"). Other files (``README.txt``, ``.DS_Store``, sub-folders) are
+    skipped quietly. :func:`sbrt_calc.plancheck.grade.with_folder_reading` carries all of this into
+    a check's result (the one place every face takes it from). Keys appear only when they have items.
 
     Raises
     ------
@@ -220,13 +288,16 @@ def find_in_folder(folder: str | Path) -> dict[str, Any]:
         When the folder lacks an RT Dose or an RT Structure Set (the message then names the files that
         could not be read), or holds more than one RT Structure Set or RT Plan.
     """
-    from sbrt_calc.plancheck.dicom_io import MAX_DICOM_BYTES, kind_of, safe_dcmread
+    from sbrt_calc.plancheck.dicom_io import MAX_DICOM_BYTES, kind_of, other_kind_label, safe_dcmread
 
     root = Path(folder)
     if not root.is_dir():
         raise PlanCheckInputError(f"{root}: not a folder", field="folder", value=str(root), allowed="a folder")
     found: dict[str, list[str]] = {"rtdose": [], "rtstruct": [], "rtplan": []}
     unread: list[str] = []
+    skipped: list[_Skipped] = []
+    uids: dict[str, tuple[str, tuple[str, ...]]] = {}
+    others: dict[str, int] = {}
     names = {"rtdose": "an RT Dose", "rtstruct": "an RT Structure Set", "rtplan": "an RT Plan"}
     for p in sorted(root.iterdir()):
         dicom = _looks_dicom(p)
@@ -234,12 +305,14 @@ def find_in_folder(folder: str | Path) -> dict[str, Any]:
             if p.is_dir():
                 if dicom:
                     unread.append(f"{p}: not read (a folder named like a DICOM file)")
+                    skipped.append(_Skipped(p, "a folder", folder=True))
                 continue
             size = p.stat().st_size
             if size > MAX_DICOM_BYTES:
                 if dicom:
                     unread.append(f"{p}: not read ({size} bytes is larger than the {MAX_DICOM_BYTES}-byte limit "
                                   "for a DICOM file)")
+                    skipped.append(_Skipped(p, "too large to read"))
                 continue
             notes: list[str] = []
             ds = safe_dcmread(p, "DICOM", stop_before_pixels=True, notes=notes, complete=False)
@@ -248,15 +321,21 @@ def find_in_folder(folder: str | Path) -> dict[str, Any]:
                 reason = str(exc.strerror or exc) if isinstance(exc, OSError) else str(exc)
                 reason = reason[len(str(p)) + 2:] if reason.startswith(f"{p}: ") else reason
                 unread.append(_one_line(f"{p}: not read ({reason})"))
+                skipped.append(_Skipped(p, "could not be read"))
             continue
         kind = kind_of(ds)
         partial = [n for n in notes if "the file is incomplete" in n]
         if partial:
             what = names.get(kind or "", "a DICOM file")
             unread.append(_one_line(f"{p}: {what} read only partially, not used ({partial[0]})"))
+            skipped.append(_Skipped(p, "read only partially", kind, *_uids(ds)))
             continue
         if kind:
             found[kind].append(str(p))
+            uids[str(p)] = _uids(ds)
+        else:
+            label = other_kind_label(ds)
+            others[label] = others.get(label, 0) + 1
     for kind in ("rtstruct", "rtplan"):
         if len(found[kind]) > 1:
             raise PlanCheckInputError(f"{root}: several {kind.upper()} files ({', '.join(found[kind])}); give them "
@@ -271,4 +350,10 @@ def find_in_folder(folder: str | Path) -> dict[str, Any]:
         out["rtdose_parts"] = tuple(found["rtdose"][1:])
     if unread:
         out["unread"] = tuple(unread)
+    notes_, doubts = _skipped_doses(skipped, found["rtdose"], uids, out.get("rtplan"))
+    notes_ += [f"not used ({label}, {n} file{'' if n == 1 else 's'})" for label, n in sorted(others.items())]
+    if notes_:
+        out["reading_notes"] = tuple(notes_)
+    if doubts:
+        out["dose_doubts"] = tuple(doubts)
     return out

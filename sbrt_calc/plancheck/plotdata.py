@@ -128,7 +128,8 @@ def draw_dvh(fig: Any, result: PlanCheckResult) -> Any:
                 label=text)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
     lk = result.lookup
-    ax.set_title(f"Plan check {headline(result)}; limits of {lk.set.key} for {fractions_text(lk.fractions)}", fontsize=9)
+    ax.set_title(f"Plan check {headline(result)}\nlimits of {_mathtext_safe(lk.set.name)} for "
+                 f"{fractions_text(lk.fractions)}", fontsize=9, wrap=True)   # the set by its title, as elsewhere
     return ax
 
 

@@ -79,6 +79,18 @@ def _status_table(r: PlanCheckResult) -> Table:
                       notes=notes, status=st)
 
 
+def status_below_headline(status_table: Table) -> Table:
+    """The status table as shown under the headline (the app's coloured label, the PDF's banner, the CLI's
+    first line): without its "Plan check" headline row, so the headline is said once. When nothing failed and
+    nothing was left unchecked, one row says so."""
+    from dataclasses import replace
+
+    rows = tuple(r for r in status_table.rows if not (r and r[0].text == "Plan check"))
+    if not rows:
+        rows = ((text("Failed"), verdict(Status.PASS, "none")), (text("Not checked"), verdict(Status.PASS, "none")))
+    return replace(status_table, rows=rows)
+
+
 def _plan_table(r: PlanCheckResult) -> Table:
     p = r.plan
     d = r.as_dict()["prescription"]
@@ -100,6 +112,7 @@ def _plan_table(r: PlanCheckResult) -> Table:
              [text("Site"), text(r.site.replace("_", " ") if r.site else "not given (RTOG table graded as for lung; "
                                  "every organ of the set expected)")],
              [text("Targets"), text(", ".join(f"{t.name} ({t.structure.dose.volume_cc:.2f} cc)" for t in r.targets))]]
+    rows += [[text("Reading"), text(n)] for n in r.reading_notes]
     return make_table("plan_check_plan", "Plan check: plan", [("item", "Item"), ("value", "Value")], rows,
                       notes=("DVHs computed by sbrt-calc from the RT Dose grid and the RT Structure Set contours, "
                              "rasterised with sub-voxel occupancy (each voxel weighted by the part of it inside the "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sbrt_calc.plancheck.grade import PlanCheckResult
-from sbrt_calc.plancheck.report import headline, typed_tables
+from sbrt_calc.plancheck.report import headline, status_below_headline, typed_tables
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -30,8 +30,8 @@ def render_table(result: PlanCheckResult) -> str:
     from sbrt_calc.table import to_text
 
     lines = [f"PLAN CHECK: {headline(result).upper()}", ""]
-    for t in typed_tables(result):
-        lines.append(to_text(t, escape=terminal_text))
+    for t in typed_tables(result):   # the headline once: the status table under it without its headline row
+        lines.append(to_text(status_below_headline(t) if t.key == "plan_check_status" else t, escape=terminal_text))
         lines.append("")
     lines.append("Decision support: check every limit against the source and your protocol.")
     return "\n".join(lines)

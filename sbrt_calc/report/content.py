@@ -418,9 +418,7 @@ def plan_check_banner_blocks(result: Any, status_table: Any, seen: set[str] | No
     """The plan check section's top: its headline as a coloured banner (the app's headline text and colour,
     :func:`sbrt_calc.plancheck.report.banner`), then the status table without its headline row (each failure
     and each item not checked, when there are any)."""
-    from dataclasses import replace
-
-    from sbrt_calc.plancheck.report import banner
+    from sbrt_calc.plancheck.report import banner, status_below_headline
     from sbrt_calc.table import STATUS_COLOURS
 
     st, said = banner(result)
@@ -428,9 +426,8 @@ def plan_check_banner_blocks(result: Any, status_table: Any, seen: set[str] | No
     out = [Block("para", f'<table width="100%" cellspacing="0" cellpadding="6" border="0" bgcolor="{bg}"><tr>'
                          f'<td style="color:{fg}"><b><span style="font-size:13pt">{_e(said)}</span></b></td>'
                          "</tr></table>")]
-    rows = tuple(r for r in status_table.rows if not (r and r[0].text == "Plan check"))
-    if rows:
-        out.extend(typed_table_blocks(replace(status_table, rows=rows), seen))
+    if result.status != "pass":   # a pass has nothing failed or unchecked to list
+        out.extend(typed_table_blocks(status_below_headline(status_table), seen))
     return out
 
 
