@@ -297,15 +297,35 @@ def resample(course: Course, onto: DoseGrid, transform: np.ndarray | None = None
                                  f"{onto.z_mm[-1]:.1f} mm)", field="rtdose", value=course.label,
                                  allowed="dose grids that overlap")
     d = np.asarray(g.dose, dtype=np.float32)
-    jz = np.minimum(iz + 1, d.shape[0] - 1)
-    a = d[iz] * (1 - wz)[:, None, None] + d[jz] * wz[:, None, None]
-    jy = np.minimum(iy + 1, d.shape[1] - 1)
-    a = a[:, iy] * (1 - wy)[None, :, None] + a[:, jy] * wy[None, :, None]
-    jx = np.minimum(ix + 1, d.shape[2] - 1)
-    a = a[:, :, ix] * (1 - wx)[None, None, :] + a[:, :, jx] * wx[None, None, :]
+    a = _along(_along(_along(d, iz, wz, 0), iy, wy, 1), ix, wx, 2)
+    if a is d:  # the same grid: the course's own array, copied (the result is the caller's to keep)
+        a = d.copy()
     outside = oz[:, None, None] | oy[None, :, None] | ox[None, None, :]
-    a[outside] = 0.0
+    if outside.any():
+        a[outside] = 0.0
     return Resampled(course, a.astype(np.float32, copy=False), outside)
+
+
+def _along(a: np.ndarray, i: np.ndarray, w: np.ndarray, axis: int) -> np.ndarray:
+    """Linear interpolation of *a* along *axis*: ``a[i] (1 - w) + a[i + 1] w`` at each new position.
+
+    Where every weight is 0 or 1 (the new positions are nodes of the old axis: the same grid, or one shifted
+    by whole voxels) this is ``a[i]`` or ``a[i + 1]`` exactly (``x * 1 + y * 0 == x`` for the finite,
+    non-negative doses the reader accepts), taken without the arithmetic; *a* itself when the positions are
+    its own nodes.
+    """
+    n = a.shape[axis]
+    up = w == 1  # the upper node itself (the last node of an axis): a[i + 1] exactly
+    if not (w[~up].any()):
+        nodes = np.where(up, i + 1, i)
+        if nodes.size == n and np.array_equal(nodes, np.arange(n)):
+            return a
+        return np.take(a, nodes, axis=axis)
+    j = np.minimum(i + 1, n - 1)
+    shape = [1, 1, 1]
+    shape[axis] = -1
+    wv = w.reshape(shape)
+    return np.take(a, i, axis=axis) * (1 - wv) + np.take(a, j, axis=axis) * wv
 
 
 def _no_overlap(course: Course, onto: DoseGrid) -> ReirradiationError:

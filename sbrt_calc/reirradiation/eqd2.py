@@ -48,7 +48,14 @@ def eqd2_gy(total_gy: np.ndarray, fractions: int, alpha_beta_gy: float | np.ndar
     ab = np.asarray(alpha_beta_gy, dtype=np.float32)
     d = dose / np.float32(fractions)
     if model == "lq":
-        return (dose * (d + ab) / (np.float32(2.0) + ab)).astype(np.float32, copy=False)
+        # dose * (d + ab) / (2 + ab), in place on one new array: the same float32 operations, fewer temporaries
+        inplace = isinstance(d, np.ndarray) and d.shape == np.broadcast_shapes(d.shape, ab.shape)
+        t = np.add(d, ab, out=d) if inplace else d + ab
+        if isinstance(t, np.ndarray):
+            np.multiply(dose, t, out=t)
+            np.divide(t, np.float32(2.0) + ab, out=t)
+            return t.astype(np.float32, copy=False)
+        return (dose * t / (np.float32(2.0) + ab)).astype(np.float32, copy=False)
     dt = np.float32(transition_dose_gy)
     per_fraction = np.where(d <= dt, d * (1 + d / ab), dt * (1 + dt / ab) + (1 + 2 * dt / ab) * (d - dt))
     return (np.float32(fractions) * per_fraction / (np.float32(1.0) + np.float32(2.0) / ab)).astype(

@@ -576,6 +576,8 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     default = default_alpha_beta(rb)
     ab_map = np.full(shape, default.alpha_beta_gy, dtype=np.float32)
     set_thickness = structure_thickness_mm(structures.rois, grid) if structures.rois else 1.0
+    # courses whose grid misses part of the new grid (else every structure's share outside them is 0: not summed)
+    partial = [r for r in resampled if r.outside.any()]
     notes: list[str] = []
     results: list[StructureResult] = []
     occs: dict[str, Any] = {}
@@ -596,14 +598,14 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
         z0, y0, x0 = occ.origin
         nz, ny, nx = occ.fraction.shape
         obox = (slice(z0, z0 + nz), slice(y0, y0 + ny), slice(x0, x0 + nx))
-        inside = occ.fraction > 0
-        if inside.any():
-            sub = ab_map[obox]
-            sub[inside] = np.minimum(sub[inside], np.float32(sab.alpha_beta_gy))
-        weights = occ.fraction.astype(np.float64) * vox[z0:z0 + nz, None, None]
-        total = float(weights.sum())
-        outside_prev = {r.course.label: (float((weights * r.outside[obox]).sum()) / total if total > 0 else 0.0)
-                        for r in resampled}
+        sub = ab_map[obox]
+        np.minimum(sub, np.float32(sab.alpha_beta_gy), out=sub, where=occ.fraction > 0)
+        outside_prev = dict.fromkeys((r.course.label for r in resampled), 0.0)
+        if partial:
+            weights = occ.fraction.astype(np.float64) * vox[z0:z0 + nz, None, None]
+            total = float(weights.sum())
+            outside_prev.update({r.course.label: (float((weights * r.outside[obox]).sum()) / total if total > 0
+                                                  else 0.0) for r in partial})
         results.append(StructureResult(roi.name, sab, sd, outside_prev, occ.partly_outside))
     by_tg = {s.alpha_beta.tg263_name: s for s in results if s.alpha_beta.tg263_name}
     several = len(courses) > 1
@@ -679,9 +681,9 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     for dose, k in zip(doses.physical, doses.fractions, strict=True):
         emap += eqd2_gy(dose, k, ab_map, model, dt)
     unknown_any = np.zeros(shape, dtype=bool)
-    for r in resampled:
+    for r in partial:
         unknown_any |= r.outside
-    if unknown_any.any():
+    if partial:
         emap[unknown_any] = 0.0
         notes.append(f"{100 * float(unknown_any.mean()):.1f}% of the new grid lies outside an earlier course's grid: "
                      "the summed EQD2 map holds 0 there (unknown, not zero dose)")
