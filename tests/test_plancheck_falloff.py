@@ -108,12 +108,22 @@ print('scipy' in sys.modules and sys.modules['scipy'] is not None)
     assert out[1] == "False"
 
 
-def test_check_plan_modules_and_d2cm_import_no_scipy() -> None:
+def test_check_plan_modules_and_d2cm_import_no_scipy(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Issue 17 (speed): importing scipy costs ~0.6 s CPU of a 2 s check-plan budget. The plan
     check's modules and a D2cm decided in the band (a dose rising toward the PTV) run without
-    importing scipy (a fresh interpreter; scipy is installed, not hidden)."""
+    importing scipy (a fresh interpreter; scipy is installed, not hidden); so does the whole
+    ``sbrt-calc check-plan`` command (on a small, coarse phantom: 0.3 s), which imports neither Qt nor
+    matplotlib (the house rule for a simple command)."""
+    import warnings
+
+    from sbrt_calc.plancheck.phantom import Phantom, write_phantom
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        write_phantom(tmp_path, Phantom(shape=(16, 24, 24), spacing_mm=7.5, slice_mm=7.5, vertices=16, cord_z_mm=(-40.0, 40.0),
+                                        lungs_box_mm=(-60.0, 60.0, -60.0, 30.0, -40.0, 40.0)))
     code = """
-import sys
+import contextlib, io, json, sys
 import numpy as np
 sys.path.insert(0, {tests!r})
 import sbrt_calc.cli.check_plan, sbrt_calc.plancheck.grade
@@ -126,7 +136,16 @@ g = _grid(100 * np.exp(-0.05 * np.sqrt(xx ** 2 + yy ** 2 + zz ** 2)))
 roi = _sphere(11.0, (0.0, 0.0, 0.0), 3.0)
 print(repr(d2cm_gy(g, roi, rasterise(roi, g, thickness_mm=3.0))))
 print(sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.')))
-""".format(tests=str(__import__("pathlib").Path(__file__).parent))
+from sbrt_calc.cli.main import main
+text = io.StringIO()
+with contextlib.redirect_stdout(text):
+    rc = main(['check-plan', '--folder', {folder!r}, '--format', 'json'])
+print(rc, json.loads(text.getvalue())['status'])
+print(sorted(m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('scipy', 'PySide6', 'matplotlib')))
+""".format(tests=str(__import__("pathlib").Path(__file__).parent), folder=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert 0 < float(out[0]) < 100
     assert out[1] == "[]"
+    rc, status = out[2].split()
+    assert (int(rc), status) in ((0, "pass"), (1, "fail"), (1, "incomplete"))
+    assert out[3] == "[]"
