@@ -1,8 +1,9 @@
 """Entry point of ``sbrt-calc-gui``: ``main(argv) -> int``.
 
 ``sbrt-calc-gui [CASE_FILE]`` opens the case file given (or a new case with 36 Gy/3 and
-common alternatives). The window is shown first, empty: the core's evaluation (numpy), the case,
-then matplotlib arrive in it, and the crash-recovery offer comes then too.
+common alternatives). The window is shown first, empty: the core's evaluation (numpy) and the case
+arrive in it; once the filled table has been painted, matplotlib (the plot) follows, and the crash-recovery
+offer comes then too (:func:`after_next_paint`).
 ``SBRT_CALC_EXIT_WHEN_SHOWN=first`` quits as soon as the empty window is shown (the cold-start
 benchmark); any other value quits once it is filled, printing the title and row count. Environment: ``SBRT_CALC_SETTINGS_DIR`` / ``SBRT_CALC_DATA_DIR`` move
 the settings and the autosave; ``SBRT_CALC_RECOVER=yes|no`` answers the recovery offer
@@ -22,6 +23,7 @@ import gc
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 _T0 = time.perf_counter()
@@ -85,8 +87,37 @@ def main(argv: list[str] | None = None) -> int:
         def after_show() -> None:
             window.plot.ensure_canvas()
             window.check_recovery()
-        QTimer.singleShot(0, after_show)
+        # matplotlib (about a second of CPU) only once the filled table is on screen: a zero timer set now would
+        # run before the table's repaint (Qt posts widget updates at low priority), the table then waiting for it
+        QTimer.singleShot(0, lambda: after_next_paint(window.table.viewport(), after_show))
     return int(app.exec())
+
+
+def after_next_paint(widget: Any, callback: Callable[[], None], fallback_ms: int = 1000) -> None:
+    """Run ``callback`` once, in the event loop's turn after ``widget`` next paints; after ``fallback_ms``
+    without a paint (a minimised or hidden window) it runs anyway."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class _Watch(QObject):
+        def __init__(self) -> None:
+            super().__init__(widget)
+            self.callback: Callable[[], None] | None = callback
+
+        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                obj.removeEventFilter(self)
+                QTimer.singleShot(0, self.fire)   # after this paint has reached the screen
+            return False
+
+        def fire(self) -> None:
+            run, self.callback = self.callback, None
+            if run is not None:
+                widget.removeEventFilter(self)
+                run()
+
+    watch = _Watch()
+    widget.installEventFilter(watch)
+    QTimer.singleShot(fallback_ms, watch.fire)
 
 
 def _start(argv: list[str], args: list[str]) -> tuple[Any, Any]:

@@ -376,6 +376,9 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         """A case opened: its saved planning section's site (the Planning tab, once built, keeps it current)."""
         if change != "case":
             return
+        if not self.state.sections.get("planning"):   # no planning section: no site (planned_site), nothing to read
+            self.set_planned_site(None)
+            return
         from sbrt_calc.errors import SbrtCalcError
 
         try:

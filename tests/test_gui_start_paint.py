@@ -1,0 +1,80 @@
+"""Cold start (issue 21, "Never frozen, always quick"): the table with its verdicts is on screen before
+matplotlib (the plot), and neither matplotlib nor pydicom nor scipy is imported to get it there.
+
+One fresh interpreter runs the app as ``sbrt-calc-gui`` does (offscreen) and records, at the moment the
+table is filled and at its first paint after that, the verdict cells and which of those modules are loaded
+(and that a new case, which has no planning section, reads neither the planning nor the eligibility form);
+the plot's canvas (matplotlib) is then asked for, and the app quits at that point instead of building it (the
+order is what is checked, not matplotlib's import).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+CODE = r"""
+import json, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from sbrt_calc.gui import app, main_window, plot_panel
+
+HEAVY = ("matplotlib", "pydicom", "scipy")
+SECTIONS = ("sbrt_calc.planning.section", "sbrt_calc.eligibility.case")   # a new case has neither section
+seen = []
+
+def note(what, window):
+    m = window.model
+    col = m.column_of("flag")
+    verdicts = [m.data(m.index(r, col)) for r in range(m.rowCount())]
+    seen.append({"at": what, "heavy": [h for h in HEAVY if h in sys.modules], "verdicts": verdicts,
+                 "sections": [s for s in SECTIONS if s in sys.modules]})
+
+class FirstPaint(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not any(s["at"] == "painted" for s in seen):
+            note("painted", self.window)
+        return False
+
+fill = main_window.MainWindow.finish_start
+def finish_start(self, path=None):
+    fill(self, path)
+    note("filled", self)
+    self.table.viewport().installEventFilter(FirstPaint(self))
+main_window.MainWindow.finish_start = finish_start
+
+def ensure_canvas(self):
+    seen.append({"at": "canvas", "heavy": [h for h in HEAVY if h in sys.modules]})
+    QApplication.quit()
+plot_panel.PlotPanel.ensure_canvas = ensure_canvas
+
+app.main(["sbrt-calc-gui"])
+print("SEEN=" + json.dumps(seen))
+"""
+
+
+def test_the_table_shows_its_verdicts_before_the_plot_and_without_heavy_modules() -> None:
+    """Fails on the start before stop 25: the plot's canvas (matplotlib, about a second of CPU) was built in
+    the turn right after the fill, before the filled table's first paint."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
+                   SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
+        env.pop("SBRT_CALC_EXIT_WHEN_SHOWN", None)
+        out = subprocess.run([sys.executable, "-c", CODE], env=env, cwd=tmp, capture_output=True, text=True,
+                             timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
+    assert [s["at"] for s in seen] == ["filled", "painted", "canvas"], seen
+    filled, painted, _canvas = seen
+    # the new case's six rows, each with its verdict on the flag line, filled and then painted so
+    assert len(filled["verdicts"]) == 6 and all(v for v in filled["verdicts"]), filled
+    assert painted["verdicts"] == filled["verdicts"]
+    assert filled["heavy"] == [] and painted["heavy"] == [], seen
+    # a new case has no planning section: its site is None without reading the planning or eligibility forms
+    assert filled["sections"] == [], filled
