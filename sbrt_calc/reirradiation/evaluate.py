@@ -600,12 +600,16 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
         obox = (slice(z0, z0 + nz), slice(y0, y0 + ny), slice(x0, x0 + nx))
         sub = ab_map[obox]
         np.minimum(sub, np.float32(sab.alpha_beta_gy), out=sub, where=occ.fraction > 0)
-        outside_prev = dict.fromkeys((r.course.label for r in resampled), 0.0)
-        if partial:
-            weights = occ.fraction.astype(np.float64) * vox[z0:z0 + nz, None, None]
-            total = float(weights.sum())
-            outside_prev.update({r.course.label: (float((weights * r.outside[obox]).sum()) / total if total > 0
-                                                  else 0.0) for r in partial})
+        outside_prev: dict[str, float] = {}
+        weights, total = None, 0.0
+        for r in resampled:
+            share = 0.0
+            if any(r is q for q in partial):
+                if weights is None:
+                    weights = occ.fraction.astype(np.float64) * vox[z0:z0 + nz, None, None]
+                    total = float(weights.sum())
+                share = float((weights * r.outside[obox]).sum()) / total if total > 0 else 0.0
+            outside_prev[r.course.label] = share
         results.append(StructureResult(roi.name, sab, sd, outside_prev, occ.partly_outside))
     by_tg = {s.alpha_beta.tg263_name: s for s in results if s.alpha_beta.tg263_name}
     several = len(courses) > 1
