@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QApplication
 from sbrt_calc.gui import app, main_window, plot_panel
 
 HEAVY = ("matplotlib", "pydicom", "scipy")
-SECTIONS = ("sbrt_calc.planning.section", "sbrt_calc.eligibility.case")   # a new case has neither section
+SECTIONS = ("sbrt_calc.planning.section", "sbrt_calc.eligibility.case",   # a new case has neither section
+            "socket")   # the session lock's host name from os.uname
 seen = []
 
 def note(what, window):
@@ -78,3 +79,12 @@ def test_the_table_shows_its_verdicts_before_the_plot_and_without_heavy_modules(
     assert filled["heavy"] == [] and painted["heavy"] == [], seen
     # a new case has no planning section: its site is None without reading the planning or eligibility forms
     assert filled["sections"] == [], filled
+
+
+def test_the_session_lock_names_the_host_as_socket_does() -> None:
+    """The lock file's host (informational) without importing socket at start: the same name."""
+    import socket
+
+    from sbrt_calc.session_lock import _host
+
+    assert _host() == socket.gethostname()
