@@ -93,9 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     return int(app.exec())
 
 
+#: after the paint, the wait before the callback: the event loop must wait once, since the xcb platform sends the
+#: painted image to the X server only when the loop is about to wait (with a zero timer the X screen still showed
+#: the empty table while matplotlib loaded; seen under Xvfb); waiting costs no CPU
+FLUSH_MS = 20
+
+
 def after_next_paint(widget: Any, callback: Callable[[], None], fallback_ms: int = 1000) -> None:
-    """Run ``callback`` once, in the event loop's turn after ``widget`` next paints; after ``fallback_ms``
-    without a paint (a minimised or hidden window) it runs anyway."""
+    """Run ``callback`` once, :data:`FLUSH_MS` after ``widget`` next paints (the painted frame then on the
+    screen); after ``fallback_ms`` without a paint (a minimised or hidden window) it runs anyway."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class _Watch(QObject):
@@ -106,7 +112,7 @@ def after_next_paint(widget: Any, callback: Callable[[], None], fallback_ms: int
         def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
             if event.type() == QEvent.Type.Paint:
                 obj.removeEventFilter(self)
-                QTimer.singleShot(0, self.fire)   # after this paint has reached the screen
+                QTimer.singleShot(FLUSH_MS, self.fire)
             return False
 
         def fire(self) -> None:
