@@ -186,8 +186,11 @@ class PlanCheckPanel(QWidget):
         for key, title in (tuple((k, k) for k in set_keys) if set_keys else self._set_titles()):
             self.set_combo.addItem(title, key)
             self.set_combo.setItemData(self.set_combo.count() - 1, f"{title} (key {key})", Qt.ItemDataRole.ToolTipRole)
+        # a title elided in the field only when the row has no room (a 1024-px window), whole in the list
         self.set_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.set_combo.setMinimumContentsLength(22)   # long titles elided in the field, whole in the list
+        self.set_combo.setMinimumContentsLength(12)
+        self.set_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.set_combo.setMaximumWidth(self.set_combo.fontMetrics().horizontalAdvance("x" * 34))
         self.set_combo.setToolTip("The organ-limit set checked (the list shows each set's full title)")
         self.set_combo.setCurrentIndex(max(self.set_combo.findData(DEFAULT_CONSTRAINT_SET), 0))
         self.set_combo.currentIndexChanged.connect(self._options_changed)

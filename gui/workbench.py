@@ -61,6 +61,16 @@ def first_keys(model_first: tuple[str, ...] = ()) -> tuple[str, ...]:
     return FIRST_COLUMNS[:i] + tuple(model_first) + FIRST_COLUMNS[i:]
 
 
+#: The caveats banner of a new case under LQ (the longest of its models' banners), as :meth:`Workbench.update_banner`
+#: writes it: the banner's place is kept this high from the first frame on (tests/test_polish25_app.py checks it
+#: against the core's banner; shown as "Loading the regimens…" while the first window waits for the core).
+NEW_CASE_BANNER = (
+    "<b>⚠ High-dose caveat:</b> LQ is uncertain above 8 Gy per fraction (this tool's line): 5 of 6 rows (1–4, 6), "
+    "10–15 Gy per fraction — compare LQ-L and USC (View ▸ All three, Ctrl+4).<br><b>BED10 > 70 Gy (LQ) against the "
+    "regimens on the line (3, 5, 8 fx), α/β 5–20 Gy, LQ/LQ-L/USC:</b> above the line regimens in every model: 3 of 6 "
+    "rows (3–4, 6); depends on the model or α/β: 2 of 6 rows (1, 5); below them in every model: 1 of 6 rows (2).")
+
+
 class _FittingSplitter(QSplitter):
     """A splitter that calls :attr:`after_resize` once it has shared out a new width: the first frame of a window
     is fitted (the window's own resize comes before its children are laid out; issue 21: no layout jump)."""
@@ -83,9 +93,17 @@ class _BannerBox(QWidget):
     label and resizes itself only if the wrapped text needs more or fewer lines.
     """
 
-    def __init__(self, label: QLabel) -> None:
+    def __init__(self, label: QLabel, reserve_text: str = "") -> None:
         super().__init__()
         self.label = label
+        # the box is at least as high as ``reserve_text`` needs at its width (the new case's banner), so that the
+        # caveats arriving with the rows, or coming and going with an edit, do not move the table's bottom edge
+        # (issue 21); a longer banner still gets all the lines it needs
+        self._reserve = QLabel()
+        self._reserve.setWordWrap(True)
+        self._reserve.setTextFormat(Qt.TextFormat.RichText)
+        self._reserve.setText(reserve_text)
+        self._reserved: dict[tuple[int, str], int] = {}
         label.setParent(self)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.relayouts = 0   # how many times the window's layout was asked to re-run (tests count them)
@@ -94,10 +112,23 @@ class _BannerBox(QWidget):
     def _fit(self) -> None:
         self.label.setGeometry(self.rect())
         height = self.label.heightForWidth(self.width()) if self.width() > 0 else self.label.sizeHint().height()
-        height = max(height, 0) if self.label.isVisibleTo(self) else 0
+        height = max(height, self.reserved_height()) if self.label.isVisibleTo(self) else 0
         if height != self.minimumHeight() or height != self.maximumHeight():
             self.relayouts += 1
             self.setFixedHeight(height)
+
+    def reserved_height(self) -> int:
+        """The height the reserve text needs at the box's width in the label's font (kept per width and font)."""
+        if not self._reserve.text() or self.width() <= 0:
+            return 0
+        key = (self.width(), self.label.font().key())
+        height = self._reserved.get(key)
+        if height is None:
+            if len(self._reserved) > 16:
+                self._reserved.clear()
+            self._reserve.setFont(self.label.font())
+            height = self._reserved[key] = max(self._reserve.heightForWidth(self.width()), 0)
+        return height
 
     def event(self, event: Any) -> bool:  # noqa: D102 - Qt's
         if event.type() == QEvent.Type.LayoutRequest:   # the label's text or font changed
@@ -232,7 +263,7 @@ class Workbench(QWidget):
         lv.addWidget(self.entry_status)
         lv.addLayout(row2)
         lv.addWidget(self.table, 1)
-        self.banner_box = _BannerBox(self.banner)
+        self.banner_box = _BannerBox(self.banner, NEW_CASE_BANNER)
         lv.addWidget(self.banner_box)
 
         # right: plot above the working
@@ -411,14 +442,22 @@ class Workbench(QWidget):
         numbers among the first columns)."""
         header = self.table.horizontalHeader()
         order = view_order(self.model.column_keys(), self.model_first())
+        sizes = [header.sectionSize(i) for i in range(header.count())]
+        moved = False
         for visual, logical in enumerate(order):
             current = header.visualIndex(logical)
             if current != visual:
                 header.moveSection(current, visual)
+                moved = True
+        if moved:   # each column keeps its width: after a model switch with no event between it and a change of the
+            # rows, moving sections left a verdict column with another column's width ('not re…' cut; issue 21)
+            for i, size in enumerate(sizes):
+                if header.sectionSize(i) != size:
+                    header.resizeSection(i, size)
         self.table.horizontalScrollBar().setValue(0)
 
     def fit_verdicts(self) -> None:
-        """Widen the table's side of the splitter (the plot keeping >= 320 px, or its 260-px minimum in a
+        """Widen the table's side of the splitter (the plot keeping >= 320 px, or its 240-px minimum in a
         window under 1100 px) until the columns up to the verdicts are in view without scrolling."""
         header = self.table.horizontalHeader()
         keys = self.model.column_keys()
@@ -434,7 +473,7 @@ class Workbench(QWidget):
             right = total - left
         # below 1100 px (a 1024 screen, a 2x laptop screen) the plot's minimum (issue 21: the chosen model's column
         # beside the verdicts)
-        floor = 320 if self.window().width() >= 1100 else 260
+        floor = 320 if self.window().width() >= 1100 else 240   # 240: USC alone whole in a 1024-px screen's window
         if left < needed and right > floor:
             new_left = min(needed, left + right - floor)
             self.splitter.setSizes([new_left, left + right - new_left])

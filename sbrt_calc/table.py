@@ -169,6 +169,9 @@ class Table:
     source: str = ""
     status: Status | None = None
     widths: tuple[int, ...] = field(default=(), compare=False)  # layout hint for the PDF, percent
+    #: the details of a note, by its index in ``notes``: (index, details); the note says it in one short sentence,
+    #: the app shows the details as the note's tooltip, JSON as ``note_details`` (a long list stays off the page)
+    note_details: tuple[tuple[int, str], ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.columns)
@@ -344,7 +347,9 @@ def to_html(table: Table, *, title_tag: str = "h3", after_rows: str = "") -> str
         out.append("</tr>")
     out.append("</table>")
     out.append(after_rows)
-    out += [f"<p>{e(n)}</p>" for n in table.notes]
+    details = dict(table.note_details)
+    out += [f'<p><span title="{e(details[i])}">{e(n)}</span></p>' if details.get(i) else f"<p>{e(n)}</p>"
+            for i, n in enumerate(table.notes)]
     if table.source:
         out.append(f'<p class="src">Source: {e(table.source)}</p>')
     return "".join(out)
@@ -367,7 +372,8 @@ def to_dict(table: Table) -> dict[str, Any]:
     return {"key": table.key, "title": table.title,
             "columns": [{"key": c.key, "header": c.header, "unit": c.unit} for c in table.columns],
             "rows": [[cell(c) for c in row] for row in table.rows], "notes": list(table.notes),
-            "source": table.source, "status": st.value if st is not None else None}
+            "source": table.source, "status": st.value if st is not None else None,
+            **({"note_details": {str(i): d for i, d in table.note_details}} if table.note_details else {})}
 
 
 def as_table(t: Any, key: str = "") -> Table:

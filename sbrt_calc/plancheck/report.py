@@ -233,7 +233,8 @@ def _conformity_table(r: PlanCheckResult) -> Table:
     from sbrt_calc.planning.conformity import metric_status
 
     cols = [Column("target", "Target"), Column("metric", "Metric"), Column("plan", "Plan", numeric=True),
-            Column("none", "No deviation"), Column("minor", "Minor deviation"), Column("grade", "Deviation"),
+            Column("none", "No deviation", numeric=True), Column("minor", "Minor deviation", numeric=True),
+            Column("grade", "Deviation"),
             Column("status", "Status")]
     rows = []
     notes: list[str] = []

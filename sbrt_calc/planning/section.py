@@ -285,15 +285,22 @@ def constraint_table(inputs: PlanningInputs) -> Table:
         from sbrt_calc.eligibility.sites import NO_SIX_FRACTIONS
 
         notes.append(NO_SIX_FRACTIONS.text)
-    if lookup.not_converted:
-        notes.append("Not converted, given by the source for its own column only: "
-                     + "; ".join(lookup.not_converted_reasons))
+    details: list[tuple[int, str]] = []
+    if lookup.not_converted:   # one short sentence; the limits and reasons as its details (issue 21: a 2-fraction
+        # plan's note was a wall of 50 clauses)
+        k = len(lookup.not_converted)
+        details.append((len(notes), "Not converted (the source's own column only):\n" + "\n".join(
+            lookup.not_converted_reasons)))
+        cols_text = " and ".join(str(c) for c in lookup.converted_from) or "other"
+        notes.append(f"Not converted: {k} limit{'' if k == 1 else 's'} of the {cols_text}-fraction column"
+                     f"{'s' if len(lookup.converted_from) != 1 else ''} (each with its reason: sbrt-calc constraints "
+                     f"--set {lookup.set.key} --fractions {n}).")
     if lookup.omitted:
         notes.append("This set leaves out: " + "; ".join(lookup.omitted))
     if lookup.set.errata:
         notes.append(f"Errata: {lookup.set.errata}")
     return Table("organ_limits", f"Organ-at-risk limits: {lookup.set.name}, {fractions_text(n)}", cols, tuple(rows),
-                 tuple(notes), lookup.set.source)
+                 tuple(notes), lookup.set.source, note_details=tuple(details))
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -328,8 +335,10 @@ def conformity_table(inputs: PlanningInputs) -> Table | None:
 
     if inputs.ptv_cc is None:
         return None
-    cols = (Column("metric", "Metric"), Column("plan", "Plan"), Column("none", "No deviation"),
-            Column("minor", "Minor deviation"), Column("grade", "Grade"))
+    # the plan's value and the two limits are numbers (right-aligned under their headers in the report, each in
+    # a column of its own width: before, "4.4" ran into "<= 4.37"; issue 21)
+    cols = (Column("metric", "Metric"), Column("plan", "Plan", numeric=True), Column("none", "No deviation", numeric=True),
+            Column("minor", "Minor deviation", numeric=True), Column("grade", "Grade"))
     try:
         g = grade_plan(inputs.ptv_cc, inputs.r50, inputs.d2cm_percent, inputs.r100, site=inputs.site)
     except SbrtCalcError as exc:
@@ -351,7 +360,7 @@ def conformity_table(inputs: PlanningInputs) -> Table | None:
         g.message, "Above the minor-deviation limit: major deviation. R50% and D2cm limits depend on the PTV volume; "
                    "R100% does not.", g.r100_band)
     return Table("conformity", f"Conformity and dose fall-off: PTV {g.ptv_cc:g} cm3 ({g.table.name})", cols,
-                 tuple(rows), notes, g.table.source)
+                 tuple(rows), notes, g.table.source, widths=(28, 16, 18, 18, 20))
 
 
 def cumulative_tables(inputs: PlanningInputs) -> tuple[Table, ...]:

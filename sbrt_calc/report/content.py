@@ -75,6 +75,10 @@ def auto_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[
 _NUMBER_WITH_UNIT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?( ?(%|Gy|cc|cm3|cm³|mm|d))?$")
 
 
+#: a limit: a number with its unit after a comparison ("<= 4.37", "< 1.2", ">= 1500 cc"), or a number alone
+_LIMIT = re.compile(r"^((<|>|<=|>=|≤|≥) ?)?[+-]?(\d+(\.\d*)?|\.\d+)( ?(%|Gy|cc|cm3|cm³|mm))?$")
+
+
 def right_aligned(rows: Sequence[Sequence[str]], numeric_from: int = 0) -> tuple[bool, ...]:
     """Per column: True when it is a column of numbers (from ``numeric_from`` on, every cell a number, a number
     with its unit, or empty/'-', and at least one number). Its header and its cells are right-aligned together,
@@ -160,10 +164,20 @@ class Block:
     widths: tuple[int, ...] = ()
     numeric_from: int = 99
     statuses: tuple[tuple[str, ...], ...] = ()  # per row, per cell: a sbrt_calc.table.Status value or ''
+    #: per column: declared a column of numbers by its table (:attr:`sbrt_calc.table.Column.numeric`): limits
+    #: written with their comparison ("<= 4.37") then stand right-aligned like the values beside them
+    numeric_columns: tuple[bool, ...] = ()
 
     def right(self) -> tuple[bool, ...]:
-        """The table's columns of numbers (:func:`right_aligned`): header and cells right-aligned."""
-        return right_aligned(self.rows, self.numeric_from)
+        """The table's columns of numbers (:func:`right_aligned`, or declared so by the table, when every cell
+        is a number or a limit such as ``<= 4.37``): header and cells right-aligned."""
+        found = right_aligned(self.rows, self.numeric_from)
+        if not self.numeric_columns:
+            return found
+        declared = tuple(i < len(self.numeric_columns) and self.numeric_columns[i] and bool(self.rows)
+                         and all(_LIMIT.match(str(r[i]).strip()) or str(r[i]).strip() in ("", "-")
+                                 for r in self.rows if i < len(r)) for i in range(len(found)))
+        return tuple(a or b for a, b in zip(found, declared, strict=True))
 
 
 def _items(items: Sequence[Mapping[str, Any]], key: str = "text", seen: set[str] | None = None) -> list[Block]:
@@ -196,17 +210,24 @@ def table_row_html(cells: Sequence[str], widths: Sequence[int], header: bool = F
 
     tag = "th" if header else "td"
     tds = []
+    after_number = False
     for i, c in enumerate(cells):
         w = f' width="{widths[i]}%"' if i < len(widths) else ""
         numeric = (right[i] if i < len(right) else False) if right is not None else (
             i >= numeric_from and not header and is_numeric(str(c).strip()))
         align = ' align="right"' if numeric else ' align="left"'
         st = statuses[i] if i < len(statuses) else ""
-        style = ""
+        css = []
+        bg_attr = ""
         if st and st != Status.INFO.value:
             fg, bg = STATUS_COLOURS[Status(st)]
-            style = f' style="color:{fg}" bgcolor="{bg}"'
+            css.append(f"color:{fg}")
+            bg_attr = f' bgcolor="{bg}"'
+        if after_number and not numeric:   # text after a right-aligned number keeps its distance (issue 21: the
+            css.append("padding-left:8px")  # conformity table's "<= 5.37" ran into "minor")
+        style = (f' style="{";".join(css)}"' if css else "") + bg_attr
         tds.append(f"<{tag}{w}{align}{style}>{_e(c)}</{tag}>")
+        after_number = numeric
     return (f'<table width="100%" cellspacing="0" cellpadding="2" border="0.5" class="grid">'
             f"<tr>{''.join(tds)}</tr></table>")
 
@@ -224,7 +245,7 @@ def typed_table_blocks(t: Any, seen: set[str] | None = None) -> list[Block]:
     if rows:
         out.append(Block("table", headers=headers, rows=rows, widths=tt.widths or auto_widths(headers, rows),
                          numeric_from=0 if any(c.numeric for row in tt.rows for c in row) else 99,
-                         statuses=statuses))
+                         statuses=statuses, numeric_columns=tuple(c.numeric for c in tt.columns)))
     out.extend(_items([{"text": x} for x in tt.notes], seen=seen) if tt.notes else [])
     if tt.source:
         out.append(Block("para", f'<span class="src">Source: {_e(tt.source)}</span>'))
