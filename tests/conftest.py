@@ -7,6 +7,10 @@ fixture gives a test its own.
 Hypothesis profiles: ``fast`` (the default, used in CI: few examples per property, no deadline, so
 that the suite fits a two-core machine) and ``thorough`` (on demand: ``HYPOTHESIS_PROFILE=thorough pytest``,
 each property with the example count written in its test, see ``tests/strategies.py::examples``).
+
+Tests marked ``thorough`` (the finer Nelms benchmark grids) run on demand only: ``SBRT_CALC_THOROUGH=1 pytest -m
+thorough`` (CI runs them in a step of their own, after the README's command); otherwise they are skipped with
+that reason, never silently passed.
 """
 
 from __future__ import annotations
@@ -28,6 +32,19 @@ os.environ["SBRT_CALC_SETTINGS_DIR"] = str(_SESSION_DIR / "settings")
 os.environ["SBRT_CALC_DATA_DIR"] = str(_SESSION_DIR / "data")
 os.environ.pop("SBRT_CALC_RECOVER", None)
 os.environ.pop("SBRT_CALC_EXIT_WHEN_SHOWN", None)
+
+
+THOROUGH_REASON = "thorough run only: SBRT_CALC_THOROUGH=1 pytest -m thorough (CI runs it in a step of its own)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``thorough`` unless ``SBRT_CALC_THOROUGH=1`` asks for them."""
+    if os.environ.get("SBRT_CALC_THOROUGH") == "1":
+        return
+    skip = pytest.mark.skip(reason=THOROUGH_REASON)
+    for item in items:
+        if item.get_closest_marker("thorough") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture
