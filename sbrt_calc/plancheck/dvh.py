@@ -129,7 +129,7 @@ class _Histogram:
         self.volume = 0.0
         self.dmax = -np.inf
         self.dmin = np.inf
-        self._buffer: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._buffer: list[tuple[np.ndarray, np.ndarray, np.ndarray | float]] = []
         self._buffered = 0
 
     def add(self, d: np.ndarray, w: np.ndarray, v: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
@@ -144,42 +144,79 @@ class _Histogram:
         if self._buffered > 1 << 20:
             self._flush()
 
+    def add_same_volume(self, d: np.ndarray, w: np.ndarray, v: float, lo: float, hi: float) -> None:
+        """Samples of one volume *v* (cc) each (whole half-voxels); *lo*/*hi* their lowest and highest
+        dose over their cells (for Dmin/Dmax)."""
+        if d.size == 0:
+            return
+        self.dmax = max(self.dmax, hi)
+        self.dmin = min(self.dmin, lo)
+        self.volume += v * d.size
+        self._buffer.append((d, w, v))
+        self._buffered += d.size
+        if self._buffered > 1 << 20:
+            self._flush()
+
     def _flush(self) -> None:
+        """Accumulate the buffered samples: each a uniform piece over [d - w/2, d + w/2] (clipped to the
+        bins' range), in bin units from the origin; the cumulative volume below bin edge k is
+        ``c (relu(k - a) - relu(k - b))`` with ``c = v / (b - a)``: ``c`` and ``c a`` (``c b``) are
+        added to the slope and intercept of the first edge above a (b), ``floor(a) + 1``."""
         if not self._buffer:
             return
-        d, w, v = (np.concatenate(parts) for parts in zip(*self._buffer, strict=True))
+        parts = self._buffer
         self._buffer, self._buffered = [], 0
-        span = self.n * self.h
-        inv = 1.0 / self.h
-        half = w * 0.5
-        a = d - half
-        a -= self.origin
-        np.minimum(np.maximum(a, 0.0, out=a), span, out=a)
-        b = d + half
-        b -= self.origin
-        np.minimum(np.maximum(b, 0.0, out=b), span, out=b)
-        width = b - a
-        ramp = width > 1e-6 * self.h
-        if not ramp.all():
-            # a point mass: the cumulative volume below x steps up by v at x = d
-            pt = ~ramp
-            j = np.minimum(np.floor(np.minimum(np.maximum(d[pt] - self.origin, 0.0), span) * inv).astype(np.int64) + 1, self.n)
-            self.point_dose += np.bincount(j - 1, weights=v[pt] * d[pt], minlength=self.n + 1)
-            self.point_volume += np.bincount(j - 1, weights=v[pt], minlength=self.n + 1)
-            # the point masses stay in the arrays below with no weight (cheaper than compressing them out)
-            sc = np.where(ramp, v, 0.0) / np.where(ramp, width, 1.0)
+        if len(parts) == 1:
+            d, w = parts[0][0], parts[0][1]
         else:
-            sc = v / width
-        # a uniform piece: the cumulative volume below edge k*h is c (relu(k h - a) - relu(k h - b)), c = v / (b - a)
-        sc *= self.h
+            d, w = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        v: np.ndarray | float
+        if not any(isinstance(p[2], np.ndarray) for p in parts) and len({p[2] for p in parts}) == 1:
+            v = float(parts[0][2])  # every sample of one volume (whole half-voxels of one thickness)
+        else:
+            v = np.concatenate([p[2] if isinstance(p[2], np.ndarray) else np.full(p[0].size, p[2]) for p in parts])
+        n = self.n
+        inv = 1.0 / self.h
+        u = d - self.origin
+        u *= inv  # the doses in bins from the origin
+        hw = w * (0.5 * inv)
+        a = u - hw
+        b = np.add(u, hw, out=u)
+        if a.min() < 0.0 or b.max() > n:  # a <= b: both within [0, n] otherwise
+            np.minimum(np.maximum(a, 0.0, out=a), float(n), out=a)
+            np.minimum(np.maximum(b, 0.0, out=b), float(n), out=b)
+        width = np.subtract(b, a, out=hw)
+        if width.min() > 1e-6:
+            sc = np.divide(v, width, out=width)
+        else:
+            if not isinstance(v, np.ndarray):
+                v = np.full(d.size, v)
+            # a point mass: the cumulative volume below x steps up by v at x = d
+            pt = width <= 1e-6
+            dp = d[pt]
+            j = np.minimum(np.floor(np.minimum(np.maximum((dp - self.origin) * inv, 0.0), float(n))).astype(np.int64),
+                           n - 1)
+            self.point_dose += np.bincount(j, weights=v[pt] * dp, minlength=n + 1)
+            self.point_volume += np.bincount(j, weights=v[pt], minlength=n + 1)
+            # the point masses stay in the arrays below with no weight (cheaper than compressing them out)
+            v[pt] = 0.0
+            width[pt] = 1.0
+            sc = np.divide(v, width, out=v)
         for p, sign in ((a, 1.0), (b, -1.0)):
-            p *= inv
-            j = np.floor(p).astype(np.int64)
-            j += 1
-            np.minimum(j, self.n, out=j)
-            self.slope += np.bincount(j, weights=sc, minlength=self.n + 1) * sign
+            j = p.astype(np.int64)  # floor (p >= 0); the edge above is j + 1, at most n
+            bc = np.bincount(j, weights=sc, minlength=n + 1)
+            bc[n - 1] += bc[n]
+            if sign > 0:
+                self.slope[1:] += bc[:n]
+            else:
+                self.slope[1:] -= bc[:n]
             p *= sc
-            self.icept -= np.bincount(j, weights=p, minlength=self.n + 1) * sign
+            bc = np.bincount(j, weights=p, minlength=n + 1)
+            bc[n - 1] += bc[n]
+            if sign > 0:
+                self.icept[1:] -= bc[:n]
+            else:
+                self.icept[1:] += bc[:n]
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """(dose, volume) of the non-empty bins by decreasing dose, clipped to [Dmin, Dmax].
@@ -232,6 +269,7 @@ class _Sampler:
         self.z = np.asarray(grid.z_mm, dtype=np.float64)
         self._cells: tuple[np.ndarray, np.ndarray] | None = None
         self._half_cache: dict[float, tuple[np.ndarray, ...]] = {}
+        self._whole_cache: dict[tuple[float, float], tuple[np.ndarray, ...]] = {}
         self._half_cached = 0
         self.range_gy = (float(self.dose.max()), float(self.dose.min())) if self.dose.size else (0.0, 0.0)
 
@@ -320,6 +358,39 @@ class _Sampler:
         if got is None:
             return self._box_fields(z_mm, rows, cols)
         return tuple(f[rows, cols] for f in got)
+
+    def whole_samples(self, z_mm: float, thick_mm: float, rows: slice, cols: slice, sel: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """What the whole half-voxels *sel* (a mask on the box *rows*, *cols*) of thickness *thick_mm* at
+        mid-height *z_mm* add to a DVH: their doses, spreads ``w = sqrt((gx dx)^2 + (gy dy)^2 + (gz thick)^2)``
+        and the lowest and highest dose over them (``d -+ |gz| thick / 2``): the formulas of
+        :meth:`_StructureAccumulator.finish` applied to :meth:`half_fields`. When the half's fields are
+        kept (:data:`HALF_CACHE_NODES`), the spreads and extremes of the whole plane are kept with them."""
+        key = (z_mm, thick_mm)
+        got = self._whole_cache.get(key)
+        if got is None:
+            base = self._half_cache.get(z_mm)
+            if base is None and self._half_cached + self.ny * self.nx <= HALF_CACHE_NODES:
+                base = self.half_fields(z_mm, slice(0, self.ny), slice(0, self.nx))  # kept
+            if base is not None:
+                got = self._whole(base, thick_mm)
+                self._whole_cache[key] = got
+        if got is None:
+            fields = self._whole(self._box_fields(z_mm, rows, cols), thick_mm)
+            idx = np.flatnonzero(sel)
+        else:
+            fields = got
+            on_plane = np.zeros((self.ny, self.nx), dtype=bool)
+            on_plane[rows, cols] = sel
+            idx = np.flatnonzero(on_plane)
+        d, w, lo, hi = (np.ascontiguousarray(f).ravel().take(idx) for f in fields)
+        return d, w, float(lo.min()), float(hi.max())
+
+    def _whole(self, fields: tuple[np.ndarray, ...], thick: float) -> tuple[np.ndarray, ...]:
+        d, gx, gy, gz = fields
+        width = np.sqrt((gx * self.dx) ** 2 + (gy * self.dy) ** 2 + (gz * thick) ** 2)
+        reach = np.abs(gz) * (thick / 2)
+        return d, width, d - reach, d + reach
 
     def _box_fields(self, z_mm: float, rows: slice, cols: slice) -> tuple[np.ndarray, ...]:
         k0a, k1a, tza, okza, spana = self._zaxis(np.array([z_mm], dtype=np.float64))
@@ -551,13 +622,9 @@ class _StructureAccumulator:
             if full.any():
                 fr, fc = np.nonzero(full.any(axis=1))[0], np.nonzero(full.any(axis=0))[0]
                 sub = (slice(int(fr[0]), int(fr[-1]) + 1), slice(int(fc[0]), int(fc[-1]) + 1))
-                d_f, gx_f, gy_f, gz_f = sp.half_fields((z_lo + z_hi) / 2, slice(r0 + sub[0].start, r0 + sub[0].stop),
-                                                       slice(c0 + sub[1].start, c0 + sub[1].stop))
-                sel = full[sub]
-                d, gx, gy, gz = d_f[sel], gx_f[sel], gy_f[sel], gz_f[sel]
-                width = np.sqrt((gx * dx) ** 2 + (gy * dy) ** 2 + (gz * thick) ** 2)
-                reach = np.abs(gz) * (thick / 2)
-                self.hist.add(d, width, np.full(d.size, thick * dx * dy / 1000.0), d - reach, d + reach)
+                d, w, lo, hi = sp.whole_samples((z_lo + z_hi) / 2, thick, slice(r0 + sub[0].start, r0 + sub[0].stop),
+                                                slice(c0 + sub[1].start, c0 + sub[1].stop), full[sub])
+                self.hist.add_same_volume(d, w, thick * dx * dy / 1000.0, lo, hi)
             part = inside & ~full
             if part.any():
                 rows, cols = np.nonzero(part)

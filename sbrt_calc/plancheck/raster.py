@@ -159,7 +159,7 @@ def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float,
 
     Equal to filling all ``s x s`` points of every voxel, but only the voxels an edge passes
     near (the voxels holding a point of an edge sampled every h/4, and their 8 neighbours) are
-    supersampled; the others are wholly inside or outside, decided at their centre. Also returns
+    supersampled; the others are wholly inside or outside, decided at one of their lattice points. Also returns
     the boundary's length in each voxel (edge points every h/4) and the supersampled voxels'
     points (:class:`BoundarySamples`).
     """
@@ -186,8 +186,10 @@ def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float,
     if srows.size == 0:
         return np.zeros((nrow, ncol)), edge[1:-1, 1:-1].astype(np.float64), \
             BoundarySamples(none, none, np.zeros((0, s * s), dtype=bool), ring)
-    crow, cx, _, _ = _crossings(polygons, y_first, dy, nrow)
-    cover = _fill(crow, cx, x_first, dx, nrow, ncol).astype(np.float64)
+    # a voxel no edge passes near (not supersampled below) is wholly inside or outside: its first
+    # lattice point (sub-row 0, sub-column 0) decides it, from the crossings of the sub-rows
+    first = srows % s == 0
+    cover = _fill(srows[first] // s, sx[first], x_first + sub[0] * dx, dx, nrow, ncol).astype(np.float64)
     grown = near.copy()
     for dr in (-1, 0, 1):
         for dc in (-1, 0, 1):
