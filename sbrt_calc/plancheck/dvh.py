@@ -538,23 +538,25 @@ class _StructureAccumulator:
         hi3, lo3 = sp.cell_bounds()
         hi2, lo2 = hi3.reshape(hi3.shape[0], -1), lo3.reshape(lo3.shape[0], -1)
         ncell_x = hi3.shape[2]
-        xs, ys, ubs, lbs, planes = [], [], [], [], []
         ends_n = np.array([e[2].size for e in self.edges])
         ends_off = np.concatenate([[0], np.cumsum(ends_n)[:-1]])
         ends_all = np.concatenate([e[2] for e in self.edges])
-        for index, (x, y, ends) in enumerate(self.edges):
-            i0 = sp._axis((x - self.grid.x_mm[0]) / sp.dx, sp.nx)[0]
-            j0 = sp._axis((y - self.grid.y_mm[0]) / sp.dy, sp.ny)[0]
-            k_lo = int(sp._zaxis(np.array([ends.min()]))[0][0])
-            k_hi = int(sp._zaxis(np.array([ends.max()]))[1][0])
-            flat = j0 * ncell_x + i0
-            xs.append(x)
-            ys.append(y)
-            ubs.append(hi2[k_lo:k_hi + 1][:, flat].max(axis=0))
-            lbs.append(lo2[k_lo:k_hi + 1][:, flat].min(axis=0))
-            planes.append(np.full(x.size, index))
+        # every plane's points at once: their cells in plane, the dose planes around their z range
+        k_lo = sp._zaxis(np.array([e[2].min() for e in self.edges]))[0]
+        k_hi = sp._zaxis(np.array([e[2].max() for e in self.edges]))[1]
+        plane = np.repeat(np.arange(len(self.edges)), [e[0].size for e in self.edges])
+        x = np.concatenate([e[0] for e in self.edges])
+        y = np.concatenate([e[1] for e in self.edges])
         self.edges = []
-        x, y, ub, lb, plane = (np.concatenate(v) for v in (xs, ys, ubs, lbs, planes))
+        i0 = sp._axis((x - self.grid.x_mm[0]) / sp.dx, sp.nx)[0]
+        j0 = sp._axis((y - self.grid.y_mm[0]) / sp.dy, sp.ny)[0]
+        flat = j0 * ncell_x + i0
+        k_first, k_last = k_lo[plane], k_hi[plane]
+        ub, lb = hi2[k_first, flat], lo2[k_first, flat]
+        for step in range(1, int((k_hi - k_lo).max()) + 1):
+            k = np.minimum(k_first + step, k_last)
+            np.maximum(ub, hi2[k, flat], out=ub)
+            np.minimum(lb, lo2[k, flat], out=lb)
         for upper in (True, False):
             bound = ub if upper else lb
             current = hist.dmax if upper else hist.dmin
@@ -711,15 +713,13 @@ class _StructureAccumulator:
             sw.append(wt)
             sc.append(c)
             slen.append(math.sqrt(12 * var))
-        s_w, s_c, s_len = np.array(sw), np.array(sc), np.array(slen)
-        m = s_w.size
         if bx.size:
-            n = bx.size
-            d, gx, gy, gz = sp.at(np.tile(bx, m), np.tile(by, m), np.repeat(s_c, n))
-            length = np.repeat(s_len, n)
-            w = np.sqrt((gx * hx) ** 2 + (gy * hy) ** 2 + (gz * length) ** 2)
-            # extremes: the points' own values; the edges at every piece end (below) bound the rest
-            self.hist.add(d, w, np.tile(bw, m) * np.repeat(s_w, n), d, d)
+            for wt, c, length in zip(sw, sc, slen, strict=True):
+                # one height per sub-plane: its dose cell along z found once (a 0-d array: the same arithmetic)
+                d, gx, gy, gz = sp.at(bx, by, np.array(c, dtype=np.float64))
+                w = np.sqrt((gx * hx) ** 2 + (gy * hy) ** 2 + (gz * np.float64(length)) ** 2)
+                # extremes: the points' own values; the edges at every piece end (below) bound the rest
+                self.hist.add(d, w, bw * np.float64(wt), d, d)
         if ring.size:
             # evaluated at the end, only where they can move Dmin or Dmax (_edge_extremes)
             self.edges.append((ring[:, 0], ring[:, 1], ends))
