@@ -61,7 +61,7 @@ DEFAULT_BIN_GY = 0.01
 #: Dose resolution of the kept dose-volume pairs, Gy.
 POOL_GY = 0.001
 #: Largest number of in-plane nodes whose half-voxel dose fields a sampler keeps for the next structures
-#: (4 float64 each: 64 MB).
+#: (4 float64 each, and 3 more for the whole half-voxels' spreads and extremes: 112 MB).
 HALF_CACHE_NODES = 2_000_000
 
 
@@ -364,14 +364,19 @@ class _Sampler:
         """What the whole half-voxels *sel* (a mask on the box *rows*, *cols*) of thickness *thick_mm* at
         mid-height *z_mm* add to a DVH: their doses, spreads ``w = sqrt((gx dx)^2 + (gy dy)^2 + (gz thick)^2)``
         and the lowest and highest dose over them (``d -+ |gz| thick / 2``): the formulas of
-        :meth:`_StructureAccumulator.finish` applied to :meth:`half_fields`. When the half's fields are
-        kept (:data:`HALF_CACHE_NODES`), the spreads and extremes of the whole plane are kept with them."""
+        :meth:`_StructureAccumulator.finish` applied to :meth:`half_fields`. A box of a quarter of the
+        plane or more keeps the whole plane's fields, spreads and extremes for the next structures while
+        they fit (:data:`HALF_CACHE_NODES`); a smaller box uses them when kept, else computes its own."""
         key = (z_mm, thick_mm)
         got = self._whole_cache.get(key)
         if got is None:
             base = self._half_cache.get(z_mm)
-            if base is None and self._half_cached + self.ny * self.nx <= HALF_CACHE_NODES:
-                base = self.half_fields(z_mm, slice(0, self.ny), slice(0, self.nx))  # kept
+            box_nodes = (rows.stop - rows.start) * (cols.stop - cols.start)
+            if base is None and 4 * box_nodes >= self.ny * self.nx \
+                    and self._half_cached + self.ny * self.nx <= HALF_CACHE_NODES:
+                # a box of a quarter of the plane or more: the whole plane, kept for the next structures
+                # (a smaller structure's box alone costs less than a plane the next ones may not use)
+                base = self.half_fields(z_mm, slice(0, self.ny), slice(0, self.nx))
             if base is not None:
                 got = self._whole(base, thick_mm)
                 self._whole_cache[key] = got
