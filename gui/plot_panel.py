@@ -4,15 +4,23 @@ matplotlib is imported lazily (:meth:`PlotPanel.ensure_canvas`, called after the
 that the cold start stays close to a bare PySide6 window. The core's :func:`~sbrt_calc.report.plot.draw_plot`
 draws everything when the model, thresholds or range change (the same function draws the report's
 plot); an edit moves only the points, which are animated artists blitted over a cached background.
+
+A new view's full draw (layout, ticks, every text: 0.25-0.55 s of CPU at 1280 x 800) is rendered off the GUI
+thread when the event loop asks for it (issue 21: nothing over 250 ms in the GUI thread): a worker thread draws
+the figure into a renderer of its own (:class:`_Render`), the canvas keeps showing the last image meanwhile, and
+the finished image is swapped in on the GUI thread. The figure is never touched from two threads at once: any
+change of the plot (an edit, a selection, a resize, an export, :meth:`PlotPanel.draw_now`) first waits for a
+render in flight to finish (:meth:`PlotPanel.wait_for_render`). No Qt widget is touched off the GUI thread.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:   # numpy and the core's plot load with the canvas, after the window is shown
@@ -40,6 +48,10 @@ class PlotPanel(QWidget):
         self._full_draw_pending = False
         self._views: dict[Any, tuple[Any, dict[str, Any], Any, tuple[int, int], Any]] = {}
         self._view_key: Any = None
+        self._job: _Render | None = None    # a full draw being rendered off the GUI thread
+        #: draw a new view off the GUI thread when the event loop asks for it (False: in the GUI thread, as
+        #: :meth:`draw_now` always does)
+        self.render_in_background = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._placeholder = QLabel("Loading the plot…")
@@ -53,11 +65,10 @@ class PlotPanel(QWidget):
     def ensure_canvas(self) -> None:
         if self.canvas is not None:
             return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
         self.figure = Figure(figsize=(5, 4), layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = _canvas_class()(self.figure, self)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.canvas.setToolTip(self.toolTip())
@@ -81,6 +92,7 @@ class PlotPanel(QWidget):
         """Bring the plot up to date with the table: a full draw when the static part changed, else the points."""
         if self.canvas is None:
             return
+        self.wait_for_render()
         from sbrt_calc.report.plot import draw_plot, plot_data
 
         data = self.data = plot_data(self.model.evaluation())
@@ -90,12 +102,14 @@ class PlotPanel(QWidget):
             self._static_key = key
             if self._switch_to_cached((key, len(data.points)), data):
                 return
-            self._new_view((key, len(data.points)))
+            fresh = self._new_view((key, len(data.points)))
             dark = self._dark()
             if dark:
                 self.figure.set_facecolor("#202124")
                 self.ax.set_facecolor("#2b2c30")
-            self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True, compact=bool(self._narrow()))
+            # a new view's axes is new (nothing to clear); a narrow plot makes its own legend (_fit_legend)
+            self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True, compact=bool(self._narrow()),
+                                      clear=not fresh, legend=not self._narrow())
             self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
             if self._narrow():   # the y axis's label on two lines (at 2x it ran off the canvas's top and bottom)
                 label = self.ax.yaxis.label
@@ -138,17 +152,21 @@ class PlotPanel(QWidget):
             self._blit()
         return True
 
-    def _new_view(self, view_key: Any) -> None:
-        """A fresh axes for ``view_key`` (the oldest view dropped beyond :attr:`MAX_VIEWS`)."""
+    def _new_view(self, view_key: Any) -> bool:
+        """A fresh axes for ``view_key`` (the oldest view dropped beyond :attr:`MAX_VIEWS`); True when the axes
+        is new (else the first view's, which may hold an earlier drawing)."""
+        fresh = False
         if self._views or self._view_key is not None:
             self.ax = self.figure.add_subplot()
             self._show_axes(self.ax)
+            fresh = True
         self._view_key = view_key
         while len(self._views) >= self.MAX_VIEWS:
             old_key = next(iter(self._views))
             old_ax = self._views.pop(old_key)[0]
             if old_ax is not self.ax:
                 old_ax.remove()
+        return fresh
 
     def _show_axes(self, ax: Any) -> None:
         for other in self.figure.axes:
@@ -164,7 +182,7 @@ class PlotPanel(QWidget):
         """The core's legend, in one column when the canvas is narrow, kept out of the layout (it sits inside
         the axes and must not shrink them), and in the palette's colours."""
         legend = self.ax.get_legend()
-        if legend is None:
+        if legend is None and not self._narrow():
             return
         if self._narrow():
             # one column (two would be wider than the axes), smaller on a short canvas, where it covers least of the
@@ -226,6 +244,7 @@ class PlotPanel(QWidget):
     def set_selected_rows(self, rows: set[int]) -> None:
         self._selected = set(rows)
         if self.canvas is not None and self.data is not None:
+            self.wait_for_render()
             self._move_points(self.data)
             self._blit()
 
@@ -240,10 +259,13 @@ class PlotPanel(QWidget):
         return [self._handles["down"], self._handles["up"]] + [lb for lb in self._handles["labels"] if lb.get_visible()]
 
     def _on_draw(self, event: Any) -> None:
+        # in a render off the GUI thread, the canvas's renderer is the render's own (see _canvas_class), and the
+        # canvas's size was read on the GUI thread when the render began
+        job = self._job
+        size = job.size if job is not None and job.in_worker() else self._size()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         if self._view_key is not None:
-            self._views[self._view_key] = (self.ax, self._handles, self._background, self._size(),
-                                           self.ax.get_position())
+            self._views[self._view_key] = (self.ax, self._handles, self._background, size, self.ax.get_position())
         self._draw_animated()
 
     def _draw_animated(self) -> None:
@@ -263,14 +285,62 @@ class PlotPanel(QWidget):
             # draw_idle, whose pending flag survives an explicit draw() and made the next paint draw again
             if not self._full_draw_pending:
                 self._full_draw_pending = True
-                QTimer.singleShot(0, self.draw_now)
+                QTimer.singleShot(0, self._draw_later)
             return
         self.canvas.restore_region(self._background)
         self._draw_animated()
         self.canvas.update()   # the buffer is ready: painted with the table in one pass (blit repainted at once)
 
+    def _draw_later(self) -> None:
+        """The pending full draw, when the event loop is idle: off the GUI thread (see the module docstring)."""
+        if not self._full_draw_pending or self.canvas is None:
+            return
+        if not self.render_in_background:
+            self.draw_now()
+            return
+        self._full_draw_pending = False
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        width, height = self.canvas.get_width_height(physical=True)
+        job = _Render(self, RendererAgg(width, height, self.figure.dpi), (width, height, self.figure.dpi),
+                      self._size())
+        self._job = job
+        # the busy state while the new view is drawn (issue 21: anything over 100 ms shows a busy state)
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        job.start()
+
+    def wait_for_render(self) -> None:
+        """Finish a full draw being rendered off the GUI thread (waiting for it), so that the figure can be
+        changed; nothing when none is."""
+        job = self._job
+        if job is not None:
+            job.thread.join()
+            self._finish_render(job)
+
+    def _finish_render(self, job: _Render) -> None:
+        """On the GUI thread, once ``job``'s thread has ended: its image shown (unless the canvas changed size
+        meanwhile: then drawn again), the busy cursor restored."""
+        if job.finished:
+            return
+        job.finished = True
+        QApplication.restoreOverrideCursor()
+        if self._job is not job:
+            return
+        self._job = None
+        canvas = self.canvas
+        if job.error is None and canvas.get_width_height(physical=True) + (self.figure.dpi,) == job.key:
+            canvas.renderer, canvas._lastKey = job.renderer, job.key   # what FigureCanvasAgg.draw leaves
+            canvas.update()
+            return
+        self._background = None      # resized meanwhile, or the render failed: drawn again
+        if job.error is not None:
+            self.draw_now()           # in the GUI thread, so that an error is raised where it can be seen
+            return
+        self._blit()
+
     def draw_now(self) -> None:
         """Render synchronously if a full draw is pending (benchmarks and tests; points are blitted at once)."""
+        self.wait_for_render()
         pending, self._full_draw_pending = self._full_draw_pending, False
         if self.canvas is not None and (pending or self._background is None):
             # a new view's full draw takes 0.2-0.4 s of CPU (text layout): the app shows it is busy meanwhile
@@ -305,6 +375,7 @@ class PlotPanel(QWidget):
     def export(self, path: str | Path) -> Path:
         """Save the figure; the format follows the suffix (.png, .svg, .pdf)."""
         self.ensure_canvas()
+        self.wait_for_render()
         p = Path(path)
         fmt = p.suffix.lower().lstrip(".")
         if fmt not in ("png", "svg", "pdf"):
@@ -323,6 +394,117 @@ class PlotPanel(QWidget):
             for a in animated:
                 a.set_animated(True)
         return write_bytes_atomic(p, buf.getvalue(), kind=fmt)   # never over a file of another kind
+
+
+class _Render:
+    """One full draw of a :class:`PlotPanel`'s figure off the GUI thread, into a renderer of its own.
+
+    ``key`` is the canvas's (width, height, dpi) and ``size`` its widget size when the render began (read on the
+    GUI thread). The thread draws the figure (the canvas answers ``get_renderer()`` with this renderer in that
+    thread only: see :func:`_canvas_class`) and then posts itself to the GUI thread (:class:`_Relay`), where
+    :meth:`PlotPanel._finish_render` shows the image.
+    """
+
+    def __init__(self, panel: PlotPanel, renderer: Any, key: tuple[int, int, float], size: tuple[int, int]) -> None:
+        import weakref
+
+        self.panel = weakref.ref(panel)
+        self.figure = panel.figure
+        self.renderer = renderer
+        self.key = key
+        self.size = size
+        self.error: BaseException | None = None
+        self.finished = False
+        self.thread = threading.Thread(target=self._run, name="sbrt-calc plot render", daemon=True)
+
+    def start(self) -> None:
+        _relay()   # made on the GUI thread
+        self.thread.start()
+
+    def in_worker(self) -> bool:
+        return threading.get_ident() == self.thread.ident
+
+    def _run(self) -> None:
+        try:
+            self.renderer.clear()
+            self.figure.draw(self.renderer)   # as FigureCanvasAgg.draw, into this render's renderer
+        except BaseException as e:  # noqa: BLE001 - shown on the GUI thread (the figure drawn again there)
+            self.error = e
+        try:
+            _relay().done.emit(self)          # queued: delivered on the GUI thread
+        except RuntimeError:   # the application is gone
+            pass
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread for the application's life: a render's thread posts its end here."""
+
+    done = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+
+    def _done(self, job: _Render) -> None:
+        import shiboken6
+
+        job.thread.join()
+        panel = job.panel()
+        if panel is not None and shiboken6.isValid(panel):
+            panel._finish_render(job)
+        elif not job.finished:   # the panel is gone: only the busy cursor to restore
+            job.finished = True
+            QApplication.restoreOverrideCursor()
+
+
+_RELAY: _Relay | None = None
+
+
+def _relay() -> _Relay:
+    global _RELAY
+    if _RELAY is None:
+        _RELAY = _Relay()
+    return _RELAY
+
+
+_CANVAS_CLASS: Any = None
+
+
+def _canvas_class() -> Any:
+    """The Qt canvas of the plot (matplotlib loads with the canvas): in a render's thread its renderer is the
+    render's own; a full draw or a resize on the GUI thread first waits for a render in flight."""
+    global _CANVAS_CLASS
+    if _CANVAS_CLASS is not None:
+        return _CANVAS_CLASS
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+    class _Canvas(FigureCanvasQTAgg):
+        def __init__(self, figure: Any, panel: PlotPanel) -> None:
+            super().__init__(figure)
+            self._panel = panel
+
+        def _render(self) -> _Render | None:
+            panel = getattr(self, "_panel", None)
+            return panel._job if panel is not None else None
+
+        def get_renderer(self) -> Any:
+            job = self._render()
+            if job is not None and job.in_worker():
+                return job.renderer
+            return super().get_renderer()
+
+        def draw(self) -> None:
+            if self._render() is not None:
+                self._panel.wait_for_render()
+            super().draw()
+
+        def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+            if self._render() is not None:
+                self._panel.wait_for_render()
+            super().resizeEvent(event)
+
+    _CANVAS_CLASS = _Canvas
+    return _CANVAS_CLASS
 
 
 _LEGEND_CLASS: Any = None

@@ -173,7 +173,11 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         # the hot path of every paint: a cached cell is returned with as few calls as possible
         if role not in _ROLES:   # size hint, foreground, check state, ...: nothing to say, asked for every cell
             return None
-        r, c = index.row(), index.column()
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, r: int, c: int, role: int) -> Any:
+        """:meth:`data` of row ``r``, column ``c`` without a QModelIndex (None outside the table; measuring the
+        columns asks every cell: see :mod:`.column_widths`)."""
         ids = self._ids
         if not 0 <= r < len(ids):
             return None
@@ -184,7 +188,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         hit = cache.get(key, _MISSING)
         if hit is not _MISSING:
             return hit
-        if not index.isValid() or not 0 <= c < len(self._columns):
+        if not 0 <= c < len(self._columns):
             return None
         row = self._rows[r]
         col = self._columns[c]

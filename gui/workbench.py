@@ -392,7 +392,9 @@ class Workbench(QWidget):
             self.order_columns()
             self.fit_verdicts()
             return
-        self.table.resizeColumnsToContents()
+        from .column_widths import resize_to_contents
+
+        resize_to_contents(self.table)   # Qt's widths, measuring only the widest cells (issue 21)
         icon = self.table.iconSize().width()
         if icon <= 0:
             icon = self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)

@@ -148,11 +148,14 @@ def line_text(label: str, compact: bool = False) -> str:
 
 
 def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool = False,
-              compact: bool = False) -> dict[str, Any]:
+              compact: bool = False, *, clear: bool = True, legend: bool = True) -> dict[str, Any]:
     """Draw ``data`` on ``ax`` (cleared first); returns the point artists for in-place updates. ``compact``: a
-    narrow plot (the app at 1024 px): the lines' labels shorter and smaller, so that they fit beside the curves."""
+    narrow plot (the app at 1024 px): the lines' labels shorter and smaller, so that they fit beside the curves.
+    ``clear=False``: ``ax`` is new (nothing to clear); ``legend=False``: no legend (the caller makes its own from
+    the axes' handles and labels). Both spare the app's plot work on a model switch (issue 21)."""
     fg, grid = ("#e8e8e8", "#555555") if dark else ("#222222", "#dddddd")
-    ax.clear()
+    if clear:
+        ax.clear()
     ax.axvspan(*BAND_GY, color="#999999", alpha=0.15, lw=0, label="24–50 Gy (usual range)")
     for n, xs, ys in data.curves:
         colour, style = CURVE_STYLE.get(n, (OTHER_COLOUR, "-"))
@@ -192,8 +195,9 @@ def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool
     ax.set_xlim(0, data.xmax_gy)
     ax.set_ylim(0, data.ymax_gy)
     ax.grid(True, color=grid, linewidth=0.6)
-    ax.legend(loc="upper left", fontsize=6.5, framealpha=0.85, ncols=2, handlelength=1.6, columnspacing=0.8,
-              borderaxespad=0.3)
+    if legend:
+        ax.legend(loc="upper left", fontsize=6.5, framealpha=0.85, ncols=2, handlelength=1.6, columnspacing=0.8,
+                  borderaxespad=0.3)
     return handles
 
 

@@ -1,0 +1,92 @@
+"""Column widths fitted to their contents, as :meth:`QTableView.resizeColumnsToContents` fits them, without asking
+the delegate to measure every cell (issue 21: on a first switch to a model with 57 rows that measuring, every role
+of every cell through the style, cost 110-210 ms of CPU in one block of the GUI thread).
+
+Qt's width of a column is the largest of its cells' size hints (the delegate's, + 1 px for the grid) and of
+its header section's size hint. A cell's size hint grows with its text's width for a given font and decoration
+(an icon or none), so the texts are measured with :class:`QFontMetrics` (a cheap call per cell) and the delegate
+is asked only for the widest few cells of each (font, decoration) group: the widths are Qt's own
+(``tests/test_gui_speed.py`` compares both on every model choice, with invalid rows and icons).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QTableView
+
+#: how many of the widest texts of each (font, decoration) group the delegate measures (so that a tie in the
+#: text's advance, or a layout rounding differently from the advance, cannot leave out Qt's widest cell)
+CANDIDATES = 3
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+
+
+def content_widths(table: QTableView) -> list[int]:
+    """Every column's width as ``table.resizeColumnsToContents()`` would set it before the header's minimum and
+    maximum section sizes (nothing is resized here).
+
+    Every row is measured (Qt measures up to the header's ``resizeContentsPrecision()`` rows, 1000 by default:
+    the same widths for any table of up to 1000 rows). The model may offer ``cell(row, column, role)`` (its
+    ``data`` without a QModelIndex: :meth:`.RegimenTableModel.cell`).
+    """
+    model = table.model()
+    header = table.horizontalHeader()
+    table.ensurePolished()
+    base = table.font()
+    base_fm = QFontMetrics(base)
+    metrics: dict[str, QFontMetrics] = {}
+    cell = getattr(model, "cell", None)
+    if cell is None:
+        def cell(r: int, c: int, role: int) -> Any:
+            return model.data(model.index(r, c), role)
+    grid = 1 if table.showGrid() else 0
+    n_rows = model.rowCount()
+    out = []
+    for c in range(model.columnCount()):
+        groups: dict[tuple[str, bool], list[tuple[int, int]]] = {}
+        for r in range(n_rows):
+            text = cell(r, c, _DISPLAY)
+            font: Any = cell(r, c, _FONT)
+            if font is None:
+                fm, key = base_fm, ""
+            else:
+                font = font.resolve(base)
+                key = font.key()
+                fm = metrics.get(key)
+                if fm is None:
+                    fm = metrics[key] = QFontMetrics(font)
+            text = "" if text is None else str(text)
+            if "\n" in text or "\u2028" in text:
+                advance = max(fm.horizontalAdvance(line) for line in text.replace("\u2028", "\n").split("\n"))
+            else:
+                advance = fm.horizontalAdvance(text)
+            groups.setdefault((key, cell(r, c, _DECORATION) is not None), []).append((advance, r))
+        hint = 0
+        for cells in groups.values():
+            cells.sort(key=lambda x: -x[0])
+            for _advance, r in cells[:CANDIDATES]:
+                hint = max(hint, table.sizeHintForIndex(model.index(r, c)).width() + grid)
+        section = 0 if header.isHidden() else header.sectionSizeHint(c)
+        out.append(max(hint, section))
+    return out
+
+
+def resize_to_contents(table: QTableView) -> None:
+    """``table.resizeColumnsToContents()`` with the widths of :func:`content_widths`, each bounded by the header's
+    minimum and maximum section sizes; the last visible section, when the header stretches it, left to the header
+    (it fills the rest of the view, as after Qt's own call)."""
+    header = table.horizontalHeader()
+    widths = content_widths(table)
+    low, high = header.minimumSectionSize(), header.maximumSectionSize()
+    stretched = -1
+    if header.stretchLastSection():
+        visible = [v for v in range(header.count()) if not header.isSectionHidden(header.logicalIndex(v))]
+        stretched = header.logicalIndex(visible[-1]) if visible else -1
+    for logical, width in enumerate(widths):
+        if logical != stretched and not header.isSectionHidden(logical):
+            header.resizeSection(logical, min(max(width, low), high))
