@@ -57,9 +57,9 @@ def content_widths(table: QTableView) -> list[int]:
             else:
                 font = font.resolve(base)
                 key = font.key()
-                fm = metrics.get(key)
-                if fm is None:
-                    fm = metrics[key] = QFontMetrics(font)
+                if key not in metrics:
+                    metrics[key] = QFontMetrics(font)
+                fm = metrics[key]
             text = "" if text is None else str(text)
             if "\n" in text or "\u2028" in text:
                 advance = max(fm.horizontalAdvance(line) for line in text.replace("\u2028", "\n").split("\n"))
