@@ -78,15 +78,10 @@ def content_widths(table: QTableView) -> list[int]:
 
 def resize_to_contents(table: QTableView) -> None:
     """``table.resizeColumnsToContents()`` with the widths of :func:`content_widths`, each bounded by the header's
-    minimum and maximum section sizes; the last visible section, when the header stretches it, left to the header
-    (it fills the rest of the view, as after Qt's own call)."""
+    minimum and maximum section sizes (Qt's call resizes every visible section so, the last one too: a header that
+    stretches its last section does it afterwards, as after Qt's call)."""
     header = table.horizontalHeader()
-    widths = content_widths(table)
     low, high = header.minimumSectionSize(), header.maximumSectionSize()
-    stretched = -1
-    if header.stretchLastSection():
-        visible = [v for v in range(header.count()) if not header.isSectionHidden(header.logicalIndex(v))]
-        stretched = header.logicalIndex(visible[-1]) if visible else -1
-    for logical, width in enumerate(widths):
-        if logical != stretched and not header.isSectionHidden(logical):
+    for logical, width in enumerate(content_widths(table)):
+        if not header.isSectionHidden(logical):
             header.resizeSection(logical, min(max(width, low), high))

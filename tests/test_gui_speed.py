@@ -45,6 +45,15 @@ def window(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
     mp.undo()
 
 
+@pytest.fixture(autouse=True)
+def no_render_in_flight(window: MainWindow):  # noqa: ANN201
+    """Each test starts and ends with no full draw being rendered off the GUI thread (a test's last
+    processEvents may have started one: its thread must not run inside the next test's counting)."""
+    window.plot.wait_for_render()
+    yield
+    window.plot.wait_for_render()
+
+
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
     """Calls of the row-by-row path and of the batch (with the number of rows of each batch)."""
@@ -132,7 +141,8 @@ def test_a_model_switch_lays_out_and_draws_the_figure_once(qapp, window: MainWin
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A first visit to a model at 1280 x 800 (a narrow plot, so the legend's place is chosen): one layout run and
     one figure draw, both in the deferred full draw; the legend's place costs neither (before: a layout run of its
-    own in the switch and up to four legends built and measured, 284-523 ms CPU; issue 21)."""
+    own in the switch and up to four legends built and measured, 284-523 ms CPU; issue 21); one legend built (the
+    core's, replaced at once, is no longer made on a narrow plot)."""
     from matplotlib.figure import Figure
     from matplotlib.legend import Legend
 
@@ -158,7 +168,7 @@ def test_a_model_switch_lays_out_and_draws_the_figure_once(qapp, window: MainWin
         window.set_model(model)
         window.table.viewport().repaint()
         assert (counts["layout"], counts["draw"]) == (before["layout"], before["draw"]), model   # deferred
-        assert counts["legend"] - before["legend"] == 2, model   # the core's, then the least-covering one
+        assert counts["legend"] - before["legend"] == 1, model   # the least-covering one (no core's to replace)
         plot.draw_now()
         qapp.processEvents()
         assert (counts["layout"] - before["layout"], counts["draw"] - before["draw"]) == (1, 1), model
@@ -235,3 +245,158 @@ def test_an_edit_re_lays_out_neither_the_window_nor_the_figure(qapp, window: Mai
     window.undo_stack.undo()
     qapp.processEvents()
     assert box.height() == height
+
+
+# --- a model switch: the plot's full draw off the GUI thread, Qt's column widths measured cheaply (stop 25) -------
+def _buffer(window: MainWindow):  # noqa: ANN202
+    import numpy as np
+
+    return np.asarray(window.plot.canvas.buffer_rgba()).copy()
+
+
+def test_a_new_views_full_draw_runs_off_the_gui_thread_with_the_same_image(qapp, window: MainWindow,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the event loop, a first visit's full draw (layout, ticks, texts: 0.25-0.55 s of CPU) runs in a
+    worker thread under the busy cursor, and the canvas then shows the very image a draw in the GUI thread gives
+    (pixel for pixel, points and the selection ring included; issue 21: nothing over 250 ms in the GUI thread)."""
+    import threading
+
+    from matplotlib.figure import Figure
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    plot = window.plot
+    window.select_row(5)
+    window.set_model("all")
+    plot.render_in_background = False          # the reference: drawn in the GUI thread
+    plot._views.clear()
+    plot._static_key = None
+    plot.refresh()
+    plot.draw_now()
+    qapp.processEvents()
+    reference = _buffer(window)
+
+    drawn_in: list[int] = []
+    draw = Figure.draw
+
+    def recording(fig, renderer):  # noqa: ANN001, ANN202
+        drawn_in.append(threading.get_ident())
+        return draw(fig, renderer)
+
+    monkeypatch.setattr(Figure, "draw", recording)
+    plot.render_in_background = True
+    plot._views.clear()                         # the same view, new again
+    plot._static_key = None
+    plot.refresh()
+    qapp.processEvents()                        # the idle turn: the render starts
+    job = plot._job
+    assert job is not None
+    assert QApplication.overrideCursor() is not None
+    assert QApplication.overrideCursor().shape() == Qt.CursorShape.BusyCursor
+    job.thread.join(timeout=30)
+    for _ in range(3):                          # its end, posted to the GUI thread
+        qapp.processEvents()
+    assert plot._job is None and job.finished and job.error is None
+    assert QApplication.overrideCursor() is None
+    assert drawn_in == [job.thread.ident] and drawn_in[0] != threading.get_ident()
+    assert plot._background is not None
+    assert (_buffer(window) == reference).all()
+    window.set_model("lq")
+    qapp.processEvents()
+
+
+def test_a_change_during_a_render_waits_for_it(qapp, window: MainWindow) -> None:  # noqa: ANN001
+    """An edit, a selection or another switch while a view is being rendered first lets the render finish (the
+    figure is never changed from two threads): the switch back is then the cached view, at once."""
+    plot = window.plot
+    plot._views.clear()
+    window.set_model("lql")
+    qapp.processEvents()
+    assert plot._job is not None
+    window.set_model("lq")                      # lq's view is new too: drawn after lql's render
+    assert plot._job is None
+    assert "LQ-L" not in plot.title()
+    plot.draw_now()
+    window.set_model("lql")                     # lql's view, rendered in the worker, is kept
+    assert "LQ-L" in plot.title() and plot._background is not None and not plot._full_draw_pending
+    window.set_model("lq")
+    qapp.processEvents()
+
+
+def test_column_widths_are_qts_own(qapp, window: MainWindow) -> None:  # noqa: ANN001
+    """The widths measured from the widest cells only (:mod:`sbrt_calc.gui.column_widths`) are those Qt's
+    resizeColumnsToContents gives (it asks every role of every cell through the style: 110-210 ms of a first
+    switch), for every model choice, with an invalid row, a row with its origin noted, icons and warnings."""
+    from sbrt_calc.gui.column_widths import resize_to_contents
+
+    model, header = window.model, window.table.horizontalHeader()
+    rows = model.rows()
+    extra = [CaseRegimen.from_regimen(Regimen(60, 8)), CaseRegimen.from_regimen(Regimen(34, 1))]
+    bad = model.edited_row(extra[0], "total_dose_gy", "-5")
+    assert not bad.is_valid
+    noted = CaseRegimen.from_regimen(Regimen(48, 4), note="from the solver")
+    canvas, window.plot.canvas = window.plot.canvas, None   # the plot idle meanwhile (this test is the table's)
+    model.replace_all(rows[:20] + [bad, noted, extra[1]], model.settings())
+    try:
+        for choice in ("usc", "all"):   # every model's columns
+            window.set_model(choice)
+            before = [header.sectionSize(i) for i in range(header.count())]
+            window.table.resizeColumnsToContents()
+            qt = [header.sectionSize(i) for i in range(header.count())]
+            assert qt != before
+            for i, width in enumerate(before):
+                header.resizeSection(i, width)
+            resize_to_contents(window.table)
+            assert [header.sectionSize(i) for i in range(header.count())] == qt, choice
+    finally:
+        window.set_model("lq")
+        model.replace_all(rows, model.settings())
+        window.plot.canvas = canvas
+        window.plot.refresh()
+        qapp.processEvents()
+
+
+def test_no_gui_thread_block_over_250_ms_on_a_model_switch(qapp, window: MainWindow) -> None:  # noqa: ANN001
+    """A first switch to a model with 57 rows, as the model box's change arrives (one event), until its plot is
+    shown: no turn of the event loop takes over 250 ms of the GUI thread's CPU (issue 21; it was one block of
+    0.4-0.7 s, the plot's full draw). CPU of the GUI thread alone (``time.thread_time``), so that the machine's
+    load and the render thread do not count; a switch over the bound is measured once more (a garbage
+    collection or a cold cache may fall in one turn), and must pass then."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    plot = window.plot
+    beats: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(0)
+    heartbeat.timeout.connect(lambda: beats.append(time.thread_time()))
+
+    def longest_block(model: str) -> float:
+        plot._views.clear()
+        window.model._by_settings.clear()
+        window.bench._width_cache.clear()
+        window.set_model("lq")
+        plot.draw_now()
+        qapp.processEvents()
+        beats.clear()
+        heartbeat.start()
+        start = time.thread_time()
+        QTimer.singleShot(0, lambda: window.set_model(model))
+        deadline = time.monotonic() + 60
+        qapp.processEvents()
+        while (plot._job is not None or plot._full_draw_pending or len(beats) < 3) and time.monotonic() < deadline:
+            qapp.processEvents()
+            time.sleep(0.002)
+        qapp.processEvents()
+        heartbeat.stop()
+        ticks = [start, *beats]
+        assert plot._job is None and plot._background is not None
+        return max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) * 1000
+
+    block = longest_block("all")   # the most columns
+    if block > 250:
+        block = longest_block("all")
+    assert block <= 250, block
+    window.set_model("lq")
+    qapp.processEvents()
