@@ -418,7 +418,7 @@ class _Render:
         self.thread = threading.Thread(target=self._run, name="sbrt-calc plot render", daemon=True)
 
     def start(self) -> None:
-        _relay()   # made on the GUI thread
+        _relay().running.add(self)   # the relay is made on the GUI thread
         self.thread.start()
 
     def in_worker(self) -> bool:
@@ -443,12 +443,22 @@ class _Relay(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self.running: set[_Render] = set()
         self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        app = QApplication.instance()
+        if app is not None:   # no render thread left drawing while the application ends
+            app.aboutToQuit.connect(self._join_all)
+
+    def _join_all(self) -> None:
+        for job in list(self.running):
+            job.thread.join()
+            self._done(job)
 
     def _done(self, job: _Render) -> None:
         import shiboken6
 
         job.thread.join()
+        self.running.discard(job)
         panel = job.panel()
         if panel is not None and shiboken6.isValid(panel):
             panel._finish_render(job)
