@@ -90,6 +90,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sbrt_calc.cli.lazy_pydicom import import_pydicom
+
+    import_pydicom()  # before the readers: pydicom without the modules it runs and this command never uses
     from sbrt_calc.atomic_write import check_replaceable, write_text_atomic
     from sbrt_calc.cli.main import UsageError
     from sbrt_calc.cli.output import emit, to_csv, to_json
