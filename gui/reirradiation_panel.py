@@ -128,6 +128,11 @@ class ReirradiationPanel(QWidget):
         self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip("Remove the selected course")
         self.remove_button.clicked.connect(self._remove_selected)
+        self.rtplan_button = QPushButton("Course's RT Plan…")
+        self.rtplan_button.setToolTip("The selected course's RT Plan (the last course when none is selected): its "
+                                      "fraction count and prescription fill the course's row, and the case keeps "
+                                      "which plan they came from")
+        self.rtplan_button.clicked.connect(self._choose_course_rtplan)
         self.rtstruct_button = QPushButton("RT Structure Set…")
         self.rtstruct_button.setToolTip("The new course's RT Structure Set")
         self.rtstruct_button.clicked.connect(self._choose_rtstruct)
@@ -141,7 +146,8 @@ class ReirradiationPanel(QWidget):
         self.export_csv_button = QPushButton("Export DVH (CSV)…")
         self.export_csv_button.setToolTip("The cumulative EQD2 DVHs, 0.1 Gy steps, volumes in cm³")
         self.export_csv_button.clicked.connect(self._choose_export_csv)
-        for b in (self.add_button, self.remove_button, self.rtstruct_button, self.registration_button):
+        for b in (self.add_button, self.remove_button, self.rtplan_button, self.rtstruct_button,
+                  self.registration_button):
             bar.addWidget(b)
         bar.addStretch(1)
         for b in (self.export_dose_button, self.export_csv_button):
@@ -337,6 +343,38 @@ class ReirradiationPanel(QWidget):
         n = fractions if fractions is not None else (self._inputs.courses[-1].fractions if self._inputs.courses else 1)
         self._update(courses=(*self._inputs.courses, CourseInput(path, n)))
 
+    def set_course_rtplan(self, index: int, path: str) -> None:
+        """Fill course ``index``'s fraction count and prescription from its RT Plan (the core's
+        :func:`~sbrt_calc.reirradiation.courses.course_from_rtplan`, as the CLI's ``--rtplan``) and keep the plan's
+        path and SOP Instance UID in the case; a plan that cannot be used is said inline, nothing changes."""
+        from sbrt_calc.reirradiation.courses import course_from_rtplan
+
+        if not 0 <= index < len(self._inputs.courses):
+            self._error("choose a course first (Add course…), then its RT Plan")
+            return
+        c = self._inputs.courses[index]
+        try:
+            got = course_from_rtplan(path, f"course {index + 1}")
+            new = replace(c, fractions=got.fractions, rtplan=path, rtplan_uid=got.sop_instance_uid or None,
+                          prescription_gy=got.prescription_gy if got.prescription_gy is not None else c.prescription_gy)
+        except SbrtCalcError as exc:
+            self._error(exc.message)
+            return
+        courses = list(self._inputs.courses)
+        courses[index] = new
+        self._update(courses=tuple(courses))
+        if self._worker is None:
+            self.status.setStyleSheet("")
+            self.status.setText(got.note + ".")
+
+    def _choose_course_rtplan(self) -> None:
+        rows = sorted({i.row() for i in self.courses_table.selectedIndexes()})
+        index = rows[0] if rows else len(self._inputs.courses) - 1
+        path, _ = QFileDialog.getOpenFileName(self, f"Choose course {index + 1}'s RT Plan", "",
+                                              "DICOM (*.dcm);;All files (*)")
+        if path:
+            self.set_course_rtplan(index, path)
+
     def remove_course(self, index: int) -> None:
         courses = list(self._inputs.courses)
         if 0 <= index < len(courses):
@@ -441,6 +479,9 @@ class ReirradiationPanel(QWidget):
                         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                     if col == 0:
                         item.setToolTip(c.rtdose)
+                    if col in (1, 2) and c.rtplan:   # where the count (and prescription) came from
+                        item.setToolTip(f"From the RT Plan {c.rtplan} (SOP Instance UID {c.rtplan_uid or '?'}); "
+                                        "a count that differs from the plan's is refused when the courses are summed")
                     self.courses_table.setItem(i, col, item)
             self.fractions_edit.setText(" ".join(str(n) for n in inp.fractions_new))
             self.interval_spin.setValue(-1.0 if inp.interval_months is None else inp.interval_months)
@@ -454,6 +495,7 @@ class ReirradiationPanel(QWidget):
             parts.append(f"registration: {short_path(inp.registration)}")
         self.files_label.setText("; ".join(parts) + ".")
         self.remove_button.setEnabled(bool(inp.courses))
+        self.rtplan_button.setEnabled(bool(inp.courses))
         if not keep_status and inp.missing and self._worker is None:
             self.status.setStyleSheet("")
             self.status.setText(f"Still needed: {inp.missing}.")

@@ -109,6 +109,38 @@ def course_fractions(fractions: object | None, rtplan: str | Path | None, label:
     return n, f"{label}: {n} fractions, as its RT Plan {name} plans"
 
 
+@dataclass(frozen=True)
+class PlanCourse:
+    """What a course takes from its RT Plan: the fraction count (:func:`course_fractions`, as the CLI's
+    ``--rtplan`` reads it), the prescription (None when the plan has none, or several target doses) and the
+    plan's SOP Instance UID (the case file keeps which plan it came from)."""
+
+    fractions: int
+    prescription_gy: float | None
+    sop_instance_uid: str
+    note: str
+
+
+def course_from_rtplan(rtplan: str | Path, label: str) -> PlanCourse:
+    """A course's fraction count and prescription from its RT Plan (the app's "RT Plan…" of a course; the count
+    through :func:`course_fractions`, the one function the CLI's ``--rtplan`` uses, with its refusals).
+
+    Raises
+    ------
+    ReirradiationError
+        The plan gives no usable fraction count.
+    DicomError
+        The file is not a readable RT Plan.
+    """
+    from sbrt_calc.plancheck.rtplan import read_rtplan
+
+    n, note = course_fractions(None, rtplan, label)
+    plan = read_rtplan(rtplan)
+    rx = plan.prescription_gy
+    said = f"; prescription {rx:g} Gy" if rx is not None else "; no single target prescription in the plan"
+    return PlanCourse(n, rx, plan.sop_instance_uid, (note or "") + said)
+
+
 def load_course(rtdose: str | Path, fractions: object | None, *, prescription_gy: float | None = None,
                 label: str | None = None, rtplan: str | Path | None = None) -> Course:
     """Read one course: an RT Dose made a whole-course dose in Gy with its fraction count.

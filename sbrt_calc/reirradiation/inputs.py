@@ -27,7 +27,7 @@ from sbrt_calc.reirradiation.courses import MAX_FRACTIONS
 
 MODELS = ("lq", "lql")
 _KEYS = ("courses", "rtstruct", "registration", "fractions_new", "interval_months", "model", "new_plan", "target")
-_COURSE_KEYS = ("rtdose", "fractions", "prescription_gy")
+_COURSE_KEYS = ("rtdose", "fractions", "prescription_gy", "rtplan")
 
 
 class ReirradiationInputError(SbrtCalcError):
@@ -71,16 +71,26 @@ class CourseInput:
     rtdose: str
     fractions: int
     prescription_gy: float | None = None
+    #: the RT Plan the fraction count (and prescription) came from, and its SOP Instance UID (issue 22); the run
+    #: checks the count against the plan again (:func:`sbrt_calc.reirradiation.courses.course_fractions`)
+    rtplan: str | None = None
+    rtplan_uid: str | None = None
 
     def __post_init__(self) -> None:
         _path(self.rtdose, "rtdose")
         _fractions(self.fractions, "fractions")
         object.__setattr__(self, "prescription_gy", _positive(self.prescription_gy, "prescription_gy"))
+        _path(self.rtplan, "rtplan.path", optional=True)
+        if self.rtplan_uid is not None and (not isinstance(self.rtplan_uid, str) or self.rtplan is None):
+            raise _fail("rtplan.sop_instance_uid", f"must be text, with the plan's path, got {self.rtplan_uid!r}",
+                        self.rtplan_uid, "a UID with rtplan.path")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"rtdose": self.rtdose, "fractions": self.fractions}
         if self.prescription_gy is not None:
             out["prescription_gy"] = self.prescription_gy
+        if self.rtplan is not None:
+            out["rtplan"] = {"path": self.rtplan, "sop_instance_uid": self.rtplan_uid}
         return out
 
 
@@ -155,7 +165,8 @@ class ReirradiationInputs:
 
     def files(self) -> tuple[str, ...]:
         """Every file read (never written over by an export)."""
-        return tuple([c.rtdose for c in self.courses] + [p for p in (self.rtstruct, self.registration) if p])
+        return tuple([c.rtdose for c in self.courses] + [c.rtplan for c in self.courses if c.rtplan]
+                     + [p for p in (self.rtstruct, self.registration) if p])
 
     def to_dict(self) -> dict[str, Any]:
         """The case file's ``reirradiation`` section."""
@@ -191,8 +202,14 @@ class ReirradiationInputs:
             if "fractions" not in c:
                 raise _fail(f"{pre}.fractions", "missing: each course needs its fraction count", None,
                             f"an integer 1-{MAX_FRACTIONS}")
+            plan = c.get("rtplan")
+            if plan is not None and (not isinstance(plan, Mapping) or set(plan) - {"path", "sop_instance_uid"}):
+                raise _fail(f"{pre}.rtplan", f"must be an object {{path, sop_instance_uid}}, got {plan!r}", plan,
+                            "{path, sop_instance_uid}")
             try:
-                courses.append(CourseInput(c.get("rtdose", ""), c["fractions"], c.get("prescription_gy")))
+                courses.append(CourseInput(c.get("rtdose", ""), c["fractions"], c.get("prescription_gy"),
+                                           plan.get("path") if plan is not None else None,
+                                           plan.get("sop_instance_uid") if plan is not None else None))
             except ReirradiationInputError as exc:
                 raise _fail(f"{pre}.{exc.field}", exc.message.split(": ", 1)[-1], exc.value,
                             exc.allowed or "") from None
@@ -234,7 +251,7 @@ def run(inputs: ReirradiationInputs, progress: Callable[[int, int, str], None] |
     for i, c in enumerate(inputs.courses, start=1):
         step(i - 1, f"reading course {i}")
         p = Path(c.rtdose)   # folder and name: courses exported by one system often share a file name
-        courses.append(load_course(c.rtdose, c.fractions, prescription_gy=c.prescription_gy,
+        courses.append(load_course(c.rtdose, c.fractions, prescription_gy=c.prescription_gy, rtplan=c.rtplan,
                                    label=f"course {i}: {Path(p.parent.name) / p.name if p.parent.name else p.name}"))
     step(len(courses), "reading the RT Structure Set")
     assert inputs.rtstruct is not None
