@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -102,20 +103,22 @@ def imports_of(module: str, path: Path) -> Iterator[tuple[str, int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     package = _name(module) if module.endswith(".__init__") else module.rpartition(".")[0]
 
-    def walk(node: ast.AST, kind: str) -> Iterator[tuple[str, int, str]]:
+    def children(node: ast.AST, kind: str) -> Iterator[tuple[ast.AST, str]]:
+        """The statements under ``node`` with the kind each is imported as."""
         for child in ast.iter_child_nodes(node):
             k = kind
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) and k == "top":
                 k = "deferred"
             if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
-                for sub in child.body:
-                    yield from walk_one(sub, "type-checking")
-                for sub in child.orelse:
-                    yield from walk_one(sub, k)
+                yield from ((sub, "type-checking") for sub in child.body)
+                yield from ((sub, k) for sub in child.orelse)
                 continue
-            yield from walk_one(child, k)
+            yield child, k
 
-    def walk_one(node: ast.AST, kind: str) -> Iterator[tuple[str, int, str]]:
+    # depth first, in source order, with a stack of its own (a generator per level of the tree cost seconds)
+    stack = list(children(tree, "top"))[::-1]
+    while stack:
+        node, kind = stack.pop()
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if (key := _resolve(alias.name)) is not None:
@@ -131,9 +134,7 @@ def imports_of(module: str, path: Path) -> Iterator[tuple[str, int, str]]:
                 key = _resolve(f"{source}.{alias.name}") if f"{source}.{alias.name}" in NAMES else _resolve(source)
                 if key is not None:
                     yield key, node.lineno, kind
-        yield from walk(node, kind)
-
-    yield from walk(tree, "top")
+        stack.extend(list(children(node, kind))[::-1])
 
 
 def layer_of(module: str) -> int | None:
@@ -164,10 +165,12 @@ def face_of(module: str) -> str | None:
                  if any(name == p or name.startswith(p + ".") for p in prefixes)), None)
 
 
-EDGES: list[tuple[str, str, int, str]] = [
-    (m, target, line, kind) for m, path in MODULES.items() for target, line, kind in imports_of(m, path)
-    if target != m
-]
+@cache
+def edges() -> list[tuple[str, str, int, str]]:
+    """Every import edge (importer, imported, line, kind) of the package, parsed once, when a test first asks (not
+    at collection, which every xdist worker does)."""
+    return [(m, target, line, kind) for m, path in MODULES.items() for target, line, kind in imports_of(m, path)
+            if target != m]
 
 
 def _where(m: str, line: int) -> str:
@@ -177,7 +180,7 @@ def _where(m: str, line: int) -> str:
 def _violations(rule: str) -> list[str]:
     """The violations of one rule, as readable lines, less the allowed ones."""
     out = []
-    for m, t, line, kind in EDGES:
+    for m, t, line, kind in edges():
         lm, lt = layer_of(m), layer_of(t)
         if lm is None or lt is None:
             continue
@@ -241,7 +244,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def _graph(key: object) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
-    for m, t, _, _ in EDGES:
+    for m, t, _, _ in edges():
         if (_name(m), _name(t)) in ALLOWED:
             continue
         a, b = key(m), key(t)  # type: ignore[operator]
@@ -256,7 +259,7 @@ def _explain(cycle: list[str], key: object) -> list[str]:
     """The imports that make up one cycle, one line each."""
     members = set(cycle)
     return list(dict.fromkeys(
-        f"  {_where(m, line)}: {_name(m)} -> {_name(t)} [{kind}]" for m, t, line, kind in EDGES
+        f"  {_where(m, line)}: {_name(m)} -> {_name(t)} [{kind}]" for m, t, line, kind in edges()
         if key(m) in members and key(t) in members and key(m) != key(t)  # type: ignore[operator]
         and (_name(m), _name(t)) not in ALLOWED))
 
@@ -266,11 +269,11 @@ def _explain(cycle: list[str], key: object) -> list[str]:
 
 def test_the_parser_sees_every_kind_of_import() -> None:
     """The scan itself: known imports of each kind are found (a parser that saw nothing would pass all)."""
-    kinds = {(_name(m), _name(t)): k for m, t, _, k in EDGES}
+    kinds = {(_name(m), _name(t)): k for m, t, _, k in edges()}
     assert kinds[("sbrt_calc.evaluation", "sbrt_calc.regimen")] == "top"
     assert kinds[("sbrt_calc.cli.compare", "sbrt_calc.evaluation")] == "deferred"
-    assert any(k == "type-checking" for *_, k in EDGES)
-    assert len(MODULES) > 100 and len(EDGES) > 400
+    assert any(k == "type-checking" for *_, k in edges())
+    assert len(MODULES) > 100 and len(edges()) > 400
 
 
 def test_every_module_has_a_layer() -> None:
@@ -301,7 +304,7 @@ def test_no_cycle(level: str) -> None:
 
 def test_allow_list_is_current() -> None:
     """Every allowed violation still occurs: a fixed one leaves the list."""
-    seen = {(_name(m), _name(t)) for m, t, _, _ in EDGES}
+    seen = {(_name(m), _name(t)) for m, t, _, _ in edges()}
     stale = [f"{a} -> {b}" for (a, b) in ALLOWED if (a, b) not in seen]
     assert not stale, "remove from ALLOWED (no longer imported): " + ", ".join(stale)
 
