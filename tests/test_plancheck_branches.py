@@ -16,6 +16,7 @@ import pytest
 
 pydicom = pytest.importorskip("pydicom")
 
+from phantoms import SMALL, phantom_files  # noqa: E402
 from pydicom.dataset import Dataset  # noqa: E402
 from pydicom.sequence import Sequence  # noqa: E402
 
@@ -29,15 +30,11 @@ from sbrt_calc.plancheck.dicom_io import (  # noqa: E402
 )
 from sbrt_calc.plancheck.inputs import PlanCheckInputError, PlanCheckInputs, find_in_folder  # noqa: E402
 from sbrt_calc.plancheck.load import load_dose_and_structures, load_plan  # noqa: E402
-from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
-
-SMALL = Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
-                lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0))
 
 
 @pytest.fixture(scope="module")
-def phantom(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return write_phantom(tmp_path_factory.mktemp("phantom"), SMALL)
+def phantom() -> dict[str, Path]:
+    return phantom_files(SMALL)   # written once per process: read only
 
 
 def _edit(src: Path, dst: Path, change: Callable[[Any], None]) -> Path:

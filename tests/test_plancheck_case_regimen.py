@@ -8,28 +8,26 @@ without the planned regimen, and the window never called the Plan check panel's 
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pydicom")
 
+from phantoms import SMALL, phantom_files  # noqa: E402
+
 from sbrt_calc.case import Case, CaseSettings, save_case  # noqa: E402
 from sbrt_calc.plancheck.inputs import PlanCheckInputs  # noqa: E402
-from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
+from sbrt_calc.plancheck.phantom import Phantom  # noqa: E402
 from sbrt_calc.planning.section import PlanningInputs  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
-def _case(folder: Path, regimen: str) -> Case:
-    """A case whose plan (phantom RT Plan: 36 Gy in 3) is checked beside a Planning section of ``regimen``."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        files = write_phantom(folder, Phantom(prescription_gy=36.0, fractions=3, shape=(40, 48, 48),
-                                              cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
-                                              lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0)))
+def _case(regimen: str) -> Case:
+    """A case whose plan (phantom RT Plan: 36 Gy in 3; its files written once per process, read only) is checked
+    beside a Planning section of ``regimen``."""
+    files = phantom_files(Phantom(**{**SMALL.__dict__, "prescription_gy": 36.0, "fractions": 3}))
     paths = {k: str(v) for k, v in files.items()}
     plan_check = PlanCheckInputs(paths["rtdose"], paths["rtstruct"], paths.get("rtplan"))
     planning = PlanningInputs(regimen=regimen, site="lung_peripheral")
@@ -47,7 +45,7 @@ def test_whole_case_evaluation_compares_the_planned_regimen(tmp_path: Path, regi
     from sbrt_calc.case import load_case
     from sbrt_calc.evaluation import evaluate
 
-    path = save_case(_case(tmp_path / "plan", regimen), tmp_path / "c.sbrt.json")
+    path = save_case(_case(regimen), tmp_path / "c.sbrt.json")
     ev = evaluate(load_case(path))
     assert ev.plan_check is not None and ev.plan_check.result is not None
     src = _case_source(ev.plan_check.result)
@@ -62,7 +60,7 @@ def test_the_app_compares_the_plan_with_the_planning_regimen(qtbot, window, tmp_
     not built) and when the regimen is edited in the Planning tab (the check re-runs)."""
     from dataclasses import replace
 
-    path = save_case(_case(tmp_path / "plan", "60/8"), tmp_path / "c.sbrt.json")
+    path = save_case(_case("60/8"), tmp_path / "c.sbrt.json")
     assert window.open_path(str(path), ask=False)
     pc = window.plan_check
     res = pc.result()

@@ -3,7 +3,6 @@ DVH plot, and the name mapping re-running the check and signalling the new input
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pytest
@@ -13,24 +12,25 @@ pytest.importorskip("PySide6")
 
 import threading  # noqa: E402
 
+from phantoms import SMALL, phantom_copy, phantom_files  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from sbrt_calc.gui.plan_check_panel import PlanCheckPanel  # noqa: E402
 from sbrt_calc.gui.typed_table_model import StatusRole  # noqa: E402
 
 from sbrt_calc.plancheck.inputs import PlanCheckInputs  # noqa: E402
-from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
+from sbrt_calc.plancheck.phantom import Phantom  # noqa: E402
 from sbrt_calc.table import STATUS_COLOURS, Status  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
+MYELON = Phantom(**{**SMALL.__dict__, "names": {"SpinalCord": "Myelon_2"}})
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        write_phantom(tmp_path, Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
-                                        lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0),
-                                        names={"SpinalCord": "Myelon_2"}))
+    """A copy of the phantom (its cord named Myelon_2), written once per process: a test may add files to it."""
+    phantom_copy(MYELON, tmp_path)
     return tmp_path
 
 
@@ -138,20 +138,16 @@ def test_the_check_runs_off_the_gui_thread_with_progress_and_cancel(qtbot, folde
     qtbot.waitUntil(lambda: not w._old_workers, timeout=60000)
 
 
-def test_names_are_plain_text_and_the_site_is_kept(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_names_are_plain_text_and_the_site_is_kept(qtbot) -> None:  # type: ignore[no-untyped-def]
     """A structure named like markup is shown as written (plain-text labels, typed tables); the site field
     goes into the inputs (the case file) and the check; the case's regimen is compared with the plan's."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        write_phantom(tmp_path, Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
-                                        lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0),
-                                        names={"SpinalCord": "<b>Cord</b>"}))
+    folder = phantom_files(Phantom(**{**SMALL.__dict__, "names": {"SpinalCord": "<b>Cord</b>"}}))["rtdose"].parent
     w = PlanCheckPanel()
     qtbot.addWidget(w)
     seen: list[PlanCheckInputs] = []
     w.inputsChanged.connect(seen.append)
     w.set_case_regimen((60.0, 8))
-    w.open_folder(str(tmp_path))
+    w.open_folder(str(folder))   # read only
     assert w.result() is not None
     for label in (w.headline, w.status, w.notes):
         assert label.textFormat() == Qt.TextFormat.PlainText

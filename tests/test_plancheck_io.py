@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 pydicom = pytest.importorskip("pydicom")
+from phantoms import SMALL, phantom_files, small_check  # noqa: E402
 from pydicom.data import get_testdata_file  # noqa: E402
 
 from sbrt_calc.cli.main import main  # noqa: E402
@@ -23,13 +24,11 @@ from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
 from sbrt_calc.plancheck.rtplan import read_prescription  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
-SMALL = Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
-                lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0))
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return write_phantom(tmp_path_factory.mktemp("small"), SMALL)
+def files() -> dict[str, Path]:
+    return phantom_files(SMALL)   # written once per process: read only
 
 
 def _inputs(f: dict[str, Any], **kw: Any) -> PlanCheckInputs:
@@ -81,7 +80,7 @@ def test_per_fraction_grid_is_scaled_and_beam_grid_refused(tmp_path: Path, files
         plan_dose_gy(grid, fractions=None, prescription_gy=None)
     res = check_plan(_inputs(fx))
     assert any("multiplied by 3 fractions" in w for w in res.warnings)
-    ref = check_plan(_inputs(files))
+    ref = small_check()   # check_plan(_inputs(files)), once per process
     assert res.conformity.r50 == pytest.approx(ref.conformity.r50, rel=1e-6)
     with pytest.raises(DicomError, match="Dose Summation Type BEAM"):
         plan_dose_gy(read_rtdose(get_testdata_file("rtdose.dcm")), fractions=3, prescription_gy=50.0)

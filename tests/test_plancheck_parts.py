@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -73,20 +72,14 @@ def test_two_courses_sum_in_eqd2_only_on_the_same_grid() -> None:
         sum_eqd2([(_grid("1.2"), 5), (_grid("1.2", 0.5), 5)], 3.0)
 
 
-def test_report_tables_of_a_phantom(tmp_path: Path) -> None:
+def test_report_tables_of_a_phantom() -> None:
     pytest.importorskip("pydicom")
-    import warnings
+    from phantoms import small_check
 
-    from sbrt_calc.plancheck.grade import check_plan
-    from sbrt_calc.plancheck.phantom import Phantom, write_phantom
     from sbrt_calc.plancheck.report import typed_tables
     from sbrt_calc.table import Status, Table
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        f = write_phantom(tmp_path, Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
-                                            lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0)))
-        res = check_plan(PlanCheckInputs(str(f["rtdose"]), str(f["rtstruct"]), str(f["rtplan"])))
+    res = small_check()   # check_plan of the small phantom with its RT Plan, once per process
     typed = typed_tables(res)
     assert all(isinstance(t, Table) for t in typed)
     keys = [t.key for t in typed]

@@ -17,6 +17,8 @@ import pytest
 
 pytest.importorskip("pydicom")
 
+from phantoms import phantom_files  # noqa: E402
+
 from sbrt_calc.cli.main import main  # noqa: E402
 from sbrt_calc.plancheck.dicom_io import read_rtdose, read_rtstruct  # noqa: E402
 from sbrt_calc.plancheck.falloff import d2cm_gy  # noqa: E402
@@ -32,8 +34,8 @@ HALF_DIAGONAL_MM = math.sqrt(3) * H / 2  # farthest a point of a voxel is from i
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return write_phantom(tmp_path_factory.mktemp("phantom"), PH)
+def files() -> dict[str, Path]:
+    return phantom_files(PH)   # written once per process: read only (test_cli_faces reads it too)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,8 @@ from samples import require_samples
 
 pydicom = pytest.importorskip("pydicom")
 
+from phantoms import SMALL, phantom_files, small_check  # noqa: E402
+
 from sbrt_calc.cli.main import main  # noqa: E402
 from sbrt_calc.errors import DicomError  # noqa: E402
 from sbrt_calc.plancheck import dicom_io  # noqa: E402
@@ -27,14 +29,12 @@ from sbrt_calc.plancheck.load import load_dose_and_structures, load_plan  # noqa
 from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
 from sbrt_calc.plancheck.rtplan import read_rtplan  # noqa: E402
 
-SMALL = Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
-                lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0))
 CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2"
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return write_phantom(tmp_path_factory.mktemp("reading"), SMALL)
+def files() -> dict[str, Path]:
+    return phantom_files(SMALL)   # written once per process: read only
 
 
 def _edit(src: Path, dst: Path, edit: Any, **save: Any) -> Path:
@@ -290,7 +290,7 @@ def test_pinnacle_fraction_grid_holding_the_whole_plan_is_warned(tmp_path: Path,
     assert f"{res.target.row['dmean_gy']:.4g} Gy" in said[0]  # the target's mean after multiplying
     assert "grid maximum" not in said[0]
     assert res.target.row["dmean_gy"] > 2.5 * SMALL.prescription_gy  # what the warning is about
-    ref = check_plan(PlanCheckInputs(str(files["rtdose"]), str(files["rtstruct"]), str(files["rtplan"])))
+    ref = small_check()   # the same check of the unchanged files, once per process
     fixed = check_plan(PlanCheckInputs(str(fx), str(files["rtstruct"]), str(files["rtplan"]), dose_summation="plan"))
     assert fixed.target.row["dmean_gy"] == pytest.approx(ref.target.row["dmean_gy"], rel=1e-6)
     assert fixed.plan.dose_summation == "plan" and res.plan.dose_summation == "fraction"

@@ -14,6 +14,8 @@ import pytest
 
 pydicom = pytest.importorskip("pydicom")
 
+from phantoms import SMALL, phantom_files  # noqa: E402
+
 from sbrt_calc.cli.main import main  # noqa: E402
 from sbrt_calc.errors import DicomError  # noqa: E402
 from sbrt_calc.plancheck.dicom_io import read_rtdose, read_rtstruct  # noqa: E402
@@ -22,13 +24,10 @@ from sbrt_calc.plancheck.inputs import PlanCheckInputs  # noqa: E402
 from sbrt_calc.plancheck.phantom import Phantom, write_phantom  # noqa: E402
 from sbrt_calc.text_safety import terminal_safe  # noqa: E402
 
-SMALL = Phantom(shape=(40, 48, 48), cord_distance_mm=40.0, cord_z_mm=(-30.0, 30.0),
-                lungs_box_mm=(-50.0, 50.0, -50.0, 30.0, -30.0, 30.0))
-
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return write_phantom(tmp_path_factory.mktemp("refusals"), SMALL)
+def files() -> dict[str, Path]:
+    return phantom_files(SMALL)   # written once per process: read only
 
 
 def _edit(src: Path, dst: Path, edit: Any) -> Path:

@@ -19,6 +19,8 @@ from samples import require_samples
 
 pytest.importorskip("pydicom")
 
+from phantoms import phantom_files  # noqa: E402
+
 from sbrt_calc.cli.main import main  # noqa: E402
 from sbrt_calc.plancheck.grade import check_plan  # noqa: E402
 from sbrt_calc.plancheck.inputs import PlanCheckInputs  # noqa: E402
@@ -30,9 +32,9 @@ SMALL = dict(shape=(48, 56, 56), cord_distance_mm=45.0, cord_z_mm=(-40.0, 40.0),
 
 
 @pytest.fixture(scope="module")
-def p54(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The standard phantom, 54 Gy / 3 (RT Plan), small grid."""
-    return write_phantom(tmp_path_factory.mktemp("p54"), Phantom(**SMALL))  # type: ignore[arg-type]
+def p54() -> dict[str, Path]:
+    """The standard phantom, 54 Gy / 3 (RT Plan), small grid (written once per process: read only)."""
+    return phantom_files(Phantom(**SMALL))  # type: ignore[arg-type]
 
 
 def _json(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
@@ -85,13 +87,13 @@ def test_coverage_deviation_levels_none_major_and_not_graded() -> None:
     assert levels(None, None) == [None, None]
 
 
-def test_coverage_metrics_of_the_dome(tmp_path: Path) -> None:
+def test_coverage_metrics_of_the_dome(p54: dict[str, Path]) -> None:
     """Checked at 50 Gy, the 54 Gy dome covers the whole PTV (V100% = V90% = 100 %); D50% of a uniform
     sphere is at x = 0.5^(1/3): P (1 + 0.15 (1 - 0.5^(2/3))) = 57.0 Gy; D98% at x = 0.98^(1/3): 54.2 Gy;
     D2% at x = 0.02^(1/3): 61.8 Gy; HI = (D2 - D98)/D50 = 0.133 (ICRU 83); tolerances: the dose at voxel
     centres (2.5 mm) and the slab volume. Paddick CI = TV_PIV^2/(TV x PIV) = TV/PIV with the whole PTV in
     the isodose: PIV = sphere of R + ln(54/50)/mu; GI = V50%/V100% = ((R + ln(54/25)/mu)/(R + ln(54/50)/mu))^3."""
-    f = write_phantom(tmp_path, Phantom(**SMALL))  # type: ignore[arg-type]
+    f = p54
     res = check_plan(PlanCheckInputs(str(f["rtdose"]), str(f["rtstruct"]), prescription_gy=50.0, fractions=3),
                      site="other")
     q = res.coverage.quality
