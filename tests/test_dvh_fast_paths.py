@@ -96,3 +96,91 @@ def test_numpy_distance_transform_equals_brute_force() -> None:
     src = pts[mask.ravel()]
     brute = ((pts[:, None, :] - src[None, :, :]) ** 2).sum(axis=2).min(axis=1).reshape(mask.shape)
     assert np.allclose(_squared_edt(mask, axes), brute, rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_whole_samples_equal_the_formulas_on_half_fields(cached: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole half-voxels (stop 25): the doses, spreads ``sqrt((gx dx)^2 + (gy dy)^2 + (gz t)^2)`` and
+    extremes ``d -+ |gz| t / 2`` read from the kept planes (a box of a quarter of the plane or more) or
+    computed on a small box equal, bit for bit, the formulas applied to :meth:`half_fields` on the mask."""
+    if not cached:
+        monkeypatch.setattr(dvh, "HALF_CACHE_NODES", 0)
+    rng = np.random.default_rng(5)
+    g = _grid(rng.uniform(0, 20, (6, 12, 14)))
+    sp = dvh._Sampler(g, g.dose)
+    for z, thick in ((g.z_mm[0] - 0.75, 1.5), (g.z_mm[2] + 0.75, 1.5), (g.z_mm[-1] + 0.75, 1.5)):
+        for rows, cols in ((slice(0, 12), slice(0, 14)), (slice(2, 5), slice(3, 8)), (slice(1, 11), slice(0, 9))):
+            sel = rng.random((rows.stop - rows.start, cols.stop - cols.start)) < 0.7
+            sel[0, 0] = True
+            d, w, lo, hi = sp.whole_samples(float(z), thick, rows, cols, sel)
+            d_f, gx, gy, gz = (f[sel] for f in sp.half_fields(float(z), rows, cols))
+            reach = np.abs(gz) * (thick / 2)
+            assert np.array_equal(d, d_f)
+            assert np.array_equal(w, np.sqrt((gx * g.spacing_mm[1]) ** 2 + (gy * g.spacing_mm[0]) ** 2
+                                              + (gz * thick) ** 2))
+            assert lo == float((d_f - reach).min()) and hi == float((d_f + reach).max())
+    assert bool(sp._whole_cache) == cached
+
+
+def test_histogram_of_uniform_pieces_equals_exact_overlaps() -> None:
+    """The histogram's flush (stop 25: in bin units, one volume for whole half-voxels): each sample's
+    volume spread uniformly over [d - w/2, d + w/2] lands in the 0.001 Gy bins as the exact overlap
+    of that interval with each bin; samples given one volume at once or one volume each give the same
+    pairs; a point mass (w = 0) keeps its dose; a piece reaching past the bins keeps its whole volume."""
+    rng = np.random.default_rng(9)
+    d = rng.uniform(10.0, 13.0, 300)
+    w = rng.uniform(0.0005, 0.8, 300)
+    same = dvh._Histogram(30.0)
+    each = dvh._Histogram(30.0)
+    for part in (slice(0, 120), slice(120, 300)):
+        same.add_same_volume(d[part], w[part], 0.002, 0.0, 30.0)
+        each.add(d[part], w[part], np.full(d[part].size, 0.002), np.zeros(1), np.full(1, 30.0))
+    dose_s, vol_s = same.pairs()
+    dose_e, vol_e = each.pairs()
+    assert np.array_equal(dose_s, dose_e) and np.allclose(vol_s, vol_e, rtol=1e-12, atol=1e-15)
+    # exact overlaps of each uniform piece with each bin
+    h, origin = same.h, same.origin
+    k = np.round((dose_s - origin) / h - 0.5).astype(np.int64)
+    lo_e, hi_e = origin + k * h, origin + (k + 1) * h
+    a, b = d - w / 2, d + w / 2
+    overlap = np.maximum(np.minimum(b[:, None], hi_e[None, :]) - np.maximum(a[:, None], lo_e[None, :]), 0.0)
+    want = (0.002 * overlap / (b - a)[:, None]).sum(axis=0)
+    assert np.allclose(vol_s, want, rtol=1e-9, atol=1e-12)
+    assert vol_s.sum() == pytest.approx(300 * 0.002, rel=1e-12)
+    # a point mass and a piece far wider than the bins' range (clipped, its volume kept)
+    odd = dvh._Histogram(30.0)
+    odd.add_same_volume(np.array([12.3456, 10.0]), np.array([0.0, 500.0]), 0.5, 0.0, 30.0)
+    dose_o, vol_o = odd.pairs()
+    assert vol_o.sum() == pytest.approx(1.0, rel=1e-12)
+    point = np.argmin(np.abs(dose_o - 12.3456))
+    assert dose_o[point] == pytest.approx(12.3456, abs=1e-6) and vol_o[point] > 0.5  # with the wide piece's share
+
+
+def test_plane_cover_equals_every_lattice_point() -> None:
+    """The in-plane cover (stop 25: voxels no edge passes near decided at their first lattice point,
+    from the sub-rows' crossings) equals the share of each voxel's s x s lattice points inside the
+    polygons by the even-odd rule, tested point by point (a wobbly outline with a hole)."""
+    from sbrt_calc.plancheck.raster import _plane_cover
+
+    t = np.linspace(0, 2 * math.pi, 57, endpoint=False)
+    outer = np.column_stack([3.1 + 21 * (1 + 0.2 * np.sin(5 * t)) * np.cos(t),
+                             -1.7 + 17 * (1 + 0.2 * np.sin(5 * t)) * np.sin(t)])
+    hole = np.column_stack([5.3 + 4.2 * np.cos(t[::-1]), 0.9 + 3.3 * np.sin(t[::-1])])
+    s, dx, dy, nrow, ncol = 4, 2.5, 2.0, 24, 22
+    x_first, y_first = -24.0, -22.5
+    cover, _, _ = _plane_cover((outer, hole), x_first, y_first, dx, dy, nrow, ncol, s, "wobbly", 0.0)
+    sub = (np.arange(s) + 0.5) / s - 0.5
+    px = (x_first + dx * (np.arange(ncol)[:, None] + sub[None, :])).ravel()
+    py = (y_first + dy * (np.arange(nrow)[:, None] + sub[None, :])).ravel()
+    X, Y = np.meshgrid(px, py)
+    inside = np.zeros(X.shape, dtype=bool)
+    for poly in (outer, hole):
+        a, b = poly, np.roll(poly, -1, axis=0)
+        for (xa, ya), (xb, yb) in zip(a, b, strict=True):
+            crosses = (ya <= Y) != (yb <= Y)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                xi = xa + (Y - ya) * (xb - xa) / (yb - ya)
+            inside ^= crosses & (xi < X)
+    want = inside.reshape(nrow, s, ncol, s).mean(axis=(1, 3))
+    assert 0.2 < want.mean() < 0.8 and (want == 1).sum() > 50 and ((want > 0) & (want < 1)).sum() > 50
+    assert np.array_equal(cover, want)
