@@ -438,9 +438,10 @@ class _Sampler:
             b = f[k1 * nyx + r * self.nx + c].astype(np.float64)
             return np.asarray(a + tz * (b - a))
 
-        d = g(rows, cols)
-        b0 = f[k0 * nyx + rows * self.nx + cols].astype(np.float64)
-        b1 = f[k1 * nyx + rows * self.nx + cols].astype(np.float64)
+        at = rows * self.nx + cols
+        b0 = f[k0 * nyx + at].astype(np.float64)
+        b1 = f[k1 * nyx + at].astype(np.float64)
+        d = np.asarray(b0 + tz * (b1 - b0))  # g(rows, cols) from the same two gathers
         gz = np.where(okz, (b1 - b0) / span, 0.0)
         cl, cr = np.maximum(cols - 1, 0), np.minimum(cols + 1, self.nx - 1)
         rl, rr = np.maximum(rows - 1, 0), np.minimum(rows + 1, self.ny - 1)
