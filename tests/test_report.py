@@ -31,7 +31,10 @@ def content(title: str, regimens: tuple[Regimen, ...], models: tuple[str, ...] =
     return ReportContent(ev, title, **kw)  # type: ignore[arg-type]
 
 
-def test_report_has_everything(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def everything_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A report with every part (eligibility, two models, planning, the people), on A4 (the default size): the
+    file and its pages' text, rendered and extracted once for the module."""
     assessment = assess(load_eligibility_case(EXAMPLES / "case_egfr_bone.toml"))
     report = content(
         "Right iliac bone", tuple(parse_regimen(t) for t in ("36/3", "54/3", "5 x 10 Gy")), identifier="MRN-0042",
@@ -39,8 +42,23 @@ def test_report_has_everything(tmp_path: Path) -> None:
         planning=(ReportTable("Conformity (RTOG 0915)", ("Metric", "Value", "Grade"), (("R50%", "4.1", "none"),),
                               source="RTOG 0915"),),
     )
-    out = write_report_pdf(report, tmp_path / "r.pdf")
-    text = " ".join(pages_text(out))
+    out = write_report_pdf(report, tmp_path_factory.mktemp("everything") / "r.pdf")
+    return out, pages_text(out)
+
+
+#: 80 rows of the long table (label, dose, fractions)
+LONG = tuple(Regimen(20.0 + 0.25 * i, 3 + i % 4, f"row{i:02d}") for i in range(80))
+
+
+@pytest.fixture(scope="module")
+def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """80 regimen rows on Letter paper (three pages or more): the file and its pages' text, once for the module."""
+    out = write_report_pdf(content("long", LONG), tmp_path_factory.mktemp("long") / "long.pdf", "Letter")
+    return out, pages_text(out)
+
+
+def test_report_has_everything(everything_pdf: tuple[Path, list[str]]) -> None:
+    text = " ".join(everything_pdf[1])
     for needle in ("Right iliac bone", "MRN-0042", "36/3", "54/3", "5 x 10 Gy", "79.2", "68.4", "oligoprogression",
                    "Conformity (RTOG 0915)", f"sbrt-calc {__version__}", "decision support", "Astrahan",
                    "radiobiology.toml", "Prepared by: Dr A", "Checked by: Physicist B", "LQ-L (d_T 6 Gy)",
@@ -48,18 +66,20 @@ def test_report_has_everything(tmp_path: Path) -> None:
         assert needle.lower() in text.lower(), needle
 
 
-@pytest.mark.parametrize(("size", "points"), [("A4", (595, 842)), ("Letter", (612, 792))])
-def test_page_sizes(tmp_path: Path, size: str, points: tuple[int, int]) -> None:
-    out = write_report_pdf(content("t", (parse_regimen("36/3"),)), tmp_path / "r.pdf", size)
-    box = pypdf.PdfReader(str(out)).pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == points
+@pytest.mark.parametrize(("pdf", "points"), [("everything_pdf", (595, 842)), ("long_pdf", (612, 792))],
+                         ids=["A4", "Letter"])
+def test_page_sizes(request: pytest.FixtureRequest, pdf: str, points: tuple[int, int]) -> None:
+    """A4 (the default, the report with every part) and Letter (the long table): every page has the size asked."""
+    path, _ = request.getfixturevalue(pdf)
+    for page in pypdf.PdfReader(str(path)).pages:
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == points
 
 
-def test_long_table_rows_are_never_cut_and_header_repeats(tmp_path: Path) -> None:
+def test_long_table_rows_are_never_cut_and_header_repeats(long_pdf: tuple[Path, list[str]]) -> None:
     """80 rows span pages: each row's label and its BED10 are on the same page; the header repeats."""
-    regimens = tuple(Regimen(20.0 + 0.25 * i, 3 + i % 4, f"row{i:02d}") for i in range(80))
-    out = write_report_pdf(content("long", regimens), tmp_path / "long.pdf", "Letter")
-    texts = pages_text(out)
+    regimens = LONG
+    texts = long_pdf[1]
     assert len(texts) >= 3
     seen = set()
     for text in texts:
@@ -74,9 +94,11 @@ def test_long_table_rows_are_never_cut_and_header_repeats(tmp_path: Path) -> Non
     assert seen == set(range(80))
 
 
-def test_every_page_has_the_footer(tmp_path: Path) -> None:
-    regimens = tuple(Regimen(30.0 + i, 5, f"r{i}") for i in range(40))
-    texts = pages_text(write_report_pdf(content("Footer case", regimens), tmp_path / "f.pdf"))
+@pytest.mark.parametrize("pdf", ["long_pdf", "everything_pdf"])
+def test_every_page_has_the_footer(request: pytest.FixtureRequest, pdf: str) -> None:
+    """"page i of n" on every page, of the long table (Letter) and of the report with every part (A4)."""
+    texts = request.getfixturevalue(pdf)[1]
+    assert len(texts) >= 2
     for i, text in enumerate(texts, 1):
         assert f"page {i} of {len(texts)}" in text
 
