@@ -63,6 +63,9 @@ POOL_GY = 0.001
 #: Largest number of in-plane nodes whose half-voxel dose fields a sampler keeps for the next structures
 #: (4 float64 each, and 3 more for the whole half-voxels' spreads and extremes: 112 MB).
 HALF_CACHE_NODES = 2_000_000
+#: Samples a histogram buffers before accumulating them: temporaries of 2 MB that stay in cache (each flush
+#: also passes over every 0.001 Gy bin; 1 << 18 was 10-15 % faster than 1 << 20 on the whole-grid External).
+FLUSH_SAMPLES = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ class _Histogram:
         self.volume += float(v.sum())
         self._buffer.append((d, w, v))
         self._buffered += d.size
-        if self._buffered > 1 << 20:
+        if self._buffered > FLUSH_SAMPLES:
             self._flush()
 
     def add_same_volume(self, d: np.ndarray, w: np.ndarray, v: float, lo: float, hi: float) -> None:
@@ -154,7 +157,7 @@ class _Histogram:
         self.volume += v * d.size
         self._buffer.append((d, w, v))
         self._buffered += d.size
-        if self._buffered > 1 << 20:
+        if self._buffered > FLUSH_SAMPLES:
             self._flush()
 
     def _flush(self) -> None:
