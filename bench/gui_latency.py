@@ -114,7 +114,7 @@ def main() -> int:
             w.set_model("lq")
             w.plot.draw_now()
             app.processEvents()
-            w.plot._views.clear()
+            w.plot.forget_views()   # as a first visit in the app: no hidden axes left over from the others
             w.model._by_settings.clear()
             w.bench._width_cache.clear()
             loop.append(lived(m))

@@ -168,6 +168,16 @@ class PlotPanel(QWidget):
                 old_ax.remove()
         return fresh
 
+    def forget_views(self) -> None:
+        """Drop every view but the one shown, their axes removed from the figure (benchmarks and tests: the next
+        switch to another model is a first visit; clearing ``_views`` alone left their axes, thousands of objects
+        each, in the figure, and the garbage collector's pauses grew with them)."""
+        self.wait_for_render()
+        for ax in list(self.figure.axes if self.figure is not None else ()):
+            if ax is not self.ax:
+                ax.remove()
+        self._views.clear()
+
     def _show_axes(self, ax: Any) -> None:
         for other in self.figure.axes:
             other.set_visible(other is ax)

@@ -269,7 +269,7 @@ def test_a_new_views_full_draw_runs_off_the_gui_thread_with_the_same_image(qapp,
     window.select_row(5)
     window.set_model("all")
     plot.render_in_background = False          # the reference: drawn in the GUI thread
-    plot._views.clear()
+    plot.forget_views()
     plot._static_key = None
     plot.refresh()
     plot.draw_now()
@@ -285,7 +285,7 @@ def test_a_new_views_full_draw_runs_off_the_gui_thread_with_the_same_image(qapp,
 
     monkeypatch.setattr(Figure, "draw", recording)
     plot.render_in_background = True
-    plot._views.clear()                         # the same view, new again
+    plot.forget_views()                         # the same view, new again
     plot._static_key = None
     plot.refresh()
     qapp.processEvents()                        # the idle turn: the render starts
@@ -309,7 +309,7 @@ def test_a_change_during_a_render_waits_for_it(qapp, window: MainWindow) -> None
     """An edit, a selection or another switch while a view is being rendered first lets the render finish (the
     figure is never changed from two threads): the switch back is then the cached view, at once."""
     plot = window.plot
-    plot._views.clear()
+    plot.forget_views()
     window.set_model("lql")
     qapp.processEvents()
     assert plot._job is not None
@@ -373,7 +373,7 @@ def test_no_gui_thread_block_over_250_ms_on_a_model_switch(qapp, window: MainWin
     heartbeat.timeout.connect(lambda: beats.append(time.thread_time()))
 
     def longest_block(model: str) -> float:
-        plot._views.clear()
+        plot.forget_views()   # (the hidden axes the other tests left would lengthen the garbage collector's pauses)
         window.model._by_settings.clear()
         window.bench._width_cache.clear()
         window.set_model("lq")
