@@ -21,6 +21,7 @@ the machine may be shared: wall time is printed for the cold starts too. Offscre
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -115,6 +116,7 @@ def main() -> int:
             w.plot.draw_now()
             app.processEvents()
             w.plot.forget_views()   # as a first visit in the app: no hidden axes left over from the others
+            gc.collect()            # ...nor their garbage (the app never holds more than 4 views)
             w.model._by_settings.clear()
             w.bench._width_cache.clear()
             loop.append(lived(m))
