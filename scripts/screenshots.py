@@ -126,6 +126,12 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
         while time.monotonic() < end:
             app.processEvents()
             time.sleep(0.01)
+        # a new view of the plot is drawn off the GUI thread: the shot shows it once it is in
+        for top in QApplication.topLevelWidgets():
+            plot = getattr(top, "plot", None)
+            if plot is not None and hasattr(plot, "wait_for_render"):
+                plot.wait_for_render()
+                app.processEvents()
 
     def centre(dialog: object) -> None:
         """Put a dialog in the middle of the window (the screen size varies)."""
