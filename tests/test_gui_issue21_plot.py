@@ -6,32 +6,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gui_windows import module_window
 
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
     """One shown 1024 x 740 main window with the plot drawn, its own settings and data folders."""
-    from PySide6.QtWidgets import QMessageBox
-
-    base = tmp_path_factory.mktemp("issue21-plot")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SBRT_CALC_SETTINGS_DIR", str(base / "settings"))
-        mp.setenv("SBRT_CALC_DATA_DIR", str(base / "data"))
-        mp.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
-        from sbrt_calc.gui.main_window import MainWindow
-
-        w = MainWindow()
-        w.resize(1024, 740)
-        w.show()
-        qapp.processEvents()
+    with module_window(qapp, tmp_path_factory, "issue21-plot") as w:
         w.plot.ensure_canvas()
         qapp.processEvents()
         w.plot.draw_now()
         yield w
-        w.undo_stack.setClean()
-        w.close()
-        w.deleteLater()
-        qapp.processEvents()
 
 
 def _shown(w, qapp):  # noqa: ANN001, ANN202

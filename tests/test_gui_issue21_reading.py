@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gui_windows import module_window
 from PySide6.QtCore import Qt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,24 +20,8 @@ ALPHA_BETA = re.compile(r"alpha\s*/\s*beta", re.IGNORECASE)
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
     """One shown main window for the module, with its own settings and data folders."""
-    from PySide6.QtWidgets import QMessageBox
-
-    base = tmp_path_factory.mktemp("issue21-reading")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SBRT_CALC_SETTINGS_DIR", str(base / "settings"))
-        mp.setenv("SBRT_CALC_DATA_DIR", str(base / "data"))
-        mp.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
-        from sbrt_calc.gui.main_window import MainWindow
-
-        w = MainWindow()
-        w.resize(1024, 740)
-        w.show()
-        qapp.processEvents()
+    with module_window(qapp, tmp_path_factory, "issue21-reading") as w:
         yield w
-        w.undo_stack.setClean()
-        w.close()
-        w.deleteLater()
-        qapp.processEvents()
 
 
 def _literal_strings(path: Path) -> Iterator[tuple[int, str]]:

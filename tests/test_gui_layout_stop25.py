@@ -16,30 +16,15 @@ One window for the module (a deferred one, as the app starts).
 from __future__ import annotations
 
 import pytest
+from gui_windows import module_window
 from PySide6.QtCore import QPoint
 
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
     """A deferred main window of 1008 x 728 (what a 1024 x 768 screen gives), its own settings and data."""
-    from PySide6.QtWidgets import QMessageBox
-
-    base = tmp_path_factory.mktemp("layout-stop25")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SBRT_CALC_SETTINGS_DIR", str(base / "settings"))
-        mp.setenv("SBRT_CALC_DATA_DIR", str(base / "data"))
-        mp.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
-        from sbrt_calc.gui.main_window import MainWindow
-
-        w = MainWindow(deferred=True)
-        w.resize(1008, 728)
-        w.show()
-        qapp.processEvents()
+    with module_window(qapp, tmp_path_factory, "layout-stop25", size=(1008, 728), deferred=True) as w:
         yield w
-        w.undo_stack.setClean()
-        w.close()
-        w.deleteLater()
-        qapp.processEvents()
 
 
 def _table_box(w) -> tuple[int, int]:  # noqa: ANN001
