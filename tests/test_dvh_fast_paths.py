@@ -184,3 +184,21 @@ def test_plane_cover_equals_every_lattice_point() -> None:
     want = inside.reshape(nrow, s, ncol, s).mean(axis=(1, 3))
     assert 0.2 < want.mean() < 0.8 and (want == 1).sum() > 50 and ((want > 0) & (want < 1)).sum() > 50
     assert np.array_equal(cover, want)
+
+
+def test_several_doses_rasterised_once_equal_one_call_each() -> None:
+    """:func:`dvh.structure_dvhs` (one rasterisation feeding a sampler per dose: the re-irradiation's cumulative and
+    new-course doses of one structure) gives, dose by dose, exactly :func:`dvh.structure_dvh`'s DVH, Dmin and Dmax."""
+    rng = np.random.default_rng(11)
+    z, y, x = np.meshgrid(np.arange(12), np.arange(16), np.arange(16), indexing="ij")
+    a = 30.0 - 0.8 * np.hypot(x - 7.5, y - 8.0) + 0.3 * z
+    b = rng.uniform(0, 12, a.shape) + 0.5 * x
+    g = _grid(a)
+    roi = _blob(12.0)
+    occ, both = dvh.structure_dvhs(roi, g, [g.dose, b.astype(np.float32)], thickness_mm=3.0)
+    assert len(both) == 2 and both[0].max_gy != both[1].max_gy
+    for values, got in zip((None, b.astype(np.float32)), both, strict=True):
+        o1, one = dvh.structure_dvh(roi, g, thickness_mm=3.0, dose=values)
+        assert np.array_equal(o1.fraction, occ.fraction)
+        assert np.array_equal(one.doses_gy, got.doses_gy) and np.array_equal(one.volumes_cc, got.volumes_cc)
+        assert (one.max_gy, one.min_gy) == (got.max_gy, got.min_gy)

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -749,16 +749,39 @@ def structure_dvh(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None
         Largest sub-plane thickness of the edge voxels' samples; default: cut only at the contour's
         plane and at the dose grid's half-voxels (dose planes and voxel bounds).
     """
-    values = grid.dose if dose is None else dose
-    acc = _StructureAccumulator(grid, values, z_step_mm)
-    occ = rasterise(roi, grid, thickness_mm=thickness_mm, supersample=supersample, on_plane=acc)
-    acc.finish()
-    h = acc.hist
-    if h.volume <= 0:
-        empty = np.zeros(0)
-        return occ, StructureDose(occ.name, empty, empty, occ.volume_cc, 0.0, occ.outside_cc, occ.notes)
-    d, v = h.pairs()
-    return occ, StructureDose(occ.name, d, v, occ.volume_cc, h.volume, occ.outside_cc, occ.notes, h.dmax, h.dmin)
+    occ, (sd,) = structure_dvhs(roi, grid, (grid.dose if dose is None else dose,), thickness_mm=thickness_mm,
+                                supersample=supersample, z_step_mm=z_step_mm)
+    return occ, sd
+
+
+def structure_dvhs(roi: Roi, grid: DoseGrid, doses: Sequence[np.ndarray], *, thickness_mm: float | None = None,
+                   supersample: int = DEFAULT_SUPERSAMPLE, z_step_mm: float | None = None
+                   ) -> tuple[Occupancy, tuple[StructureDose, ...]]:
+    """:func:`structure_dvh` of one structure for several dose arrays of the grid's shape, rasterised once.
+
+    Each dose gets its own sampler and histogram fed the same planes (:func:`raster.rasterise`'s
+    output does not depend on the dose), so each DVH equals :func:`structure_dvh`'s for that dose
+    (the re-irradiation's cumulative and new-course doses of one structure).
+    """
+    accs = [_StructureAccumulator(grid, values, z_step_mm) for values in doses]
+
+    def feed(ps: PlaneSamples) -> None:
+        for acc in accs:
+            acc(ps)
+
+    occ = rasterise(roi, grid, thickness_mm=thickness_mm, supersample=supersample,
+                    on_plane=accs[0] if len(accs) == 1 else feed)
+    out: list[StructureDose] = []
+    for acc in accs:
+        acc.finish()
+        h = acc.hist
+        if h.volume <= 0:
+            empty = np.zeros(0)
+            out.append(StructureDose(occ.name, empty, empty, occ.volume_cc, 0.0, occ.outside_cc, occ.notes))
+            continue
+        d, v = h.pairs()
+        out.append(StructureDose(occ.name, d, v, occ.volume_cc, h.volume, occ.outside_cc, occ.notes, h.dmax, h.dmin))
+    return occ, tuple(out)
 
 
 def structure_dose(occ: Occupancy, grid: DoseGrid, dose: np.ndarray | None = None) -> StructureDose:

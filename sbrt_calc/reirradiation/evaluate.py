@@ -536,7 +536,7 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     ReirradiationError
         Fewer than two courses, frames of reference that differ, grids that do not overlap.
     """
-    from sbrt_calc.plancheck.dvh import structure_dvh
+    from sbrt_calc.plancheck.dvh import structure_dvhs
     from sbrt_calc.plancheck.raster import structure_thickness_mm, thickness_for
     from sbrt_calc.presets.loader import active_presets
     from sbrt_calc.reirradiation.courses import check_fractions
@@ -581,6 +581,10 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
     notes: list[str] = []
     results: list[StructureResult] = []
     occs: dict[str, Any] = {}
+    # the graded maxima of the limits on a structure's maximum (LQ at the limit's alpha/beta: the new course's dose
+    # and, when the structure's own DVH is not on that scale, the cumulative dose), rasterised with its DVH
+    max_limits = [lim for lim in ps.reirradiation if lim.metric == "Max[Gy]"]
+    maxima: dict[tuple[str, str, float], float] = {}
     for done, roi in enumerate(structures.rois):
         if progress is not None:
             progress(done, len(structures.rois), f"cumulative DVH of {roi.name}")
@@ -591,7 +595,19 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
         th = thickness_for(roi, set_thickness)
         rbox = _roi_box(roi, grid, th)
         sub_grid = _sub_grid(grid, rbox, doses.cumulative(model, sab.alpha_beta_gy, rbox))
-        occ, sd = structure_dvh(roi, sub_grid, thickness_mm=th)
+        extra: list[tuple[str, float]] = []
+        for lim in max_limits:
+            if sab.tg263_name and lim.organ == sab.tg263_name:
+                if not (sab.alpha_beta_gy == lim.alpha_beta_gy and model == "lq"):
+                    extra.append(("cumulative", lim.alpha_beta_gy))
+                extra.append(("new", lim.alpha_beta_gy))
+        extra = list(dict.fromkeys(extra))
+        occ, sds = structure_dvhs(roi, sub_grid, [sub_grid.dose] + [
+            doses.cumulative("lq", ab, rbox) if kind == "cumulative" else doses.new_only("lq", ab, rbox)
+            for kind, ab in extra], thickness_mm=th)
+        sd = sds[0]
+        for (kind, ab), x in zip(extra, sds[1:], strict=True):
+            maxima[(roi.name, kind, ab)] = float(x.max_gy or 0.0)
         occ = replace(occ, origin=(occ.origin[0] + rbox[0].start, occ.origin[1] + rbox[1].start,
                                    occ.origin[2] + rbox[2].start))
         occs[roi.name] = occ
@@ -647,9 +663,14 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
         rbox = _roi_box(roi, grid, th)
         if s.alpha_beta.alpha_beta_gy == lim.alpha_beta_gy and model == "lq":
             cmax = float(s.dose.max_gy or 0.0)
+        elif (s.name, "cumulative", lim.alpha_beta_gy) in maxima:
+            cmax = maxima[(s.name, "cumulative", lim.alpha_beta_gy)]
         else:
             cmax = _dvh_max(roi, grid, th, doses.cumulative("lq", lim.alpha_beta_gy, rbox), rbox)
-        nmax = _dvh_max(roi, grid, th, doses.new_only("lq", lim.alpha_beta_gy, rbox), rbox)
+        if (s.name, "new", lim.alpha_beta_gy) in maxima:
+            nmax = maxima[(s.name, "new", lim.alpha_beta_gy)]
+        else:
+            nmax = _dvh_max(roi, grid, th, doses.new_only("lq", lim.alpha_beta_gy, rbox), rbox)
         checks = _checks(lim, cmax, nmax, interval_months, several, new_plan)
         status = worst(c.status for c in checks) or Status.INCOMPLETE
         unknown = {k: v for k, v in s.outside_previous.items() if v > 0}
