@@ -648,9 +648,6 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
                                       (), "not evaluated", None, lim.source, lim.verification,
                                       tuple([f"metric {lim.metric} is not evaluated by this version"] + lim_notes)))
             continue
-        roi = structures.roi(s.name)
-        th = thickness_for(roi, set_thickness)
-
         keys = [(m, ab) for m in ("lq", "lql") for ab in ALPHA_BETA_CHECK_GY]
         if ("lq", lim.alpha_beta_gy) not in keys:
             keys.append(("lq", lim.alpha_beta_gy))
@@ -660,17 +657,11 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
         found = {(m, ab): (float(doses.cumulative(m, ab, vbox)[vmask].max()),
                            float(doses.new_only(m, ab, vbox)[vmask].max())) for m, ab in keys}
         # the graded values: the DVH maxima in LQ at the limit's alpha/beta (its scale)
-        rbox = _roi_box(roi, grid, th)
         if s.alpha_beta.alpha_beta_gy == lim.alpha_beta_gy and model == "lq":
             cmax = float(s.dose.max_gy or 0.0)
-        elif (s.name, "cumulative", lim.alpha_beta_gy) in maxima:
+        else:   # computed with the structure's DVH (first pass)
             cmax = maxima[(s.name, "cumulative", lim.alpha_beta_gy)]
-        else:
-            cmax = _dvh_max(roi, grid, th, doses.cumulative("lq", lim.alpha_beta_gy, rbox), rbox)
-        if (s.name, "new", lim.alpha_beta_gy) in maxima:
-            nmax = maxima[(s.name, "new", lim.alpha_beta_gy)]
-        else:
-            nmax = _dvh_max(roi, grid, th, doses.new_only("lq", lim.alpha_beta_gy, rbox), rbox)
+        nmax = maxima[(s.name, "new", lim.alpha_beta_gy)]
         checks = _checks(lim, cmax, nmax, interval_months, several, new_plan)
         status = worst(c.status for c in checks) or Status.INCOMPLETE
         unknown = {k: v for k, v in s.outside_previous.items() if v > 0}
@@ -726,14 +717,6 @@ def evaluate_reirradiation(courses: Sequence[Course], structures: StructureSet, 
                                tuple(limits), tuple(largest), _grid_like(grid, emap), ab_map, default, model, dt,
                                interval_months, overall or Status.INCOMPLETE, tuple(notes), new_plan,
                                ", ".join(targets) or None)
-
-
-def _dvh_max(roi: Any, grid: DoseGrid, thickness_mm: float, dose: np.ndarray, box: tuple[slice, slice, slice]
-             ) -> float:
-    """The DVH maximum of *roi* for *dose* given on *box* of the grid."""
-    from sbrt_calc.plancheck.dvh import structure_dvh
-
-    return float(structure_dvh(roi, _sub_grid(grid, box, dose), thickness_mm=thickness_mm)[1].max_gy or 0.0)
 
 
 def _limiting(lim: Any, old: np.ndarray, phys: np.ndarray, n: int, s: float, ab: float, m: str, dt: float,
