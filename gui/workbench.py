@@ -104,6 +104,7 @@ class _BannerBox(QWidget):
         self._reserve.setTextFormat(Qt.TextFormat.RichText)
         self._reserve.setText(reserve_text)
         self._reserved: dict[tuple[int, str], int] = {}
+        self._heights: dict[tuple[str, int, str], int] = {}
         label.setParent(self)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.relayouts = 0   # how many times the window's layout was asked to re-run (tests count them)
@@ -111,11 +112,22 @@ class _BannerBox(QWidget):
 
     def _fit(self) -> None:
         self.label.setGeometry(self.rect())
-        height = self.label.heightForWidth(self.width()) if self.width() > 0 else self.label.sizeHint().height()
+        height = self._label_height() if self.width() > 0 else self.label.sizeHint().height()
         height = max(height, self.reserved_height()) if self.label.isVisibleTo(self) else 0
         if height != self.minimumHeight() or height != self.maximumHeight():
             self.relayouts += 1
             self.setFixedHeight(height)
+
+    def _label_height(self) -> int:
+        """The label's height for its text at the box's width (kept per text, width and font: an edit that turns
+        the counts back, a model switch back and forth, undo and redo, measure the same text again; flip25)."""
+        key = (self.label.text(), self.width(), self.label.font().key())
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > 16:
+                self._heights.clear()
+            height = self._heights[key] = self.label.heightForWidth(self.width())
+        return height
 
     def reserved_height(self) -> int:
         """The height the reserve text needs at the box's width in the label's font (kept per width and font)."""
@@ -374,19 +386,34 @@ class Workbench(QWidget):
 
     # --- columns, splitter, dock ---------------------------------------------------------------------
     def _resize_columns(self) -> None:
-        QTimer.singleShot(0, self._fit_columns)
+        # widths measured before for this view (a model switch back and forth): set at once, in the reset's own
+        # turn, so that the table is laid out and painted once with them (flip25: the deferred fit painted the
+        # table a second time); a view not measured yet is fitted in the next turn, as before
+        if self._cached_widths() is not None:
+            self._fit_columns()
+        else:
+            QTimer.singleShot(0, self._fit_columns)
+
+    def _width_key(self) -> Any:
+        # measuring every cell costs ~15 ms: the widths are kept per (settings, rows, decimals, font, style),
+        # so that switching the model back and forth does not measure again (not while deferred: no settings yet)
+        return None if self.model.deferred else (
+            self.model.settings(), self.model.decimals, self.table.font().key(), self.style().name(),
+            tuple((r.label, r.total_dose_gy, r.fractions, r.error) for r in self.model.rows()))
+
+    def _cached_widths(self, key: Any = None) -> list[int] | None:
+        """The widths fitted before for this view (its key: :meth:`_width_key`), or None."""
+        key = self._width_key() if key is None else key
+        widths = self._width_cache.get(key) if key is not None else None
+        return widths if widths is not None and len(widths) == len(self.model.column_keys()) else None
 
     def _fit_columns(self) -> None:
         header = self.table.horizontalHeader()
         cols = self.model.column_keys()
-        # measuring every cell costs ~15 ms: the widths are kept per (settings, rows, decimals, font, style),
-        # so that switching the model back and forth does not measure again (not while deferred: no settings yet)
-        key = None if self.model.deferred else (
-            self.model.settings(), self.model.decimals, self.table.font().key(), self.style().name(),
-            tuple((r.label, r.total_dose_gy, r.fractions, r.error) for r in self.model.rows()))
+        key = self._width_key()
         cache = self._width_cache
-        widths = cache.get(key) if key is not None else None
-        if widths is not None and len(widths) == len(cols):
+        widths = self._cached_widths(key) if key is not None else None
+        if widths is not None:
             for i, w in enumerate(widths):
                 header.resizeSection(i, w)
             self.order_columns()

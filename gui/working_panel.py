@@ -4,6 +4,7 @@ text, at the table's rounding or at full precision. For residents learning it an
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sbrt_calc.presets.radiobiology import radiobiology
@@ -26,6 +27,7 @@ class WorkingPanel(QTextBrowser):
         self.model = model
         self.row: int | None = None
         self.full_precision = False
+        self._html: str | None = None   # the text shown (a refresh with the same text is not set again)
         self.setOpenExternalLinks(True)
         self.setAccessibleName("Show the working")
         self.setToolTip("How the selected row's numbers are computed: formula, parameters, sources")
@@ -42,7 +44,23 @@ class WorkingPanel(QTextBrowser):
         self.refresh()
 
     def refresh(self) -> None:
-        self.setHtml(self.html())
+        html = self.html()
+        if html == self._html:   # an edit of another row, a settings change that leaves this row's working as it was
+            return
+        self._html = html
+        bar = self.verticalScrollBar()
+        if not bar.isVisible():
+            self.setHtml(html)
+            return
+        # setHtml empties the document first: its scroll bar went away and came back, the text laid out at both
+        # widths and the panel re-laid out and repainted twice on each edit (flip25). The bar stays on meanwhile;
+        # the policy as it was after, which hides the bar if the new text fits (the same end as before).
+        policy = self.verticalScrollBarPolicy()
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        try:
+            self.setHtml(html)
+        finally:
+            self.setVerticalScrollBarPolicy(policy)
 
     def html(self) -> str:
         m = self.model

@@ -402,3 +402,86 @@ def test_no_gui_thread_block_over_250_ms_on_a_model_switch(qapp, window: MainWin
     assert block <= 250, block
     window.set_model("lq")
     qapp.processEvents()
+
+
+# --- back and forth and the edit (flip25, stop 25) ----------------------------------------------------------------
+def _columns(window: MainWindow) -> tuple[list[int], list[int]]:
+    header = window.table.horizontalHeader()
+    return ([header.sectionSize(i) for i in range(header.count())],
+            [header.visualIndex(i) for i in range(header.count())])
+
+
+def test_a_switch_back_sets_the_cached_column_widths_at_once(qapp, window: MainWindow) -> None:  # noqa: ANN001
+    """A return to a model whose widths were fitted before sets them (and the columns' order) in the reset's
+    own turn, so that the table is laid out and painted once (flip25: the deferred fit painted it twice), with
+    the same widths and order as the fit in the next turn gave before; a first visit still fits them later."""
+    for model in ("usc", "lq"):
+        window.set_model(model)
+        qapp.processEvents()
+    usc_then_lq = []
+    for model in ("usc", "lq"):
+        window.set_model(model)
+        at_once = _columns(window)        # no event processed yet
+        qapp.processEvents()
+        assert at_once == _columns(window)
+        usc_then_lq.append(at_once)
+    assert usc_then_lq[0] != usc_then_lq[1]   # two views of different columns
+    key = window.bench._width_key()
+    window.bench._width_cache.clear()         # as a first visit: the fit in the next turn, the same widths
+    window.set_model("usc")
+    window.set_model("lq")
+    qapp.processEvents()
+    assert _columns(window) == usc_then_lq[1]
+    assert window.bench._width_cache[key] == usc_then_lq[1][0]
+
+
+def test_the_working_keeps_its_scroll_bar_while_its_text_is_replaced(qapp, window: MainWindow,  # noqa: ANN001
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit of the selected row replaces the working's text without its scroll bar going and coming back
+    (flip25: the text was laid out at two widths and the panel re-laid out each time); the text shown is the
+    new one; the same text is not set again; a text that fits hides the bar as before."""
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtWidgets import QTextBrowser
+
+    working = window.working
+    window.set_model("lq")
+    window.select_row(5)
+    qapp.processEvents()
+    bar = working.verticalScrollBar()
+    assert bar.isVisible()   # the working of a row is longer than the docked panel (1280 x 800)
+    resizes: list[int] = []
+
+    class Count(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Resize:
+                resizes.append(1)
+            return False
+
+    counter = Count()
+    working.viewport().installEventFilter(counter)
+    col = window.model.column_of("total_dose_gy")
+    before = working.toPlainText()
+    try:
+        window.model.setData(window.model.index(5, col), "37.5")
+        qapp.processEvents()
+    finally:
+        working.viewport().removeEventFilter(counter)
+    assert resizes == []
+    assert bar.isVisible()
+    assert working.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
+    fresh = QTextBrowser()
+    fresh.setHtml(working.html())
+    assert working.toPlainText() == fresh.toPlainText() != before
+    assert "37.5" in working.toPlainText()
+    sets: list[str] = []
+    monkeypatch.setattr(working, "setHtml", sets.append)
+    working.refresh()                 # the same text: not set again
+    assert sets == []
+    monkeypatch.undo()
+    window.undo_stack.undo()
+    working.set_row(None)             # a short text: the bar goes, as before
+    qapp.processEvents()
+    assert not bar.isVisible()
+    working.set_row(5)                # the bar back with the row's working
+    qapp.processEvents()
+    assert bar.isVisible()
