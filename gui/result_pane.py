@@ -190,7 +190,12 @@ def show_progress(progress: QProgressBar, done: int, total: int, what: str) -> N
 
 
 def keep_until_finished(worker: QThread, kept: list[Any]) -> None:
-    """Keep a cancelled worker that still runs alive (in ``kept``) until its thread ends."""
-    if worker.isRunning():
-        kept.append(worker)
-        worker.finished.connect(lambda w=worker: kept.remove(w) if w in kept else None)
+    """Keep a cancelled worker that still runs alive (in ``kept``) until its thread ends.
+
+    Connected before the thread's state is read: a thread ending between the two (a cancel lands just as
+    the check stops) is then either seen finished here or reported by ``finished``, never kept for good."""
+    kept.append(worker)
+    worker.finished.connect(lambda w=worker: kept.remove(w) if w in kept else None)
+    if worker.isFinished() or not worker.isRunning():
+        if worker in kept:
+            kept.remove(worker)

@@ -138,6 +138,26 @@ def test_the_check_runs_off_the_gui_thread_with_progress_and_cancel(qtbot, folde
     qtbot.waitUntil(lambda: not w._old_workers, timeout=60000)
 
 
+def test_a_worker_ending_as_it_is_cancelled_is_not_kept_for_good(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A cancel that lands as the worker's thread ends (its state read "running", its ``finished`` already
+    emitted: CI saw the cancelled check's worker kept for 60 s) leaves no worker kept."""
+    from PySide6.QtCore import QThread
+    from sbrt_calc.gui.result_pane import keep_until_finished
+
+    class Quick(QThread):
+        def run(self) -> None:
+            pass
+
+    t = Quick()
+    t.start()
+    t.wait()
+    qtbot.wait(1)
+    t.isRunning = lambda: True  # type: ignore[method-assign]  # the state as read just before it ended
+    kept: list[object] = []
+    keep_until_finished(t, kept)
+    assert kept == []
+
+
 def test_names_are_plain_text_and_the_site_is_kept(qtbot) -> None:  # type: ignore[no-untyped-def]
     """A structure named like markup is shown as written (plain-text labels, typed tables); the site field
     goes into the inputs (the case file) and the check; the case's regimen is compared with the plan's."""
