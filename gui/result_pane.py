@@ -192,10 +192,10 @@ def show_progress(progress: QProgressBar, done: int, total: int, what: str) -> N
 def keep_until_finished(worker: QThread, kept: list[Any]) -> None:
     """Keep a cancelled worker that still runs alive (in ``kept``) until its thread ends.
 
-    Connected before the thread's state is read: a thread ending between the two (a cancel lands just as
-    the check stops) is then either seen finished here or reported by ``finished``, never kept for good."""
+    Connected before the thread's state is read: a thread that ends before the connection reads as not
+    running here, one that ends after it is reported by ``finished``; never kept for good (read first and
+    connected after, a thread ending in between was kept: a cancel landing just as the check stops)."""
     kept.append(worker)
     worker.finished.connect(lambda w=worker: kept.remove(w) if w in kept else None)
-    if worker.isFinished() or not worker.isRunning():
-        if worker in kept:
-            kept.remove(worker)
+    if not worker.isRunning() and worker in kept:
+        kept.remove(worker)

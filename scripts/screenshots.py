@@ -110,8 +110,18 @@ def run_under_xvfb(out: Path, only: str | None = None, size: tuple[int, int] = S
         server.wait(timeout=10)
 
 
-def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scale: float = 1.0) -> int:
+def close_and_list(w: Any, shots: list[str], settle: Any) -> int:
+    """Close the window without asking (its edits are the script's), print the shots taken; exit status 0."""
     from PySide6.QtCore import QTimer
+
+    w.undo_stack.setClean()
+    QTimer.singleShot(0, w.close)
+    settle(100)
+    print("\n".join(shots))
+    return 0
+
+
+def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scale: float = 1.0) -> int:
     from PySide6.QtGui import QColor, QGuiApplication, QPalette
     from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -159,18 +169,10 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
         w.select_row(0)
         shot("01-workbench-all-models")
         part_two(w, out, shots, shot, centre)
-        w.undo_stack.setClean()
-        QTimer.singleShot(0, w.close)
-        settle(100)
-        print("\n".join(shots))
-        return 0
+        return close_and_list(w, shots, settle)
     if only == "clinical":
         clinical_cases(w, shot, settle)
-        w.undo_stack.setClean()
-        QTimer.singleShot(0, w.close)
-        settle(100)
-        print("\n".join(shots))
-        return 0
+        return close_and_list(w, shots, settle)
     w.plot.ensure_canvas()
     w.select_row(0)
     shot("01-workbench-first-start")
@@ -275,11 +277,7 @@ def inner(out: Path, only: str | None = None, size: tuple[int, int] = SIZE, scal
     app.setStyle(QStyleFactory.create("Fusion"))
     clinical_cases(w, shot, settle)
 
-    w.undo_stack.setClean()
-    QTimer.singleShot(0, w.close)
-    settle(100)
-    print("\n".join(shots))
-    return 0
+    return close_and_list(w, shots, settle)
 
 
 def part_two(w: Any, out: Path, shots: list[str], shot: Any, centre: Any) -> None:
@@ -362,7 +360,6 @@ def part_two(w: Any, out: Path, shots: list[str], shot: Any, centre: Any) -> Non
 def workbench_shots(app: object, out: Path, shots: list[str], settle: object, shot: object) -> int:
     """The Regimens tab only (issue 21): the first frame of a cold start (before the case fills it), the
     filled window, LQ-L and USC alone, after a sweep, an invalid row, rows added by the solver."""
-    from PySide6.QtCore import QTimer
     from sbrt_calc.gui.main_window import MainWindow
 
     w = MainWindow(deferred=True)   # as the app starts: shown empty, then filled
@@ -412,11 +409,7 @@ def workbench_shots(app: object, out: Path, shots: list[str], settle: object, sh
     w.set_model("all")
     w.table.scrollTo(w.model.index(0, w.model.column_of("warnings")))
     shot("w09-all-models-warnings")  # type: ignore[operator]
-    w.undo_stack.setClean()
-    QTimer.singleShot(0, w.close)
-    settle(100)  # type: ignore[operator]
-    print("\n".join(shots))
-    return 0
+    return close_and_list(w, shots, settle)
 
 
 def main() -> int:

@@ -9,18 +9,11 @@ import math
 
 import numpy as np
 import pytest
+from dose_grids import centred_grid as _grid
 
 from sbrt_calc.plancheck import dvh
-from sbrt_calc.plancheck.dicom_io import ContourPlane, DoseGrid, Roi
+from sbrt_calc.plancheck.dicom_io import ContourPlane, Roi
 from sbrt_calc.plancheck.falloff import _squared_edt
-
-
-def _grid(dose: np.ndarray, h: float = 2.5, dz: float = 3.0) -> DoseGrid:
-    nz, ny, nx = dose.shape
-    x = (np.arange(nx) - nx / 2 + 0.5) * h
-    y = (np.arange(ny) - ny / 2 + 0.5) * h
-    z = (np.arange(nz) - nz / 2 + 0.5) * dz
-    return DoseGrid("mem", dose.astype(np.float32), x, y, z, "GY", "PLAN", "1.2.3", "1.2.3.4")
 
 
 def _blob(radius: float, spacing: float = 3.0) -> Roi:

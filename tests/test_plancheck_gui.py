@@ -139,10 +139,22 @@ def test_the_check_runs_off_the_gui_thread_with_progress_and_cancel(qtbot, folde
 
 
 def test_a_worker_ending_as_it_is_cancelled_is_not_kept_for_good(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """A cancel that lands as the worker's thread ends (its state read "running", its ``finished`` already
-    emitted: CI saw the cancelled check's worker kept for 60 s) leaves no worker kept."""
-    from PySide6.QtCore import QThread
+    """A cancel that lands as the worker's thread ends (its state read "running", its ``finished`` emitted right
+    after the read: CI saw the cancelled check's worker kept for 60 s) leaves no worker kept; and a worker that has
+    already ended is not kept either."""
+    from PySide6.QtCore import QObject, QThread, Signal
     from sbrt_calc.gui.result_pane import keep_until_finished
+
+    class EndingAtTheRead(QObject):
+        finished = Signal()
+
+        def isRunning(self) -> bool:  # noqa: N802 - QThread's name
+            self.finished.emit()  # the thread ends just as its state is read
+            return True
+
+    kept: list[object] = []
+    keep_until_finished(EndingAtTheRead(), kept)  # type: ignore[arg-type]
+    assert kept == []
 
     class Quick(QThread):
         def run(self) -> None:
@@ -152,8 +164,6 @@ def test_a_worker_ending_as_it_is_cancelled_is_not_kept_for_good(qtbot) -> None:
     t.start()
     t.wait()
     qtbot.wait(1)
-    t.isRunning = lambda: True  # type: ignore[method-assign]  # the state as read just before it ended
-    kept: list[object] = []
     keep_until_finished(t, kept)
     assert kept == []
 
