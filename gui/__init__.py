@@ -4,3 +4,7 @@ Note: PySide6 6.12.0 on CPython < 3.12 leaks references to ``None``/``True``/``F
 interpreter aborts after a few thousand Qt calls; ``pyproject.toml`` therefore installs PySide6
 < 6.12 on those Pythons (see ``tests/test_gui_pyside_refcount.py``).
 """
+
+from sbrt_calc.blas_threads import prefer_one_blas_thread as _prefer_one_blas_thread
+
+_prefer_one_blas_thread()

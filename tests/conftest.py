@@ -20,9 +20,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pytest
-from hypothesis import settings
-from pdftext import untraced
+from sbrt_calc.blas_threads import prefer_one_blas_thread
+
+# One OpenBLAS thread, as the CLI and the app ask for themselves (before numpy loads; the subprocesses the tests
+# start inherit it): on two cores, OpenBLAS's own threads only competed with the other xdist worker.
+prefer_one_blas_thread()
+
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+from pdftext import untraced  # noqa: E402
 
 # pytest caches each test module's assertion-rewritten bytecode in tests/__pycache__ (git-ignored), unless
 # PYTHONDONTWRITEBYTECODE is set: then every run, and every xdist worker, rewrites and compiles all ~90 test
