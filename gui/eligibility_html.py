@@ -10,6 +10,8 @@ from sbrt_calc.eligibility.result import VERDICT_LABELS  # noqa: F401  (re-expor
 from sbrt_calc.eligibility.rules import STRICT_MAX_SITES
 from sbrt_calc.errors import CaseError
 
+from .number_text import greek
+
 LABELS = {"oligoprogression": "Oligoprogression", "systemic_progression": "Systemic progression",
           "no_progression": "No progression", "primary_resistance": "Primary resistance"}
 RESPONSE_LABELS = {"complete": "complete response", "partial": "partial response", "stable": "stable disease",
@@ -50,12 +52,12 @@ def assessment_view(form: dict[str, Any], problems: dict[str, str], bad: str = "
         out.append("<h3>Not assessed yet</h3><p>To assess the case, fill in: <b>"
                    + html.escape(", ".join(missing)) + "</b>.</p><p>Then list the lesions with their site and "
                    "status on the current agent, and tick what has been done.</p>")
-        return "".join(out), {}
+        return greek("".join(out)), {}
     try:
         case = case_of(form)
     except CaseError as exc:
         out.append(f'<p style="color:{bad}"><b>Cannot assess:</b> {html.escape(exc.message)}</p>')
-        return "".join(out), {}
+        return greek("".join(out)), {}
     assert case is not None
     a = assess(case, flag=line)
     # the heading names the definition chosen (strict <= 3 / extended <= 5 sites), not the narrowest one met
@@ -103,4 +105,4 @@ def assessment_view(form: dict[str, Any], problems: dict[str, str], bad: str = "
                          ("Caveats", a.caveats)):
         out.append(f"<h3>{title}</h3>{_items(items)}")
     out.append("<p><i>Decision support, not a decision: discuss at the multidisciplinary tumour board.</i></p>")
-    return "".join(out), actions
+    return greek("".join(out)), actions

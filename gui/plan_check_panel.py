@@ -42,6 +42,7 @@ from sbrt_calc.plancheck.names import PLAN_SITES
 from sbrt_calc.regimen import fractions_text
 from sbrt_calc.table import STATUS_COLOURS, Status
 
+from .number_text import greek
 from .result_pane import (
     add_result_tabs,
     add_status_rows,
@@ -409,7 +410,7 @@ class PlanCheckPanel(QWidget):
     def _error(self, message: str) -> None:
         # the core's messages name the command line's options; the app names its own fields (issue 21), and a
         # failed check leaves no previous plan's names on the Names tab
-        self.status.setText(app_field_names(message))
+        self.status.setText(greek(app_field_names(message)))
         self.mapping_table.setRowCount(0)
         self.status.setStyleSheet(f"color: {STATUS_COLOURS[Status.FAIL][0]}; font-weight: bold")
 
@@ -562,7 +563,7 @@ class PlanCheckPanel(QWidget):
         if res.unmatched:
             lines.append(f"Unmatched names: {', '.join(res.unmatched)} (see Names).")
         self.status.setStyleSheet("")
-        self.status.setText("\n".join(lines))
+        self.status.setText(greek("\n".join(lines)))
         self._plot(res)
 
     def _ensure_canvas(self) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from .number_text import greek
+
 #: The link that folds and unfolds the organs not near the site.
 TOGGLE_ORGANS = "sbrt:toggle-organs"
 
@@ -44,4 +46,4 @@ def tables_html(tables: Sequence[Any], dark: bool = False, site: str | None = No
             link = (f'<p><a href="{TOGGLE_ORGANS}">Show all organs of the set</a>: {len(organs)} more, not near '
                     f"the {where} ({len(rest)} limits: {names})</p>")
             out.append(to_html(shown, after_rows=link))
-    return "".join(out)
+    return greek("".join(out))

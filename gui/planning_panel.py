@@ -38,6 +38,7 @@ from sbrt_calc.regimen import MAX_FRACTIONS, Regimen, parse_regimen
 from sbrt_calc.table import Table
 
 from .commands import ValueCommand
+from .number_text import greek
 from .planning_html import TOGGLE_ORGANS, tables_html
 from .regimen_table_model import RegimenTableModel, format_exact, parse_number
 from .screen_fit import fit_form_side, form_scroll
@@ -485,7 +486,7 @@ class PlanningPanel(QWidget):
         if active:
             # never a result computed from part of the input: the checks wait until every field is valid
             bad = "#ff7b72" if dark else "#c62828"
-            items = "".join(f"<li>{html.escape(p)}</li>" for p in active.values())
+            items = "".join(f"<li>{html.escape(greek(p))}</li>" for p in active.values())
             self.browser.setHtml(f'<h3 style="color:{bad}">Not computed: invalid input</h3><ul>{items}</ul>'
                                  "<p>The planning checks are shown again when every field holds a value that can "
                                  "be used; nothing is computed from part of the input.</p>")

@@ -41,6 +41,7 @@ from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.reirradiation.inputs import CourseInput, ReirradiationInputs
 from sbrt_calc.table import STATUS_COLOURS, Status
 
+from .number_text import greek
 from .plan_check_panel import CheckWorker, _Cancelled
 from .result_pane import (
     add_result_tabs,
@@ -550,7 +551,7 @@ class ReirradiationPanel(QWidget):
         self.checkFinished.emit()
 
     def _error(self, message: str) -> None:
-        self.status.setText(message)
+        self.status.setText(greek(message))
         self.status.setStyleSheet(f"color: {STATUS_COLOURS[Status.FAIL][0]}; font-weight: bold")
 
     def _show_notes(self) -> None:
@@ -572,7 +573,7 @@ class ReirradiationPanel(QWidget):
         show_headline(self.headline, Status(str(res.status)), "Re-irradiation: " + headline(res))
         self._show_notes()
         self.status.setStyleSheet("")
-        self.status.setText("\n".join(res.notes) if res.notes else
+        self.status.setText(greek("\n".join(res.notes)) if res.notes else
                             "Summed on the new course's grid; no recovery discount; see Assumptions.")
         self._plot(res)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from sbrt_calc.table import STATUS_COLOURS, Status
 
+from .number_text import greek
 from .typed_table_model import TypedTableModel
 
 
@@ -150,7 +151,7 @@ def table_notes(table: Any) -> str:
     """A typed table's notes and source, one per line ("" without a table)."""
     if table is None:
         return ""
-    return "\n".join(list(table.notes) + ([f"Source: {table.source}"] if table.source else []))
+    return greek("\n".join(list(table.notes) + ([f"Source: {table.source}"] if table.source else [])))
 
 
 def show_headline(label: QLabel, status: Status, text: str) -> None:

@@ -14,6 +14,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from sbrt_calc.table import STATUS_COLOURS, Status, Table
 
+from .number_text import greek
+
 Index = QModelIndex | QPersistentModelIndex
 
 #: The raw value (full precision) of a cell, for sorting and tests.
@@ -61,9 +63,9 @@ class TypedTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._table.columns):
             col = self._table.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return col.title
+                return greek(col.title)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return col.tooltip or None
+                return greek(col.tooltip) or None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -71,11 +73,11 @@ class TypedTableModel(QAbstractTableModel):
             return None
         cell = self._table.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell.text
+            return greek(cell.text)
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [cell.tooltip, cell.source and f"Source: {cell.source}", cell.mark and f"Verification: {cell.mark}"]
             tip = "\n".join(p for p in parts if p)
-            return tip or None
+            return greek(tip) or None
         if role == Qt.ItemDataRole.BackgroundRole:
             return status_brush(cell.status)
         if role == Qt.ItemDataRole.TextAlignmentRole:

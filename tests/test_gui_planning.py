@@ -113,7 +113,8 @@ def test_cumulative_dose(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     qtbot.keyClicks(p.courses, "30/10; 24/2")
     qtbot.keyClicks(p.edits["interval_months"], "8")
     t = text(p)
-    assert "Cumulative dose: SpinalCord, limit on the thecal sac (TG-263 SpinalCanal), EQD2 at alpha/beta 2 Gy" in t
+    assert "Cumulative dose: SpinalCord, limit on the thecal sac (TG-263 SpinalCanal), EQD2 at α/β 2 Gy" in t
+    assert "alpha/beta" not in t
     assert "EXCEEDED" in t and "Source: HyTEC" in t
     assert p.inputs.cumulative.courses == ("30/10", "24/2") and p.inputs.cumulative.interval_months == 8.0
     qtbot.keyClicks(p.courses, "; 3x18")
