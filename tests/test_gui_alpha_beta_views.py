@@ -12,10 +12,10 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt  # noqa: E402
-
 from sbrt_calc.gui.planning_html import tables_html  # noqa: E402
 from sbrt_calc.gui.result_pane import table_notes  # noqa: E402
 from sbrt_calc.gui.typed_table_model import TypedTableModel  # noqa: E402
+
 from sbrt_calc.table import Cell, Column, Table  # noqa: E402
 
 ALPHA_BETA_ASCII = re.compile(r"alpha\s*/\s*beta", re.IGNORECASE)
