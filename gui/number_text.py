@@ -3,10 +3,11 @@ the core's sentences in the app's spelling (α/β)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
+
+from sbrt_calc.notation import greek  # noqa: F401  (the app's spelling, one place: the core's)
 
 if TYPE_CHECKING:   # not at run time: sbrt_calc.tables brings numpy, which the first window waits for no more
     from sbrt_calc.tables import Column
@@ -37,16 +38,6 @@ def format_exact(value: float, locale: QLocale | None = None) -> str:
     loc = locale if locale is not None else QLocale()
     return loc.toString(float(value), "g", 12)
 
-
-
-_ALPHA_BETA = re.compile(r"\balpha\s*/\s*beta\b", re.IGNORECASE)
-
-
-def greek(text: str) -> str:
-    """``text`` with 'alpha/beta' written 'α/β', as everywhere in the app (issue 21). The core writes ASCII
-    (the CLI's text and JSON); the app shows the core's sentences (tooltips, caveats, the check's sentence,
-    messages) through this."""
-    return _ALPHA_BETA.sub("α/β", text) if "/" in text else text
 
 
 def header_text(col: Column) -> str:

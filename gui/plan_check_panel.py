@@ -89,6 +89,8 @@ class CheckWorker(QThread):
         self.inputs = inputs
         self.planned = planned
         self.alpha_betas = alpha_betas
+        #: what reading the inputs' folder found when it was chosen (None: check_plan reads it again)
+        self.folder_found: Any = None
         self.result: Any = None
         self.error = ""
         self.cancelled = False
@@ -109,7 +111,7 @@ class CheckWorker(QThread):
         self.thread_id = threading.get_ident()
         try:
             self.result = check_plan(self.inputs, planned=self.planned, progress=self._progress,
-                                     alpha_betas=self.alpha_betas)
+                                     alpha_betas=self.alpha_betas, folder_found=self.folder_found)
         except _Cancelled:
             self.cancelled = True
         except SbrtCalcError as exc:
@@ -329,8 +331,9 @@ class PlanCheckPanel(QWidget):
     def set_inputs(self, inputs: PlanCheckInputs | None, *, emit: bool = False) -> None:
         """Show a case's plan check (from the case file); starts the check."""
         self._inputs = inputs
-        if self._folder and (inputs is None or (inputs.rtdose, inputs.rtstruct) != (self._folder.get("rtdose"),
-                                                                                     self._folder.get("rtstruct"))):
+        if self._folder and (inputs is None or inputs.folder is None
+                             or (inputs.rtdose, inputs.rtstruct) != (self._folder.get("rtdose"),
+                                                                     self._folder.get("rtstruct"))):
             self._folder = {}   # another plan's files: what reading the folder found no longer applies
         if inputs is not None:
             self._files = {"rtdose": inputs.rtdose, "rtstruct": inputs.rtstruct}
@@ -358,6 +361,8 @@ class PlanCheckPanel(QWidget):
             return
         self._clear()  # no result of other inputs stays on screen while this one runs
         w = CheckWorker(self._generation, self._inputs, self._planned, alpha_betas=self._alpha_betas)
+        # the folder's reading when it was chosen; a case reopened (no reading yet): check_plan reads it again
+        w.folder_found = self._folder or None
         w.progressed.connect(self._progressed)
         w.done.connect(self._finish)
         self._worker = w
@@ -398,11 +403,7 @@ class PlanCheckPanel(QWidget):
             self._clear()
             self._error(f"Cannot check this plan: {w.error}")
         else:
-            self._result = w.result
-            if self._folder:
-                from sbrt_calc.plancheck.grade import with_folder_reading
-
-                self._result = with_folder_reading(w.result, self._folder)
+            self._result = w.result   # with what reading its folder found (check_plan: inputs.folder)
             self.export_button.setEnabled(True)
             self._show(self._result)
         self.checkFinished.emit()
@@ -429,7 +430,7 @@ class PlanCheckPanel(QWidget):
         self._folder = dict(found)
         self._dose_parts = tuple(found.pop("rtdose_parts", ()))
         self._files = {k: found[k] for k in ("rtdose", "rtstruct", "rtplan") if k in found}
-        self._update_inputs(target=None, targets=())
+        self._update_inputs(target=None, targets=(), folder=folder)
 
     def _choose_file(self, key: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, f"Choose the {key.upper()} file", "", "DICOM (*.dcm);;All files (*)")
@@ -441,7 +442,7 @@ class PlanCheckPanel(QWidget):
         self._folder = {}
         if key == "rtdose":
             self._dose_parts = ()
-        self._update_inputs(target=None, targets=())
+        self._update_inputs(target=None, targets=(), folder=None)
 
     def _update_inputs(self, **changes: Any) -> None:
         if "rtdose" not in self._files or "rtstruct" not in self._files:

@@ -99,7 +99,8 @@ def test_check_plan_folder_warns_first(mixed: Path, capsys: pytest.CaptureFixtur
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from sbrt_calc.plancheck import grade
 
-    monkeypatch.setattr(grade, "check_plan", lambda inputs, **kw: _Result(inputs, ("the check's own warning",)))
+    monkeypatch.setattr(grade, "load_plan", lambda inputs: None)
+    monkeypatch.setattr(grade, "check_loaded", lambda plan, inputs, **kw: _Result(inputs, ("the check's own warning",)))
     code = main(["check-plan", "--folder", str(mixed), "--format", "json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 1

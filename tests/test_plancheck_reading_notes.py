@@ -151,10 +151,11 @@ def test_ambiguous_skipped_files_make_the_dose_doubtful(phantom: dict[str, Path]
 
 def _checked_without_reading(monkeypatch: pytest.MonkeyPatch, checked: Any) -> None:
     """The module's one real check stands in for the check of the copied folder (the same files): keeps the
-    tests fast; the folder's reading is what they test."""
+    tests fast; the folder's reading is what they test (check_plan itself still reads the folder and applies it)."""
     from sbrt_calc.plancheck import grade
 
-    monkeypatch.setattr(grade, "check_plan", lambda inputs, **kw: replace(checked, inputs=inputs))
+    monkeypatch.setattr(grade, "load_plan", lambda inputs: None)
+    monkeypatch.setattr(grade, "check_loaded", lambda plan, inputs, **kw: replace(checked, inputs=inputs))
 
 
 def test_cli_json_and_text_carry_the_reading(phantom: dict[str, Path], tmp_path: Path, checked: Any,
@@ -234,3 +235,63 @@ def test_the_view_names_sets_by_title_and_says_the_headline_once(qtbot, phantom:
     w.open_file("rtdose", str(phantom["rtdose"]))   # a file chosen by hand: the folder's reading no longer applies
     res = w.result()
     assert res.reading_notes == () and not any("beam2.dcm" in n for n in res.not_checked)
+
+
+def test_a_saved_case_reads_its_folder_again(phantom: dict[str, Path], tmp_path: Path, checked: Any,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check of a folder saved with the case (``plan_check.folder``) and evaluated again (``sbrt-calc report``,
+    ``compare --case``, the app reopening the case) reads the folder again: the damaged RT Dose of the same plan
+    still makes the check incomplete. Before, the case kept only the files: the report's check of the same plan
+    passed where the app had said incomplete (stop 25's note)."""
+    _checked_without_reading(monkeypatch, checked)
+    from sbrt_calc.case import Case, CaseSettings, load_case, save_case
+    from sbrt_calc.evaluation import evaluate
+
+    folder = _copy_plan(phantom, tmp_path / "f")
+    _damaged_dose(phantom, folder / "beam2.dcm", new_uid="1.2.826.0.1.3680043.8.498.25.10")
+    _other_object(folder, "CT1.dcm", "CT", CT_STORAGE, "1.2.826.0.1.3680043.8.498.25.1")
+    found = find_in_folder(folder)
+    inputs = PlanCheckInputs(found["rtdose"], found["rtstruct"], found.get("rtplan"), folder=str(folder))
+    assert PlanCheckInputs.from_dict(inputs.to_dict()) == inputs and inputs.to_dict()["folder"] == str(folder)
+    with pytest.raises(Exception, match="plan_check.folder must be text or null"):
+        PlanCheckInputs(found["rtdose"], found["rtstruct"], folder=" ")
+    results = {}
+    for key, pc in (("folder", inputs), ("files", replace(inputs, folder=None))):
+        path = save_case(Case(title="t", settings=CaseSettings(), sections={"plan_check": pc.to_dict()}),
+                         tmp_path / f"{key}.sbrt.json")
+        ev = evaluate(load_case(path))
+        assert ev.plan_check is not None and ev.plan_check.result is not None
+        results[key] = ev.plan_check.result
+    res = results["folder"]
+    assert res.status != "pass" and any(n.startswith("dose may be incomplete: beam2.dcm") for n in res.not_checked)
+    assert res.reading_notes == ("not used (CT image, 1 file)",)
+    assert any(str(folder / "beam2.dcm") in w for w in res.warnings)
+    # the files alone, as saved before: nothing said of the folder (the gap this closes)
+    assert not any("beam2.dcm" in n for n in results["files"].not_checked) and results["files"].reading_notes == ()
+
+
+def test_the_app_saves_the_folder_and_reads_it_again_on_reopening(qtbot, phantom: dict[str, Path],  # type: ignore[no-untyped-def]
+                                                                  tmp_path: Path, checked: Any,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Open folder… keeps the folder in the check's inputs (saved with the case); a file chosen by hand drops it;
+    a panel given the saved inputs (a reopened case, no reading of its own) gets the folder's doubts again."""
+    pytest.importorskip("PySide6")
+    _checked_without_reading(monkeypatch, checked)
+    from sbrt_calc.gui.plan_check_panel import PlanCheckPanel
+
+    folder = _copy_plan(phantom, tmp_path / "f")
+    _damaged_dose(phantom, folder / "beam2.dcm", new_uid="1.2.826.0.1.3680043.8.498.25.10")
+    w = PlanCheckPanel()
+    qtbot.addWidget(w)
+    w.open_folder(str(folder))
+    qtbot.waitUntil(lambda: w.result() is not None, timeout=10000)
+    saved = w.inputs()
+    assert saved is not None and saved.folder == str(folder)
+    reopened = PlanCheckPanel()
+    qtbot.addWidget(reopened)
+    reopened.set_inputs(PlanCheckInputs.from_dict(saved.to_dict()))
+    qtbot.waitUntil(lambda: reopened.result() is not None, timeout=10000)
+    res = reopened.result()
+    assert res.status != "pass" and any(n.startswith("dose may be incomplete: beam2.dcm") for n in res.not_checked)
+    w.open_file("rtstruct", str(phantom["rtstruct"]))
+    assert w.inputs() is not None and w.inputs().folder is None

@@ -26,6 +26,8 @@ pytest.importorskip("pydicom")
 
 from test_whole_case import pdf_text, whole_case  # noqa: E402  # the acceptance case and the PDF's text
 
+from sbrt_calc.notation import greek  # noqa: E402  # the app and the PDF write α/β; the CLI and JSON keep ASCII
+
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
@@ -191,7 +193,7 @@ def test_the_plan_checks_eqd2_is_at_the_cases_alpha_beta_on_every_face(
             assert (e["alpha_beta_gy"], e["alpha_beta_label"]) == (ab, label), s["name"]
             assert e["dmax_gy"] == pytest.approx(eqd2(s["dmax_gy"], n, ab), rel=1e-9), s["name"]
             assert e["d0_035cc_gy"] == pytest.approx(eqd2(s["d0_035cc_gy"], n, ab), rel=1e-9), s["name"]
-            rows[s["name"]] = (f"{eqd2(s['d0_035cc_gy'], n, ab):.2f}", f"{ab:g} Gy ({label})")
+            rows[s["name"]] = (f"{eqd2(s['d0_035cc_gy'], n, ab):.2f}", greek(f"{ab:g} Gy ({label})"))
     # the app's table: the EQD2 and, beside it, the alpha/beta with its label
     model = w.plan_check.models["plan_check_structures"]
     heads = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
@@ -233,11 +235,11 @@ def test_the_plan_check_tab_shows_the_prescription_against_the_case_as_the_evalu
     shown = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
     ev = evaluate(w.state.case(), plan_check=w.state.plan_check_shown)
     want = next(t for t in plan_check_tables(ev) if t.key == "plan_check_flag")
-    assert shown == want.texts()
+    assert shown == [[greek(c) for c in row] for row in want.texts()]   # the core's texts, in the app's α/β
     rows = dict((a, b) for a, b in shown)
     assert rows["Prescription"] == "36 Gy in 3 fractions"
     assert rows["Case regimen (Planning)"] == "36 Gy in 3 fractions: agrees"
-    bed10 = rows["BED10 (LQ, alpha/beta 10)"]
+    bed10 = rows["BED10 (LQ, α/β 10)"]
     assert bed10.startswith(PLANNING_BED)
     assert bed10 in w.planning.browser.toPlainText()   # the Planning tab's wording and precision
-    assert " ".join(" ".join(shown[3]).split()) == PLANNING_BED8
+    assert " ".join(" ".join(shown[3]).split()) == greek(PLANNING_BED8)

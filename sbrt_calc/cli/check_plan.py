@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     single = targets[0] if len(targets) == 1 and targets[0] != "all" else None
     inputs = PlanCheckInputs(doses[0], rtstruct, args.rtplan or files.get("rtplan"), single, args.prescription_gy,
                              args.fractions, args.set_key, tuple(args.mapping), rtdose_parts=tuple(doses[1:]),
-                             dose_summation=args.dose_summation)
+                             dose_summation=args.dose_summation, folder=args.folder or None)
     own_inputs = tuple(p for p in (*doses, rtstruct, inputs.rtplan) if p)
     if args.dvh_csv:  # checked before the (long) computation, and again by the atomic writer after it
         check_replaceable(args.dvh_csv, "csv", own_inputs)
@@ -122,11 +122,7 @@ def run(args: argparse.Namespace) -> int:
         cs = load_case(args.case).settings
         alpha_betas = of_case(cs.tumour_alpha_beta_gy, cs.organ_alpha_beta_gy)
     result = check_plan(inputs, lql_transition_dose_gy=args.lql_transition_dose_gy, site=args.site,
-                        targets=targets or None, alpha_betas=alpha_betas)
-    if files:  # what reading the folder found: files not read, doses skipped, objects not used (issue 17)
-        from sbrt_calc.plancheck.grade import with_folder_reading
-
-        result = with_folder_reading(result, files)
+                        targets=targets or None, alpha_betas=alpha_betas, folder_found=files or None)
     if args.dvh_csv:
         headers, rows = dvh_csv_rows([s.dose for s in result.structures])
         write_text_atomic(args.dvh_csv, to_csv(headers, rows), kind="csv", inputs=own_inputs)

@@ -418,18 +418,29 @@ def check_prescription(total_gy: float | None, fractions: int | None) -> None:
 def check_plan(inputs: PlanCheckInputs, *, presets: PresetSet | None = None,
                lql_transition_dose_gy: float | None = None, site: str | None = None,
                targets: Sequence[str] | None = None, planned: tuple[float, int] | None = None,
-               progress: Any = None, alpha_betas: StructureAlphaBetas | None = None) -> PlanCheckResult:
+               progress: Any = None, alpha_betas: StructureAlphaBetas | None = None,
+               folder_found: Mapping[str, Any] | None = None) -> PlanCheckResult:
     """Load the plan of *inputs* and check it (see :func:`check_loaded`; *progress* is called as
     ``progress(0, 1, "reading the files")`` first).
 
-    The prescription given in *inputs* is checked before the files are read (an absurd one is refused).
+    The prescription given in *inputs* is checked before the files are read (an absurd one is refused). When the
+    files were found in a folder (``inputs.folder``), what reading that folder finds is part of the result
+    (:func:`with_folder_reading`): ``folder_found`` is the caller's reading of it
+    (:func:`sbrt_calc.plancheck.inputs.find_in_folder`, done when the folder was chosen); without it the folder is
+    read again here, so a saved case's report says what the app said (issue 17).
     """
     check_prescription(inputs.prescription_gy, inputs.fractions or 1)
     nm.check_site(site if site is not None else inputs.site)
     if progress is not None:
         progress(0, 1, "reading the files")
-    return check_loaded(load_plan(inputs), inputs, presets=presets, lql_transition_dose_gy=lql_transition_dose_gy,
-                        site=site, targets=targets, planned=planned, progress=progress, alpha_betas=alpha_betas)
+    found = None
+    if inputs.folder is not None:
+        from sbrt_calc.plancheck.inputs import find_in_folder
+
+        found = folder_found if folder_found is not None else find_in_folder(inputs.folder)
+    result = check_loaded(load_plan(inputs), inputs, presets=presets, lql_transition_dose_gy=lql_transition_dose_gy,
+                          site=site, targets=targets, planned=planned, progress=progress, alpha_betas=alpha_betas)
+    return result if found is None else with_folder_reading(result, found)
 
 
 def check_loaded(plan: LoadedPlan, inputs: PlanCheckInputs, *, presets: PresetSet | None = None,

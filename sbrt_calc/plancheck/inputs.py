@@ -22,7 +22,7 @@ from sbrt_calc.regimen import MAX_FRACTIONS
 
 DEFAULT_CONSTRAINT_SET = "tg101"
 _KEYS = ("rtdose", "rtstruct", "rtplan", "target", "prescription_gy", "fractions", "constraint_set", "name_mapping",
-         "rtdose_parts", "dose_summation", "site", "targets")
+         "rtdose_parts", "dose_summation", "site", "targets", "folder")
 DOSE_SUMMATIONS = ("plan", "fraction")
 
 
@@ -53,6 +53,11 @@ class PlanCheckInputs:
     dose_summation : {"plan", "fraction"}, optional
         Read the dose grid as the whole plan or as one fraction, overriding its Dose Summation Type
         (e.g. a Pinnacle grid labelled FRACTION that holds whole-plan values). None: as the header says.
+    folder : str, optional
+        The folder the files were found in (``check-plan --folder``, the app's Open folder…). What reading it
+        finds (files not read, doses skipped, objects not used) is part of the check, wherever it is run again
+        (the case's report, the app reopening the case): :func:`sbrt_calc.plancheck.grade.check_plan` reads the
+        folder again (issue 17).
     """
 
     rtdose: str
@@ -67,6 +72,7 @@ class PlanCheckInputs:
     dose_summation: str | None = None
     site: str | None = None
     targets: tuple[str, ...] = ()
+    folder: str | None = None
 
     def __post_init__(self) -> None:
         for key in ("rtdose", "rtstruct"):
@@ -74,7 +80,7 @@ class PlanCheckInputs:
             if not isinstance(v, str) or not v.strip():
                 raise PlanCheckInputError(f"plan_check.{key} must be a file path", field=f"plan_check.{key}",
                                           value=v, allowed="a path")
-        for key in ("rtplan", "target"):
+        for key in ("rtplan", "target", "folder"):
             v = getattr(self, key)
             if v is not None and (not isinstance(v, str) or not v.strip()):
                 raise PlanCheckInputError(f"plan_check.{key} must be text or null", field=f"plan_check.{key}",
@@ -139,6 +145,8 @@ class PlanCheckInputs:
             out["site"] = self.site
         if self.targets:
             out["targets"] = list(self.targets)
+        if self.folder is not None:
+            out["folder"] = self.folder
         return out
 
     @classmethod
@@ -162,7 +170,7 @@ class PlanCheckInputs:
                    constraint_set=data.get("constraint_set", DEFAULT_CONSTRAINT_SET),
                    name_mapping=tuple(sorted((k, v) for k, v in mapping.items())),
                    rtdose_parts=_paths(data.get("rtdose_parts")), dose_summation=data.get("dose_summation"),
-                   site=data.get("site"), targets=_names(data.get("targets")))
+                   site=data.get("site"), targets=_names(data.get("targets")), folder=data.get("folder"))
 
 
 def _names(value: Any) -> tuple[str, ...]:

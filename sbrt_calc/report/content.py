@@ -13,13 +13,14 @@ import html
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sbrt_calc import DISCLAIMER, __version__
 from sbrt_calc._paths import shipped_presets_dir, user_presets_dir
 from sbrt_calc.evaluation import Evaluation
+from sbrt_calc.notation import greek
 from sbrt_calc.report_table import ReportTable  # noqa: F401 - re-exported: the report takes these tables
 from sbrt_calc.tables import is_numeric
 from sbrt_calc.working import parameters_text
@@ -432,7 +433,14 @@ def build_blocks(content: ReportContent) -> list[Block]:
     for note in content.notes:
         b.append(Block("para", _e(note)))
     b.append(Block("para", f'<p class="disclaimer">{_e(DISCLAIMER)}</p>'))
-    return b
+    return [_greek(block) for block in b]
+
+
+def _greek(block: Block) -> Block:
+    """The block with 'alpha/beta' written 'α/β' (:func:`sbrt_calc.notation.greek`), as the app shows it: the
+    core's sentences and tables are ASCII for the CLI; the report says it one way (issue 21)."""
+    return replace(block, html=greek(block.html), headers=tuple(greek(h) for h in block.headers),
+                   rows=tuple(tuple(greek(str(c)) for c in row) for row in block.rows))
 
 
 def plan_check_banner_blocks(result: Any, status_table: Any, seen: set[str] | None = None) -> list[Block]:
