@@ -19,6 +19,7 @@ from sbrt_calc.plancheck.raster import (
     exact_area_mm2,
     rasterise,
     self_crossings,
+    self_crossings_of,
 )
 
 
@@ -131,6 +132,60 @@ def test_self_crossings_ignores_touching_repeated_and_collinear_points() -> None
     eight = np.column_stack([10 * np.sin(t), 5 * np.sin(2 * t)])  # a lemniscate: one crossing at the origin
     c = self_crossings(eight)
     assert c.shape[0] == 1 and np.allclose(c[0], 0.0, atol=1e-3)
+
+
+def _crossings_by_every_pair(poly: np.ndarray) -> np.ndarray:
+    """Proper crossings by testing every pair of non-adjacent edges (the definition of :func:`self_crossings`,
+    written independently: no candidate search), sorted by (x, y)."""
+    p = poly[np.any(poly != np.roll(poly, 1, axis=0), axis=1)]
+    n = p.shape[0]
+    if n < 4:
+        return np.zeros((0, 2))
+    size = float(np.hypot(np.ptp(p[:, 0]), np.ptp(p[:, 1]))) or 1.0
+    out = []
+    for i in range(n):
+        for j in range(i + 2, n):
+            if i == 0 and j == n - 1:
+                continue
+            a, b, c, d = p[i], p[(i + 1) % n], p[j], p[(j + 1) % n]
+            ei, ej = b - a, d - c
+            ti, tj = 1e-9 * size * math.hypot(*ei), 1e-9 * size * math.hypot(*ej)
+            o1, o2 = ei[0] * (c - a)[1] - ei[1] * (c - a)[0], ei[0] * (d - a)[1] - ei[1] * (d - a)[0]
+            o3, o4 = ej[0] * (a - c)[1] - ej[1] * (a - c)[0], ej[0] * (b - c)[1] - ej[1] * (b - c)[0]
+            if ((o1 > ti and o2 < -ti) or (o1 < -ti and o2 > ti)) and ((o3 > tj and o4 < -tj) or (o3 < -tj and o4 > tj)):
+                out.append(a + ei * (o3 / (o3 - o4)))
+    return np.array(sorted(map(tuple, out))).reshape(-1, 2)
+
+
+def test_self_crossings_of_many_polygons_equal_each_alone_and_every_pair() -> None:
+    """Stop 26: the crossings of all polygons of a structure are found in one pass (edges sorted by polygon,
+    then lowest x). Each polygon's crossings are exactly those of the polygon alone (same points, same
+    order, for any grouping and chunk size) and the set every pair of non-adjacent edges gives (random
+    polygons: tangles, grid points with repeats and collinear runs, lemniscates, single points)."""
+    rng = np.random.default_rng(26)
+    polys = []
+    for it in range(60):
+        n = int(rng.integers(1, 25))
+        kind = it % 4
+        if kind == 0:
+            polys.append(rng.normal(size=(n, 2)) * 10)
+        elif kind == 1:
+            polys.append(np.round(rng.normal(size=(n, 2)) * 2))
+        elif kind == 2:
+            t = np.linspace(0, 2 * math.pi, n + 4, endpoint=False) + 0.01
+            polys.append(np.column_stack([10 * np.sin(t), 5 * np.sin(2 * t)]))
+        else:
+            polys.append(np.repeat(rng.normal(size=(1, 2)), n, axis=0))
+    alone = [self_crossings(p) for p in polys]
+    assert sum(a.shape[0] > 0 for a in alone) > 20
+    for p, a in zip(polys, alone, strict=True):
+        got = a[np.lexsort((a[:, 1], a[:, 0]))] if a.size else a.reshape(0, 2)
+        assert np.allclose(got, _crossings_by_every_pair(p), rtol=0, atol=1e-9)
+    for group, max_pairs in ((1, 2_000_000), (7, 5), (60, 2_000_000), (60, 1)):
+        for k in range(0, len(polys), group):
+            batch = self_crossings_of(polys[k:k + group], max_pairs)
+            for a, b in zip(alone[k:k + group], batch, strict=True):
+                assert a.shape == b.shape and np.array_equal(a, b)
 
 
 def test_edge_supersampling_equals_full_supersampling() -> None:

@@ -93,40 +93,77 @@ def thickness_for(roi: Roi, set_thickness_mm: float) -> float:
     return set_thickness_mm
 
 
+@dataclass(frozen=True)
+class _Outline:
+    """The polygons of one plane end to end: each edge's start ``a``, end ``b`` (the next vertex of its own
+    polygon), vector ``d = b - a``, length and polygon number; ``first`` is each polygon's first edge."""
+
+    a: np.ndarray
+    b: np.ndarray
+    d: np.ndarray
+    length: np.ndarray
+    poly: np.ndarray
+    first: np.ndarray
+
+
+def _outline(polygons: Sequence[np.ndarray]) -> _Outline:
+    if len(polygons) == 1:
+        a = np.asarray(polygons[0], dtype=np.float64)
+        b = _next(a)
+        sizes = np.array([a.shape[0]])
+    else:
+        a = np.concatenate(polygons).astype(np.float64, copy=False)
+        sizes = np.array([q.shape[0] for q in polygons])
+        nxt = np.arange(1, a.shape[0] + 1)
+        ends = np.cumsum(sizes)
+        nxt[ends[sizes > 0] - 1] = (ends - sizes)[sizes > 0]
+        b = a[nxt]
+    d = b - a
+    first = np.cumsum(sizes) - sizes
+    return _Outline(a, b, d, np.hypot(d[:, 0], d[:, 1]), np.repeat(np.arange(sizes.size), sizes), first)
+
+
 def _crossings(polygons: Sequence[np.ndarray], y_first: float, hy: float, nrow: int
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Edge crossings of the rows ``y_first + i hy`` (i < nrow): (row, x, direction, polygon)."""
-    rows_l, xint_l, dir_l, poly_l = [], [], [], []
-    for k, poly in enumerate(polygons):
-        a = poly
-        b = _next(poly)
-        ya, yb = a[:, 1], b[:, 1]
-        lo, hi = np.minimum(ya, yb), np.maximum(ya, yb)
-        r0 = np.minimum(np.maximum(np.ceil((lo - y_first) / hy).astype(np.int64), 0), nrow)   # first row with y >= lo
-        r1 = np.minimum(np.maximum(np.ceil((hi - y_first) / hy).astype(np.int64), 0), nrow)   # rows with y < hi
-        count = np.maximum(r1 - r0, 0)
-        if not count.any():
-            continue
-        edge = np.repeat(np.arange(a.shape[0]), count)
-        start = np.repeat(r0 - np.concatenate([[0], np.cumsum(count)[:-1]]), count)
-        row = start + np.arange(edge.size)
-        y = y_first + row * hy
-        t = (y - ya[edge]) / (yb[edge] - ya[edge])
-        rows_l.append(row)
-        xint_l.append(a[edge, 0] + t * (b[edge, 0] - a[edge, 0]))
-        dir_l.append(np.sign(yb[edge] - ya[edge]).astype(np.int8))
-        poly_l.append(np.full(edge.size, k))
-    if not rows_l:
+    if not polygons:
         e = np.zeros(0, dtype=np.int64)
         return e, np.zeros(0), e.astype(np.int8), e
-    return np.concatenate(rows_l), np.concatenate(xint_l), np.concatenate(dir_l), np.concatenate(poly_l)
+    o = _outline(polygons)
+    rows, xint, edge = _row_crossings(o, y_first, hy, nrow)
+    return rows, xint, np.sign(o.b[edge, 1] - o.a[edge, 1]).astype(np.int8), o.poly[edge]
+
+
+def _row_crossings(o: _Outline, y_first: float, hy: float, nrow: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Crossings of the rows ``y_first + i hy`` (i < nrow) with the outline's edges: (row, x, edge).
+
+    Each edge is crossed by the rows with ``min(ya, yb) <= y < max(ya, yb)``; listed edge by edge
+    (polygon by polygon), rows ascending within an edge.
+    """
+    ya, yb = o.a[:, 1], o.b[:, 1]
+    lo, hi = np.minimum(ya, yb), np.maximum(ya, yb)
+    r0 = np.minimum(np.maximum(np.ceil((lo - y_first) / hy).astype(np.int64), 0), nrow)   # first row with y >= lo
+    r1 = np.minimum(np.maximum(np.ceil((hi - y_first) / hy).astype(np.int64), 0), nrow)   # rows with y < hi
+    count = np.maximum(r1 - r0, 0)
+    edge = np.repeat(np.arange(ya.size), count)
+    row = np.repeat(r0 - (np.cumsum(count) - count), count) + np.arange(edge.size)
+    y = y_first + row * hy
+    t = (y - ya[edge]) / o.d[edge, 1]
+    return row, o.a[edge, 0] + t * o.d[edge, 0], edge
 
 
 def _fill(rows: np.ndarray, xint: np.ndarray, x_first: float, hx: float, nrow: int, ncol: int) -> np.ndarray:
     """Even-odd inside test of the lattice ``(row, x_first + j hx)`` from the crossings."""
+    return _parity(rows, xint, x_first, hx, nrow, ncol).astype(bool)
+
+
+def _parity(rows: np.ndarray, xint: np.ndarray, x_first: float, hx: float, nrow: int, ncol: int) -> np.ndarray:
+    """:func:`_fill` as 0 / 1 (uint8)."""
     idx = np.minimum(np.maximum(np.floor((xint - x_first) / hx).astype(np.int64) + 1, 0), ncol)
     toggles = np.bincount(rows * (ncol + 1) + idx, minlength=nrow * (ncol + 1)).reshape(nrow, ncol + 1)
-    return (np.cumsum(toggles[:, :ncol].astype(np.uint8), axis=1, dtype=np.uint8) & 1).astype(bool)
+    out = np.cumsum(toggles[:, :ncol].astype(np.uint8), axis=1, dtype=np.uint8)
+    out &= 1
+    return out
 
 
 def _plane_mask(polygons: Sequence[np.ndarray], xs: np.ndarray, ys: np.ndarray, name: str, z: float) -> np.ndarray:
@@ -152,7 +189,7 @@ class BoundarySamples:
     edge_points: np.ndarray
 
 
-def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float, dx: float, dy: float,
+def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_first: float, dx: float, dy: float,
                  nrow: int, ncol: int, s: int, name: str, z: float
                  ) -> tuple[np.ndarray, np.ndarray, BoundarySamples]:
     """In-plane area fraction of each voxel of a box (first voxel centre at x_first, y_first).
@@ -163,25 +200,19 @@ def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float,
     the boundary's length in each voxel (edge points every h/4) and the supersampled voxels'
     points (:class:`BoundarySamples`).
     """
+    o = polygons if isinstance(polygons, _Outline) else _outline(polygons)
     sub = ((np.arange(s) + 0.5) / s - 0.5)
     # the boundary's points every h/4: which voxels it crosses, and how long it is in each
     step = min(dx, dy) / 4
-    flat = []
-    ring_pts = []
-    for poly in polygons:
-        b = _next(poly)
-        n = np.maximum(np.ceil(np.hypot(*(b - poly).T) / step).astype(np.int64), 1)
-        k = np.repeat(np.arange(poly.shape[0]), n)
-        t = (np.arange(k.size) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n, n)
-        pts = poly[k] + (b[k] - poly[k]) * t[:, None]
-        ring_pts.append(pts)
-        c = np.minimum(np.maximum(np.floor((pts[:, 0] - x_first) / dx + 0.5).astype(np.int64), -1), ncol) + 1
-        r = np.minimum(np.maximum(np.floor((pts[:, 1] - y_first) / dy + 0.5).astype(np.int64), -1), nrow) + 1
-        flat.append(r * (ncol + 2) + c)
-    edge = np.bincount(np.concatenate(flat), minlength=(nrow + 2) * (ncol + 2)).reshape(nrow + 2, ncol + 2)
-    near = edge > 0
-    srows, sx, sdir, spoly = _crossings(polygons, y_first + sub[0] * dy, dy / s, nrow * s)
-    ring = np.concatenate(ring_pts) if ring_pts else np.zeros((0, 2))
+    n = np.maximum(np.ceil(o.length / step).astype(np.int64), 1)
+    k = np.repeat(np.arange(n.size), n)
+    nk = n[k]
+    t = (np.arange(k.size) - (np.cumsum(n) - n)[k]) / nk
+    ring = o.a[k] + o.d[k] * t[:, None]
+    c = np.minimum(np.maximum(np.floor((ring[:, 0] - x_first) / dx + 0.5).astype(np.int64), -1), ncol) + 1
+    r = np.minimum(np.maximum(np.floor((ring[:, 1] - y_first) / dy + 0.5).astype(np.int64), -1), nrow) + 1
+    edge = np.bincount(r * (ncol + 2) + c, minlength=(nrow + 2) * (ncol + 2)).reshape(nrow + 2, ncol + 2)
+    srows, sx, _ = _row_crossings(o, y_first + sub[0] * dy, dy / s, nrow * s)
     none = np.zeros(0, dtype=np.int64)
     if srows.size == 0:
         return np.zeros((nrow, ncol)), edge[1:-1, 1:-1].astype(np.float64), \
@@ -189,27 +220,53 @@ def _plane_cover(polygons: Sequence[np.ndarray], x_first: float, y_first: float,
     # a voxel no edge passes near (not supersampled below) is wholly inside or outside: its first
     # lattice point (sub-row 0, sub-column 0) decides it, from the crossings of the sub-rows
     first = srows % s == 0
-    cover = _fill(srows[first] // s, sx[first], x_first + sub[0] * dx, dx, nrow, ncol).astype(np.float64)
-    grown = near.copy()
-    for dr in (-1, 0, 1):
-        for dc in (-1, 0, 1):
-            grown[1:-1, 1:-1] |= near[1 + dr:nrow + 1 + dr, 1 + dc:ncol + 1 + dc]
+    cover = _parity(srows[first] // s, sx[first], x_first + sub[0] * dx, dx, nrow, ncol).astype(np.float64)
+    # the voxels holding an edge point and their 8 neighbours (a dilation by rows, then by columns)
+    near = edge > 0
+    by_rows = near[1:-1].copy()
+    by_rows |= near[:-2]
+    by_rows |= near[2:]
+    grown = by_rows[:, 1:-1].copy()
+    grown |= by_rows[:, :-2]
+    grown |= by_rows[:, 2:]
     edge = edge[1:-1, 1:-1].astype(np.float64)
-    br, bc = np.nonzero(grown[1:-1, 1:-1])
+    br, bc = np.nonzero(grown)
     if br.size == 0:
         return cover, edge, BoundarySamples(none, none, np.zeros((0, s * s), dtype=bool), ring)
-    # points of the boundary voxels: sub-row index and x; parity of crossings to their left
-    prow = (br[:, None, None] * s + np.arange(s)[None, :, None]) + np.zeros((1, 1, s), dtype=np.int64)
-    px = x_first + dx * (bc[:, None, None] + sub[None, None, :]) + np.zeros((1, s, 1))
-    span = float(np.ptp(np.concatenate([sx, px.ravel()]))) + 4 * dx + 1.0
+    # points of the boundary voxels: sub-row index and x; parity of crossings to their left, by the
+    # keys row * span + (x - base) (crossings sorted; a point's count = crossings with a smaller key)
+    prow = br[:, None] * s + np.arange(s)  # (voxel, sub-row)
+    px = x_first + dx * (bc[:, None] + sub)  # (voxel, sub-column)
+    span = float(max(sx.max(), px.max()) - min(sx.min(), px.min())) + 4 * dx + 1.0
     base = float(min(sx.min(), px.min())) - dx
     keys = np.sort(srows * span + (sx - base))
-    pk = prow * span + (px - base)
+    pk = (prow * span)[:, :, None] + (px - base)[:, None, :]  # (voxel, sub-row, sub-column)
     row_start = np.searchsorted(keys, np.arange(nrow * s) * span, side="left")
-    left = np.searchsorted(keys, pk.ravel(), side="left") - row_start[prow.ravel()]
-    inside = (left & 1).reshape(br.size, s * s)
-    cover[br, bc] = inside.mean(axis=1)
-    return cover, edge, BoundarySamples(br, bc, inside.astype(bool), ring)
+    # the points of a sub-row within a voxel are in increasing key order: when no crossing key lies
+    # between the first and the last, all share the first one's count
+    left = np.searchsorted(keys, pk[:, :, 0], side="left")
+    later = keys[np.minimum(left, keys.size - 1)]
+    mixed = (left < keys.size) & (later < pk[:, :, s - 1])
+    counts = np.repeat(left[:, :, None], s, axis=2)
+    if mixed.any():
+        # else add the keys after the first count that are below each point, one key at a time
+        m_left, m_pk = left[mixed], pk[mixed]
+        extra = np.zeros(m_pk.shape, dtype=np.int64)
+        m = 0
+        todo = np.ones(m_left.size, dtype=bool)
+        while True:
+            at = m_left + m
+            todo &= at < keys.size
+            if not todo.any():
+                break
+            key = keys[np.minimum(at, keys.size - 1)]
+            todo &= key < m_pk[:, s - 1]
+            extra += todo[:, None] & (key[:, None] < m_pk)
+            m += 1
+        counts[mixed] += extra
+    inside = ((counts - row_start[prow][:, :, None]) & 1).astype(bool).reshape(br.size, s * s)
+    cover[br, bc] = np.count_nonzero(inside, axis=1) / (s * s)
+    return cover, edge, BoundarySamples(br, bc, inside, ring)
 
 
 def _inside(point: np.ndarray, poly: np.ndarray) -> bool:
@@ -298,22 +355,63 @@ def self_crossings(poly: np.ndarray, max_pairs: int = 2_000_000) -> np.ndarray:
     edge are not crossings). A simple polygon has none; a figure of eight has one. Candidate
     pairs are edges whose bounding boxes overlap (edges sorted by their lowest x).
     """
-    p = np.asarray(poly, dtype=np.float64)
-    keep = np.any(p != _prev(p), axis=1)  # repeated consecutive points
-    p = p[keep] if keep.any() else p[:1]
-    n = p.shape[0]
-    if n < 4:
-        return np.zeros((0, 2))
-    a, b = p, _next(p)
+    return self_crossings_of((poly,), max_pairs)[0]
+
+
+def self_crossings_of(polygons: Sequence[np.ndarray], max_pairs: int = 2_000_000) -> list[np.ndarray]:
+    """:func:`self_crossings` of each polygon, all polygons in one vectorised pass (same points, same order).
+
+    Each polygon's edges are paired only with its own: the edges are sorted by (polygon, lowest x)
+    through integer keys (the polygon's number and the rank of the x value among all), so the
+    candidate pairs, their order and the arithmetic on each are those of one polygon at a time.
+    """
+    out = [np.zeros((0, 2)) for _ in polygons]
+    ps = [np.asarray(q, dtype=np.float64).reshape(-1, 2) for q in polygons]
+    sizes = np.array([q.shape[0] for q in ps], dtype=np.int64)
+    if not sizes.size or sizes.max() < 4:
+        return out
+    allp = np.concatenate(ps)
+    total_n = allp.shape[0]
+    starts = np.cumsum(sizes) - sizes
+    prev = np.arange(-1, total_n - 1)
+    nonempty = sizes > 0
+    prev[starts[nonempty]] = (starts + sizes - 1)[nonempty]
+    keep = np.any(allp != allp[prev], axis=1)  # repeated consecutive points
+    owner = np.repeat(np.arange(sizes.size), sizes)
+    kept = np.bincount(owner[keep], minlength=sizes.size)  # all points repeated: one point left, n < 4
+    valid = kept >= 4
+    sel = keep & valid[owner]
+    if not sel.any():
+        return out
+    p = allp[sel]
+    pid = owner[sel]  # polygon of each point (ascending, contiguous)
+    polys = np.nonzero(valid)[0]
+    n_of = kept[polys]
+    first = np.cumsum(n_of) - n_of
+    m = p.shape[0]
+    nxt = np.arange(1, m + 1)
+    nxt[first + n_of - 1] = first
+    a, b = p, p[nxt]
     xmin, xmax = np.minimum(a[:, 0], b[:, 0]), np.maximum(a[:, 0], b[:, 0])
     ymin, ymax = np.minimum(a[:, 1], b[:, 1]), np.maximum(a[:, 1], b[:, 1])
-    size = float(np.hypot(np.ptp(p[:, 0]), np.ptp(p[:, 1]))) or 1.0
-    order = np.argsort(xmin, kind="stable")
-    hi = np.searchsorted(xmin[order], xmax[order], side="right")  # sorted edges j with xmin_j <= xmax_i
-    count = np.maximum(hi - np.arange(1, n + 1), 0)
+    lo_x, hi_x = np.minimum.reduceat(p[:, 0], first), np.maximum.reduceat(p[:, 0], first)
+    lo_y, hi_y = np.minimum.reduceat(p[:, 1], first), np.maximum.reduceat(p[:, 1], first)
+    size = np.hypot(hi_x - lo_x, hi_y - lo_y)
+    size[size == 0] = 1.0
+    tol = np.zeros(sizes.size)
+    tol[polys] = 1e-9 * size  # the tolerance factor of each point's polygon
+    n_pt = np.zeros(sizes.size, dtype=np.int64)
+    n_pt[polys] = n_of
+    # sorted by (polygon, xmin), stable; hi: the edges of the same polygon with xmin <= this xmax
+    ranks = np.unique(np.concatenate([xmin, xmax]), return_inverse=True)[1].reshape(-1)
+    span = 2 * m + 1
+    key_lo = pid * span + ranks[:m]
+    order = np.argsort(key_lo, kind="stable")
+    hi = np.searchsorted(key_lo[order], (pid * span + ranks[m:])[order], side="right")
+    count = np.maximum(hi - np.arange(1, m + 1), 0)
     found = []
     start = 0
-    while start < n:  # in chunks of about max_pairs candidate pairs
+    while start < m:  # in chunks of about max_pairs candidate pairs
         cum = np.cumsum(count[start:])
         stop = start + max(1, int(np.searchsorted(cum, max_pairs, side="right")))
         cnt = count[start:stop]
@@ -323,6 +421,7 @@ def self_crossings(poly: np.ndarray, max_pairs: int = 2_000_000) -> np.ndarray:
             jpos = ipos + 1 + (np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt))
             i, j = order[ipos], order[jpos]
             d = np.abs(i - j)
+            n = n_pt[pid[i]]
             ok = (ymin[i] <= ymax[j]) & (ymin[j] <= ymax[i]) & (d != 1) & (d != n - 1)
             i, j = i[ok], j[ok]
             ei, ej = b[i] - a[i], b[j] - a[j]
@@ -332,7 +431,8 @@ def self_crossings(poly: np.ndarray, max_pairs: int = 2_000_000) -> np.ndarray:
             def cross(e: np.ndarray, q: np.ndarray) -> np.ndarray:
                 return np.asarray(e[:, 0] * q[:, 1] - e[:, 1] * q[:, 0])
 
-            ti, tj = 1e-9 * size * li, 1e-9 * size * lj
+            f = tol[pid[i]]
+            ti, tj = f * li, f * lj
             o1, o2 = cross(ei, a[j] - a[i]), cross(ei, b[j] - a[i])
             o3, o4 = cross(ej, a[i] - a[j]), cross(ej, b[i] - a[j])
             proper = (((o1 > ti) & (o2 < -ti)) | ((o1 < -ti) & (o2 > ti))) & \
@@ -340,9 +440,14 @@ def self_crossings(poly: np.ndarray, max_pairs: int = 2_000_000) -> np.ndarray:
             if proper.any():
                 k = np.nonzero(proper)[0]
                 t = o3[k] / (o3[k] - o4[k])
-                found.append(a[i[k]] + ei[k] * t[:, None])
+                found.append((pid[i[k]], a[i[k]] + ei[k] * t[:, None]))
         start = stop
-    return np.concatenate(found) if found else np.zeros((0, 2))
+    if found:
+        owners = np.concatenate([f[0] for f in found])
+        points = np.concatenate([f[1] for f in found])
+        for q in np.unique(owners):
+            out[int(q)] = points[owners == q]
+    return out
 
 
 @dataclass(frozen=True)
@@ -400,8 +505,11 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
     volume = 0.0
     outside = 0.0
     parts: list[tuple[int, int, int, np.ndarray, np.ndarray]] = []  # (row0, col0, plane0, cover, share)
+    crossings = self_crossings_of([poly for plane in planes for poly in plane.polygons])
+    first_poly = 0
     for index, plane in enumerate(planes):
-        crossing = next((c for c in (self_crossings(poly) for poly in plane.polygons) if c.size), None)
+        crossing = next((c for c in crossings[first_poly:first_poly + len(plane.polygons)] if c.size), None)
+        first_poly += len(plane.polygons)
         if crossing is not None:
             notes.append(f"self-intersecting contour on plane z = {plane.z_mm:g} mm (edges cross at x = "
                          f"{crossing[0, 0]:.1f}, y = {crossing[0, 1]:.1f} mm): filled by the even-odd rule; check it "
@@ -412,7 +520,8 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         c_hi = math.floor((pts[:, 0].max() - grid.x_mm[0]) / dx + 0.5)
         r_lo = math.floor((pts[:, 1].min() - grid.y_mm[0]) / dy + 0.5)
         r_hi = math.floor((pts[:, 1].max() - grid.y_mm[0]) / dy + 0.5)
-        cover, edge, bnd = _plane_cover(plane.polygons, float(grid.x_mm[0] + c_lo * dx),
+        outline = _outline(plane.polygons)
+        cover, edge, bnd = _plane_cover(outline, float(grid.x_mm[0] + c_lo * dx),
                                         float(grid.y_mm[0] + r_lo * dy), dx, dy, r_hi - r_lo + 1, c_hi - c_lo + 1, s,
                                         roi.name, plane.z_mm)
         rr0, rr1 = max(r_lo, 0), min(r_hi, ny - 1)
@@ -423,7 +532,8 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         exact = exact_area_mm2(plane.polygons) if crossing is None else 0.0
         # the polygons' exact area is used unless they overlap instead of nesting (then the even-odd
         # fill and the signed sum disagree by more than the sampling can explain)
-        perimeter = sum(float(np.hypot(*(_next(p) - p).T).sum()) for p in plane.polygons)
+        perimeter = sum(float(outline.length[f:f + p.shape[0]].sum()) for f, p in zip(outline.first, plane.polygons,
+                                                                                       strict=True))
         if exact > 0 and abs(sampled - exact) <= perimeter * max(dx, dy) / s + 0.05 * exact:
             within = (pts[:, 0].min() >= extent[0] and pts[:, 0].max() <= extent[1]
                       and pts[:, 1].min() >= extent[2] and pts[:, 1].max() <= extent[3])
