@@ -54,6 +54,7 @@ from .result_pane import (
     show_tables,
     table_notes,
 )
+from .screen_fit import narrow_combos
 
 #: The typed tables shown, by key: (tab title, tooltip).
 TABS = (("plan_check_status", "Status", "What failed and what was not checked"),
@@ -190,8 +191,7 @@ class PlanCheckPanel(QWidget):
             self.set_combo.addItem(title, key)
             self.set_combo.setItemData(self.set_combo.count() - 1, f"{title} (key {key})", Qt.ItemDataRole.ToolTipRole)
         # a title elided in the field only when the row has no room (a 1024-px window), whole in the list
-        self.set_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.set_combo.setMinimumContentsLength(12)
+        narrow_combos(self.set_combo, chars=12)
         self.set_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.set_combo.setMaximumWidth(self.set_combo.fontMetrics().horizontalAdvance("x" * 34))
         self.set_combo.setToolTip("The organ-limit set checked (the list shows each set's full title)")

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QTextOption, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -41,7 +41,7 @@ from .commands import ValueCommand
 from .number_text import greek
 from .planning_html import TOGGLE_ORGANS, tables_html
 from .regimen_table_model import RegimenTableModel, format_exact, parse_number
-from .screen_fit import fit_form_side, form_scroll
+from .screen_fit import fit_form_side, form_scroll, narrow_combos
 from .window_common import site_title
 
 #: field, label, tooltip
@@ -206,12 +206,13 @@ class PlanningPanel(QWidget):
         # it scrolls (both ways) rather than clip its fields (issue 21)
         scroll = self.form_scroll = form_scroll(form)
         scroll.setMinimumWidth(300)
-        for combo in (self.lesion_combo, self.site_combo, self.regimen_combo, self.set_combo, self.organ_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(16)
+        narrow_combos(self.lesion_combo, self.site_combo, self.regimen_combo, self.set_combo, self.organ_combo)
 
         self.browser = QTextBrowser()
         self.browser.setAccessibleName("Planning checks")
+        # whole words only: a narrow column widens (or the view scrolls) rather than print "Converte d from" or
+        # "D0.35cc[ Gy]" (issue 21: metric names not wrapped mid-token; Qt's default breaks a word anywhere)
+        self.browser.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.browser.setOpenExternalLinks(False)
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._anchor)

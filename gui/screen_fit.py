@@ -8,12 +8,13 @@
   scrolls both ways instead of clipping its combo boxes and buttons.
 - :func:`fit_form_side`: on first show, give the form side of such a splitter its minimum width when
   the window has room for it (the text side keeping at least 40 %), else what there is (it scrolls).
+- :func:`narrow_combos`: combo boxes as narrow as a few characters in the form, their items whole in the list.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtWidgets import QScrollArea, QSplitter, QWidget
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QSplitter, QWidget
 
 #: the largest first window (a larger screen leaves room around it)
 MAX_SIZE = QSize(1600, 1000)
@@ -68,5 +69,18 @@ def fit_form_side(splitter: QSplitter, scroll: QScrollArea, text_share: float = 
         return
     needed = form.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() \
         + 2 * scroll.frameWidth() + 2
-    left = min(max(needed, splitter.sizes()[0]), int(total * (1 - text_share)))
+    # the form what it needs (at least 40 % of the width), the text the rest: at 1024 px the planning view's organ
+    # table (whole words only, never cut mid-token) then fits without scrolling sideways
+    left = min(max(needed, int(total * 0.4)), int(total * (1 - text_share)))
     splitter.setSizes([left, total - left])
+
+
+def narrow_combos(*combos: QComboBox, chars: int = 16) -> None:
+    """Each combo box needs only ``chars`` characters in its form (the current item elided when the form has no
+    more room; the list shows every item whole). Qt keeps the minimum size a combo computed when its items were
+    added (the widest item): a style-change event drops that cached size, or the form stayed as wide as the
+    longest item (the Planning form's constraint-set titles: 609 px at any window width)."""
+    for combo in combos:
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(chars)
+        QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))
