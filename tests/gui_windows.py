@@ -11,8 +11,9 @@ A module whose tests each need a *new case* (not a new window) shares one window
 before each test :meth:`SharedWindow.clean` returns the window to a new case and checks that everything a test
 can see of it (:func:`window_state`: the case, every cell and header, the undo stack, the title, the tabs, the
 controls, the working, the plot's points) equals what the freshly built window showed; a difference fails that
-test, naming what the reset did not undo. Building a window costs ~0.7 s of CPU under ``--cov`` (its first
-plot render most of it), the reset ~0.1 s (the plot's view is cached).
+test, naming what the reset did not undo. Building a window with its plot costs ~0.7 s of CPU under ``--cov``
+(the first plot render most of it), the reset ~0.1 s (the plot's view is cached). A window without its plot
+(``conftest.py::window``) is cheap to build (~0.1 s): sharing one does not pay there.
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ def window_state(w: Any) -> dict[str, Any]:
         "modified": w.isWindowModified(),
         "title": w.windowTitle(),
         "file path": w.files.file_path,
-        "tabs (current, texts)": (w.tabs.currentIndex(), [w.tabs.tabText(i) for i in range(w.tabs.count())]),
+        "tabs (current, texts, built)": (w.tabs.currentIndex(), [w.tabs.tabText(i) for i in range(w.tabs.count())],
+                                         (*w.tabs_controller.built, w.tabs_controller._reirradiation is not None)),
         "entry (text, status, style, tip)": (w.entry.text(), w.entry_status.text(), w.entry.styleSheet(),
                                              w.entry.toolTip()),
         "banner": w.banner.text(),
@@ -95,6 +97,7 @@ def window_state(w: Any) -> dict[str, Any]:
         "refused preferences": list(w.files.refused_preferences),
         "autosave interval [ms]": w.autosaver.timer.interval(),
         "visible, size": (w.isVisible(), w.size().toTuple()),
+        "working dock (floating, visible)": (w.working_dock.isFloating(), w.working_dock.isVisible()),
     }
 
 
@@ -122,6 +125,9 @@ class SharedWindow:
             w.entry.clear()
             w.bench.set_entry_status("", error=False)
             w.tabs.setCurrentIndex(0)
+            w.working_dock.setFloating(False)
+            w.working_dock.show()
+            w.resize(self.fresh_state["visible, size"][1][0], self.fresh_state["visible, size"][1][1])
             w.settings_actions.apply_preferences()     # decimals, autosave interval (the test's settings folder)
             w.new_case(ask=False)
             _settle(self.qapp, w)
