@@ -114,7 +114,12 @@ def test_recover_after_kill(qtbot, isolated_dirs, no_dialogs: list) -> None:  # 
 
 
 def test_autosave_cleared_by_save_and_newer_file_wins(qtbot, isolated_dirs, no_dialogs, tmp_path: Path) -> None:  # noqa: ANN001
+    from sbrt_calc.gui import settings
+
+    # a 200 ms idle interval (the preference; default 2 s): the test waits for the timer, not for 2 s
+    settings.set_value("autosave_interval_ms", 200)
     w = MainWindow()
+    assert w.autosaver.timer.interval() == 200
     qtbot.addWidget(w)
     w.entry.setText("54/3")
     w.add_from_entry()
