@@ -140,12 +140,10 @@ def _mathtext_safe(text: str) -> str:
 
 def dvh_plot_png(result: PlanCheckResult, width_in: float = 7.0, height_in: float = 4.0, dpi: int = 200) -> bytes:
     """The DVH figure of *result* as PNG bytes (matplotlib's Agg backend; no Qt, no display)."""
-    import io
-
     from matplotlib.figure import Figure
+
+    from sbrt_calc.figure_png import figure_png
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
     draw_dvh(fig, result)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return figure_png(fig)   # drawn once: savefig's pixels (sbrt_calc.figure_png)

@@ -261,12 +261,10 @@ def draw_cumulative_dvh(fig: Any, result: ReirradiationResult) -> Any:
 
 def dvh_png(result: ReirradiationResult, width_in: float = 7.0, height_in: float = 4.0, dpi: int = 150) -> bytes:
     """The cumulative DVH figure as PNG bytes (matplotlib's Agg backend; no Qt)."""
-    import io
-
     from matplotlib.figure import Figure
+
+    from sbrt_calc.figure_png import figure_png
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
     draw_cumulative_dvh(fig, result)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return figure_png(fig)   # drawn once: savefig's pixels (sbrt_calc.figure_png)

@@ -130,8 +130,12 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
     font = QFont("DejaVu Sans")
     font.setPointSizeF(8.5)
 
+    docs: dict[str, QTextDocument] = {}   # laid out once: lead_height measures what is placed after it
+
     def doc_for(fragment: str) -> QTextDocument:
-        doc = QTextDocument()
+        if fragment in docs:
+            return docs[fragment]
+        doc = docs[fragment] = QTextDocument()
         doc.documentLayout().setPaintDevice(writer)
         doc.setDefaultFont(font)
         doc.setDocumentMargin(0)

@@ -203,12 +203,10 @@ def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool
 
 def bed_plot_png(ev: Evaluation, width_in: float = 6.5, height_in: float = 3.8, dpi: int = 200) -> bytes:
     """The plot of ``ev`` as PNG bytes (matplotlib's Agg backend; no Qt, no display)."""
-    import io
-
     from matplotlib.figure import Figure
+
+    from sbrt_calc.figure_png import figure_png
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
     draw_plot(fig.add_subplot(), plot_data(ev))
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return figure_png(fig)   # drawn once: savefig's pixels (sbrt_calc.figure_png)

@@ -1,0 +1,59 @@
+"""The report's figures are drawn once (sbrt_calc.figure_png) and show what ``savefig`` showed: the same pixels."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+Image = pytest.importorskip("PIL.Image")
+
+from sbrt_calc.figure_png import figure_png  # noqa: E402
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def savefig_png(fig: object) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)  # type: ignore[attr-defined]
+    return buf.getvalue()
+
+
+def test_the_bed_plot_drawn_once_has_savefigs_pixels() -> None:
+    """The report's BED plot (constrained layout, legend, labels, numbered points), two models and three regimens:
+    drawn once, pixel for pixel what ``savefig`` (a layout pass, then the drawing) makes of the same figure."""
+    from matplotlib.figure import Figure
+
+    from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimens
+    from sbrt_calc.regimen import parse_regimen
+    from sbrt_calc.report.plot import bed_plot_png, draw_plot, plot_data
+
+    ev = evaluate_regimens(tuple(parse_regimen(t) for t in ("36/3", "54/3", "60/8")),
+                           EvaluationSettings(models=("lq", "lql")))
+    fig = Figure(figsize=(6.5, 3.8), dpi=200, layout="constrained")
+    draw_plot(fig.add_subplot(), plot_data(ev))
+    want = pixels(savefig_png(fig))
+    got = pixels(bed_plot_png(ev))
+    assert got.shape == want.shape == (760, 1300, 4)
+    assert np.array_equal(got, want)
+
+
+def test_an_animated_artist_is_drawn_as_savefig_draws_it() -> None:
+    """Only a save draws animated artists (the app blits its points): such a figure goes through ``savefig``, so its
+    point is in the PNG (a plain draw would leave it out)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1.0, 1.0), dpi=40, layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.scatter([0.5], [0.5], s=400, color="red", animated=True)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    got = pixels(figure_png(fig))
+    assert np.array_equal(got, pixels(savefig_png(fig)))
+    red = (got[..., 0] > 200) & (got[..., 1] < 80)
+    assert red.sum() > 50
