@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -386,13 +386,11 @@ class Workbench(QWidget):
 
     # --- columns, splitter, dock ---------------------------------------------------------------------
     def _resize_columns(self) -> None:
-        # widths measured before for this view (a model switch back and forth): set at once, in the reset's own
-        # turn, so that the table is laid out and painted once with them (flip25: the deferred fit painted the
-        # table a second time); a view not measured yet is fitted in the next turn, as before
-        if self._cached_widths() is not None:
-            self._fit_columns()
-        else:
-            QTimer.singleShot(0, self._fit_columns)
+        # the widths set at once, in the reset's own turn, so that the table is laid out and painted once with them
+        # (flip25: a fit deferred to the next turn painted the table a second time): widths measured before for this
+        # view (a model switch back and forth) from the cache; a view not measured yet too, now that measuring its
+        # cells costs ~10-25 ms for 57 rows (column_widths; app26: a first visit's deferred fit repainted the table)
+        self._fit_columns()
 
     def _width_key(self) -> Any:
         # measuring every cell costs ~15 ms: the widths are kept per (settings, rows, decimals, font, style),
