@@ -373,6 +373,10 @@ class PlotPanel(QWidget):
         self._job = job
         job.start()
 
+    def full_draw_coming(self) -> bool:
+        """True when a full draw of the figure is pending or being rendered (see :meth:`_draw_later`)."""
+        return self._full_draw_pending or self._job is not None or self._pending_view is not None
+
     def wait_for_render(self) -> None:
         """Finish a full draw being rendered off the GUI thread (waiting for it), and build a new view pending
         (:meth:`refresh`), so that the figure can be read or changed; nothing when neither is."""
@@ -577,6 +581,16 @@ def _canvas_class() -> Any:
             if self._render() is not None:
                 self._panel.wait_for_render()
             super().draw()
+
+        def draw_idle(self) -> None:
+            # a resize asks for a full draw in the GUI thread at the next turn; when the panel's own full draw is
+            # coming (a new view, or a render in flight: drawn at the canvas's size when it starts, or drawn again
+            # if the size changed meanwhile), that one serves (app26: the canvas's first resize drew every new
+            # window's figure twice, once in the GUI thread: 300-500 ms of CPU)
+            panel = getattr(self, "_panel", None)
+            if panel is not None and panel.full_draw_coming():
+                return
+            super().draw_idle()
 
         def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
             if self._render() is not None:
