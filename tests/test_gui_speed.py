@@ -486,3 +486,71 @@ def test_the_working_keeps_its_scroll_bar_while_its_text_is_replaced(qapp, windo
     working.set_row(5)                # the bar back with the row's working
     qapp.processEvents()
     assert bar.isVisible()
+
+
+def test_a_first_visit_fits_the_table_in_its_own_turn_and_builds_the_plot_when_idle(qapp, window: MainWindow) -> None:  # noqa: ANN001
+    """A first visit's own turn of the event loop updates the table only: its columns fitted there (not in a
+    second turn that laid out and painted the table again) and the plot's new view (axes, artists: ~30 ms for 57
+    rows) built when the loop is idle, with its full draw; reading the plot before that builds it (app26)."""
+    plot = window.plot
+    plot.forget_views()
+    window.model._by_settings.clear()
+    window.bench._width_cache.clear()
+    axes = len(plot.figure.axes)
+    window.set_model("usc")
+    at_once = _columns(window)                      # no event processed yet
+    assert plot._pending_view is not None and len(plot.figure.axes) == axes
+    assert plot.full_draw_coming()
+    window.table.viewport().repaint()
+    qapp.processEvents()
+    plot.wait_for_render()
+    assert _columns(window) == at_once
+    assert plot._pending_view is None and len(plot.figure.axes) == axes + 1 and "USC" in plot.ax.get_title()
+    plot.forget_views()
+    window.set_model("lql")
+    assert plot._pending_view is not None
+    assert "LQ-L" in plot.title() and plot._pending_view is None   # read before the loop was idle: built at once
+    window.set_model("lq")
+    qapp.processEvents()
+
+
+def test_a_canvas_resize_while_a_full_draw_is_coming_draws_no_more_in_the_gui_thread(  # noqa: ANN001
+        qapp, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """matplotlib draws the whole figure in the GUI thread at the next turn after a resize of its canvas
+    (``draw_idle``); when the panel's own full draw is coming (a new view, or a render in flight), that one serves:
+    a new window's first layout drew every figure twice, once in the GUI thread (app26). With nothing coming,
+    the resize asks for matplotlib's draw as before."""
+    import threading
+
+    from matplotlib.figure import Figure
+
+    plot = window.plot
+    drawn_in: list[int] = []
+    draw = Figure.draw
+
+    def recording(self, renderer):  # noqa: ANN001, ANN202
+        drawn_in.append(threading.get_ident())
+        return draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", recording)
+    plot.forget_views()
+    window.model._by_settings.clear()
+    window.set_model("lql")
+    assert plot.full_draw_coming()
+    plot.canvas.draw_idle()
+    assert not getattr(plot.canvas, "_draw_pending", False)
+    window.resize(1180, 800)                        # the canvas resized while the new view's draw is coming
+    for _ in range(50):
+        qapp.processEvents()
+        plot.wait_for_render()
+        if not plot.full_draw_coming():
+            break
+    qapp.processEvents()
+    assert drawn_in and threading.get_ident() not in drawn_in
+    assert not plot.full_draw_coming()
+    plot.canvas.draw_idle()                         # nothing coming: matplotlib's own idle draw, as before
+    assert plot.canvas._draw_pending
+    window.resize(1280, 800)
+    window.set_model("lq")
+    qapp.processEvents()
+    plot.draw_now()
