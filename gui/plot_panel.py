@@ -489,7 +489,10 @@ class _Render:
         self.size = size
         self.error: BaseException | None = None
         self.finished = False
-        self.thread = threading.Thread(target=self._run, name="sbrt-calc plot render", daemon=True)
+        # not a daemon: a process ending while a render runs waits for it (~0.1-0.5 s) at the interpreter's exit; a
+        # daemon thread stopped there inside matplotlib's C++ aborted the process ("terminate called without an
+        # active exception", seen when a test's window closed with its first render in flight; app26)
+        self.thread = threading.Thread(target=self._run, name="sbrt-calc plot render", daemon=False)
 
     def start(self) -> None:
         _relay().running.add(self)   # the relay is made on the GUI thread
