@@ -46,6 +46,7 @@ samples) and a partly occupied one at its eight octants' centres.
 
 from __future__ import annotations
 
+import bisect
 import math
 import weakref
 from collections.abc import Callable, Sequence
@@ -471,45 +472,59 @@ def _sampler_for(grid: DoseGrid, dose: np.ndarray) -> _Sampler:
     return sampler
 
 
-def _pieces(ps: PlaneSamples, cuts_mm: np.ndarray, z_min: float, z_max: float, step: float | None
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _sum(values: Sequence[float]) -> float:
+    """``float(np.sum(values))`` bit for bit: numpy adds fewer than 8 values one by one from 0 (more, pairwise)."""
+    if len(values) >= 8:
+        return float(np.sum(np.asarray(values, dtype=np.float64)))
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
+def _pieces(ps: PlaneSamples, cuts_mm: Sequence[float], z_min: float, z_max: float, step: float | None
+            ) -> tuple[list[float], list[float], list[float], list[float], list[float]]:
     """The contour's weight profile along z cut into pieces (module doc, "Along z").
 
     The profile is ``1 - |z - z_k| / t`` toward a neighbouring contour plane (up to it) and 1 over
     ``t / 2`` on an end-cap side; the pieces are cut at the contour's plane, at *cuts_mm* (the
-    dose planes and the dose voxels' bounds), at the grid's z extent and every *step*. Returns
+    dose planes and the dose voxels' bounds, ascending), at the grid's z extent and every *step*. Returns
     each piece's weight (mm, the integral of the profile), its weighted centre, its two ends and
-    all ends (for the edge points).
+    all ends (for the edge points). Plain floats: a plane has a few pieces, and numpy's per-call cost
+    on arrays of a few values was most of this (the same IEEE arithmetic, value by value).
     """
-    z, t = ps.z_mm, ps.thickness_mm
-    lo = z - (t if ps.below else t / 2)
-    hi = z + (t if ps.above else t / 2)
+    z, t = float(ps.z_mm), float(ps.thickness_mm)
+    below, above = bool(ps.below), bool(ps.above)
+    lo = z - (t if below else t / 2)
+    hi = z + (t if above else t / 2)
     lo, hi = max(lo, z_min), min(hi, z_max)
-    empty = np.zeros(0)
     if hi <= lo:
-        return empty, empty, empty, empty, empty
-    inner = np.concatenate([[z], cuts_mm])
-    cuts = np.unique(np.concatenate([[lo, hi], inner[(inner > lo) & (inner < hi)]]))
+        return [], [], [], [], []
+    inner = cuts_mm[bisect.bisect_right(cuts_mm, lo):bisect.bisect_left(cuts_mm, hi)]
+    cuts = sorted({lo, hi, *inner, *((z,) if lo < z < hi else ())})
     if step:
-        ends = [cuts[:1]]
+        ends = [cuts[0]]
         for a, b in zip(cuts[:-1], cuts[1:], strict=True):
             n = max(1, math.ceil((b - a) / step - 1e-9))
-            ends.append(a + (b - a) * np.arange(1, n + 1) / n)
-        cuts = np.concatenate(ends)
-    a, b = cuts[:-1], cuts[1:]
+            ends.extend(a + (b - a) * k / n for k in range(1, n + 1))
+        cuts = ends
 
-    def profile(q: np.ndarray) -> np.ndarray:
-        tent = np.minimum(np.maximum(1.0 - np.abs(q - z) / t, 0.0), 1.0)
-        box = ((q < z) & ~ps.below) | ((q > z) & ~ps.above) | (q == z)
-        return np.where(box, 1.0, tent)
+    def profile(q: float) -> float:
+        if (q < z and not below) or (q > z and not above) or q == z:
+            return 1.0
+        return min(max(1.0 - abs(q - z) / t, 0.0), 1.0)
 
-    mid = (a + b) / 2
-    fa, fb = profile(np.minimum(a + 1e-12 * t, mid)), profile(np.maximum(b - 1e-12 * t, mid))
-    weight = (b - a) * (fa + fb) / 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centre = np.where(fa + fb > 0, a + (b - a) * (fa + 2 * fb) / (3 * (fa + fb)), mid)
-    keep = weight > 0
-    return weight[keep], centre[keep], a[keep], b[keep], cuts
+    weights, centres, los, his = [], [], [], []
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        mid = (a + b) / 2
+        fa, fb = profile(min(a + 1e-12 * t, mid)), profile(max(b - 1e-12 * t, mid))
+        weight = (b - a) * (fa + fb) / 2
+        if weight > 0:
+            weights.append(weight)
+            centres.append(a + (b - a) * (fa + 2 * fb) / (3 * (fa + fb)) if fa + fb > 0 else mid)
+            los.append(a)
+            his.append(b)
+    return weights, centres, los, his, cuts
 
 
 class _StructureAccumulator:
@@ -528,13 +543,14 @@ class _StructureAccumulator:
         self.hist = _Histogram(*self.sampler.range_gy)
         self.z_bounds = grid.z_bounds_mm()
         self.halves = np.unique(np.concatenate([self.z_bounds, np.asarray(grid.z_mm, dtype=np.float64)]))
+        self._halves = self.halves.tolist()
         self.z_step = z_step_mm
         self.extent = (float(grid.x_mm[0] - self.sampler.dx / 2), float(grid.x_mm[-1] + self.sampler.dx / 2),
                        float(grid.y_mm[0] - self.sampler.dy / 2), float(grid.y_mm[-1] + self.sampler.dy / 2))
         # per half-voxel h: each contour's whole voxels (box row0, col0, mask) and its weight, moment, lo, hi
         self.cells: dict[int, list[tuple[int, int, np.ndarray, float, float, float, float]]] = {}
         # points on the contours' edges at every piece end (x, y, z): candidates for Dmin / Dmax
-        self.edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.edges: list[tuple[np.ndarray, np.ndarray, list[float]]] = []
         # the edge voxels' points of the sub-planes not yet sampled: x, y, volume, height, length along z and
         # the in-plane spacing of the points (hx, hy)
         self.points: list[tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, float]] = []
@@ -569,12 +585,12 @@ class _StructureAccumulator:
         hi3, lo3 = sp.cell_bounds()
         hi2, lo2 = hi3.reshape(hi3.shape[0], -1), lo3.reshape(lo3.shape[0], -1)
         ncell_x = hi3.shape[2]
-        ends_n = np.array([e[2].size for e in self.edges])
+        ends_n = np.array([len(e[2]) for e in self.edges])
         ends_off = np.concatenate([[0], np.cumsum(ends_n)[:-1]])
-        ends_all = np.concatenate([e[2] for e in self.edges])
+        ends_all = np.array([q for e in self.edges for q in e[2]], dtype=np.float64)
         # every plane's points at once: their cells in plane, the dose planes around their z range
-        k_lo = sp._zaxis(np.array([e[2].min() for e in self.edges]))[0]
-        k_hi = sp._zaxis(np.array([e[2].max() for e in self.edges]))[1]
+        k_lo = sp._zaxis(np.array([min(e[2]) for e in self.edges], dtype=np.float64))[0]
+        k_hi = sp._zaxis(np.array([max(e[2]) for e in self.edges], dtype=np.float64))[1]
         plane = np.repeat(np.arange(len(self.edges)), [e[0].size for e in self.edges])
         x = np.concatenate([e[0] for e in self.edges])
         y = np.concatenate([e[1] for e in self.edges])
@@ -607,17 +623,21 @@ class _StructureAccumulator:
                 hist.dmax = max(hist.dmax, float(d.max()))
                 hist.dmin = min(hist.dmin, float(d.min()))
 
-    def _interior(self, row0: int, col0: int, mask: np.ndarray, weights: np.ndarray, centres: np.ndarray,
-                  a: np.ndarray, b: np.ndarray) -> None:
+    def _interior(self, row0: int, col0: int, mask: np.ndarray, weights: list[float], centres: list[float],
+                  a: list[float], b: list[float]) -> None:
         """Record a contour's whole voxels (*mask*, a box at row0, col0) for every half-voxel its
         profile's pieces fall in: the pieces' weight, first moment and z range there."""
-        h_idx = np.minimum(np.maximum(np.searchsorted(self.halves, (a + b) / 2) - 1, 0), self.halves.size - 2)
-        for h in np.unique(h_idx):
-            sel = h_idx == h
-            w = float(weights[sel].sum())
-            mom = float((weights[sel] * centres[sel]).sum())
-            lo, hi = float(a[sel].min()), float(b[sel].max())
-            self.cells.setdefault(int(h), []).append((row0, col0, mask, w, mom, lo, hi))
+        halves, last = self._halves, len(self._halves) - 2
+        by_half: dict[int, list[int]] = {}
+        for i in range(len(weights)):
+            h = min(max(bisect.bisect_left(halves, (a[i] + b[i]) / 2) - 1, 0), last)
+            by_half.setdefault(h, []).append(i)
+        for h in sorted(by_half):
+            sel = by_half[h]
+            w = _sum([weights[i] for i in sel])
+            mom = _sum([weights[i] * centres[i] for i in sel])
+            lo, hi = min(a[i] for i in sel), max(b[i] for i in sel)
+            self.cells.setdefault(h, []).append((row0, col0, mask, w, mom, lo, hi))
 
     def finish(self) -> None:
         """Sample the gathered whole voxels: one sample per voxel and half-voxel, at the voxel's axis.
@@ -690,8 +710,8 @@ class _StructureAccumulator:
         sp, g = self.sampler, self.grid
         dx, dy, s = sp.dx, sp.dy, ps.s
         zb = self.z_bounds
-        weights, mids, za, zb_, ends = _pieces(ps, self.halves, float(zb[0]), float(zb[-1]), self.z_step)
-        if weights.size == 0:
+        weights, mids, za, zb_, ends = _pieces(ps, self._halves, float(zb[0]), float(zb[-1]), self.z_step)
+        if not weights:
             return
         bnd = ps.boundary
         ring = bnd.edge_points
@@ -726,8 +746,10 @@ class _StructureAccumulator:
                 rr = np.floor((ring[:, 1] - g.y_mm[0]) / dy + 0.5).astype(np.int64) - ps.row0
                 key = rr * (ps.cover.shape[1] + 1) + rc
                 want = lr * (ps.cover.shape[1] + 1) + lc
-                hit = np.isin(key, want)
-                pos = np.searchsorted(want, key[hit])
+                # want is ascending (row-major): each edge point's voxel found by one search
+                pos = np.minimum(np.searchsorted(want, key), want.size - 1)
+                hit = want[pos] == key
+                pos = pos[hit]
                 n = np.bincount(pos, minlength=lr.size)
                 sx = np.bincount(pos, ring[hit, 0], minlength=lr.size)
                 sy = np.bincount(pos, ring[hit, 1], minlength=lr.size)
@@ -739,14 +761,16 @@ class _StructureAccumulator:
         # the edge voxels' points: one sub-plane per side of the contour plane (each half of the profile,
         # at its weighted centre, spread over the length of equal variance); the whole voxels above keep
         # the half-voxel pieces
-        side = mids > ps.z_mm
+        above = [m > ps.z_mm for m in mids]
         sw, sc, slen = [], [], []
-        for sel in (~side, side):
-            if not sel.any():
+        for side in (False, True):
+            sel = [i for i in range(len(mids)) if above[i] == side]
+            if not sel:
                 continue
-            wt = float(weights[sel].sum())
-            c = float((weights[sel] * mids[sel]).sum()) / wt
-            var = float((weights[sel] * ((mids[sel] - c) ** 2 + (zb_[sel] - za[sel]) ** 2 / 12)).sum()) / wt
+            wt = _sum([weights[i] for i in sel])
+            c = _sum([weights[i] * mids[i] for i in sel]) / wt
+            var = _sum([weights[i] * ((mids[i] - c) * (mids[i] - c) + (zb_[i] - za[i]) * (zb_[i] - za[i]) / 12)
+                        for i in sel]) / wt
             sw.append(wt)
             sc.append(c)
             slen.append(math.sqrt(12 * var))
