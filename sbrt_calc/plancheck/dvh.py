@@ -61,8 +61,9 @@ from sbrt_calc.plancheck.raster import DEFAULT_SUPERSAMPLE, Occupancy, PlaneSamp
 DEFAULT_BIN_GY = 0.01
 #: Dose resolution of the kept dose-volume pairs, Gy.
 POOL_GY = 0.001
-#: Largest number of in-plane nodes whose half-voxel dose fields a sampler keeps for the next structures
-#: (4 float64 each, and 3 more for the whole half-voxels' spreads and extremes: 112 MB).
+#: A sampler's cache for the next structures of a plan, in in-plane nodes of 7 float64 (112 MB): whole planes'
+#: dose, spread and reach of the whole half-voxels (3 values a node, :meth:`_Sampler.whole_samples`) and of
+#: :meth:`_Sampler.half_fields`' dose and gradient (4 values a node).
 HALF_CACHE_NODES = 2_000_000
 #: Samples a histogram buffers before accumulating them: temporaries of 2 MB that stay in cache (each flush
 #: also passes over every 0.001 Gy bin; 1 << 18 was 10-15 % faster than 1 << 20 on the whole-grid External).
@@ -273,8 +274,9 @@ class _Sampler:
         self.z = np.asarray(grid.z_mm, dtype=np.float64)
         self._cells: tuple[np.ndarray, np.ndarray] | None = None
         self._half_cache: dict[float, tuple[np.ndarray, ...]] = {}
-        self._whole_cache: dict[tuple[float, float], tuple[np.ndarray, ...]] = {}
-        self._half_cached = 0
+        # per (height, thickness): the kept box (row0, row1, col0, col1) and its whole half-voxels' fields
+        self._whole_cache: dict[tuple[float, float], tuple[Any, ...]] = {}
+        self._cached_values = 0  # float64 values kept in both caches
         self.range_gy = (float(self.dose.max()), float(self.dose.min())) if self.dose.size else (0.0, 0.0)
 
     def _axis(self, f: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -352,13 +354,14 @@ class _Sampler:
     def half_fields(self, z_mm: float, rows: slice, cols: slice) -> tuple[np.ndarray, ...]:
         """Dose and gradient (Gy, Gy/mm in x, y, z) at the nodes of a box of one height *z_mm*, as
         :meth:`at_nodes` gives them (in-plane gradient by central differences, one-sided at the
-        grid's edges). Whole planes are computed once and kept for the next structures while they
-        fit in :data:`HALF_CACHE_NODES` nodes; beyond, only the box is computed."""
+        grid's edges). Whole planes are computed once and kept for the next calls while they
+        fit in the cache (:data:`HALF_CACHE_NODES`); beyond, only the box is computed."""
         got = self._half_cache.get(z_mm)
-        if got is None and self._half_cached + self.ny * self.nx <= HALF_CACHE_NODES:
+        plane = self.ny * self.nx
+        if got is None and self._cached_values + 4 * plane <= 7 * HALF_CACHE_NODES:
             got = self._box_fields(z_mm, slice(0, self.ny), slice(0, self.nx))
             self._half_cache[z_mm] = got
-            self._half_cached += self.ny * self.nx
+            self._cached_values += 4 * plane
         if got is None:
             return self._box_fields(z_mm, rows, cols)
         return tuple(f[rows, cols] for f in got)
@@ -368,38 +371,36 @@ class _Sampler:
         """What the whole half-voxels *sel* (a mask on the box *rows*, *cols*) of thickness *thick_mm* at
         mid-height *z_mm* add to a DVH: their doses, spreads ``w = sqrt((gx dx)^2 + (gy dy)^2 + (gz thick)^2)``
         and the lowest and highest dose over them (``d -+ |gz| thick / 2``): the formulas of
-        :meth:`_StructureAccumulator.finish` applied to :meth:`half_fields`. A box of a quarter of the
-        plane or more keeps the whole plane's fields, spreads and extremes for the next structures while
-        they fit (:data:`HALF_CACHE_NODES`); a smaller box uses them when kept, else computes its own."""
+        :meth:`_StructureAccumulator.finish` applied to :meth:`half_fields`. The box's doses, spreads and
+        reaches (3 values a node) are kept for the next structures while they fit (:data:`HALF_CACHE_NODES`),
+        one box per height, the largest asked: a box inside it is read from it (the structures inside the
+        body or external contour, usually the first), another computes its own (the fields of a node do not
+        depend on the box: central differences reach beyond it)."""
         key = (z_mm, thick_mm)
         got = self._whole_cache.get(key)
-        if got is None:
-            base = self._half_cache.get(z_mm)
-            box_nodes = (rows.stop - rows.start) * (cols.stop - cols.start)
-            if base is None and 4 * box_nodes >= self.ny * self.nx \
-                    and self._half_cached + self.ny * self.nx <= HALF_CACHE_NODES:
-                # a box of a quarter of the plane or more: the whole plane, kept for the next structures
-                # (a smaller structure's box alone costs less than a plane the next ones may not use)
-                base = self.half_fields(z_mm, slice(0, self.ny), slice(0, self.nx))
-            if base is not None:
-                got = self._whole(base, thick_mm)
-                self._whole_cache[key] = got
-        if got is None:
-            fields = self._whole(self._box_fields(z_mm, rows, cols), thick_mm)
-            idx = np.flatnonzero(sel)
+        r0, c0 = rows.start, cols.start
+        if got is not None and got[0] <= rows.start and rows.stop <= got[1] and got[2] <= cols.start \
+                and cols.stop <= got[3]:
+            fields = got[4:]
+            r0, c0 = got[0], got[2]
         else:
-            fields = got
-            on_plane = np.zeros((self.ny, self.nx), dtype=bool)
-            on_plane[rows, cols] = sel
-            idx = np.flatnonzero(on_plane)
-        d, w, lo, hi = (np.ascontiguousarray(f).ravel().take(idx) for f in fields)
-        return d, w, float(lo.min()), float(hi.max())
+            fields = self._whole(self._box_fields(z_mm, rows, cols), thick_mm)
+            nodes = (rows.stop - rows.start) * (cols.stop - cols.start)
+            kept = 0 if got is None else (got[1] - got[0]) * (got[3] - got[2])
+            if nodes > kept and self._cached_values + 3 * (nodes - kept) <= 7 * HALF_CACHE_NODES:
+                self._whole_cache[key] = (rows.start, rows.stop, cols.start, cols.stop, *fields)
+                self._cached_values += 3 * (nodes - kept)
+        width = fields[0].shape[1]
+        rr, cc = np.nonzero(sel)
+        idx = (rr + (rows.start - r0)) * width + (cc + (cols.start - c0))
+        d, w, reach = (f.ravel().take(idx) for f in fields)
+        return d, w, float((d - reach).min()), float((d + reach).max())
 
     def _whole(self, fields: tuple[np.ndarray, ...], thick: float) -> tuple[np.ndarray, ...]:
         d, gx, gy, gz = fields
         width = np.sqrt((gx * self.dx) ** 2 + (gy * self.dy) ** 2 + (gz * thick) ** 2)
         reach = np.abs(gz) * (thick / 2)
-        return d, width, d - reach, d + reach
+        return np.ascontiguousarray(d), width, reach
 
     def _box_fields(self, z_mm: float, rows: slice, cols: slice) -> tuple[np.ndarray, ...]:
         k0a, k1a, tza, okza, spana = self._zaxis(np.array([z_mm], dtype=np.float64))
