@@ -228,8 +228,7 @@ def test_interpolation_equals_the_stop25_formula(shape: tuple[int, int, int]) ->
     """:meth:`_Sampler.at` (stop 26: fewer passes, an axis all inside skips its masks) and :meth:`_Sampler._at` with the
     z axis found once per height and repeated (the edge voxels' points of many sub-planes in one pass) equal the
     stop-25 formula bit for bit, dtypes included: points inside the grid, in its half-voxel border and beyond it,
-    grids of one plane along an axis. Fails when a difference is rounded differently (checked: the float32 spacing
-    of the spreads) or a mask is skipped while a point lies outside."""
+    grids of one plane along an axis. Fails when a mask is skipped while a point lies outside (checked)."""
     rng = np.random.default_rng(13)
     g = _grid(rng.uniform(0, 20, shape))
     sp = dvh._Sampler(g, g.dose)
@@ -284,7 +283,7 @@ def test_pieces_and_sums_in_floats_equal_numpy() -> None:
     """A contour's pieces along z in plain floats (stop 26) equal the stop-25 numpy code bit for bit: contours on a
     dose plane, on a voxel bound, between them, end caps on either side, clipped by the grid's extent, with and
     without a largest piece; ``_sum`` adds as ``np.sum`` does (one by one below 8 values, pairwise from 8).
-    Fails when the cuts are taken with the wrong side (checked: ``bisect_left`` for the lower end)."""
+    Fails when the end caps' sides are swapped or the last dose cut below the top is dropped (both checked)."""
     from types import SimpleNamespace
 
     rng = np.random.default_rng(17)
@@ -310,7 +309,7 @@ def test_edge_points_sampled_in_one_pass_equal_plane_by_plane(monkeypatch: pytes
     """The edge voxels' points of all sub-planes buffered and sampled in one pass at the end (stop 26) give the DVH of
     sampling each plane's points as it comes (``FLUSH_SAMPLES`` = 1): the same Dmin, Dmax, volume and cumulative
     volumes (to 1e-12 of the volume: the histogram's sums in another grouping). Fails when the last buffered points
-    are not sampled (checked: the volume drops by a third)."""
+    are not sampled (checked)."""
     rng = np.random.default_rng(19)
     g0 = _grid(np.zeros((16, 20, 20)))
     zz, yy, xx = np.meshgrid(g0.z_mm, g0.y_mm, g0.x_mm, indexing="ij")

@@ -28,10 +28,12 @@ Sampling (:func:`structure_dvh`; the in-plane geometry is :mod:`sbrt_calc.planch
   far (the same extremes as evaluating all of them).
 
 Speed (issue 17): a voxel whole over a half-voxel (the usual case inside a structure) is read from
-that half's dose and gradient fields computed on whole rows at once (kept for the next structures
-of the plan while they fit in :data:`HALF_CACHE_NODES`), not sampled point by point; the
-histogram accumulates on the bins that hold anything; no BLAS call (``np.dot`` spawns threads
-that cost more than the sum on a loaded machine).
+that half's dose and gradient fields computed on the structure's box at once (kept for the next
+structures of the plan while they fit in :data:`HALF_CACHE_NODES`), not sampled point by point; the
+edge voxels' points of all sub-planes, and the half-voxels held only in part, are interpolated in
+one pass each rather than plane by plane (element by element the same arithmetic); a plane's few
+pieces along z are plain floats; the histogram accumulates on the bins that hold anything; no BLAS
+call (``np.dot`` spawns threads that cost more than the sum on a loaded machine).
 
 Measured on the analytical benchmark of Nelms et al. 2015 (``tests/test_nelms_benchmark.py``, the
 README gives the table): the errors come from the contours (a shape cut every 2-3 mm) far more
