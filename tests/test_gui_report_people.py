@@ -75,9 +75,23 @@ def test_save_as_and_export_propose_documents_with_a_plain_name(win, monkeypatch
     assert captured == [str(root / "Documents" / "case_egfr_bone-report.pdf")]
 
 
-def test_people_are_kept_with_the_case(win, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+def test_people_are_kept_with_the_case(win, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     """Export with the people filled: the case is modified (undoable), saved with a ``report`` section, offered
-    again by the next export dialog, and back after reopening the file."""
+    again by the next export dialog, and back after reopening the file. The report's content is taken where the
+    PDF writer receives it (no PDF rendered: the people's lines in the PDF itself are read by
+    ``test_gui_issue13.py::test_report_dialog_people_fields_reach_the_pdf``)."""
+    import sbrt_calc.report.pdf as pdf
+
+    written: list = []
+
+    def write_report_pdf(content, path, page_size="A4", figure_png=None):  # noqa: ANN001, ANN202
+        written.append(content)
+        return Path(path)
+
+    def people_of(content) -> dict[str, str]:  # noqa: ANN001
+        return {k: getattr(content, k) for k in PEOPLE}
+
+    monkeypatch.setattr(pdf, "write_report_pdf", write_report_pdf)
     w, _ = win
     w.new_case(ask=False)
     dlg = ReportExportDialog(w.case_title, w.identifier, str(tmp_path / "r.pdf"), w)
@@ -86,6 +100,7 @@ def test_people_are_kept_with_the_case(win, qtbot, tmp_path: Path) -> None:  # n
     dlg.prepared_edit.setText(PEOPLE["prepared_by"])
     dlg.checked_edit.setText(PEOPLE["checked_by"])
     assert w.export_report(dialog=dlg) == str(tmp_path / "r.pdf")
+    assert people_of(written[-1]) == PEOPLE                # what the PDF is written from
     assert w.state.report_people == PEOPLE and not w.undo_stack.isClean()
     saved = tmp_path / "c.sbrt.json"
     assert w.save_to(str(saved))
@@ -100,7 +115,8 @@ def test_people_are_kept_with_the_case(win, qtbot, tmp_path: Path) -> None:  # n
     dlg2 = ReportExportDialog(w.case_title, w.identifier, str(tmp_path / "r2.pdf"), w, people=PEOPLE)
     qtbot.addWidget(dlg2)
     dlg2.checked_edit.setText("")
-    w.export_report(dialog=dlg2)
+    assert w.export_report(dialog=dlg2) == str(tmp_path / "r2.pdf")
+    assert people_of(written[-1]) == {**PEOPLE, "checked_by": ""} and len(written) == 2
     assert "checked_by" not in w.state.report_people
     w.act_undo.trigger()
     assert w.state.report_people == PEOPLE
