@@ -451,3 +451,39 @@ def test_eclipse_export_as_other_planning_systems_write_it(tmp_path: Path) -> No
         cut.write_bytes(raw[: len(raw) * pct // 100])
         with pytest.raises(DicomError, match="truncated|not a complete|not a readable"):
             read_rtstruct(cut)
+
+
+# --- stop 26: the contour type read from the raw bytes --------------------------------------------
+
+@pytest.mark.parametrize("raw", [b"CLOSED_PLANAR", b"CLOSED_PLANAR ", b" CLOSED_PLANAR", b"CLOSED_PLANAR\0",
+                                 b"POINT ", b"OPEN_PLANAR ", b"closed_planar", b""])
+def test_contour_type_from_the_raw_bytes_is_pydicom_s(raw: bytes) -> None:
+    """Contour Geometric Type (3006,0042): CLOSED_PLANAR is recognised from the element's raw bytes (pydicom's
+    conversion of each contour's value was a fifth of reading the Eclipse structure set); any other spelling
+    is converted by pydicom. Either way the type read is the one pydicom reads."""
+    from pydicom.dataelem import RawDataElement
+    from pydicom.dataset import Dataset
+    from pydicom.tag import Tag
+
+    def item() -> Any:
+        ds = Dataset()
+        ds[0x30060042] = RawDataElement(Tag(0x30060042), "CS", len(raw), raw, 0, False, True)
+        return ds
+
+    assert dicom_io._geometric_type(item()) == str(item().get("ContourGeometricType", "") or "")
+
+
+def test_contours_of_other_types_are_skipped_with_a_note(tmp_path: Path, files: dict[str, Path]) -> None:
+    """A POINT and an OPEN_PLANAR contour are skipped and named in the ROI's notes; the CLOSED_PLANAR
+    contours beside them are read (the raw-bytes reading of the type keeps the rule)."""
+    def edit(ds: Any) -> None:
+        seq = ds.ROIContourSequence[0].ContourSequence
+        seq[0].ContourGeometricType = "POINT"
+        seq[1].ContourGeometricType = "OPEN_PLANAR"
+
+    before = read_rtstruct(files["rtstruct"]).rois[0]
+    after = read_rtstruct(_edit(files["rtstruct"], tmp_path / "types.dcm", edit)).rois[0]
+    count = sum(len(p.polygons) for p in before.planes)
+    assert sum(len(p.polygons) for p in after.planes) == count - 2
+    assert "POINT contour skipped" in after.notes and "OPEN_PLANAR contour skipped" in after.notes
+    assert not any("skipped" in n for n in before.notes)

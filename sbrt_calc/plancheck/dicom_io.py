@@ -512,6 +512,15 @@ def _contour_data(item: Any, name: str, path: str) -> np.ndarray:
     return arr
 
 
+def _geometric_type(item: Any) -> str:
+    """Contour Geometric Type (3006,0042): the common CLOSED_PLANAR read from the raw bytes, the rest by pydicom."""
+    elem = item.get_item(0x30060042)
+    if elem is not None and isinstance(elem.value, (bytes, bytearray)) and elem.value in (b"CLOSED_PLANAR",
+                                                                                          b"CLOSED_PLANAR "):
+        return "CLOSED_PLANAR"
+    return str(item.get("ContourGeometricType", "") or "")
+
+
 @dataclass(frozen=True)
 class DoseGrid:
     """A dose grid on an axial lattice, voxel centres at ``x_mm[c], y_mm[r], z_mm[k]``.
@@ -1052,7 +1061,7 @@ def _structure_set(ds: Any, p: str, file_notes: list[str]) -> StructureSet:
         by_z: dict[float, list[np.ndarray]] = {}
         item = contours.get(number)
         for c in (item.get("ContourSequence", []) or []) if item is not None else []:
-            kind = str(c.get("ContourGeometricType", "") or "")
+            kind = _geometric_type(c)
             if kind != "CLOSED_PLANAR":
                 notes.append(f"{kind or 'untyped'} contour skipped")
                 continue

@@ -24,7 +24,6 @@ Conventions (stated here, tested in ``tests/test_plancheck_raster.py``):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -237,25 +236,31 @@ def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_fi
     # keys row * span + (x - base) (crossings sorted; a point's count = crossings with a smaller key)
     prow = br[:, None] * s + np.arange(s)  # (voxel, sub-row)
     px = x_first + dx * (bc[:, None] + sub)  # (voxel, sub-column)
-    span = float(max(sx.max(), px.max()) - min(sx.min(), px.min())) + 4 * dx + 1.0
-    base = float(min(sx.min(), px.min())) - dx
+    lo_x = min(sx.min(), px[:, 0].min())
+    span = float(max(sx.max(), px[:, s - 1].max()) - lo_x) + 4 * dx + 1.0
+    base = float(lo_x) - dx
     keys = np.sort(srows * span + (sx - base))
-    pk = (prow * span)[:, :, None] + (px - base)[:, None, :]  # (voxel, sub-row, sub-column)
+    row_part = prow * span
+    rel = px - base
     row_start = np.searchsorted(keys, np.arange(nrow * s) * span, side="left")
     # the points of a sub-row within a voxel are in increasing key order: when no crossing key lies
-    # between the first and the last, all share the first one's count
-    left = np.searchsorted(keys, pk[:, :, 0], side="left")
+    # between the first and the last, all share the first one's count (the same parity)
+    left = np.searchsorted(keys, row_part + rel[:, :1], side="left")
     later = keys[np.minimum(left, keys.size - 1)]
-    mixed = (left < keys.size) & (later < pk[:, :, s - 1])
-    counts = np.repeat(left[:, :, None], s, axis=2)
+    mixed = (left < keys.size) & (later < row_part + rel[:, s - 1:])
+    same = ((left - row_start[prow]) & 1).astype(bool)  # (voxel, sub-row)
+    inside = np.repeat(same[:, :, None], s, axis=2)  # (voxel, sub-row, sub-column)
+    n_in = same.sum(axis=1) * s
     if mixed.any():
         # else add the keys after the first count that are below each point, one key at a time
-        m_left, m_pk = left[mixed], pk[mixed]
+        vk, vi = np.nonzero(mixed)
+        m_pk = row_part[vk, vi][:, None] + rel[vk]
+        m_count = left[vk, vi].copy()
         extra = np.zeros(m_pk.shape, dtype=np.int64)
         m = 0
-        todo = np.ones(m_left.size, dtype=bool)
+        todo = np.ones(vk.size, dtype=bool)
         while True:
-            at = m_left + m
+            at = m_count + m
             todo &= at < keys.size
             if not todo.any():
                 break
@@ -263,9 +268,11 @@ def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_fi
             todo &= key < m_pk[:, s - 1]
             extra += todo[:, None] & (key[:, None] < m_pk)
             m += 1
-        counts[mixed] += extra
-    inside = ((counts - row_start[prow][:, :, None]) & 1).astype(bool).reshape(br.size, s * s)
-    cover[br, bc] = np.count_nonzero(inside, axis=1) / (s * s)
+        m_in = ((m_count[:, None] + extra - row_start[prow[vk, vi]][:, None]) & 1).astype(bool)
+        inside[vk, vi] = m_in
+        n_in += np.bincount(vk, m_in.sum(axis=1) - same[vk, vi] * s, minlength=br.size).astype(np.int64)
+    inside = inside.reshape(br.size, s * s)
+    cover[br, bc] = n_in / (s * s)
     return cover, edge, BoundarySamples(br, bc, inside, ring)
 
 
@@ -506,6 +513,20 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
     outside = 0.0
     parts: list[tuple[int, int, int, np.ndarray, np.ndarray]] = []  # (row0, col0, plane0, cover, share)
     crossings = self_crossings_of([poly for plane in planes for poly in plane.polygons])
+    # every plane's bounding box at once (the same arithmetic as one plane at a time)
+    n_pts = np.array([sum(q.shape[0] for q in plane.polygons) for plane in planes])
+    all_pts = np.concatenate([q for plane in planes for q in plane.polygons])
+    starts = np.cumsum(n_pts) - n_pts
+    x_min, x_max = np.minimum.reduceat(all_pts[:, 0], starts), np.maximum.reduceat(all_pts[:, 0], starts)
+    y_min, y_max = np.minimum.reduceat(all_pts[:, 1], starts), np.maximum.reduceat(all_pts[:, 1], starts)
+    box = np.floor(np.stack([(x_min - grid.x_mm[0]) / dx + 0.5, (x_max - grid.x_mm[0]) / dx + 0.5,
+                             (y_min - grid.y_mm[0]) / dy + 0.5, (y_max - grid.y_mm[0]) / dy + 0.5], axis=1))
+    box_list = box.astype(np.int64).tolist()
+    within_all = ((x_min >= extent[0]) & (x_max <= extent[1]) & (y_min >= extent[2]) & (y_max <= extent[3])).tolist()
+    # through-plane: overlap of each plane's slab with each dose voxel
+    slab_lo = zs - t / 2
+    slab_hi = zs + t / 2
+    overlaps = np.maximum(np.minimum(zb[1:], slab_hi[:, None]) - np.maximum(zb[:-1], slab_lo[:, None]), 0.0)
     first_poly = 0
     for index, plane in enumerate(planes):
         crossing = next((c for c in crossings[first_poly:first_poly + len(plane.polygons)] if c.size), None)
@@ -514,12 +535,8 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
             notes.append(f"self-intersecting contour on plane z = {plane.z_mm:g} mm (edges cross at x = "
                          f"{crossing[0, 0]:.1f}, y = {crossing[0, 1]:.1f} mm): filled by the even-odd rule; check it "
                          "in the planning system")
-        pts = np.concatenate(plane.polygons)
         # sample lattice over the plane's bounding box, whole voxels (virtual indices may be outside)
-        c_lo = math.floor((pts[:, 0].min() - grid.x_mm[0]) / dx + 0.5)
-        c_hi = math.floor((pts[:, 0].max() - grid.x_mm[0]) / dx + 0.5)
-        r_lo = math.floor((pts[:, 1].min() - grid.y_mm[0]) / dy + 0.5)
-        r_hi = math.floor((pts[:, 1].max() - grid.y_mm[0]) / dy + 0.5)
+        c_lo, c_hi, r_lo, r_hi = box_list[index]
         outline = _outline(plane.polygons)
         cover, edge, bnd = _plane_cover(outline, float(grid.x_mm[0] + c_lo * dx),
                                         float(grid.y_mm[0] + r_lo * dy), dx, dy, r_hi - r_lo + 1, c_hi - c_lo + 1, s,
@@ -535,9 +552,7 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         perimeter = sum(float(outline.length[f:f + p.shape[0]].sum()) for f, p in zip(outline.first, plane.polygons,
                                                                                        strict=True))
         if exact > 0 and abs(sampled - exact) <= perimeter * max(dx, dy) / s + 0.05 * exact:
-            within = (pts[:, 0].min() >= extent[0] and pts[:, 0].max() <= extent[1]
-                      and pts[:, 1].min() >= extent[2] and pts[:, 1].max() <= extent[3])
-            exact_in = exact if within else exact_area_mm2(plane.polygons, extent)
+            exact_in = exact if within_all[index] else exact_area_mm2(plane.polygons, extent)
             if inside.size:
                 inside = _match_exact_area(inside, exact_in / (dx * dy),
                                            edge[rr0 - r_lo:rr1 - r_lo + 1, cc0 - c_lo:cc1 - c_lo + 1])
@@ -545,19 +560,19 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         else:
             area, in_area = sampled, in_sampled
         volume += area * t
-        # through-plane: overlap of the slab with each dose voxel
-        lo, hi = plane.z_mm - t / 2, plane.z_mm + t / 2
-        overlap = np.maximum(np.minimum(zb[1:], hi) - np.maximum(zb[:-1], lo), 0.0)
+        overlap = overlaps[index]
         covered_t = float(overlap.sum())
         outside += area * t - in_area * covered_t
         ks = np.nonzero(overlap > 0)[0]
         if inside.size and ks.size and in_area > 0:
             parts.append((rr0, cc0, int(ks[0]), inside.astype(np.float32), overlap[ks] / vox_t[ks]))
             if on_plane is not None:
-                keep = (bnd.rows >= rr0 - r_lo) & (bnd.rows <= rr1 - r_lo) & (bnd.cols >= cc0 - c_lo) & \
-                    (bnd.cols <= cc1 - c_lo)
-                b_in = BoundarySamples(bnd.rows[keep] - (rr0 - r_lo), bnd.cols[keep] - (cc0 - c_lo),
-                                       bnd.inside[keep], bnd.edge_points)
+                b_in = bnd
+                if (rr0, rr1, cc0, cc1) != (r_lo, r_hi, c_lo, c_hi):  # the box is partly outside the grid
+                    keep = (bnd.rows >= rr0 - r_lo) & (bnd.rows <= rr1 - r_lo) & (bnd.cols >= cc0 - c_lo) & \
+                        (bnd.cols <= cc1 - c_lo)
+                    b_in = BoundarySamples(bnd.rows[keep] - (rr0 - r_lo), bnd.cols[keep] - (cc0 - c_lo),
+                                           bnd.inside[keep], bnd.edge_points)
                 below = index > 0 and zs[index] - zs[index - 1] <= 1.5 * t
                 above = index < zs.size - 1 and zs[index + 1] - zs[index] <= 1.5 * t
                 on_plane(PlaneSamples(rr0, cc0, inside, b_in, plane.z_mm, t, below, above, s))
