@@ -188,6 +188,41 @@ def test_self_crossings_of_many_polygons_equal_each_alone_and_every_pair() -> No
                 assert a.shape == b.shape and np.array_equal(a, b)
 
 
+def test_boundary_points_inside_equal_an_even_odd_test_point_by_point() -> None:
+    """Stop 26: a boundary voxel's sub-row takes its first point's count of crossings for all its points unless
+    a crossing lies between its first and last point. Every supersampled point's inside flag
+    (:class:`BoundarySamples`) equals an independent even-odd test at that point, and the cover of each
+    supersampled voxel is its share of points inside (wobbly outlines with a hole and a thin spike: sub-rows
+    crossed once, twice and more within one voxel)."""
+    s, dx, dy = 4, 2.5, 2.0
+    sub = (np.arange(s) + 0.5) / s - 0.5
+    t = np.linspace(0, 2 * math.pi, 83, endpoint=False)
+    outer = np.column_stack([3.1 + 21 * (1 + 0.25 * np.sin(7 * t)) * np.cos(t),
+                             -1.7 + 17 * (1 + 0.25 * np.sin(7 * t)) * np.sin(t)])
+    hole = np.column_stack([5.3 + 4.2 * np.cos(t[::-1]), 0.9 + 3.3 * np.sin(t[::-1])])
+    spike = np.array([[-30.1, -20.3], [-29.2, -20.1], [-12.7, 9.9], [-29.9, -19.4]])
+    polys = (outer, hole, spike)
+    x_first, y_first, nrow, ncol = -31.0, -22.5, 24, 26
+    cover, _, bnd = _plane_cover(polys, x_first, y_first, dx, dy, nrow, ncol, s, "wobbly", 0.0)
+    px = x_first + dx * (bnd.cols[:, None] + sub[None, :])  # (voxel, sub-column)
+    py = y_first + dy * (bnd.rows[:, None] + sub[None, :])  # (voxel, sub-row)
+    X = np.broadcast_to(px[:, None, :], (px.shape[0], s, s))
+    Y = np.broadcast_to(py[:, :, None], (px.shape[0], s, s))
+    want = np.zeros(X.shape, dtype=bool)
+    for poly in polys:
+        for (xa, ya), (xb, yb) in zip(poly, np.roll(poly, -1, axis=0), strict=True):
+            crosses = (ya <= Y) != (yb <= Y)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                xi = xa + (Y - ya) * (xb - xa) / (yb - ya)
+            want ^= crosses & (xi < X)
+    want = want.reshape(-1, s * s)
+    partial = want.any(axis=1) & ~want.all(axis=1)
+    rows_mixed = (want.reshape(-1, s, s).any(axis=2) & ~want.reshape(-1, s, s).all(axis=2)).sum()
+    assert partial.sum() > 100 and rows_mixed > 200
+    assert np.array_equal(bnd.inside, want)
+    assert np.array_equal(cover[bnd.rows, bnd.cols], want.mean(axis=1))
+
+
 def test_edge_supersampling_equals_full_supersampling() -> None:
     """Supersampling only the voxels near an edge gives the same cover as every voxel's points."""
     rng = np.random.default_rng(3)

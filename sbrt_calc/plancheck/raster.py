@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sbrt_calc.plancheck.dicom_io import DoseGrid, Roi
+from sbrt_calc.plancheck.dicom_io import ContourPlane, DoseGrid, Roi
 
 DEFAULT_SUPERSAMPLE = 4
 
@@ -103,6 +103,29 @@ class _Outline:
     length: np.ndarray
     poly: np.ndarray
     first: np.ndarray
+
+
+def _outlines(planes: Sequence[ContourPlane]) -> list[_Outline]:
+    """:func:`_outline` of each plane, the edges of all planes computed at once."""
+    sizes = [q.shape[0] for plane in planes for q in plane.polygons]
+    a = np.concatenate([q for plane in planes for q in plane.polygons]).astype(np.float64, copy=False)
+    ends = np.cumsum(sizes)
+    nxt = np.arange(1, a.shape[0] + 1)
+    some = np.asarray(sizes) > 0
+    nxt[ends[some] - 1] = (ends - np.asarray(sizes))[some]
+    b = a[nxt]
+    d = b - a
+    length = np.hypot(d[:, 0], d[:, 1])
+    out = []
+    k = e0 = 0
+    for plane in planes:
+        m = len(plane.polygons)
+        own = sizes[k:k + m]
+        e1 = e0 + sum(own)
+        first = np.cumsum(own) - own
+        out.append(_Outline(a[e0:e1], b[e0:e1], d[e0:e1], length[e0:e1], np.repeat(np.arange(m), own), first))
+        k, e0 = k + m, e1
+    return out
 
 
 def _outline(polygons: Sequence[np.ndarray]) -> _Outline:
@@ -250,7 +273,10 @@ def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_fi
     mixed = (left < keys.size) & (later < row_part + rel[:, s - 1:])
     same = ((left - row_start[prow]) & 1).astype(bool)  # (voxel, sub-row)
     inside = np.repeat(same[:, :, None], s, axis=2)  # (voxel, sub-row, sub-column)
-    n_in = same.sum(axis=1) * s
+    n_in = same[:, 0].astype(np.int64)
+    for i in range(1, s):
+        n_in += same[:, i]
+    n_in *= s
     if mixed.any():
         # else add the keys after the first count that are below each point, one key at a time
         vk, vi = np.nonzero(mixed)
@@ -269,7 +295,7 @@ def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_fi
             extra += todo[:, None] & (key[:, None] < m_pk)
             m += 1
         m_in = ((m_count[:, None] + extra - row_start[prow[vk, vi]][:, None]) & 1).astype(bool)
-        inside[vk, vi] = m_in
+        inside.reshape(br.size * s, s)[vk * s + vi] = m_in
         n_in += np.bincount(vk, m_in.sum(axis=1) - same[vk, vi] * s, minlength=br.size).astype(np.int64)
     inside = inside.reshape(br.size, s * s)
     cover[br, bc] = n_in / (s * s)
@@ -527,6 +553,7 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
     slab_lo = zs - t / 2
     slab_hi = zs + t / 2
     overlaps = np.maximum(np.minimum(zb[1:], slab_hi[:, None]) - np.maximum(zb[:-1], slab_lo[:, None]), 0.0)
+    outlines = _outlines(planes)
     first_poly = 0
     for index, plane in enumerate(planes):
         crossing = next((c for c in crossings[first_poly:first_poly + len(plane.polygons)] if c.size), None)
@@ -537,7 +564,7 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
                          "in the planning system")
         # sample lattice over the plane's bounding box, whole voxels (virtual indices may be outside)
         c_lo, c_hi, r_lo, r_hi = box_list[index]
-        outline = _outline(plane.polygons)
+        outline = outlines[index]
         cover, edge, bnd = _plane_cover(outline, float(grid.x_mm[0] + c_lo * dx),
                                         float(grid.y_mm[0] + r_lo * dy), dx, dy, r_hi - r_lo + 1, c_hi - c_lo + 1, s,
                                         roi.name, plane.z_mm)
