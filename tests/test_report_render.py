@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("matplotlib")
 Image = pytest.importorskip("PIL.Image")
 
-from sbrt_calc.figure_png import figure_png  # noqa: E402
+from sbrt_calc.figure_png import figure_png, figure_rgba  # noqa: E402
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -57,3 +57,22 @@ def test_an_animated_artist_is_drawn_as_savefig_draws_it() -> None:
     assert np.array_equal(got, pixels(savefig_png(fig)))
     red = (got[..., 0] > 200) & (got[..., 1] < 80)
     assert red.sum() > 50
+    width, height, rgba = figure_rgba(fig)   # the PDF's path: the same pixels
+    assert np.array_equal(np.frombuffer(rgba, np.uint8).reshape(height, width, 4), got)
+
+
+def test_the_pdf_takes_the_plots_pixels_without_a_png() -> None:
+    """The PDF draws the plot from its pixels (``bed_plot_rgba``): the PNG's pixels, and the same QImage (format,
+    size, every pixel) that decoding the PNG gives, so the PDF embeds the same image."""
+    pytest.importorskip("PySide6")
+    from sbrt_calc.evaluation import evaluate_regimens
+    from sbrt_calc.regimen import parse_regimen
+    from sbrt_calc.report.pdf import _qimage
+    from sbrt_calc.report.plot import bed_plot_png, bed_plot_rgba
+
+    ev = evaluate_regimens((parse_regimen("36/3"),))
+    png = bed_plot_png(ev, width_in=3.0, height_in=2.0, dpi=100)   # small: the claim does not depend on the size
+    width, height, rgba = bed_plot_rgba(ev, width_in=3.0, height_in=2.0, dpi=100)
+    assert (width, height) == (300, 200)
+    assert np.array_equal(np.frombuffer(rgba, np.uint8).reshape(height, width, 4), pixels(png))
+    assert _qimage((width, height, rgba)) == _qimage(png)

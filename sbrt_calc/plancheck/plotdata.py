@@ -138,12 +138,24 @@ def _mathtext_safe(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def dvh_plot_png(result: PlanCheckResult, width_in: float = 7.0, height_in: float = 4.0, dpi: int = 200) -> bytes:
-    """The DVH figure of *result* as PNG bytes (matplotlib's Agg backend; no Qt, no display)."""
+def _dvh_figure(result: PlanCheckResult, width_in: float, height_in: float, dpi: int) -> Any:
     from matplotlib.figure import Figure
-
-    from sbrt_calc.figure_png import figure_png
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
     draw_dvh(fig, result)
-    return figure_png(fig)   # drawn once: savefig's pixels (sbrt_calc.figure_png)
+    return fig
+
+
+def dvh_plot_png(result: PlanCheckResult, width_in: float = 7.0, height_in: float = 4.0, dpi: int = 200) -> bytes:
+    """The DVH figure of *result* as PNG bytes (matplotlib's Agg backend; no Qt, no display)."""
+    from sbrt_calc.figure_png import figure_png
+
+    return figure_png(_dvh_figure(result, width_in, height_in, dpi))   # drawn once: savefig's pixels
+
+
+def dvh_plot_rgba(result: PlanCheckResult, width_in: float = 7.0, height_in: float = 4.0,
+                  dpi: int = 200) -> tuple[int, int, bytes]:
+    """The pixels of :func:`dvh_plot_png` (``(width, height, RGBA bytes)``): the PDF draws them without a PNG."""
+    from sbrt_calc.figure_png import figure_rgba
+
+    return figure_rgba(_dvh_figure(result, width_in, height_in, dpi))

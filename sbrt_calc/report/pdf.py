@@ -70,10 +70,6 @@ def write_report_pdf(content: ReportContent, path: str | os.PathLike[str], page_
         raise ReportError(f"refusing to replace {target}: it exists and is not a PDF (a case file saved "
                           "under a .pdf name?); choose another name", field="output", value=str(target),
                           allowed="a new file or an existing PDF")
-    if figure_png is None and content.evaluation.valid_rows():
-        from sbrt_calc.report.plot import bed_plot_png
-
-        figure_png = bed_plot_png(content.evaluation)
     _ensure_gui_application()
     from PySide6.QtCore import QBuffer, QIODevice
 
@@ -106,15 +102,16 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
     and its preview); returns the number of pages. ``page_size`` None keeps the device's page size
     (the one chosen in the print dialog); the margins are the report's."""
     from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-    from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QTextDocument
+    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QTextDocument
 
     from sbrt_calc import __version__
     from sbrt_calc.report.content import CSS, DVH_FIGURE, build_blocks, table_row_html
 
-    if figure_png is None and content.evaluation.valid_rows():
-        from sbrt_calc.report.plot import bed_plot_png
+    figure: bytes | tuple[int, int, bytes] | None = figure_png
+    if figure is None and content.evaluation.valid_rows():
+        from sbrt_calc.report.plot import bed_plot_rgba
 
-        figure_png = bed_plot_png(content.evaluation)
+        figure = bed_plot_rgba(content.evaluation)   # the plot's pixels: no PNG to encode and decode
     dpi = 300
     writer.setResolution(dpi)
     size = (writer.pageLayout().pageSize() if page_size is None
@@ -156,16 +153,17 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
         y += h
 
     blocks = build_blocks(content)
-    images = {"bed_plot.png": figure_png}
+    figures: dict[str, bytes | tuple[int, int, bytes] | None] = {"bed_plot.png": figure}
     pc = content.evaluation.plan_check
     if pc is not None and pc.result is not None and any(b.kind == "image" and b.html == DVH_FIGURE for b in blocks):
-        from sbrt_calc.plancheck.plotdata import dvh_plot_png
+        from sbrt_calc.plancheck.plotdata import dvh_plot_rgba
 
-        images[DVH_FIGURE] = dvh_plot_png(pc.result)
+        figures[DVH_FIGURE] = dvh_plot_rgba(pc.result)
     if any(b.kind == "image" and b.html.startswith("reirradiation") for b in blocks):
         from sbrt_calc.report.content import reirradiation_images
 
-        images.update(reirradiation_images(content.evaluation))
+        figures.update(reirradiation_images(content.evaluation))
+    images = {name: _qimage(f) for name, f in figures.items() if f}   # each decoded once
 
     def is_title(block: Any) -> bool:
         """A heading, or a one-line bold title (it belongs with what follows it)."""
@@ -184,9 +182,8 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
                 first = doc_for(table_row_html(b.rows[0], b.widths, right=right)).size().height() if b.rows else 0.0
                 return h + header + first
             if b.kind == "image":
-                png = images.get(b.html)
-                if png:
-                    img = QImage.fromData(png)
+                img = images.get(b.html)
+                if img is not None:
                     return h + width * 0.92 * img.height() / max(1, img.width())
                 return h
             h += doc_for(b.html if b.kind == "heading" else f"<p>{b.html}</p>").size().height()
@@ -218,9 +215,8 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
                 y += rh
             y += gap
         elif block.kind == "image":
-            png = images.get(block.html)
-            if png:
-                img = QImage.fromData(png)
+            img = images.get(block.html)
+            if img is not None:
                 w = width * 0.92
                 h = w * img.height() / max(1, img.width())
                 place(("image", img, w, h), h + gap)
@@ -259,3 +255,15 @@ def paint_report(content: ReportContent, writer: Any, page_size: str | None = "A
     finally:
         painter.end()
     return pages
+
+
+def _qimage(figure: bytes | tuple[int, int, bytes]) -> Any:
+    """A report figure as a QImage: PNG bytes decoded, or ``(width, height, RGBA bytes)`` taken as they are; both in
+    the format Qt decodes an RGBA PNG to (ARGB32), so the PDF embeds the same image either way."""
+    from PySide6.QtGui import QImage
+
+    if isinstance(figure, bytes):
+        return QImage.fromData(figure)
+    width, height, data = figure
+    return QImage(data, width, height, 4 * width, QImage.Format.Format_RGBA8888).convertToFormat(
+        QImage.Format.Format_ARGB32)

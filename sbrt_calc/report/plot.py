@@ -201,12 +201,24 @@ def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool
     return handles
 
 
-def bed_plot_png(ev: Evaluation, width_in: float = 6.5, height_in: float = 3.8, dpi: int = 200) -> bytes:
-    """The plot of ``ev`` as PNG bytes (matplotlib's Agg backend; no Qt, no display)."""
+def _bed_figure(ev: Evaluation, width_in: float, height_in: float, dpi: int) -> Any:
     from matplotlib.figure import Figure
-
-    from sbrt_calc.figure_png import figure_png
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
     draw_plot(fig.add_subplot(), plot_data(ev))
-    return figure_png(fig)   # drawn once: savefig's pixels (sbrt_calc.figure_png)
+    return fig
+
+
+def bed_plot_png(ev: Evaluation, width_in: float = 6.5, height_in: float = 3.8, dpi: int = 200) -> bytes:
+    """The plot of ``ev`` as PNG bytes (matplotlib's Agg backend; no Qt, no display)."""
+    from sbrt_calc.figure_png import figure_png
+
+    return figure_png(_bed_figure(ev, width_in, height_in, dpi))   # drawn once: savefig's pixels
+
+
+def bed_plot_rgba(ev: Evaluation, width_in: float = 6.5, height_in: float = 3.8, dpi: int = 200) -> tuple[int, int, bytes]:
+    """The pixels of :func:`bed_plot_png` (``(width, height, RGBA bytes)``, :func:`sbrt_calc.figure_png.figure_rgba`):
+    the PDF draws them without a PNG in between."""
+    from sbrt_calc.figure_png import figure_rgba
+
+    return figure_rgba(_bed_figure(ev, width_in, height_in, dpi))
