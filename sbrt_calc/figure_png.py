@@ -16,8 +16,19 @@ from typing import Any
 
 
 def _animated(fig: Any) -> bool:
-    """Only a save draws animated artists (the app blits its points): such a figure goes through ``savefig``."""
-    return any(a.get_animated() for a in fig.findobj())
+    """An animated artist among an Axes' children: ``Axes.draw`` leaves those out unless saving (the app blits its
+    points), so such a figure goes through ``savefig``. (The figure's own animated artists are left out by either
+    path; a full ``findobj`` walk would also build every tick before the drawing does.)"""
+    from matplotlib.axes import Axes
+
+    stack = list(fig.axes)
+    while stack:
+        for child in stack.pop().get_children():
+            if child.get_animated():
+                return True
+            if isinstance(child, Axes):   # an inset's own children
+                stack.append(child)
+    return False
 
 
 def figure_png(fig: Any) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -76,3 +77,26 @@ def test_the_pdf_takes_the_plots_pixels_without_a_png() -> None:
     assert (width, height) == (300, 200)
     assert np.array_equal(np.frombuffer(rgba, np.uint8).reshape(height, width, 4), pixels(png))
     assert _qimage((width, height, rgba)) == _qimage(png)
+
+
+def test_preset_versions_parse_each_content_once_and_follow_an_edit(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report's "Versions and sources" table: a user preset's schema version is read from its content, cached by
+    the content's SHA-256, so an edited file is read again (a new hash) and an unreadable one says so."""
+    import hashlib
+
+    from sbrt_calc.report import content
+
+    monkeypatch.setenv("SBRT_CALC_USER_PRESETS", str(tmp_path))
+    user = tmp_path / "radiobiology.toml"
+
+    def row() -> tuple[str, str, str, str]:
+        return next(r for r in content.preset_versions() if r[1] == "user override")
+
+    user.write_text('schema_version = 7\n')
+    assert row() == (str(user), "user override", "7", hashlib.sha256(user.read_bytes()).hexdigest()[:12])
+    user.write_text('schema_version = 8\n')
+    assert row()[2] == "8"
+    user.write_text('schema_version = [\n')
+    assert row()[2] == "unreadable"
+    assert all(r[2] == "1" for r in content.preset_versions() if r[1] == "shipped")

@@ -136,13 +136,20 @@ def preset_versions() -> list[tuple[str, str, str, str]]:
                 data = path.read_bytes()
             except OSError:
                 continue
-            try:
-                version = str(tomllib.loads(data.decode("utf-8")).get("schema_version", "?"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-                version = "unreadable"
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in _SCHEMA_BY_SHA256:   # parsed once per content (the key is the whole file's hash)
+                try:
+                    version = str(tomllib.loads(data.decode("utf-8")).get("schema_version", "?"))
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                    version = "unreadable"
+                _SCHEMA_BY_SHA256[digest] = version
             name = path.name if origin == "shipped" else str(path)
-            out.append((name, origin, version, hashlib.sha256(data).hexdigest()[:12]))
+            out.append((name, origin, _SCHEMA_BY_SHA256[digest], digest[:12]))
     return out
+
+
+#: schema version of a preset file, by the SHA-256 of its bytes (a changed file has another key)
+_SCHEMA_BY_SHA256: dict[str, str] = {}
 
 
 def _e(text: Any) -> str:
