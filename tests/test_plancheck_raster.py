@@ -223,6 +223,26 @@ def test_boundary_points_inside_equal_an_even_odd_test_point_by_point() -> None:
     assert np.array_equal(cover[bnd.rows, bnd.cols], want.mean(axis=1))
 
 
+def test_nesting_depths_of_a_plane_at_once_equal_each_pair() -> None:
+    """Stop 26: the nesting depth of each polygon of a plane (how many others hold its first vertex: a hole
+    at odd depth) is found for all pairs at once; it equals the one-pair test (``_inside``) for nested rings,
+    islands and overlapping shapes, and the exact area follows it (a ring with a hole and an island)."""
+    from sbrt_calc.plancheck.raster import _inside, _nesting_depths, _outline
+
+    rng = np.random.default_rng(7)
+    t = np.linspace(0, 2 * math.pi, 40, endpoint=False)
+    for _ in range(30):
+        polys = []
+        for _ in range(int(rng.integers(2, 6))):
+            c, r = rng.uniform(-10, 10, 2), rng.uniform(1, 15)
+            polys.append(np.column_stack([c[0] + r * np.cos(t), c[1] + r * np.sin(t)]))
+        want = [sum(_inside(p[0], q) for j, q in enumerate(polys) if j != i) for i, p in enumerate(polys)]
+        assert _nesting_depths(polys, _outline(polys)) == want
+    ring = [_square(-10, 10, -10, 10), _square(-5, 5, -5, 5), _square(-2, 2, -2, 2), _square(20, 24, 0, 3)]
+    assert _nesting_depths(ring, _outline(ring)) == [0, 1, 2, 0]
+    assert exact_area_mm2(ring) == pytest.approx(400 - 100 + 16 + 12)
+
+
 def test_edge_supersampling_equals_full_supersampling() -> None:
     """Supersampling only the voxels near an edge gives the same cover as every voxel's points."""
     rng = np.random.default_rng(3)

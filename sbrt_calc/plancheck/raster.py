@@ -305,10 +305,10 @@ def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_fi
 def _inside(point: np.ndarray, poly: np.ndarray) -> bool:
     x, y = point
     a, b = poly, _next(poly)
-    cross = (a[:, 1] <= y) != (b[:, 1] <= y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xi = a[:, 0] + (y - a[:, 1]) * (b[:, 0] - a[:, 0]) / (b[:, 1] - a[:, 1])
-    return bool(np.count_nonzero(cross & (xi < x)) % 2)
+    cross = (a[:, 1] <= y) != (b[:, 1] <= y)  # the edges a row through the point crosses (never horizontal)
+    a, b = a[cross], b[cross]
+    xi = a[:, 0] + (y - a[:, 1]) * (b[:, 0] - a[:, 0]) / (b[:, 1] - a[:, 1])
+    return bool(np.count_nonzero(xi < x) % 2)
 
 
 def _clip(poly: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
@@ -349,12 +349,32 @@ def exact_area_mm2(polygons: Sequence[np.ndarray], clip: tuple[float, float, flo
 
     With *clip* (xmin, xmax, ymin, ymax), the area inside that box (the dose grid's extent).
     """
+    return _exact_area(polygons, None if len(polygons) == 1 else _outline(polygons), clip)
+
+
+def _exact_area(polygons: Sequence[np.ndarray], o: _Outline | None,
+                clip: tuple[float, float, float, float] | None = None) -> float:
+    """:func:`exact_area_mm2` with the polygons' outline (*o*, needed only for more than one polygon)."""
+    depths = _nesting_depths(polygons, o) if len(polygons) > 1 and o is not None else [0] * len(polygons)
     total = 0.0
-    for i, poly in enumerate(polygons):
+    for poly, depth in zip(polygons, depths, strict=True):
         area = _shoelace(poly if clip is None else _clip(poly, clip))
-        depth = sum(_inside(poly[0], other) for j, other in enumerate(polygons) if j != i)
         total += -area if depth % 2 else area
     return total
+
+
+def _nesting_depths(polygons: Sequence[np.ndarray], o: _Outline) -> list[int]:
+    """How many of the other polygons hold each polygon's first vertex (the even-odd test of :func:`_inside`,
+    all pairs at once)."""
+    m = len(polygons)
+    pts = np.array([poly[0] for poly in polygons], dtype=np.float64)
+    cross = (o.a[:, 1] <= pts[:, 1:2]) != (o.b[:, 1] <= pts[:, 1:2])  # (point, edge); never a horizontal edge
+    ii, ee = np.nonzero(cross)
+    a, b = o.a[ee], o.b[ee]
+    xi = a[:, 0] + (pts[ii, 1] - a[:, 1]) * (b[:, 0] - a[:, 0]) / (b[:, 1] - a[:, 1])
+    odd = np.bincount(ii * m + o.poly[ee], weights=xi < pts[ii, 0], minlength=m * m).reshape(m, m) % 2 == 1
+    np.fill_diagonal(odd, False)
+    return [int(v) for v in odd.sum(axis=1)]
 
 
 def _match_exact_area(cover: np.ndarray, exact_voxels: float, edge: np.ndarray) -> np.ndarray:
@@ -573,7 +593,7 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         inside = cover[rr0 - r_lo:rr1 - r_lo + 1, cc0 - c_lo:cc1 - c_lo + 1] if rr1 >= rr0 and cc1 >= cc0 \
             else np.zeros((0, 0))
         sampled, in_sampled = float(cover.sum()) * dx * dy, float(inside.sum()) * dx * dy
-        exact = exact_area_mm2(plane.polygons) if crossing is None else 0.0
+        exact = _exact_area(plane.polygons, outline) if crossing is None else 0.0
         # the polygons' exact area is used unless they overlap instead of nesting (then the even-odd
         # fill and the signed sum disagree by more than the sampling can explain)
         perimeter = sum(float(outline.length[f:f + p.shape[0]].sum()) for f, p in zip(outline.first, plane.polygons,
