@@ -105,8 +105,9 @@ class _Outline:
     first: np.ndarray
 
 
-def _outlines(planes: Sequence[ContourPlane]) -> list[_Outline]:
-    """:func:`_outline` of each plane, the edges of all planes computed at once."""
+def _outlines(planes: Sequence[ContourPlane]) -> tuple[list[_Outline], _Outline, np.ndarray]:
+    """:func:`_outline` of each plane, the edges of all planes computed at once; also all planes' edges as one
+    outline (its ``poly`` and ``first`` unused) and each plane's first edge (and the count, last)."""
     sizes = [q.shape[0] for plane in planes for q in plane.polygons]
     a = np.concatenate([q for plane in planes for q in plane.polygons]).astype(np.float64, copy=False)
     ends = np.cumsum(sizes)
@@ -118,6 +119,7 @@ def _outlines(planes: Sequence[ContourPlane]) -> list[_Outline]:
     length = np.hypot(d[:, 0], d[:, 1])
     out = []
     k = e0 = 0
+    offsets = [0]
     for plane in planes:
         m = len(plane.polygons)
         own = sizes[k:k + m]
@@ -125,7 +127,57 @@ def _outlines(planes: Sequence[ContourPlane]) -> list[_Outline]:
         first = np.cumsum(own) - own
         out.append(_Outline(a[e0:e1], b[e0:e1], d[e0:e1], length[e0:e1], np.repeat(np.arange(m), own), first))
         k, e0 = k + m, e1
-    return out
+        offsets.append(e1)
+    none = np.zeros(0, dtype=np.int64)
+    return out, _Outline(a, b, d, length, none, none), np.array(offsets)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What :func:`_plane_cover` computes from a plane's edges alone: the edge points every h/4 (``ring``),
+    the voxel of each (``cell``: flat index in the box with a border of one voxel) and the sub-rows'
+    crossings (``srows``, ``sx``), computed for all planes of a structure at once (:func:`_prepare`)."""
+
+    ring: np.ndarray
+    cell: np.ndarray
+    srows: np.ndarray
+    sx: np.ndarray
+
+
+def _prepare(o: _Outline, offsets: np.ndarray, x_first: np.ndarray, y_first: np.ndarray, nrow: np.ndarray,
+             ncol: np.ndarray, dx: float, dy: float, s: int) -> list[_Prepared]:
+    """The edge points and sub-row crossings of every plane (boxes given per plane), with the arithmetic of
+    :func:`_plane_cover` element by element."""
+    sub0 = ((np.arange(s) + 0.5) / s - 0.5)[0]
+    plane_of = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))  # each edge's plane
+    step = min(dx, dy) / 4
+    n = np.maximum(np.ceil(o.length / step).astype(np.int64), 1)
+    k = np.repeat(np.arange(n.size), n)
+    t = (np.arange(k.size) - (np.cumsum(n) - n)[k]) / n[k]
+    ring = o.a[k] + o.d[k] * t[:, None]
+    pk = plane_of[k]
+    c = np.minimum(np.maximum(np.floor((ring[:, 0] - x_first[pk]) / dx + 0.5).astype(np.int64), -1), ncol[pk]) + 1
+    r = np.minimum(np.maximum(np.floor((ring[:, 1] - y_first[pk]) / dy + 0.5).astype(np.int64), -1), nrow[pk]) + 1
+    cell = r * (ncol[pk] + 2) + c
+    # the sub-rows' crossings (as _row_crossings, each plane with its own first sub-row and count)
+    yf = (y_first + sub0 * dy)[plane_of]
+    hy = dy / s
+    rows_n = (nrow * s)[plane_of]
+    ya, yb = o.a[:, 1], o.b[:, 1]
+    lo, hi = np.minimum(ya, yb), np.maximum(ya, yb)
+    r0 = np.minimum(np.maximum(np.ceil((lo - yf) / hy).astype(np.int64), 0), rows_n)
+    r1 = np.minimum(np.maximum(np.ceil((hi - yf) / hy).astype(np.int64), 0), rows_n)
+    count = np.maximum(r1 - r0, 0)
+    edge = np.repeat(np.arange(ya.size), count)
+    row = np.repeat(r0 - (np.cumsum(count) - count), count) + np.arange(edge.size)
+    y = yf[edge] + row * hy
+    tt = (y - ya[edge]) / o.d[edge, 1]
+    x = o.a[edge, 0] + tt * o.d[edge, 0]
+    ring_at = np.concatenate(([0], np.cumsum(n)))[offsets].tolist()
+    cross_at = np.concatenate(([0], np.cumsum(count)))[offsets].tolist()
+    return [_Prepared(ring[ring_at[p]:ring_at[p + 1]], cell[ring_at[p]:ring_at[p + 1]],
+                      row[cross_at[p]:cross_at[p + 1]], x[cross_at[p]:cross_at[p + 1]])
+            for p in range(offsets.size - 1)]
 
 
 def _outline(polygons: Sequence[np.ndarray]) -> _Outline:
@@ -212,7 +264,7 @@ class BoundarySamples:
 
 
 def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_first: float, dx: float, dy: float,
-                 nrow: int, ncol: int, s: int, name: str, z: float
+                 nrow: int, ncol: int, s: int, name: str, z: float, pre: _Prepared | None = None
                  ) -> tuple[np.ndarray, np.ndarray, BoundarySamples]:
     """In-plane area fraction of each voxel of a box (first voxel centre at x_first, y_first).
 
@@ -222,19 +274,15 @@ def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_fi
     the boundary's length in each voxel (edge points every h/4) and the supersampled voxels'
     points (:class:`BoundarySamples`).
     """
-    o = polygons if isinstance(polygons, _Outline) else _outline(polygons)
     sub = ((np.arange(s) + 0.5) / s - 0.5)
+    if pre is None:
+        o = polygons if isinstance(polygons, _Outline) else _outline(polygons)
+        pre = _prepare(o, np.array([0, o.a.shape[0]]), np.array([x_first]), np.array([y_first]), np.array([nrow]),
+                       np.array([ncol]), dx, dy, s)[0]
     # the boundary's points every h/4: which voxels it crosses, and how long it is in each
-    step = min(dx, dy) / 4
-    n = np.maximum(np.ceil(o.length / step).astype(np.int64), 1)
-    k = np.repeat(np.arange(n.size), n)
-    nk = n[k]
-    t = (np.arange(k.size) - (np.cumsum(n) - n)[k]) / nk
-    ring = o.a[k] + o.d[k] * t[:, None]
-    c = np.minimum(np.maximum(np.floor((ring[:, 0] - x_first) / dx + 0.5).astype(np.int64), -1), ncol) + 1
-    r = np.minimum(np.maximum(np.floor((ring[:, 1] - y_first) / dy + 0.5).astype(np.int64), -1), nrow) + 1
-    edge = np.bincount(r * (ncol + 2) + c, minlength=(nrow + 2) * (ncol + 2)).reshape(nrow + 2, ncol + 2)
-    srows, sx, _ = _row_crossings(o, y_first + sub[0] * dy, dy / s, nrow * s)
+    ring = pre.ring
+    edge = np.bincount(pre.cell, minlength=(nrow + 2) * (ncol + 2)).reshape(nrow + 2, ncol + 2)
+    srows, sx = pre.srows, pre.sx
     none = np.zeros(0, dtype=np.int64)
     if srows.size == 0:
         return np.zeros((nrow, ncol)), edge[1:-1, 1:-1].astype(np.float64), \
@@ -573,7 +621,10 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
     slab_lo = zs - t / 2
     slab_hi = zs + t / 2
     overlaps = np.maximum(np.minimum(zb[1:], slab_hi[:, None]) - np.maximum(zb[:-1], slab_lo[:, None]), 0.0)
-    outlines = _outlines(planes)
+    outlines, edges, offsets = _outlines(planes)
+    r_lo_a, c_lo_a = box[:, 2].astype(np.int64), box[:, 0].astype(np.int64)
+    prepared = _prepare(edges, offsets, grid.x_mm[0] + c_lo_a * dx, grid.y_mm[0] + r_lo_a * dy,
+                        box[:, 3].astype(np.int64) - r_lo_a + 1, box[:, 1].astype(np.int64) - c_lo_a + 1, dx, dy, s)
     first_poly = 0
     for index, plane in enumerate(planes):
         crossing = next((c for c in crossings[first_poly:first_poly + len(plane.polygons)] if c.size), None)
@@ -587,7 +638,7 @@ def rasterise(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
         outline = outlines[index]
         cover, edge, bnd = _plane_cover(outline, float(grid.x_mm[0] + c_lo * dx),
                                         float(grid.y_mm[0] + r_lo * dy), dx, dy, r_hi - r_lo + 1, c_hi - c_lo + 1, s,
-                                        roi.name, plane.z_mm)
+                                        roi.name, plane.z_mm, prepared[index])
         rr0, rr1 = max(r_lo, 0), min(r_hi, ny - 1)
         cc0, cc1 = max(c_lo, 0), min(c_hi, nx - 1)
         inside = cover[rr0 - r_lo:rr1 - r_lo + 1, cc0 - c_lo:cc1 - c_lo + 1] if rr1 >= rr0 and cc1 >= cc0 \
