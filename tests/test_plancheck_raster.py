@@ -4,6 +4,7 @@ end caps, holes and islands, the part outside the dose grid, self-intersecting p
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -356,3 +357,47 @@ def test_no_real_contour_is_called_self_intersecting() -> None:
                     contours += 1
                     assert self_crossings(poly).shape == (0, 2), (f.name, roi.name, plane.z_mm)
     assert rois == 110 and contours == 1751
+
+
+def test_edges_of_all_planes_at_once_equal_plane_by_plane(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stop 26: the edge points, their voxels and the sub-rows' crossings of all a structure's planes are
+    computed in one pass (``_prepare``), each plane with its own box. The occupancy and every plane's samples
+    equal those computed plane by plane (planes of different sizes and positions, one with an island and a
+    hole, one partly outside the grid)."""
+    from sbrt_calc.plancheck import raster
+    from sbrt_calc.plancheck.raster import _Outline
+
+    t = np.linspace(0, 2 * math.pi, 31, endpoint=False)
+
+    def ring(cx: float, cy: float, r: float) -> np.ndarray:
+        return np.column_stack([cx + r * np.cos(t), cy + r * (1 + 0.2 * np.sin(3 * t)) * np.sin(t)])
+
+    roi = _roi({0.0: [ring(0.3, 0.1, 6.0)], 2.0: [ring(-3.1, 2.2, 11.0), ring(-3.0, 2.0, 4.0), ring(12.0, -9.0, 3.0)],
+                4.0: [ring(5.5, -4.4, 2.1)], 6.0: [ring(-14.0, 15.0, 9.0)], 8.0: [ring(1.0, 1.0, 16.5)]})
+
+    def samples() -> tuple[Any, list[Any]]:
+        seen: list[Any] = []
+        occ = rasterise(roi, _grid(), thickness_mm=2.0, on_plane=lambda ps: seen.append(
+            (ps.row0, ps.col0, ps.cover.copy(), ps.boundary.rows, ps.boundary.cols, ps.boundary.inside,
+             ps.boundary.edge_points)))
+        return occ, seen
+
+    occ, seen = samples()
+    batched = raster._prepare
+
+    def one_by_one(o, offsets, x_first, y_first, nrow, ncol, dx, dy, s):  # type: ignore[no-untyped-def]
+        out = []
+        for p in range(offsets.size - 1):
+            e0, e1 = int(offsets[p]), int(offsets[p + 1])
+            one = _Outline(o.a[e0:e1], o.b[e0:e1], o.d[e0:e1], o.length[e0:e1], o.poly, o.first)
+            out += batched(one, np.array([0, e1 - e0]), x_first[p:p + 1], y_first[p:p + 1], nrow[p:p + 1],
+                           ncol[p:p + 1], dx, dy, s)
+        return out
+
+    monkeypatch.setattr(raster, "_prepare", one_by_one)
+    occ1, seen1 = samples()
+    assert occ1.origin == occ.origin and np.array_equal(occ1.fraction, occ.fraction)
+    assert (occ1.volume_cc, occ1.in_grid_cc, occ1.outside_cc) == (occ.volume_cc, occ.in_grid_cc, occ.outside_cc)
+    assert occ.outside_cc > 0 and len(seen) == 5
+    for a, b in zip(seen, seen1, strict=True):
+        assert a[:2] == b[:2] and all(np.array_equal(x, y) for x, y in zip(a[2:], b[2:], strict=True))
