@@ -48,6 +48,7 @@ _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
 _USER = int(Qt.ItemDataRole.UserRole)
+_HORIZONTAL = Qt.Orientation.Horizontal
 #: the roles :meth:`RegimenTableModel.data` answers (any other: None at once; a view asks ~8 roles of every cell)
 _ROLES = frozenset(int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
@@ -163,28 +164,37 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         return self._EDITABLE_FLAGS if self._columns[index.column()].editable else self._FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal:
+        if orientation == _HORIZONTAL:
             if self._deferred:   # the columns to come, empty (see __init__)
-                if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._first):
+                if role == _DISPLAY and 0 <= section < len(self._first):
                     return self._first[section][1]
                 return None
             if not 0 <= section < len(self._columns):
                 return None
             col = self._columns[section]
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == _DISPLAY:
                 return header_text(col)
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == _TOOLTIP:
                 return greek(f"{col.header}\n{col.tooltip}")
             return None
-        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
+        if role == _DISPLAY and 0 <= section < len(self._rows):
             return str(section + 1)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # the hot path of every paint: a cached cell is returned with as few calls as possible
+        # the hot path of every paint: a cached cell is returned with as few calls as possible (a paint of the
+        # table asks ~1,800 of them; app26: the cache read inline, not through cell())
         if role not in _ROLES:   # size hint, foreground, check state, ...: nothing to say, asked for every cell
             return None
-        return self.cell(index.row(), index.column(), role)
+        r = index.row()
+        ids = self.state.ids
+        if 0 <= r < len(ids):
+            cache = self._cells.get(ids[r])
+            if cache is not None:
+                hit = cache.get((index.column(), role), _MISSING)
+                if hit is not _MISSING:
+                    return hit
+        return self.cell(r, index.column(), role)
 
     def cell(self, r: int, c: int, role: int) -> Any:
         """:meth:`data` of row ``r``, column ``c`` without a QModelIndex (None outside the table; measuring the
