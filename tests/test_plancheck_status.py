@@ -394,11 +394,11 @@ def test_pdf_opens_the_plan_check_with_the_headline_banner(p54: dict[str, Path],
     points = limit_points(failed)
     edge = [p for p in points if p.status == "fail" and "drawn at its edge" in p.label]
     assert edge and all(0.0 <= p.volume_percent <= 100.0 for p in points)
-    from pdftext import untraced
+    from pdftext import fast_content_streams, untraced
 
     for res in (failed, incomplete):
         pdf = write_report_pdf(content(res), tmp_path / f"{res.status}.pdf")
-        with untraced():
+        with untraced(), fast_content_streams():   # pypdf's operations, read faster (tests/pdftext.py)
             text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(str(pdf)).pages)
         said = banner(res)[1]
         assert text.count(said) == 1, text[:2000]  # once: the banner, no table row repeating it

@@ -135,9 +135,9 @@ def runs(path: Path, page: int = 0) -> list[tuple[float, float, float, str]]:
         width = QFontMetricsF(f).horizontalAdvance(text.replace("\t", " ")) * scale
         out.append((left, left + width, tm[5] * cm[3] + cm[5], text.replace("\t", " ")))
 
-    from pdftext import untraced
+    from pdftext import fast_content_streams, untraced
 
-    with untraced():
+    with untraced(), fast_content_streams():   # pypdf's operations, read faster (tests/pdftext.py)
         pypdf.PdfReader(str(path)).pages[page].extract_text(visitor_text=visit)
     return out
 

@@ -100,3 +100,42 @@ def test_preset_versions_parse_each_content_once_and_follow_an_edit(tmp_path: Pa
     user.write_text('schema_version = [\n')
     assert row()[2] == "unreadable"
     assert all(r[2] == "1" for r in content.preset_versions() if r[1] == "shipped")
+
+
+def test_the_tests_fast_content_reading_is_pypdfs_own(tmp_path: Path) -> None:
+    """tests/pdftext.py reads the report's content streams with one pattern: every operation of every page of a real
+    report (text, tables, the plot) is pypdf's own (same operators, operand types and values), the text is the same,
+    and a stream with anything else goes back to pypdf's tokeniser."""
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("PySide6")
+    from pdftext import pages_text, qt_operations, untraced
+    from pypdf.generic import ContentStream
+
+    from sbrt_calc.evaluation import evaluate_regimens
+    from sbrt_calc.regimen import parse_regimen
+    from sbrt_calc.report.content import ReportContent
+    from sbrt_calc.report.pdf import write_report_pdf
+
+    pdf = write_report_pdf(ReportContent(evaluate_regimens((parse_regimen("36/3"), parse_regimen("60/8"))), "Fast"),
+                           tmp_path / "r.pdf")
+    reader = pypdf.PdfReader(str(pdf))
+    for page in reader.pages:
+        data = page.get_contents().get_data()
+        stream = ContentStream(None, reader)
+        stream.set_data(data)
+        want = stream.operations           # pypdf's tokeniser
+        got = qt_operations(data)
+        assert got is not None and len(got) == len(want) > 100
+        for (operands, op), (operands_want, op_want) in zip(got, want, strict=True):
+            assert op == op_want and [(type(x), x) for x in operands] == [(type(x), x) for x in operands_want]
+    import unicodedata
+
+    with untraced():
+        plain = [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split()) for p in reader.pages]
+    assert pages_text(pdf) == plain and "60/8" in " ".join(plain)
+    for other in (b"(abc) Tj", b"% note\n0 0 m", b"BI /W 1 ID x EI", b"<< /A 1 >> BDC", b"/A#20b Do", b"[1 2",
+                  b"1 0 0 1 0 0 cm\x0c", b"1 0 R", b"1 Tf ]"):
+        assert qt_operations(other) is None, other
+    odd = ContentStream(None, reader)   # an odd hex digit count, an empty array: as pypdf reads them
+    odd.set_data(b"[]0  d <0A1> Tj")
+    assert qt_operations(b"[]0  d <0A1> Tj") == odd.operations == [([[], 0], b"d"), (["\n\x10"], b"Tj")]
