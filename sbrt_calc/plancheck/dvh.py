@@ -319,18 +319,29 @@ class _Sampler:
         ok = (t >= 0) & (t <= 1)
         return i, np.minimum(np.maximum(t, 0.0), 1.0).astype(np.float32), ok
 
+    def _inplane(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, ...]:
+        """The points' cells in plane for :meth:`_at_cells`: flat index of the lower corner, fractions (float32)
+        and 'inside' (None: all inside) along x and y."""
+        i0, tx, okx = self._fractions((x - self.grid.x_mm[0]) / self.dx, self.nx)
+        j0, ty, oky = self._fractions((y - self.grid.y_mm[0]) / self.dy, self.ny)
+        base = j0 * self.nx
+        base += i0
+        return base, tx, okx, ty, oky
+
     def _at(self, x: np.ndarray, y: np.ndarray, k0: np.ndarray, tz: np.ndarray, okz: np.ndarray,
             span: np.ndarray) -> tuple[np.ndarray, ...]:
         """:meth:`at` with the z axis given (:meth:`_zaxis`' lower plane, fraction as float32, 'inside' and
         span; arrays of the points' shape or 0-d): the same arithmetic, with fewer passes (an axis all
         inside skips its masks; each difference is taken once)."""
-        i0, tx, okx = self._fractions((x - self.grid.x_mm[0]) / self.dx, self.nx)
-        j0, ty, oky = self._fractions((y - self.grid.y_mm[0]) / self.dy, self.ny)
+        return self._at_cells(self._inplane(x, y), k0, tz, okz, span)
+
+    def _at_cells(self, cells: tuple[Any, ...], k0: np.ndarray, tz: np.ndarray, okz: np.ndarray,
+                  span: np.ndarray) -> tuple[np.ndarray, ...]:
+        """:meth:`_at` with the points' cells in plane given (:meth:`_inplane`)."""
+        base, tx, okx, ty, oky = cells
         nyx = self.ny * self.nx
         f = self.flat
         si, sj, sk = int(self.nx > 1), self.nx * int(self.ny > 1), nyx * int(self.nz > 1)  # 0 on an axis of one plane
-        base = j0 * self.nx
-        base += i0
         base = base + k0 * nyx
         up = base + sj
         c000, c001, c010, c011 = f.take(base), f.take(base + si), f.take(up), f.take(up + si)
@@ -423,9 +434,12 @@ class _Sampler:
             if nodes > kept and self._cached_values + 3 * (nodes - kept) <= 7 * HALF_CACHE_NODES:
                 self._whole_cache[key] = (rows.start, rows.stop, cols.start, cols.stop, *fields)
                 self._cached_values += 3 * (nodes - kept)
-        width = fields[0].shape[1]
-        rr, cc = np.nonzero(sel)
-        idx = (rr + (rows.start - r0)) * width + (cc + (cols.start - c0))
+        if fields[0].shape == sel.shape:
+            idx = np.flatnonzero(sel)
+        else:  # the mask placed on the kept box (flatnonzero of one mask is cheaper than 2-d nonzero)
+            on_box = np.zeros(fields[0].shape, dtype=bool)
+            on_box[rows.start - r0:rows.stop - r0, cols.start - c0:cols.stop - c0] = sel
+            idx = np.flatnonzero(on_box)
         d, w, reach = (f.ravel().take(idx) for f in fields)
         return d, w, float((d - reach).min()), float((d + reach).max())
 
@@ -585,31 +599,48 @@ class _StructureAccumulator:
         self.cells: dict[int, list[tuple[int, int, np.ndarray, float, float, float, float]]] = {}
         # points on the contours' edges at every piece end (x, y, z): candidates for Dmin / Dmax
         self.edges: list[tuple[np.ndarray, np.ndarray, list[float]]] = []
-        # the edge voxels' points of the sub-planes not yet sampled: x, y, volume, height, length along z and
-        # the in-plane spacing of the points (hx, hy)
-        self.points: list[tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, float]] = []
+        # the edge voxels' points of the planes not yet sampled: x, y, volume (cc per mm of profile), the sides'
+        # sub-planes (weight in mm, height, length along z) and the in-plane spacing of the points (hx, hy)
+        self.points: list[tuple[np.ndarray, np.ndarray, np.ndarray, tuple[tuple[float, float, float], ...],
+                                float, float]] = []
         self._buffered = 0
 
     def _sample_boundary(self) -> None:
-        """Sample the buffered edge voxels' points of many sub-planes in one pass: each point at its sub-plane's
-        height, spread ``sqrt((gx hx)^2 + (gy hy)^2 + (gz length)^2)``, extremes its own value (the edges at
-        every piece end bound the rest). Element by element the arithmetic of one pass per sub-plane."""
+        """Sample the buffered edge voxels' points of many planes in one pass per side of the contour planes: each
+        point at its sub-plane's height, spread ``sqrt((gx hx)^2 + (gy hy)^2 + (gz length)^2)``, extremes its own
+        value (the edges at every piece end bound the rest). The points' cells in plane are found once for both
+        sides. Element by element the arithmetic of one pass per sub-plane."""
         pts, self.points, self._buffered = self.points, [], 0
         if not pts:
             return
-        n = [p[0].size for p in pts]
-        x = np.concatenate([p[0] for p in pts])
-        y = np.concatenate([p[1] for p in pts])
-        v = np.concatenate([p[2] for p in pts])
-        length = np.repeat(np.array([p[4] for p in pts], dtype=np.float64), n)
-        # gx, gy are float32: a spacing given as a Python float multiplied them in float32
-        hx, hy = (np.repeat(np.array([p[k] for p in pts], dtype=np.float32), n) for k in (5, 6))
-        # the z axis once per sub-plane (the values of :meth:`_Sampler._zaxis` point by point)
-        k0, _, tz, okz, span = self.sampler._zaxis(np.array([p[3] for p in pts], dtype=np.float64))
-        d, gx, gy, gz = self.sampler._at(x, y, np.repeat(k0, n), np.repeat(tz.astype(np.float32), n),
-                                         np.repeat(okz, n), np.repeat(span, n))
-        w = np.sqrt((gx * hx) ** 2 + (gy * hy) ** 2 + (gz * length) ** 2)
-        self.hist.add(d, w, v, d, d)
+        sp = self.sampler
+        n = np.array([p[0].size for p in pts])
+        inplane = sp._inplane(np.concatenate([p[0] for p in pts]), np.concatenate([p[1] for p in pts]))
+        spacing = {(p[4], p[5]) for p in pts}
+        for slot in (0, 1):
+            has = np.array([len(p[3]) > slot for p in pts])
+            if not has.any():
+                continue
+            cells = inplane
+            if not has.all():
+                keep = np.repeat(has, n)
+                cells = tuple(None if a is None else a[keep] for a in inplane)
+            sides = [p[3][slot] for p in pts if len(p[3]) > slot]
+            cnt = n[has]
+            v = np.concatenate([p[2] * np.float64(p[3][slot][0]) for p in pts if len(p[3]) > slot])
+            length = np.repeat(np.array([q[2] for q in sides], dtype=np.float64), cnt)
+            # the z axis once per sub-plane (the values of :meth:`_Sampler._zaxis` point by point)
+            k0, _, tz, okz, span = sp._zaxis(np.array([q[1] for q in sides], dtype=np.float64))
+            d, gx, gy, gz = sp._at_cells(cells, np.repeat(k0, cnt), np.repeat(tz.astype(np.float32), cnt),
+                                         np.repeat(okz, cnt), np.repeat(span, cnt))
+            # gx, gy are float32: a spacing given as a Python float multiplied them in float32
+            if len(spacing) == 1:
+                hx, hy = (np.float32(h) for h in next(iter(spacing)))
+            else:
+                hx, hy = (np.repeat(np.array([p[k] for p in pts if len(p[3]) > slot], dtype=np.float32), cnt)
+                          for k in (4, 5))
+            w = np.sqrt((gx * hx) ** 2 + (gy * hy) ** 2 + (gz * length) ** 2)
+            self.hist.add(d, w, v, d, d)
 
     def _edge_extremes(self, chunk: int = 4096) -> None:
         """Dmin / Dmax over the edge points: each point is bounded over its z range by the corners of
@@ -812,10 +843,9 @@ class _StructureAccumulator:
             sc.append(c)
             slen.append(math.sqrt(12 * var))
         if bx.size:
-            for wt, c, length in zip(sw, sc, slen, strict=True):
-                # sampled with the other planes' points in one pass (_sample_boundary)
-                self.points.append((bx, by, bw * np.float64(wt), c, length, hx, hy))
-                self._buffered += bx.size
+            # sampled with the other planes' points in one pass per side (_sample_boundary)
+            self.points.append((bx, by, bw, tuple(zip(sw, sc, slen, strict=True)), hx, hy))
+            self._buffered += bx.size * len(sw)
             if self._buffered >= FLUSH_SAMPLES:
                 self._sample_boundary()
         if ring.size:
