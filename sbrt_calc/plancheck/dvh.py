@@ -785,8 +785,10 @@ class _StructureAccumulator:
         ring = bnd.edge_points
         if ring.size:
             e = self.extent
-            ring = ring[(ring[:, 0] >= e[0]) & (ring[:, 0] <= e[1]) & (ring[:, 1] >= e[2]) & (ring[:, 1] <= e[3])]
-        n_in = bnd.inside.sum(axis=1)
+            lo_r, hi_r = ring.min(axis=0), ring.max(axis=0)
+            if not (lo_r[0] >= e[0] and hi_r[0] <= e[1] and lo_r[1] >= e[2] and hi_r[1] <= e[3]):
+                ring = ring[(ring[:, 0] >= e[0]) & (ring[:, 0] <= e[1]) & (ring[:, 1] >= e[2]) & (ring[:, 1] <= e[3])]
+        n_in = np.count_nonzero(bnd.inside, axis=1)
         cov_b = ps.cover[bnd.rows, bnd.cols]
         full_b = (n_in == s * s) & (cov_b >= 1.0 - 1e-9)  # supersampled but wholly inside: a whole voxel
         listed = np.zeros(ps.cover.shape, dtype=bool)
@@ -798,10 +800,12 @@ class _StructureAccumulator:
             self._interior(ps.row0, ps.col0, whole, weights, mids, za, zb_)
         part = ~full_b
         sub = (np.arange(s) + 0.5) / s - 0.5
-        kk, pp = np.nonzero(bnd.inside & ((cov_b > 0) & part)[:, None])
-        bx = g.x_mm[ps.col0 + bnd.cols[kk]] + dx * sub[pp % s]
-        by = g.y_mm[ps.row0 + bnd.rows[kk]] + dy * sub[pp // s]
-        bw = cov_b[kk] * dx * dy / np.maximum(n_in[kk], 1) / 1000.0
+        # the inside points of the voxels sampled point by point (point p: sub-row p // s, sub-column p % s), in the
+        # order of np.nonzero; each value computed per voxel and per sub-position, then selected
+        pick = bnd.inside & ((cov_b > 0) & part)[:, None]
+        bx = (g.x_mm[ps.col0 + bnd.cols][:, None] + np.tile(dx * sub, s)[None, :])[pick]
+        by = (g.y_mm[ps.row0 + bnd.rows][:, None] + np.repeat(dy * sub, s)[None, :])[pick]
+        bw = np.broadcast_to((cov_b * dx * dy / np.maximum(n_in, 1) / 1000.0)[:, None], pick.shape)[pick]
         # covered by the exact area but no sample point inside (a sliver thinner than the lattice):
         # one sample at the mean of the edge points in the voxel (else its centre)
         lost = np.zeros(ps.cover.shape, dtype=bool)
