@@ -736,10 +736,15 @@ class _StructureAccumulator:
                 and max(p[6] for p in parts) >= z_hi - tol
             if len(parts) == 1:
                 inside = parts[0][2]
+                held = [inside]
             else:
                 count = np.zeros(shape, dtype=np.int16)
+                held = []  # each contour's mask on the half's box
                 for pr, pc, m, *_ in parts:
-                    count[pr - r0:pr - r0 + m.shape[0], pc - c0:pc - c0 + m.shape[1]] += m
+                    box = np.zeros(shape, dtype=bool)
+                    box[pr - r0:pr - r0 + m.shape[0], pc - c0:pc - c0 + m.shape[1]] = m
+                    count += box
+                    held.append(box)
                 inside = count > 0
             full = (inside if len(parts) == 1 else count == len(parts)) if covers else np.zeros(shape, dtype=bool)
             if full.any():
@@ -753,15 +758,12 @@ class _StructureAccumulator:
                 rows, cols = np.nonzero(part)
                 w_p, m_p = np.zeros(rows.size), np.zeros(rows.size)
                 lo_p, hi_p = np.full(rows.size, np.inf), np.full(rows.size, -np.inf)
-                for pr, pc, m, w_c, m_c, lo_c, hi_c in parts:
-                    rr, cc = rows + (r0 - pr), cols + (c0 - pc)
-                    ok = (rr >= 0) & (rr < m.shape[0]) & (cc >= 0) & (cc < m.shape[1])
-                    hold = np.zeros(rows.size, dtype=bool)
-                    hold[ok] = m[rr[ok], cc[ok]]
-                    w_p[hold] += w_c
-                    m_p[hold] += m_c
-                    lo_p[hold] = np.minimum(lo_p[hold], lo_c)
-                    hi_p[hold] = np.maximum(hi_p[hold], hi_c)
+                for box, (_, _, _, w_c, m_c, lo_c, hi_c) in zip(held, parts, strict=True):
+                    hold = box[rows, cols]
+                    np.add(w_p, w_c, out=w_p, where=hold)
+                    np.add(m_p, m_c, out=m_p, where=hold)
+                    np.minimum(lo_p, lo_c, out=lo_p, where=hold)
+                    np.maximum(hi_p, hi_c, out=hi_p, where=hold)
                 edge.append((rows + r0, cols + c0, w_p, m_p, lo_p, hi_p))
         self.cells = {}
         if edge:
