@@ -338,32 +338,40 @@ class _Sampler:
     def _at_cells(self, cells: tuple[Any, ...], k0: np.ndarray, tz: np.ndarray, okz: np.ndarray,
                   span: np.ndarray) -> tuple[np.ndarray, ...]:
         """:meth:`_at` with the points' cells in plane given (:meth:`_inplane`)."""
-        base, tx, okx, ty, oky = cells
         nyx = self.ny * self.nx
+        kbase = k0 * nyx
+        lower = self._bilinear(cells, kbase)
+        upper = self._bilinear(cells, kbase + nyx) if self.nz > 1 else lower  # an axis of one plane
+        return self._between(cells, lower, upper, tz, okz, span)
+
+    def _bilinear(self, cells: tuple[Any, ...], kbase: np.ndarray | int) -> tuple[np.ndarray, ...]:
+        """The bilinear interpolant on one dose plane (flat offset *kbase* per point) at the points' cells:
+        its value, its x difference across the cell interpolated along y, its y difference (float32)."""
+        base, tx, _, ty, _ = cells
         f = self.flat
-        si, sj, sk = int(self.nx > 1), self.nx * int(self.ny > 1), nyx * int(self.nz > 1)  # 0 on an axis of one plane
-        base = base + k0 * nyx
+        si, sj = int(self.nx > 1), self.nx * int(self.ny > 1)  # 0 on an axis of one plane
+        base = base + kbase
         up = base + sj
         c000, c001, c010, c011 = f.take(base), f.take(base + si), f.take(up), f.take(up + si)
-        base += sk
-        up += sk
-        c100, c101, c110, c111 = f.take(base), f.take(base + si), f.take(up), f.take(up + si)
-        # along x, then y, then z (float32: 7 digits, far below any dose tolerance)
-        e00, e01, e10, e11 = c001 - c000, c011 - c010, c101 - c100, c111 - c110
+        # along x, then y (float32: 7 digits, far below any dose tolerance)
+        e00, e01 = c001 - c000, c011 - c010
         c00 = c000 + tx * e00
         c01 = c010 + tx * e01
-        c10 = c100 + tx * e10
-        c11 = c110 + tx * e11
-        q0, q1 = c01 - c00, c11 - c10
-        c0 = c00 + ty * q0
-        c1 = c10 + ty * q1
+        q = c01 - c00
+        return c00 + ty * q, e00 + ty * (e01 - e00), q
+
+    def _between(self, cells: tuple[Any, ...], lower: tuple[np.ndarray, ...], upper: tuple[np.ndarray, ...],
+                 tz: np.ndarray, okz: np.ndarray | None, span: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Dose and gradient between the bilinear interpolants of the two dose planes around the points
+        (:meth:`_bilinear`), at fraction *tz* (float32) of the span along z."""
+        okx, oky = cells[2], cells[4]
+        c0, dx0, q0 = lower
+        c1, dx1, q1 = upper
         r = c1 - c0
         d = c0 + tz * r
         gz = r / span
         if okz is not None and not np.all(okz):
             gz = np.where(okz, gz, 0.0)
-        dx0 = e00 + ty * (e01 - e00)
-        dx1 = e10 + ty * (e11 - e10)
         gx = (dx0 + tz * (dx1 - dx0)) / self.dx
         if okx is not None:
             gx = np.where(okx, gx, 0.0)
@@ -609,38 +617,67 @@ class _StructureAccumulator:
         """Sample the buffered edge voxels' points of many planes in one pass per side of the contour planes: each
         point at its sub-plane's height, spread ``sqrt((gx hx)^2 + (gy hy)^2 + (gz length)^2)``, extremes its own
         value (the edges at every piece end bound the rest). The points' cells in plane are found once for both
-        sides. Element by element the arithmetic of one pass per sub-plane."""
+        sides, and a dose plane both sides' cells share (a contour on a dose plane: the cells below and above it)
+        is interpolated once. Element by element the arithmetic of one pass per sub-plane."""
         pts, self.points, self._buffered = self.points, [], 0
         if not pts:
             return
         sp = self.sampler
+        nyx = sp.ny * sp.nx
         n = np.array([p[0].size for p in pts])
         inplane = sp._inplane(np.concatenate([p[0] for p in pts]), np.concatenate([p[1] for p in pts]))
         spacing = {(p[4], p[5]) for p in pts}
-        for slot in (0, 1):
-            has = np.array([len(p[3]) > slot for p in pts])
-            if not has.any():
+        # each plane's sides: the z axis once per sub-plane (the values of _Sampler._zaxis point by point)
+        heights = np.array([q[1] for p in pts for q in p[3]], dtype=np.float64)
+        k0, _, tz, okz, span = sp._zaxis(heights)
+        tz = tz.astype(np.float32)
+        first = np.cumsum([0] + [len(p[3]) for p in pts])[:-1]
+        two = np.array([len(p[3]) == 2 for p in pts])
+        step = np.where(two, k0[np.minimum(first + 1, k0.size - 1)] - k0[first], -1)
+        # groups of planes: both sides in one dose cell (0), in cells sharing a plane (1), the others (-1)
+        for group in (0, 1, -1):
+            planes = (step == group) if group >= 0 else ~((step == 0) | ((step == 1) & (sp.nz > 1)))
+            if group == 1 and sp.nz == 1:
+                continue
+            if not planes.any():
                 continue
             cells = inplane
-            if not has.all():
-                keep = np.repeat(has, n)
+            if not planes.all():
+                keep = np.repeat(planes, n)
                 cells = tuple(None if a is None else a[keep] for a in inplane)
-            sides = [p[3][slot] for p in pts if len(p[3]) > slot]
-            cnt = n[has]
-            v = np.concatenate([p[2] * np.float64(p[3][slot][0]) for p in pts if len(p[3]) > slot])
-            length = np.repeat(np.array([q[2] for q in sides], dtype=np.float64), cnt)
-            # the z axis once per sub-plane (the values of :meth:`_Sampler._zaxis` point by point)
-            k0, _, tz, okz, span = sp._zaxis(np.array([q[1] for q in sides], dtype=np.float64))
-            d, gx, gy, gz = sp._at_cells(cells, np.repeat(k0, cnt), np.repeat(tz.astype(np.float32), cnt),
-                                         np.repeat(okz, cnt), np.repeat(span, cnt))
-            # gx, gy are float32: a spacing given as a Python float multiplied them in float32
-            if len(spacing) == 1:
-                hx, hy = (np.float32(h) for h in next(iter(spacing)))
-            else:
-                hx, hy = (np.repeat(np.array([p[k] for p in pts if len(p[3]) > slot], dtype=np.float32), cnt)
-                          for k in (4, 5))
-            w = np.sqrt((gx * hx) ** 2 + (gy * hy) ** 2 + (gz * length) ** 2)
-            self.hist.add(d, w, v, d, d)
+            cnt = n[planes]
+            members = np.flatnonzero(planes)
+            sides = [list(range(first[m], first[m] + len(pts[m][3]))) for m in members]
+            if group >= 0:
+                kb = np.repeat(k0[first[members]] * nyx, cnt)
+                a = sp._bilinear(cells, kb)
+                b = sp._bilinear(cells, kb + nyx) if sp.nz > 1 else a
+                pairs = [(a, b), (a, b)] if group == 0 else [(a, b), (b, sp._bilinear(cells, kb + 2 * nyx))]
+            for slot in (0, 1):
+                which = [k for k, sd in enumerate(sides) if len(sd) > slot]
+                if not which:
+                    continue
+                rows = np.array([sides[k][slot] for k in which])
+                counts = cnt[which]
+                sub = cells
+                if len(which) < len(sides):  # only in the last group: planes with one side
+                    keep = np.repeat(np.array([len(sd) > slot for sd in sides]), cnt)
+                    sub = tuple(None if a is None else a[keep] for a in cells)
+                z_args = (np.repeat(tz[rows], counts), np.repeat(okz[rows], counts), np.repeat(span[rows], counts))
+                if group >= 0:
+                    d, gx, gy, gz = sp._between(sub, *pairs[slot], *z_args)
+                else:
+                    d, gx, gy, gz = sp._at_cells(sub, np.repeat(k0[rows], counts), *z_args)
+                # gx, gy are float32: a spacing given as a Python float multiplied them in float32
+                if len(spacing) == 1:
+                    hx, hy = (np.float32(h) for h in next(iter(spacing)))
+                else:
+                    hx, hy = (np.repeat(np.array([pts[members[k]][k2] for k in which], dtype=np.float32), counts)
+                              for k2 in (4, 5))
+                length = np.repeat(np.array([pts[members[k]][3][slot][2] for k in which], dtype=np.float64), counts)
+                v = np.concatenate([pts[members[k]][2] * np.float64(pts[members[k]][3][slot][0]) for k in which])
+                w = np.sqrt((gx * hx) ** 2 + (gy * hy) ** 2 + (gz * length) ** 2)
+                self.hist.add(d, w, v, d, d)
 
     def _edge_extremes(self, chunk: int = 4096) -> None:
         """Dmin / Dmax over the edge points: each point is bounded over its z range by the corners of
