@@ -363,14 +363,14 @@ def _stop25_sample_boundary(self: dvh._StructureAccumulator) -> None:
 
 
 @pytest.mark.parametrize("offset_mm, spacing_mm, nz", [(0.0, 3.0, 16), (1.0, 3.0, 16), (0.0, 2.0, 16), (0.7, 3.0, 5),
-                                                       (0.0, 3.0, 1)])
+                                                       (0.0, 3.0, 1), (0.3, 9.0, 16)])
 def test_edge_points_grouped_by_shared_dose_planes_equal_one_pass_per_side(
         offset_mm: float, spacing_mm: float, nz: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The edge voxels' points grouped by how their two sides' dose cells meet (stop 26: contours on dose planes share
-    the plane between the cells below and above; contours between two planes have both sides in one cell; others;
-    a structure reaching past the grid's planes has one-sided contour planes; a grid of one plane) give the DVH of
-    one :meth:`_Sampler.at` per plane and side (stop 25): the same Dmin, Dmax and volume, cumulative volumes to
-    1e-12 of the volume. Fails when a group takes the wrong plane pair (checked: the lower side given the upper
+    """The edge voxels' points grouped by how their two sides' dose cells meet (stop 26) give the DVH of one
+    :meth:`_Sampler.at` per plane and side (stop 25): contours on dose planes (the cells below and above share a
+    plane), between two planes (both sides in one cell), 9 mm apart on a 3 mm grid (cells apart), reaching past the
+    grid's planes (one-sided contour planes), a grid of one plane. The same Dmin, Dmax and volume, cumulative volumes
+    to 1e-12 of the volume. Fails when a group takes the wrong plane pair (checked: the lower side given the upper
     cell's planes)."""
     rng = np.random.default_rng(29)
     g0 = _grid(np.zeros((nz, 20, 20)))
