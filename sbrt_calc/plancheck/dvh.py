@@ -669,6 +669,8 @@ class _StructureAccumulator:
                 else:
                     d, gx, gy, gz = sp._at_cells(sub, np.repeat(k0[rows], counts), *z_args)
                 # gx, gy are float32: a spacing given as a Python float multiplied them in float32
+                hx: Any
+                hy: Any
                 if len(spacing) == 1:
                     hx, hy = (np.float32(h) for h in next(iter(spacing)))
                 else:
