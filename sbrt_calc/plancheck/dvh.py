@@ -826,10 +826,11 @@ class _StructureAccumulator:
         ring = bnd.edge_points
         if ring.size:
             e = self.extent
-            lo_r, hi_r = ring.min(axis=0), ring.max(axis=0)
-            if not (lo_r[0] >= e[0] and hi_r[0] <= e[1] and lo_r[1] >= e[2] and hi_r[1] <= e[3]):
+            rx, ry = ring[:, 0], ring[:, 1]
+            if not (rx.min() >= e[0] and rx.max() <= e[1] and ry.min() >= e[2] and ry.max() <= e[3]):
                 ring = ring[(ring[:, 0] >= e[0]) & (ring[:, 0] <= e[1]) & (ring[:, 1] >= e[2]) & (ring[:, 1] <= e[3])]
-        n_in = np.count_nonzero(bnd.inside, axis=1)
+        # points inside per voxel (an integer product, no BLAS: faster than a boolean sum along rows of 16)
+        n_in = bnd.inside.view(np.uint8) @ np.ones(s * s, dtype=np.uint8) if s * s < 256 else bnd.inside.sum(axis=1)
         cov_b = ps.cover[bnd.rows, bnd.cols]
         full_b = (n_in == s * s) & (cov_b >= 1.0 - 1e-9)  # supersampled but wholly inside: a whole voxel
         listed = np.zeros(ps.cover.shape, dtype=bool)
