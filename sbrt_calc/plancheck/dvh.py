@@ -213,19 +213,23 @@ class _Histogram:
             sc = np.divide(v, width, out=v)
         for p, sign in ((a, 1.0), (b, -1.0)):
             j = p.astype(np.int64)  # floor (p >= 0); the edge above is j + 1, at most n
-            bc = np.bincount(j, weights=sc, minlength=n + 1)
-            bc[n - 1] += bc[n]
+            # bins up to the highest sample only (beyond, bincount's zeros would be added: the same sums)
+            bc = np.bincount(j, weights=sc)
+            m = min(bc.size, n)
+            if bc.size > n:
+                bc[n - 1] += bc[n]
             if sign > 0:
-                self.slope[1:] += bc[:n]
+                self.slope[1:m + 1] += bc[:m]
             else:
-                self.slope[1:] -= bc[:n]
+                self.slope[1:m + 1] -= bc[:m]
             p *= sc
-            bc = np.bincount(j, weights=p, minlength=n + 1)
-            bc[n - 1] += bc[n]
+            bc = np.bincount(j, weights=p)
+            if bc.size > n:
+                bc[n - 1] += bc[n]
             if sign > 0:
-                self.icept[1:] -= bc[:n]
+                self.icept[1:m + 1] -= bc[:m]
             else:
-                self.icept[1:] += bc[:n]
+                self.icept[1:m + 1] += bc[:m]
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """(dose, volume) of the non-empty bins by decreasing dose, clipped to [Dmin, Dmax].
@@ -330,15 +334,15 @@ class _Sampler:
         base += i0
         return base, tx, okx, ty, oky
 
-    def _at(self, x: np.ndarray, y: np.ndarray, k0: np.ndarray, tz: np.ndarray, okz: np.ndarray,
-            span: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _at(self, x: np.ndarray, y: np.ndarray, k0: np.ndarray, tz: np.ndarray, okz: np.ndarray | None,
+            span: Any) -> tuple[np.ndarray, ...]:
         """:meth:`at` with the z axis given (:meth:`_zaxis`' lower plane, fraction as float32, 'inside' and
         span; arrays of the points' shape or 0-d): the same arithmetic, with fewer passes (an axis all
         inside skips its masks; each difference is taken once)."""
         return self._at_cells(self._inplane(x, y), k0, tz, okz, span)
 
-    def _at_cells(self, cells: tuple[Any, ...], k0: np.ndarray, tz: np.ndarray, okz: np.ndarray,
-                  span: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _at_cells(self, cells: tuple[Any, ...], k0: np.ndarray, tz: np.ndarray, okz: np.ndarray | None,
+                  span: Any) -> tuple[np.ndarray, ...]:
         """:meth:`_at` with the points' cells in plane given (:meth:`_inplane`)."""
         nyx = self.ny * self.nx
         kbase = k0 * nyx
@@ -363,7 +367,7 @@ class _Sampler:
         return c00 + ty * q, e00 + ty * (e01 - e00), q
 
     def _between(self, cells: tuple[Any, ...], lower: tuple[np.ndarray, ...], upper: tuple[np.ndarray, ...],
-                 tz: np.ndarray, okz: np.ndarray | None, span: np.ndarray) -> tuple[np.ndarray, ...]:
+                 tz: np.ndarray, okz: np.ndarray | None, span: Any) -> tuple[np.ndarray, ...]:
         """Dose and gradient between the bilinear interpolants of the two dose planes around the points
         (:meth:`_bilinear`), at fraction *tz* (float32) of the span along z."""
         okx, oky = cells[2], cells[4]
@@ -665,7 +669,9 @@ class _StructureAccumulator:
                 if len(which) < len(sides):  # only in the last group: planes with one side
                     keep = np.repeat(np.array([len(sd) > slot for sd in sides]), cnt)
                     sub = tuple(None if a is None else a[keep] for a in cells)
-                z_args = (np.repeat(tz[rows], counts), np.repeat(okz[rows], counts), np.repeat(span[rows], counts))
+                # okz all true: no mask; one span for all: a scalar (the same division, value by value)
+                z_args = (np.repeat(tz[rows], counts), None if okz[rows].all() else np.repeat(okz[rows], counts),
+                          span[rows[0]] if (span[rows] == span[rows[0]]).all() else np.repeat(span[rows], counts))
                 if group >= 0:
                     d, gx, gy, gz = sp._between(sub, *pairs[slot], *z_args)
                 else:
