@@ -26,7 +26,8 @@ def savefig_png(fig: object) -> bytes:
 
 def test_the_bed_plot_drawn_once_has_savefigs_pixels() -> None:
     """The report's BED plot (constrained layout, legend, labels, numbered points), two models and three regimens:
-    drawn once, pixel for pixel what ``savefig`` (a layout pass, then the drawing) makes of the same figure."""
+    drawn once, pixel for pixel what ``savefig`` (a layout pass, then the drawing) makes of the same figure. At
+    100 dpi (the report's is 200): the same layout in inches, a quarter of the pixels to draw."""
     from matplotlib.figure import Figure
 
     from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimens
@@ -35,11 +36,11 @@ def test_the_bed_plot_drawn_once_has_savefigs_pixels() -> None:
 
     ev = evaluate_regimens(tuple(parse_regimen(t) for t in ("36/3", "54/3", "60/8")),
                            EvaluationSettings(models=("lq", "lql")))
-    fig = Figure(figsize=(6.5, 3.8), dpi=200, layout="constrained")
+    fig = Figure(figsize=(6.5, 3.8), dpi=100, layout="constrained")
     draw_plot(fig.add_subplot(), plot_data(ev))
     want = pixels(savefig_png(fig))
-    got = pixels(bed_plot_png(ev))
-    assert got.shape == want.shape == (760, 1300, 4)
+    got = pixels(bed_plot_png(ev, dpi=100))
+    assert got.shape == want.shape == (380, 650, 4)
     assert np.array_equal(got, want)
 
 
@@ -123,7 +124,8 @@ def test_the_tests_fast_content_reading_is_pypdfs_own(tmp_path: Path) -> None:
         data = page.get_contents().get_data()
         stream = ContentStream(None, reader)
         stream.set_data(data)
-        want = stream.operations           # pypdf's tokeniser
+        with untraced():   # pypdf's own work, as pages_text runs it
+            want = stream.operations           # pypdf's tokeniser
         got = qt_operations(data)
         assert got is not None and len(got) == len(want) > 100
         for (operands, op), (operands_want, op_want) in zip(got, want, strict=True):
