@@ -307,9 +307,9 @@ def test_pieces_and_sums_in_floats_equal_numpy() -> None:
 
 def test_edge_points_sampled_in_one_pass_equal_plane_by_plane(monkeypatch: pytest.MonkeyPatch) -> None:
     """The edge voxels' points of all sub-planes buffered and sampled in one pass at the end (stop 26) give the DVH of
-    sampling each plane's points as it comes (``FLUSH_SAMPLES`` = 1): the same Dmin, Dmax, volume and cumulative
-    volumes (to 1e-12 of the volume: the histogram's sums in another grouping). Fails when the last buffered points
-    are not sampled (checked)."""
+    sampling each plane's points as it comes (``EDGE_POINTS`` = ``FLUSH_SAMPLES`` = 1): the same Dmin, Dmax, volume
+    and cumulative volumes (to 1e-12 of the volume: the histogram's sums in another grouping). Fails when the last
+    buffered points are not sampled (checked)."""
     rng = np.random.default_rng(19)
     g0 = _grid(np.zeros((16, 20, 20)))
     zz, yy, xx = np.meshgrid(g0.z_mm, g0.y_mm, g0.x_mm, indexing="ij")
@@ -317,6 +317,7 @@ def test_edge_points_sampled_in_one_pass_equal_plane_by_plane(monkeypatch: pytes
     roi = _blob(12.0)
     _, batched = dvh.structure_dvh(roi, g, thickness_mm=3.0)
     dvh._LAST_SAMPLER.clear()
+    monkeypatch.setattr(dvh, "EDGE_POINTS", 1)
     monkeypatch.setattr(dvh, "FLUSH_SAMPLES", 1)
     _, each = dvh.structure_dvh(roi, g, thickness_mm=3.0)
     dvh._LAST_SAMPLER.clear()
