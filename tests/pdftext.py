@@ -36,55 +36,57 @@ def untraced() -> Iterator[None]:
         sys.settrace(tracer)
 
 
-#: one token of a content stream, as pypdf's tokeniser delimits it (numbers: pypdf's [+,-.0-9] run less the comma)
-_TOKEN = re.compile(rb"""[ \t\r\n]*(?:(?P<num>[+\-.0-9]+)|(?P<name>/[^\s()<>\[\]{}/%#]*)|<(?P<hex>[0-9A-Fa-f]*)>"""
-                    rb"""|(?P<op>[A-Za-z'"][^\s()<>\[\]{}/%]*)|(?P<open>\[)|(?P<close>\]))""")
-_END = re.compile(rb"[ \t\r\n]*")
+#: one token of a content stream, as pypdf's tokeniser delimits it (numbers: pypdf's [+,-.0-9] run less the comma);
+#: possessive runs, as pypdf reads each token to its end (no backtracking splits "/A#20b" into "/" and "A#20b")
+_TOKEN = (rb"""[ \t\r\n]*+(?:([+\-.0-9]++)|(/[^\s()<>\[\]{}/%#]*+)|(<[0-9A-Fa-f]*+>)"""
+          rb"""|([A-Za-z'"][^\s()<>\[\]{}/%]*+)|(\[)|(\]))""")
+_TOKENS = re.compile(_TOKEN)
+_ONLY_TOKENS = re.compile(rb"(?:" + _TOKEN + rb")*[ \t\r\n]*")
 
 
 def qt_operations(data: bytes, forced_encoding: Any = None) -> list[tuple[Any, bytes]] | None:
     """The operations pypdf's ``ContentStream`` reads from ``data`` (``[(operands, operator), ...]``, the same
-    objects), or None when the stream holds anything but numbers, names, hex strings, arrays and operators."""
+    objects), or None when the stream holds anything but numbers, names, hex strings, arrays and operators.
+    Equal tokens share one (immutable) object: a number, a name or a string."""
     from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, create_string_object
 
     if b"\x00" in data or b"\x0b" in data or b"\x0c" in data:   # whitespace to pypdf, or not, unlike the pattern
         return None
+    if _ONLY_TOKENS.fullmatch(data) is None:   # something else somewhere: pypdf's own reading
+        return None
     ops: list[tuple[Any, bytes]] = []
     operands: list[Any] = []
     arrays: list[list[Any]] = []
-    pos, end, match = 0, len(data), _TOKEN.match
-    while True:
-        m = match(data, pos)
-        if m is None:
-            if _END.match(data, pos).end() == end and not arrays:   # type: ignore[union-attr]
-                return ops
-            return None
-        pos = m.end()
-        kind = m.lastgroup
-        if kind == "op":
-            op = m.group("op")
+    made: dict[bytes, Any] = {}
+    for num, name, hexs, op, opened, closed in _TOKENS.findall(data):
+        if op:
             if arrays or op in (b"BI", b"R"):   # an inline image, a reference: pypdf's own reading
                 return None
             ops.append((operands, op))
             operands = []
             continue
-        if kind == "num":
-            num = m.group("num")
-            obj: Any = FloatObject(num) if b"." in num else NumberObject(num)
-        elif kind == "name":
-            obj = NameObject(m.group("name").decode("utf-8"))
-        elif kind == "hex":
-            digits = m.group("hex")
-            obj = create_string_object(bytes.fromhex(((digits + b"0") if len(digits) % 2 else digits).decode()),
-                                       forced_encoding)
-        elif kind == "open":
+        if opened:
             arrays.append(ArrayObject())
             continue
-        else:   # close
+        if closed:
             if not arrays:
                 return None
-            obj = arrays.pop()
+            obj: Any = arrays.pop()
+        else:
+            token = num or name or hexs
+            obj = made.get(token)
+            if obj is None:
+                if num:
+                    obj = FloatObject(num) if b"." in num else NumberObject(num)
+                elif name:
+                    obj = NameObject(name.decode("utf-8"))
+                else:
+                    digits = hexs[1:-1]
+                    obj = create_string_object(bytes.fromhex(((digits + b"0") if len(digits) % 2 else digits).decode()),
+                                               forced_encoding)
+                made[token] = obj
         (arrays[-1] if arrays else operands).append(obj)
+    return None if arrays else ops
 
 
 @contextmanager
