@@ -92,13 +92,14 @@ def test_the_lesion_table_is_the_cores_typed_table_and_its_links_are_cell_action
 
     from sbrt_calc.eligibility.sites import flag_line
     from sbrt_calc.evaluation_tables import lesion_table
+    from sbrt_calc.notation import greek
     from sbrt_calc.table import STATUS_COLOURS, Action, Status, to_html
 
     panel.add_lesion("bone")
     panel.add_lesion("spine")
     table = lesion_table(panel.assessment(), flag_line())
     shown, actions = assessment_view(panel.form, panel.problems)
-    assert to_html(replace(table, title="")) in shown
+    assert greek(to_html(replace(table, title=""))) in shown   # the core's HTML, α/β as the app writes it
     assert actions == table.actions() == {"action:plan:0": Action("plan", 0), "action:plan:1": Action("plan", 1)}
     spine_flag = table.column("flag")[1]
     assert spine_flag.status is Status.NA and f"background-color:{STATUS_COLOURS[Status.NA][1]}" in shown
