@@ -248,6 +248,23 @@ def test_an_edit_re_lays_out_neither_the_window_nor_the_figure(qapp, window: Mai
 
 
 # --- a model switch: the plot's full draw off the GUI thread, Qt's column widths measured cheaply (stop 25) -------
+def _record_draw_threads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ident of the thread of every full figure draw from now on (matplotlib's ``Figure.draw`` wrapped)."""
+    import threading
+
+    from matplotlib.figure import Figure
+
+    drawn_in: list[int] = []
+    draw = Figure.draw
+
+    def recording(fig, renderer):  # noqa: ANN001, ANN202
+        drawn_in.append(threading.get_ident())
+        return draw(fig, renderer)
+
+    monkeypatch.setattr(Figure, "draw", recording)
+    return drawn_in
+
+
 def _buffer(window: MainWindow):  # noqa: ANN202
     import numpy as np
 
@@ -261,7 +278,6 @@ def test_a_new_views_full_draw_runs_off_the_gui_thread_with_the_same_image(qapp,
     (pixel for pixel, points and the selection ring included; issue 21: nothing over 250 ms in the GUI thread)."""
     import threading
 
-    from matplotlib.figure import Figure
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -276,14 +292,7 @@ def test_a_new_views_full_draw_runs_off_the_gui_thread_with_the_same_image(qapp,
     qapp.processEvents()
     reference = _buffer(window)
 
-    drawn_in: list[int] = []
-    draw = Figure.draw
-
-    def recording(fig, renderer):  # noqa: ANN001, ANN202
-        drawn_in.append(threading.get_ident())
-        return draw(fig, renderer)
-
-    monkeypatch.setattr(Figure, "draw", recording)
+    drawn_in = _record_draw_threads(monkeypatch)
     plot.render_in_background = True
     plot.forget_views()                         # the same view, new again
     plot._static_key = None
@@ -522,17 +531,9 @@ def test_a_canvas_resize_while_a_full_draw_is_coming_draws_no_more_in_the_gui_th
     the resize asks for matplotlib's draw as before."""
     import threading
 
-    from matplotlib.figure import Figure
 
     plot = window.plot
-    drawn_in: list[int] = []
-    draw = Figure.draw
-
-    def recording(self, renderer):  # noqa: ANN001, ANN202
-        drawn_in.append(threading.get_ident())
-        return draw(self, renderer)
-
-    monkeypatch.setattr(Figure, "draw", recording)
+    drawn_in = _record_draw_threads(monkeypatch)
     plot.forget_views()
     window.model._by_settings.clear()
     window.set_model("lql")
