@@ -848,14 +848,16 @@ class _StructureAccumulator:
         whole = (ps.cover >= 1.0 - 1e-9) & ~listed
         if whole.any():
             self._interior(ps.row0, ps.col0, whole, weights, mids, za, zb_)
-        part = ~full_b
         sub = (np.arange(s) + 0.5) / s - 0.5
         # the inside points of the voxels sampled point by point (point p: sub-row p // s, sub-column p % s), in the
-        # order of np.nonzero; each value computed per voxel and per sub-position, then selected
-        pick = bnd.inside & ((cov_b > 0) & part)[:, None]
-        bx = (g.x_mm[ps.col0 + bnd.cols][:, None] + np.tile(dx * sub, s)[None, :])[pick]
-        by = (g.y_mm[ps.row0 + bnd.rows][:, None] + np.repeat(dy * sub, s)[None, :])[pick]
-        bw = np.broadcast_to((cov_b * dx * dy / np.maximum(n_in, 1) / 1000.0)[:, None], pick.shape)[pick]
+        # order of np.nonzero: voxel k's point j is x(k) + dx sub(j % s), y(k) + dy sub(j // s), the same sums as
+        # computing every (voxel, point) pair and selecting; only the selected pairs are computed
+        sel = np.flatnonzero((cov_b > 0) & ~full_b)
+        kk, j = np.divmod(np.flatnonzero(bnd.inside[sel]), s * s)
+        k = sel[kk]
+        bx = g.x_mm[ps.col0 + bnd.cols[k]] + np.tile(dx * sub, s)[j]
+        by = g.y_mm[ps.row0 + bnd.rows[k]] + np.repeat(dy * sub, s)[j]
+        bw = (cov_b[sel] * dx * dy / np.maximum(n_in[sel], 1) / 1000.0)[kk]
         # covered by the exact area but no sample point inside (a sliver thinner than the lattice):
         # one sample at the mean of the edge points in the voxel (else its centre)
         lost = np.zeros(ps.cover.shape, dtype=bool)

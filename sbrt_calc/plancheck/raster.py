@@ -313,7 +313,10 @@ def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_fi
     keys = np.sort(srows * span + (sx - base))
     row_part = prow * span
     rel = px - base
-    row_start = np.searchsorted(keys, np.arange(nrow * s) * span, side="left")
+    # a sub-row's first key: the count of crossings on the sub-rows before it (a key lies in [row span,
+    # (row + 1) span): its x part is at least dx and at most span - 3 dx - 1)
+    per_row = np.bincount(srows, minlength=nrow * s)
+    row_start = np.cumsum(per_row) - per_row
     # the points of a sub-row within a voxel are in increasing key order: when no crossing key lies
     # between the first and the last, all share the first one's count (the same parity)
     left = np.searchsorted(keys, row_part + rel[:, :1], side="left")
@@ -326,23 +329,10 @@ def _plane_cover(polygons: Sequence[np.ndarray] | _Outline, x_first: float, y_fi
         n_in += same[:, i]
     n_in *= s
     if mixed.any():
-        # else add the keys after the first count that are below each point, one key at a time
+        # else each point's own count: the keys below it (those below the first point, then those after)
         vk, vi = np.nonzero(mixed)
         m_pk = row_part[vk, vi][:, None] + rel[vk]
-        m_count = left[vk, vi].copy()
-        extra = np.zeros(m_pk.shape, dtype=np.int64)
-        m = 0
-        todo = np.ones(vk.size, dtype=bool)
-        while True:
-            at = m_count + m
-            todo &= at < keys.size
-            if not todo.any():
-                break
-            key = keys[np.minimum(at, keys.size - 1)]
-            todo &= key < m_pk[:, s - 1]
-            extra += todo[:, None] & (key[:, None] < m_pk)
-            m += 1
-        m_in = ((m_count[:, None] + extra - row_start[prow[vk, vi]][:, None]) & 1).astype(bool)
+        m_in = ((np.searchsorted(keys, m_pk, side="left") - row_start[prow[vk, vi]][:, None]) & 1).astype(bool)
         inside.reshape(br.size * s, s)[vk * s + vi] = m_in
         n_in += np.bincount(vk, m_in.sum(axis=1) - same[vk, vi] * s, minlength=br.size).astype(np.int64)
     inside = inside.reshape(br.size, s * s)
