@@ -852,12 +852,12 @@ class _StructureAccumulator:
         # the inside points of the voxels sampled point by point (point p: sub-row p // s, sub-column p % s), in the
         # order of np.nonzero: voxel k's point j is x(k) + dx sub(j % s), y(k) + dy sub(j // s), the same sums as
         # computing every (voxel, point) pair and selecting; only the selected pairs are computed
-        sel = np.flatnonzero((cov_b > 0) & ~full_b)
-        kk, j = np.divmod(np.flatnonzero(bnd.inside[sel]), s * s)
-        k = sel[kk]
+        chosen = np.flatnonzero((cov_b > 0) & ~full_b)
+        kk, j = np.divmod(np.flatnonzero(bnd.inside[chosen]), s * s)
+        k = chosen[kk]
         bx = g.x_mm[ps.col0 + bnd.cols[k]] + np.tile(dx * sub, s)[j]
         by = g.y_mm[ps.row0 + bnd.rows[k]] + np.repeat(dy * sub, s)[j]
-        bw = (cov_b[sel] * dx * dy / np.maximum(n_in[sel], 1) / 1000.0)[kk]
+        bw = (cov_b[chosen] * dx * dy / np.maximum(n_in[chosen], 1) / 1000.0)[kk]
         # covered by the exact area but no sample point inside (a sliver thinner than the lattice):
         # one sample at the mean of the edge points in the voxel (else its centre)
         lost = np.zeros(ps.cover.shape, dtype=bool)
