@@ -395,3 +395,25 @@ def test_edge_points_grouped_by_shared_dose_planes_equal_one_pass_per_side(
     d_g, c_g = grouped.cumulative(0.01)
     d_e, c_e = each.cumulative(0.01)
     assert np.array_equal(d_g, d_e) and np.abs(c_g - c_e).max() <= 1e-12 * each.in_grid_cc
+
+
+def test_plane_pieces_kept_for_the_next_structure_equal_its_own() -> None:
+    """The pieces along z of a contour plane are kept by the sampler for the next structure of the plan
+    (``_Sampler.plane_cache``): a structure sampled after another one sharing most of its heights (their
+    end planes differ: an end cap on one side) gets the same DVH, bit for bit, as when sampled first."""
+    rng = np.random.default_rng(11)
+    g0 = _grid(np.zeros((16, 20, 20)))
+    zz, yy, xx = np.meshgrid(g0.z_mm, g0.y_mm, g0.x_mm, indexing="ij")
+    g = _grid(20 + xx + 0.5 * yy - 0.3 * zz + rng.uniform(0, 2, xx.shape))
+    small, large = _blob(9.0), _blob(12.0)
+    dvh._LAST_SAMPLER[:] = []
+    _, alone = dvh.structure_dvh(small, g, thickness_mm=3.0)
+    dvh._LAST_SAMPLER[:] = []
+    dvh.structure_dvh(large, g, thickness_mm=3.0)
+    kept = dict(dvh._LAST_SAMPLER[0][2].plane_cache)
+    _, after = dvh.structure_dvh(small, g, thickness_mm=3.0)
+    assert dvh._LAST_SAMPLER[0][2].plane_cache.keys() > kept.keys()  # its end planes are its own
+    assert {p.z_mm for p in small.planes} < {k[0] for k in kept}  # ...the others were kept from the large one
+    for got, ref in ((after.doses_gy, alone.doses_gy), (after.volumes_cc, alone.volumes_cc)):
+        assert got.dtype == ref.dtype and got.tobytes() == ref.tobytes()
+    assert (after.volume_cc, after.max_gy, after.min_gy) == (alone.volume_cc, alone.max_gy, alone.min_gy)

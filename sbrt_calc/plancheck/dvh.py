@@ -285,6 +285,9 @@ class _Sampler:
         # per (height, thickness): the kept box (row0, row1, col0, col1) and its whole half-voxels' fields
         self._whole_cache: dict[tuple[float, float], tuple[Any, ...]] = {}
         self._cached_values = 0  # float64 values kept in both caches
+        # per contour plane (height, thickness, neighbours below / above, z step): what depends on nothing else
+        # (_StructureAccumulator._plane); the structures of a plan share most of their planes
+        self.plane_cache: dict[tuple[float, float, bool, bool, float | None], _Plane] = {}
         self.range_gy = (float(self.dose.max()), float(self.dose.min())) if self.dose.size else (0.0, 0.0)
 
     def _axis(self, f: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -534,6 +537,22 @@ def _sampler_for(grid: DoseGrid, dose: np.ndarray) -> _Sampler:
     return sampler
 
 
+@dataclass(frozen=True)
+class _Plane:
+    """What a contour plane's samples depend on along z alone (:meth:`_StructureAccumulator._plane`): the
+    profile's pieces (:func:`_pieces`: weights, centres, lower and upper ends, all ends), the pieces grouped by
+    half-voxel (half index, weight, first moment, lowest and highest end) and the edge points' sub-plane of each
+    side (weight, centre, length)."""
+
+    weights: list[float]
+    centres: list[float]
+    los: list[float]
+    his: list[float]
+    ends: list[float]
+    by_half: list[tuple[int, float, float, float, float]]
+    sides: tuple[tuple[float, float, float], ...]
+
+
 def _sum(values: Sequence[float]) -> float:
     """``float(np.sum(values))`` bit for bit: numpy adds fewer than 8 values one by one from 0 (more, pairwise)."""
     if len(values) >= 8:
@@ -738,20 +757,48 @@ class _StructureAccumulator:
                 hist.dmax = max(hist.dmax, float(d.max()))
                 hist.dmin = min(hist.dmin, float(d.min()))
 
-    def _interior(self, row0: int, col0: int, mask: np.ndarray, weights: list[float], centres: list[float],
-                  a: list[float], b: list[float]) -> None:
+    def _plane(self, ps: PlaneSamples) -> _Plane:
+        """The contour plane's pieces along z, grouped by half-voxel and by side (kept by the sampler: the same
+        for every structure with a contour at that height, of that thickness and those neighbours)."""
+        key = (float(ps.z_mm), float(ps.thickness_mm), bool(ps.below), bool(ps.above), self.z_step)
+        known = self.sampler.plane_cache.get(key)
+        if known is not None:
+            return known
+        zb = self.z_bounds
+        weights, mids, za, zb_, ends = _pieces(ps, self._halves, float(zb[0]), float(zb[-1]), self.z_step)
+        # the whole voxels: for every half-voxel the pieces fall in, their weight, first moment and z range there
+        halves, last = self._halves, len(self._halves) - 2
+        groups: dict[int, list[int]] = {}
+        for i in range(len(weights)):
+            h = min(max(bisect.bisect_left(halves, (za[i] + zb_[i]) / 2) - 1, 0), last)
+            groups.setdefault(h, []).append(i)
+        by_half = []
+        for h in sorted(groups):
+            sel = groups[h]
+            by_half.append((h, _sum([weights[i] for i in sel]), _sum([weights[i] * mids[i] for i in sel]),
+                            min(za[i] for i in sel), max(zb_[i] for i in sel)))
+        # the edge voxels' points: one sub-plane per side of the contour plane (each half of the profile,
+        # at its weighted centre, spread over the length of equal variance); the whole voxels above keep
+        # the half-voxel pieces
+        above = [m > ps.z_mm for m in mids]
+        sides = []
+        for side in (False, True):
+            sel = [i for i in range(len(mids)) if above[i] == side]
+            if not sel:
+                continue
+            wt = _sum([weights[i] for i in sel])
+            c = _sum([weights[i] * mids[i] for i in sel]) / wt
+            var = _sum([weights[i] * ((mids[i] - c) * (mids[i] - c) + (zb_[i] - za[i]) * (zb_[i] - za[i]) / 12)
+                        for i in sel]) / wt
+            sides.append((wt, c, math.sqrt(12 * var)))
+        plane = _Plane(weights, mids, za, zb_, ends, by_half, tuple(sides))
+        self.sampler.plane_cache[key] = plane
+        return plane
+
+    def _interior(self, row0: int, col0: int, mask: np.ndarray, plane: _Plane) -> None:
         """Record a contour's whole voxels (*mask*, a box at row0, col0) for every half-voxel its
         profile's pieces fall in: the pieces' weight, first moment and z range there."""
-        halves, last = self._halves, len(self._halves) - 2
-        by_half: dict[int, list[int]] = {}
-        for i in range(len(weights)):
-            h = min(max(bisect.bisect_left(halves, (a[i] + b[i]) / 2) - 1, 0), last)
-            by_half.setdefault(h, []).append(i)
-        for h in sorted(by_half):
-            sel = by_half[h]
-            w = _sum([weights[i] for i in sel])
-            mom = _sum([weights[i] * centres[i] for i in sel])
-            lo, hi = min(a[i] for i in sel), max(b[i] for i in sel)
+        for h, w, mom, lo, hi in plane.by_half:
             self.cells.setdefault(h, []).append((row0, col0, mask, w, mom, lo, hi))
 
     def finish(self) -> None:
@@ -826,9 +873,8 @@ class _StructureAccumulator:
     def __call__(self, ps: PlaneSamples) -> None:
         sp, g = self.sampler, self.grid
         dx, dy, s = sp.dx, sp.dy, ps.s
-        zb = self.z_bounds
-        weights, mids, za, zb_, ends = _pieces(ps, self._halves, float(zb[0]), float(zb[-1]), self.z_step)
-        if not weights:
+        plane = self._plane(ps)
+        if not plane.weights:
             return
         bnd = ps.boundary
         ring = bnd.edge_points
@@ -847,7 +893,7 @@ class _StructureAccumulator:
         # share the voxel's (exact-area) cover
         whole = (ps.cover >= 1.0 - 1e-9) & ~listed
         if whole.any():
-            self._interior(ps.row0, ps.col0, whole, weights, mids, za, zb_)
+            self._interior(ps.row0, ps.col0, whole, plane)
         sub = (np.arange(s) + 0.5) / s - 0.5
         # the inside points of the voxels sampled point by point (point p: sub-row p // s, sub-column p % s), in the
         # order of np.nonzero: voxel k's point j is x(k) + dx sub(j % s), y(k) + dy sub(j // s), the same sums as
@@ -882,31 +928,15 @@ class _StructureAccumulator:
             bx, by = np.concatenate([bx, lx]), np.concatenate([by, ly])
             bw = np.concatenate([bw, ps.cover[lr, lc] * dx * dy / 1000.0])
         hx, hy = dx / s, dy / s
-        # the edge voxels' points: one sub-plane per side of the contour plane (each half of the profile,
-        # at its weighted centre, spread over the length of equal variance); the whole voxels above keep
-        # the half-voxel pieces
-        above = [m > ps.z_mm for m in mids]
-        sw, sc, slen = [], [], []
-        for side in (False, True):
-            sel = [i for i in range(len(mids)) if above[i] == side]
-            if not sel:
-                continue
-            wt = _sum([weights[i] for i in sel])
-            c = _sum([weights[i] * mids[i] for i in sel]) / wt
-            var = _sum([weights[i] * ((mids[i] - c) * (mids[i] - c) + (zb_[i] - za[i]) * (zb_[i] - za[i]) / 12)
-                        for i in sel]) / wt
-            sw.append(wt)
-            sc.append(c)
-            slen.append(math.sqrt(12 * var))
         if bx.size:
-            # sampled with the other planes' points in one pass per side (_sample_boundary)
-            self.points.append((bx, by, bw, tuple(zip(sw, sc, slen, strict=True)), hx, hy))
-            self._buffered += bx.size * len(sw)
+            # sampled with the other planes' points in one pass per side (_sample_boundary), one sub-plane a side
+            self.points.append((bx, by, bw, plane.sides, hx, hy))
+            self._buffered += bx.size * len(plane.sides)
             if self._buffered >= EDGE_POINTS:
                 self._sample_boundary()
         if ring.size:
             # evaluated at the end, only where they can move Dmin or Dmax (_edge_extremes)
-            self.edges.append((ring[:, 0], ring[:, 1], ends))
+            self.edges.append((ring[:, 0], ring[:, 1], plane.ends))
 
 
 def structure_dvh(roi: Roi, grid: DoseGrid, *, thickness_mm: float | None = None,
