@@ -229,6 +229,9 @@ class EligibilityPanel(QWidget):
         # it scrolls (both ways) rather than clip its combo boxes, lesion table and buttons (issue 21)
         scroll = self.form_scroll = form_scroll(form_box)
         scroll.setMinimumWidth(300)
+        # 16 characters preferred; the minimum stays each combo's longest item (Qt computed it when the items were
+        # added), so the form keeps whole texts and scrolls when narrower (unlike the Planning form, whose long set
+        # titles are elided: screen_fit.narrow_combos drops that cached minimum)
         for combo in (self.therapy, self.driver, self.ecog, self.max_sites, self.best_response, self.rebiopsy):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(16)

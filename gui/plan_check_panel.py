@@ -84,14 +84,14 @@ class CheckWorker(QThread):
     done = Signal(int)  # the generation of the check
 
     def __init__(self, generation: int, inputs: PlanCheckInputs, planned: tuple[float, int] | None,
-                 parent: Any = None, alpha_betas: Any = None) -> None:
+                 parent: Any = None, alpha_betas: Any = None, folder_found: Any = None) -> None:
         super().__init__(parent)
         self.generation = generation
         self.inputs = inputs
         self.planned = planned
         self.alpha_betas = alpha_betas
         #: what reading the inputs' folder found when it was chosen (None: check_plan reads it again)
-        self.folder_found: Any = None
+        self.folder_found = folder_found
         self.result: Any = None
         self.error = ""
         self.cancelled = False
@@ -360,9 +360,9 @@ class PlanCheckPanel(QWidget):
             self._clear()
             return
         self._clear()  # no result of other inputs stays on screen while this one runs
-        w = CheckWorker(self._generation, self._inputs, self._planned, alpha_betas=self._alpha_betas)
         # the folder's reading when it was chosen; a case reopened (no reading yet): check_plan reads it again
-        w.folder_found = self._folder or None
+        w = CheckWorker(self._generation, self._inputs, self._planned, alpha_betas=self._alpha_betas,
+                        folder_found=self._folder or None)
         w.progressed.connect(self._progressed)
         w.done.connect(self._finish)
         self._worker = w
