@@ -404,14 +404,6 @@ class _Sampler:
                 self._cells = (hi_x, lo_x)
         return self._cells
 
-    def bounds_at(self, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Upper and lower bounds of the trilinear interpolant at the points (the corners of their cells)."""
-        i0 = self._axis((x - self.grid.x_mm[0]) / self.dx, self.nx)[0]
-        j0 = self._axis((y - self.grid.y_mm[0]) / self.dy, self.ny)[0]
-        k0, k1 = self._zaxis(z)[:2]
-        hi, lo = self.cell_bounds()
-        return np.maximum(hi[k0, j0, i0], hi[k1, j0, i0]), np.minimum(lo[k0, j0, i0], lo[k1, j0, i0])
-
     def half_fields(self, z_mm: float, rows: slice, cols: slice) -> tuple[np.ndarray, ...]:
         """Dose and gradient (Gy, Gy/mm in x, y, z) at the nodes of a box of one height *z_mm*, as
         :meth:`at_nodes` gives them (in-plane gradient by central differences, one-sided at the

@@ -39,11 +39,6 @@ def _next(a: np.ndarray) -> np.ndarray:
     return np.concatenate((a[1:], a[:1]))
 
 
-def _prev(a: np.ndarray) -> np.ndarray:
-    """``np.roll(a, 1, axis=0)``: each element's predecessor (cyclic)."""
-    return np.concatenate((a[-1:], a[:-1]))
-
-
 @dataclass(frozen=True)
 class Occupancy:
     """Fraction of each dose voxel inside a structure, over a box of the grid.
