@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLockFile, QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from sbrt_calc.atomic_write import Fingerprint, file_fingerprint
 from sbrt_calc.case import SUFFIX, Case, save_case
@@ -75,6 +75,8 @@ class CaseDocument(QObject):
             self._lock(self.path)
 
     def _lock(self, path: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         lock = QLockFile(str(lock_path(path)))
         lock.setStaleLockTime(0)
         if lock.tryLock(0):
@@ -96,6 +98,8 @@ class CaseDocument(QObject):
 
     def _ask_conflict(self, path: str) -> str:
         """'overwrite', 'save_as' or 'cancel' for a file that changed since it was opened."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, "Case changed on disk",
                           f"{path} was changed since you opened it (another sbrt-calc or program saved it).\n"
                           "Overwrite it with this window's case, save this case under another name, or cancel?",
@@ -114,6 +118,8 @@ class CaseDocument(QObject):
 
     def save_as(self) -> bool:
         # a saved case: its own file; a new one (or an eligibility TOML, e.g. from examples/): the documents folder
+        from PySide6.QtWidgets import QFileDialog
+
         suggested = self.path or str(settings.documents_dir()
                                      / f"{settings.plain_file_stem(getattr(self.case_snapshot(), 'title', ''))}{SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(self.window, "Save case", suggested, FILE_FILTER)
@@ -151,6 +157,8 @@ class CaseDocument(QObject):
         return True
 
     def _save_failed(self, path: str, exc: Exception) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         msg = f"Could not save {path}: {exc}"
         self.message.emit(msg + " (your edits are kept)", 15000)
         B = QMessageBox.StandardButton
@@ -163,6 +171,8 @@ class CaseDocument(QObject):
         """True when it is fine to discard the current case (saved, discarded, or unchanged)."""
         if self.undo_stack.isClean():
             return True
+        from PySide6.QtWidgets import QMessageBox
+
         B = QMessageBox.StandardButton
         name = Path(self.path).name if self.path else getattr(self.case_snapshot(), "title", "the case")
         answer = QMessageBox.question(self.window, "Unsaved changes", f"Save the changes to {name}?",
@@ -187,6 +197,8 @@ class CaseDocument(QObject):
             self.autosaver.schedule()
 
     def _autosave_failed(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         self.message.emit(text + " (your edits are still in this window: save them)", 15000)
         if not self._autosave_warned:
             self._autosave_warned = True
@@ -203,6 +215,8 @@ class CaseDocument(QObject):
         ``policy``: 'ask' (dialog: Yes recovers, No discards, Cancel keeps it for later),
         'yes' or 'no' (keeps it).
         """
+        from PySide6.QtWidgets import QMessageBox
+
         found = find_recoverable(own=self.autosaver.path)
         if not found or policy == "no":
             return False

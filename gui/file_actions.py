@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from sbrt_calc import __version__
 from sbrt_calc.case import Case, CaseError, CaseRegimen, CaseSettings
@@ -98,6 +98,8 @@ class FileActions:
             case = load_any_case(path)
             check_sections(case, path)
         except CaseError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             self.status(f"Could not open: {exc.message}", 10000)
             QMessageBox.warning(self.window, "Cannot open case", exc.message)
             return False
@@ -118,6 +120,8 @@ class FileActions:
         return True
 
     def open_dialog(self) -> bool:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self.window, "Open case", self.dialog_dir(), FILE_FILTER)
         return bool(path) and self.open_path(path)
 
@@ -178,6 +182,8 @@ class FileActions:
         self.document.edited()
 
     def edit_title(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         text, ok = QInputDialog.getText(self.window, "Case title", "Title:", text=self.state.title)
         if ok and text.strip() and text.strip() != self.state.title:
             self.undo_stack.push(TitleCommand(self.state.set_title, self.state.title, text.strip()))
@@ -199,6 +205,8 @@ class FileActions:
     # --- RT Plan, report, CSV, clipboard, figure -----------------------------------------------------
     def import_rtplan(self, path: str | None = None) -> bool:
         """Read a DICOM RT Plan's prescription, add it to the table and plan it (errors reported, never raised)."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from sbrt_calc.plancheck.rtplan import read_prescription
 
         if path is None:
@@ -232,6 +240,8 @@ class FileActions:
 
     def export_report(self, path: str | None = None, page_size: str | None = None, dialog: Any = None) -> str | None:
         """Export the PDF report; without ``path`` a dialog asks for title, identifier, page size and file."""
+        from PySide6.QtWidgets import QMessageBox
+
         from .report_export import ReportExportDialog, default_page_size, write_report
 
         if path is None:
@@ -261,6 +271,8 @@ class FileActions:
         return str(out)
 
     def export_csv(self, path: str | None = None) -> str | None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from .table_export import write_csv
 
         if path is None:
@@ -289,6 +301,8 @@ class FileActions:
         return text
 
     def export_figure(self, path: str | None = None) -> str | None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         if path is None:
             suggested = self._suggested("-bed10.png")
             path, _ = QFileDialog.getSaveFileName(self.window, "Export figure", suggested,

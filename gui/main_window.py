@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from sbrt_calc.case import Case, CaseRegimen
@@ -42,7 +42,9 @@ from .tools_controller import ToolsController
 from .window_common import ELIGIBILITY_TAB, PLANNING_TAB  # noqa: F401 - re-exported for tests
 from .workbench import Workbench
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:   # the event types are only named here: PySide makes a class's type on its first import
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
+
     from .eligibility_panel import EligibilityPanel
     from .plan_check_panel import PlanCheckPanel
     from .planning_panel import PlanningPanel

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -166,7 +165,13 @@ class Workbench(QWidget):
         self.model = model
         self._width_cache: dict[Any, list[int]] = {}
         self._short_window: bool | None = None
+        self._style_changes = 0   # in the widths' key instead of the style's name (no QStyle at start; app27s)
         self._build()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.StyleChange:   # another style: other margins and icon sizes
+            self._style_changes += 1
+        super().changeEvent(event)
 
     def _build(self) -> None:
         # entry row
@@ -396,7 +401,7 @@ class Workbench(QWidget):
         # measuring every cell costs ~15 ms: the widths are kept per (settings, rows, decimals, font, style),
         # so that switching the model back and forth does not measure again (not while deferred: no settings yet)
         return None if self.model.deferred else (
-            self.model.settings(), self.model.decimals, self.table.font().key(), self.style().name(),
+            self.model.settings(), self.model.decimals, self.table.font().key(), self._style_changes,
             tuple((r.label, r.total_dose_gy, r.fractions, r.error) for r in self.model.rows()))
 
     def _cached_widths(self, key: Any = None) -> list[int] | None:
@@ -420,9 +425,7 @@ class Workbench(QWidget):
         from .column_widths import resize_to_contents
 
         resize_to_contents(self.table)   # Qt's widths, measuring only the widest cells (issue 21)
-        icon = self.table.iconSize().width()
-        if icon <= 0:
-            icon = self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon = self.table.decoration_width()   # the icon size or the style's small one, as the cells draw it
         fm = self.table.fontMetrics()
         for i, c in enumerate(cols):
             if c == "warnings":
