@@ -26,7 +26,14 @@ T = time.process_time
 marks = [("interpreter start (site, encodings)", T())]
 def mark(name):
     marks.append((name, T()))
+try:   # as the app's entry point does (stop 27; imported before PySide6); older trees have no such module
+    from sbrt_calc.gui import pyside_feature_check
+except ImportError:
+    pyside_feature_check = None
+mark("the app's package (sbrt_calc.gui, imported before PySide6)")
 from PySide6.QtWidgets import QApplication; mark("import PySide6.QtWidgets (the bare window pays it too)")
+if pyside_feature_check is not None:
+    pyside_feature_check.install()
 app = QApplication(["sbrt-calc-gui"]); mark("QApplication")
 from PySide6.QtCore import Qt; Qt.AlignmentFlag; mark("Qt namespace: its ~90 enums made on first use")
 from sbrt_calc.gui.main_window import MainWindow; mark("import the window's modules (gui, case; Qt classes)")

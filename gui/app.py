@@ -10,6 +10,9 @@ the settings and the autosave; ``SBRT_CALC_RECOVER=yes|no`` answers the recovery
 (non-interactive use); ``SBRT_CALC_EXIT_WHEN_SHOWN=1`` quits once the window is shown
 (startup benchmark).
 
+PySide6 reads the source of every module imported after it (its ``__feature__`` check); the app answers that
+check from each module's namespace instead (:mod:`.pyside_feature_check`, ~30 ms CPU of the start).
+
 Start-up and the garbage collector: the collector is paused while the modules load and the
 window is built (nearly every object made then lives as long as the app), and those objects are
 then frozen (:func:`gc.freeze`) so that no later collection, the one at exit included, walks
@@ -41,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"sbrt-calc-gui {__version__}")
         return 0
+    from . import pyside_feature_check
+
+    pyside_feature_check.install()   # when PySide6 is loaded already (a host, a test); else in _start
     from .platform_check import xcb_problem
 
     problem = xcb_problem()
@@ -130,6 +136,9 @@ def _start(argv: list[str], args: list[str]) -> tuple[Any, Any]:
     """The application and the shown main window (with the case file of ``args``, if any)."""
     from PySide6.QtWidgets import QApplication
 
+    from . import pyside_feature_check  # imported in main(), before PySide6
+
+    pyside_feature_check.install()   # PySide's per-import source reading: ~30 ms CPU of the start (app27s)
     from . import settings
 
     app = QApplication.instance() or QApplication(argv[:1])

@@ -28,7 +28,13 @@ from sbrt_calc.gui import app, main_window, plot_panel
 
 NOT_AT_START = ("QStyle", "QCommonStyle", "QMessageBox", "QFileDialog", "QInputDialog", "QDialog",
                 "QWizard", "QCalendarWidget", "QMdiArea", "QColorDialog")   # the last four: viewport discovery
-seen = {}
+import inspect
+seen = {"sources_read": 0}
+getsource = inspect.getsource
+def counted(obj):   # PySide's per-import check read each new module's source with it (before stop 27)
+    seen["sources_read"] += 1
+    return getsource(obj)
+inspect.getsource = counted
 fill = main_window.MainWindow.finish_start
 def finish_start(self, path=None):
     fill(self, path)
@@ -47,7 +53,8 @@ print("SEEN=" + json.dumps(seen))
 
 def test_the_start_makes_no_style_dialog_or_discovered_widget_types() -> None:
     """Fails on the start before stop 27: QStyle (the column fit's icon size, the width cache's style name),
-    the dialogs (module-level imports) and the viewport's discovered classes were all made."""
+    the dialogs (module-level imports) and the viewport's discovered classes were all made; and PySide read
+    the source of each module imported after it (~170 ``inspect.getsource`` calls; :mod:`.pyside_feature_check`)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
                    SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
@@ -56,7 +63,7 @@ def test_the_start_makes_no_style_dialog_or_discovered_widget_types() -> None:
                              timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
-    assert seen == {"made": [], "rows": 6}, seen
+    assert seen == {"made": [], "rows": 6, "sources_read": 0}, seen
 
 
 def test_a_python_made_viewport_paints_as_qts_own(qapp) -> None:  # noqa: ANN001
@@ -106,3 +113,31 @@ def test_a_style_change_changes_the_cached_widths_key(window) -> None:  # noqa: 
     style = QStyleFactory.create("Windows")
     window.bench.setStyle(style)
     assert window.bench._width_key() != before
+
+
+def test_the_cheap_pyside_check_answers_as_pysides_own_for_module_level_users() -> None:
+    """:func:`uses_pyside` against PySide's own check (the source searched for "PySide6") on the modules loaded
+    here (the core, the app, numpy, some of the standard library): never a "uses" PySide's check denies, and every
+    module that imports PySide6 at its top level is found. The only other answers differ where "PySide6" is
+    in the text alone (a docstring, an import inside a function), which selects no feature either way."""
+    import inspect
+
+    import PySide6.QtWidgets  # noqa: F401 - PySide's check is there once PySide6 is loaded
+    import sbrt_calc.gui.app  # noqa: F401
+    import sbrt_calc.gui.main_window  # noqa: F401
+    from sbrt_calc.gui.pyside_feature_check import uses_pyside
+
+    pysides_own = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+    assert pysides_own is not uses_pyside   # not installed in the test process (the app's entry point does it)
+    checked = 0
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(("sbrt_calc", "numpy", "json", "enum")):
+            continue
+        theirs, ours = pysides_own(module), uses_pyside(module)
+        checked += 1
+        assert not (ours and not theirs), name
+        if theirs and not ours:
+            top_level = [line for line in inspect.getsource(module).splitlines()
+                         if line.startswith(("from PySide6", "import PySide6"))]
+            assert top_level == [], name
+    assert checked > 100
