@@ -229,3 +229,77 @@ def test_cli_mapping_and_target_options(files: dict[str, Path], capsys: pytest.C
     assert main([*base, "--map", "nonsense"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "STRUCTURE=TG263NAME" in err
+
+
+def _pydicom_valued_structure_set(ph: Phantom) -> bytes:
+    """The phantom's RT Structure Set with every contour value given to pydicom as values (a DS per coordinate,
+    as the phantom wrote them before stop 27): the bytes :func:`write_phantom` must write."""
+    import io
+
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+
+    from sbrt_calc.plancheck.phantom import _base, _uid, structures
+
+    rs = _base("RTSTRUCT", "1.2.840.10008.5.1.4.1.1.481.3", _uid("1002"),
+               ph.struct_frame_of_reference_uid or ph.frame_of_reference_uid)
+    rs.StructureSetLabel = "PHANTOM"
+    frame = Dataset()
+    frame.FrameOfReferenceUID = rs.FrameOfReferenceUID
+    rs.ReferencedFrameOfReferenceSequence = Sequence([frame])
+    roi_seq, contour_seq, obs_seq = [], [], []
+    for number, (name, kind, contours) in enumerate(structures(ph), start=1):
+        roi = Dataset()
+        roi.ROINumber, roi.ROIName, roi.ReferencedFrameOfReferenceUID = number, name, rs.FrameOfReferenceUID
+        roi_seq.append(roi)
+        items = []
+        for data in contours:
+            c = Dataset()
+            c.ContourGeometricType, c.NumberOfContourPoints = "CLOSED_PLANAR", len(data) // 3
+            c.ContourData = [f"{v:.4f}" for v in data]
+            items.append(c)
+        rc = Dataset()
+        rc.ReferencedROINumber, rc.ContourSequence = number, Sequence(items)
+        contour_seq.append(rc)
+        obs = Dataset()
+        obs.ObservationNumber, obs.ReferencedROINumber, obs.RTROIInterpretedType = number, number, kind
+        obs_seq.append(obs)
+    rs.StructureSetROISequence = Sequence(roi_seq)
+    rs.ROIContourSequence = Sequence(contour_seq)
+    rs.RTROIObservationsSequence = Sequence(obs_seq)
+    out = io.BytesIO()
+    rs.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("ph", [
+    Phantom(shape=(24, 32, 32), cord_distance_mm=30.0, cord_z_mm=(-20.0, 20.0),
+            lungs_box_mm=(-35.0, 35.0, -35.0, 25.0, -20.0, 20.0), vertices=24),
+    # odd vertex counts (odd-length IS and DS texts: padded), extra spheres, renamed structures
+    Phantom(shape=(24, 32, 32), vertices=17, extra_spheres=2, names={"SpinalCord": "Myelon_2", "Lungs": "Liver"},
+            struct_frame_of_reference_uid="1.2.826.0.1.3680043.8.498.99"),
+], ids=["tiny", "odd-vertices-extra-spheres"])
+def test_the_structure_set_is_written_as_pydicom_writes_its_values(ph: Phantom, tmp_path: Path) -> None:
+    """Stop 27: the contours are written from their text (raw elements), not from a pydicom DS object per
+    coordinate. The file is byte for byte the one pydicom writes from the values, and pydicom reads the same
+    values from the phantom's data set in memory as from the file."""
+    import pydicom
+
+    from sbrt_calc.plancheck.phantom import _base, _uid, add_rois, structures
+
+    written = write_phantom(tmp_path, ph)["rtstruct"].read_bytes()
+    assert written == _pydicom_valued_structure_set(ph)
+    rs = _base("RTSTRUCT", "1.2.840.10008.5.1.4.1.1.481.3", _uid("1002"), ph.frame_of_reference_uid)
+    rois = structures(ph)
+    add_rois(rs, rois)
+    import io
+
+    rs.save_as(io.BytesIO(), enforce_file_format=True)   # written from the text: no value made on the way
+    assert all(c.get_item(tag).is_raw for rc in rs.ROIContourSequence for c in rc.ContourSequence
+               for tag in (0x30060042, 0x30060046, 0x30060050))
+    back = pydicom.dcmread(tmp_path / "rtstruct.dcm")
+    for mem, read, (_, _, contours) in zip(rs.ROIContourSequence, back.ROIContourSequence, rois, strict=True):
+        for c, r, data in zip(mem.ContourSequence, read.ContourSequence, contours, strict=True):
+            assert c.ContourGeometricType == r.ContourGeometricType == "CLOSED_PLANAR"
+            assert c.NumberOfContourPoints == r.NumberOfContourPoints == len(data) // 3
+            assert list(c.ContourData) == list(r.ContourData) == [float(f"{v:.4f}") for v in data]
