@@ -147,9 +147,9 @@ def test_report_dialog_people_fields_reach_the_pdf(window, tmp_path: Path) -> No
     dlg.checked_edit.setText("Dr Checker")
     dlg.patient_edit.setText("ref-77")
     out = window.export_report(dialog=dlg)
-    from pdftext import untraced
+    from pdftext import fast_content_streams, untraced
 
-    with untraced():
+    with untraced(), fast_content_streams():   # pypdf's text, its content streams read at once (tests/pdftext.py)
         text = " ".join("".join(p.extract_text() for p in pypdf.PdfReader(out).pages).split())
     for value in ("Dr Prepared", "Dr Checker", "ref-77"):
         assert value in text

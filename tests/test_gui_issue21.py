@@ -242,7 +242,8 @@ def test_plan_check_errors_name_the_apps_fields_and_clear_the_names(qtbot, tmp_p
         "give an RT Plan (\u201cRT Plan…\u201d) or \u201cPrescription\u201d and \u201cFractions\u201d"
     with w_.catch_warnings():
         w_.simplefilter("ignore")
-        write_phantom(tmp_path, Phantom(shape=(24, 32, 32)))
+        # a coarse phantom (16-gon contours every 5 mm): the claim is the messages and the names, not a dose
+        write_phantom(tmp_path, Phantom(shape=(24, 32, 32), vertices=16, slice_mm=5.0))
     panel = PlanCheckPanel()
     qtbot.addWidget(panel)
     panel.open_folder(str(tmp_path))
