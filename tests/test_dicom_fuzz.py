@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pdftext import untraced
 
 pydicom = pytest.importorskip("pydicom")
 
@@ -117,7 +118,7 @@ def _paths(ds: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
 def _delete(raw: bytes, path: tuple[Any, ...]) -> bytes:
     import io
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), untraced():   # pydicom's reading and writing: no line of the package
         warnings.simplefilter("ignore")
         ds = pydicom.dcmread(io.BytesIO(raw))
         node = ds
@@ -132,7 +133,7 @@ def _delete(raw: bytes, path: tuple[Any, ...]) -> bytes:
 def _edit(raw: bytes, edit: Callable[[Any], None]) -> bytes:
     import io
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), untraced():   # pydicom's reading and writing: no line of the package
         warnings.simplefilter("ignore")
         ds = pydicom.dcmread(io.BytesIO(raw))
         edit(ds)
@@ -151,7 +152,7 @@ def mutants(ref: dict[str, bytes], starts: dict[str, int], rng: np.random.Genera
     for kind in KINDS:  # deleted elements, any level (all of them when thorough)
         import io
 
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), untraced():
             warnings.simplefilter("ignore")
             paths = list(_paths(pydicom.dcmread(io.BytesIO(ref[kind]))))
         chosen = paths if THOROUGH else [paths[i] for i in sorted(rng.choice(len(paths), min(len(paths), 25),
