@@ -113,8 +113,9 @@ def eclipse_dvhs(path: Path) -> dict[int, EclipseDvh]:
     return out
 
 
-def _ours() -> tuple[dict[int, tuple[str, StructureDose, float]], float]:
-    """Our DVH of every ROI, its end-cap volume (t (A_first + A_last) / 2, cc), and the grid's maximum."""
+def _ours() -> tuple[dict[int, tuple[str, StructureDose, float]], float, Any, Any]:
+    """Our DVH of every ROI, its end-cap volume (t (A_first + A_last) / 2, cc), the grid's maximum, and the grid
+    and structure set read (read once for the module: the small ROIs' independent sampler reads them too)."""
     assert ECLIPSE is not None
     grid, ss, _ = load_dose_and_structures(ECLIPSE / "rtdose.dcm", ECLIPSE / "rtss.dcm")
     t_set = structure_thickness_mm(ss.rois, grid)
@@ -126,14 +127,20 @@ def _ours() -> tuple[dict[int, tuple[str, StructureDose, float]], float]:
         _, sd = structure_dvh(roi, grid, thickness_mm=t)
         caps = t * (exact_area_mm2(roi.planes[0].polygons) + exact_area_mm2(roi.planes[-1].polygons)) / 2 / 1000
         out[roi.number] = (roi.name, sd, caps)
-    return out, float(grid.dose.max())
+    return out, float(grid.dose.max()), grid, ss
 
 
 @pytest.fixture(scope="module")
-def both() -> tuple[dict[int, EclipseDvh], dict[int, tuple[str, StructureDose, float]], float]:
+def read() -> tuple[dict[int, EclipseDvh], dict[int, tuple[str, StructureDose, float]], float, Any, Any]:
+    """Eclipse's DVHs, ours, the grid's maximum, and the grid and structure set we read (once for the module)."""
     assert ECLIPSE is not None
-    ours, top = _ours()
-    return eclipse_dvhs(ECLIPSE / "rtdose.dcm"), ours, top
+    ours, top, grid, ss = _ours()
+    return eclipse_dvhs(ECLIPSE / "rtdose.dcm"), ours, top, grid, ss
+
+
+@pytest.fixture(scope="module")
+def both(read: tuple[Any, ...]) -> tuple[dict[int, EclipseDvh], dict[int, tuple[str, StructureDose, float]], float]:
+    return read[:3]
 
 
 def _close(ours: float, theirs: float, what: str, name: str, rel: float = 0.01) -> None:
@@ -198,15 +205,13 @@ NOT_EXPLAINED = {
 }
 
 
-def test_every_roi_against_eclipse(both, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_every_roi_against_eclipse(read, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     """Volume, Dmean, D95 and D0.035cc of every ROI with an Eclipse DVH: within 1 %, or the difference explained
     (:data:`EXPLAINED`, each explanation asserted), or listed as not explained (:data:`NOT_EXPLAINED`, bounded as
     measured). The table with each difference's explanation is printed."""
-    ecl, ours, _ = both
+    ecl, ours, _, grid, ss = read   # the grid and structures our DVHs were computed from (read once)
     assert ECLIPSE is not None
-    grid, ss, _ = load_dose_and_structures(ECLIPSE / "rtdose.dcm", ECLIPSE / "rtss.dcm") if any(
-        n in SMALL for n, _, _ in ours.values()) else (None, None, None)
-    rois = {r.name: r for r in ss.rois} if ss is not None else {}
+    rois = {r.name: r for r in ss.rois} if any(n in SMALL for n, _, _ in ours.values()) else {}
     lines = [f"{'ROI':<16} {'metric':<12} {'Eclipse':>10} {'ours':>10} {'diff %':>8}  explanation"]
 
     def row(name: str, what: str, theirs: float, mine: float, why: str = "") -> None:
