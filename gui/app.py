@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         def after_show() -> None:
             window.plot.ensure_canvas()
             window.check_recovery()
+            window.bench.preparation.start()   # the other models prepared when the app is idle (app27v)
         # matplotlib (about a second of CPU) only once the filled table is on screen: a zero timer set now would
         # run before the table's repaint (Qt posts widget updates at low priority), the table then waiting for it
         QTimer.singleShot(0, lambda: after_next_paint(window.table.viewport(), after_show))

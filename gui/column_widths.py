@@ -26,16 +26,19 @@ _FONT = int(Qt.ItemDataRole.FontRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 
 
-def content_widths(table: QTableView) -> list[int]:
+def content_widths(table: QTableView, header: Any = None) -> list[int]:
     """Every column's width as ``table.resizeColumnsToContents()`` would set it before the header's minimum and
     maximum section sizes (nothing is resized here).
 
     Every row is measured (Qt measures up to the header's ``resizeContentsPrecision()`` rows, 1000 by default:
     the same widths for any table of up to 1000 rows). The model may offer ``cell(row, column, role)`` (its
-    ``data`` without a QModelIndex: :meth:`.RegimenTableModel.cell`).
+    ``data`` without a QModelIndex: :meth:`.RegimenTableModel.cell`). ``header``: the header whose section size
+    hints count (the table's by default; another model's columns are measured with a header of their own,
+    :meth:`.Workbench.prepare_widths`).
     """
     model = table.model()
-    header = table.horizontalHeader()
+    shown = table.horizontalHeader()
+    header = shown if header is None else header
     table.ensurePolished()
     base = table.font()
     base_fm = QFontMetrics(base)
@@ -71,7 +74,7 @@ def content_widths(table: QTableView) -> list[int]:
             cells.sort(key=lambda x: -x[0])
             for _advance, r in cells[:CANDIDATES]:
                 hint = max(hint, table.sizeHintForIndex(model.index(r, c)).width() + grid)
-        section = 0 if header.isHidden() else header.sectionSizeHint(c)
+        section = 0 if shown.isHidden() else header.sectionSizeHint(c)
         out.append(max(hint, section))
     return out
 

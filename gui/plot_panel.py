@@ -33,6 +33,8 @@ class PlotPanel(QWidget):
     """The viewed model's BED vs total dose with the table's regimens as points (selection linked both ways)."""
 
     pointSelected = Signal(int)     # row of the table
+    #: a preparation's render ended (drawn, cancelled or failed; :meth:`prepare_view`)
+    preparationEnded = Signal()
 
     def __init__(self, model: RegimenTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +54,9 @@ class PlotPanel(QWidget):
         self._views: dict[Any, tuple[Any, dict[str, Any], Any, tuple[int, int], Any]] = {}
         self._view_key: Any = None
         self._job: _Render | None = None    # a full draw being rendered off the GUI thread
+        #: views built and drawn before the user switched to them (:meth:`prepare_view`; app27v), by view key: kept
+        #: in :attr:`_views` like a view seen before, dropped by :meth:`drop_prepared` (an edit, a setting)
+        self._prepared: set[Any] = set()
         #: draw a new view off the GUI thread when the event loop asks for it (False: in the GUI thread, as
         #: :meth:`draw_now` always does)
         self.render_in_background = True
@@ -126,8 +131,7 @@ class PlotPanel(QWidget):
         from sbrt_calc.report.plot import plot_data
 
         data = self.data = plot_data(self.model.evaluation())
-        key = (data.title, data.y_label, data.xmax_gy, round(data.ymax_gy, 3), data.horizontal, data.crossings,
-               tuple(c[0] for c in data.curves), data.no_curve, self._dark(), self._narrow())
+        key = self._static_key_of(data)
         pending = self._pending_view
         shown = pending[1] if pending is not None else len(self._view_handles.get("labels", ()))
         if key != self._static_key or len(data.points) != shown:
@@ -143,22 +147,35 @@ class PlotPanel(QWidget):
             self._blit()
         # else: the view pending is built with these data
 
+    def _static_key_of(self, data: PlotData) -> Any:
+        """What a view's full draw depends on (beside the number of points): a view is kept per key."""
+        return (data.title, data.y_label, data.xmax_gy, round(data.ymax_gy, 3), data.horizontal, data.crossings,
+                tuple(c[0] for c in data.curves), data.no_curve, self._dark(), self._narrow())
+
     def _build_view(self) -> None:
         """Build the pending new view (see :meth:`refresh`) for the latest data: its axes, the core's plot on it,
         the legend, the ring of the selection, the points' labels; its full draw stays pending."""
-        from sbrt_calc.report.plot import draw_plot
-
         view_key, self._pending_view = self._pending_view, None
         data = self.data
         assert view_key is not None and data is not None
         fresh = self._new_view(view_key)
+        self._draw_view(data, clear=not fresh)
+        self._background = None
+        # which point labels show (all, or only the selected rows' when crowded): set now, not at the next
+        # edit (issue 21: a first visit to another model showed every label)
+        self._move_points(data)
+
+    def _draw_view(self, data: PlotData, clear: bool) -> None:
+        """The core's plot of ``data`` on :attr:`ax`, its legend, the ring and the points (see :meth:`_build_view`)."""
+        from sbrt_calc.report.plot import draw_plot
+
         dark = self._dark()
         if dark:
             self.figure.set_facecolor("#202124")
             self.ax.set_facecolor("#2b2c30")
         # a new view's axes is new (nothing to clear); a narrow plot makes its own legend (_fit_legend)
         self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True, compact=bool(self._narrow()),
-                                  clear=not fresh, legend=not self._narrow())
+                                  clear=clear, legend=not self._narrow())
         self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
         if self._narrow():   # the y axis's label on two lines (at 2x it ran off the canvas's top and bottom)
             label = self.ax.yaxis.label
@@ -166,10 +183,6 @@ class PlotPanel(QWidget):
         self._fit_legend(dark)
         self._handles["ring"] = self.ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000",
                                                 linewidths=2.4, zorder=6, animated=True)
-        self._background = None
-        # which point labels show (all, or only the selected rows' when crowded): set now, not at the next
-        # edit (issue 21: a first visit to another model showed every label)
-        self._move_points(data)
 
     # --- views: one axes per static part, kept with its rendered background (a model switch and back) ----
     #: how many drawn views are kept (the four model choices)
@@ -184,6 +197,7 @@ class PlotPanel(QWidget):
         if view is None:
             return False
         ax, handles, background, size, position = view
+        self._prepared.discard(view_key)   # a prepared view, now seen: kept as any view seen before
         self._show_axes(ax)
         ax.set_position(position)
         self.ax, self._handles, self._view_key = ax, handles, view_key
@@ -211,6 +225,7 @@ class PlotPanel(QWidget):
         while len(self._views) >= self.MAX_VIEWS:
             old_key = next(iter(self._views))
             old_ax = self._views.pop(old_key)[0]
+            self._prepared.discard(old_key)
             if old_ax is not self.ax:
                 old_ax.remove()
         return fresh
@@ -224,6 +239,7 @@ class PlotPanel(QWidget):
             if ax is not self.ax:
                 ax.remove()
         self._views.clear()
+        self._prepared.clear()
 
     def _show_axes(self, ax: Any) -> None:
         for other in self.figure.axes:
@@ -320,6 +336,10 @@ class PlotPanel(QWidget):
         # in a render off the GUI thread, the canvas's renderer is the render's own (see _canvas_class), and the
         # canvas's size was read on the GUI thread when the render began
         job = self._job
+        if job is not None and job.prepare is not None and job.in_worker():   # a view prepared: kept by the job
+            job.background = self.canvas.copy_from_bbox(self.figure.bbox)
+            job.position = job.prepare[1].get_position()
+            return
         size = job.size if job is not None and job.in_worker() else self._size()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         if self._view_key is not None:
@@ -388,6 +408,8 @@ class PlotPanel(QWidget):
         """Finish a full draw being rendered off the GUI thread (waiting for it); nothing when none is."""
         job = self._job
         if job is not None:
+            if job.prepare is not None:   # a preparation gives way at once (it is drawn again when idle)
+                job.cancel.set()
             job.thread.join()
             self._finish_render(job)
 
@@ -397,6 +419,9 @@ class PlotPanel(QWidget):
         if job.finished:
             return
         job.finished = True
+        if job.prepare is not None:
+            self._finish_preparation(job)
+            return
         QApplication.restoreOverrideCursor()
         if self._job is not job:
             return
@@ -411,6 +436,107 @@ class PlotPanel(QWidget):
             self.draw_now()           # in the GUI thread, so that an error is raised where it can be seen
             return
         self._blit()
+
+    # --- views prepared while the app is idle (app27v; driven by :mod:`.idle_preparation`) -----------------
+    def can_prepare(self) -> bool:
+        """True when a view can be prepared now: the canvas is shown and nothing of its own is pending or drawing."""
+        return (self.canvas is not None and self.data is not None and self._job is None
+                and not self._full_draw_pending and self._pending_view is None and self.canvas.isVisible())
+
+    def preparing(self) -> bool:
+        """True while a preparation's render is in flight."""
+        return self._job is not None and self._job.prepare is not None
+
+    def is_prepared(self, evaluation: Any) -> bool:
+        """True when a switch to ``evaluation``'s view finds it drawn (prepared, or seen before at this size)."""
+        view = self._views.get(self._views_key_of(evaluation)[1])
+        return view is not None and view[3] == self._size()
+
+    def _views_key_of(self, evaluation: Any) -> tuple[PlotData, Any]:
+        from sbrt_calc.report.plot import plot_data
+
+        data = plot_data(evaluation)
+        return data, (self._static_key_of(data), len(data.points))
+
+    def prepare_view(self, evaluation: Any) -> bool:
+        """Build the view of ``evaluation`` (another model's, as :meth:`refresh` would build it after a switch)
+        hidden, and start its full draw off the GUI thread, so that a switch to it shows it at once
+        (:meth:`_switch_to_cached`). The canvas keeps showing the shown view's image meanwhile. Any change of the
+        plot cancels the render (:meth:`_join_render`); :attr:`preparationEnded` is emitted when it ends. False:
+        nothing started (drawn already, or the panel busy: :meth:`can_prepare`)."""
+        if not self.can_prepare():
+            return False
+        data, view_key = self._views_key_of(evaluation)
+        if view_key == self._view_key:
+            return False
+        view = self._views.get(view_key)
+        if view is not None:
+            if view[3] == self._size():
+                return False
+            del self._views[view_key]     # drawn at another size (the window was resized): drawn again
+            self._prepared.discard(view_key)
+            view[0].remove()
+        shown = self._ax, self._view_handles
+        self._ax, self._view_handles = self.figure.add_subplot(), {}
+        try:
+            self._draw_view(data, clear=False)
+            self._move_points(data)
+            prepared = self._ax, self._view_handles
+        finally:
+            self._ax, self._view_handles = shown
+        self._show_axes(prepared[0])   # only the prepared view is drawn (the canvas's image is not touched)
+        width, height = self.canvas.get_width_height(physical=True)
+        job = _Render(self, _cancellable_renderer(width, height, self.figure.dpi), (width, height, self.figure.dpi),
+                      self._size(), prepare=(view_key, *prepared))
+        self._job = job
+        job.start()
+        return True
+
+    def _finish_preparation(self, job: _Render) -> None:
+        """On the GUI thread: a preparation's view kept (if drawn whole at the canvas's size) or dropped."""
+        if self._job is job:
+            self._job = None
+        assert job.prepare is not None
+        view_key, ax, handles = job.prepare
+        if self.figure is not None and self._ax is not None:
+            self._show_axes(self._ax)
+        drawn = (job.error is None and job.background is not None and self.canvas is not None
+                 and self.canvas.get_width_height(physical=True) + (self.figure.dpi,) == job.key)
+        if drawn and view_key not in self._views:
+            while len(self._views) >= self.MAX_VIEWS:   # the oldest view not shown gives way
+                old = next((k for k in self._views if self._views[k][0] is not self._ax), None)
+                if old is None:
+                    break
+                self._prepared.discard(old)
+                self._views.pop(old)[0].remove()
+            if len(self._views) < self.MAX_VIEWS:
+                self._views[view_key] = (ax, handles, job.background, job.size, job.position)
+                self._prepared.add(view_key)
+                self.preparationEnded.emit()
+                return
+        ax.remove()
+        self.preparationEnded.emit()
+
+    def prepared_views(self) -> set[Any]:
+        """The keys of the views prepared and not yet shown."""
+        return set(self._prepared)
+
+    def drop_prepared(self) -> None:
+        """Forget the views prepared and not yet shown (their axes removed; a preparation in flight cancelled)."""
+        job = self._job
+        if job is not None and job.prepare is not None:
+            self._join_render()
+        for key in list(self._prepared):
+            view = self._views.pop(key, None)
+            if view is not None and view[0] is not self._ax:
+                view[0].remove()
+        self._prepared.clear()
+
+    def stop_preparation(self) -> None:
+        """Stop a preparation in flight at its next drawing call and wait for it (its view is not kept)."""
+        job = self._job
+        if job is not None and job.prepare is not None:
+            self._join_render()
 
     def draw_now(self) -> None:
         """Render synchronously if a full draw is pending (benchmarks and tests; points are blitted at once)."""
@@ -479,8 +605,16 @@ class _Render:
     :meth:`PlotPanel._finish_render` shows the image.
     """
 
-    def __init__(self, panel: PlotPanel, renderer: Any, key: tuple[int, int, float], size: tuple[int, int]) -> None:
+    def __init__(self, panel: PlotPanel, renderer: Any, key: tuple[int, int, float], size: tuple[int, int],
+                 prepare: tuple[Any, Any, dict[str, Any]] | None = None) -> None:
         import weakref
+
+        #: a preparation's (view key, axes, artists): the figure drawn with that view only, its image kept as the
+        #: view's background (``background``, ``position``), not shown (:meth:`PlotPanel.prepare_view`)
+        self.prepare = prepare
+        self.cancel = getattr(renderer, "cancel", None) or threading.Event()
+        self.background: Any = None
+        self.position: Any = None
 
         self.panel = weakref.ref(panel)
         self.figure = panel.figure
@@ -528,6 +662,8 @@ class _Relay(QObject):
 
     def _join_all(self) -> None:
         for job in list(self.running):
+            if job.prepare is not None:   # a preparation is not waited for to the end
+                job.cancel.set()
             job.thread.join()
             self._done(job)
 
@@ -541,7 +677,8 @@ class _Relay(QObject):
             panel._finish_render(job)
         elif not job.finished:   # the panel is gone: only the busy cursor to restore
             job.finished = True
-            QApplication.restoreOverrideCursor()
+            if job.prepare is None:
+                QApplication.restoreOverrideCursor()
 
 
 _RELAY: _Relay | None = None
@@ -671,3 +808,43 @@ def _least_covering_legend_class() -> Any:
 
     _LEGEND_CLASS = _LeastCoveringLegend
     return _LEGEND_CLASS
+
+
+class Cancelled(Exception):
+    """A preparation's render stopped by :meth:`PlotPanel.stop_preparation` (input, or any change of the plot)."""
+
+
+_CANCELLABLE: Any = None
+
+
+def _cancellable_renderer(width: int, height: int, dpi: float) -> Any:
+    """An Agg renderer whose drawing and text-measuring calls raise :class:`Cancelled` once its ``cancel`` event is
+    set: a preparation's render stops within one such call (about a millisecond) when the user acts, so that the
+    GUI thread does not share the interpreter with it (the GIL) for the rest of a 150-200 ms draw."""
+    global _CANCELLABLE
+    if _CANCELLABLE is None:
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        class _CancellableRenderer(RendererAgg):
+            def __init__(self, width: int, height: int, dpi: float) -> None:
+                super().__init__(width, height, dpi)
+                self.cancel = threading.Event()
+
+            def _check(self) -> None:
+                if self.cancel.is_set():
+                    raise Cancelled
+
+            def draw_path(self, *args: Any, **kwargs: Any) -> None:
+                self._check()
+                super().draw_path(*args, **kwargs)
+
+            def draw_text(self, *args: Any, **kwargs: Any) -> None:
+                self._check()
+                super().draw_text(*args, **kwargs)
+
+            def get_text_width_height_descent(self, *args: Any, **kwargs: Any) -> Any:
+                self._check()
+                return super().get_text_width_height_descent(*args, **kwargs)
+
+        _CANCELLABLE = _CancellableRenderer
+    return _CANCELLABLE(width, height, dpi)

@@ -9,6 +9,8 @@ warning. Edits made through ``setData`` go onto the undo stack when one is attac
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -195,6 +197,28 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
                 if hit is not _MISSING:
                     return hit
         return self.cell(r, index.column(), role)
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N802, N803 - Qt's names
+        # Qt 6's delegate asks a cell's roles in one call (QStyledItemDelegate::initStyleOption: font, alignment,
+        # foreground, check state, decoration, display, background): one call into Python per cell instead of
+        # seven (app27v: a paint of the table asked ~1,800 data() calls), each role's value as data() gives it
+        r = index.row()
+        c = index.column()
+        ids = self.state.ids
+        cache = self._cells.get(ids[r]) if 0 <= r < len(ids) else None
+        for rd in roleDataSpan:   # every entry set or cleared (Qt's delegate reuses its span from cell to cell)
+            role = rd.role()
+            if role not in _ROLES:
+                rd.clearData()
+                continue
+            value = _MISSING if cache is None else cache.get((c, role), _MISSING)
+            if value is _MISSING:
+                value = self.cell(r, c, role)
+                cache = self._cells.get(ids[r]) if 0 <= r < len(ids) else None
+            if value is None:
+                rd.clearData()
+            else:
+                rd.setData(value)
 
     def cell(self, r: int, c: int, role: int) -> Any:
         """:meth:`data` of row ``r``, column ``c`` without a QModelIndex (None outside the table; measuring the
@@ -572,6 +596,66 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         self._es, self._cols, self._results, self._cells = self._by_settings.pop(settings, (None, None, {}, {}))
         while len(self._by_settings) > 4:
             self._by_settings.pop(next(iter(self._by_settings)))
+
+    # --- another model's cells, made before the user switches to it (app27v; :mod:`.idle_preparation`) --------
+    def is_prepared(self, settings: CaseSettings) -> bool:
+        """True when a switch to ``settings`` finds every row evaluated and every cell's role data made (the shown
+        settings: True)."""
+        if settings == self._settings and not self._deferred:
+            return True
+        entry = self._by_settings.get(settings)
+        n = len(self._ids)
+        return (entry is not None and entry[0] is not None and len(entry[2]) == n and len(entry[3]) == n
+                and all(len(cells) == self._cells_per_row(entry[1]) for cells in entry[3].values()))
+
+    def _cells_per_row(self, cols: Any) -> int:
+        return len(cols) * len(_ROLES) if cols is not None else -1
+
+    def prepare_steps(self, settings: CaseSettings, rows_per_step: int = 12) -> Iterator[None]:
+        """Evaluate every row under ``settings`` and make every cell's role data (every role :meth:`data` answers),
+        kept for a switch to ``settings``, in steps of ``rows_per_step`` rows (a generator: one step per ``next``,
+        so that the caller gives the event loop a turn between them). Nothing is shown or signalled: the shown
+        settings, results and cells are swapped back after each step. An edit meanwhile forgets the edited row in
+        what was prepared (:meth:`_forget`), as for any settings kept; the next step starts again from the rows
+        not made."""
+        if self._deferred or settings == self._settings:
+            return
+        step = 0
+        while not self.is_prepared(settings):
+            with self.as_settings(settings):
+                if step == 0:
+                    self._evaluate_missing()   # every row together (numpy over the rows)
+                per_row = self._cells_per_row(self._columns)
+                todo = [r for r, rid in enumerate(self._ids) if len(self._cells.get(rid, ())) != per_row]
+                for r in todo[:rows_per_step]:
+                    for c in range(len(self._columns)):
+                        for role in _ROLES:
+                            self.cell(r, c, role)
+            step += 1
+            yield
+
+    @contextmanager
+    def as_settings(self, settings: CaseSettings) -> Iterator[None]:
+        """The model reads ``settings``' kept results and cells inside (no signal: nothing shown changes)."""
+        shown = (self.state.settings, self._es, self._cols, self._results, self._cells)
+        es, cols, results, cells = self._by_settings.pop(settings, (None, None, {}, {}))
+        self.state.settings, self._es, self._cols, self._results, self._cells = settings, es, cols, results, cells
+        try:
+            yield
+        finally:
+            entry = (self._es, self._cols, self._results, self._cells)
+            self.state.settings, self._es, self._cols, self._results, self._cells = shown
+            self._by_settings[settings] = entry
+            while len(self._by_settings) > 4:
+                self._by_settings.pop(next(iter(self._by_settings)))
+
+    def evaluation_for(self, settings: CaseSettings) -> Evaluation:
+        """The table's evaluation under ``settings`` (the shown ones, or ones kept or prepared), as
+        :meth:`evaluation` gives it after a switch to them."""
+        if settings == self._settings:
+            return self.evaluation()
+        with self.as_settings(settings):
+            return self.evaluation()
 
     def set_settings(self, settings: CaseSettings) -> None:
         if settings == self._settings and not self._deferred:

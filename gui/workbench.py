@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .idle_preparation import IdlePreparation
 from .number_text import greek
 from .plot_panel import PlotPanel
 from .regimen_table_model import RegimenTableModel
@@ -297,6 +298,8 @@ class Workbench(QWidget):
         hb.addWidget(self.export_button)
         pv.addLayout(hb)
         self.working = WorkingPanel(self.model)
+        #: the other models' cells, widths and plot views prepared while the app is idle (started by the app)
+        self.preparation = IdlePreparation(self)
         right = self._working_dock(plot_box)
         self.splitter = _FittingSplitter(Qt.Orientation.Horizontal)
         self.splitter.after_resize = self.fit_verdicts
@@ -397,6 +400,87 @@ class Workbench(QWidget):
         # cells costs ~10-25 ms for 57 rows (column_widths; app26: a first visit's deferred fit repainted the table)
         self._fit_columns()
 
+    def prepare_widths(self, settings: Any) -> bool:
+        """Fit the columns of ``settings``' view (another model's) into the widths cache, as a switch to it would
+        (:meth:`_fit_columns`: the same widths); False when they were there. The model reads ``settings``' cells
+        meanwhile, without a signal; the header hints come from a header of their own (the table's has the shown
+        model's columns), made like the table's and dropped."""
+        model = self.model
+        if model.deferred or settings == model.settings():
+            return False
+        with model.as_settings(settings):
+            key = self._width_key()
+            if self._cached_widths(key) is not None:
+                return False
+            shown = self.table.horizontalHeader()
+            probe = QHeaderView(Qt.Orientation.Horizontal, self.table)
+            probe.hide()
+            probe.setDefaultAlignment(shown.defaultAlignment())
+            probe.setHighlightSections(shown.highlightSections())
+            probe.setSortIndicatorShown(shown.isSortIndicatorShown())
+            probe.setSectionsClickable(shown.sectionsClickable())
+            probe.setMinimumSectionSize(shown.minimumSectionSize())
+            probe.setMaximumSectionSize(shown.maximumSectionSize())
+            probe.setTextElideMode(shown.textElideMode())
+            probe.setFont(shown.font())
+            probe.setModel(model)
+            probe.reset()   # its sections made (a header no view lays out has none until then)
+            try:
+                from .column_widths import content_widths
+
+                low, high = shown.minimumSectionSize(), shown.maximumSectionSize()
+                widths = [min(max(w, low), high) for w in content_widths(self.table, probe)]
+            finally:
+                probe.setModel(None)
+                probe.setParent(None)
+                probe.deleteLater()
+            widths = self._fitted(widths)
+        if sum(widths) <= self.table.viewport().width():
+            # the Warnings column would be stretched: its width is the header's after the others are set (the
+            # switch fits these columns itself)
+            return False
+        self._store_widths(key, widths)
+        return True
+
+    def _fitted(self, widths: list[int]) -> list[int]:
+        """The fit's rules applied to the columns' content widths (:meth:`_fit_columns`): each column's floor and
+        cap, the verdicts at one width, the Warnings column's bounds."""
+        cols = self.model.column_keys()
+        widths = list(widths)
+        icon = self.table.decoration_width()   # the icon size or the style's small one, as the cells draw it
+        fm = self.table.fontMetrics()
+        for i, c in enumerate(cols):
+            if c == "warnings":
+                continue
+            cap = 220 if c == "sensitivity" else 160   # 'depends on model' whole, the Warnings cell too
+            floor = 48
+            # the verdict columns as wide as their widest possible word with its icon, whatever the rows: 'not
+            # reached' whole, and the same widths before and after the rows arrive (issue 21: no layout jump)
+            # (+ 13: the cell's margins, the icon's spacing and the grid line, as a cell's own size hint)
+            if c in ("flag", "reference"):
+                floor = fm.horizontalAdvance("not reached") + icon + 13
+            elif c == "sensitivity":
+                from sbrt_calc.vocabulary import DEPENDS_SHORT, VERDICT_SHORT
+
+                floor = max(fm.horizontalAdvance(t) for t in (*VERDICT_SHORT.values(), *DEPENDS_SHORT.values()))
+                floor += icon + 13
+            widths[i] = min(max(widths[i], floor), cap)
+        verdicts = [i for i, c in enumerate(cols) if c in ("flag", "reference")]
+        if verdicts:   # the two verdict columns hold the same words: one width (at 2x one of them elided them)
+            widest = max(widths[i] for i in verdicts)
+            for i in verdicts:
+                widths[i] = widest
+        if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 480 px (issue 21:
+            # the text shows in the cell, the tooltip holds the full sentences)
+            widths[-1] = min(max(widths[-1], 60), 480)
+        return widths
+
+    def _store_widths(self, key: Any, widths: list[int]) -> None:
+        if len(self._width_cache) > 8:
+            self._width_cache.clear()
+        if key is not None:
+            self._width_cache[key] = widths
+
     def _width_key(self) -> Any:
         # measuring every cell costs ~15 ms: the widths are kept per (settings, rows, decimals, font, style),
         # so that switching the model back and forth does not measure again (not while deferred: no settings yet)
@@ -425,31 +509,10 @@ class Workbench(QWidget):
         from .column_widths import resize_to_contents
 
         resize_to_contents(self.table)   # Qt's widths, measuring only the widest cells (issue 21)
-        icon = self.table.decoration_width()   # the icon size or the style's small one, as the cells draw it
-        fm = self.table.fontMetrics()
-        for i, c in enumerate(cols):
-            if c == "warnings":
-                continue
-            cap = 220 if c == "sensitivity" else 160   # 'depends on model' whole, the Warnings cell too
-            floor = 48
-            # the verdict columns as wide as their widest possible word with its icon, whatever the rows: 'not
-            # reached' whole, and the same widths before and after the rows arrive (issue 21: no layout jump)
-            # (+ 13: the cell's margins, the icon's spacing and the grid line, as a cell's own size hint)
-            if c in ("flag", "reference"):
-                floor = fm.horizontalAdvance("not reached") + icon + 13
-            elif c == "sensitivity":
-                from sbrt_calc.vocabulary import DEPENDS_SHORT, VERDICT_SHORT
-
-                floor = max(fm.horizontalAdvance(t) for t in (*VERDICT_SHORT.values(), *DEPENDS_SHORT.values()))
-                floor += icon + 13
-            header.resizeSection(i, min(max(header.sectionSize(i), floor), cap))
-        verdicts = [i for i, c in enumerate(cols) if c in ("flag", "reference")]
-        if verdicts:   # the two verdict columns hold the same words: one width (at 2x one of them elided them)
-            widest = max(header.sectionSize(i) for i in verdicts)
-            for i in verdicts:
-                header.resizeSection(i, widest)
-        if cols:   # the Warnings column (stretched when there is room): its short text whole, up to 480 px (issue 21:
-            # the text shows in the cell, the tooltip holds the full sentences)
+        widths = self._fitted([header.sectionSize(i) for i in range(len(cols))])
+        for i, w in enumerate(widths[:-1]):
+            header.resizeSection(i, w)
+        if cols:   # the Warnings column (stretched when there is room) as the others leave it, bounded
             header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 480))
         if len(cache) > 8:
             cache.clear()
