@@ -198,28 +198,6 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
                     return hit
         return self.cell(r, index.column(), role)
 
-    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N802, N803 - Qt's names
-        # Qt 6's delegate asks a cell's roles in one call (QStyledItemDelegate::initStyleOption: font, alignment,
-        # foreground, check state, decoration, display, background): one call into Python per cell instead of
-        # seven (app27v: a paint of the table asked ~1,800 data() calls), each role's value as data() gives it
-        r = index.row()
-        c = index.column()
-        ids = self.state.ids
-        cache = self._cells.get(ids[r]) if 0 <= r < len(ids) else None
-        for rd in roleDataSpan:   # every entry set or cleared (Qt's delegate reuses its span from cell to cell)
-            role = rd.role()
-            if role not in _ROLES:
-                rd.clearData()
-                continue
-            value = _MISSING if cache is None else cache.get((c, role), _MISSING)
-            if value is _MISSING:
-                value = self.cell(r, c, role)
-                cache = self._cells.get(ids[r]) if 0 <= r < len(ids) else None
-            if value is None:
-                rd.clearData()
-            else:
-                rd.setData(value)
-
     def cell(self, r: int, c: int, role: int) -> Any:
         """:meth:`data` of row ``r``, column ``c`` without a QModelIndex (None outside the table; measuring the
         columns asks every cell: see :mod:`.column_widths`)."""

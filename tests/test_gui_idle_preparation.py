@@ -3,7 +3,7 @@
 No timed assertion (``bench/gui_latency.py`` measures): these tests check states, counts and images. A switch to a
 prepared model does no full draw of the figure and shows the pixels a first visit draws; its columns have the
 widths a first visit fits; an edit or a setting drops what was prepared; input defers the preparation and stops a
-render in flight; ``multiData`` (one call per cell) answers what ``data`` answers.
+render in flight.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QEvent, QModelRoleData, QModelRoleDataSpan, Qt  # noqa: E402
+from PySide6.QtCore import QEvent, Qt  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
@@ -233,26 +233,3 @@ def test_input_defers_the_preparation_and_stops_a_render_in_flight(qapp, window:
     assert model.is_prepared(settings)
     with model.as_settings(settings):
         assert window.bench._cached_widths() is not None
-
-
-def test_multidata_answers_what_data_answers(window: MainWindow) -> None:
-    """``multiData`` (Qt 6's delegate asks a cell's roles in one call) gives each role ``data``'s value, and clears
-    the roles it does not answer (the delegate reuses its span)."""
-    model = window.model
-    roles = [Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
-             Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.DisplayRole,
-             Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.EditRole]
-    for r in (0, 5, ROWS):   # ROWS: the invalid row
-        for c in range(model.columnCount()):
-            index = model.index(r, c)
-            for role in roles:
-                d = QModelRoleData(int(role))
-                d.setData("stale")
-                model.multiData(index, QModelRoleDataSpan(d))
-                expected = model.data(index, int(role))
-                got = d.data()
-                if expected is None:
-                    assert got is None, (r, c, role, got)
-                else:
-                    assert type(got) is type(expected) and (got == expected or hasattr(expected, "cacheKey")), \
-                        (r, c, role, got, expected)
