@@ -48,6 +48,7 @@ class PlotPanel(QWidget):
         #: (:meth:`_build_view`): a model switch's own turn updates the table only (issue 21)
         self._pending_view: Any = None
         self._background: Any = None
+        self._exporting = False      # a save in progress: its draw is the file's, not the screen's (see export)
         self._selected: set[int] = set()
         self._static_key: Any = None
         self._full_draw_pending = False
@@ -333,6 +334,10 @@ class PlotPanel(QWidget):
         return [self._handles["down"], self._handles["up"]] + [lb for lb in self._handles["labels"] if lb.get_visible()]
 
     def _on_draw(self, event: Any) -> None:
+        if self._exporting:
+            # a save draws the figure for the file, at the file's resolution and, for SVG and PDF, on a canvas of
+            # that format (no Agg renderer): neither its image nor its size is the screen's
+            return
         # in a render off the GUI thread, the canvas's renderer is the render's own (see _canvas_class), and the
         # canvas's size was read on the GUI thread when the render began
         job = self._job
@@ -588,9 +593,11 @@ class PlotPanel(QWidget):
         for a in animated:
             a.set_animated(False)    # animated artists are left out of a saved figure
         buf = io.BytesIO()
+        self._exporting = True
         try:
             self.figure.savefig(buf, format=fmt, dpi=200 if fmt == "png" else None)
         finally:
+            self._exporting = False
             for a in animated:
                 a.set_animated(True)
         return write_bytes_atomic(p, buf.getvalue(), kind=fmt)   # never over a file of another kind
