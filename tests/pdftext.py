@@ -114,12 +114,18 @@ def fast_content_streams() -> Iterator[None]:
 
 
 def pages_text(path: str | Path) -> list[str]:
-    """Each page's text, ligatures undone (NFKC) and whitespace runs made single spaces."""
-    import pypdf
+    """Each page's text as PDFium reads it (pypdfium2: ~10x faster than pypdf's ``extract_text`` on a report, the
+    same characters, whitespace aside: ``tests/test_report_render.py``), ligatures undone (NFKC) and whitespace runs
+    made single spaces."""
+    import pypdfium2
 
-    with untraced(), fast_content_streams():
-        return [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
-                for p in pypdf.PdfReader(str(path)).pages]
+    with untraced():
+        doc = pypdfium2.PdfDocument(str(path))
+        try:
+            return [" ".join(unicodedata.normalize("NFKC", doc[i].get_textpage().get_text_range()).split())
+                    for i in range(len(doc))]
+        finally:
+            doc.close()
 
 
 def pdf_text(path: str | Path) -> str:

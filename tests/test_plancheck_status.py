@@ -371,8 +371,6 @@ def test_pdf_opens_the_plan_check_with_the_headline_banner(p54: dict[str, Path],
     status the grader would give (the grading itself is tested above)."""
     from dataclasses import replace
 
-    import pypdf
-
     from sbrt_calc.evaluation import evaluate_regimens
     from sbrt_calc.evaluation_results import PlanCheckEvaluation
     from sbrt_calc.plancheck.report import banner, headline, report_tables
@@ -405,12 +403,11 @@ def test_pdf_opens_the_plan_check_with_the_headline_banner(p54: dict[str, Path],
     points = limit_points(failed)
     edge = [p for p in points if p.status == "fail" and "drawn at its edge" in p.label]
     assert edge and all(0.0 <= p.volume_percent <= 100.0 for p in points)
-    from pdftext import fast_content_streams, untraced
+    from pdftext import pdf_text
 
     for res in (failed, incomplete):
         pdf = write_report_pdf(content(res), tmp_path / f"{res.status}.pdf")
-        with untraced(), fast_content_streams():   # pypdf's operations, read faster (tests/pdftext.py)
-            text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(str(pdf)).pages)
+        text = pdf_text(pdf)   # PDFium's text (tests/pdftext.py)
         said = banner(res)[1]
         assert text.count(said) == 1, text[:2000]  # once: the banner, no table row repeating it
         assert text.index(said) < text.index("Plan check: plan")  # at the top of the plan check section
