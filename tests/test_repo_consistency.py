@@ -23,6 +23,24 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert install_and_test.strip() in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(not (ROOT / ".ci" / "run").is_file(), reason="not a source checkout")
+def test_ci_measures_coverage_after_the_readme_command() -> None:
+    """The README's command runs the suite without coverage (issue 18's 120 s); CI then runs the same tests under
+    ``--cov`` and gates the combined (pytest-cov's fail_under) and branch figures (coverage_figures.py)."""
+    _, install_and_test = readme_commands()
+    assert "--cov" not in install_and_test
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    after = ci[ci.index(install_and_test.strip()) + len(install_and_test.strip()):]
+    commands = [line.strip() for line in after.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    covered = [c for c in commands if c.startswith("pytest ") and "--cov" in c.split()]
+    assert covered and " -m " not in covered[0] and " -k " not in covered[0]   # the whole suite, no selection
+    assert commands.index(covered[0]) < next(i for i, c in enumerate(commands)
+                                             if c.startswith("python scripts/coverage_figures.py")
+                                             and "--min-branch 85" in c and "--min-combined 90" in c)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r"^branch = true$", text, flags=re.M) and re.search(r"^fail_under = 90$", text, flags=re.M)
+
+
 def test_readme_starts_with_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     head = text[: text.index("decision support")]
