@@ -528,9 +528,7 @@ class PlotPanel(QWidget):
 
     def drop_prepared(self) -> None:
         """Forget the views prepared and not yet shown (their axes removed; a preparation in flight cancelled)."""
-        job = self._job
-        if job is not None and job.prepare is not None:
-            self._join_render()
+        self.stop_preparation()
         for key in list(self._prepared):
             view = self._views.pop(key, None)
             if view is not None and view[0] is not self._ax:
@@ -539,8 +537,7 @@ class PlotPanel(QWidget):
 
     def stop_preparation(self) -> None:
         """Stop a preparation in flight at its next drawing call and wait for it (its view is not kept)."""
-        job = self._job
-        if job is not None and job.prepare is not None:
+        if self.preparing():
             self._join_render()
 
     def draw_now(self) -> None:

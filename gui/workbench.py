@@ -498,7 +498,6 @@ class Workbench(QWidget):
         header = self.table.horizontalHeader()
         cols = self.model.column_keys()
         key = self._width_key()
-        cache = self._width_cache
         widths = self._cached_widths(key) if key is not None else None
         if widths is not None:
             for i, w in enumerate(widths):
@@ -514,10 +513,7 @@ class Workbench(QWidget):
             header.resizeSection(i, w)
         if cols:   # the Warnings column (stretched when there is room) as the others leave it, bounded
             header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 480))
-        if len(cache) > 8:
-            cache.clear()
-        if key is not None:
-            cache[key] = [header.sectionSize(i) for i in range(len(cols))]
+        self._store_widths(key, [header.sectionSize(i) for i in range(len(cols))])
         self.order_columns()
         self.fit_verdicts()
 
