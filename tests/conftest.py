@@ -96,35 +96,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Three things once per process, after the collection.
 
-    1. When the run holds GUI tests (a test module imported the main window), import matplotlib's modules that the
-       plot and the report's figures use with the coverage tracer off: matplotlib's import runs ~20,000 Python
-       calls (rcParams, docstrings, the font list) that the tracer saw at 0.7-0.8 s of CPU under ``--cov`` against
-       0.4-0.5 s untraced, in whichever test drew the process's first plot. No package code runs in it (the
-       coverage figures are the same); every test still imports and draws through the package as before.
-    2. Freeze what the imports and the collection made (:func:`gc.freeze`), as the app does after its start.
+    1. Under ``--cov``, matplotlib's draws and artist building and pydicom's writes run untraced from here on
+       (``tests/untraced_libs.py``: on Python 3.11 the tracer slows all code, also code it does not measure; the
+       coverage figures are the same). Their modules are imported untraced there: matplotlib's import runs ~20,000
+       Python calls (rcParams, docstrings, the font list) that the tracer saw at 0.7-0.8 s of CPU under ``--cov``
+       against 0.4-0.5 s untraced, in whichever test drew the process's first plot. No package code runs in it.
+    2. When the run holds GUI tests (a test module imported the main window), the Agg and Qt canvases' modules are
+       imported untraced too (the plot's and the report's figures draw on them).
+    3. Freeze what the imports and the collection made (:func:`gc.freeze`), as the app does after its start.
        Python's oldest-generation collections walk every tracked object: PySide6, matplotlib, numpy, pydicom and
        Hypothesis give each worker a large heap of long-lived objects, and each of the ~10-25 full collections per
        test file walked all of it again (GC took 1.2-1.8 s of CPU per plan-check or report file, stop 27). Frozen
        objects are never collected: the garbage among them is collected first.
-    3. Under ``--cov``, matplotlib's draws and artist building and pydicom's writes run untraced from here on
-       (``tests/untraced_libs.py``: on Python 3.11 the tracer slows all code, also code it does not measure; the
-       coverage figures are the same).
     """
     import gc
 
+    import untraced_libs
+
+    untraced_libs.install()
     if "sbrt_calc.gui.main_window" in sys.modules:
         with untraced():
             try:
                 import matplotlib.backends.backend_agg  # noqa: F401
                 import matplotlib.backends.backend_qtagg  # noqa: F401
-                import matplotlib.figure  # noqa: F401
-                import matplotlib.font_manager  # noqa: F401
-                import matplotlib.legend  # noqa: F401
             except ImportError:  # pragma: no cover - the test extra installs matplotlib
                 pass
-    import untraced_libs
-
-    untraced_libs.install()
     gc.collect()
     gc.freeze()
 
