@@ -26,15 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sbrt_calc.errors import ModelParameterError, SbrtCalcError
-from sbrt_calc.evaluation_results import (  # the sections' results, re-exported
-    EligibilityEvaluation,
-    FlagAtSite,
-    PlanCheckEvaluation,
-    PlanningEvaluation,
-)
+
+if TYPE_CHECKING:   # the sections' results: made by evaluation_sections when a case has sections (core28)
+    from sbrt_calc.evaluation_results import EligibilityEvaluation, FlagAtSite, PlanCheckEvaluation, PlanningEvaluation
 from sbrt_calc.models import LQ, LQL, USC, Model, time_correction
 from sbrt_calc.presets.radiobiology import Threshold, radiobiology
 from sbrt_calc.radiobiology import lq

@@ -1,8 +1,8 @@
 """The case's sections evaluated under its settings: eligibility, planning and the plan check.
 
 :func:`sbrt_calc.evaluation.evaluate` calls :func:`evaluate_sections` once per case; the results are the
-frozen :class:`~sbrt_calc.evaluation.EligibilityEvaluation`, :class:`~sbrt_calc.evaluation.PlanningEvaluation`
-and :class:`~sbrt_calc.evaluation.PlanCheckEvaluation` every face renders. Each reads the case's flag line
+frozen :class:`~sbrt_calc.evaluation_results.EligibilityEvaluation`, :class:`~sbrt_calc.evaluation_results.PlanningEvaluation`
+and :class:`~sbrt_calc.evaluation_results.PlanCheckEvaluation` every face renders. Each reads the case's flag line
 (a :class:`~sbrt_calc.presets.radiobiology.Threshold`, with its scale) from the evaluation settings, never
 the shipped one: a case whose flag is 80 Gy reads "BED10 > 80 Gy" in every sentence.
 
