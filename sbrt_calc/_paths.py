@@ -42,3 +42,23 @@ def user_presets_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("sbrt-calc", appauthor=False)) / "presets"
+
+
+#: Environment variable: ``0`` keeps no parse of the preset files on disk (:mod:`sbrt_calc.presets.parsed_cache`).
+PARSED_CACHE_ENV = "SBRT_CALC_PARSED_CACHE"
+
+
+def parsed_cache_dir() -> Path | None:
+    """The folder where the parses of preset files are kept (:mod:`sbrt_calc.presets.parsed_cache`), or None.
+
+    ``$SBRT_CALC_DATA_DIR/cache`` if that variable is set, else the platform cache folder (platformdirs:
+    ``~/.cache/sbrt-calc`` on Linux); None when ``$SBRT_CALC_PARSED_CACHE`` is ``0``.
+    """
+    if os.environ.get(PARSED_CACHE_ENV) == "0":
+        return None
+    data = os.environ.get(DATA_DIR_ENV)
+    if data:
+        return Path(data) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("sbrt-calc", appauthor=False))
