@@ -303,11 +303,11 @@ def plan_check_inputs_of(section: Any) -> Any:
 def reirradiation_inputs_of(section: Any) -> Any:
     """The :class:`~sbrt_calc.reirradiation.inputs.ReirradiationInputs` of a saved ``reirradiation`` section, or
     None (CaseError naming ``reirradiation.<key>`` for a bad one)."""
+    if section is None:   # before the import: the courses' module imports numpy (a case without the section: none)
+        return None
     from sbrt_calc.errors import SbrtCalcError
     from sbrt_calc.reirradiation.inputs import ReirradiationInputs
 
-    if section is None:
-        return None
     try:
         return ReirradiationInputs.from_dict(section)
     except SbrtCalcError as exc:

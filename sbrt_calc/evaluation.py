@@ -277,10 +277,18 @@ def _model_results(s: EvaluationSettings, name: str, D: Any, d: Any, dpf: list[f
                                                    dpf, strict=True))]
 
 
-def evaluate_rows(rows: Sequence[Any], s: EvaluationSettings,
-                  indices: Sequence[int] | None = None) -> tuple[RowEvaluation, ...]:
-    """:func:`evaluate_row` of many case rows at once (their indices ``indices``, by default 0, 1, ...): every
-    number computed together (numpy over the rows, each array checked once), the results the same as row by row."""
+#: Below this many valid rows :func:`evaluate_rows` evaluates row by row in plain Python (no numpy: the app's first
+#: table is filled without importing it, stop 28); from it on, numpy over the rows (faster per row, bench/evaluate_rows.py).
+BATCH_MIN_ROWS = 20
+
+
+def evaluate_rows(rows: Sequence[Any], s: EvaluationSettings, indices: Sequence[int] | None = None, *,
+                  batch: bool | None = None) -> tuple[RowEvaluation, ...]:
+    """:func:`evaluate_row` of many case rows (their indices ``indices``, by default 0, 1, ...).
+
+    ``batch`` True computes every number together (numpy over the rows, each array checked once), False row by
+    row in plain Python (:func:`evaluate_regimen`; numpy not imported), None (default) the first for
+    :data:`BATCH_MIN_ROWS` valid rows or more, the second below. The results are the same either way, to the bit."""
     index = list(range(len(rows))) if indices is None else list(indices)
     out: list[RowEvaluation | None] = [None] * len(rows)
     items = []
@@ -290,11 +298,22 @@ def evaluate_rows(rows: Sequence[Any], s: EvaluationSettings,
                                    invalid_input=dict(row.invalid_input or {}), note=row.note)
         else:
             items.append((i, row.regimen(), row.note, row.source, row.verification))
-    for (i, *_), r in zip(items, _evaluate_batch([it[1] for it in items], s, [index[it[0]] for it in items],
-                                                 [it[2] for it in items], [it[3] for it in items],
-                                                 [it[4] for it in items]), strict=True):
+    evaluated = _evaluate_many([it[1] for it in items], s, [index[it[0]] for it in items], [it[2] for it in items],
+                               [it[3] for it in items], [it[4] for it in items], batch)
+    for (i, *_), r in zip(items, evaluated, strict=True):
         out[i] = r
     return tuple(r for r in out if r is not None)
+
+
+def _evaluate_many(regimens: Sequence[Regimen], s: EvaluationSettings, indices: Sequence[int], notes: Sequence[str],
+                   sources: Sequence[str], verifications: Sequence[str], batch: bool | None) -> list[RowEvaluation]:
+    """:func:`_evaluate_batch` or :func:`evaluate_regimen` one by one (see :func:`evaluate_rows`'s ``batch``)."""
+    if batch is None:
+        batch = len(regimens) >= BATCH_MIN_ROWS
+    if batch:
+        return _evaluate_batch(regimens, s, indices, notes, sources, verifications)
+    return [evaluate_regimen(r, s, i, note, source, verification)
+            for r, i, note, source, verification in zip(regimens, indices, notes, sources, verifications, strict=True)]
 
 
 def _evaluate_batch(regimens: Sequence[Regimen], s: EvaluationSettings, indices: Sequence[int],
@@ -437,11 +456,11 @@ def evaluate(case: Any, settings: EvaluationSettings | None = None, *, plan_chec
 
 
 def evaluate_regimens(regimens: Sequence[Regimen], settings: EvaluationSettings | None = None,
-                      title: str = "") -> Evaluation:
-    """Evaluate plain regimens (the CLI's ``compare`` without a case file)."""
+                      title: str = "", *, batch: bool | None = None) -> Evaluation:
+    """Evaluate plain regimens (the CLI's ``compare`` without a case file); ``batch`` as :func:`evaluate_rows`'s."""
     s = settings if settings is not None else EvaluationSettings()
     n = len(regimens)
-    return Evaluation(s, tuple(_evaluate_batch(regimens, s, range(n), [""] * n, [""] * n, [""] * n)), title)
+    return Evaluation(s, tuple(_evaluate_many(regimens, s, range(n), [""] * n, [""] * n, [""] * n, batch)), title)
 
 
 def require_valid(evaluation: Evaluation) -> None:

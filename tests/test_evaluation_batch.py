@@ -1,6 +1,7 @@
-"""Rows evaluated together (issue 21, "never frozen, always quick"): ``evaluate(case)`` evaluates its rows at
-once (numpy over the rows, each array checked once); every result must be exactly the one the row-by-row
-path (:func:`sbrt_calc.evaluation.evaluate_row`) gives, for every model and setting.
+"""Rows evaluated together (issue 21, "never frozen, always quick"): ``evaluate(case)`` evaluates many rows at
+once (numpy over the rows, each array checked once; ``evaluate_rows(..., batch=True)``); every result must be
+exactly the one the row-by-row path (:func:`sbrt_calc.evaluation.evaluate_row`, plain Python since stop 28) gives,
+for every model and setting. A few rows (fewer than ``BATCH_MIN_ROWS``) are evaluated row by row by default.
 
 The comparison is ``==`` of the frozen results *and* of their ``repr`` (the same float to the last bit, no numpy
 scalar where the row-by-row path has a Python float).
@@ -58,7 +59,7 @@ def assert_same(batch: tuple, one_by_one: tuple) -> None:  # type: ignore[type-a
 @given(rows=case_rows(), s=evaluation_settings())
 def test_rows_evaluated_together_are_the_rows_evaluated_one_by_one(rows: tuple[CaseRegimen, ...],
                                                                    s: EvaluationSettings) -> None:
-    assert_same(evaluate_rows(rows, s), tuple(evaluate_row(r, s, i) for i, r in enumerate(rows)))
+    assert_same(evaluate_rows(rows, s, batch=True), tuple(evaluate_row(r, s, i) for i, r in enumerate(rows)))
 
 
 @settings(max_examples=examples(50))
@@ -68,13 +69,21 @@ def test_evaluate_case_is_row_by_row_under_the_case_settings(rows: tuple[CaseReg
     """Through ``evaluate(case)`` itself, with the case's settings (the app's and the CLI's way in)."""
     from dataclasses import replace
 
+    from sbrt_calc import evaluation
     from sbrt_calc.case import CaseSettings
     from sbrt_calc.evaluation import settings_of
 
     case = Case(regimens=rows, settings=replace(CaseSettings(), model=model, time_correction=time_correction))
     ev = evaluate(case, sections=False)
     s = settings_of(case.settings)
-    assert_same(ev.rows, tuple(evaluate_row(r, s, i) for i, r in enumerate(rows)))
+    one_by_one = tuple(evaluate_row(r, s, i) for i, r in enumerate(rows))
+    assert_same(ev.rows, one_by_one)
+    old = evaluation.BATCH_MIN_ROWS   # and through the batch path, as a large case takes it
+    evaluation.BATCH_MIN_ROWS = 1
+    try:
+        assert_same(evaluate(case, sections=False).rows, one_by_one)
+    finally:
+        evaluation.BATCH_MIN_ROWS = old
 
 
 def test_the_shipped_defaults_and_the_edges() -> None:
@@ -88,8 +97,11 @@ def test_the_shipped_defaults_and_the_edges() -> None:
             s = EvaluationSettings(models=models, time=time)
             rows = tuple(CaseRegimen.from_regimen(r) for r in regs)
             one_by_one = tuple(evaluate_row(r, s, i) for i, r in enumerate(rows))
+            assert_same(evaluate_rows(rows, s, batch=True), one_by_one)
             assert_same(evaluate_rows(rows, s), one_by_one)
+            assert_same(evaluate_regimens(regs, s, batch=True).rows, one_by_one)
             assert_same(evaluate_regimens(regs, s).rows, one_by_one)
     assert evaluate_rows((), EvaluationSettings()) == ()
+    assert evaluate_rows((), EvaluationSettings(), batch=True) == ()
     ev = evaluate_rows(tuple(CaseRegimen.from_regimen(r) for r in regs), EvaluationSettings(time=TimeCorrection(0, 2.5)))
     assert any(r.error for r in ev), "a correction larger than the BED is the row's error"

@@ -122,6 +122,7 @@ def test_the_cheap_pyside_check_answers_as_pysides_own_for_module_level_users() 
     in the text alone (a docstring, an import inside a function), which selects no feature either way."""
     import inspect
 
+    import numpy  # noqa: F401 - checked too (the app's modules no longer import it, stop 28)
     import PySide6.QtWidgets  # noqa: F401 - PySide's check is there once PySide6 is loaded
     import sbrt_calc.gui.app  # noqa: F401
     import sbrt_calc.gui.main_window  # noqa: F401

@@ -1,10 +1,18 @@
-"""Shared array helpers for the vectorized formulas: validation and scalar-in, scalar-out."""
+"""Shared array helpers for the vectorized formulas: validation and scalar-in, scalar-out.
+
+Two branches, one set of formulas. Python numbers (``int`` and ``float``, not numpy scalars) stay Python
+floats: validated with :func:`math.isfinite`, computed with Python arithmetic, never importing numpy (the
+app's first table is evaluated without it, stop 28). Anything else (arrays, sequences, numpy scalars) is a
+float64 array, numpy imported on first use. The formulas are written once (``total * (1.0 + dpf / ab)``
+works for floats and arrays alike); :func:`where`, :func:`sqrt` and :func:`maximum` stand in for the numpy
+functions that do not. IEEE 754 rounds +, -, *, / and sqrt correctly in both, so a float and a float64 array
+element computed by the same formula have the same bits.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
-
-import numpy as np
 
 from sbrt_calc.errors import ModelParameterError
 
@@ -13,37 +21,95 @@ from sbrt_calc.errors import ModelParameterError
 ArrayLike = Any
 FloatOrArray = Any  # float for scalar input, numpy.ndarray otherwise
 
+#: The Python number types that take the plain-Python branch (bool excluded: it goes through numpy as before).
+_PLAIN = (float, int)
 
-def as_float_array(value: ArrayLike) -> np.ndarray:
-    """``value`` as a float64 array (no copy when it already is one)."""
+
+def is_plain(value: Any) -> bool:
+    """True for a Python ``int`` or ``float`` (not bool, not a numpy scalar): the plain-Python branch."""
+    return type(value) in _PLAIN
+
+
+def as_float_array(value: ArrayLike) -> FloatOrArray:
+    """``value`` as a Python float (a Python number) or a float64 array (no copy when it already is one)."""
+    if type(value) in _PLAIN:
+        return float(value)
+    import numpy as np
+
     return np.asarray(value, dtype=np.float64)
 
 
-def scalar_or_array(result: np.ndarray, *inputs: ArrayLike) -> FloatOrArray:
+def scalar_or_array(result: FloatOrArray, *inputs: ArrayLike) -> FloatOrArray:
     """Return a Python float when every input was a scalar, else the array."""
+    if type(result) is float:
+        return result
+    if all(type(x) in _PLAIN for x in inputs):
+        return float(result)
+    import numpy as np
+
     if all(np.ndim(x) == 0 for x in inputs):
         return float(result)
     return result
 
 
-def require_positive(name: str, value: ArrayLike, allowed: str = "a finite number > 0") -> np.ndarray:
+def where(condition: Any, if_true: FloatOrArray, if_false: FloatOrArray) -> FloatOrArray:
+    """``numpy.where`` for arrays; for a Python bool (scalar inputs) the one value chosen."""
+    if type(condition) is bool:
+        return if_true if condition else if_false
+    import numpy as np
+
+    return np.where(condition, if_true, if_false)
+
+
+def sqrt(value: FloatOrArray) -> FloatOrArray:
+    """``math.sqrt`` of a float, ``numpy.sqrt`` of an array (both correctly rounded)."""
+    if type(value) is float:
+        return math.sqrt(value)
+    import numpy as np
+
+    return np.sqrt(value)
+
+
+def maximum(a: FloatOrArray, b: FloatOrArray) -> FloatOrArray:
+    """``numpy.maximum`` for arrays; for two floats the larger (``a`` when equal, as numpy)."""
+    if type(a) is float and type(b) is float:
+        return b if b > a else a
+    import numpy as np
+
+    return np.maximum(a, b)
+
+
+def _refuse(name: str, bad: float, allowed: str) -> ModelParameterError:
+    return ModelParameterError(f"{name} must be {allowed}, got {bad:g}", field=name, value=float(bad),
+                               allowed=allowed)
+
+
+def require_positive(name: str, value: ArrayLike, allowed: str = "a finite number > 0") -> FloatOrArray:
     """Check that every element is finite and > 0; raise ModelParameterError naming it."""
-    arr = as_float_array(value)
+    if type(value) in _PLAIN:
+        v = float(value)
+        if not (math.isfinite(v) and v > 0):
+            raise _refuse(name, v, allowed)
+        return v
+    import numpy as np
+
+    arr = np.asarray(value, dtype=np.float64)
     if arr.size and not (np.all(np.isfinite(arr)) and np.all(arr > 0)):
-        bad = arr[~(np.isfinite(arr) & (arr > 0))].ravel()[0]
-        raise ModelParameterError(
-            f"{name} must be {allowed}, got {bad:g}", field=name, value=float(bad), allowed=allowed
-        )
+        raise _refuse(name, arr[~(np.isfinite(arr) & (arr > 0))].ravel()[0], allowed)
     return arr
 
 
-def require_non_negative(name: str, value: ArrayLike) -> np.ndarray:
+def require_non_negative(name: str, value: ArrayLike) -> FloatOrArray:
     """Check that every element is finite and >= 0."""
-    arr = as_float_array(value)
+    allowed = "a finite number >= 0"
+    if type(value) in _PLAIN:
+        v = float(value)
+        if not (math.isfinite(v) and v >= 0):
+            raise _refuse(name, v, allowed)
+        return v
+    import numpy as np
+
+    arr = np.asarray(value, dtype=np.float64)
     if arr.size and not (np.all(np.isfinite(arr)) and np.all(arr >= 0)):
-        bad = arr[~(np.isfinite(arr) & (arr >= 0))].ravel()[0]
-        raise ModelParameterError(
-            f"{name} must be a finite number >= 0, got {bad:g}",
-            field=name, value=float(bad), allowed="a finite number >= 0",
-        )
+        raise _refuse(name, arr[~(np.isfinite(arr) & (arr >= 0))].ravel()[0], allowed)
     return arr

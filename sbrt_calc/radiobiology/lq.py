@@ -7,16 +7,21 @@ ICRU Report 89 / Bentzen SM et al., Radiother Oncol 2012;105:266-268 for EQDx)::
     EQDx = BED / (1 + x / (alpha/beta))         (EQD2: x = 2 Gy)
     d    = (alpha/beta) / 2 * (sqrt(1 + 4 BED / (n alpha/beta)) - 1)   (inverse, closed form)
 
-All functions broadcast numpy arrays; a scalar in gives a float out. Doses in Gy.
+All functions broadcast numpy arrays; a scalar in gives a float out (computed without numpy). Doses in Gy.
 The LQ model is uncertain above about 8-10 Gy per fraction (Kirkpatrick JP et al.,
 Semin Radiat Oncol 2008;18:240-243), which is where SBRT lives: see lql.py and usc.py.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, require_positive, scalar_or_array
+from sbrt_calc.radiobiology._arrays import (
+    ArrayLike,
+    FloatOrArray,
+    as_float_array,
+    require_positive,
+    scalar_or_array,
+    sqrt,
+)
 
 
 def bed(total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, alpha_beta_gy: ArrayLike) -> FloatOrArray:
@@ -88,5 +93,5 @@ def dose_per_fraction_for_bed(target_bed_gy: ArrayLike, fractions: ArrayLike, al
     ab = require_positive("alpha_beta_gy", alpha_beta_gy)
     target = require_positive("target_bed_gy", target_bed_gy)
     n = require_positive("fractions", fractions)
-    out = 2.0 * target / (n * (1.0 + np.sqrt(1.0 + 4.0 * target / (n * ab))))
+    out = 2.0 * target / (n * (1.0 + sqrt(1.0 + 4.0 * target / (n * ab))))
     return scalar_or_array(out, target_bed_gy, fractions, alpha_beta_gy)

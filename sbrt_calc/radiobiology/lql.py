@@ -17,24 +17,29 @@ SBRT range (the model's caveat ``lql_equals_lq`` says where that happens).
 
 from __future__ import annotations
 
-import numpy as np
-
 from sbrt_calc.radiobiology import lq
-from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, require_positive, scalar_or_array
+from sbrt_calc.radiobiology._arrays import (
+    ArrayLike,
+    FloatOrArray,
+    as_float_array,
+    require_positive,
+    scalar_or_array,
+    where,
+)
 
 #: Default transition dose, Gy (near Park 2008's fitted 6.2 Gy for NSCLC).
 DEFAULT_TRANSITION_DOSE_GY = 6.0
 
 
 def bed_per_fraction(dose_per_fraction_gy: ArrayLike, alpha_beta_gy: ArrayLike,
-                     transition_dose_gy: ArrayLike) -> np.ndarray:
-    """BED of one fraction under LQ-L, Gy (array)."""
+                     transition_dose_gy: ArrayLike) -> FloatOrArray:
+    """BED of one fraction under LQ-L, Gy (a float for Python numbers, else an array)."""
     d = as_float_array(dose_per_fraction_gy)
     ab = require_positive("alpha_beta_gy", alpha_beta_gy)
     dt = require_positive("transition_dose_gy", transition_dose_gy)
     lq_part = d * (1.0 + d / ab)
     linear = dt * (1.0 + dt / ab) + (1.0 + 2.0 * dt / ab) * (d - dt)
-    return np.where(d <= dt, lq_part, linear)
+    return where(d <= dt, lq_part, linear)
 
 
 def bed(total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, alpha_beta_gy: ArrayLike,
@@ -59,7 +64,7 @@ def dose_per_fraction_for_bed(target_bed_gy: ArrayLike, fractions: ArrayLike, al
     dt = require_positive("transition_dose_gy", transition_dose_gy)
     per_fraction = target / n
     at_transition = dt * (1.0 + dt / ab)
-    lq_root = np.asarray(lq.dose_per_fraction_for_bed(target, n, ab))
+    lq_root = lq.dose_per_fraction_for_bed(target, n, ab)
     linear_root = dt + (per_fraction - at_transition) / (1.0 + 2.0 * dt / ab)
-    out = np.where(per_fraction <= at_transition, lq_root, linear_root)
+    out = where(per_fraction <= at_transition, lq_root, linear_root)
     return scalar_or_array(out, target_bed_gy, fractions, alpha_beta_gy, transition_dose_gy)

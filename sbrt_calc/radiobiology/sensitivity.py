@@ -26,12 +26,11 @@ correction is on, both sides are corrected the same way (each with its own overa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
-
-import numpy as np
 
 from sbrt_calc.radiobiology import lq
 from sbrt_calc.radiobiology.time import TimeCorrection, default_overall_time_days, repopulation_bed_loss_gy
@@ -110,39 +109,85 @@ def _loss(fractions: int, overall_time_days: float | None, time: TimeCorrection 
     return float(repopulation_bed_loss_gy(t, time.kickoff_days, time.bed_loss_per_day_gy))
 
 
-def _decided_by_rows(higher: np.ndarray, samples: int, nearest: int) -> list[str]:
-    """What changes the reading, for each regimen (row of ``higher``): its columns are LQ at each alpha/beta of
-    the grid, then LQ-L at each, then the USC (at its own alpha/beta); ``higher[r, i]``: regimen r is higher than
-    every line regimen in case i. ``nearest``: the grid's alpha/beta nearest the USC's (the USC against LQ there)."""
+def _decided_by_rows(higher: Any, samples: int, nearest: int) -> list[str]:
+    """What changes the reading, for each regimen (row of ``higher``, a numpy bool array): its columns are LQ at
+    each alpha/beta of the grid, then LQ-L at each, then the USC (at its own alpha/beta); ``higher[r, i]``: regimen
+    r is higher than every line regimen in case i. ``nearest``: the grid's alpha/beta nearest the USC's (the USC
+    against LQ there). :func:`_decided_by_one` is the same for one regimen in plain Python."""
+    import numpy as np
+
     lq_rows, lql_rows, usc = higher[:, :samples], higher[:, samples:2 * samples], higher[:, 2 * samples]
     by_alpha_beta = np.asarray((lq_rows.any(axis=1) & ~lq_rows.all(axis=1))
                                | (lql_rows.any(axis=1) & ~lql_rows.all(axis=1)))
     by_model = np.asarray(np.any(lq_rows != lql_rows, axis=1) | (usc != lq_rows[:, nearest]))
-    return ["model_and_alpha_beta" if ab and m else ("alpha_beta" if ab else "model")
-            for ab, m in zip(by_alpha_beta.tolist(), by_model.tolist(), strict=True)]
+    return [_decided_by_word(ab, m) for ab, m in zip(by_alpha_beta.tolist(), by_model.tolist(), strict=True)]
 
 
-def _decided_by(higher: np.ndarray, samples: int, grid: np.ndarray, usc_alpha_beta_gy: float) -> str:
-    """What changes the reading of one regimen (:func:`_decided_by_rows` of one row)."""
-    return _decided_by_rows(np.asarray(higher)[None, :], samples, _nearest(grid, usc_alpha_beta_gy))[0]
+def _decided_by_one(higher: Sequence[bool], samples: int, nearest: int) -> str:
+    """:func:`_decided_by_rows` of one regimen (``higher`` a sequence of bools, one per case), without numpy."""
+    lq_row, lql_row, usc = higher[:samples], higher[samples:2 * samples], higher[2 * samples]
+    by_alpha_beta = (any(lq_row) and not all(lq_row)) or (any(lql_row) and not all(lql_row))
+    by_model = any(a != b for a, b in zip(lq_row, lql_row, strict=True)) or usc != lq_row[nearest]
+    return _decided_by_word(by_alpha_beta, by_model)
 
 
-def _nearest(grid: np.ndarray, usc_alpha_beta_gy: float) -> int:
-    return int(np.argmin(np.abs(np.log(grid / usc_alpha_beta_gy))))     # the USC against LQ at its alpha/beta
+def _decided_by_word(by_alpha_beta: bool, by_model: bool) -> str:
+    return "model_and_alpha_beta" if by_alpha_beta and by_model else ("alpha_beta" if by_alpha_beta else "model")
+
+
+def _geomspace(lo: float, hi: float, num: int) -> tuple[float, ...]:
+    """``numpy.geomspace(lo, hi, num)`` (lo, hi > 0) in plain Python, by numpy's own steps (log10, linspace of the
+    exponents with numpy's step, 10 ** each, the ends set to ``lo`` and ``hi``). numpy's log10 and power may differ
+    from the C library's by an ulp (SIMD), so the grid can differ from numpy's in the last bit for some ranges
+    (not the shipped 5-20 Gy); both evaluation paths use this one grid."""
+    log_lo, log_hi = math.log10(lo), math.log10(hi)
+    div = num - 1
+    delta = log_hi - log_lo
+    step = delta / div if div > 0 else math.nan
+    if div > 0 and step != 0:
+        exps = [i * step + log_lo for i in range(num)]
+    elif div > 0:
+        exps = [i / div * delta + log_lo for i in range(num)]
+    else:
+        exps = [i * delta + log_lo for i in range(num)]
+    if num > 1:
+        exps[-1] = log_hi
+    out = [10.0 ** e for e in exps]
+    if num > 0:
+        out[0] = lo
+    if num > 1:
+        out[-1] = hi
+    return tuple(out)
+
+
+def _argmin(values: Sequence[float]) -> int:
+    """The index of the first smallest value (as ``numpy.argmin`` without NaN)."""
+    return min(range(len(values)), key=values.__getitem__)
+
+
+def _argmax(values: Sequence[float]) -> int:
+    """The index of the first largest value (as ``numpy.argmax`` without NaN)."""
+    return max(range(len(values)), key=values.__getitem__)
+
+
+def _nearest(grid: Sequence[float], usc_alpha_beta_gy: float) -> int:
+    """The grid's alpha/beta nearest the USC's, on a log scale (the USC against LQ at its alpha/beta)."""
+    return _argmin([abs(math.log(g / usc_alpha_beta_gy)) for g in grid])
 
 
 @dataclass(frozen=True)
 class _Cases:
-    """What every regimen is compared with under one set of settings (computed once, not once per row):
-    the tumour alpha/beta grid, the line regimens and their BED in each (model, alpha/beta) case."""
+    """What every regimen is compared with under one set of settings (computed once, not once per row, in plain
+    Python): the tumour alpha/beta grid, the line regimens and their BED in each (model, alpha/beta) case. The
+    batch path's numpy arrays of the same numbers are made when first asked for."""
 
     lo: float
     hi: float
-    grid: np.ndarray
+    grid: tuple[float, ...]
     refs: tuple[LineRegimen, ...]
-    ref_loss: np.ndarray
-    theirs: np.ndarray          # (cases, line regimens): LQ at each alpha/beta, LQ-L at each, the USC
-    ok: np.ndarray              # theirs > 0: the cases where a ratio is defined
+    ref_loss: tuple[float, ...]
+    theirs: tuple[tuple[float, ...], ...]   # (cases, line regimens): LQ at each alpha/beta, LQ-L at each, the USC
+    ok: tuple[tuple[bool, ...], ...]        # theirs > 0: the cases where a ratio is defined
     names: tuple[str, ...]
     abs_: tuple[float | None, ...]
     labels: tuple[str, str, str]
@@ -150,44 +195,77 @@ class _Cases:
     counts: str
     where: str
 
+    @cached_property
+    def grid_array(self) -> Any:
+        """:attr:`grid` as a read-only float64 array (the batch path)."""
+        return _frozen_array(self.grid)
+
+    @cached_property
+    def theirs_array(self) -> Any:
+        """:attr:`theirs` as a read-only float64 array, shape (cases, line regimens)."""
+        return _frozen_array(self.theirs)
+
+    @cached_property
+    def ok_array(self) -> Any:
+        """:attr:`ok` as a read-only bool array."""
+        return self.theirs_array > 0
+
+
+def _frozen_array(values: Any) -> Any:
+    import numpy as np
+
+    out = np.array(values, dtype=np.float64)
+    out.flags.writeable = False
+    return out
+
 
 @lru_cache(maxsize=32)
 def _cases(line: Any, lq_model: Any, lql_model: Any, usc_model: Any, alpha_beta_range_gy: tuple[float, float],
            fractions: tuple[int, ...], time: TimeCorrection | None) -> _Cases:
     lo, hi = float(alpha_beta_range_gy[0]), float(alpha_beta_range_gy[1])
-    grid = np.geomspace(lo, hi, _SAMPLES)
+    grid = _geomspace(lo, hi, _SAMPLES)
     refs = line_regimens(line.bed_gy, line.alpha_beta_gy, fractions)
-    ref_loss = np.array([_loss(r.fractions, None, time) for r in refs])
-    ref_total = np.array([r.total_dose_gy for r in refs])
-    ref_d = ref_total / np.array([r.fractions for r in refs])
+    ref_loss = tuple(_loss(r.fractions, None, time) for r in refs)
+    ref_total = [r.total_dose_gy for r in refs]
+    ref_d = [r.total_dose_gy / r.fractions for r in refs]
     names: list[str] = []
     abs_: list[float | None] = []
-    theirs_rows = []
+    theirs: list[tuple[float, ...]] = []
     for model in (lq_model, lql_model):
-        theirs_rows.append(np.asarray(model.bed(ref_total[None, :], ref_d[None, :], grid[:, None]), dtype=float)
-                           - ref_loss[None, :])
+        theirs += [tuple(float(model.bed(t, d, ab)) - x for t, d, x in zip(ref_total, ref_d, ref_loss, strict=True))
+                   for ab in grid]
         names += [model.label()] * len(grid)
-        abs_ += [float(x) for x in grid]
-    theirs_rows.append((np.asarray(usc_model.bed(ref_total, ref_d), dtype=float) - ref_loss)[None, :])
+        abs_ += list(grid)
+    theirs.append(tuple(float(usc_model.bed(t, d)) - x for t, d, x in zip(ref_total, ref_d, ref_loss, strict=True)))
     names.append(usc_model.label())
     abs_.append(None)
-    theirs = np.vstack(theirs_rows)
-    for a in (grid, ref_loss, theirs):
-        a.flags.writeable = False
     labels = (lq_model.label(), lql_model.label(), usc_model.label())
-    return _Cases(lo, hi, grid, refs, ref_loss, theirs, theirs > 0, tuple(names), tuple(abs_), labels,
-                  _nearest(grid, float(usc_model.alpha_beta_gy)), ", ".join(str(r.fractions) for r in refs),
+    return _Cases(lo, hi, grid, refs, ref_loss, tuple(theirs), tuple(tuple(x > 0 for x in row) for row in theirs),
+                  tuple(names), tuple(abs_), labels, _nearest(grid, float(usc_model.alpha_beta_gy)),
+                  ", ".join(str(r.fractions) for r in refs),
                   f"under {', '.join(labels)} and tumour alpha/beta {lo:g}-{hi:g} Gy")
 
 
+def _mine_one(c: _Cases, lq_model: Any, lql_model: Any, usc_model: Any, total_gy: float, dose_per_fraction_gy: float,
+              own_loss_gy: float) -> list[float]:
+    """One regimen's BED in every case (:func:`_mine` of one regimen, in plain Python)."""
+    out = [float(model.bed(total_gy, dose_per_fraction_gy, ab)) - own_loss_gy
+           for model in (lq_model, lql_model) for ab in c.grid]
+    out.append(float(usc_model.bed(total_gy, dose_per_fraction_gy)) - own_loss_gy)
+    return out
+
+
 def _mine(c: _Cases, lq_model: Any, lql_model: Any, usc_model: Any, total_gy: Any, dose_per_fraction_gy: Any,
-          own_loss_gy: Any) -> np.ndarray:
+          own_loss_gy: Any) -> Any:
     """The regimens' BED in every case, shape (regimens, cases); the arguments are arrays of one value per
     regimen (or scalars for one)."""
+    import numpy as np
+
     D = np.atleast_1d(np.asarray(total_gy, dtype=float))[:, None]
     d = np.atleast_1d(np.asarray(dose_per_fraction_gy, dtype=float))[:, None]
     loss = np.atleast_1d(np.asarray(own_loss_gy, dtype=float))[:, None]
-    parts = [np.asarray(model.bed(D, d, c.grid[None, :]), dtype=float) - loss for model in (lq_model, lql_model)]
+    grid = c.grid_array[None, :]
+    parts = [np.asarray(model.bed(D, d, grid), dtype=float) - loss for model in (lq_model, lql_model)]
     parts.append(np.asarray(usc_model.bed(D, d), dtype=float) - loss)
     return np.hstack(parts)
 
@@ -233,59 +311,62 @@ def line_sensitivity(regimen: Any, line: Any, lq_model: Any, lql_model: Any, usc
                      time: TimeCorrection | None = None) -> Sensitivity:
     """The relative check of ``regimen`` against the regimens on ``line`` (see the module docstring).
 
-    One regimen at a time (the reference for :func:`line_sensitivities`, which checks many at once)."""
+    One regimen at a time, in plain Python (no numpy): the reference for :func:`line_sensitivities`, which checks
+    many at once with numpy and gives the same numbers."""
     c = _cases(line, lq_model, lql_model, usc_model, tuple(alpha_beta_range_gy), tuple(fractions), time)
     D, d, n = regimen.total_dose_gy, regimen.dose_per_fraction_gy, regimen.fractions
     own_loss = _loss(n, regimen.overall_time_days, time)
     # rows: (model, alpha/beta) cases; columns: line regimens
-    mine = np.broadcast_to(_mine(c, lq_model, lql_model, usc_model, D, d, own_loss)[0][:, None], c.theirs.shape)
+    mine = _mine_one(c, lq_model, lql_model, usc_model, D, d, own_loss)
     theirs = c.theirs
-    diff = mine - theirs
-    verdict = "above" if bool(np.all(diff > 0)) else ("below" if bool(np.all(diff < 0)) else "depends")
-    ok = c.ok
-    ratios = (mine[ok] / theirs[ok]) if np.any(ok) else np.empty(0)
-    k = int(np.argmin(diff)) if verdict != "below" else int(np.argmax(diff))
-    row_k, col_k = divmod(k, diff.shape[1])
+    diff = [[m - t for t in row] for m, row in zip(mine, theirs, strict=True)]
+    flat = [x for row in diff for x in row]
+    verdict = "above" if all(x > 0 for x in flat) else ("below" if all(x < 0 for x in flat) else "depends")
+    ratios = [m / t for m, row, ok in zip(mine, theirs, c.ok, strict=True)
+              for t, o in zip(row, ok, strict=True) if o]
+    k = _argmin(flat) if verdict != "below" else _argmax(flat)
+    row_k, col_k = divmod(k, len(theirs[0]))
     decided_by = None
     if verdict == "depends":
-        decided_by = _decided_by(np.all(diff > 0, axis=1), len(c.grid), c.grid, float(usc_model.alpha_beta_gy))
-    row_b = int(np.argmax(diff.min(axis=1)))
-    col_b = int(np.argmin(diff[row_b]))
+        decided_by = _decided_by_one([all(x > 0 for x in row) for row in diff], len(c.grid), c.nearest)
+    row_b = _argmax([min(row) for row in diff])
+    col_b = _argmin(diff[row_b])
     return _sensitivity(c, line, regimen.label, verdict,
-                        _case(c, row_k, col_k, float(mine[row_k, col_k]), float(theirs[row_k, col_k])),
-                        _case(c, row_b, col_b, float(mine[row_b, col_b]), float(theirs[row_b, col_b])),
-                        float(ratios.min()) if ratios.size else None, float(ratios.max()) if ratios.size else None,
-                        decided_by)
+                        _case(c, row_k, col_k, mine[row_k], theirs[row_k][col_k]),
+                        _case(c, row_b, col_b, mine[row_b], theirs[row_b][col_b]),
+                        min(ratios) if ratios else None, max(ratios) if ratios else None, decided_by)
 
 
-def line_sensitivities(labels: Sequence[str], total_gy: np.ndarray, dose_per_fraction_gy: np.ndarray,
-                       own_loss_gy: np.ndarray, line: Any, lq_model: Any, lql_model: Any, usc_model: Any,
-                       alpha_beta_range_gy: tuple[float, float], fractions: Sequence[int],
+def line_sensitivities(labels: Sequence[str], total_gy: Any, dose_per_fraction_gy: Any, own_loss_gy: Any,
+                       line: Any, lq_model: Any, lql_model: Any, usc_model: Any, alpha_beta_range_gy: tuple[float, float], fractions: Sequence[int],
                        time: TimeCorrection | None = None) -> list[Sensitivity]:
     """:func:`line_sensitivity` of many regimens at once (arrays of one value per regimen: total dose, dose per
     fraction and the BED each loses to repopulation, 0 without the time correction); the same numbers, computed
     together (numpy over the regimens) and checked once per array."""
+    import numpy as np
+
     if len(labels) == 0:
         return []
     c = _cases(line, lq_model, lql_model, usc_model, tuple(alpha_beta_range_gy), tuple(fractions), time)
     mine2 = _mine(c, lq_model, lql_model, usc_model, total_gy, dose_per_fraction_gy, own_loss_gy)
-    cols = c.theirs.shape[1]
-    mine = np.broadcast_to(mine2[:, :, None], (len(labels), *c.theirs.shape))
-    diff = (mine - c.theirs[None, :, :]).reshape(len(labels), -1)
+    theirs, ok = c.theirs_array, c.ok_array
+    cols = theirs.shape[1]
+    mine = np.broadcast_to(mine2[:, :, None], (len(labels), *theirs.shape))
+    diff = (mine - theirs[None, :, :]).reshape(len(labels), -1)
     above = np.all(diff > 0, axis=1)
     below = np.all(diff < 0, axis=1)
     k = np.where(below, np.argmax(diff, axis=1), np.argmin(diff, axis=1))
     rows_k, cols_k = np.divmod(k, cols)
     n = np.arange(len(labels))
     a = mine2[n, rows_k]
-    b = c.theirs[rows_k, cols_k]
-    diff3 = diff.reshape(len(labels), *c.theirs.shape)
+    b = theirs[rows_k, cols_k]
+    diff3 = diff.reshape(len(labels), *theirs.shape)
     rows_b = np.argmax(diff3.min(axis=2), axis=1)
     cols_b = np.argmin(diff3[n, rows_b], axis=1)
     a_b = mine2[n, rows_b]
-    b_b = c.theirs[rows_b, cols_b]
-    if np.any(c.ok):
-        ratios = mine[:, c.ok] / c.theirs[c.ok]
+    b_b = theirs[rows_b, cols_b]
+    if np.any(ok):
+        ratios = mine[:, ok] / theirs[ok]
         rmin: list[float | None] = ratios.min(axis=1).tolist()
         rmax: list[float | None] = ratios.max(axis=1).tolist()
     else:

@@ -19,11 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from sbrt_calc.radiobiology._arrays import (
     ArrayLike,
     FloatOrArray,
+    maximum,
     require_non_negative,
     scalar_or_array,
 )
@@ -45,7 +44,7 @@ def repopulation_bed_loss_gy(overall_time_days: ArrayLike, kickoff_days: ArrayLi
     t = require_non_negative("overall_time_days", overall_time_days)
     tk = require_non_negative("kickoff_days", kickoff_days)
     k = require_non_negative("bed_loss_per_day_gy", bed_loss_per_day_gy)
-    out = k * np.maximum(0.0, t - tk)
+    out = k * maximum(0.0, t - tk)
     return scalar_or_array(out, overall_time_days, kickoff_days, bed_loss_per_day_gy)
 
 
@@ -132,6 +131,8 @@ def time_loss(regimen: Any, correction: TimeCorrection) -> TimeLoss:
 
 def time_losses(regimens: Sequence[Any], correction: TimeCorrection) -> list[TimeLoss]:
     """:func:`time_loss` of many regimens at once (the same numbers: numpy over the regimens, checked once)."""
+    import numpy as np
+
     given = [r.overall_time_days is not None for r in regimens]
     T = [float(r.overall_time_days) if g else default_overall_time_days(r.fractions)
          for r, g in zip(regimens, given, strict=True)]

@@ -29,11 +29,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from sbrt_calc.errors import ModelParameterError
 from sbrt_calc.radiobiology import lq
-from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, require_positive, scalar_or_array
+from sbrt_calc.radiobiology._arrays import (
+    ArrayLike,
+    FloatOrArray,
+    as_float_array,
+    require_positive,
+    scalar_or_array,
+    where,
+)
 from sbrt_calc.radiobiology.ranges import check_range
 
 
@@ -85,13 +90,13 @@ class UscParameters:
 NSCLC = UscParameters()
 
 
-def bed_per_fraction(dose_per_fraction_gy: ArrayLike, parameters: UscParameters = NSCLC) -> np.ndarray:
+def bed_per_fraction(dose_per_fraction_gy: ArrayLike, parameters: UscParameters = NSCLC) -> FloatOrArray:
     """USC BED of one fraction, Gy: LQ at the USC's alpha/beta up to D_T, ``(d - Dq)/(alpha D0)`` above."""
     d = as_float_array(dose_per_fraction_gy)
     p = parameters
     below = d * (1.0 + d / p.alpha_beta_gy)
     above = (d - p.dq_gy) / (p.alpha_per_gy * p.d0_gy)
-    return np.where(d <= p.transition_dose_gy, below, above)
+    return where(d <= p.transition_dose_gy, below, above)
 
 
 def bed(total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike, parameters: UscParameters = NSCLC) -> FloatOrArray:
@@ -118,7 +123,7 @@ def dose_per_fraction_for_bed(target_bed_gy: ArrayLike, fractions: ArrayLike,
     p = parameters
     per_fraction = target / n
     at_transition = p.transition_dose_gy * (1.0 + p.transition_dose_gy / p.alpha_beta_gy)
-    lq_root = np.asarray(lq.dose_per_fraction_for_bed(target, n, p.alpha_beta_gy))
+    lq_root = lq.dose_per_fraction_for_bed(target, n, p.alpha_beta_gy)
     linear_root = p.alpha_per_gy * p.d0_gy * per_fraction + p.dq_gy
-    out = np.where(per_fraction <= at_transition, lq_root, linear_root)
+    out = where(per_fraction <= at_transition, lq_root, linear_root)
     return scalar_or_array(out, target_bed_gy, fractions)
