@@ -25,6 +25,7 @@ from sbrt_calc.gui import app, main_window, plot_panel
 HEAVY = ("matplotlib", "pydicom", "scipy")
 SECTIONS = ("sbrt_calc.planning.section", "sbrt_calc.eligibility.case",   # a new case has neither section
             "sbrt_calc.evaluation_results",   # nor the sections' results (core28, stop 28)
+            "decimal",   # nor the decimal module: the shown numbers rounded on their digits (core28, stop 28)
             "socket")   # the session lock's host name from os.uname
 seen = []
 
