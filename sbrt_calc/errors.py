@@ -16,8 +16,9 @@ MAX_ECHO_CHARS = 200
 #: And a whole message is never longer than this.
 MAX_MESSAGE_CHARS = 2000
 _N = MAX_ECHO_CHARS + 1
-_LONG_QUOTED = re.compile(rf"'[^']{{{_N},}}'|\"[^\"]{{{_N},}}\"")
-_LONG_WORD = re.compile(rf"\S{{{_N},}}")
+#: a long quoted value, a long word: compiled (re's cache) when a long message is first bounded, not at import
+_LONG_QUOTED = rf"'[^']{{{_N},}}'|\"[^\"]{{{_N},}}\""
+_LONG_WORD = rf"\S{{{_N},}}"
 
 
 def shorten(text: str, limit: int = MAX_ECHO_CHARS) -> str:
@@ -33,8 +34,8 @@ def _bounded(message: str, value: Any) -> str:
         return message
     if isinstance(value, str) and len(value) > MAX_ECHO_CHARS:
         message = message.replace(repr(value), repr(shorten(value))).replace(value, shorten(value))
-    message = _LONG_QUOTED.sub(lambda m: m.group(0)[0] + shorten(m.group(0)[1:-1]) + m.group(0)[0], message)
-    message = _LONG_WORD.sub(lambda m: shorten(m.group(0)), message)
+    message = re.sub(_LONG_QUOTED, lambda m: m.group(0)[0] + shorten(m.group(0)[1:-1]) + m.group(0)[0], message)
+    message = re.sub(_LONG_WORD, lambda m: shorten(m.group(0)), message)
     return shorten(message, MAX_MESSAGE_CHARS)
 
 

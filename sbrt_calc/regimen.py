@@ -30,8 +30,10 @@ _FX = r"\s*(?:fx|fr|fractions?|fxs|#)?"
 _TIMES = r"\s*[x×*]\s*"
 
 _TOTAL_OVER_N = re.compile(rf"^{_NUM}(?:{_GY})?\s*/\s*{_NUM}{_FX}$", re.IGNORECASE)
-_N_TIMES_D = re.compile(rf"^{_NUM}(?:\s*(?:fx|fractions?))?{_TIMES}{_NUM}({_GY})?$", re.IGNORECASE)
-_D_TIMES_N = re.compile(rf"^{_NUM}({_GY}){_TIMES}{_NUM}{_FX}$", re.IGNORECASE)
+#: the per-fraction notations: compiled (re's cache) when first tried, not at import (the app's new case is written
+#: '36/3', ...: ~0.5 ms of its start, stop 28)
+_N_TIMES_D = rf"^{_NUM}(?:\s*(?:fx|fractions?))?{_TIMES}{_NUM}({_GY})?$"
+_D_TIMES_N = rf"^{_NUM}({_GY}){_TIMES}{_NUM}{_FX}$"
 
 _FORMS = "'54/3', '54 Gy/3', '54Gy/3fx', '3x18Gy', '3 x 18 Gy' or '18 Gy x 3'"
 
@@ -231,7 +233,7 @@ def parse_regimen(text: str) -> Regimen:
         total = _dose_number(m.group(1), "total dose")
         n = _fraction_count(m.group(2), s)
         return Regimen(total, n, s)
-    m = _N_TIMES_D.match(s)
+    m = re.match(_N_TIMES_D, s, re.IGNORECASE)
     if m:
         if not m.group(3):
             raise RegimenError(
@@ -242,7 +244,7 @@ def parse_regimen(text: str) -> Regimen:
         n = _fraction_count(m.group(1), s)
         dpf = _dose_number(m.group(2), "dose per fraction")
         return Regimen(dpf * n, n, s)
-    m = _D_TIMES_N.match(s)
+    m = re.match(_D_TIMES_N, s, re.IGNORECASE)
     if m:
         dpf = _dose_number(m.group(1), "dose per fraction")
         n = _fraction_count(m.group(3), s)
