@@ -5,9 +5,11 @@ Each run is a fresh interpreter that goes through the start as ``sbrt-calc-gui``
 taken apart in the order the app meets it, timed with ``time.process_time`` (CPU of the process); the medians
 of ``--runs`` runs are printed, with the load. It complements ``bench/gui_latency.py`` (whose cold-start
 figures are whole processes, interpreter start and exit included): what the first table costs beyond a bare
-window, and what could still be cut (numpy, for one, is needed by the evaluation the verdicts come from).
+window, and what could still be cut. Since stop 28 the first table's rows are evaluated without numpy (a few rows
+in plain Python): the start's phases no longer import it, and the last line says whether it was loaded.
+``--numpy`` imports it in a phase of its own after the first window (the phase list before stop 28).
 
-    python bench/gui_start_phases.py [--runs 5]
+    python bench/gui_start_phases.py [--runs 5] [--numpy]
 """
 
 from __future__ import annotations
@@ -39,12 +41,15 @@ from PySide6.QtCore import Qt; Qt.AlignmentFlag; mark("Qt namespace: its ~90 enu
 from sbrt_calc.gui.main_window import MainWindow; mark("import the window's modules (gui, case; Qt classes)")
 w = MainWindow(deferred=True); mark("the first window built (empty table with its columns)")
 w.show(); app.processEvents(); mark("shown, first events (the empty window painted)")
-import numpy; mark("import numpy")
+if WITH_NUMPY:
+    import numpy; mark("import numpy")
 import sbrt_calc.evaluation, sbrt_calc.tables; mark("import the core's evaluation and table columns")
 from sbrt_calc.presets.radiobiology import radiobiology; radiobiology(); mark("radiobiology presets read")
-w.finish_start(None); mark("finish_start: rows evaluated (one batch), table filled")
+w.finish_start(None); mark("finish_start: rows evaluated, table filled")
 app.processEvents(); mark("events: layout and the filled table's paint")
 w.undo_stack.setClean()
+import sys
+print("NUMPY=" + json.dumps("numpy" in sys.modules))
 print("PHASES=" + json.dumps([(n, t) for n, t in marks]))
 """
 
@@ -52,7 +57,10 @@ print("PHASES=" + json.dumps([(n, t) for n, t in marks]))
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--numpy", action="store_true", help="import numpy in a phase of its own (before stop 28)")
     args = parser.parse_args()
+    child = f"WITH_NUMPY = {args.numpy}\n" + CHILD
+    numpy_loaded = []
     load0 = os.getloadavg()[0]
     runs: list[list[tuple[str, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,9 +69,10 @@ def main() -> int:
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         env.pop("PYTHONDONTWRITEBYTECODE", None)   # an installed app runs from bytecode
         for i in range(args.runs + 1):   # the first run writes the bytecode: not counted
-            out = subprocess.run([sys.executable, "-c", CHILD], env=env, cwd=tmp, capture_output=True, text=True,
+            out = subprocess.run([sys.executable, "-c", child], env=env, cwd=tmp, capture_output=True, text=True,
                                  check=True).stdout
             marks = json.loads(next(x for x in out.splitlines() if x.startswith("PHASES="))[7:])
+            numpy_loaded.append(json.loads(next(x for x in out.splitlines() if x.startswith("NUMPY="))[6:]))
             if i:
                 runs.append([(n, t - (marks[k - 1][1] if k else 0.0)) for k, (n, t) in enumerate(marks)])
     print(f"platform {os.environ.get('QT_QPA_PLATFORM', 'offscreen')}; load average {load0:.1f} -> "
@@ -74,6 +83,7 @@ def main() -> int:
         total += ms
         print(f"{name:62s} {ms:7.1f}")
     print(f"{'sum (process exit not included)':62s} {total:7.1f}")
+    print(f"numpy loaded when the filled table was painted: {', '.join(sorted({str(x) for x in numpy_loaded}))}")
     return 0
 
 

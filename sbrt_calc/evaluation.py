@@ -30,15 +30,17 @@ from typing import TYPE_CHECKING, Any
 
 from sbrt_calc.errors import ModelParameterError, SbrtCalcError
 
-if TYPE_CHECKING:   # the sections' results: made by evaluation_sections when a case has sections (core28)
+# the sections' results: made by evaluation_sections when a case has sections (core28); the time correction's
+# module: loaded with the first correction (num28: a start without one does without it)
+if TYPE_CHECKING:
     from sbrt_calc.evaluation_results import EligibilityEvaluation, FlagAtSite, PlanCheckEvaluation, PlanningEvaluation
+    from sbrt_calc.radiobiology.time import TimeCorrection, TimeLoss
 from sbrt_calc.models import LQ, LQL, USC, Model, time_correction
 from sbrt_calc.presets.radiobiology import Threshold, radiobiology
 from sbrt_calc.radiobiology import lq
 from sbrt_calc.radiobiology.caveats import Caveat, caveat, regimen_caveats
 from sbrt_calc.radiobiology.ranges import check_range
 from sbrt_calc.radiobiology.sensitivity import Sensitivity, line_sensitivity
-from sbrt_calc.radiobiology.time import TimeCorrection, TimeLoss, time_loss
 from sbrt_calc.regimen import Regimen
 from sbrt_calc.vocabulary import MODEL_NAMES
 
@@ -206,7 +208,11 @@ def evaluate_regimen(regimen: Regimen, s: EvaluationSettings, index: int = 0, no
     """Every number of one regimen under ``s`` (see the module docstring)."""
     D, d = regimen.total_dose_gy, regimen.dose_per_fraction_gy
     caveats: list[Caveat] = regimen_caveats(regimen.warnings)
-    loss = time_loss(regimen, s.time) if s.time is not None else None
+    loss = None
+    if s.time is not None:
+        from sbrt_calc.radiobiology.time import time_loss
+
+        loss = time_loss(regimen, s.time)
     loss_gy = loss.bed_loss_gy if loss is not None else 0.0
     bed10_raw = float(lq.bed(D, d, s.flag.alpha_beta_gy))
     bed10 = bed10_raw - loss_gy

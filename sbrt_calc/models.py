@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sbrt_calc.errors import ModelParameterError
 from sbrt_calc.presets.radiobiology import radiobiology
@@ -24,9 +24,11 @@ from sbrt_calc.radiobiology import lq, lql, usc
 from sbrt_calc.radiobiology._arrays import ArrayLike, FloatOrArray, as_float_array, scalar_or_array
 from sbrt_calc.radiobiology.caveats import Caveat, caveat
 from sbrt_calc.radiobiology.ranges import check_range
-from sbrt_calc.radiobiology.time import TimeCorrection
 from sbrt_calc.regimen import Regimen
 from sbrt_calc.vocabulary import MODEL_NAMES, MODEL_TITLES
+
+if TYPE_CHECKING:   # loaded with the first time correction (a start without one does without it)
+    from sbrt_calc.radiobiology.time import TimeCorrection
 
 
 def _eqdx(model: LQ | LQL, total_dose_gy: ArrayLike, dose_per_fraction_gy: ArrayLike,
@@ -194,6 +196,8 @@ def make_model(name: str, **parameters: Any) -> Model:
 def time_correction(kickoff_days: float, bed_loss_per_day_gy: float) -> TimeCorrection:
     """The repopulation correction with these parameters, citing the shipped parameters' source
     (``presets/radiobiology.toml``, ``[repopulation]``)."""
+    from sbrt_calc.radiobiology.time import TimeCorrection
+
     rp = radiobiology().repopulation
     return TimeCorrection(kickoff_days, bed_loss_per_day_gy, rp.source, rp.verification)
 

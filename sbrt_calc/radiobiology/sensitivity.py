@@ -30,11 +30,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sbrt_calc.radiobiology import lq
-from sbrt_calc.radiobiology.time import TimeCorrection, default_overall_time_days, repopulation_bed_loss_gy
 from sbrt_calc.vocabulary import DEPENDS_SHORT, VERDICT_SHORT  # noqa: F401 - re-exported (they lived here)
+
+if TYPE_CHECKING:   # loaded with the first time correction (a start without one does without it)
+    from sbrt_calc.radiobiology.time import TimeCorrection
 
 _SAMPLES = 16
 
@@ -105,6 +107,8 @@ def line_regimens(line_bed_gy: float, alpha_beta_gy: float, fractions: Sequence[
 def _loss(fractions: int, overall_time_days: float | None, time: TimeCorrection | None) -> float:
     if time is None:
         return 0.0
+    from sbrt_calc.radiobiology.time import default_overall_time_days, repopulation_bed_loss_gy
+
     t = default_overall_time_days(fractions) if overall_time_days is None else overall_time_days
     return float(repopulation_bed_loss_gy(t, time.kickoff_days, time.bed_loss_per_day_gy))
 
@@ -175,11 +179,11 @@ def _nearest(grid: Sequence[float], usc_alpha_beta_gy: float) -> int:
     return _argmin([abs(math.log(g / usc_alpha_beta_gy)) for g in grid])
 
 
-@dataclass(frozen=True)
 class _Cases:
     """What every regimen is compared with under one set of settings (computed once, not once per row, in plain
     Python): the tumour alpha/beta grid, the line regimens and their BED in each (model, alpha/beta) case. The
-    batch path's numpy arrays of the same numbers are made when first asked for."""
+    batch path's numpy arrays of the same numbers are made when first asked for. (A plain class, not a dataclass:
+    internal, never compared, and a frozen dataclass costs ~1 ms of the app's start to define.)"""
 
     lo: float
     hi: float
@@ -194,6 +198,12 @@ class _Cases:
     nearest: int
     counts: str
     where: str
+
+    def __init__(self, **values: Any) -> None:
+        for name in self.__annotations__:
+            setattr(self, name, values.pop(name))
+        if values:
+            raise TypeError(f"unknown: {', '.join(values)}")
 
     @cached_property
     def grid_array(self) -> Any:
@@ -240,10 +250,11 @@ def _cases(line: Any, lq_model: Any, lql_model: Any, usc_model: Any, alpha_beta_
     names.append(usc_model.label())
     abs_.append(None)
     labels = (lq_model.label(), lql_model.label(), usc_model.label())
-    return _Cases(lo, hi, grid, refs, ref_loss, tuple(theirs), tuple(tuple(x > 0 for x in row) for row in theirs),
-                  tuple(names), tuple(abs_), labels, _nearest(grid, float(usc_model.alpha_beta_gy)),
-                  ", ".join(str(r.fractions) for r in refs),
-                  f"under {', '.join(labels)} and tumour alpha/beta {lo:g}-{hi:g} Gy")
+    return _Cases(lo=lo, hi=hi, grid=grid, refs=refs, ref_loss=ref_loss, theirs=tuple(theirs),
+                  ok=tuple(tuple(x > 0 for x in row) for row in theirs), names=tuple(names), abs_=tuple(abs_),
+                  labels=labels, nearest=_nearest(grid, float(usc_model.alpha_beta_gy)),
+                  counts=", ".join(str(r.fractions) for r in refs),
+                  where=f"under {', '.join(labels)} and tumour alpha/beta {lo:g}-{hi:g} Gy")
 
 
 def _mine_one(c: _Cases, lq_model: Any, lql_model: Any, usc_model: Any, total_gy: float, dose_per_fraction_gy: float,
