@@ -31,12 +31,12 @@ from sbrt_calc.radiobiology.time import repopulation_bed_loss_gy
 @st.composite
 def regimen_rows(draw: st.DrawFn) -> tuple[CaseRegimen, ...]:
     """1-8 valid regimens: 1-15 fractions, 1-30 Gy per fraction (some exactly at a transition), with or without
-    an overall time."""
+    an overall time (-0.0 days among them: a signed zero the two paths must keep alike)."""
     rows = []
     for i in range(draw(st.integers(1, 8))):
         n = draw(st.integers(1, 15))
         d = draw(st.one_of(st.floats(1.0, 30.0, allow_nan=False), st.sampled_from([2.0, 6.0, 6.13, 10.0, 20.0])))
-        t = draw(st.one_of(st.none(), st.floats(0.0, 60.0, allow_nan=False)))
+        t = draw(st.one_of(st.none(), st.floats(0.0, 60.0, allow_nan=False), st.just(-0.0)))   # -0.0: accepted
         rows.append(CaseRegimen(f"row {i}", n * d, n, overall_time_days=t))
     return tuple(rows)
 
@@ -52,7 +52,7 @@ def case_settings(draw: st.DrawFn) -> CaseSettings:
         flag_bed_gy=draw(st.one_of(st.just(CaseSettings().flag_bed_gy), st.floats(20.0, 150.0))),
         lql_transition_dose_gy=draw(st.floats(2.5, 25.0)), usc_alpha_per_gy=alpha, usc_d0_gy=d0,
         usc_dq_gy=draw(st.floats(0.5, 3.0)), time_correction=draw(st.booleans()),
-        kickoff_days=draw(st.floats(0.0, 40.0)), bed_loss_per_day_gy=draw(st.floats(0.0, 5.0)),
+        kickoff_days=draw(st.one_of(st.just(0.0), st.floats(0.0, 40.0))), bed_loss_per_day_gy=draw(st.floats(0.0, 5.0)),
         reference_dose_gy=draw(st.sampled_from([2.0, 3.5, 0.5, 30.0])))
 
 
@@ -139,6 +139,8 @@ def test_a_float_and_an_array_element_have_the_same_bits(D: float, n: int, ab: f
         (usc.sfed(bed, p), usc.sfed(arr([bed]), p)),
         (repopulation_bed_loss_gy(x, dt, ab / 10), repopulation_bed_loss_gy(arr([x]), dt, ab / 10)),
     ]
+    for t, tk in ((0.0, 0.0), (-0.0, 0.0), (0.0, -0.0), (-0.0, -0.0), (x, x)):   # signed zeros as numpy's maximum
+        pairs.append((repopulation_bed_loss_gy(t, tk, 1.0), repopulation_bed_loss_gy(arr([t]), tk, 1.0)))
     for one, many in pairs:
         assert type(one) is float
         assert one == many.tolist()[0] and math.copysign(1.0, one) == math.copysign(1.0, many.tolist()[0])

@@ -71,9 +71,10 @@ def sqrt(value: FloatOrArray) -> FloatOrArray:
 
 
 def maximum(a: FloatOrArray, b: FloatOrArray) -> FloatOrArray:
-    """``numpy.maximum`` for arrays; for two floats the larger (``a`` when equal, as numpy)."""
+    """``numpy.maximum`` for arrays; for two floats the larger, ``b`` when neither is larger, as numpy
+    (``maximum(0.0, -0.0)`` is -0.0)."""
     if type(a) is float and type(b) is float:
-        return b if b > a else a
+        return a if a > b else b
     import numpy as np
 
     return np.maximum(a, b)
