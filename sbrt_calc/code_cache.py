@@ -1,0 +1,115 @@
+"""The methods :mod:`dataclasses` writes for each dataclass, compiled once and kept beside the package's bytecode.
+
+A dataclass is made by writing its methods (``__init__``, ``__repr__``, ``__eq__``, ``__setattr__`` ...) as Python
+text and executing that text: compiling it was ~23 ms of the app's cold start (27 dataclasses, 162 texts; stop 28),
+every start, for the same texts. :func:`install` gives the :mod:`dataclasses` module an ``exec`` that compiles a
+text only once: the code object is kept, keyed by the exact text, in one file where Python keeps the package's
+own bytecode (``__pycache__`` beside this module, or under ``sys.pycache_prefix``), written at exit when new texts
+were compiled and bytecode may be written (not under ``PYTHONDONTWRITEBYTECODE``). The code executed is the code
+the text compiles to, with the flags :mod:`dataclasses`' own ``exec`` compiles it with (none: it has no
+``__future__`` import); a cache of another Python (its bytecode magic number), damaged or unreadable, is ignored.
+``SBRT_CALC_CODE_CACHE=0`` installs nothing.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+#: Environment variable: ``0`` leaves :mod:`dataclasses` as it is.
+ENV = "SBRT_CALC_CODE_CACHE"
+#: Past this many texts the file is written again with only the texts this process used.
+MAX_TEXTS = 4000
+
+
+def cache_file() -> Path:
+    """Where the compiled texts are kept: this package's bytecode folder (as Python places a ``.pyc``)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    folder = Path(sys.pycache_prefix + here) if sys.pycache_prefix else Path(here) / "__pycache__"
+    return folder / f"dataclass_code.{sys.implementation.cache_tag}.marshal"
+
+
+class CachedExec:
+    """``exec`` for :mod:`dataclasses`: a text is compiled once (see the module docstring)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._codes: dict[str, Any] | None = None   # read when the first text is executed
+        self.used: dict[str, Any] = {}
+        self.compiled = 0   # texts compiled by this process (the others came from the file)
+
+    def _load(self) -> dict[str, Any]:
+        import marshal
+        from importlib.util import MAGIC_NUMBER
+
+        codes: dict[str, Any] = {}
+        try:
+            magic, stored = marshal.loads(self.path.read_bytes())
+            if magic == MAGIC_NUMBER and isinstance(stored, dict):
+                codes = stored
+        except Exception:   # noqa: BLE001 - missing, damaged, of another Python: compiled again
+            pass
+        return codes
+
+    def code(self, text: str) -> Any:
+        """The code object of ``text`` compiled as :mod:`dataclasses`' ``exec`` compiles it."""
+        if self._codes is None:
+            self._codes = self._load()
+        code = self._codes.get(text)
+        if code is None or type(code) is not _CODE:
+            code = compile(text, "<string>", "exec", dont_inherit=True)   # no __future__ flags, as dataclasses
+            self._codes[text] = code
+            self.compiled += 1
+        self.used[text] = code
+        return code
+
+    def __call__(self, source: Any, globals: Any = None, locals: Any = None, /, **kw: Any) -> None:  # noqa: A002
+        if globals is None:   # as exec: the caller's namespaces
+            frame = sys._getframe(1)
+            globals, locals = frame.f_globals, (frame.f_locals if locals is None else locals)
+        if type(source) is str and not kw:
+            source = self.code(source)
+        builtins.exec(source, globals, locals, **kw)
+
+    def save(self) -> None:
+        """Write the compiled texts (atomically) when this process compiled new ones and may write bytecode."""
+        if not self.compiled or sys.dont_write_bytecode or self._codes is None:
+            return
+        import marshal
+        from importlib.util import MAGIC_NUMBER
+
+        codes = self._codes if len(self._codes) <= MAX_TEXTS else self.used
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(marshal.dumps((MAGIC_NUMBER, codes)))
+            os.replace(tmp, self.path)
+        except (OSError, ValueError):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
+_CODE = type(compile("", "<string>", "exec"))
+
+
+def install() -> CachedExec | None:
+    """Give :mod:`dataclasses` the compiling-once ``exec`` (once per process); None when ``SBRT_CALC_CODE_CACHE``
+    is ``0`` or when :mod:`dataclasses` compiles with ``__future__`` flags of its own (then left as it is)."""
+    import dataclasses
+
+    current = dataclasses.__dict__.get("exec")
+    if isinstance(current, CachedExec):
+        return current
+    if os.environ.get(ENV) == "0" or "annotations" in dataclasses.__dict__ or current is not None:
+        return None
+    cached = CachedExec(cache_file())
+    dataclasses.exec = cached  # type: ignore[attr-defined]
+    import atexit
+
+    atexit.register(cached.save)
+    return cached

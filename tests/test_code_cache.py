@@ -1,0 +1,84 @@
+"""The dataclasses' methods compiled once and kept with the bytecode (:mod:`sbrt_calc.code_cache`, core28, stop 28):
+the same methods as without the cache, on a cold cache (compiled, then written) and a warm one (read back)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CODE = r"""
+import dataclasses, json, sys
+import sbrt_calc.case, sbrt_calc.evaluation, sbrt_calc.tables, sbrt_calc.summary, sbrt_calc.working
+import sbrt_calc.evaluation_results, sbrt_calc.table, sbrt_calc.eligibility.case, sbrt_calc.planning.section
+
+def shape(code):
+    consts = tuple(shape(c) if hasattr(c, "co_code") else repr(c) for c in code.co_consts)
+    return (code.co_name, code.co_filename, code.co_flags, code.co_code.hex(), consts, code.co_names,
+            code.co_varnames, code.co_freevars, code.co_cellvars, code.co_argcount, code.co_kwonlyargcount)
+
+out = {}
+for name, module in sorted(sys.modules.items()):
+    if not name.startswith("sbrt_calc"):
+        continue
+    for cls in vars(module).values():
+        if isinstance(cls, type) and cls.__module__ == name and dataclasses.is_dataclass(cls):
+            for meth in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
+                f = cls.__dict__.get(meth)
+                f = getattr(f, "__wrapped__", f)   # __repr__ under reprlib.recursive_repr
+                if f is not None and hasattr(f, "__code__"):
+                    out[f"{name}.{cls.__qualname__}.{meth}"] = [repr(shape(f.__code__)), repr(f.__annotations__),
+                                                                repr(f.__defaults__), repr(f.__kwdefaults__)]
+made = dataclasses.__dict__.get("exec")
+print("OUT=" + json.dumps({"methods": out, "compiled": getattr(made, "compiled", None)}))
+"""
+
+
+def _run(tmp: Path, **env: str) -> dict:
+    full = dict(os.environ, PYTHONPYCACHEPREFIX=str(tmp / "pycache"), **env)
+    full.pop("PYTHONDONTWRITEBYTECODE", None)
+    full.update(env)
+    out = subprocess.run([sys.executable, "-c", CODE], env=full, capture_output=True, text=True, check=True).stdout
+    return json.loads(next(line for line in out.splitlines() if line.startswith("OUT="))[4:])
+
+
+def test_the_methods_are_those_dataclasses_writes_without_the_cache(tmp_path: Path) -> None:
+    plain = _run(tmp_path, SBRT_CALC_CODE_CACHE="0")
+    cold = _run(tmp_path)
+    warm = _run(tmp_path)
+    assert plain["compiled"] is None and cold["compiled"] > 100 and warm["compiled"] == 0
+    assert len(plain["methods"]) > 100
+    assert cold["methods"] == plain["methods"]
+    assert warm["methods"] == plain["methods"]
+
+
+def test_no_cache_written_without_bytecode_and_a_damaged_one_ignored(tmp_path: Path) -> None:
+    nowrite = _run(tmp_path, PYTHONDONTWRITEBYTECODE="1")
+    assert nowrite["compiled"] > 100 and not list((tmp_path / "pycache").rglob("dataclass_code*"))
+    _run(tmp_path)
+    (kept,) = list((tmp_path / "pycache").rglob("dataclass_code*"))
+    kept.write_bytes(b"\xe3damaged")
+    again = _run(tmp_path)
+    assert again["compiled"] > 100 and again["methods"] == nowrite["methods"]
+    assert _run(tmp_path)["compiled"] == 0   # written again, whole
+
+
+def test_exec_of_the_cache_is_exec() -> None:
+    """What dataclasses does with it, and what exec does with other arguments."""
+    import dataclasses
+
+    from sbrt_calc.code_cache import CachedExec, install
+
+    cached = install()
+    assert cached is None or isinstance(dataclasses.__dict__.get("exec"), CachedExec)
+    run = CachedExec(Path("/nonexistent/dataclass_code.marshal"))
+    ns: dict = {}
+    run("def f(x: int) -> int:\n    return x + 1\n", {}, ns)
+    assert ns["f"](1) == 2 and ns["f"].__annotations__ == {"x": int, "return": int}   # no __future__ flags here
+    run(compile("y = 3", "<string>", "exec"), {}, ns)
+    assert ns["y"] == 3 and run.compiled == 1
+    z = 5
+    run("w = z * 2")   # no namespaces: the caller's, as exec
+    assert z == 5
