@@ -26,10 +26,12 @@ MAX_TEXTS = 4000
 
 
 def cache_file() -> Path:
-    """Where the compiled texts are kept: this package's bytecode folder (as Python places a ``.pyc``)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    folder = Path(sys.pycache_prefix + here) if sys.pycache_prefix else Path(here) / "__pycache__"
-    return folder / f"dataclass_code.{sys.implementation.cache_tag}.marshal"
+    """Where the compiled texts are kept: the folder of this package's bytecode, where Python places this module's
+    ``.pyc`` (``__pycache__`` beside it, or under ``sys.pycache_prefix``)."""
+    from importlib.util import cache_from_source
+
+    return Path(cache_from_source(os.path.abspath(__file__))).with_name(
+        f"dataclass_code.{sys.implementation.cache_tag}.marshal")
 
 
 class CachedExec:
@@ -107,7 +109,11 @@ def install() -> CachedExec | None:
         return current
     if os.environ.get(ENV) == "0" or "annotations" in dataclasses.__dict__ or current is not None:
         return None
-    cached = CachedExec(cache_file())
+    try:
+        path = cache_file()
+    except (NotImplementedError, ValueError):   # no bytecode cache in this Python (cache_tag None)
+        return None
+    cached = CachedExec(path)
     dataclasses.exec = cached  # type: ignore[attr-defined]
     import atexit
 
