@@ -24,10 +24,4 @@ if not _os.path.isdir(_os.path.join(_here, "gui")) and _os.path.isfile(_os.path.
         and _os.path.isfile(_os.path.join(_root, "pyproject.toml")):
     __path__.append(_root)  # noqa: F821
 
-# the methods dataclasses writes for each dataclass, compiled once and kept with the bytecode (sbrt_calc.code_cache;
-# ~23 ms of the app's cold start): installed before any module of the package makes a dataclass
-from sbrt_calc import code_cache as _code_cache  # noqa: E402
-
-_code_cache.install()
-
 __all__ = ["__version__", "DISCLAIMER"]

@@ -9,6 +9,11 @@ were compiled and bytecode may be written (not under ``PYTHONDONTWRITEBYTECODE``
 the text compiles to, with the flags :mod:`dataclasses`' own ``exec`` compiles it with (none: it has no
 ``__future__`` import); a cache of another Python (its bytecode magic number), damaged or unreadable, is ignored.
 ``SBRT_CALC_CODE_CACHE=0`` installs nothing.
+
+Scope (lead, stop 28): only this package's own dataclasses go through the cache (the text's globals are a module of
+``sbrt_calc``); any other module's dataclass is made by :func:`exec` itself, so the file never keeps a host's texts.
+Installed by the entry points only (``sbrt_calc.gui`` and ``sbrt_calc.cli``, as :mod:`sbrt_calc.blas_threads`): a
+plain ``import sbrt_calc`` by a host program leaves :mod:`dataclasses` untouched and writes nothing.
 """
 
 from __future__ import annotations
@@ -72,8 +77,8 @@ class CachedExec:
         if globals is None:   # as exec: the caller's namespaces
             frame = sys._getframe(1)
             globals, locals = frame.f_globals, (frame.f_locals if locals is None else locals)
-        if type(source) is str and not kw:
-            source = self.code(source)
+        if type(source) is str and not kw:   # compiled as dataclasses' own exec compiles it (no __future__ flags)
+            source = self.code(source) if _ours(globals) else compile(source, "<string>", "exec", dont_inherit=True)
         builtins.exec(source, globals, locals, **kw)
 
     def save(self) -> None:
@@ -97,6 +102,12 @@ class CachedExec:
 
 
 _CODE = type(compile("", "<string>", "exec"))
+
+
+def _ours(namespace: Any) -> bool:
+    """True when ``namespace`` (the globals dataclasses passes: the class's module's) is a module of this package."""
+    name = namespace.get("__name__") if isinstance(namespace, dict) else None
+    return type(name) is str and (name == "sbrt_calc" or name.startswith("sbrt_calc."))
 
 
 def install() -> CachedExec | None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 CODE = r"""
 import dataclasses, json, sys
+from sbrt_calc import code_cache
+code_cache.install()   # as the entry points do (sbrt_calc.gui, sbrt_calc.cli)
 import sbrt_calc.case, sbrt_calc.evaluation, sbrt_calc.tables, sbrt_calc.summary, sbrt_calc.working
 import sbrt_calc.evaluation_results, sbrt_calc.table, sbrt_calc.eligibility.case, sbrt_calc.planning.section
 
@@ -75,10 +77,56 @@ def test_exec_of_the_cache_is_exec() -> None:
     assert cached is None or isinstance(dataclasses.__dict__.get("exec"), CachedExec)
     run = CachedExec(Path("/nonexistent/dataclass_code.marshal"))
     ns: dict = {}
-    run("def f(x: int) -> int:\n    return x + 1\n", {}, ns)
+    run("def f(x: int) -> int:\n    return x + 1\n", {}, ns)   # not this package's: compiled, not kept
     assert ns["f"](1) == 2 and ns["f"].__annotations__ == {"x": int, "return": int}   # no __future__ flags here
+    assert run.compiled == 0 and not run.used
+    ours = {"__name__": "sbrt_calc.some_module"}
+    run("def g(x: int) -> int:\n    return x + 2\n", ours, ns)
+    assert ns["g"](1) == 3 and ns["g"].__annotations__ == {"x": int, "return": int}
+    assert run.compiled == 1 and len(run.used) == 1
     run(compile("y = 3", "<string>", "exec"), {}, ns)
     assert ns["y"] == 3 and run.compiled == 1
     z = 5
     run("w = z * 2")   # no namespaces: the caller's, as exec
     assert z == 5
+
+
+HOST = r"""
+import dataclasses, json, sys
+{setup}
+import sbrt_calc.case
+
+@dataclasses.dataclass(frozen=True)
+class HostsOwn:
+    x_unique_field_name_of_the_host: int = 0
+
+made = dataclasses.__dict__.get("exec")
+texts = [] if made is None else list(made.used)
+print("OUT=" + json.dumps({{"installed": made is not None, "compiled": getattr(made, "compiled", None),
+                           "host_text_kept": any("x_unique_field_name_of_the_host" in t for t in texts),
+                           "ours": sum("__dataclass_fields__" in t or "self" in t for t in texts)}}))
+"""
+
+
+def _host(tmp: Path, setup: str) -> dict:
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop(ENV_NAME, None)
+    out = subprocess.run([sys.executable, "-c", HOST.format(setup=setup)], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(next(line for line in out.splitlines() if line.startswith("OUT="))[4:])
+
+
+ENV_NAME = "SBRT_CALC_CODE_CACHE"
+
+
+def test_a_host_importing_the_package_keeps_its_dataclasses_as_they_are(tmp_path: Path) -> None:
+    """A program that imports sbrt_calc (not its app or CLI) gets no patched dataclasses and no file written; with
+    the cache installed (the entry points), a host's own dataclass is still made by exec itself, never kept."""
+    plain = _host(tmp_path, "")
+    assert plain == {"installed": False, "compiled": None, "host_text_kept": False, "ours": 0}
+    assert not list((tmp_path / "pycache").rglob("dataclass_code*"))
+    for entry in ("import sbrt_calc.gui", "import sbrt_calc.cli"):
+        made = _host(tmp_path / entry.split(".")[-1], entry)
+        assert made["installed"] and made["ours"] > 10, entry
+        assert not made["host_text_kept"], entry
