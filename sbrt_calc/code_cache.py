@@ -35,8 +35,9 @@ def cache_file() -> Path:
     ``.pyc`` (``__pycache__`` beside it, or under ``sys.pycache_prefix``)."""
     from importlib.util import cache_from_source
 
+    opt = f".opt-{sys.flags.optimize}" if sys.flags.optimize else ""   # as a .pyc: -O strips asserts
     return Path(cache_from_source(os.path.abspath(__file__))).with_name(
-        f"dataclass_code.{sys.implementation.cache_tag}.marshal")
+        f"dataclass_code.{sys.implementation.cache_tag}{opt}.marshal")
 
 
 class CachedExec:

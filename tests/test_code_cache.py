@@ -130,3 +130,10 @@ def test_a_host_importing_the_package_keeps_its_dataclasses_as_they_are(tmp_path
         made = _host(tmp_path / entry.split(".")[-1], entry)
         assert made["installed"] and made["ours"] > 10, entry
         assert not made["host_text_kept"], entry
+
+
+def test_an_optimized_python_keeps_its_own_file() -> None:
+    """``python -O`` compiles without asserts: its texts are kept apart, as its ``.pyc`` files are."""
+    names = [subprocess.run([sys.executable, *flag, "-c", "import sbrt_calc.code_cache as c; print(c.cache_file().name)"],
+                            capture_output=True, text=True, check=True).stdout.strip() for flag in ([], ["-O"])]
+    assert names[0] != names[1] and names[1].endswith(".opt-1.marshal")
