@@ -3,6 +3,10 @@
 Each state has a distinct *shape* as well as a colour, so that it reads in greyscale and for
 colour-blind users: a filled triangle pointing up (reached), a hollow circle with a bar (not
 reached), a half-filled diamond (depends on the model / fragile), an exclamation triangle.
+
+The brushes are given as colours (``QPainter.setBrush(QColor)``), never built with ``QBrush(colour)``: PySide's
+choice among QBrush's constructors makes the QImage and QGradient types with their seven enums, ~3.5 ms CPU the
+first time (stop 28, chrome28); the painted pixels are the same.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Callable
 from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
 GREEN = QColor(26, 133, 72)
 AMBER = QColor(196, 120, 0)
@@ -42,7 +46,7 @@ def reached() -> QIcon:
     """Threshold reached: a filled upward triangle."""
     def draw(p: QPainter, s: float) -> None:
         p.setPen(QPen(GREEN.darker(130), max(1.0, s / 16)))
-        p.setBrush(QBrush(GREEN))
+        p.setBrush(GREEN)
         p.drawPolygon(QPolygonF([QPointF(s / 2, s * 0.12), QPointF(s * 0.9, s * 0.86), QPointF(s * 0.1, s * 0.86)]))
     return _icon(draw)
 
@@ -67,7 +71,7 @@ def mixed() -> QIcon:
         path = QPainterPath()
         path.addPolygon(diamond)
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(BLUE))
+        p.setBrush(BLUE)
         p.setClipRect(QRectF(0, 0, s / 2, s))
         p.drawPath(path)
         p.setClipping(False)
@@ -82,7 +86,7 @@ def warning() -> QIcon:
     """A caveat applies: an exclamation mark in a triangle."""
     def draw(p: QPainter, s: float) -> None:
         p.setPen(QPen(AMBER.darker(120), max(1.0, s / 16)))
-        p.setBrush(QBrush(QColor(250, 200, 60)))
+        p.setBrush(QColor(250, 200, 60))
         p.drawPolygon(QPolygonF([QPointF(s / 2, s * 0.06), QPointF(s * 0.96, s * 0.92), QPointF(s * 0.04, s * 0.92)]))
         p.setPen(QPen(QColor(30, 30, 30), max(1.5, s / 9)))
         p.drawLine(QPointF(s / 2, s * 0.36), QPointF(s / 2, s * 0.64))
@@ -95,7 +99,7 @@ def invalid() -> QIcon:
     """Invalid input: a red disc with a white cross."""
     def draw(p: QPainter, s: float) -> None:
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(RED))
+        p.setBrush(RED)
         p.drawEllipse(QRectF(s * 0.06, s * 0.06, s * 0.88, s * 0.88))
         p.setPen(QPen(QColor("white"), max(1.5, s / 8)))
         p.drawLine(QPointF(s * 0.32, s * 0.32), QPointF(s * 0.68, s * 0.68))
@@ -108,7 +112,7 @@ def app_icon() -> QIcon:
     """The window icon: dose curves rising over a baseline."""
     def draw(p: QPainter, s: float) -> None:
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(QColor(30, 60, 110)))
+        p.setBrush(QColor(30, 60, 110))
         p.drawRoundedRect(QRectF(0, 0, s, s), s * 0.18, s * 0.18)
         for i, colour in enumerate((QColor(120, 200, 255), QColor(255, 200, 80))):
             path = QPainterPath(QPointF(s * 0.12, s * 0.85))

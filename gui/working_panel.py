@@ -1,5 +1,10 @@
 """'Show the working' for the selected row: the core's working (:func:`sbrt_calc.working.working`) as rich
 text, at the table's rounding or at full precision. For residents learning it and physicists checking it.
+
+The text is made again when the model's content changes (its ``contentChanged``: rows, settings, decimals) and
+when the row or the precision changes; selecting the row already shown makes nothing (the table tells its
+selection twice, as a selection and as a current row: the first filled table wrote row 1's working twice, ~1.3 ms
+of the start; stop 28, chrome28).
 """
 
 from __future__ import annotations
@@ -36,6 +41,10 @@ class WorkingPanel(QTextBrowser):
         self.refresh()
 
     def set_row(self, row: int | None) -> None:
+        """Show ``row``'s working; nothing to do when it is shown already (its text follows the model's
+        ``contentChanged``, see the module docstring)."""
+        if row == self.row:
+            return
         self.row = row
         self.refresh()
 
