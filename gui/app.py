@@ -2,8 +2,9 @@
 
 ``sbrt-calc-gui [CASE_FILE]`` opens the case file given (or a new case with 36 Gy/3 and
 common alternatives). The window is shown first, empty: the core's evaluation (numpy) and the case
-arrive in it; once the filled table has been painted, matplotlib (the plot) follows, and the crash-recovery
-offer comes then too (:func:`after_next_paint`).
+arrive in it; once the filled table has been painted, the window's actions (menus' contents, shortcuts; made
+earlier if a key or a menu comes first, :mod:`.main_window`), matplotlib (the plot) and the crash-recovery offer
+follow (:func:`after_next_paint`).
 ``SBRT_CALC_EXIT_WHEN_SHOWN=first`` quits as soon as the empty window is shown (the cold-start
 benchmark); any other value quits once it is filled, printing the title and row count. Environment: ``SBRT_CALC_SETTINGS_DIR`` / ``SBRT_CALC_DATA_DIR`` move
 the settings and the autosave; ``SBRT_CALC_RECOVER=yes|no`` answers the recovery offer
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: after_next_paint(window.table.viewport(), done, flush_ms=0))
     else:
         def after_show() -> None:
+            window.ensure_actions()   # the menus' contents and the shortcuts (made earlier on a key or a menu)
             window.plot.ensure_canvas()
             window.check_recovery()
             window.bench.preparation.start()   # the other models prepared when the app is idle (app27v)

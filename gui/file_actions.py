@@ -54,9 +54,9 @@ class FileActions:
         self.window = window
         #: what the last new case could not take from the preferences (see settings.new_case_settings)
         self.refused_preferences: list[str] = []
+        # filled when it is about to open (and with the window's actions: see main_window's docstring)
         self.recent_menu = QMenu("Open &Recent", window)
         self.recent_menu.aboutToShow.connect(self.fill_recent)
-        self.fill_recent()
         document.saved.connect(self.update_title)
         state.observe(self._state_changed)
         # the undo stack's signals are wired by the window (to its own slots: Qt drops them with it, while

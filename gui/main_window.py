@@ -16,14 +16,27 @@ The window owns (composition, each with its dependencies passed in):
 The window itself builds the actions and menus, handles the window's events (drop, resize, close) and
 offers the public methods tests and scripts use (each one line, handing over to its owner). Nothing here
 computes radiobiology: the table model asks the core, the plot asks the core for its curves.
+
+The actions (the menus' contents and the window's shortcuts) of a window built ``deferred`` (the app's cold
+start) are made after the filled table has been painted, not before it (stop 28, chrome28: the QAction and
+QActionGroup types with their enums, 24 actions, 5 model actions and the menus' contents, ~4 ms CPU of the
+start): the menu bar shows its titles from the first frame, and :meth:`MainWindow.ensure_actions` makes the rest
+
+- in the first idle turn after the filled table's paint (the app's ``after_show``, :mod:`.app`);
+- when a menu is about to open (``aboutToShow``: its contents are there before it is drawn);
+- when a key reaches the app before then (its ``ShortcutOverride``, sent before Qt looks the key up among the
+  shortcuts: the first keystroke finds them);
+- when code asks for an action (``window.act_save``, :attr:`model_actions`, the help's list of shortcuts).
+
+A window built otherwise (tests, scripts) makes them at once.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from sbrt_calc.case import Case, CaseRegimen
@@ -43,7 +56,8 @@ from .window_common import ELIGIBILITY_TAB, PLANNING_TAB  # noqa: F401 - re-expo
 from .workbench import Workbench
 
 if TYPE_CHECKING:   # the event types are only named here: PySide makes a class's type on its first import
-    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
+    from PySide6.QtWidgets import QMenu
 
     from .eligibility_panel import EligibilityPanel
     from .plan_check_panel import PlanCheckPanel
@@ -51,8 +65,56 @@ if TYPE_CHECKING:   # the event types are only named here: PySide makes a class'
     from .reirradiation_panel import ReirradiationPanel
 
 
+class _KeyGuard(QObject):
+    """Makes the window's actions when a key reaches the window before they are made (see the module docstring).
+
+    A key's ``ShortcutOverride`` comes before Qt looks the key up among the shortcuts, sent to the focused widget
+    and then to its parents up to the window while none of them takes it (a widget that takes it keeps the key
+    from the shortcuts anyway, e.g. Ctrl+Z in the entry field). The filter is on the window, not on the
+    application: an application's Python filter is handed every object, and PySide looked for the Python type of
+    each one made in C++ (~150 Qt enums, ~24 ms CPU, measured)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            self.window.ensure_actions()
+        return False
+
+
 class MainWindow(QMainWindow):
     """See the module docstring."""
+
+    # made by :meth:`ensure_actions` (at once, or after the first filled paint of a window built ``deferred``)
+    act_new: QAction
+    act_open: QAction
+    act_save: QAction
+    act_save_as: QAction
+    act_export: QAction
+    act_import_rtplan: QAction
+    act_export_report: QAction
+    act_print: QAction
+    act_help: QAction
+    act_solver: QAction
+    act_export_csv: QAction
+    act_copy: QAction
+    act_plan_regimen: QAction
+    act_quit: QAction
+    act_undo: QAction
+    act_redo: QAction
+    act_add: QAction
+    act_duplicate: QAction
+    act_delete: QAction
+    act_up: QAction
+    act_down: QAction
+    act_sweep: QAction
+    act_title: QAction
+    act_prefs: QAction
+    act_model_settings: QAction
+    act_about: QAction
+    act_working: QAction
 
     def __init__(self, parent: QWidget | None = None, deferred: bool = False) -> None:
         """``deferred``: the window is built empty, to be shown at once; :meth:`finish_start` then loads
@@ -70,7 +132,10 @@ class MainWindow(QMainWindow):
         self.autosaver = self.document.autosaver
         status = self._status
         self.bench = Workbench(self.model)
-        self.row_actions = RowActions(self.model, self.undo_stack, self.bench, status, self)
+        self._actions_built = False
+        self._key_guard: _KeyGuard | None = None
+        self._menus = self._build_menu_bar()   # the titles; their contents with the actions (ensure_actions)
+        self.row_actions = RowActions(self.model, self.undo_stack, self.bench, status, self, self._menus["presets"])
         self.settings_actions = SettingsActions(self.model, self.undo_stack, self.bench, self.autosaver, status, self)
         self.tabs_controller = TabsController(self.state, self.model, self.undo_stack, self.bench, status,
                                               lambda: self.files.file_path or "<case>",
@@ -94,11 +159,14 @@ class MainWindow(QMainWindow):
         self.working_dock, self.full_precision, self.export_button, self.splitter = b.working_dock, \
             b.full_precision, b.export_button, b.splitter
         self.presets_menu = self.row_actions.presets_menu
-        self.model_actions = self.settings_actions.model_actions
+        self.recent_menu = self.files.recent_menu
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Ready")
-        self._build_actions()
-        self._build_menus()
+        if deferred:   # made after the filled table's paint, or at the first key or menu (module docstring)
+            self._key_guard = _KeyGuard(self)
+            self.installEventFilter(self._key_guard)
+        else:
+            self.ensure_actions()
         if deferred:
             self.files.update_title()
             self.statusBar().showMessage("Loading…")
@@ -137,7 +205,36 @@ class MainWindow(QMainWindow):
             self._status(" ".join(self.files.refused_preferences), 20000)
 
     # --- actions and menus ---------------------------------------------------------------------------
+    def ensure_actions(self) -> None:
+        """Make the window's actions, their shortcuts and the menus' contents, once (see the module docstring)."""
+        if self._actions_built:
+            return
+        self._actions_built = True
+        if self._key_guard is not None:
+            self.removeEventFilter(self._key_guard)
+            self._key_guard.deleteLater()
+            self._key_guard = None
+        self.settings_actions.build_model_actions()
+        self._build_actions()
+        self._fill_menus()
+        self.files.fill_recent()
+
+    @property
+    def model_actions(self) -> dict[str, QAction]:
+        """View ▸ LQ, LQ-L, USC, All three (Ctrl+1..4), by model key."""
+        self.ensure_actions()
+        return self.settings_actions.model_actions
+
+    if not TYPE_CHECKING:   # a window's ``act_*`` made when first asked for (the names are declared above)
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("act_") and not self.__dict__.get("_actions_built", True):
+                self.ensure_actions()
+                return getattr(self, name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def _act(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         a = QAction(text, self)
         if shortcut is not None:
             if isinstance(shortcut, list):
@@ -151,6 +248,8 @@ class MainWindow(QMainWindow):
         return a
 
     def _build_actions(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
         K = QKeySequence.StandardKey
         files, rows, controls, tools, tabs = (self.files, self.row_actions, self.settings_actions, self.tools,
                                               self.tabs_controller)
@@ -219,12 +318,24 @@ class MainWindow(QMainWindow):
                   self.act_plan_regimen, self.act_print, self.act_help, self.act_solver):
             self.addAction(a)
 
-    def _build_menus(self) -> None:
+    def _build_menu_bar(self) -> dict[str, QMenu]:
+        """The menu bar's menus, empty (filled by :meth:`_fill_menus`), by key; each makes the actions when it is
+        about to open. A menu made from a title (``addMenu(str)`` hands Python the menu, not its QAction)."""
         mb = self.menuBar()
-        m = mb.addMenu("&File")
+        menus = {key: mb.addMenu(title) for key, title in (("file", "&File"), ("edit", "&Edit"),
+                                                            ("presets", "Pre&sets"), ("view", "&View"),
+                                                            ("tools", "&Tools"), ("help", "&Help"))}
+        for menu in menus.values():
+            menu.setToolTipsVisible(True)
+            menu.aboutToShow.connect(self.ensure_actions)
+        return menus
+
+    def _fill_menus(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
+        m = self._menus["file"]
         for a in (self.act_new, self.act_open):
             m.addAction(a)
-        self.recent_menu = self.files.recent_menu
         m.addMenu(self.recent_menu)
         m.addSeparator()
         for a in (self.act_save, self.act_save_as):
@@ -234,7 +345,7 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_quit)
-        m = mb.addMenu("&Edit")
+        m = self._menus["edit"]
         for a in (self.act_undo, self.act_redo):
             m.addAction(a)
         m.addSeparator()
@@ -244,8 +355,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_title)
         m.addAction(self.act_prefs)
-        mb.addMenu(self.presets_menu)
-        m = mb.addMenu("&View")
+        m = self._menus["view"]
         for a in self.model_actions.values():
             m.addAction(a)
         m.addSeparator()
@@ -254,19 +364,19 @@ class MainWindow(QMainWindow):
         self.act_working.setText("Show the &working")
         self.act_working.setShortcut(QKeySequence("Ctrl+Shift+K"))
         m.addAction(self.act_working)
-        m = mb.addMenu("&Tools")
+        m = self._menus["tools"]
         m.addAction(self.act_solver)
-        m = mb.addMenu("&Help")
+        m = self._menus["help"]
         m.addAction(self.act_help)
         m.addSeparator()
         m.addAction(self.act_about)
-        for menu in mb.findChildren(type(m)):
-            menu.setToolTipsVisible(True)
-        self.presets_menu.setToolTipsVisible(True)
         self.recent_menu.setToolTipsVisible(True)
 
     def _shortcut_actions(self) -> list[QAction]:
         """The window's actions (those with shortcuts are listed in the help)."""
+        from PySide6.QtGui import QAction
+
+        self.ensure_actions()
         return self.findChildren(QAction)
 
     def _focus_entry(self) -> None:

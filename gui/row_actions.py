@@ -41,7 +41,9 @@ class RowActions:
     """See the module docstring. ``parent``: the window (dialogs, the Presets menu)."""
 
     def __init__(self, model: RegimenTableModel, undo_stack: QUndoStack, bench: Workbench, status: Status,
-                 parent: QWidget) -> None:
+                 parent: QWidget, presets_menu: QMenu | None = None) -> None:
+        """``presets_menu``: the (empty) menu to fill with the presets, e.g. the window's menu bar's; else one
+        of its own."""
         self.model = model
         self.undo_stack = undo_stack
         self.bench = bench
@@ -53,7 +55,7 @@ class RowActions:
         bench.sweep_button.clicked.connect(lambda: self.sweep())
         bench.table.horizontalHeader().sectionClicked.connect(self.header_clicked)
         # filled when first opened: reading and validating every preset file costs ~20 ms of start-up
-        self.presets_menu = QMenu("Pre&sets", parent)
+        self.presets_menu = QMenu("Pre&sets", parent) if presets_menu is None else presets_menu
         self._presets_filled = False
         self.presets_menu.aboutToShow.connect(self.ensure_presets_menu)
         bench.presets_button.setMenu(self.presets_menu)

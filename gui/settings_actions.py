@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from . import settings
@@ -21,6 +21,9 @@ from .number_text import greek
 from .regimen_table_model import RegimenTableModel
 from .settings import MODEL_CHOICES
 from .workbench import Workbench
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QActionGroup
 
 Status = Callable[[str, int], None]
 
@@ -37,18 +40,31 @@ class SettingsActions:
         self.status = status
         self.parent = parent
         self._syncing = False
-        self.model_group = QActionGroup(parent)
+        self.model_group: QActionGroup | None = None
+        #: View ▸ the models (Ctrl+1..4), made by :meth:`build_model_actions` (the window's actions, see
+        #: :mod:`.main_window`: after the first filled paint at the app's start)
         self.model_actions: dict[str, QAction] = {}
+        bench.model_combo.currentIndexChanged.connect(self._model_combo_changed)
+        bench.organ_combo.currentIndexChanged.connect(self._organ_combo_changed)
+        model.settingsChanged.connect(self.sync_controls)
+
+    def build_model_actions(self) -> None:
+        """The model actions (View ▸ LQ … All three, Ctrl+1..4), one of them checked: the case's model."""
+        if self.model_actions:
+            return
+        from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
+        self.model_group = QActionGroup(self.parent)
         for i, (key, label) in enumerate(MODEL_CHOICES):
-            a = QAction(label, parent, checkable=True)
+            a = QAction(label, self.parent, checkable=True)
             a.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             a.setToolTip(f"Show the table under {label}")
             a.triggered.connect(lambda _c=False, k=key: self.set_model(k))
             self.model_group.addAction(a)
             self.model_actions[key] = a
-        bench.model_combo.currentIndexChanged.connect(self._model_combo_changed)
-        bench.organ_combo.currentIndexChanged.connect(self._organ_combo_changed)
-        model.settingsChanged.connect(self.sync_controls)
+        model = self.model.chosen_model()
+        if model in self.model_actions:
+            self.model_actions[model].setChecked(True)
 
     def fill_organ_combo(self) -> None:
         """Fill the organ choices (a window built ``deferred`` does it with the case) without an edit."""

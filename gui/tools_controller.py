@@ -4,14 +4,16 @@ solved rows (through the row actions)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from .case_state import CaseState
 from .regimen_table_model import RegimenTableModel
 from .row_actions import RowActions
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
 
 
 class ToolsController:
