@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 
 from sbrt_calc.case import CaseRegimen, CaseSettings
 from sbrt_calc.regimen import Regimen
@@ -270,7 +270,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         if role == _TOOLTIP:
             return f"Invalid input: {row.error}" if bad or col.key == "warnings" else "No result: the row's input is invalid"
         if role == _BACKGROUND and (bad or col.key == "warnings"):
-            return QBrush(INVALID_BG)
+            return icons.solid_brush(INVALID_BG)
         if role == _DECORATION and (bad or col.key == "warnings"):
             return icons.invalid()
         if role == _ACCESSIBLE:
@@ -315,7 +315,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
             from sbrt_calc.table import STATUS_COLOURS, Status
 
             if role == _BACKGROUND:
-                return QBrush(QColor(STATUS_COLOURS[Status.NA][1]))
+                return icons.solid_brush(QColor(STATUS_COLOURS[Status.NA][1]))
             if role in (_TOOLTIP, _ACCESSIBLE):
                 return (f"{line.label}: not applicable at the planned site ({self.planned_site}); LQ BED10 "
                         f"{format_exact(res.bed10_gy or 0.0, self.locale)} Gy")
@@ -325,8 +325,8 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
             return icons.reached() if reached else icons.not_reached()
         if role == _BACKGROUND:
             if col.key == "reference":
-                return QBrush(REACHED_BG) if reached else None
-            return QBrush(REACHED_BG if reached else NOT_REACHED_BG)
+                return icons.solid_brush(REACHED_BG) if reached else None
+            return icons.solid_brush(REACHED_BG if reached else NOT_REACHED_BG)
         if role in (_TOOLTIP, _ACCESSIBLE):
             return (f"{line.label}: LQ BED10 {format_exact(res.bed10_gy or 0.0, self.locale)} Gy → "
                     f"{'reached' if reached else 'not reached'} (computed on {line.scale}, whichever model is "
@@ -340,7 +340,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         if role == _DECORATION:
             return {"above": icons.reached(), "below": icons.not_reached(), "depends": icons.mixed()}[sens.verdict]
         if role == _BACKGROUND and sens.verdict == "depends":
-            return QBrush(MIXED_BG)
+            return icons.solid_brush(MIXED_BG)
         if role == _TOOLTIP:
             if res.flag_reached is False and sens.best is not None:
                 # a row under the flag line: where it comes closest first (issue 21)

@@ -5,11 +5,14 @@ The verdict columns (the flag, the reference, the Model/α/β check) are shown r
 prescription and BED10 LQ, before the per-model numbers, so that they stay visible without scrolling
 whichever model is shown: only the view's order changes (:meth:`QHeaderView.moveSection`); the model,
 CSV and the clipboard keep the core's column order (issue 13).
+
+The idle preparation of the other models (:mod:`.idle_preparation`) is made when first asked for
+(:attr:`Workbench.preparation`; the app starts it after the filled table's paint), not with the tab (stop 28).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
@@ -31,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .idle_preparation import IdlePreparation
 from .number_text import greek
 from .plot_panel import PlotPanel
 from .regimen_table_model import RegimenTableModel
@@ -39,6 +41,9 @@ from .regimen_table_view import RegimenTableView
 from .settings import MODEL_CHOICES
 from .window_common import ENTRY_TIP, ERROR_STYLE
 from .working_panel import WorkingPanel
+
+if TYPE_CHECKING:
+    from .idle_preparation import IdlePreparation
 
 #: shown first, in this order (the rest follow in the core's order, the Warnings column last)
 FIRST_COLUMNS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy", "bed10_gy", "flag", "reference",
@@ -167,7 +172,19 @@ class Workbench(QWidget):
         self._width_cache: dict[Any, list[int]] = {}
         self._short_window: bool | None = None
         self._style_changes = 0   # in the widths' key instead of the style's name (no QStyle at start; app27s)
+        self._preparation: IdlePreparation | None = None
         self._build()
+
+    @property
+    def preparation(self) -> IdlePreparation:
+        """The other models' cells, widths and plot views prepared while the app is idle (started by the app after
+        the filled table's paint): made when first asked for, so that its module and timers are not part of the
+        start (stop 28; until started it only drops what it prepared when the rows or settings change)."""
+        if self._preparation is None:
+            from .idle_preparation import IdlePreparation
+
+            self._preparation = IdlePreparation(self)
+        return self._preparation
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.StyleChange:   # another style: other margins and icon sizes
@@ -298,8 +315,6 @@ class Workbench(QWidget):
         hb.addWidget(self.export_button)
         pv.addLayout(hb)
         self.working = WorkingPanel(self.model)
-        #: the other models' cells, widths and plot views prepared while the app is idle (started by the app)
-        self.preparation = IdlePreparation(self)
         right = self._working_dock(plot_box)
         self.splitter = _FittingSplitter(Qt.Orientation.Horizontal)
         self.splitter.after_resize = self.fit_verdicts

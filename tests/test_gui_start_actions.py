@@ -18,7 +18,7 @@ import tempfile
 from typing import Any
 
 CODE = r"""
-import json
+import json, sys
 from PySide6 import QtGui
 from PySide6.QtWidgets import QApplication
 from sbrt_calc.gui import app, main_window, plot_panel
@@ -30,7 +30,8 @@ fill = main_window.MainWindow.finish_start
 def finish_start(self, path=None):
     seen["before the fill"] = {n: made(n) for n in ("QAction", "QActionGroup", "QGradient")}
     fill(self, path)
-    seen["filled"] = {"QAction": made("QAction"), "built": self._actions_built}
+    seen["filled"] = {"QAction": made("QAction"), "QGradient": made("QGradient"), "built": self._actions_built,
+                      "idle preparation": "sbrt_calc.gui.idle_preparation" in sys.modules}
 main_window.MainWindow.finish_start = finish_start
 
 def ensure_canvas(self):   # after the filled paint, called after the actions are made: quit before matplotlib
@@ -48,7 +49,8 @@ print("SEEN=" + json.dumps(seen))
 
 def test_the_start_makes_the_actions_after_the_filled_paint() -> None:
     """Fails on main before stop 28: the actions (and the QAction type) were made with the first window, and the
-    app icon's QBrush made QGradient before the window was shown."""
+    app icon's QBrush(colour) made QGradient before the window was shown (the cells' backgrounds at the fill), and
+    the idle preparation of the other models was made with the Regimens tab."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
                    SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
@@ -59,7 +61,7 @@ def test_the_start_makes_the_actions_after_the_filled_paint() -> None:
     seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
     assert seen == {
         "before the fill": {"QAction": False, "QActionGroup": False, "QGradient": False},
-        "filled": {"QAction": False, "built": False},
+        "filled": {"QAction": False, "QGradient": False, "built": False, "idle preparation": False},
         # the Presets menu is filled when it opens (the presets' files, read then)
         "after the paint": {"built": True, "save": "Ctrl+S", "model": ["lq"],
                             "menus": [True, True, False, True, True, True]},
@@ -148,3 +150,13 @@ def test_a_deferred_window_has_the_actions_of_one_built_at_once(qtbot, isolated_
     assert actions(later) == actions(now)
     for w in (now, later):
         w.undo_stack.setClean()
+
+
+def test_a_solid_brush_is_qbrush_of_its_colour(qapp) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QBrush, QColor
+    from sbrt_calc.gui import icons
+    from sbrt_calc.gui import regimen_table_model as rtm
+
+    for colour in (rtm.INVALID_BG, rtm.REACHED_BG, rtm.NOT_REACHED_BG, rtm.MIXED_BG, QColor("#ffffff")):
+        made = icons.solid_brush(colour)
+        assert made == QBrush(colour) and made.color() == colour and made.style() == QBrush(colour).style()
