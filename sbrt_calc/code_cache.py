@@ -89,17 +89,15 @@ class CachedExec:
         import marshal
         from importlib.util import MAGIC_NUMBER
 
+        from sbrt_calc.atomic_write import write_bytes_atomic
+
         codes = self._codes if len(self._codes) <= MAX_TEXTS else self.used
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
+            blob = marshal.dumps((MAGIC_NUMBER, codes))
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(marshal.dumps((MAGIC_NUMBER, codes)))
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+            write_bytes_atomic(self.path, blob)   # the house's writer: never half-written, no temporary left
+        except (OSError, ValueError):   # WriteError is an OSError: a read-only install keeps no cache
+            pass
 
 
 _CODE = type(compile("", "<string>", "exec"))

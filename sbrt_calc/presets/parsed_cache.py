@@ -61,13 +61,10 @@ def _store(entry: Path, raw: bytes, data: dict[str, Any]) -> None:
         blob = marshal.dumps((_TAG, raw, data))
     except ValueError:   # a date or time in the TOML: marshal cannot hold it
         return
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    from sbrt_calc.atomic_write import write_bytes_atomic
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(blob)
-        os.replace(tmp, entry)
-    except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        write_bytes_atomic(entry, blob)   # the house's writer: never half-written, no temporary left
+    except OSError:   # WriteError is an OSError: an unwritable cache folder keeps no entry
+        pass
