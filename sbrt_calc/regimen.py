@@ -156,6 +156,8 @@ class Regimen:
                 f"overall treatment time must be a number of days >= 0, got {t!r}",
                 field="overall_time_days", value=t, allowed="a finite number of days >= 0",
             )
+        if t is not None and t == 0 and math.copysign(1.0, t) < 0:   # -0.0 days is 0 days (shown "0 d", not "-0 d")
+            object.__setattr__(self, "overall_time_days", 0.0)
         object.__setattr__(self, "total_dose_gy", float(dose))
         object.__setattr__(self, "fractions", n)
         if not self.label:

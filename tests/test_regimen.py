@@ -104,3 +104,19 @@ def test_round_trip_of_both_notations(d: float, n: int) -> None:
     b = parse_regimen(f"{n} x {d:g} Gy")
     assert a.fractions == b.fractions == n
     assert a.total_dose_gy == pytest.approx(b.total_dose_gy, rel=1e-5)
+
+
+def test_an_overall_time_of_minus_zero_days_is_zero_days() -> None:
+    """num28 (stop 28) saw "overall time -0 d" in a caveat for an overall time typed as -0: it is 0 days."""
+    import math
+
+    from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimen
+    from sbrt_calc.models import time_correction
+
+    r = Regimen(36.0, 3, overall_time_days=-0.0)
+    assert r.overall_time_days == 0.0 and math.copysign(1.0, r.overall_time_days) == 1.0
+    row = evaluate_regimen(r, EvaluationSettings(time=time_correction(28.0, 0.9)))
+    assert row.time is not None and math.copysign(1.0, row.time.overall_time_days) == 1.0
+    texts = " ".join(c.text for c in row.caveats)
+    assert "overall time 0 d" in texts and "-0 d" not in texts
+    assert Regimen(36.0, 3, overall_time_days=0).overall_time_days == 0   # an int 0 kept as given
