@@ -13,8 +13,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QSplitter, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QSplitter, QWidget
+
+if TYPE_CHECKING:   # made where a form is scrolled: the first window has none (stop 28, types28)
+    from PySide6.QtWidgets import QScrollArea
 
 #: the largest first window (a larger screen leaves room around it)
 MAX_SIZE = QSize(1600, 1000)
@@ -50,6 +55,8 @@ def initial_geometry(available: QRect, minimum: QSize | None = None) -> QRect:
 
 def form_scroll(form: QWidget) -> QScrollArea:
     """A scroll area for ``form`` that scrolls (both ways, as needed) rather than clip it."""
+    from PySide6.QtWidgets import QScrollArea
+
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setWidget(form)
