@@ -5,7 +5,13 @@ interpreter aborts after a few thousand Qt calls; ``pyproject.toml`` therefore i
 < 6.12 on those Pythons (see ``tests/test_gui_pyside_refcount.py``).
 """
 
-from sbrt_calc.blas_threads import prefer_one_blas_thread as _prefer_one_blas_thread
+import time as _time
+
+#: the process's CPU time when this package began to load (the interpreter's start before it): the first of the
+#: start's phases that ``bench/gui_start_phases.py`` prints (:data:`.app.MARKS_ENV`)
+START_CPU_S = _time.process_time()
+
+from sbrt_calc.blas_threads import prefer_one_blas_thread as _prefer_one_blas_thread  # noqa: E402
 
 _prefer_one_blas_thread()
 

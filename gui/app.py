@@ -32,9 +32,38 @@ from typing import Any
 
 _T0 = time.perf_counter()
 
+#: Environment variable: when set (``bench/gui_start_phases.py``), the start notes the CPU time
+#: (``time.process_time``) at the end of each of its phases and writes them to stderr at exit, one line
+#: ``START_MARKS=<json list of [phase, seconds]>``; the first is taken by :mod:`sbrt_calc.gui` as it is imported
+MARKS_ENV = "SBRT_CALC_START_MARKS"
+start_marks: list[tuple[str, float]] | None = None
+if os.environ.get(MARKS_ENV):
+    from . import START_CPU_S
+
+    start_marks = [("interpreter start (site, runpy, sbrt_calc/__init__)", START_CPU_S)]
+
+
+def _mark(phase: str) -> None:
+    """Note the CPU time at the end of ``phase`` when :data:`start_marks` is set (the phases benchmark)."""
+    if start_marks is not None:
+        start_marks.append((phase, time.process_time()))
+
+
+def _write_marks() -> None:
+    _mark("the loop ended, main returned, Python's exit until its atexit handlers")
+    import json
+
+    sys.stderr.write(f"START_MARKS={json.dumps(start_marks)}\n")
+    sys.stderr.flush()
+
 
 def main(argv: list[str] | None = None) -> int:
     """Start the desktop app; returns the exit code."""
+    if start_marks is not None:
+        _mark("the app's package and module (sbrt_calc.gui: code cache; gui.app)")
+        import atexit
+
+        atexit.register(_write_marks)
     argv = list(sys.argv if argv is None else argv)
     args = [a for a in argv[1:] if not a.startswith("-")]
     if any(a in ("-h", "--help") for a in argv[1:]):
@@ -54,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:   # Qt would abort with a message that names no library
         print(problem, file=sys.stderr)
         return 3
+    _mark("main(): PySide's feature check, the platform check")
     gc_was_enabled = gc.isenabled()
     gc.disable()   # see the module docstring
     try:
@@ -75,21 +105,25 @@ def main(argv: list[str] | None = None) -> int:
         return int(app.exec())
 
     def fill() -> None:   # the core (numpy, the evaluation) and the case arrive in the shown window
+        _mark("events until the fill's timer (gc.freeze; Qt posts the empty window's paint after it)")
         gc.disable()
         try:
             window.finish_start(args[0] if args else None)
         finally:
             if gc_was_enabled:
                 gc.enable()
+        _mark("finish_start: the core's modules, presets, rows evaluated, table filled")
     QTimer.singleShot(0, fill)
     if exit_when:
         def done() -> None:
+            _mark("events: layout, the filled table's paint, the flush")
             print(f"shown_s={shown_s:.4f}", flush=True)
             print(f"filled_s={time.perf_counter() - _T0:.4f}", flush=True)
             print(f"title={window.windowTitle()}", flush=True)
             print(f"rows={window.model.rowCount()}", flush=True)
             print(f"numpy_loaded={'numpy' in sys.modules}", flush=True)
             app.quit()
+            _mark("printed, quit")
         # once the filled table has been painted (a zero timer set now would run before that paint: Qt posts
         # widget updates at low priority), so that the benchmark's filled start includes the table's paint
         QTimer.singleShot(0, lambda: after_next_paint(window.table.viewport(), done, flush_ms=0))
@@ -143,21 +177,27 @@ def _start(argv: list[str], args: list[str]) -> tuple[Any, Any]:
     """The application and the shown main window (with the case file of ``args``, if any)."""
     from PySide6.QtWidgets import QApplication
 
+    _mark("import PySide6.QtWidgets (the bare window pays it too)")
     from . import pyside_feature_check  # imported in main(), before PySide6
 
     pyside_feature_check.install()   # PySide's per-import source reading: ~30 ms CPU of the start (app27s)
     from . import settings
 
+    _mark("the feature check installed, import gui.settings")
     app = QApplication.instance() or QApplication(argv[:1])
     app.setOrganizationName(settings.ORGANISATION)
     app.setApplicationName(settings.APPLICATION)
     from sbrt_calc import __version__
 
     app.setApplicationVersion(__version__)
+    _mark("QApplication, its names")
     from .main_window import MainWindow
 
+    _mark("import the window's modules (Qt's namespace and classes' enums included)")
     window = MainWindow(deferred=True)   # shown empty at once; main() fills it (see finish_start)
+    _mark("the first window built (empty table with its columns)")
     window.show()
+    _mark("show() (the paint comes in the event loop)")
     return app, window
 
 
