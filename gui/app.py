@@ -129,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: after_next_paint(window.table.viewport(), done, flush_ms=0))
     else:
         def after_show() -> None:
+            window.autosaver.start_session()   # the autosave session's lock (taken by an autosave if one came first)
             window.ensure_actions()   # the menus' contents and the shortcuts (made earlier on a key or a menu)
             window.plot.ensure_canvas()
             window.check_recovery()

@@ -152,21 +152,22 @@ class Autosaver(QObject):
     def __init__(self, snapshot: Callable[[], tuple[Case, str | None]], interval_ms: int = 2000,
                  parent: QObject | None = None, *, max_delay_s: float = MAX_DELAY_S,
                  clock: Callable[[], float] = time.monotonic,
-                 source_fingerprint: Callable[[], Fingerprint | None] | None = None) -> None:
+                 source_fingerprint: Callable[[], Fingerprint | None] | None = None,
+                 start_session: bool = True) -> None:
+        """``start_session`` False: the session's lock is taken later, by :meth:`start_session` (the app's start
+        calls it once the filled table is painted) or at the latest by the first :meth:`write_now`, before the
+        autosave file exists."""
         super().__init__(parent)
         self.snapshot = snapshot
         #: the source file as the session knows it (opened or last saved), written into the autosave
         self.source_fingerprint = source_fingerprint
         self.clock = clock
         self.session_id = os.urandom(16).hex()   # 128 random bits, as uuid4 (without importing uuid at start-up)
-        folder = settings.data_dir()
-        self.path = folder / f"{PREFIX}{self.session_id}{SUFFIX}"
+        self._path: Path | None = None
         self.lock: SessionLock | None = None
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.lock = SessionLock(_lock_path(self.path), self.session_id)
-        except OSError:
-            self.lock = None
+        self.session_started = False
+        if start_session:
+            self.start_session()
         self.policy = AutosavePolicy(int(interval_ms) / 1000, max_delay_s, min(2.0, int(interval_ms) / 1000))
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -177,6 +178,27 @@ class Autosaver(QObject):
         self.deadline.setSingleShot(True)
         self.deadline.timeout.connect(self._check)
         self.last_error: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """This session's autosave file, in the data folder (:func:`.settings.data_dir`, looked up when first
+        asked for)."""
+        if self._path is None:
+            self._path = settings.data_dir() / f"{PREFIX}{self.session_id}{SUFFIX}"
+        return self._path
+
+    def start_session(self) -> None:
+        """Hold this session's lock (once; the data folder made if missing): from then on, another start sees this
+        session alive and does not offer its autosave for recovery. Without a lock (a read-only folder, a file
+        system without locks) the session runs on; its autosave would be offered with a warning."""
+        if self.session_started:
+            return
+        self.session_started = True
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.lock = SessionLock(_lock_path(self.path), self.session_id)
+        except OSError:
+            self.lock = None
 
     def schedule(self) -> None:
         """An edit happened: restart the idle timer; start the deadline if none runs."""
@@ -203,6 +225,7 @@ class Autosaver(QObject):
         """Write the autosave now; on failure keep ``last_error``, emit ``failed`` and retry later."""
         self.timer.stop()
         self.deadline.stop()
+        self.start_session()   # the lock before the file: another start must never take a live session's work
         case, source = self.snapshot()
         sections = dict(case.sections)
         sections["autosave"] = {"source_path": source, "saved_at": time.time(), "session": self.session_id}

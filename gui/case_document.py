@@ -48,7 +48,10 @@ class CaseDocument(QObject):
     saved = Signal(str)
     message = Signal(str, int)   # text for the status bar, timeout in ms
 
-    def __init__(self, window: QWidget, snapshot: Callable[[], Case], undo_stack: Any, interval_ms: int) -> None:
+    def __init__(self, window: QWidget, snapshot: Callable[[], Case], undo_stack: Any, interval_ms: int,
+                 start_session: bool = True) -> None:
+        """``start_session`` False (the app's deferred start): the autosave session's lock is taken later
+        (:meth:`.autosave.Autosaver.start_session`)."""
         super().__init__(window)
         self.window = window
         self.case_snapshot = snapshot
@@ -57,7 +60,7 @@ class CaseDocument(QObject):
         self.on_disk: Fingerprint | None = None
         self.lock: QLockFile | None = None
         self.autosaver = Autosaver(lambda: (self.case_snapshot(), self.path), interval_ms, self,
-                                   source_fingerprint=lambda: self.on_disk)
+                                   source_fingerprint=lambda: self.on_disk, start_session=start_session)
         self.autosaver.failed.connect(self._autosave_failed)
         self.autosaver.written.connect(self._autosave_ok)
         self._autosave_warned = False

@@ -128,7 +128,9 @@ class MainWindow(QMainWindow):
         self.model.undo_stack = self.undo_stack
         self.model.decimals = int(settings.get("decimals"))
         # the path, saving, the on-disk check, the lock and the autosave live in the document (issue 12)
-        self.document = CaseDocument(self, self.state.case, self.undo_stack, int(settings.get("autosave_interval_ms")))
+        # deferred: the autosave session's lock after the filled paint (the app) or before the first autosave
+        self.document = CaseDocument(self, self.state.case, self.undo_stack, int(settings.get("autosave_interval_ms")),
+                                     start_session=not deferred)
         self.autosaver = self.document.autosaver
         status = self._status
         self.bench = Workbench(self.model)

@@ -27,7 +27,6 @@ what cannot be written back as standard JSON is refused at load.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Mapping
@@ -454,6 +453,8 @@ def dumps_case(case: Case) -> str:
     Only standard JSON is written: a value JSON cannot hold (NaN, infinity) is a CaseError naming
     its key path, so that the caller can show it and keep the edit (nothing is written).
     """
+    import json  # when a case is written: the app's first frame writes none (~2.5 ms CPU of its start)
+
     doc = case_to_dict(case)
     try:
         return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -26,7 +26,6 @@ released when the process ends).
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sys
 import time
@@ -125,6 +124,8 @@ class SessionLock:
             os.close(fd)
             return
         self.fd, self.held = fd, True
+        import json  # here: the app takes its lock after the first frame, and json is not needed before
+
         info = {"session": session_id, "pid": os.getpid(), "host": _host(), "boot_id": _boot_id(),
                 "process_start_ticks": _start_time(), "started_at": time.time()}
         try:   # for people reading the folder; never used to decide
