@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings
 
 from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.vocabulary import ALL_MODELS_CHOICE, MODEL_NAMES, MODEL_TITLES
@@ -227,6 +227,8 @@ def data_dir() -> Path:
     """Folder for the autosave ($SBRT_CALC_DATA_DIR, else the app data location)."""
     folder = os.environ.get(DATA_ENV)
     if not folder:
+        from PySide6.QtCore import QStandardPaths  # here: the app's first frame looks up no folder (~0.5-1 ms)
+
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
         if not folder:
             folder = str(Path.home() / ".sbrt-calc")
@@ -238,6 +240,8 @@ def data_dir() -> Path:
 def documents_dir() -> Path:
     """Where Save As and Export propose to write a new file: the user's documents folder
     (``QStandardPaths.DocumentsLocation``), else the home folder when there is none."""
+    from PySide6.QtCore import QStandardPaths
+
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(folder) if folder and Path(folder).is_dir() else Path.home()
 

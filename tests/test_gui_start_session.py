@@ -19,6 +19,7 @@ from typing import Any
 
 CODE = r"""
 import os, sys   # json only at the end: the test asks whether the start imported it
+from PySide6 import QtCore
 from PySide6.QtWidgets import QApplication
 from sbrt_calc.gui import app, main_window, plot_panel
 from sbrt_calc.gui.autosave import _lock_path
@@ -31,7 +32,8 @@ def files():
 fill = main_window.MainWindow.finish_start
 def finish_start(self, path=None):
     fill(self, path)
-    seen["filled"] = {"files": files(), "json": "json" in sys.modules, "started": self.autosaver.session_started}
+    seen["filled"] = {"files": files(), "json": "json" in sys.modules, "started": self.autosaver.session_started,
+                      "QStandardPaths": isinstance(QtCore.__dict__.get("QStandardPaths"), type)}
 main_window.MainWindow.finish_start = finish_start
 
 def ensure_canvas(self):   # in the idle turn after the filled paint: quit before matplotlib
@@ -48,8 +50,9 @@ print("SEEN=" + json.dumps(seen))
 
 
 def test_the_start_takes_the_session_lock_after_the_filled_paint() -> None:
-    """Filled: no lock file yet and json not imported; after the paint: the lock held (seen failing with the
-    app's start_session call removed: 'gone' after the paint)."""
+    """Filled: no lock file yet, json not imported, no QStandardPaths (no folder looked up); after the paint: the
+    lock held (seen failing with the app's start_session call removed: 'gone' after the paint; and with
+    settings.py importing QStandardPaths at its top)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
                    SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
@@ -60,7 +63,7 @@ def test_the_start_takes_the_session_lock_after_the_filled_paint() -> None:
     seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
     lock = seen["after the paint"]["files"]
     assert seen == {
-        "filled": {"files": [], "json": False, "started": False},
+        "filled": {"files": [], "json": False, "started": False, "QStandardPaths": False},
         "after the paint": {"files": lock, "started": True, "state": "alive"},
     }, seen
     assert len(lock) == 1 and lock[0].endswith(".lock")
