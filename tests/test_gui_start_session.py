@@ -33,7 +33,8 @@ fill = main_window.MainWindow.finish_start
 def finish_start(self, path=None):
     fill(self, path)
     seen["filled"] = {"files": files(), "json": "json" in sys.modules, "started": self.autosaver.session_started,
-                      "QStandardPaths": isinstance(QtCore.__dict__.get("QStandardPaths"), type)}
+                      "QStandardPaths": isinstance(QtCore.__dict__.get("QStandardPaths"), type),
+                      "QLockFile": isinstance(QtCore.__dict__.get("QLockFile"), type)}
 main_window.MainWindow.finish_start = finish_start
 
 def ensure_canvas(self):   # in the idle turn after the filled paint: quit before matplotlib
@@ -52,7 +53,7 @@ print("SEEN=" + json.dumps(seen))
 def test_the_start_takes_the_session_lock_after_the_filled_paint() -> None:
     """Filled: no lock file yet, json not imported, no QStandardPaths (no folder looked up); after the paint: the
     lock held (seen failing with the app's start_session call removed: 'gone' after the paint; and with
-    settings.py importing QStandardPaths at its top)."""
+    settings.py importing QStandardPaths at its top; and with case_document.py importing QLockFile at its top)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
                    SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
@@ -63,7 +64,8 @@ def test_the_start_takes_the_session_lock_after_the_filled_paint() -> None:
     seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
     lock = seen["after the paint"]["files"]
     assert seen == {
-        "filled": {"files": [], "json": False, "started": False, "QStandardPaths": False},
+        "filled": {"files": [], "json": False, "started": False, "QStandardPaths": False,
+                   "QLockFile": False},
         "after the paint": {"files": lock, "started": True, "state": "alive"},
     }, seen
     assert len(lock) == 1 and lock[0].endswith(".lock")
