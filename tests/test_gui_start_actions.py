@@ -10,12 +10,9 @@ opens, the help lists the shortcuts, a deferred window shows the same actions as
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
 from typing import Any
+
+from start_process import seen_in_a_fresh_start
 
 CODE = r"""
 import json, sys
@@ -51,14 +48,7 @@ def test_the_start_makes_the_actions_after_the_filled_paint() -> None:
     """Fails on main before stop 28: the actions (and the QAction type) were made with the first window, and the
     app icon's QBrush(colour) made QGradient before the window was shown (the cells' backgrounds at the fill), and
     the idle preparation of the other models was made with the Regimens tab."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
-                   SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
-        env.pop("SBRT_CALC_EXIT_WHEN_SHOWN", None)
-        out = subprocess.run([sys.executable, "-c", CODE], env=env, cwd=tmp, capture_output=True, text=True,
-                             timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
+    seen = seen_in_a_fresh_start(CODE)
     assert seen == {
         "before the fill": {"QAction": False, "QActionGroup": False, "QGradient": False},
         "filled": {"QAction": False, "QGradient": False, "built": False, "idle preparation": False},

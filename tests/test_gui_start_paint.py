@@ -10,11 +10,7 @@ order is what is checked, not matplotlib's import).
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
+from start_process import seen_in_a_fresh_start
 
 CODE = r"""
 import json, sys
@@ -65,14 +61,7 @@ print("SEEN=" + json.dumps(seen))
 def test_the_table_shows_its_verdicts_before_the_plot_and_without_heavy_modules() -> None:
     """Fails on the start before stop 25: the plot's canvas (matplotlib, about a second of CPU) was built in
     the turn right after the fill, before the filled table's first paint."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
-                   SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
-        env.pop("SBRT_CALC_EXIT_WHEN_SHOWN", None)
-        out = subprocess.run([sys.executable, "-c", CODE], env=env, cwd=tmp, capture_output=True, text=True,
-                             timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
+    seen = seen_in_a_fresh_start(CODE)
     assert [s["at"] for s in seen] == ["filled", "painted", "canvas"], seen
     filled, painted, _canvas = seen
     # the new case's six rows, each with its verdict on the flag line, filled and then painted so

@@ -14,11 +14,7 @@ here, and the test names it; lower the limits when a type leaves the start.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
+from start_process import seen_in_a_fresh_start
 
 #: measured on the start of stop 28 after types28's changes (PySide6 6.11, offscreen); main before them: 161, 207
 MAX_QT_TYPES = 158
@@ -56,14 +52,7 @@ print("SEEN=" + json.dumps(seen))
 
 
 def _start_counts() -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
-                   SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
-        env.pop("SBRT_CALC_EXIT_WHEN_SHOWN", None)
-        out = subprocess.run([sys.executable, "-c", CODE], env=env, cwd=tmp, capture_output=True, text=True,
-                             timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    return json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
+    return seen_in_a_fresh_start(CODE)
 
 
 def test_the_start_makes_few_qt_types_and_enums_before_the_filled_paint() -> None:

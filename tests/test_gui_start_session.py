@@ -9,13 +9,10 @@ the first window is built, without losing what it guarantees (:mod:`sbrt_calc.gu
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from start_process import seen_in_a_fresh_start
 
 CODE = r"""
 import os, sys   # json only at the end: the test asks whether the start imported it
@@ -54,14 +51,7 @@ def test_the_start_takes_the_session_lock_after_the_filled_paint() -> None:
     """Filled: no lock file yet, json not imported, no QStandardPaths (no folder looked up); after the paint: the
     lock held (seen failing with the app's start_session call removed: 'gone' after the paint; and with
     settings.py importing QStandardPaths at its top; and with case_document.py importing QLockFile at its top)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
-                   SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
-        env.pop("SBRT_CALC_EXIT_WHEN_SHOWN", None)
-        out = subprocess.run([sys.executable, "-c", CODE], env=env, cwd=tmp, capture_output=True, text=True,
-                             timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
+    seen = seen_in_a_fresh_start(CODE)
     lock = seen["after the paint"]["files"]
     assert seen == {
         "filled": {"files": [], "json": False, "started": False, "QStandardPaths": False,

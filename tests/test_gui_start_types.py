@@ -14,11 +14,9 @@ still changes the key of the cached column widths.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
-import tempfile
+
+from start_process import seen_in_a_fresh_start
 
 CODE = r"""
 import json, sys
@@ -55,14 +53,7 @@ def test_the_start_makes_no_style_dialog_or_discovered_widget_types() -> None:
     """Fails on the start before stop 27: QStyle (the column fit's icon size, the width cache's style name),
     the dialogs (module-level imports) and the viewport's discovered classes were all made; and PySide read
     the source of each module imported after it (~170 ``inspect.getsource`` calls; :mod:`.pyside_feature_check`)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d",
-                   SBRT_CALC_RECOVER="no", QT_QPA_PLATFORM="offscreen")
-        env.pop("SBRT_CALC_EXIT_WHEN_SHOWN", None)
-        out = subprocess.run([sys.executable, "-c", CODE], env=env, cwd=tmp, capture_output=True, text=True,
-                             timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("SEEN="))[5:])
+    seen = seen_in_a_fresh_start(CODE)
     assert seen == {"made": [], "rows": 6, "sources_read": 0}, seen
 
 
