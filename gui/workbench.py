@@ -314,7 +314,7 @@ class Workbench(QWidget):
         hb.addStretch(1)
         hb.addWidget(self.export_button)
         pv.addLayout(hb)
-        self.working = WorkingPanel(self.model)
+        self.working = WorkingPanel(self.model, held=self.model.deferred)   # the app releases it after the paint
         right = self._working_dock(plot_box)
         self.splitter = _FittingSplitter(Qt.Orientation.Horizontal)
         self.splitter.after_resize = self.fit_verdicts
