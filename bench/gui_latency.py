@@ -239,6 +239,8 @@ def main() -> int:
     line("sbrt-calc-gui first window, cold start", ac * 1000, f"(wall {aw * 1000:.0f} ms)")
     line("sbrt-calc-gui table with its verdicts, cold start", fc * 1000,
          f"(wall {fw * 1000:.0f} ms; goal <= 1.6 x)")
+    print(f"  the same, paired: each run over its round's bare run, median of the ratios      "
+          f"{starts['paired_ratio'][1]:6.2f} x bare  (first window {starts['paired_ratio'][0]:.2f} x)")
     for name, s in (("first visit, nothing prepared (cold)", first), ("first visit, prepared while idle", prepared),
                     ("back and forth", again)):
         table = statistics.median(t for t, _ in s)
