@@ -372,6 +372,7 @@ def workbench_shots(app: object, out: Path, shots: list[str], settle: object, sh
         settle(800)  # type: ignore[operator]
         first_shot(name)  # type: ignore[operator]
     w.finish_start(None)
+    w.working.release()   # as the app does after the filled table's paint (gui/app.py)
     w.plot.ensure_canvas()
     w.select_row(0)
     shot("w01-filled")  # type: ignore[operator]
