@@ -55,6 +55,15 @@ def module_window(qapp: Any, tmp_path_factory: Any, label: str, *, size: tuple[i
             qapp.processEvents()
 
 
+def sweep_rows(n: int) -> list[Any]:
+    """``n`` valid case rows from 24 Gy up in 0.75 Gy steps over 1, 3, 5 and 8 fractions (below and above the
+    LQ-L and USC transitions): the table of the speed tests and of ``bench/gui_latency.py``."""
+    from sbrt_calc.case import CaseRegimen
+    from sbrt_calc.regimen import Regimen
+
+    return [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(n)]
+
+
 def _settle(qapp: Any, w: Any) -> None:
     """Let queued work run and an off-thread plot render finish (its result shown)."""
     qapp.processEvents()

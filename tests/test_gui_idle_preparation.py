@@ -18,13 +18,13 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
+from gui_windows import module_window, sweep_rows  # noqa: E402
 from PySide6.QtCore import QEvent, Qt  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 from sbrt_calc.case import CaseRegimen  # noqa: E402
-from sbrt_calc.regimen import Regimen  # noqa: E402
 
 ROWS = 57
 OTHERS = ("lql", "usc", "all")
@@ -32,26 +32,17 @@ OTHERS = ("lql", "usc", "all")
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
-    tmp = tmp_path_factory.mktemp("idle")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SBRT_CALC_SETTINGS_DIR", str(tmp / "s"))
-    mp.setenv("SBRT_CALC_DATA_DIR", str(tmp / "d"))
-    w = MainWindow()
-    w.resize(1280, 800)
-    w.show()
-    w.plot.ensure_canvas()
-    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(ROWS)]
-    rows.append(CaseRegimen(label="bad", invalid_input={"regimen": "abc/3"}, error="not a regimen"))
-    w.model.replace_all(rows, w.model.settings())
-    w.select_row(5)
-    qapp.processEvents()
-    w.plot.draw_now()
-    yield w
-    w.bench.preparation.stop()
-    w.plot.wait_for_render()
-    w.undo_stack.setClean()
-    w.close()
-    mp.undo()
+    with module_window(qapp, tmp_path_factory, "idle", size=(1280, 800)) as w:
+        w.plot.ensure_canvas()
+        rows = sweep_rows(ROWS)
+        rows.append(CaseRegimen(label="bad", invalid_input={"regimen": "abc/3"}, error="not a regimen"))
+        w.model.replace_all(rows, w.model.settings())
+        w.select_row(5)
+        qapp.processEvents()
+        w.plot.draw_now()
+        yield w
+        w.bench.preparation.stop()
+        w.plot.wait_for_render()
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
+from gui_windows import module_window, sweep_rows  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 import sbrt_calc.evaluation as evaluation  # noqa: E402
@@ -27,22 +28,12 @@ ROWS = 57
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
-    tmp = tmp_path_factory.mktemp("speed")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SBRT_CALC_SETTINGS_DIR", str(tmp / "s"))
-    mp.setenv("SBRT_CALC_DATA_DIR", str(tmp / "d"))
-    w = MainWindow()
-    w.resize(1280, 800)
-    w.show()
-    w.plot.ensure_canvas()
-    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(ROWS)]
-    w.model.replace_all(rows, w.model.settings())
-    qapp.processEvents()
-    w.plot.draw_now()
-    yield w
-    w.undo_stack.setClean()
-    w.close()
-    mp.undo()
+    with module_window(qapp, tmp_path_factory, "speed", size=(1280, 800)) as w:
+        w.plot.ensure_canvas()
+        w.model.replace_all(sweep_rows(ROWS), w.model.settings())
+        qapp.processEvents()
+        w.plot.draw_now()
+        yield w
 
 
 @pytest.fixture(autouse=True)
