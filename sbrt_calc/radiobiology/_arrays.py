@@ -85,32 +85,28 @@ def _refuse(name: str, bad: float, allowed: str) -> ModelParameterError:
                                allowed=allowed)
 
 
-def require_positive(name: str, value: ArrayLike, allowed: str = "a finite number > 0") -> FloatOrArray:
-    """Check that every element is finite and > 0; raise ModelParameterError naming it."""
+def _require(name: str, value: ArrayLike, allowed: str, zero_allowed: bool) -> FloatOrArray:
+    """``value`` as a float or float64 array when every element is finite and > 0 (>= 0 with ``zero_allowed``);
+    else ModelParameterError naming ``name``, ``allowed`` and the first element refused."""
     if type(value) in _PLAIN:
         v = float(value)
-        if not (math.isfinite(v) and v > 0):
+        if not (math.isfinite(v) and (v >= 0 if zero_allowed else v > 0)):
             raise _refuse(name, v, allowed)
         return v
     import numpy as np
 
     arr = np.asarray(value, dtype=np.float64)
-    if arr.size and not (np.all(np.isfinite(arr)) and np.all(arr > 0)):
-        raise _refuse(name, arr[~(np.isfinite(arr) & (arr > 0))].ravel()[0], allowed)
+    ok = np.isfinite(arr) & ((arr >= 0) if zero_allowed else (arr > 0))
+    if arr.size and not np.all(ok):
+        raise _refuse(name, arr[~ok].ravel()[0], allowed)
     return arr
+
+
+def require_positive(name: str, value: ArrayLike, allowed: str = "a finite number > 0") -> FloatOrArray:
+    """Check that every element is finite and > 0; raise ModelParameterError naming it."""
+    return _require(name, value, allowed, zero_allowed=False)
 
 
 def require_non_negative(name: str, value: ArrayLike) -> FloatOrArray:
     """Check that every element is finite and >= 0."""
-    allowed = "a finite number >= 0"
-    if type(value) in _PLAIN:
-        v = float(value)
-        if not (math.isfinite(v) and v >= 0):
-            raise _refuse(name, v, allowed)
-        return v
-    import numpy as np
-
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.size and not (np.all(np.isfinite(arr)) and np.all(arr >= 0)):
-        raise _refuse(name, arr[~(np.isfinite(arr) & (arr >= 0))].ravel()[0], allowed)
-    return arr
+    return _require(name, value, "a finite number >= 0", zero_allowed=True)
