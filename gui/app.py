@@ -136,12 +136,14 @@ def main(argv: list[str] | None = None) -> int:
             window.plot.ensure_canvas()
             window.check_recovery()
             window.bench.preparation.start()   # the other models prepared when the app is idle (app27v)
+        def after_paint() -> None:
+            # the working of the selected row right after the paint, in a turn of its own, so that it is painted
+            # before matplotlib loads in after_show's turn, FLUSH_MS later (working_panel's module docstring)
+            window.working.release()
+            QTimer.singleShot(FLUSH_MS, after_show)
         # matplotlib (about a second of CPU) only once the filled table is on screen: a zero timer set now would
         # run before the table's repaint (Qt posts widget updates at low priority), the table then waiting for it
-        QTimer.singleShot(0, lambda: after_next_paint(window.table.viewport(), after_show))
-        # the working of the selected row right after that paint, in a turn of its own, so that it is painted before
-        # matplotlib loads in after_show's turn (working_panel's module docstring)
-        QTimer.singleShot(0, lambda: after_next_paint(window.table.viewport(), window.working.release, flush_ms=0))
+        QTimer.singleShot(0, lambda: after_next_paint(window.table.viewport(), after_paint, flush_ms=0))
     return int(app.exec())
 
 
