@@ -237,36 +237,19 @@ def _pydicom_valued_structure_set(ph: Phantom) -> bytes:
     import io
 
     from pydicom.dataset import Dataset
-    from pydicom.sequence import Sequence
 
-    from sbrt_calc.plancheck.phantom import _base, _uid, structures
+    from sbrt_calc.plancheck.phantom import _base, _uid, add_rois, structures
+
+    def valued(data: list[float]) -> Dataset:
+        c = Dataset()
+        c.ContourGeometricType, c.NumberOfContourPoints = "CLOSED_PLANAR", len(data) // 3
+        c.ContourData = [f"{v:.4f}" for v in data]
+        return c
 
     rs = _base("RTSTRUCT", "1.2.840.10008.5.1.4.1.1.481.3", _uid("1002"),
                ph.struct_frame_of_reference_uid or ph.frame_of_reference_uid)
     rs.StructureSetLabel = "PHANTOM"
-    frame = Dataset()
-    frame.FrameOfReferenceUID = rs.FrameOfReferenceUID
-    rs.ReferencedFrameOfReferenceSequence = Sequence([frame])
-    roi_seq, contour_seq, obs_seq = [], [], []
-    for number, (name, kind, contours) in enumerate(structures(ph), start=1):
-        roi = Dataset()
-        roi.ROINumber, roi.ROIName, roi.ReferencedFrameOfReferenceUID = number, name, rs.FrameOfReferenceUID
-        roi_seq.append(roi)
-        items = []
-        for data in contours:
-            c = Dataset()
-            c.ContourGeometricType, c.NumberOfContourPoints = "CLOSED_PLANAR", len(data) // 3
-            c.ContourData = [f"{v:.4f}" for v in data]
-            items.append(c)
-        rc = Dataset()
-        rc.ReferencedROINumber, rc.ContourSequence = number, Sequence(items)
-        contour_seq.append(rc)
-        obs = Dataset()
-        obs.ObservationNumber, obs.ReferencedROINumber, obs.RTROIInterpretedType = number, number, kind
-        obs_seq.append(obs)
-    rs.StructureSetROISequence = Sequence(roi_seq)
-    rs.ROIContourSequence = Sequence(contour_seq)
-    rs.RTROIObservationsSequence = Sequence(obs_seq)
+    add_rois(rs, structures(ph), contour=valued)
     out = io.BytesIO()
     rs.save_as(out, enforce_file_format=True)
     return out.getvalue()

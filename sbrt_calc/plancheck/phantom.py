@@ -17,6 +17,7 @@ Used by the tests, the benchmark and the documentation's examples; not by the ch
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,9 +162,11 @@ def contour_item(data: list[float]) -> Any:
     return c
 
 
-def add_rois(rs: Any, rois: list[tuple[str, str, list[list[float]]]]) -> None:
+def add_rois(rs: Any, rois: list[tuple[str, str, list[list[float]]]],
+             contour: Callable[[list[float]], Any] = contour_item) -> None:
     """Fill an RT Structure Set's frame reference and its ROI, contour and observation sequences from
-    ``(name, RT ROI Interpreted Type, [flat x,y,z contour point lists])``, all on ``rs.FrameOfReferenceUID``."""
+    ``(name, RT ROI Interpreted Type, [flat x,y,z contour point lists])``, all on ``rs.FrameOfReferenceUID``;
+    ``contour`` makes each Contour Sequence item (:func:`contour_item`; a test gives pydicom's values instead)."""
     from pydicom.dataset import Dataset
     from pydicom.sequence import Sequence
 
@@ -177,7 +180,7 @@ def add_rois(rs: Any, rois: list[tuple[str, str, list[list[float]]]]) -> None:
         roi.ROINumber, roi.ROIName, roi.ReferencedFrameOfReferenceUID = number, name, frame
         roi_seq.append(roi)
         rc = Dataset()
-        rc.ReferencedROINumber, rc.ContourSequence = number, Sequence([contour_item(data) for data in contours])
+        rc.ReferencedROINumber, rc.ContourSequence = number, Sequence([contour(data) for data in contours])
         contour_seq.append(rc)
         obs = Dataset()
         obs.ObservationNumber, obs.ReferencedROINumber, obs.RTROIInterpretedType = number, number, kind
