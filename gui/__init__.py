@@ -11,13 +11,6 @@ import time as _time
 #: start's phases that ``bench/gui_start_phases.py`` prints (:data:`.app.MARKS_ENV`)
 START_CPU_S = _time.process_time()
 
-from sbrt_calc.blas_threads import prefer_one_blas_thread as _prefer_one_blas_thread  # noqa: E402
+from sbrt_calc.entry_process import prepare_process as _prepare_process  # noqa: E402
 
-_prefer_one_blas_thread()
-
-# the methods dataclasses writes for this package's dataclasses, compiled once and kept with the bytecode
-# (sbrt_calc.code_cache; ~23 ms of the app's cold start): installed by the entry points, before the modules that
-# make dataclasses are imported
-from sbrt_calc import code_cache as _code_cache  # noqa: E402
-
-_code_cache.install()
+_prepare_process()   # one BLAS thread, the dataclass code cache: before the window's modules load

@@ -12,7 +12,7 @@ the text compiles to, with the flags :mod:`dataclasses`' own ``exec`` compiles i
 
 Scope (lead, stop 28): only this package's own dataclasses go through the cache (the text's globals are a module of
 ``sbrt_calc``); any other module's dataclass is made by :func:`exec` itself, so the file never keeps a host's texts.
-Installed by the entry points only (``sbrt_calc.gui`` and ``sbrt_calc.cli``, as :mod:`sbrt_calc.blas_threads`): a
+Installed by the entry points only (``sbrt_calc.gui`` and ``sbrt_calc.cli``, through :mod:`sbrt_calc.entry_process`): a
 plain ``import sbrt_calc`` by a host program leaves :mod:`dataclasses` untouched and writes nothing.
 """
 

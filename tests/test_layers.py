@@ -41,7 +41,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "sbrt_calc.atomic_write", "sbrt_calc.input_limits", "sbrt_calc.spreadsheet", "sbrt_calc.table",
               "sbrt_calc.report_table", "sbrt_calc.text_safety", "sbrt_calc.number_keys", "sbrt_calc.output_guard",
               "sbrt_calc.session_lock", "sbrt_calc.blas_threads", "sbrt_calc.notation", "sbrt_calc.figure_png",
-              "sbrt_calc.code_cache")),
+              "sbrt_calc.code_cache", "sbrt_calc.entry_process")),
     ("regimen", ("sbrt_calc.regimen",)),
     ("radiobiology", ("sbrt_calc.radiobiology",)),
     ("presets", ("sbrt_calc.presets",)),
