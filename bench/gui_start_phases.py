@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 
-# bench/gui_startup.py's bare window, with the same marks
+# bench/gui_startup.py's bare window (to its first paint, since stop 29), with the same marks
 BARE = """
 import time
 marks = [("interpreter start", time.process_time())]
@@ -38,17 +38,25 @@ def write():   # JSON written by hand: importing json would add to the bare wind
     marks.append(("the loop ended, PySide's exit handlers", time.process_time()))
     sys.stderr.write("START_MARKS=[" + ", ".join('["%s", %r]' % m for m in marks) + "]" + chr(10))
 atexit.register(write)
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 marks.append(("import PySide6.QtWidgets", time.process_time()))
 app = QApplication([])
 w = QMainWindow()
 w.resize(1280, 800)
+class Watch(QObject):   # the app's own end mark (gui/app.py after_next_paint): quit once the window has painted
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, app.quit)
+        return False
+watch = Watch()
+w.installEventFilter(watch)
 w.show()
 marks.append(("QApplication, the window built and shown", time.process_time()))
-QTimer.singleShot(0, app.quit)
+QTimer.singleShot(1000, app.quit)
 app.exec()
-marks.append(("events: the window's paint", time.process_time()))
+marks.append(("events: the window's paint (seen by a paint watch, as the app's)", time.process_time()))
 """
 EXIT = "process exit after the atexit handlers (Qt's and Python's teardown)"
 
