@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from sbrt_calc.atomic_write import Fingerprint, file_fingerprint
 from sbrt_calc.case import Case, load_case, save_case
@@ -38,6 +38,7 @@ from sbrt_calc.errors import SbrtCalcError
 from sbrt_calc.session_lock import SessionLock, State, session_state
 
 from . import settings
+from .qt_values import PRECISE_TIMER, set_enum_property
 
 PREFIX = "autosave-"
 SUFFIX = ".sbrt.json"
@@ -171,7 +172,7 @@ class Autosaver(QObject):
         self.policy = AutosavePolicy(int(interval_ms) / 1000, max_delay_s, min(2.0, int(interval_ms) / 1000))
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        set_enum_property(self.timer, "timerType", PRECISE_TIMER)   # no Qt type at start (qt_values)
         self.timer.setInterval(int(interval_ms))
         self.timer.timeout.connect(self._check)
         self.deadline = QTimer(self)

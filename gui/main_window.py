@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -183,8 +183,9 @@ class MainWindow(QMainWindow):
         screen = self.screen()
         if screen is None:
             self.resize(1280, 800)
-            return
-        self.setGeometry(initial_geometry(screen.availableGeometry(), self.minimumSizeHint()))
+        else:
+            self.setGeometry(initial_geometry(screen.availableGeometry(), self.minimumSizeHint()))
+        self.bench.fit_working()   # the docked working's height for this size, before the first show (workbench)
 
     def _clean_changed(self, *_: Any) -> None:
         self.files.update_title()
@@ -250,6 +251,7 @@ class MainWindow(QMainWindow):
         return a
 
     def _build_actions(self) -> None:
+        from PySide6.QtCore import Qt  # after the first paint: no Qt type at start (qt_values)
         from PySide6.QtGui import QKeySequence
 
         K = QKeySequence.StandardKey

@@ -20,12 +20,13 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:   # numpy and the core's plot load with the canvas, after the window is shown
     from sbrt_calc.report.plot import PlotData
 
+from .qt_values import ALIGN_CENTER, set_enum_property
 from .regimen_table_model import RegimenTableModel
 
 
@@ -64,7 +65,7 @@ class PlotPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._placeholder = QLabel("Loading the plot…")
-        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum_property(self._placeholder, "alignment", ALIGN_CENTER)   # no Qt type at start (qt_values)
         layout.addWidget(self._placeholder)
         self.setMinimumWidth(240)   # workbench.fit_verdicts: a 1024-px window's plot gives way to the verdicts
         self.setToolTip("BED against total dose, one curve per fraction count; click a point to select its row")
@@ -75,6 +76,7 @@ class PlotPanel(QWidget):
         if self.canvas is not None:
             return
         from matplotlib.figure import Figure
+        from PySide6.QtCore import Qt  # after the first paint: no Qt type at start (qt_values)
 
         self.figure = Figure(figsize=(5, 4), layout="constrained")
         self.canvas = _canvas_class()(self.figure, self)
@@ -382,6 +384,8 @@ class PlotPanel(QWidget):
             self.draw_now()
             return
         # the busy state while the new view is built and drawn (issue 21: anything over 100 ms shows a busy state)
+        from PySide6.QtCore import Qt  # after the first paint: no Qt type at start (qt_values)
+
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         try:
             if self._pending_view is not None:
@@ -547,6 +551,8 @@ class PlotPanel(QWidget):
         if self.canvas is not None and (pending or self._background is None):
             # a new view's full draw takes 0.2-0.4 s of CPU (text layout): the app shows it is busy meanwhile
             # (issue 21: anything over 100 ms shows a busy state)
+            from PySide6.QtCore import Qt  # after the first paint: no Qt type at start (qt_values)
+
             QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
             try:
                 self.canvas.draw()
@@ -657,6 +663,8 @@ class _Relay(QObject):
     done = Signal(object)
 
     def __init__(self) -> None:
+        from PySide6.QtCore import Qt  # after the first paint: no Qt type at start (qt_values)
+
         super().__init__()
         self.running: set[_Render] = set()
         self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)

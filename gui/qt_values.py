@@ -68,6 +68,10 @@ SCROLL_BAR_AS_NEEDED = 0
 SCROLL_BAR_ALWAYS_OFF = 1
 SCROLL_BAR_ALWAYS_ON = 2
 
+# Qt.TimerType
+PRECISE_TIMER = 0
+COARSE_TIMER = 1
+
 # Qt.FocusPolicy
 NO_FOCUS = 0
 TAB_FOCUS = 1
@@ -116,6 +120,8 @@ CHECKED: tuple[tuple[str, str, str], ...] = (
     ("SCROLL_BAR_AS_NEEDED", "ScrollBarPolicy", "ScrollBarAsNeeded"),
     ("SCROLL_BAR_ALWAYS_OFF", "ScrollBarPolicy", "ScrollBarAlwaysOff"),
     ("SCROLL_BAR_ALWAYS_ON", "ScrollBarPolicy", "ScrollBarAlwaysOn"),
+    ("PRECISE_TIMER", "TimerType", "PreciseTimer"),
+    ("COARSE_TIMER", "TimerType", "CoarseTimer"),
     ("NO_FOCUS", "FocusPolicy", "NoFocus"),
     ("TAB_FOCUS", "FocusPolicy", "TabFocus"),
     ("CLICK_FOCUS", "FocusPolicy", "ClickFocus"),

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -24,6 +23,9 @@ from .regimen_table_model import RegimenTableModel
 from .settings import parse_regimen_list
 from .window_common import site_title
 from .workbench import Workbench
+
+if TYPE_CHECKING:   # imported where a header is clicked, after the first paint (qt_values)
+    from PySide6.QtCore import Qt
 
 Status = Callable[[str, int], None]
 
@@ -166,6 +168,8 @@ class RowActions:
             self.bench.select_row(dst)
 
     def header_clicked(self, section: int) -> None:
+        from PySide6.QtCore import Qt  # a click: after the first paint, no Qt type at start (qt_values)
+
         asc = Qt.SortOrder.AscendingOrder
         order = Qt.SortOrder.DescendingOrder if self._last_sort == (section, asc) else asc
         self._last_sort = (section, order)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QApplication, QComboBox, QSplitter, QWidget
 
 if TYPE_CHECKING:   # made where a form is scrolled: the first window has none (stop 28, types28)
@@ -55,6 +55,7 @@ def initial_geometry(available: QRect, minimum: QSize | None = None) -> QRect:
 
 def form_scroll(form: QWidget) -> QScrollArea:
     """A scroll area for ``form`` that scrolls (both ways, as needed) rather than clip it."""
+    from PySide6.QtCore import Qt  # the tabs' forms, made after the first paint (no Qt type at start; qt_values)
     from PySide6.QtWidgets import QScrollArea
 
     scroll = QScrollArea()
@@ -87,6 +88,8 @@ def narrow_combos(*combos: QComboBox, chars: int = 16) -> None:
     more room; the list shows every item whole). Qt keeps the minimum size a combo computed when its items were
     added (the widest item): a style-change event drops that cached size, or the form stayed as wide as the
     longest item (the Planning form's constraint-set titles: 609 px at any window width)."""
+    from PySide6.QtCore import QEvent  # the tabs' forms, made after the first paint
+
     for combo in combos:
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(chars)

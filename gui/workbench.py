@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .dock_state import place_bottom_dock
 from .number_text import greek
 from .plot_panel import PlotPanel
+from .qt_values import ALIGN_CENTER, ELIDE_RIGHT, RICH_TEXT, TOOLTIP_ROLE, set_enum_property
 from .regimen_table_model import RegimenTableModel
 from .regimen_table_view import RegimenTableView
 from .settings import MODEL_CHOICES
@@ -44,6 +46,9 @@ from .working_panel import WorkingPanel
 
 if TYPE_CHECKING:
     from .idle_preparation import IdlePreparation
+
+#: the docked working's height on a window 650 px high or more (a third of a shorter one: :meth:`fit_working`)
+DOCK_HEIGHT_PX = 240
 
 #: shown first, in this order (the rest follow in the core's order, the Warnings column last)
 FIRST_COLUMNS = ("label", "total_dose_gy", "fractions", "dose_per_fraction_gy", "bed10_gy", "flag", "reference",
@@ -106,7 +111,7 @@ class _BannerBox(QWidget):
         # (issue 21); a longer banner still gets all the lines it needs
         self._reserve = QLabel()
         self._reserve.setWordWrap(True)
-        self._reserve.setTextFormat(Qt.TextFormat.RichText)
+        set_enum_property(self._reserve, "textFormat", RICH_TEXT)
         self._reserve.setText(reserve_text)
         self._reserved: dict[tuple[int, str], int] = {}
         self._heights: dict[tuple[str, int, str], int] = {}
@@ -265,12 +270,12 @@ class Workbench(QWidget):
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        set_enum_property(self.table, "textElideMode", ELIDE_RIGHT)   # no Qt type before the paint (qt_values)
         header = self.table.horizontalHeader()
         header.setSortIndicatorShown(False)   # sorting reorders the rows (undoable); the status bar says how
         header.setSectionsClickable(True)
         header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum_property(header, "defaultAlignment", ALIGN_CENTER)
         header.setMinimumSectionSize(36)
         vh = self.table.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # ResizeToContents re-measures every cell on each edit
@@ -287,7 +292,7 @@ class Workbench(QWidget):
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        set_enum_property(self.banner, "textFormat", RICH_TEXT)
         self.banner.setAccessibleName("Caveats")
         self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -316,7 +321,7 @@ class Workbench(QWidget):
         pv.addLayout(hb)
         self.working = WorkingPanel(self.model, held=self.model.deferred)   # the app releases it after the paint
         right = self._working_dock(plot_box)
-        self.splitter = _FittingSplitter(Qt.Orientation.Horizontal)
+        self.splitter = _FittingSplitter()   # horizontal (Qt's default: no Qt.Orientation before the paint)
         self.splitter.after_resize = self.fit_verdicts
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
@@ -339,7 +344,7 @@ class Workbench(QWidget):
             if t.role == "oar":
                 self.organ_combo.addItem(f"{t.alpha_beta_gy:g} Gy ({t.name.split(' (')[0]})", t.alpha_beta_gy)
                 self.organ_combo.setItemData(self.organ_combo.count() - 1, greek(f"{t.name}: {t.source}"),
-                                             Qt.ItemDataRole.ToolTipRole)
+                                             TOOLTIP_ROLE)
         fm = self.organ_combo.fontMetrics()
         longest = max((fm.horizontalAdvance(self.organ_combo.itemText(i)) for i in range(self.organ_combo.count())),
                       default=0)
@@ -348,8 +353,9 @@ class Workbench(QWidget):
     def _working_dock(self, plot_box: QWidget) -> QMainWindow:
         """The plot with 'show the working' docked under it: the dock can be enlarged (drag its edge),
         floated into its own window (double-click its title) and docked back; a full-precision toggle."""
+        # a widget, not a window, once the splitter takes it (QWidget.setParent resets the window type; no
+        # setWindowFlags(Qt.WindowType.Widget) before the paint: no Qt type, qt_values)
         right = QMainWindow()
-        right.setWindowFlags(Qt.WindowType.Widget)
         right.setCentralWidget(plot_box)
         self.full_precision = QCheckBox("Full precision")
         self.full_precision.setToolTip("Show every number of the working at full precision (the table's rounding "
@@ -368,8 +374,9 @@ class Workbench(QWidget):
                                       | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.working_dock.setToolTip("Drag the edge to enlarge; double-click the title (or the button) to open it "
                                      "in its own window, and again to dock it back")
-        right.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.working_dock)
-        right.resizeDocks([self.working_dock], [240], Qt.Orientation.Vertical)
+        # addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea) + resizeDocks(..., Qt.Orientation.Vertical) without
+        # Qt's enums: the same state restored (no Qt type before the paint; dock_state)
+        place_bottom_dock(right, self.working_dock, DOCK_HEIGHT_PX)
         return right
 
     # --- entry status, selection ---------------------------------------------------------------------
@@ -380,6 +387,8 @@ class Workbench(QWidget):
         self.entry.setToolTip(text if error else ENTRY_TIP)
 
     def focus_entry(self) -> None:
+        from PySide6.QtCore import Qt  # a key or a menu: after the first paint (no Qt type at start; qt_values)
+
         self.entry.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.entry.selectAll()
 
@@ -427,6 +436,8 @@ class Workbench(QWidget):
             key = self._width_key()
             if self._cached_widths(key) is not None:
                 return False
+            from PySide6.QtCore import Qt  # the idle preparation, after the first paint (qt_values)
+
             shown = self.table.horizontalHeader()
             probe = QHeaderView(Qt.Orientation.Horizontal, self.table)
             probe.hide()
@@ -584,14 +595,25 @@ class Workbench(QWidget):
 
     def fit_working(self) -> None:
         """On a short window (a 2x laptop screen) the docked working takes a third of the height, not 240 px,
-        so that the plot stays readable; done when the window crosses 650 px, not on every resize."""
+        so that the plot stays readable; done when the window crosses 650 px, not on every resize.
+
+        The window calls it once before it is first shown, at its first size: the dock is as built then, so its
+        height is restored with the built state (:func:`.dock_state.place_bottom_dock`; nothing to do at 240 px)
+        instead of ``resizeDocks`` with a ``Qt.Orientation`` (no Qt type before the first paint)."""
         height = self.window().height()
         short = height < 650
         if short != self._short_window and not self.working_dock.isFloating():
+            first = self._short_window is None and not self.window().isVisible()
             self._short_window = short
-            h = max(120, height // 3) if short else 240
+            h = max(120, height // 3) if short else DOCK_HEIGHT_PX
             dock_parent = self.working_dock.parentWidget()
             if isinstance(dock_parent, QMainWindow):
+                if first:
+                    if h != DOCK_HEIGHT_PX:
+                        place_bottom_dock(dock_parent, self.working_dock, h)
+                    return
+                from PySide6.QtCore import Qt  # after the first paint (a resize)
+
                 dock_parent.resizeDocks([self.working_dock], [h], Qt.Orientation.Vertical)
 
     # --- the caveats banner --------------------------------------------------------------------------

@@ -13,7 +13,6 @@ comes before the table with its verdicts; like the plot, it follows). A panel bu
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sbrt_calc.presets.radiobiology import radiobiology
@@ -77,6 +76,8 @@ class WorkingPanel(QTextBrowser):
         # setHtml empties the document first: its scroll bar went away and came back, the text laid out at both
         # widths and the panel re-laid out and repainted twice on each edit (flip25). The bar stays on meanwhile;
         # the policy as it was after, which hides the bar if the new text fits (the same end as before).
+        from PySide6.QtCore import Qt  # released after the first paint: no Qt type at start (qt_values)
+
         policy = self.verticalScrollBarPolicy()
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         try:
