@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"title={window.windowTitle()}", flush=True)
             print(f"rows={window.model.rowCount()}", flush=True)
             print(f"numpy_loaded={'numpy' in sys.modules}", flush=True)
+            window.table.make_interactive()   # after the measured paint, as after_paint does (regimen_table_view)
             app.quit()
             _mark("printed, quit")
         # once the filled table has been painted (a zero timer set now would run before that paint: Qt posts
@@ -139,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         def after_paint() -> None:
             # the working of the selected row right after the paint, in a turn of its own, so that it is painted
             # before matplotlib loads in after_show's turn, FLUSH_MS later (working_panel's module docstring)
+            window.table.make_interactive()   # Qt's flags and headers, first (regimen_table_view's module docstring)
             window.working.release()
             QTimer.singleShot(FLUSH_MS, after_show)
         # matplotlib (about a second of CPU) only once the filled table is on screen: a zero timer set now would

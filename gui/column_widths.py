@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QTableView
+
+from .qt_values import DECORATION_ROLE, DISPLAY_ROLE, FONT_ROLE
 
 #: how many of the widest texts of each (font, decoration) group the delegate measures (so that a tie in the
 #: text's advance, or a layout rounding differently from the advance, cannot leave out Qt's widest cell)
 CANDIDATES = 3
 
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_FONT = int(Qt.ItemDataRole.FontRole)
-_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_DISPLAY = DISPLAY_ROLE   # Qt's values as ints: the fill's measuring makes no ``Qt`` namespace type (stop 29)
+_FONT = FONT_ROLE
+_DECORATION = DECORATION_ROLE
 
 
 def content_widths(table: QTableView, header: Any = None) -> list[int]:
@@ -39,6 +40,10 @@ def content_widths(table: QTableView, header: Any = None) -> list[int]:
     model = table.model()
     shown = table.horizontalHeader()
     header = shown if header is None else header
+    if header.model() is model and not getattr(model, "interactive", True):
+        # before make_interactive the model has no headerData of its own: Qt's default, the section numbers,
+        # would size the columns (the shown header reads a mirror of the labels meanwhile; regimen_table_view)
+        raise RuntimeError("a header on a model not yet interactive measures Qt's default section numbers")
     table.ensurePolished()
     base = table.font()
     base_fm = QFontMetrics(base)

@@ -80,6 +80,7 @@ class _KeyGuard(QObject):
 
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
         if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            self.window.table.make_interactive()   # a key may edit a cell (regimen_table_view's module docstring)
             self.window.ensure_actions()
         return False
 

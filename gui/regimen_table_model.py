@@ -13,13 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Signal
 from PySide6.QtGui import QColor, QFont
 
 from sbrt_calc.case import CaseRegimen, CaseSettings
 from sbrt_calc.regimen import Regimen
 
 if TYPE_CHECKING:   # the core's evaluation (and numpy) load when the first rows arrive, after the window shows
+    from PySide6.QtCore import Qt  # at run time only after the first paint (make_interactive; qt_values)
+
     from sbrt_calc.evaluation import Evaluation, EvaluationSettings, RowEvaluation
     from sbrt_calc.presets.radiobiology import Threshold
     from sbrt_calc.tables import Column
@@ -28,6 +30,25 @@ from . import icons
 from .case_state import CaseState
 from .commands import EditRowCommand, ReorderCommand
 from .number_text import format_exact, greek, header_text, parse_number  # noqa: F401 - re-exported
+from .qt_values import (
+    ACCESSIBLE_TEXT_ROLE,
+    ALIGN_LEFT,
+    ALIGN_RIGHT,
+    ALIGN_VCENTER,
+    BACKGROUND_ROLE,
+    DECORATION_ROLE,
+    DISPLAY_ROLE,
+    EDIT_ROLE,
+    FONT_ROLE,
+    ITEM_IS_EDITABLE,
+    ITEM_IS_ENABLED,
+    ITEM_IS_SELECTABLE,
+    NO_ITEM_FLAGS,
+    TEXT_ALIGNMENT_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+    VERTICAL,
+)
 from .row_editing import INPUT_KEYS, RowEditing  # noqa: F401 - INPUT_KEYS re-exported
 
 Index = QModelIndex | QPersistentModelIndex
@@ -37,25 +58,25 @@ REACHED_BG = QColor(30, 150, 80, 55)
 NOT_REACHED_BG = QColor(220, 140, 0, 50)
 MIXED_BG = QColor(60, 110, 200, 50)
 _MISSING = object()
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)   # once: a flag union costs ~0.1 ms
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+# Qt's values as ints (:mod:`.qt_values`): nothing the first paint runs here makes PySide's ``Qt`` namespace type
+# (93 enums, ~15-27 ms CPU of the cold start; stop 29)
+_RIGHT = ALIGN_RIGHT | ALIGN_VCENTER
+_LEFT = ALIGN_LEFT | ALIGN_VCENTER
 #: the roles as plain ints, compared in the cells' hot path (an attribute of a Qt enum costs ~0.5 us: ~8 of them
 #: per cell made the first measuring of a new view's 57 x 18 cells ~2x slower; issue 21)
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_DECORATION = int(Qt.ItemDataRole.DecorationRole)
-_EDIT = int(Qt.ItemDataRole.EditRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_FONT = int(Qt.ItemDataRole.FontRole)
-_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
-_USER = int(Qt.ItemDataRole.UserRole)
-_HORIZONTAL = Qt.Orientation.Horizontal
+_DISPLAY = DISPLAY_ROLE
+_DECORATION = DECORATION_ROLE
+_EDIT = EDIT_ROLE
+_TOOLTIP = TOOLTIP_ROLE
+_FONT = FONT_ROLE
+_ALIGNMENT = TEXT_ALIGNMENT_ROLE
+_BACKGROUND = BACKGROUND_ROLE
+_ACCESSIBLE = ACCESSIBLE_TEXT_ROLE
+_USER = USER_ROLE
+#: Qt.SortOrder.AscendingOrder (compared with Qt's in tests/test_gui_table_first_paint.py)
+ASCENDING_ORDER = 0
 #: the roles :meth:`RegimenTableModel.data` answers (any other: None at once; a view asks ~8 roles of every cell)
-_ROLES = frozenset(int(r) for r in (
-    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
-    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole,
-    Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.UserRole))
+_ROLES = frozenset((_DISPLAY, _DECORATION, _EDIT, _TOOLTIP, _FONT, _ALIGNMENT, _BACKGROUND, _ACCESSIBLE, _USER))
 
 
 class RegimenTableModel(RowEditing, QAbstractTableModel):
@@ -100,6 +121,9 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         self.planned_site: str | None = None
         self._flag_applies = True
         self.state.observe(self._state_changed)
+        self._interactive = False
+        if not deferred:
+            self.make_interactive()
 
     @property
     def locale(self) -> QLocale:
@@ -157,16 +181,26 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
             return 0
         return len(self._first) if self._deferred else len(self._columns)
 
-    _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-    _EDITABLE_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
+    _FLAGS = ITEM_IS_ENABLED | ITEM_IS_SELECTABLE
+    _EDITABLE_FLAGS = _FLAGS | ITEM_IS_EDITABLE
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
+    # The class defines no ``flags`` and no ``headerData`` of Qt's: Qt calls a Python ``headerData`` with a
+    # ``Qt.Orientation`` and a Python ``flags`` must return a ``Qt.ItemFlag``, and either makes PySide's ``Qt``
+    # namespace type (93 enums, ~15-27 ms CPU) at the first paint. Until :meth:`make_interactive` (after the filled
+    # table's first paint), Qt's C++ defaults answer: cells enabled and selectable, not editable; a header section
+    # its number (the vertical header's text, as :meth:`header_value` gives it); the table's horizontal headers
+    # show :meth:`header_value`'s labels from a C++ model meanwhile (:mod:`.regimen_table_view`). Python code asks
+    # :meth:`header_value` and :meth:`item_flags`, which answer the same before and after.
+    def item_flags(self, index: Index) -> int:
+        """Qt's item flags of the cell at ``index``, as an int (``Qt.ItemFlag``'s values; see above)."""
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+            return NO_ITEM_FLAGS
         return self._EDITABLE_FLAGS if self._columns[index.column()].editable else self._FLAGS
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == _HORIZONTAL:
+    def header_value(self, section: int, horizontal: bool, role: int = _DISPLAY) -> Any:
+        """The header data of ``section`` (a column when ``horizontal``, else a row) for the data role ``role`` (an
+        int), without Qt's enums: what :meth:`headerData` gives once :meth:`make_interactive` has run."""
+        if horizontal:
             if self._deferred:   # the columns to come, empty (see __init__)
                 if role == _DISPLAY and 0 <= section < len(self._first):
                     return self._first[section][1]
@@ -183,7 +217,31 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    @property
+    def interactive(self) -> bool:
+        """True once :meth:`make_interactive` has given the model Qt's ``flags`` and ``headerData``."""
+        return self._interactive
+
+    def make_interactive(self) -> None:
+        """Give the model Qt's ``flags`` (editable cells) and ``headerData`` (the header's texts and tooltips) from
+        now on, assigned on the instance (shiboken looks there at each call; assigned on the class after Qt's first
+        call they would not be seen). A model built not ``deferred`` has them at once; the app's first window's,
+        after the filled table's first paint (:meth:`.RegimenTableView.make_interactive`). Idempotent."""
+        if self._interactive:
+            return
+        self._interactive = True
+        self.flags = self._qt_flags  # type: ignore[method-assign]
+        self.headerData = self._qt_header_data  # type: ignore[method-assign]
+
+    def _qt_flags(self, index: Index) -> Qt.ItemFlag:
+        from PySide6.QtCore import Qt
+
+        return Qt.ItemFlag(self.item_flags(index))
+
+    def _qt_header_data(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        return self.header_value(section, getattr(orientation, "value", orientation) != VERTICAL, role)
+
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
         # the hot path of every paint: a cached cell is returned with as few calls as possible (a paint of the
         # table asks ~1,800 of them; app26: the cache read inline, not through cell())
         if role not in _ROLES:   # size hint, foreground, check state, ...: nothing to say, asked for every cell
@@ -247,7 +305,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
             self.set_row(row_id, new)
         return True
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, order: Qt.SortOrder = ASCENDING_ORDER) -> None:  # type: ignore[assignment]
         if not 0 <= column < len(self._columns) or len(self._rows) < 2:
             return
         new_ids = self.sorted_ids(column, order)
@@ -437,6 +495,8 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         return self._eval_settings.flag, self._eval_settings.reference
 
     def sorted_ids(self, column: int, order: Qt.SortOrder) -> list[int]:
+        from PySide6.QtCore import Qt
+
         col = self._columns[column]
         desc = order == Qt.SortOrder.DescendingOrder
         valid = [i for i in range(len(self._rows)) if self._rows[i].is_valid]

@@ -6,15 +6,33 @@ The frozen column is Qt's frozen-column pattern: a second :class:`QTableView` la
 column, sharing the model and the selection model, showing only the first logical column (the Regimen,
 always shown first), scrolled vertically with the table. It takes no keyboard focus (the keys, Copy
 included, stay with the table); a click selects the row in both, a double-click edits the label.
+
+Until the filled table's first paint the view touches no ``Qt`` namespace enum (stop 29: PySide makes that type, 93
+enums, ~15-27 ms CPU, at the first touch). A model that is not yet ``interactive`` (the app's first window's:
+:meth:`.RegimenTableModel.make_interactive`) has no Python ``headerData``, so the two horizontal headers meanwhile
+read their labels from a C++ mirror (a :class:`QStandardItemModel` with the model's column and row counts, labels
+and selection: the same pixels); :meth:`RegimenTableView.make_interactive`, right after that paint (the app calls
+it; the view's own paint, a key or a click calls it too), gives them back the model with their state kept.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QPalette, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyleOptionViewItem, QTableView, QWidget
+
+from .qt_values import DISPLAY_ROLE, NO_FOCUS, SCROLL_BAR_ALWAYS_OFF, set_enum_property
 
 
 def python_viewport(view: QAbstractItemView) -> QWidget:
@@ -45,18 +63,21 @@ class RegimenTableView(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: the horizontal headers' labels until :meth:`make_interactive` (module docstring), or None
+        self._mirror: QStandardItemModel | None = None
+        self._install_queued = False
         python_viewport(self)
         self.frozen = QTableView(self)
         f = self.frozen
         python_viewport(f)
         f.setObjectName("frozen_regimen_column")
         f.setAccessibleName("Regimens (first column)")
-        f.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_enum_property(f, "focusPolicy", NO_FOCUS)
         f.verticalHeader().hide()
         f.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         f.horizontalHeader().setSectionsClickable(True)
-        f.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        f.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_enum_property(f, "horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
+        set_enum_property(f, "verticalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         f.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         f.setFrameShape(QTableView.Shape.NoFrame)
         f.setStyleSheet("QTableView#frozen_regimen_column { border-right: 1px solid palette(mid); }")
@@ -76,10 +97,95 @@ class RegimenTableView(QTableView):
         f = self.frozen
         f.setModel(model)
         f.setSelectionModel(self.selectionModel())
+        self._mirror = None
         if model is not None:
+            if not getattr(model, "interactive", True):
+                self._mirror_headers(model)
             for signal in (model.modelReset, model.columnsInserted, model.columnsRemoved, model.layoutChanged):
                 signal.connect(lambda *_: self.sync_frozen())
         self.sync_frozen()
+
+    # --- the headers until the first paint (module docstring) ----------------------------------------------
+    def _headers(self) -> tuple[QHeaderView, QHeaderView]:
+        return self.horizontalHeader(), self.frozen.horizontalHeader()
+
+    def _mirror_headers(self, model: Any) -> None:
+        """Show the model's column labels in both horizontal headers through a C++ mirror (module docstring)."""
+        mirror = self._mirror = QStandardItemModel(self)
+        self._fill_mirror()
+        selection = QItemSelectionModel(mirror, mirror)
+        for header in self._headers():
+            header.setModel(mirror)
+            header.setSelectionModel(selection)
+        # connected before the frozen column's sync and the window's column fit (setModel's callers): the headers
+        # have the model's sections when those run
+        model.modelReset.connect(self._mirror_reset)
+        for signal in (model.columnsInserted, model.columnsRemoved, model.rowsInserted, model.rowsRemoved,
+                       model.layoutChanged, model.headerDataChanged):
+            signal.connect(lambda *_: self._fill_mirror())
+        self.selectionModel().selectionChanged.connect(lambda *_: self._mirror_selection())
+
+    def _fill_mirror(self) -> None:
+        """The mirror's columns, rows (for the sections' selected look) and labels, as the model's."""
+        mirror, model = self._mirror, self.model()
+        if mirror is None or model is None:
+            return
+        assert hasattr(model, "header_value"), "a mirror only for a model that has header_value (RegimenTableModel)"
+        columns, rows = model.columnCount(), model.rowCount()
+        if mirror.columnCount() != columns:
+            mirror.setColumnCount(columns)
+        if mirror.rowCount() != rows:
+            mirror.setRowCount(rows)
+        mirror.setHorizontalHeaderLabels([str(model.header_value(c, True, DISPLAY_ROLE) or "") for c in range(columns)])
+        self._mirror_selection()
+
+    def _mirror_reset(self) -> None:
+        """The model was reset: so is the mirror (the headers' sections made again, as a reset makes them)."""
+        if self._mirror is not None:
+            self._mirror.clear()
+            self._fill_mirror()
+
+    def _mirror_selection(self) -> None:
+        """The table's selection, cell for cell, in the mirror: the sections it touches are drawn selected."""
+        mirror = self._mirror
+        if mirror is None:
+            return
+        ours = QItemSelection()
+        # cell by cell: iterating the selection's ranges would make PySide's QItemSelectionRange type (one more type
+        # before the paint); only the app's selected first row is there before the install
+        for index in self.selectionModel().selectedIndexes():
+            cell = mirror.index(index.row(), index.column())
+            ours.select(cell, cell)
+        self.horizontalHeader().selectionModel().select(ours, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def make_interactive(self) -> None:
+        """After the filled table's first paint: the model's Qt ``flags`` and ``headerData``
+        (:meth:`.RegimenTableModel.make_interactive`) and the horizontal headers back on the model, each with its
+        state (sizes, order, hidden sections) and the table's selection model. Idempotent."""
+        model = self.model()
+        if model is not None and hasattr(model, "make_interactive"):
+            model.make_interactive()
+        mirror, self._mirror = self._mirror, None
+        if mirror is None or model is None:
+            return
+        for header in self._headers():
+            state = header.saveState()
+            header.setModel(model)
+            header.restoreState(state)
+            header.setSelectionModel(self.selectionModel())
+        mirror.deleteLater()
+        self.sync_frozen()   # the look sync_frozen leaves until now
+
+    def paintEvent(self, e: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(e)
+        model: Any = self.model()
+        if self._mirror is not None and not self._install_queued and model.rowCount() and not model.deferred:
+            self._install_queued = True   # the filled table's first paint: interactive in the next turn
+            QTimer.singleShot(0, self.make_interactive)
+
+    def mousePressEvent(self, e: Any) -> None:  # noqa: N802 - Qt's name
+        self.make_interactive()   # a click before the first paint's turn (a double-click edits)
+        super().mousePressEvent(e)
 
     def sync_frozen(self) -> None:
         """Show only the first logical column in the overlay, with the table's look and sizes."""
@@ -92,8 +198,10 @@ class RegimenTableView(QTableView):
         f.setEditTriggers(self.editTriggers())
         f.setAlternatingRowColors(self.alternatingRowColors())
         f.setWordWrap(self.wordWrap())
-        f.setTextElideMode(self.textElideMode())
-        f.horizontalHeader().setDefaultAlignment(self.horizontalHeader().defaultAlignment())
+        if self._mirror is None:   # Qt-namespace enums: not before the first paint (module docstring); till then
+            # both views keep Qt's defaults, the window's choice (ElideRight, a horizontal header's AlignCenter)
+            f.setTextElideMode(self.textElideMode())
+            f.horizontalHeader().setDefaultAlignment(self.horizontalHeader().defaultAlignment())
         f.verticalHeader().setDefaultSectionSize(self.verticalHeader().defaultSectionSize())
         for c in range(model.columnCount()):
             f.setColumnHidden(c, c != 0)
@@ -148,6 +256,8 @@ class RegimenTableView(QTableView):
     # QKeySequence is imported where a key is handled: at module level it made its type with its three enums
     # (StandardKey ~180 members; ~1.2 ms CPU) before the filled table, which needs no key (stop 28, types28)
     def event(self, e: Any) -> bool:
+        if self._mirror is not None and e.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            self.make_interactive()   # a key before the first paint's turn (a key edits the current cell)
         if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
             from PySide6.QtGui import QKeySequence
 

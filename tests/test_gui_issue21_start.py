@@ -31,7 +31,9 @@ def _layout(w):  # noqa: ANN001, ANN202
     h = w.table.horizontalHeader()
     m = w.model
     order = [h.logicalIndex(v) for v in range(h.count())]
-    texts = [m.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) for i in order]
+    # what the header shows: its model's texts (before the first filled paint a mirror of the model's labels,
+    # regimen_table_view; stop 29)
+    texts = [h.model().headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) for i in order]
     plot = (w.plot.mapTo(w, QPoint(0, 0)), w.plot.size())
     table_top = (w.table.mapTo(w, QPoint(0, 0)), w.table.width())
     return {"columns": m.columnCount(), "headers": texts, "header_height": h.height(),
@@ -71,6 +73,11 @@ def test_the_deferred_model_offers_no_cells() -> None:
 
     m = RegimenTableModel(deferred=True)
     assert m.deferred and m.rowCount() == 0 and m.columnCount() == len(m.column_keys()) >= 10
+    assert m.header_value(0, True) == "Regimen"   # Qt-free, as the first window asks (stop 29)
+    assert m.header_value(0, True, int(Qt.ItemDataRole.ToolTipRole)) is None
+    assert m.header_value(99, True) is None
+    assert not m.interactive and not m.item_flags(m.index(0, 0))
+    m.make_interactive()   # Qt's headerData, the same answers
     assert m.headerData(0, Qt.Orientation.Horizontal) == "Regimen"
     assert m.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) is None
     assert m.headerData(99, Qt.Orientation.Horizontal) is None
