@@ -19,7 +19,16 @@ pytest.importorskip("PySide6")
 
 def _plot_and_dock(qtbot, through_qt: bool, height_px: int):  # noqa: ANN001, ANN202
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QCheckBox, QDockWidget, QLabel, QMainWindow, QSplitter, QTextEdit, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QDockWidget,
+        QLabel,
+        QMainWindow,
+        QSplitter,
+        QTextEdit,
+        QVBoxLayout,
+        QWidget,
+    )
     from sbrt_calc.gui.dock_state import place_bottom_dock
 
     top = QSplitter()

@@ -10,35 +10,59 @@ module makes each type and whether the first frame needs it; the start keeps the
 filled paint (when the app makes the window's actions), the Qt types of QtCore, QtGui and QtWidgets and the enum
 types PySide made. The limits are the counts measured when they were set: a new Qt type before the fill fails
 here, and the test names it; lower the limits when a type leaves the start.
+
+Since stop 29 (win29, hdr29) the filled table's first paint comes without PySide's ``Qt`` namespace type (its 93
+enums, 1,195 members, ~15-27 ms CPU; :mod:`sbrt_calc.gui.qt_values`): the counts are also taken at that paint (the
+table's first ``make_interactive``, which the app calls right after it and which then makes the type), and a ``Qt``
+enum made before it fails with the line of the app that made it.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 from start_process import seen_in_a_fresh_start
 
-#: measured on the start of stop 28 after types28's changes (PySide6 6.11, offscreen); main before them: 161, 207
-MAX_QT_TYPES = 158
-MAX_ENUMS = 202
+#: in the idle turn after the filled paint: measured on the start of stop 29 after win29's and hdr29's changes
+#: (PySide6 6.11.3, offscreen; the Qt namespace's 93 enums made right after the paint included); stop 28: 158, 202
+MAX_QT_TYPES = 157
+MAX_ENUMS = 201
+#: at the filled table's first paint (stop 29; before win29's and hdr29's changes the Qt namespace's 93 enums and the
+#: types and enums of QtCore.Qt's users were made by then too)
+MAX_QT_TYPES_AT_THE_PAINT = 156
+MAX_ENUMS_AT_THE_PAINT = 108
 #: made before stop 28 by module-level imports, and needed by no part of the first frame or the fill
 NOT_BEFORE_THE_FILL = ("QtGui.QKeySequence", "QtWidgets.QScrollArea", "QtGui.QAction", "QtWidgets.QStyle",
                        "QtWidgets.QMessageBox", "QtWidgets.QDialog")
 
 CODE = r"""
-import enum, json
+import enum, json, traceback
 enums = [0]
+qt_made = []   # where the Qt namespace type was made: the innermost line of the app (gui/, sbrt_calc/)
 _create = enum.EnumType._create_
 def counted(cls, *args, **kw):   # every enum PySide makes for a Qt type goes through here (Python 3.11+)
     enums[0] += 1
-    return _create(cls, *args, **kw)
+    made = _create(cls, *args, **kw)
+    if made.__qualname__.split(".")[-1] in ("AlignmentFlag", "ItemDataRole") and not qt_made:
+        app_lines = [f"{f.filename.split('/')[-1]}:{f.lineno} {f.name}: {f.line}" for f in traceback.extract_stack()
+                     if "/gui/" in f.filename or "/sbrt_calc/" in f.filename]
+        qt_made.append(app_lines[-1] if app_lines else "(no line of the app on the stack)")
+    return made
 enum.EnumType._create_ = counted
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtWidgets import QApplication
-from sbrt_calc.gui import app, main_window, plot_panel
+from sbrt_calc.gui import app, main_window, plot_panel, regimen_table_view
 
 def qt_types():
     return sorted(f"{m.__name__[8:]}.{k}" for m in (QtCore, QtGui, QtWidgets) for k, v in list(vars(m).items())
                   if isinstance(v, type))
 seen = {}
+interactive = regimen_table_view.RegimenTableView.make_interactive
+def make_interactive(self):   # first called right after the filled table's paint (or at a key or a click, none here)
+    if "painted" not in seen:
+        seen["painted"] = dict(types=qt_types(), enums=enums[0], rows=self.model().rowCount(), qt_made=list(qt_made))
+    interactive(self)
+regimen_table_view.RegimenTableView.make_interactive = make_interactive
 ensure = main_window.MainWindow.ensure_actions
 def ensure_actions(self):   # the app's idle turn after the filled paint (or a key or a menu, none here)
     if "types" not in seen:
@@ -51,8 +75,22 @@ print("SEEN=" + json.dumps(seen))
 """
 
 
+@cache
 def _start_counts() -> dict:
     return seen_in_a_fresh_start(CODE)
+
+
+def test_the_filled_paint_comes_without_the_qt_namespace_type() -> None:
+    """Fails on main before stop 29's changes (made by ``from PySide6.QtCore import Qt`` in main_window.py's imports),
+    and with any Qt-namespace enum put back before the paint (seen with ``Qt.TextFormat.RichText`` in the workbench's
+    banner: named by the message)."""
+    painted = _start_counts()["painted"]
+    assert painted["rows"] == 6
+    assert painted["qt_made"] == [], ("PySide's Qt namespace type (93 enums, ~15-27 ms CPU) made before the filled "
+                                      f"table's paint by {painted['qt_made'][0]} (use gui/qt_values.py)")
+    assert "QtCore.Qt" not in painted["types"]
+    assert len(painted["types"]) <= MAX_QT_TYPES_AT_THE_PAINT, (len(painted["types"]), painted["types"])
+    assert painted["enums"] <= MAX_ENUMS_AT_THE_PAINT, painted["enums"]
 
 
 def test_the_start_makes_few_qt_types_and_enums_before_the_filled_paint() -> None:
