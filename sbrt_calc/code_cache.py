@@ -10,6 +10,12 @@ the text compiles to, with the flags :mod:`dataclasses`' own ``exec`` compiles i
 ``__future__`` import); a cache of another Python (its bytecode magic number), damaged or unreadable, is ignored.
 ``SBRT_CALC_CODE_CACHE=0`` installs nothing.
 
+The file keeps the texts per module (the module whose dataclass the text makes), each module's texts and code
+objects marshalled apart: reading the file unmarshals only the outer table (one bytes object per module), and a
+module's code objects are unmarshalled when its first dataclass is made (stop 29: a file that has every module's
+texts, ~711 of them once the CLI and the app's dialogs have run, cost ~5-6 ms of CPU to read and ~1 ms to free in
+every app start, which makes ~140 of them).
+
 Scope (lead, stop 28): only this package's own dataclasses go through the cache (the text's globals are a module of
 ``sbrt_calc``); any other module's dataclass is made by :func:`exec` itself, so the file never keeps a host's texts.
 Installed by the entry points only (``sbrt_calc.gui`` and ``sbrt_calc.cli``, through :mod:`sbrt_calc.entry_process`): a
@@ -40,38 +46,70 @@ def cache_file() -> Path:
         f"dataclass_code.{sys.implementation.cache_tag}{opt}.marshal")
 
 
+#: The layout of the file: (bytecode magic number, FORMAT, {module: (number of texts, marshal of {text: code})}).
+FORMAT = "per-module 1"
+
+
 class CachedExec:
     """``exec`` for :mod:`dataclasses`: a text is compiled once (see the module docstring)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._codes: dict[str, Any] | None = None   # read when the first text is executed
+        #: per module: (number of texts, its texts marshalled) as read from the file; read when the first text of
+        #: this package is executed
+        self._stored: dict[str, tuple[int, bytes]] | None = None
+        self._codes: dict[str, dict[str, Any]] = {}   # per module: its texts' code objects, unmarshalled when needed
+        self._changed: set[str] = set()   # modules with texts compiled by this process
         self.used: dict[str, Any] = {}
+        self._used_by_module: dict[str, dict[str, Any]] = {}
         self.compiled = 0   # texts compiled by this process (the others came from the file)
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self) -> dict[str, tuple[int, bytes]]:
+        """The file's table of modules (their texts still marshalled); empty when missing, damaged or of another
+        Python or layout."""
         import marshal
         from importlib.util import MAGIC_NUMBER
 
-        codes: dict[str, Any] = {}
         try:
-            magic, stored = marshal.loads(self.path.read_bytes())
-            if magic == MAGIC_NUMBER and isinstance(stored, dict):
-                codes = stored
+            magic, layout, stored = marshal.loads(self.path.read_bytes())
+            if magic == MAGIC_NUMBER and layout == FORMAT and isinstance(stored, dict):
+                return stored
         except Exception:   # noqa: BLE001 - missing, damaged, of another Python: compiled again
             pass
+        return {}
+
+    def _module_codes(self, module: str) -> dict[str, Any]:
+        """The code objects kept for ``module``'s texts (unmarshalled on the first call; empty when none or damaged)."""
+        codes = self._codes.get(module)
+        if codes is None:
+            if self._stored is None:
+                self._stored = self._load()
+            codes = {}
+            entry = self._stored.get(module)
+            if type(entry) is tuple and len(entry) == 2 and type(entry[1]) is bytes:
+                import marshal
+
+                try:
+                    loaded = marshal.loads(entry[1])
+                    if isinstance(loaded, dict):
+                        codes = loaded
+                except Exception:   # noqa: BLE001 - damaged: compiled again
+                    pass
+            self._codes[module] = codes
         return codes
 
-    def code(self, text: str) -> Any:
-        """The code object of ``text`` compiled as :mod:`dataclasses`' ``exec`` compiles it."""
-        if self._codes is None:
-            self._codes = self._load()
-        code = self._codes.get(text)
+    def code(self, text: str, module: str = "") -> Any:
+        """The code object of ``text`` (a text of ``module``'s dataclass) compiled as :mod:`dataclasses`' ``exec``
+        compiles it."""
+        codes = self._module_codes(module)
+        code = codes.get(text)
         if code is None or type(code) is not _CODE:
             code = compile(text, "<string>", "exec", dont_inherit=True)   # no __future__ flags, as dataclasses
-            self._codes[text] = code
+            codes[text] = code
+            self._changed.add(module)
             self.compiled += 1
         self.used[text] = code
+        self._used_by_module.setdefault(module, {})[text] = code
         return code
 
     def __call__(self, source: Any, globals: Any = None, locals: Any = None, /, **kw: Any) -> None:  # noqa: A002
@@ -79,21 +117,33 @@ class CachedExec:
             frame = sys._getframe(1)
             globals, locals = frame.f_globals, (frame.f_locals if locals is None else locals)
         if type(source) is str and not kw:   # compiled as dataclasses' own exec compiles it (no __future__ flags)
-            source = self.code(source) if _ours(globals) else compile(source, "<string>", "exec", dont_inherit=True)
+            module = _ours(globals)
+            source = (self.code(source, module) if module is not None
+                      else compile(source, "<string>", "exec", dont_inherit=True))
         builtins.exec(source, globals, locals, **kw)
 
     def save(self) -> None:
-        """Write the compiled texts (atomically) when this process compiled new ones and may write bytecode."""
-        if not self.compiled or sys.dont_write_bytecode or self._codes is None:
+        """Write the compiled texts (atomically) when this process compiled new ones and may write bytecode: every
+        module's texts as read (those this process did not unmarshal are written back as they were), with the
+        ones compiled here; past :data:`MAX_TEXTS` texts, only those this process used."""
+        if not self.compiled or sys.dont_write_bytecode or self._stored is None:
             return
         import marshal
         from importlib.util import MAGIC_NUMBER
 
         from sbrt_calc.atomic_write import write_bytes_atomic
 
-        codes = self._codes if len(self._codes) <= MAX_TEXTS else self.used
         try:
-            blob = marshal.dumps((MAGIC_NUMBER, codes))
+            table: dict[str, tuple[int, bytes]] = {}
+            for module, entry in self._stored.items():
+                if module not in self._changed and type(entry) is tuple and len(entry) == 2:
+                    table[module] = entry
+            for module in self._changed:
+                codes = self._codes[module]
+                table[module] = (len(codes), marshal.dumps(codes))
+            if sum(n for n, _blob in table.values() if type(n) is int) > MAX_TEXTS:
+                table = {module: (len(codes), marshal.dumps(codes)) for module, codes in self._used_by_module.items()}
+            blob = marshal.dumps((MAGIC_NUMBER, FORMAT, table))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(self.path, blob)   # the house's writer: never half-written, no temporary left
         except (OSError, ValueError):   # WriteError is an OSError: a read-only install keeps no cache
@@ -103,10 +153,11 @@ class CachedExec:
 _CODE = type(compile("", "<string>", "exec"))
 
 
-def _ours(namespace: Any) -> bool:
-    """True when ``namespace`` (the globals dataclasses passes: the class's module's) is a module of this package."""
+def _ours(namespace: Any) -> str | None:
+    """The module's name when ``namespace`` (the globals dataclasses passes: the class's module's) is a module of this
+    package, else None."""
     name = namespace.get("__name__") if isinstance(namespace, dict) else None
-    return type(name) is str and (name == "sbrt_calc" or name.startswith("sbrt_calc."))
+    return name if type(name) is str and (name == "sbrt_calc" or name.startswith("sbrt_calc.")) else None
 
 
 def install() -> CachedExec | None:

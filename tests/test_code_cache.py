@@ -137,3 +137,45 @@ def test_an_optimized_python_keeps_its_own_file() -> None:
     names = [subprocess.run([sys.executable, *flag, "-c", "import sbrt_calc.code_cache as c; print(c.cache_file().name)"],
                             capture_output=True, text=True, check=True).stdout.strip() for flag in ([], ["-O"])]
     assert names[0] != names[1] and names[1].endswith(".opt-1.marshal")
+
+
+PART = r"""
+import dataclasses, json, sys, types
+from sbrt_calc import code_cache
+code_cache.install()
+for name in sys.argv[1].split(","):
+    __import__(name)
+if len(sys.argv) > 2:   # a dataclass of a module of this package not seen before: one new text kept
+    probe = types.ModuleType("sbrt_calc._code_cache_probe")
+    sys.modules[probe.__name__] = probe
+    exec("import dataclasses\n@dataclasses.dataclass\nclass Probe:\n    " + sys.argv[2] + ": int = 0\n", probe.__dict__)
+made = dataclasses.__dict__["exec"]
+print("OUT=" + json.dumps({"compiled": made.compiled, "unmarshalled": sum(len(c) for c in made._codes.values()),
+                           "used": len(made.used), "modules": sorted(made._stored or {})}))
+"""
+
+
+def _part(tmp: Path, modules: str, *probe: str) -> dict:
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop(ENV_NAME, None)
+    out = subprocess.run([sys.executable, "-c", PART, modules, *probe], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(next(line for line in out.splitlines() if line.startswith("OUT="))[4:])
+
+
+def test_a_process_unmarshals_only_the_texts_of_the_modules_it_imports(tmp_path: Path) -> None:
+    """The file keeps each module's texts apart (stop 29): a process reads every module's texts but unmarshals only
+    those of the modules whose dataclasses it makes; a text compiled by a process that made only a few modules is
+    added and every other module's texts are kept."""
+    many = "sbrt_calc.case,sbrt_calc.evaluation,sbrt_calc.tables,sbrt_calc.eligibility.case,sbrt_calc.planning.section"
+    first = _part(tmp_path, many)
+    assert first["compiled"] > 100 and first["modules"] == []   # no file yet
+    few = _part(tmp_path, "sbrt_calc.regimen")
+    assert few["compiled"] == 0 and 0 < few["used"] == few["unmarshalled"] < first["used"] / 4
+    assert len(few["modules"]) >= 10 and "sbrt_calc.eligibility.case" in few["modules"]
+    probe = _part(tmp_path, "sbrt_calc.regimen", "a_field_no_module_has")
+    assert probe["compiled"] > 0 and probe["unmarshalled"] == probe["used"]
+    again = _part(tmp_path, many)
+    assert again["compiled"] == 0 and again["used"] == first["used"]   # every module's texts kept
+    assert "sbrt_calc._code_cache_probe" in again["modules"]
