@@ -9,6 +9,8 @@ It reports the process's CPU (user + sys, from the parent), the CPU from the fir
 A/B in one process is impossible: ``--other PYTHON`` alternates the runs with another interpreter (e.g. a checkout
 of main's ``.venv/bin/python``), each importing its own ``sbrt_calc``. gui/icons.py is replaced by a Qt-free
 stand-in when importing it alone makes the type (another module of the window; the figure is this table's own).
+One run per interpreter first writes its tree's bytecode and dataclass code cache (a tree whose tests never ran has
+none, and ``PYTHONDONTWRITEBYTECODE`` would keep it so: stop 29, a fresh checkout measured ~65 ms slower).
 
     python bench/gui_table_first_paint.py [--runs 15] [--other /work/main/.venv/bin/python]
 """
@@ -82,8 +84,10 @@ print("SEEN=" + json.dumps({"cpu_ms": (time.process_time() - t0) * 1000, "qt_typ
 """
 
 
-def _run(python: str, code: str, tmp: str) -> tuple[str, float]:
+def _run(python: str, code: str, tmp: str, warm_up: bool = False) -> tuple[str, float]:
     env = dict(os.environ, SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d", QT_QPA_PLATFORM="offscreen")
+    if warm_up:   # the bytecode and the dataclass code cache written, as an installed copy has them
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([python, "-c", code], env=env, cwd=tmp, capture_output=True, text=True, timeout=120)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -102,6 +106,8 @@ def main() -> None:
     results: dict[str, list[dict]] = {k: [] for k in pythons}
     with tempfile.TemporaryDirectory() as tmp:
         stubs = {k: _run(p, ICONS, tmp)[0].strip().endswith("True") for k, p in pythons.items()}
+        for key, python in pythons.items():   # each tree's bytecode written first (a tree never run has none)
+            _run(python, CHILD.replace("STUB", str(stubs[key])), tmp, warm_up=True)
         for _ in range(args.runs):
             for key, python in pythons.items():
                 stdout, process_ms = _run(python, CHILD.replace("STUB", str(stubs[key])), tmp)
