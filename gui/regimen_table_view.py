@@ -89,6 +89,7 @@ class RegimenTableView(QTableView):
         self.verticalScrollBar().valueChanged.connect(f.verticalScrollBar().setValue)
         f.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
         f.horizontalHeader().sectionClicked.connect(lambda s: self.horizontalHeader().sectionClicked.emit(s))
+        f.pressed.connect(lambda _index: self.make_interactive())   # a click on the frozen column before the install
         f.hide()
 
     # --- the frozen column ---------------------------------------------------------------------------

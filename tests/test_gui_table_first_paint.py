@@ -84,8 +84,9 @@ def test_after_the_install_headers_and_flags_are_todays(qtbot, isolated_dirs, wa
 
 
 def test_a_click_or_a_key_before_the_install_installs_first(qtbot, isolated_dirs, warnings) -> None:  # noqa: ANN001
-    """A click on the table or a key to it before the turn after the first paint: the model is interactive
-    first (a double-click or a typed key then edits). Seen failing with the view's mousePressEvent removed."""
+    """A click on the table or on its frozen column, or a key to it, before the turn after the first paint: the
+    model is interactive first (a double-click or a typed key then edits). Seen failing with the view's
+    mousePressEvent removed, and (the frozen column) with its ``pressed`` connection removed."""
     w = _filled_deferred_window(qtbot)
     qtbot.mouseClick(w.table.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(w.table.columnWidth(0) + 20, 10))
     assert w.model.interactive and w.table.horizontalHeader().model() is w.model
@@ -95,6 +96,13 @@ def test_a_click_or_a_key_before_the_install_installs_first(qtbot, isolated_dirs
     qtbot.keyClick(w2.table, Qt.Key.Key_Down)
     assert w2.model.interactive
     w2.undo_stack.setClean()
+    w3 = _filled_deferred_window(qtbot)   # the frozen Regimen column (a view of its own over the table)
+    frozen = w3.table.frozen
+    qtbot.mouseClick(frozen.viewport(), Qt.MouseButton.LeftButton, pos=frozen.visualRect(w3.model.index(1, 0)).center())
+    assert w3.model.interactive
+    qtbot.mouseDClick(frozen.viewport(), Qt.MouseButton.LeftButton, pos=frozen.visualRect(w3.model.index(1, 0)).center())
+    assert frozen.state() == frozen.State.EditingState   # the label's editor, as before stop 29
+    w3.undo_stack.setClean()
 
 
 def test_the_view_installs_after_its_own_filled_paint(qtbot, isolated_dirs, warnings) -> None:  # noqa: ANN001
