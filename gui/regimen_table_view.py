@@ -60,6 +60,10 @@ class RegimenTableView(QTableView):
     first column frozen (:attr:`frozen`)."""
 
     copyRequested = Signal()
+    #: whether the view makes itself interactive in the turn after its first filled paint (:meth:`make_interactive`):
+    #: any window, whoever built it; the app's benchmark run, which quits after that paint, sets it False (the
+    #: install's cost, the ``Qt`` type, comes after the table is on screen, like matplotlib's)
+    install_after_paint = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -180,7 +184,8 @@ class RegimenTableView(QTableView):
     def paintEvent(self, e: Any) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(e)
         model: Any = self.model()
-        if self._mirror is not None and not self._install_queued and model.rowCount() and not model.deferred:
+        if (self._mirror is not None and not self._install_queued and self.install_after_paint and model.rowCount()
+                and not model.deferred):
             self._install_queued = True   # the filled table's first paint: interactive in the next turn
             QTimer.singleShot(0, self.make_interactive)
 
