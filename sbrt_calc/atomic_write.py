@@ -38,8 +38,9 @@ from sbrt_calc.errors import SbrtCalcError
 #: Temporaries older than this (seconds) are leftovers of a killed save.
 STALE_AFTER_S = 300.0
 TMP_SUFFIX = ".sbrt-tmp"
-# our own temporaries, and those of earlier versions (tempfile.mkstemp: 8 random characters)
-_LEFTOVER = re.compile(r"^\..+\.(?:[A-Za-z0-9_]{8}\.tmp|[0-9a-f]{16}\.sbrt-tmp)$|^\.report-[A-Za-z0-9_]{8}\.pdf$")
+# our own temporaries, and those of earlier versions (tempfile.mkstemp: 8 random characters); compiled by re at
+# the first cleanup (its cache), not at import (~0.25 ms of the app's start, stop 29)
+_LEFTOVER = r"^\..+\.(?:[A-Za-z0-9_]{8}\.tmp|[0-9a-f]{16}\.sbrt-tmp)$|^\.report-[A-Za-z0-9_]{8}\.pdf$"
 
 _REASONS = {
     errno.ENOSPC: "the disk is full (no space left on device)",
@@ -88,7 +89,7 @@ def cleanup_leftovers(folder: str | os.PathLike[str], max_age_s: float = STALE_A
     except OSError:
         return 0
     for entry in entries:
-        if not entry.name.startswith(".") or not _LEFTOVER.match(entry.name):
+        if not entry.name.startswith(".") or not re.match(_LEFTOVER, entry.name):
             continue
         try:
             if not entry.is_file(follow_symlinks=False) or now - entry.stat().st_mtime < max_age_s:

@@ -209,7 +209,8 @@ def _organ(r: RowEvaluation, m: str, ab: float, what: str) -> float:
 
 # --- plain renderings ---------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: a plain number's text; compiled by re at the first use (its cache), not at import (~0.2 ms of the app's start)
+_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> str:
@@ -233,7 +234,7 @@ def is_numeric(value: Any) -> bool:
         return False
     if isinstance(value, (int, float)):
         return True
-    return bool(_NUMBER.match(str(value).strip()))
+    return bool(re.match(_NUMBER, str(value).strip()))
 
 
 def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
