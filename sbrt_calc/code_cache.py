@@ -11,10 +11,10 @@ the text compiles to, with the flags :mod:`dataclasses`' own ``exec`` compiles i
 ``SBRT_CALC_CODE_CACHE=0`` installs nothing.
 
 The file keeps the texts per module (the module whose dataclass the text makes), each module's texts and code
-objects marshalled apart: reading the file unmarshals only the outer table (one bytes object per module), and a
-module's code objects are unmarshalled when its first dataclass is made (stop 29: a file that has every module's
-texts, ~711 of them once the CLI and the app's dialogs have run, cost ~5-6 ms of CPU to read and ~1 ms to free in
-every app start, which makes ~140 of them).
+objects marshalled apart after a small table of contents (:data:`FORMAT`): reading the file unmarshals only that
+table, and a module's code objects are unmarshalled, from the bytes read, when its first dataclass is made (stop 29:
+a file that has every module's texts, ~711 of them once the CLI and the app's dialogs have run, cost ~5-6 ms of CPU
+to read and ~1 ms to free in every app start, which makes ~140 of them).
 
 Scope (lead, stop 28): only this package's own dataclasses go through the cache (the text's globals are a module of
 ``sbrt_calc``); any other module's dataclass is made by :func:`exec` itself, so the file never keeps a host's texts.
@@ -46,8 +46,10 @@ def cache_file() -> Path:
         f"dataclass_code.{sys.implementation.cache_tag}{opt}.marshal")
 
 
-#: The layout of the file: (bytecode magic number, FORMAT, {module: (number of texts, marshal of {text: code})}).
-FORMAT = "per-module 1"
+#: The layout of the file: the length of a table of contents (4 bytes, little-endian), the table (marshal of
+#: (bytecode magic number, FORMAT, {module: (number of texts, offset, length)})), then each module's texts (marshal of
+#: {text: code}) at its offset from the table's end.
+FORMAT = "per-module 2"
 
 
 class CachedExec:
@@ -55,28 +57,33 @@ class CachedExec:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        #: per module: (number of texts, its texts marshalled) as read from the file; read when the first text of
-        #: this package is executed
-        self._stored: dict[str, tuple[int, bytes]] | None = None
+        #: per module: (number of texts, its texts marshalled: a view of the bytes read) as read from the file; read
+        #: when the first text of this package is executed
+        self._stored: dict[str, tuple[int, Any]] | None = None
         self._codes: dict[str, dict[str, Any]] = {}   # per module: its texts' code objects, unmarshalled when needed
         self._changed: set[str] = set()   # modules with texts compiled by this process
         self.used: dict[str, Any] = {}
         self._used_by_module: dict[str, dict[str, Any]] = {}
         self.compiled = 0   # texts compiled by this process (the others came from the file)
 
-    def _load(self) -> dict[str, tuple[int, bytes]]:
-        """The file's table of modules (their texts still marshalled); empty when missing, damaged or of another
-        Python or layout."""
+    def _load(self) -> dict[str, tuple[int, Any]]:
+        """The file's modules: (number of texts, a view of their marshalled texts in the bytes read); empty when
+        missing, damaged or of another Python or layout."""
         import marshal
         from importlib.util import MAGIC_NUMBER
 
         try:
-            magic, layout, stored = marshal.loads(self.path.read_bytes())
-            if magic == MAGIC_NUMBER and layout == FORMAT and isinstance(stored, dict):
-                return stored
+            data = memoryview(self.path.read_bytes())
+            start = 4 + int.from_bytes(data[:4], "little")
+            magic, layout, table = marshal.loads(data[4:start])
+            if magic != MAGIC_NUMBER or layout != FORMAT or not isinstance(table, dict) or start > len(data):
+                return {}
+            body = data[start:]
+            return {module: (count, body[offset:offset + length])
+                    for module, (count, offset, length) in table.items()
+                    if type(count) is type(offset) is type(length) is int and 0 <= offset <= offset + length <= len(body)}
         except Exception:   # noqa: BLE001 - missing, damaged, of another Python: compiled again
-            pass
-        return {}
+            return {}
 
     def _module_codes(self, module: str) -> dict[str, Any]:
         """The code objects kept for ``module``'s texts (unmarshalled on the first call; empty when none or damaged)."""
@@ -86,7 +93,7 @@ class CachedExec:
                 self._stored = self._load()
             codes = {}
             entry = self._stored.get(module)
-            if type(entry) is tuple and len(entry) == 2 and type(entry[1]) is bytes:
+            if entry is not None:
                 import marshal
 
                 try:
@@ -134,16 +141,19 @@ class CachedExec:
         from sbrt_calc.atomic_write import write_bytes_atomic
 
         try:
-            table: dict[str, tuple[int, bytes]] = {}
-            for module, entry in self._stored.items():
-                if module not in self._changed and type(entry) is tuple and len(entry) == 2:
-                    table[module] = entry
+            kept: dict[str, tuple[int, Any]] = {m: e for m, e in self._stored.items() if m not in self._changed}
             for module in self._changed:
                 codes = self._codes[module]
-                table[module] = (len(codes), marshal.dumps(codes))
-            if sum(n for n, _blob in table.values() if type(n) is int) > MAX_TEXTS:
-                table = {module: (len(codes), marshal.dumps(codes)) for module, codes in self._used_by_module.items()}
-            blob = marshal.dumps((MAGIC_NUMBER, FORMAT, table))
+                kept[module] = (len(codes), marshal.dumps(codes))
+            if sum(n for n, _blob in kept.values()) > MAX_TEXTS:
+                kept = {module: (len(codes), marshal.dumps(codes)) for module, codes in self._used_by_module.items()}
+            table: dict[str, tuple[int, int, int]] = {}
+            offset = 0
+            for module, (count, texts) in kept.items():
+                table[module] = (count, offset, len(texts))
+                offset += len(texts)
+            head = marshal.dumps((MAGIC_NUMBER, FORMAT, table))
+            blob = b"".join([len(head).to_bytes(4, "little"), head, *(texts for _count, texts in kept.values())])
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(self.path, blob)   # the house's writer: never half-written, no temporary left
         except (OSError, ValueError):   # WriteError is an OSError: a read-only install keeps no cache

@@ -179,3 +179,9 @@ def test_a_process_unmarshals_only_the_texts_of_the_modules_it_imports(tmp_path:
     again = _part(tmp_path, many)
     assert again["compiled"] == 0 and again["used"] == first["used"]   # every module's texts kept
     assert "sbrt_calc._code_cache_probe" in again["modules"]
+    (kept,) = list((tmp_path / "pycache").rglob("dataclass_code*"))
+    data = kept.read_bytes()
+    kept.write_bytes(data[:len(data) * 2 // 3])   # cut short (a full disk): the modules cut are compiled again
+    cut = _part(tmp_path, many)
+    assert 0 < cut["compiled"] < first["compiled"] and cut["used"] == first["used"]
+    assert _part(tmp_path, many)["compiled"] == 0
