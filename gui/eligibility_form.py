@@ -10,7 +10,7 @@ from sbrt_calc.eligibility.draft import REQUIRED_CHOICES as _DRAFT_REQUIRED_CHOI
 from sbrt_calc.eligibility.draft import empty_form as _draft_empty_form
 from sbrt_calc.vocabulary import target_site
 
-from .lesion_table_model import site_text
+from .window_common import site_title as site_text  # as lesion_table_model's (that module imports Qt)
 
 REQUIRED_CHOICES = _DRAFT_REQUIRED_CHOICES  # (key, label): the core's, one list
 #: checkbox key, text, tooltip

@@ -48,7 +48,7 @@ def check_section(key: str, section: Any, path: str) -> None:
     """Validate one section as its tab would load it (CaseError naming the file and ``key.<field>``)."""
     try:
         if key == "eligibility":
-            from .eligibility_panel import form_from_section
+            from .eligibility_form import form_from_section  # Qt-free (the panel's module makes the Qt type)
 
             form_from_section(section, path)
         else:
@@ -379,7 +379,7 @@ class TabsController:
         section = self.state.sections.get("eligibility")
         if not section:
             return {}
-        from .eligibility_panel import form_from_section
+        from .eligibility_form import form_from_section
 
         try:
             return form_from_section(section)
@@ -388,7 +388,7 @@ class TabsController:
 
     def _lesion_choices(self) -> tuple[list[tuple[int, str]], dict[int, dict[str, Any]]]:
         """The progressing lesions for Planning, and their facts (site, target site, previously irradiated)."""
-        from .eligibility_panel import lesion_choices, lesion_facts
+        from .eligibility_form import lesion_choices, lesion_facts
 
         form = self._lesion_form()
         return lesion_choices(form), lesion_facts(form)

@@ -20,6 +20,7 @@ enum made before it fails with the line of the app that made it.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from start_process import seen_in_a_fresh_start
 
@@ -102,6 +103,21 @@ def test_the_start_makes_few_qt_types_and_enums_before_the_filled_paint() -> Non
     assert [t for t in NOT_BEFORE_THE_FILL if t in types] == []
     assert len(types) <= MAX_QT_TYPES, (len(types), types)
     assert seen["enums"] <= MAX_ENUMS, seen["enums"]
+
+
+def test_a_case_with_sections_opened_at_start_comes_without_the_qt_namespace_type() -> None:
+    """``sbrt-calc-gui case.toml`` with an eligibility case (the app's eligibility section): the fill checks the section with the form's Qt-free
+    helpers (:mod:`.eligibility_form`), not through the Eligibility tab's module (which imports ``Qt``). Fails when
+    tabs_controller imports ``form_from_section`` from ``eligibility_panel`` (seen: "made ... by
+    eligibility_panel.py:20 <module>") or eligibility_form imports lesion_table_model (seen: lesion_table_model.py)."""
+    case = Path(__file__).resolve().parents[1] / "examples" / "case_io_spine.toml"
+    assert "[[lesions]]" in case.read_text(encoding="utf-8")   # an eligibility case: opened as the case's section
+    code = CODE.replace('app.main(["sbrt-calc-gui"])', f'app.main(["sbrt-calc-gui", {str(case)!r}])')
+    assert code != CODE
+    painted = seen_in_a_fresh_start(code)["painted"]
+    assert painted["rows"] > 0
+    assert painted["qt_made"] == [], ("PySide's Qt namespace type made before the filled table's paint by "
+                                      f"{painted['qt_made'][0]}")
 
 
 def test_the_tables_copy_key_is_its_own_when_the_key_is_imported_late(qtbot) -> None:  # noqa: ANN001
