@@ -60,6 +60,10 @@ class RegimenTableView(QTableView):
     first column frozen (:attr:`frozen`)."""
 
     copyRequested = Signal()
+    #: the model was reset and both horizontal headers have its sections: what the window fits and orders the
+    #: columns on (not the model's own ``modelReset``, which reaches the headers' slots after the window's once
+    #: :meth:`make_interactive` has re-attached them to the model)
+    modelWasReset = Signal()
     #: whether the view makes itself interactive in the turn after its first filled paint (:meth:`make_interactive`):
     #: any window, whoever built it; the app's benchmark run, which quits after that paint, sets it False (the
     #: install's cost, the ``Qt`` type, comes after the table is on screen, like matplotlib's)
@@ -106,8 +110,20 @@ class RegimenTableView(QTableView):
         if model is not None:
             if not getattr(model, "interactive", True):
                 self._mirror_headers(model)
-            for signal in (model.modelReset, model.columnsInserted, model.columnsRemoved, model.layoutChanged):
-                signal.connect(lambda *_: self.sync_frozen())
+            for signal, slot in self._after_headers(model):
+                signal.connect(slot)
+        self.sync_frozen()
+
+    def _after_headers(self, model: Any) -> tuple[tuple[Any, Any], ...]:
+        """The model's signals whose slots here must run after the headers' own (their sections first)."""
+        return ((model.modelReset, self._model_reset), (model.columnsInserted, self._columns_changed),
+                (model.columnsRemoved, self._columns_changed), (model.layoutChanged, self._columns_changed))
+
+    def _model_reset(self) -> None:
+        self.sync_frozen()
+        self.modelWasReset.emit()
+
+    def _columns_changed(self, *_: Any) -> None:
         self.sync_frozen()
 
     # --- the headers until the first paint (module docstring) ----------------------------------------------
@@ -178,6 +194,11 @@ class RegimenTableView(QTableView):
             header.setModel(model)
             header.restoreState(state)
             header.setSelectionModel(self.selectionModel())
+        # a signal calls its slots in the order they were connected: the headers' (just connected again) must come
+        # before the frozen column's sync and the window's column fit (modelWasReset), as they did before the swap
+        for signal, slot in self._after_headers(model):
+            signal.disconnect(slot)
+            signal.connect(slot)
         mirror.deleteLater()
         self.sync_frozen()   # the look sync_frozen leaves until now
 

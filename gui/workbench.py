@@ -284,7 +284,7 @@ class Workbench(QWidget):
         vh.setMinimumWidth(self.fontMetrics().horizontalAdvance("9") + 5)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
-        self.model.modelReset.connect(self._resize_columns)
+        self.table.modelWasReset.connect(self._resize_columns)   # once the headers have the new columns
         self.model.contentChanged.connect(self.update_banner)
         self.table.sync_frozen()   # the frozen Regimen column takes the table's look (issue 21)
         self.table.setToolTip("Double-click or type to edit; Delete removes, Ctrl+D duplicates, Ctrl+↑/↓ moves. "

@@ -254,3 +254,34 @@ def test_the_benchmarks_run_never_makes_the_qt_type() -> None:
     True in the app's benchmark path."""
     seen = seen_in_a_fresh_start(BENCHMARK_RUN)
     assert seen == {"code": 0, "qt_type": False}
+
+
+def test_after_the_install_a_model_switch_lays_the_columns_out_as_in_a_window_never_mirrored(
+        qtbot, isolated_dirs, warnings) -> None:  # noqa: ANN001
+    """A window started as the app starts it (mirror, then the install) and a window built interactive at once:
+    after the same rows and model switches, both headers have the same sections, order, widths and hidden
+    sections. Seen failing before the fix (stop 29, lead): the install re-attached the headers to the model after
+    the window's column fit had connected to its reset, so a switch fitted and ordered the columns while the
+    headers still had the previous model's sections (columns out of order, new ones 100 px wide, the frozen
+    column showing a second section)."""
+    from sbrt_calc.gui.main_window import MainWindow
+
+    mirrored = _filled_deferred_window(qtbot)
+    mirrored.table.make_interactive()
+    plain = MainWindow()
+    qtbot.addWidget(plain)
+    plain.resize(1024, 740)
+    plain.show()
+    qtbot.waitExposed(plain)
+    for w in (mirrored, plain):
+        w.entry.setText("20/1; 30/2; 60/8; 60/10")
+        w.add_from_entry()
+    for model_key in ("lql", "all", "usc", "lq"):
+        layouts = []
+        for w in (mirrored, plain):
+            w.set_model(model_key)
+            qtbot.wait(10)
+            layouts.append([_header_state(h) for h in (w.table.horizontalHeader(), w.table.frozen.horizontalHeader())])
+        assert layouts[0] == layouts[1], f"after the switch to {model_key}"
+    for w in (mirrored, plain):
+        w.undo_stack.setClean()
