@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 
-def _plot_and_dock(qtbot, through_qt: bool, height_px: int):  # noqa: ANN001, ANN202
+def _plot_and_dock(qtbot, through_qt: bool, height_px: int, name: str = "working_dock"):  # noqa: ANN001, ANN202
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import (
         QCheckBox,
@@ -36,7 +36,7 @@ def _plot_and_dock(qtbot, through_qt: bool, height_px: int):  # noqa: ANN001, AN
     right = QMainWindow()
     right.setCentralWidget(QLabel("plot"))
     dock = QDockWidget("Show the working", right)
-    dock.setObjectName("working_dock")
+    dock.setObjectName(name)
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.addWidget(QCheckBox("Full precision"))
@@ -110,3 +110,17 @@ def test_the_windows_first_frame_has_the_docks_height_qt_would_give(qtbot, scree
     assert (dock.geometry().getRect(), plot.geometry().getRect()) == before
     assert before[0][3] == wanted
     w.undo_stack.setClean()
+
+
+@pytest.mark.parametrize("name", ["working_dock", "Arbeitsübersicht_ß_α", "作業の表示", "dock_\U0001f642_end"])
+def test_the_state_is_qts_own_for_any_object_name(qtbot, name: str) -> None:  # noqa: ANN001
+    """The dock's name as Qt writes a QString (UTF-16 big-endian): packed per character within the Basic
+    Multilingual Plane (no codec import at start; build29, stop 29), through the codec beyond it (a surrogate
+    pair). Seen failing with the name packed as one byte per character."""
+    from sbrt_calc.gui.dock_state import bottom_dock_state
+
+    _top, right, _dock = _plot_and_dock(qtbot, True, 240, name)
+    saved = bytes(right.saveState().data())
+    at = len(saved) - 4 - 8 - 16 - 5 - 4
+    qt_minimum = struct.unpack(">i", saved[at:at + 4])[0]
+    assert saved == bottom_dock_state(name, 240, qt_minimum)

@@ -22,7 +22,8 @@ HEAVY = ("matplotlib", "pydicom", "scipy")
 SECTIONS = ("sbrt_calc.planning.section", "sbrt_calc.eligibility.case",   # a new case has neither section
             "sbrt_calc.evaluation_results",   # nor the sections' results (core28, stop 28)
             "decimal",   # nor the decimal module: the shown numbers rounded on their digits (core28, stop 28)
-            "socket")   # the session lock's host name from os.uname
+            "socket",   # the session lock's host name from os.uname
+            "encodings.utf_16_be")   # the dock's saved state packed without the codec (build29, stop 29)
 seen = []
 WINDOW = []
 
