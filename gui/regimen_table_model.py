@@ -40,6 +40,7 @@ from .qt_values import (
     DISPLAY_ROLE,
     EDIT_ROLE,
     FONT_ROLE,
+    HORIZONTAL,
     ITEM_IS_EDITABLE,
     ITEM_IS_ENABLED,
     ITEM_IS_SELECTABLE,
@@ -47,7 +48,6 @@ from .qt_values import (
     TEXT_ALIGNMENT_ROLE,
     TOOLTIP_ROLE,
     USER_ROLE,
-    VERTICAL,
 )
 from .row_editing import INPUT_KEYS, RowEditing  # noqa: F401 - INPUT_KEYS re-exported
 
@@ -230,16 +230,22 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         if self._interactive:
             return
         self._interactive = True
-        self.flags = self._qt_flags  # type: ignore[method-assign]
-        self.headerData = self._qt_header_data  # type: ignore[method-assign]
-
-    def _qt_flags(self, index: Index) -> Qt.ItemFlag:
         from PySide6.QtCore import Qt
 
-        return Qt.ItemFlag(self.item_flags(index))
+        # Qt's values made once: both run for every cell and section of every paint (~8,000 calls in a switch of 57
+        # rows), where an import statement (PySide's import hook) and an enum made from an int cost ~5 us a call
+        item_flags, header_value = self.item_flags, self.header_value
+        qt_flags = {v: Qt.ItemFlag(v) for v in (NO_ITEM_FLAGS, self._FLAGS, self._EDITABLE_FLAGS)}
+        horizontal = Qt.Orientation.Horizontal
 
-    def _qt_header_data(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        return self.header_value(section, getattr(orientation, "value", orientation) != VERTICAL, role)
+        def flags(index: Index) -> Qt.ItemFlag:
+            return qt_flags[item_flags(index)]
+
+        def header_data(section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+            return header_value(section, orientation is horizontal or orientation == HORIZONTAL, role)   # an int too
+
+        self.flags = flags  # type: ignore[method-assign]
+        self.headerData = header_data  # type: ignore[method-assign]
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         # the hot path of every paint: a cached cell is returned with as few calls as possible (a paint of the
