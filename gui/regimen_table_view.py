@@ -236,6 +236,13 @@ class RegimenTableView(QTableView):
         f.show()
         self._place_frozen()
 
+    def columns_fitted(self) -> None:
+        """The columns' widths were set with the header's signals blocked (the window's fit): what a resize tells
+        the view, once — its geometry (scroll range) and the frozen column's width. The cells are painted with the
+        new widths by the paint to come (no second paint from QTableView's column-resize timer)."""
+        self.frozen.setColumnWidth(0, self.columnWidth(0))
+        self.updateGeometries()
+
     def _section_resized(self, logical: int, _old: int, new: int) -> None:
         if logical == 0:
             self.frozen.setColumnWidth(0, new)

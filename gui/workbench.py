@@ -521,15 +521,26 @@ class Workbench(QWidget):
         return widths if widths is not None and len(widths) == len(self.model.column_keys()) else None
 
     def _fit_columns(self) -> None:
+        # the widths are set with the header's signals blocked, and the view told once after: each sectionResized
+        # made QTableView schedule (a zero timer, after the coming paint) a repaint of the table from that column
+        # to its right edge, so that every model switch and the start's fill painted the table twice (stop 29)
         header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        try:
+            self._fit_column_widths(header)
+        finally:
+            header.blockSignals(False)
+        self.table.columns_fitted()
+        self.order_columns()
+        self.fit_verdicts()
+
+    def _fit_column_widths(self, header: Any) -> None:
         cols = self.model.column_keys()
         key = self._width_key()
         widths = self._cached_widths(key) if key is not None else None
         if widths is not None:
             for i, w in enumerate(widths):
                 header.resizeSection(i, w)
-            self.order_columns()
-            self.fit_verdicts()
             return
         from .column_widths import resize_to_contents
 
@@ -540,8 +551,6 @@ class Workbench(QWidget):
         if cols:   # the Warnings column (stretched when there is room) as the others leave it, bounded
             header.resizeSection(len(cols) - 1, min(max(header.sectionSize(len(cols) - 1), 60), 480))
         self._store_widths(key, [header.sectionSize(i) for i in range(len(cols))])
-        self.order_columns()
-        self.fit_verdicts()
 
     def model_first(self) -> tuple[str, ...]:
         """The chosen model's tumour BED column when LQ-L or USC is shown alone (LQ's BED10 is already
