@@ -148,27 +148,11 @@ def test_the_sort_orders_default_is_qts() -> None:
     assert ASCENDING_ORDER == Qt.SortOrder.AscendingOrder.value
 
 
-#: whether importing gui/icons.py alone makes PySide's ``Qt`` namespace type (its enum ``GlobalColor``)
-ICONS = r"""
-import enum, json
-made = []
-_create = enum.EnumType._create_
-def spy(cls, class_name, *args, **kw):
-    made.append(class_name)
-    return _create(cls, class_name, *args, **kw)
-enum.EnumType._create_ = spy
-from PySide6.QtWidgets import QApplication
-app = QApplication(["x"])
-from sbrt_calc.gui import icons
-print("SEEN=" + json.dumps("GlobalColor" in made))
-"""
-
 #: builds the regimens table alone as the app's first window does (a deferred model, the view), fills it with a new
 #: case's rows, fits the columns and paints it; records when PySide's ``Qt`` namespace type is made (its enum
-#: ``GlobalColor``). gui/icons.py is replaced by a Qt-free stand-in (STUB) while it still makes the type on import
-#: (another module of the window, changed separately in stop 29: the check is on this table's own code)
+#: ``GlobalColor``), the real gui/icons.py included (it makes none: tests/test_gui_icons_pixels.py)
 CODE = r"""
-import enum, json, sys, types
+import enum, json
 made = []
 _create = enum.EnumType._create_
 def spy(cls, class_name, *args, **kw):
@@ -179,14 +163,6 @@ enum.EnumType._create_ = spy
 phase = ["import"]
 from PySide6.QtWidgets import QApplication
 app = QApplication(["x"])
-import sbrt_calc.gui as gui
-if STUB:
-    stand_in = types.ModuleType("sbrt_calc.gui.icons")
-    stand_in.solid_brush = lambda colour: colour
-    for name in ("reached", "not_reached", "mixed", "warning", "invalid"):
-        setattr(stand_in, name, lambda: None)
-    sys.modules["sbrt_calc.gui.icons"] = gui.icons = stand_in
-phase[0] = "import"
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.regimen import parse_regimen
 from sbrt_calc.gui import settings
@@ -223,8 +199,7 @@ def test_building_filling_and_painting_the_table_makes_no_qt_type() -> None:
     the filled paint make no ``Qt`` namespace type; the install after the paint makes it (the check sees it).
     Seen failing with headerData back on the model's class, with a Qt constant back at the model's top and with
     sync_frozen copying the elide mode before the install."""
-    stub = seen_in_a_fresh_start(ICONS)
-    seen = seen_in_a_fresh_start(CODE.replace("STUB", str(stub)))
+    seen = seen_in_a_fresh_start(CODE)
     assert seen["rows"] == 6 and seen["painted"]
     assert seen["made"] == [], f"the Qt type was made while: {seen['made']}"
     assert seen["after"] == ["after the paint"] and seen["interactive"]
