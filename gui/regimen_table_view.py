@@ -73,6 +73,8 @@ class RegimenTableView(QTableView):
         super().__init__(parent)
         #: the horizontal headers' labels until :meth:`make_interactive` (module docstring), or None
         self._mirror: QStandardItemModel | None = None
+        #: the (signal, slot) pairs that keep the mirror as the model, disconnected at the install
+        self._mirror_links: list[tuple[Any, Any]] = []
         self._install_queued = False
         python_viewport(self)
         self.frozen = QTableView(self)
@@ -140,11 +142,19 @@ class RegimenTableView(QTableView):
             header.setSelectionModel(selection)
         # connected before the frozen column's sync and the window's column fit (setModel's callers): the headers
         # have the model's sections when those run
-        model.modelReset.connect(self._mirror_reset)
-        for signal in (model.columnsInserted, model.columnsRemoved, model.rowsInserted, model.rowsRemoved,
-                       model.layoutChanged, model.headerDataChanged):
-            signal.connect(lambda *_: self._fill_mirror())
-        self.selectionModel().selectionChanged.connect(lambda *_: self._mirror_selection())
+        self._mirror_links = [(model.modelReset, self._mirror_reset)]
+        self._mirror_links += [(signal, self._mirror_changed) for signal in (
+            model.columnsInserted, model.columnsRemoved, model.rowsInserted, model.rowsRemoved, model.layoutChanged,
+            model.headerDataChanged)]
+        self._mirror_links.append((self.selectionModel().selectionChanged, self._mirror_selected))
+        for signal, slot in self._mirror_links:
+            signal.connect(slot)
+
+    def _mirror_changed(self, *_: Any) -> None:
+        self._fill_mirror()
+
+    def _mirror_selected(self, *_: Any) -> None:
+        self._mirror_selection()
 
     def _fill_mirror(self) -> None:
         """The mirror's columns, rows (for the sections' selected look) and labels, as the model's."""
@@ -199,6 +209,9 @@ class RegimenTableView(QTableView):
         for signal, slot in self._after_headers(model):
             signal.disconnect(slot)
             signal.connect(slot)
+        for signal, slot in self._mirror_links:   # the mirror's upkeep, dead from now on
+            signal.disconnect(slot)
+        self._mirror_links = []
         mirror.deleteLater()
         self.sync_frozen()   # the look sync_frozen leaves until now
 
