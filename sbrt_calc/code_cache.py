@@ -62,9 +62,13 @@ class CachedExec:
         self._stored: dict[str, tuple[int, Any]] | None = None
         self._codes: dict[str, dict[str, Any]] = {}   # per module: its texts' code objects, unmarshalled when needed
         self._changed: set[str] = set()   # modules with texts compiled by this process
-        self.used: dict[str, Any] = {}
-        self._used_by_module: dict[str, dict[str, Any]] = {}
+        self._used_by_module: dict[str, dict[str, Any]] = {}   # per module: the texts this process executed
         self.compiled = 0   # texts compiled by this process (the others came from the file)
+
+    @property
+    def used(self) -> dict[str, Any]:
+        """The texts this process executed, with their code objects (every module's)."""
+        return {text: code for texts in self._used_by_module.values() for text, code in texts.items()}
 
     def _load(self) -> dict[str, tuple[int, Any]]:
         """The file's modules: (number of texts, a view of their marshalled texts in the bytes read); empty when
@@ -115,7 +119,6 @@ class CachedExec:
             codes[text] = code
             self._changed.add(module)
             self.compiled += 1
-        self.used[text] = code
         self._used_by_module.setdefault(module, {})[text] = code
         return code
 
