@@ -9,10 +9,15 @@ included, stay with the table); a click selects the row in both, a double-click 
 
 Until the filled table's first paint the view touches no ``Qt`` namespace enum (stop 29: PySide makes that type, 93
 enums, ~15-27 ms CPU, at the first touch). A model that is not yet ``interactive`` (the app's first window's:
-:meth:`.RegimenTableModel.make_interactive`) has no Python ``headerData``, so the two horizontal headers meanwhile
-read their labels from a C++ mirror (a :class:`QStandardItemModel` with the model's column and row counts, labels
-and selection: the same pixels); :meth:`RegimenTableView.make_interactive`, right after that paint (the app calls
-it; the view's own paint, a key or a click calls it too), gives them back the model with their state kept.
+:meth:`.RegimenTableModel.make_interactive`) has no Python ``headerData``; :meth:`RegimenTableView.make_interactive`,
+right after that paint (the app calls it; the view's own paint, a key or a click calls it too), gives it one.
+
+The headers never read the model: both horizontal headers and the table's vertical header read a C++ mirror (a
+:class:`QStandardItemModel` with the model's column and row counts, its column labels and tooltips, Qt's default row
+numbers, and the table's selection for the sections' selected look: the same pixels). Before the install that keeps
+Qt's enums away; from then on it keeps every header paint in C++ (stop 30: a model switch's headers asked the Python
+model ~1,000 ``headerData`` calls, each with a ``Qt.Orientation`` made, plus the model's ``rowCount`` and
+``columnCount``); the mirror is refilled when the model's columns, rows or labels change (a reset, a model switch).
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent, QPalette, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyleOptionViewItem, QTableView, QWidget
 
-from .qt_values import DISPLAY_ROLE, NO_FOCUS, SCROLL_BAR_ALWAYS_OFF, set_enum_property
+from .qt_values import DISPLAY_ROLE, NO_FOCUS, SCROLL_BAR_ALWAYS_OFF, TOOLTIP_ROLE, set_enum_property
+from .regimen_table_model import RegimenTableModel
 
 
 def python_viewport(view: QAbstractItemView) -> QWidget:
@@ -60,9 +66,8 @@ class RegimenTableView(QTableView):
     first column frozen (:attr:`frozen`)."""
 
     copyRequested = Signal()
-    #: the model was reset and both horizontal headers have its sections: what the window fits and orders the
-    #: columns on (not the model's own ``modelReset``, which reaches the headers' slots after the window's once
-    #: :meth:`make_interactive` has re-attached them to the model)
+    #: the model was reset and the headers have its sections (their mirror refilled): what the window fits and
+    #: orders the columns on
     modelWasReset = Signal()
     #: whether the view makes itself interactive in the turn after its first filled paint (:meth:`make_interactive`):
     #: any window, whoever built it; the app's benchmark run, which quits after that paint, sets it False (the
@@ -71,7 +76,7 @@ class RegimenTableView(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        #: the horizontal headers' labels until :meth:`make_interactive` (module docstring), or None
+        #: what the headers read (module docstring), or None
         self._mirror: QStandardItemModel | None = None
         #: the (signal, slot) pairs that keep the mirror as the model, disconnected at the install
         self._mirror_links: list[tuple[Any, Any]] = []
@@ -108,9 +113,9 @@ class RegimenTableView(QTableView):
         f = self.frozen
         f.setModel(model)
         f.setSelectionModel(self.selectionModel())
-        self._mirror = None
+        self._drop_mirror()
         if model is not None:
-            if not getattr(model, "interactive", True):
+            if isinstance(model, RegimenTableModel):
                 self._mirror_headers(model)
             for signal, slot in self._after_headers(model):
                 signal.connect(slot)
@@ -128,12 +133,23 @@ class RegimenTableView(QTableView):
     def _columns_changed(self, *_: Any) -> None:
         self.sync_frozen()
 
-    # --- the headers until the first paint (module docstring) ----------------------------------------------
-    def _headers(self) -> tuple[QHeaderView, QHeaderView]:
-        return self.horizontalHeader(), self.frozen.horizontalHeader()
+    # --- the headers' C++ mirror (module docstring) ------------------------------------------------------
+    def _headers(self) -> tuple[QHeaderView, ...]:
+        return self.horizontalHeader(), self.frozen.horizontalHeader(), self.verticalHeader()
+
+    @property
+    def _interactive(self) -> bool:
+        """The model has Qt's ``flags`` and ``headerData`` (always, but for the app's first window's until the
+        install: :meth:`make_interactive`)."""
+        return bool(getattr(self.model(), "interactive", True))
+
+    @property
+    def header_model(self) -> QStandardItemModel | None:
+        """The C++ model the headers read (module docstring), or None (no model, or one without ``header_value``)."""
+        return self._mirror
 
     def _mirror_headers(self, model: Any) -> None:
-        """Show the model's column labels in both horizontal headers through a C++ mirror (module docstring)."""
+        """Show the model's column labels (and row numbers) in the headers through a C++ mirror (module docstring)."""
         mirror = self._mirror = QStandardItemModel(self)
         self._fill_mirror()
         selection = QItemSelectionModel(mirror, mirror)
@@ -142,13 +158,25 @@ class RegimenTableView(QTableView):
             header.setSelectionModel(selection)
         # connected before the frozen column's sync and the window's column fit (setModel's callers): the headers
         # have the model's sections when those run
-        self._mirror_links = [(model.modelReset, self._mirror_reset)]
-        self._mirror_links += [(signal, self._mirror_changed) for signal in (
-            model.columnsInserted, model.columnsRemoved, model.rowsInserted, model.rowsRemoved, model.layoutChanged,
-            model.headerDataChanged)]
+        # a reset of the model is not one of the mirror (its columns and rows set to the model's, its labels
+        # changed): the headers keep their sections' state, which the window's fit sets again (widths, order), and
+        # no section is made again (a reset of the mirror, clear(), cost the table a second full paint after each
+        # model switch: the last section's stretch, made again in the next turn, resized it)
+        self._mirror_links = [(signal, self._mirror_changed) for signal in (
+            model.modelReset, model.columnsInserted, model.columnsRemoved, model.rowsInserted, model.rowsRemoved, model.rowsMoved,
+            model.layoutChanged, model.headerDataChanged)]
         self._mirror_links.append((self.selectionModel().selectionChanged, self._mirror_selected))
         for signal, slot in self._mirror_links:
             signal.connect(slot)
+
+    def _drop_mirror(self) -> None:
+        """The mirror's upkeep disconnected (another model, or none, is set)."""
+        for signal, slot in self._mirror_links:
+            signal.disconnect(slot)
+        self._mirror_links = []
+        if self._mirror is not None:
+            self._mirror.deleteLater()
+        self._mirror = None
 
     def _mirror_changed(self, *_: Any) -> None:
         self._fill_mirror()
@@ -157,68 +185,65 @@ class RegimenTableView(QTableView):
         self._mirror_selection()
 
     def _fill_mirror(self) -> None:
-        """The mirror's columns, rows (for the sections' selected look) and labels, as the model's."""
+        """The mirror's columns, rows (Qt's default labels: the rows' numbers), column labels and tooltips, as the
+        model's, and the table's selection."""
         mirror, model = self._mirror, self.model()
         if mirror is None or model is None:
             return
-        assert hasattr(model, "header_value"), "a mirror only for a model that has header_value (RegimenTableModel)"
+        assert isinstance(model, RegimenTableModel), "a mirror only for the regimens' model (setModel)"
         columns, rows = model.columnCount(), model.rowCount()
         if mirror.columnCount() != columns:
             mirror.setColumnCount(columns)
         if mirror.rowCount() != rows:
             mirror.setRowCount(rows)
         mirror.setHorizontalHeaderLabels([str(model.header_value(c, True, DISPLAY_ROLE) or "") for c in range(columns)])
+        if self._interactive:
+            self._mirror_tooltips()
         self._mirror_selection()
 
-    def _mirror_reset(self) -> None:
-        """The model was reset: so is the mirror (the headers' sections made again, as a reset makes them)."""
-        if self._mirror is not None:
-            self._mirror.clear()
-            self._fill_mirror()
+    def _mirror_tooltips(self) -> None:
+        """The columns' tooltips in the mirror (a header's tooltip asks for them; set once the model is interactive:
+        they take ``Qt`` enums)."""
+        mirror, model = self._mirror, self.model()
+        if mirror is None or not isinstance(model, RegimenTableModel):
+            return
+        from PySide6.QtCore import Qt  # after the first paint (make_interactive)
+
+        value, horizontal = model.header_value, Qt.Orientation.Horizontal
+        for c in range(mirror.columnCount()):
+            mirror.setHeaderData(c, horizontal, value(c, True, TOOLTIP_ROLE), TOOLTIP_ROLE)
 
     def _mirror_selection(self) -> None:
-        """The table's selection, cell for cell, in the mirror: the sections it touches are drawn selected."""
+        """The table's selection in the mirror: the sections it touches are drawn selected."""
         mirror = self._mirror
         if mirror is None:
             return
         ours = QItemSelection()
-        # cell by cell: iterating the selection's ranges would make PySide's QItemSelectionRange type (one more type
-        # before the paint); only the app's selected first row is there before the install
-        for index in self.selectionModel().selectedIndexes():
-            cell = mirror.index(index.row(), index.column())
-            ours.select(cell, cell)
+        if self._interactive:   # range by range (QItemSelectionRange: a type made after the first paint)
+            for selected in self.selectionModel().selection():  # type: ignore[attr-defined]
+                ours.select(mirror.index(selected.top(), selected.left()),
+                            mirror.index(selected.bottom(), selected.right()))
+        else:
+            # cell by cell: iterating the selection's ranges would make PySide's QItemSelectionRange type (one more
+            # type before the paint); only the app's selected first row is there before the install
+            for index in self.selectionModel().selectedIndexes():
+                cell = mirror.index(index.row(), index.column())
+                ours.select(cell, cell)
         self.horizontalHeader().selectionModel().select(ours, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def make_interactive(self) -> None:
         """After the filled table's first paint: the model's Qt ``flags`` and ``headerData``
-        (:meth:`.RegimenTableModel.make_interactive`) and the horizontal headers back on the model, each with its
-        state (sizes, order, hidden sections) and the table's selection model. Idempotent."""
-        model = self.model()
-        if model is not None and hasattr(model, "make_interactive"):
-            model.make_interactive()
-        mirror, self._mirror = self._mirror, None
-        if mirror is None or model is None:
+        (:meth:`.RegimenTableModel.make_interactive`), and the column tooltips in the headers' mirror. Idempotent."""
+        if self._interactive:
             return
-        for header in self._headers():
-            state = header.saveState()
-            header.setModel(model)
-            header.restoreState(state)
-            header.setSelectionModel(self.selectionModel())
-        # a signal calls its slots in the order they were connected: the headers' (just connected again) must come
-        # before the frozen column's sync and the window's column fit (modelWasReset), as they did before the swap
-        for signal, slot in self._after_headers(model):
-            signal.disconnect(slot)
-            signal.connect(slot)
-        for signal, slot in self._mirror_links:   # the mirror's upkeep, dead from now on
-            signal.disconnect(slot)
-        self._mirror_links = []
-        mirror.deleteLater()
-        self.sync_frozen()   # the look sync_frozen leaves until now
+        self.model().make_interactive()  # type: ignore[attr-defined]
+        self._mirror_tooltips()
+        self.sync_frozen()    # the look sync_frozen leaves until now
 
     def paintEvent(self, e: Any) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(e)
         model: Any = self.model()
-        if (self._mirror is not None and not self._install_queued and self.install_after_paint and model.rowCount()
+        if (not self._interactive and not self._install_queued and self.install_after_paint and model.rowCount()
                 and not model.deferred):
             self._install_queued = True   # the filled table's first paint: interactive in the next turn
             QTimer.singleShot(0, self.make_interactive)
@@ -238,7 +263,7 @@ class RegimenTableView(QTableView):
         f.setEditTriggers(self.editTriggers())
         f.setAlternatingRowColors(self.alternatingRowColors())
         f.setWordWrap(self.wordWrap())
-        if self._mirror is None:   # Qt-namespace enums: not before the first paint (module docstring); till then
+        if self._interactive:   # Qt-namespace enums: not before the first paint (module docstring); till then
             # both views keep Qt's defaults, the window's choice (ElideRight, a horizontal header's AlignCenter)
             f.setTextElideMode(self.textElideMode())
             f.horizontalHeader().setDefaultAlignment(self.horizontalHeader().defaultAlignment())
@@ -303,7 +328,7 @@ class RegimenTableView(QTableView):
     # QKeySequence is imported where a key is handled: at module level it made its type with its three enums
     # (StandardKey ~180 members; ~1.2 ms CPU) before the filled table, which needs no key (stop 28, types28)
     def event(self, e: Any) -> bool:
-        if self._mirror is not None and e.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+        if not self._interactive and e.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             self.make_interactive()   # a key before the first paint's turn (a key edits the current cell)
         if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
             from PySide6.QtGui import QKeySequence
