@@ -25,6 +25,8 @@ CANDIDATES = 3
 _DISPLAY = DISPLAY_ROLE   # Qt's values as ints: the fill's measuring makes no ``Qt`` namespace type (stop 29)
 _FONT = FONT_ROLE
 _DECORATION = DECORATION_ROLE
+#: what the measuring reads of each cell
+_ROLES = (_DISPLAY, _FONT, _DECORATION)
 
 
 def content_widths(table: QTableView, header: Any = None) -> list[int]:
@@ -33,9 +35,10 @@ def content_widths(table: QTableView, header: Any = None) -> list[int]:
 
     Every row is measured (Qt measures up to the header's ``resizeContentsPrecision()`` rows, 1000 by default:
     the same widths for any table of up to 1000 rows). The model may offer ``cell(row, column, role)`` (its
-    ``data`` without a QModelIndex: :meth:`.RegimenTableModel.cell`). ``header``: the header whose section size
-    hints count (the table's by default; another model's columns are measured with a header of their own,
-    :meth:`.Workbench.prepare_widths`).
+    ``data`` without a QModelIndex: :meth:`.RegimenTableModel.cell`), or ``column_cells(column, roles)``, every row's
+    (:meth:`.RegimenTableModel.column_cells`). Cells of the same text, font and decoration are measured once (the
+    first row's). ``header``: the header whose section size hints count (the table's by default; another model's
+    columns are measured with a header of their own, :meth:`.Workbench.prepare_widths`).
     """
     model = table.model()
     shown = table.horizontalHeader()
@@ -48,18 +51,24 @@ def content_widths(table: QTableView, header: Any = None) -> list[int]:
     base = table.font()
     base_fm = QFontMetrics(base)
     metrics: dict[str, QFontMetrics] = {}
-    cell = getattr(model, "cell", None)
-    if cell is None:
-        def cell(r: int, c: int, role: int) -> Any:
-            return model.data(model.index(r, c), role)
+    #: each text's advance per font, measured once per call (a verdict, sensitivity or warnings column repeats a few
+    #: texts over every row; stop 30)
+    advances: dict[tuple[str, str], int] = {}
+    column_cells = getattr(model, "column_cells", None)
+    if column_cells is None:
+        cell = getattr(model, "cell", None)
+        if cell is None:
+            def cell(r: int, c: int, role: int) -> Any:
+                return model.data(model.index(r, c), role)
+
+        def column_cells(c: int, roles: tuple[int, ...]) -> list[tuple[Any, ...]]:
+            return [tuple(cell(r, c, role) for role in roles) for r in range(n_rows)]
     grid = 1 if table.showGrid() else 0
     n_rows = model.rowCount()
     out = []
     for c in range(model.columnCount()):
-        groups: dict[tuple[str, bool], list[tuple[int, int]]] = {}
-        for r in range(n_rows):
-            text = cell(r, c, _DISPLAY)
-            font: Any = cell(r, c, _FONT)
+        groups: dict[tuple[str, bool], dict[str, tuple[int, int]]] = {}
+        for r, (text, font, decoration) in enumerate(column_cells(c, _ROLES)):
             if font is None:
                 fm, key = base_fm, ""
             else:
@@ -69,15 +78,20 @@ def content_widths(table: QTableView, header: Any = None) -> list[int]:
                     metrics[key] = QFontMetrics(font)
                 fm = metrics[key]
             text = "" if text is None else str(text)
-            if "\n" in text or "\u2028" in text:
-                advance = max(fm.horizontalAdvance(line) for line in text.replace("\u2028", "\n").split("\n"))
-            else:
-                advance = fm.horizontalAdvance(text)
-            groups.setdefault((key, cell(r, c, _DECORATION) is not None), []).append((advance, r))
+            group = groups.setdefault((key, decoration is not None), {})
+            if text in group:   # the same text, font and decoration: the same size hint (the first row's asked)
+                continue
+            advance = advances.get((key, text))
+            if advance is None:
+                if "\n" in text or "\u2028" in text:
+                    advance = max(fm.horizontalAdvance(line) for line in text.replace("\u2028", "\n").split("\n"))
+                else:
+                    advance = fm.horizontalAdvance(text)
+                advances[key, text] = advance
+            group[text] = (advance, r)
         hint = 0
-        for cells in groups.values():
-            cells.sort(key=lambda x: -x[0])
-            for _advance, r in cells[:CANDIDATES]:
+        for texts in groups.values():
+            for _advance, r in sorted(texts.values(), key=lambda x: -x[0])[:CANDIDATES]:
                 hint = max(hint, table.sizeHintForIndex(model.index(r, c)).width() + grid)
         section = 0 if shown.isHidden() else header.sectionSizeHint(c)
         out.append(max(hint, section))

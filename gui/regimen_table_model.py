@@ -265,34 +265,58 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
     def cell(self, r: int, c: int, role: int) -> Any:
         """:meth:`data` of row ``r``, column ``c`` without a QModelIndex (None outside the table; measuring the
         columns asks every cell: see :mod:`.column_widths`)."""
-        ids = self._ids
+        # every new view makes ~1,000-3,000 of them (a first visit, the idle preparation): the state's lists and the
+        # row's result read directly, not through the properties (stop 30: ~30% less CPU a cell made)
+        ids = self.state.ids
         if not 0 <= r < len(ids):
             return None
-        cache = self._cells.get(ids[r])
+        rid = ids[r]
+        cache = self._cells.get(rid)
         if cache is None:
-            cache = self._cells[ids[r]] = {}
+            cache = self._cells[rid] = {}
         key = (c, role)
         hit = cache.get(key, _MISSING)
         if hit is not _MISSING:
             return hit
-        if not 0 <= c < len(self._columns):
+        cols = self._columns
+        if not 0 <= c < len(cols):
             return None
-        row = self._rows[r]
-        col = self._columns[c]
+        row = self.state.rows[r]
+        col = cols[c]
         if role == _EDIT:
             value: Any = self._edit_text(row, col.key)
-        elif col.key == "label" and role == _TOOLTIP and row.note:
+        elif role == _TOOLTIP and row.note and col.key == "label":
             # where the row came from (solver, preset, RT Plan; issue 21)
             error = f"\nInvalid input: {row.error}" if not row.is_valid else ""
             value = f"{row.label}: {row.note}{error}\n{col.tooltip}"
         elif row.is_valid:
-            value = self._valid_data(self.results(r), col, role)
+            res = self._results.get(rid)
+            if res is None or res.index != r:
+                res = self.results(r)
+            value = self._valid_data(res, col, role)
         else:
             value = self._invalid_data(row, col, role)
         if isinstance(value, str):
             value = greek(value)   # the core's sentences in the app's spelling (issue 21)
         cache[key] = value
         return value
+
+    def column_cells(self, c: int, roles: tuple[int, ...]) -> list[tuple[Any, ...]]:
+        """Every row's :meth:`cell` of column ``c`` for each of ``roles``, in one call (measuring the columns asks
+        every cell of every column: :mod:`.column_widths`)."""
+        cells, cell = self._cells, self.cell
+        out = []
+        for r, rid in enumerate(self.state.ids):
+            cache = cells.get(rid)
+            if cache is None:
+                out.append(tuple(cell(r, c, role) for role in roles))
+                continue
+            values = []
+            for role in roles:
+                value = cache.get((c, role), _MISSING)
+                values.append(cell(r, c, role) if value is _MISSING else value)
+            out.append(tuple(values))
+        return out
 
     def setData(self, index: Index, value: Any, role: int = _EDIT) -> bool:
         if role != _EDIT or not index.isValid():
