@@ -6,9 +6,9 @@ draws everything when the model, thresholds or range change (the same function d
 plot); an edit moves only the points, which are animated artists blitted over a cached background.
 
 A new view's full draw (layout, ticks, every text: 0.25-0.55 s of CPU at 1280 x 800) is rendered off the GUI
-thread when the event loop asks for it (issue 21: nothing over 250 ms in the GUI thread): a worker thread draws
-the figure into a renderer of its own (:class:`_Render`), the canvas keeps showing the last image meanwhile, and
-the finished image is swapped in on the GUI thread. The figure is never touched from two threads at once: any
+thread when the event loop asks for it (issue 21: nothing over 250 ms in the GUI thread): a worker thread builds
+the new view (its axes and artists; stop 30) and draws the figure into a renderer of its own (:class:`_Render`),
+the canvas keeps showing the last image meanwhile, and the finished image is swapped in on the GUI thread. The figure is never touched from two threads at once: any
 change of the plot (an edit, a selection, a resize, an export, :meth:`PlotPanel.draw_now`) first waits for a
 render in flight to finish (:meth:`PlotPanel.wait_for_render`). No Qt widget is touched off the GUI thread.
 """
@@ -97,9 +97,9 @@ class PlotPanel(QWidget):
 
     @property
     def ax(self) -> Any:
-        """The shown view's axes (a new view pending is built first)."""
-        if self._pending_view is not None:
-            self._build_view()
+        """The shown view's axes (a new view pending is built first, one being built off the GUI thread waited for)."""
+        if self._pending_view is not None or self._building_elsewhere():
+            self.wait_for_render()
         return self._ax
 
     @ax.setter
@@ -108,14 +108,21 @@ class PlotPanel(QWidget):
 
     @property
     def _handles(self) -> dict[str, Any]:
-        """The shown view's artists by name (a new view pending is built first)."""
-        if self._pending_view is not None:
-            self._build_view()
+        """The shown view's artists by name (a new view pending is built first, one being built off the GUI thread
+        waited for)."""
+        if self._pending_view is not None or self._building_elsewhere():
+            self.wait_for_render()
         return self._view_handles
+
 
     @_handles.setter
     def _handles(self, handles: dict[str, Any]) -> None:
         self._view_handles = handles
+
+    def _building_elsewhere(self) -> bool:
+        """True in any thread but a render's own while that render builds its view (:meth:`_draw_later`)."""
+        job = self._job
+        return job is not None and job.build is not None and not job.in_worker()
 
     @staticmethod
     def _dark() -> bool:
@@ -125,8 +132,8 @@ class PlotPanel(QWidget):
         """Bring the plot up to date with the table: a full draw when the static part changed, else the points.
 
         A view not drawn before is built (its axes and artists: ~30 ms of CPU for 57 rows) when the event loop is
-        next idle, with its full draw (:meth:`_draw_later`), or as soon as the plot is read or changed: a model
-        switch's own turn of the event loop updates the table, and the plot shows its last image meanwhile.
+        next idle, by the thread of its full draw (:meth:`_draw_later`), or as soon as the plot is read or changed:
+        a model switch's own turn of the event loop updates the table, and the plot shows its last image meanwhile.
         """
         if self.canvas is None:
             return
@@ -155,35 +162,40 @@ class PlotPanel(QWidget):
         return (data.title, data.y_label, data.xmax_gy, round(data.ymax_gy, 3), data.horizontal, data.crossings,
                 tuple(c[0] for c in data.curves), data.no_curve, self._dark(), self._narrow())
 
-    def _build_view(self) -> None:
+    def _build_view(self, build: tuple[Any, bool, PlotData] | None = None) -> None:
         """Build the pending new view (see :meth:`refresh`) for the latest data: its axes, the core's plot on it,
-        the legend, the ring of the selection, the points' labels; its full draw stays pending."""
-        view_key, self._pending_view = self._pending_view, None
-        data = self.data
-        assert view_key is not None and data is not None
-        fresh = self._new_view(view_key)
-        self._draw_view(data, clear=not fresh)
+        the legend, the ring of the selection, the points' labels; its full draw stays pending.
+
+        ``build``: what :meth:`_take_pending_view` took on the GUI thread, the view then built by a render's thread
+        (:meth:`_draw_later`; nothing here touches a Qt object: the palette and the canvas's size are the view key's).
+        """
+        view_key, fresh, data = build if build is not None else self._take_pending_view()
+        if fresh:
+            self.ax = self.figure.add_subplot()
+            self._show_axes(self.ax)
+        self._view_key = view_key
+        self._draw_view(data, clear=not fresh, dark=view_key[0][-2], narrow=view_key[0][-1])
         self._background = None
         # which point labels show (all, or only the selected rows' when crowded): set now, not at the next
         # edit (issue 21: a first visit to another model showed every label)
         self._move_points(data)
 
-    def _draw_view(self, data: PlotData, clear: bool) -> None:
-        """The core's plot of ``data`` on :attr:`ax`, its legend, the ring and the points (see :meth:`_build_view`)."""
+    def _draw_view(self, data: PlotData, clear: bool, dark: bool, narrow: bool | tuple[bool, bool]) -> None:
+        """The core's plot of ``data`` on :attr:`ax`, its legend, the ring and the points (see :meth:`_build_view`);
+        ``dark`` and ``narrow`` as :meth:`_dark` and :meth:`_narrow` said when the view was asked for."""
         from sbrt_calc.report.plot import draw_plot
 
-        dark = self._dark()
         if dark:
             self.figure.set_facecolor("#202124")
             self.ax.set_facecolor("#2b2c30")
         # a new view's axes is new (nothing to clear); a narrow plot makes its own legend (_fit_legend)
-        self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True, compact=bool(self._narrow()),
-                                  clear=clear, legend=not self._narrow())
+        self._handles = draw_plot(self.ax, data, dark=dark, animated_points=True, compact=bool(narrow),
+                                  clear=clear, legend=not narrow)
         self.ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
-        if self._narrow():   # the y axis's label on two lines (at 2x it ran off the canvas's top and bottom)
+        if narrow:   # the y axis's label on two lines (at 2x it ran off the canvas's top and bottom)
             label = self.ax.yaxis.label
             label.set_text(label.get_text().replace(", ", ",\n", 1))
-        self._fit_legend(dark)
+        self._fit_legend(dark, narrow)
         self._handles["ring"] = self.ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000",
                                                 linewidths=2.4, zorder=6, animated=True)
 
@@ -216,22 +228,21 @@ class PlotPanel(QWidget):
             self._blit()
         return True
 
-    def _new_view(self, view_key: Any) -> bool:
-        """A fresh axes for ``view_key`` (the oldest view dropped beyond :attr:`MAX_VIEWS`); True when the axes
-        is new (else the first view's, which may hold an earlier drawing)."""
-        fresh = False
-        if self._views or self._view_key is not None:
-            self.ax = self.figure.add_subplot()
-            self._show_axes(self.ax)
-            fresh = True
-        self._view_key = view_key
+    def _take_pending_view(self) -> tuple[Any, bool, PlotData]:
+        """On the GUI thread, the pending view taken for :meth:`_build_view`: (its key, True when it gets a fresh
+        axes, else the first view's, which may hold an earlier drawing; the data), the oldest views dropped beyond
+        :attr:`MAX_VIEWS` (their axes removed: a fresh axes replaces the shown one)."""
+        view_key, self._pending_view = self._pending_view, None
+        data = self.data
+        assert view_key is not None and data is not None
+        fresh = bool(self._views) or self._view_key is not None
         while len(self._views) >= self.MAX_VIEWS:
             old_key = next(iter(self._views))
             old_ax = self._views.pop(old_key)[0]
             self._prepared.discard(old_key)
-            if old_ax is not self.ax:
+            if fresh or old_ax is not self._ax:
                 old_ax.remove()
-        return fresh
+        return view_key, fresh, data
 
     def forget_views(self) -> None:
         """Drop every view but the one shown, their axes removed from the figure (benchmarks and tests: the next
@@ -254,17 +265,17 @@ class PlotPanel(QWidget):
             return False
         return True, self.canvas.height() < 320
 
-    def _fit_legend(self, dark: bool) -> None:
+    def _fit_legend(self, dark: bool, narrow: bool | tuple[bool, bool]) -> None:
         """The core's legend, in one column when the canvas is narrow, kept out of the layout (it sits inside
         the axes and must not shrink them), and in the palette's colours."""
         legend = self.ax.get_legend()
-        if legend is None and not self._narrow():
+        if legend is None and not narrow:
             return
-        if self._narrow():
+        if narrow:
             # one column (two would be wider than the axes), smaller on a short canvas, where it covers least of the
             # curves, points and the lines' labels (issue 21: with the 1-, 2- and 8-fraction curves the upper left
             # corner was not enough; matplotlib's 'best' weighs what it would cover)
-            short = self.canvas.height() < 320
+            short = isinstance(narrow, tuple) and narrow[1]   # (the canvas under 320 px high)
             handles, labels = self.ax.get_legend_handles_labels()
             legend = self._least_covering_legend(handles, labels, dict(
                 fontsize=5 if short else 5.5, framealpha=0.85, ncols=1, handlelength=1.4, borderaxespad=0.3,
@@ -387,18 +398,15 @@ class PlotPanel(QWidget):
         from PySide6.QtCore import Qt  # after the first paint: no Qt type at start (qt_values)
 
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
-        try:
-            if self._pending_view is not None:
-                self._build_view()
-        except BaseException:
-            QApplication.restoreOverrideCursor()
-            raise
+        # a new view pending is built by the render's thread before its draw (~30 ms of CPU for 57 rows taken off
+        # the GUI thread; stop 30): the figure is the render's until it ends, as for the draw
+        build = self._take_pending_view() if self._pending_view is not None else None
         self._full_draw_pending = False
         from matplotlib.backends.backend_agg import RendererAgg
 
         width, height = self.canvas.get_width_height(physical=True)
         job = _Render(self, RendererAgg(width, height, self.figure.dpi), (width, height, self.figure.dpi),
-                      self._size())
+                      self._size(), build=build)
         self._job = job
         job.start()
 
@@ -435,6 +443,9 @@ class PlotPanel(QWidget):
         if self._job is not job:
             return
         self._job = None
+        if job.error is not None and job.build is not None and not job.built:
+            self._background = None
+            raise job.error   # the view's build failed: raised on the GUI thread, where it is seen
         canvas = self.canvas
         if job.error is None and canvas.get_width_height(physical=True) + (self.figure.dpi,) == job.key:
             canvas.renderer, canvas._lastKey = job.renderer, job.key   # what FigureCanvasAgg.draw leaves
@@ -488,7 +499,7 @@ class PlotPanel(QWidget):
         shown = self._ax, self._view_handles
         self._ax, self._view_handles = self.figure.add_subplot(), {}
         try:
-            self._draw_view(data, clear=False)
+            self._draw_view(data, clear=False, dark=view_key[0][-2], narrow=view_key[0][-1])
             self._move_points(data)
             prepared = self._ax, self._view_handles
         finally:
@@ -531,8 +542,11 @@ class PlotPanel(QWidget):
         return set(self._prepared)
 
     def drop_prepared(self) -> None:
-        """Forget the views prepared and not yet shown (their axes removed; a preparation in flight cancelled)."""
+        """Forget the views prepared and not yet shown (their axes removed; a render in flight cancelled if a
+        preparation, else waited for: the figure is the render's meanwhile)."""
         self.stop_preparation()
+        if self._prepared:
+            self._join_render()
         for key in list(self._prepared):
             view = self._views.pop(key, None)
             if view is not None and view[0] is not self._ax:
@@ -616,8 +630,13 @@ class _Render:
     """
 
     def __init__(self, panel: PlotPanel, renderer: Any, key: tuple[int, int, float], size: tuple[int, int],
-                 prepare: tuple[Any, Any, dict[str, Any]] | None = None) -> None:
+                 prepare: tuple[Any, Any, dict[str, Any]] | None = None,
+                 build: tuple[Any, bool, PlotData] | None = None) -> None:
         import weakref
+
+        #: a new view to build in the thread before the draw (:meth:`PlotPanel._build_view`), and whether it was
+        self.build = build
+        self.built = False
 
         #: a preparation's (view key, axes, artists): the figure drawn with that view only, its image kept as the
         #: view's background (``background``, ``position``), not shown (:meth:`PlotPanel.prepare_view`)
@@ -647,6 +666,13 @@ class _Render:
 
     def _run(self) -> None:
         try:
+            if self.build is not None:
+                panel = self.panel()
+                if panel is None:
+                    raise RuntimeError("the plot is gone")
+                panel._build_view(self.build)   # (no Qt object touched: see PlotPanel._build_view)
+                del panel
+                self.built = True
             self.renderer.clear()
             self.figure.draw(self.renderer)   # as FigureCanvasAgg.draw, into this render's renderer
         except BaseException as e:  # noqa: BLE001 - shown on the GUI thread (the figure drawn again there)

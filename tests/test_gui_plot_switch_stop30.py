@@ -1,0 +1,156 @@
+"""The plot's part of a model switch (stop 30): a first visit's new view is built by the render's thread, off the
+GUI thread, with the image a build and draw in the GUI thread give; the figure is never the GUI thread's and the
+render's at once (reading the plot while the render builds waits for it)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import threading  # noqa: E402
+
+import pytest  # noqa: E402
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from gui_windows import module_window, sweep_rows  # noqa: E402
+from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
+
+ROWS = 57
+
+
+@pytest.fixture(scope="module")
+def window(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
+    with module_window(qapp, tmp_path_factory, "plot-switch", size=(1280, 800)) as w:
+        w.plot.ensure_canvas()
+        w.model.replace_all(sweep_rows(ROWS), w.model.settings())
+        qapp.processEvents()
+        w.plot.draw_now()
+        yield w
+
+
+@pytest.fixture(autouse=True)
+def settled(window: MainWindow):  # noqa: ANN201
+    window.plot.wait_for_render()
+    yield
+    window.plot.wait_for_render()
+    window.plot.render_in_background = True
+
+
+def _buffer(window: MainWindow):  # noqa: ANN202
+    import numpy as np
+
+    return np.asarray(window.plot.canvas.buffer_rgba()).copy()
+
+
+def _record_build_threads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ident of the thread of every build of a view's plot from now on (the core's ``draw_plot`` wrapped)."""
+    import sbrt_calc.report.plot as core
+
+    built_in: list[int] = []
+    draw_plot = core.draw_plot
+
+    def recording(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        built_in.append(threading.get_ident())
+        return draw_plot(*args, **kwargs)
+
+    monkeypatch.setattr(core, "draw_plot", recording)
+    return built_in
+
+
+def _first_visit_reference(qapp, window: MainWindow, model: str):  # noqa: ANN001, ANN202
+    """The image of a first visit to ``model`` built and drawn in the GUI thread."""
+    plot = window.plot
+    plot.render_in_background = False
+    window.set_model(model)
+    plot.forget_views()
+    plot._static_key = None
+    plot.refresh()
+    plot.draw_now()
+    qapp.processEvents()
+    image = _buffer(window)
+    plot.render_in_background = True
+    return image
+
+
+@pytest.mark.parametrize("model", ["lql", "all"])
+def test_a_first_visits_view_is_built_off_the_gui_thread_with_the_same_image(qapp, window: MainWindow,  # noqa: ANN001
+                                                                             monkeypatch: pytest.MonkeyPatch,
+                                                                             model: str) -> None:
+    """Through the event loop, the new view's axes and artists (~30 ms of CPU for 57 rows) are made by the render's
+    thread before its draw, not in the GUI thread (before stop 30: in the GUI thread's idle turn); the canvas then
+    shows pixel for pixel what a build and draw in the GUI thread show, the selected point numbered and ringed."""
+    window.select_row(5)
+    reference = _first_visit_reference(qapp, window, model)
+    window.set_model("lq")
+    window.plot.draw_now()
+    qapp.processEvents()
+    window.plot.forget_views()
+    built_in = _record_build_threads(monkeypatch)
+    window.set_model(model)                 # a first visit again
+    assert built_in == []                   # the switch's own turn builds nothing
+    qapp.processEvents()                    # the idle turn: the render starts, with the build
+    job = window.plot._job
+    assert job is not None
+    job.thread.join(timeout=30)
+    for _ in range(3):                      # its end, posted to the GUI thread
+        qapp.processEvents()
+    assert built_in == [job.thread.ident] and built_in[0] != threading.get_ident()
+    assert window.plot._job is None and job.error is None and job.built
+    assert (_buffer(window) == reference).all()
+    window.set_model("lq")
+    window.plot.draw_now()
+    qapp.processEvents()
+    assert (_buffer(window) != reference).any()
+    window.set_model(model)                 # the view built in the worker is kept: a switch back shows it at once
+    assert not window.plot.full_draw_coming()
+    assert (_buffer(window) == reference).all()
+    window.set_model("lq")
+    qapp.processEvents()
+
+
+def test_reading_the_plot_while_its_view_is_built_waits_for_the_render(qapp, window: MainWindow) -> None:  # noqa: ANN001
+    """The axes and artists read on the GUI thread while the render's thread builds the view are the new view's,
+    whole: the read waits for the render (the figure is the render's meanwhile)."""
+    plot = window.plot
+    plot.forget_views()
+    window.set_model("usc")
+    qapp.processEvents()
+    job = plot._job
+    assert job is not None
+    ax, handles = plot.ax, plot._handles
+    assert job.thread.ident is not None and not job.thread.is_alive() and plot._job is None
+    assert "USC" in ax.get_title() and len(handles["labels"]) == ROWS
+    window.set_model("lq")
+    qapp.processEvents()
+
+
+def test_a_build_that_fails_in_the_render_raises_on_the_gui_thread(qapp, window: MainWindow,  # noqa: ANN001
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error building the view in the render's thread is raised where it can be seen (the GUI thread), the busy
+    cursor restored."""
+    from PySide6.QtWidgets import QApplication
+
+    import sbrt_calc.report.plot as core
+
+    def failing(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise ValueError("no plot")
+
+    plot = window.plot
+    plot.forget_views()
+    monkeypatch.setattr(core, "draw_plot", failing)
+    window.set_model("lql")
+    qapp.processEvents()
+    assert plot._job is not None
+    with pytest.raises(ValueError, match="no plot"):
+        plot.wait_for_render()
+    assert plot._job is None and QApplication.overrideCursor() is None
+    monkeypatch.undo()
+    plot.forget_views()
+    plot._static_key = None
+    window.set_model("lq")
+    plot.refresh()
+    plot.draw_now()
+    assert "LQ" in plot.title()
