@@ -56,6 +56,8 @@ class PlotPanel(QWidget):
         self._views: dict[Any, tuple[Any, dict[str, Any], Any, tuple[int, int], Any]] = {}
         self._view_key: Any = None
         self._job: _Render | None = None    # a full draw being rendered off the GUI thread
+        #: the plot's data of the evaluations seen last, by identity (:meth:`_plot_data_of`)
+        self._plot_data: dict[tuple[int, ...], tuple[Any, PlotData]] = {}
         #: views built and drawn before the user switched to them (:meth:`prepare_view`; app27v), by view key: kept
         #: in :attr:`_views` like a view seen before, dropped by :meth:`drop_prepared` (an edit, a setting)
         self._prepared: set[Any] = set()
@@ -138,9 +140,7 @@ class PlotPanel(QWidget):
         if self.canvas is None:
             return
         self._join_render()
-        from sbrt_calc.report.plot import plot_data
-
-        data = self.data = plot_data(self.model.evaluation())
+        data = self.data = self._plot_data_of(self.model.evaluation())
         key = self._static_key_of(data)
         pending = self._pending_view
         shown = pending[1] if pending is not None else len(self._view_handles.get("labels", ()))
@@ -218,13 +218,21 @@ class PlotPanel(QWidget):
         self.ax, self._handles, self._view_key = ax, handles, view_key
         self._views[view_key] = self._views.pop(view_key)    # most recently used last
         self._background = background if size == self._size() else None
-        self._move_points(data)
         if self._background is not None:
             self._full_draw_pending = False   # (one asked for a view since superseded)
-            self.canvas.restore_region(self._background)
-            self._draw_animated()
+            composite = handles.get("composite")
+            if composite is not None and composite[0] is background and composite[1] == (
+                    data.points, frozenset(self._selected)):
+                # the same points and selection over the same background as when the view was last shown (or
+                # prepared): its image then, no point moved or drawn (stop 30: ~2.5-3.4 ms of a switch)
+                self.canvas.restore_region(composite[2])
+            else:
+                self._move_points(data)
+                self.canvas.restore_region(self._background)
+                self._draw_animated(keep=True)
             self.canvas.update()   # painted with the table in one pass of the event loop (blit repaints at once)
         else:
+            self._move_points(data)
             self._blit()
         return True
 
@@ -323,10 +331,13 @@ class PlotPanel(QWidget):
             artist.set_facecolors([CURVE_STYLE.get(p.fractions, (OTHER_COLOUR,))[0] for p in pts] or "white")
             self._handles[f"{name}_rows"] = [p.row for p in pts]
         crowded = len(data.points) > 12     # then only the selected rows are numbered
+        selected = frozenset(self._selected)
         for label, p in zip(self._handles["labels"], up + down, strict=True):
             label.xy = (p.x_gy, p.y_gy)
             label.set_text(p.number)
-            label.set_visible(not crowded or p.row in self._selected)
+            label.set_visible(not crowded or p.row in selected)
+        # what the animated layer now shows (its ring too: _draw_animated), the key of its image kept for a switch
+        self._handles["shown"] = (data.points, selected)
 
     def set_selected_rows(self, rows: set[int]) -> None:
         self._selected = set(rows)
@@ -341,10 +352,11 @@ class PlotPanel(QWidget):
             return []
         return [(p.x_gy, p.y_gy) for p in self.data.points if p.row in self._selected]
 
-    def _animated(self) -> list[Any]:
-        if not self._handles:
+    def _animated(self, handles: dict[str, Any] | None = None) -> list[Any]:
+        handles = self._handles if handles is None else handles
+        if not handles:
             return []
-        return [self._handles["down"], self._handles["up"]] + [lb for lb in self._handles["labels"] if lb.get_visible()]
+        return [handles["down"], handles["up"]] + [lb for lb in handles["labels"] if lb.get_visible()]
 
     def _on_draw(self, event: Any) -> None:
         if self._exporting:
@@ -357,23 +369,41 @@ class PlotPanel(QWidget):
         if job is not None and job.prepare is not None and job.in_worker():   # a view prepared: kept by the job
             job.background = self.canvas.copy_from_bbox(self.figure.bbox)
             job.position = job.prepare[1].get_position()
+            try:   # and its image with the points, for a switch to it with the same points and selection
+                self._draw_animated(keep=True, handles=job.prepare[2], background=job.background)
+            except Cancelled:   # (the background is whole: kept; the switch draws the points)
+                job.prepare[2].pop("composite", None)
             return
         size = job.size if job is not None and job.in_worker() else self._size()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         if self._view_key is not None:
             self._views[self._view_key] = (self.ax, self._handles, self._background, size, self.ax.get_position())
-        self._draw_animated()
+        self._draw_animated(keep=True)
 
-    def _draw_animated(self) -> None:
-        for a in self._animated():
+    def _draw_animated(self, keep: bool = False, handles: dict[str, Any] | None = None, background: Any = None) -> None:
+        """Draw the animated layer (the points, the labels shown, the ring of the selection, as the last
+        :meth:`_move_points` set them) over the canvas's buffer, which holds the view's background.
+
+        ``keep``: the image is kept with the view's artists (``handles``, default the shown view's; over
+        ``background``, default :attr:`_background`), keyed by that background and what the layer shows, so that a
+        switch back to the view with the same points and selection restores it instead (:meth:`_switch_to_cached`).
+        """
+        handles = self._handles if handles is None else handles
+        for a in self._animated(handles):
             self.figure.draw_artist(a)
-        pts = self._highlighted()
-        ring = self._handles.get("ring")
+        shown = handles.get("shown")
+        ring = handles.get("ring")
         if ring is not None:
             import numpy as np
 
+            # the rows selected when the points were moved (the same as self._highlighted() but in a render's thread
+            # while the GUI thread changes the selection: then the kept image matches its key)
+            pts = [(p.x_gy, p.y_gy) for p in shown[0] if p.row in shown[1]] if shown is not None else []
             ring.set_offsets(np.array(pts) if pts else np.empty((0, 2)))
             self.figure.draw_artist(ring)
+        background = self._background if background is None else background
+        if keep and shown is not None and background is not None:
+            handles["composite"] = (background, shown, self.canvas.copy_from_bbox(self.figure.bbox))
 
     def _blit(self) -> None:
         if self._background is None:
@@ -473,10 +503,29 @@ class PlotPanel(QWidget):
         return view is not None and view[3] == self._size()
 
     def _views_key_of(self, evaluation: Any) -> tuple[PlotData, Any]:
+        data = self._plot_data_of(evaluation)
+        return data, (self._static_key_of(data), len(data.points))
+
+    #: how many evaluations' plot data are kept (:meth:`_plot_data_of`)
+    MAX_PLOT_DATA = 8
+
+    def _plot_data_of(self, evaluation: Any) -> PlotData:
+        """The core's :func:`~sbrt_calc.report.plot.plot_data` of ``evaluation``, kept for the evaluations seen last.
+
+        The table's model makes a new :class:`~sbrt_calc.evaluation.Evaluation` each time, of the settings and row
+        results it keeps per model (frozen): an evaluation of the same settings and row objects is the same, and
+        its plot data too (a switch back to a model computed them again: ~1-2 ms; stop 30). Kept with the
+        evaluation, so that the objects' ids in the key are not reused meanwhile.
+        """
         from sbrt_calc.report.plot import plot_data
 
-        data = plot_data(evaluation)
-        return data, (self._static_key_of(data), len(data.points))
+        key = (id(evaluation.settings), *map(id, evaluation.rows))
+        kept = self._plot_data.pop(key, None)
+        data = kept[1] if kept is not None else plot_data(evaluation)
+        self._plot_data[key] = (evaluation, data)     # the most recent last
+        while len(self._plot_data) > self.MAX_PLOT_DATA:
+            self._plot_data.pop(next(iter(self._plot_data)))
+        return data
 
     def prepare_view(self, evaluation: Any) -> bool:
         """Build the view of ``evaluation`` (another model's, as :meth:`refresh` would build it after a switch)

@@ -154,3 +154,132 @@ def test_a_build_that_fails_in_the_render_raises_on_the_gui_thread(qapp, window:
     plot.refresh()
     plot.draw_now()
     assert "LQ" in plot.title()
+
+
+# --- a switch back: the animated layer's image and the plot's data kept (stop 30) -------------------------------
+def _count_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Calls of the animated layer's drawing (``Figure.draw_artist``) and of the core's ``plot_data`` from now on."""
+    from matplotlib.figure import Figure
+
+    import sbrt_calc.report.plot as core
+
+    counts = {"draw_artist": 0, "plot_data": 0}
+    draw_artist, plot_data = Figure.draw_artist, core.plot_data
+
+    def counting_draw_artist(fig, artist):  # noqa: ANN001, ANN202
+        counts["draw_artist"] += 1
+        return draw_artist(fig, artist)
+
+    def counting_plot_data(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        counts["plot_data"] += 1
+        return plot_data(*args, **kwargs)
+
+    monkeypatch.setattr(Figure, "draw_artist", counting_draw_artist)
+    monkeypatch.setattr(core, "plot_data", counting_plot_data)
+    return counts
+
+
+def _drawn_image(qapp, window: MainWindow, model: str):  # noqa: ANN001, ANN202
+    """The canvas's image of a switch to ``model`` (drawn before) with its animated layer drawn, not restored."""
+    window.plot.wait_for_render()
+    for view in window.plot._views.values():
+        view[1].pop("composite", None)
+    window.set_model(model)
+    qapp.processEvents()
+    return _buffer(window)
+
+
+def test_a_switch_back_with_the_same_points_restores_the_views_image(qapp, window: MainWindow,  # noqa: ANN001
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A switch back to a model drawn before, with the same rows and selection, computes no plot data and draws no
+    point, label or ring (before: ~2.5-3.4 ms of CPU per switch): the canvas shows the image the view had, pixel for
+    pixel what drawing them gives. A selection made elsewhere meanwhile is drawn (ring and label at the new row)."""
+    plot = window.plot
+    window.select_row(5)
+    for model in ("lql", "lq", "lql", "lq"):
+        window.set_model(model)
+        plot.draw_now()
+        qapp.processEvents()
+    counts = _count_calls(monkeypatch)
+    window.set_model("lql")
+    qapp.processEvents()
+    assert counts == {"draw_artist": 0, "plot_data": 0}
+    restored = _buffer(window)
+    window.set_model("lq")
+    qapp.processEvents()
+    assert counts == {"draw_artist": 0, "plot_data": 0}
+    assert (_buffer(window) != restored).any()
+    assert (_drawn_image(qapp, window, "lql") == restored).all()
+    assert counts["draw_artist"] > 0
+    window.set_model("lq")
+    qapp.processEvents()
+
+    window.select_row(9)                     # under LQ: LQ-L's kept image shows row 6 ringed
+    qapp.processEvents()
+    counts["draw_artist"] = 0
+    window.set_model("lql")
+    qapp.processEvents()
+    assert counts["draw_artist"] > 0         # drawn: its points' and ring's image is another
+    assert "10" in [lb.get_text() for lb in plot._handles["labels"] if lb.get_visible()]
+    moved = _buffer(window)
+    assert (moved != restored).any()
+    window.set_model("lq")
+    qapp.processEvents()
+    assert (_drawn_image(qapp, window, "lql") == moved).all()
+    window.set_model("lq")
+    qapp.processEvents()
+
+
+def test_a_switch_after_an_edit_draws_the_moved_point(qapp, window: MainWindow) -> None:  # noqa: ANN001
+    """An edit under one model moves its point in the other models' views too: a switch back to one draws it (its
+    kept image is of the old points)."""
+    plot = window.plot
+    window.select_row(5)
+    for model in ("usc", "lq"):
+        window.set_model(model)
+        plot.draw_now()
+        qapp.processEvents()
+    col = window.model.column_of("total_dose_gy")
+    old = window.model.data(window.model.index(5, col))
+    window.model.setData(window.model.index(5, col), "47.5")
+    try:
+        plot.draw_now()
+        qapp.processEvents()
+        window.set_model("usc")
+        qapp.processEvents()
+        ring = plot._handles["ring"].get_offsets()
+        assert len(ring) == 1 and ring[0][0] == pytest.approx(47.5)
+        edited = _buffer(window)
+        window.set_model("lq")
+        qapp.processEvents()
+        assert (_drawn_image(qapp, window, "usc") == edited).all()
+    finally:
+        window.set_model("lq")
+        window.model.setData(window.model.index(5, col), old)
+        plot.draw_now()
+        qapp.processEvents()
+
+
+def test_a_first_switch_to_a_prepared_view_restores_its_prepared_image(qapp, window: MainWindow,  # noqa: ANN001
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The idle preparation renders a view's points, labels and ring too (off the GUI thread): the first switch to
+    it draws none of them (before: drawn in the switch), and shows what drawing them gives."""
+    plot = window.plot
+    window.select_row(5)
+    window.set_model("lq")
+    plot.draw_now()
+    qapp.processEvents()
+    plot.forget_views()
+    window.bench.preparation.prepare_all_now()
+    qapp.processEvents()
+    assert len(plot.prepared_views()) == 3
+    counts = _count_calls(monkeypatch)
+    window.set_model("usc")
+    qapp.processEvents()
+    assert counts["draw_artist"] == 0 and not plot.full_draw_coming()
+    prepared = _buffer(window)
+    window.set_model("lq")
+    qapp.processEvents()
+    assert (_drawn_image(qapp, window, "usc") == prepared).all()
+    window.set_model("lq")
+    qapp.processEvents()
