@@ -73,6 +73,11 @@ _ALIGNMENT = TEXT_ALIGNMENT_ROLE
 _BACKGROUND = BACKGROUND_ROLE
 _ACCESSIBLE = ACCESSIBLE_TEXT_ROLE
 _USER = USER_ROLE
+#: per role, the only columns (keys) whose valid rows may answer it: every other column's valid rows answer None
+#: (:meth:`RegimenTableModel._valid_data`; tests/test_gui_table_cells.py compares column_cells with cell on every
+#: model); :meth:`RegimenTableModel.column_cells` answers None there without making the cell
+_NONE_IN_VALID_ROWS = {_FONT: frozenset(("label",)),
+                       _DECORATION: frozenset(("flag", "reference", "sensitivity", "warnings"))}
 #: Qt.SortOrder.AscendingOrder (compared with Qt's in tests/test_gui_table_first_paint.py)
 ASCENDING_ORDER = 0
 #: the roles :meth:`RegimenTableModel.data` answers (any other: None at once; a view asks ~8 roles of every cell)
@@ -303,17 +308,24 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
 
     def column_cells(self, c: int, roles: tuple[int, ...]) -> list[tuple[Any, ...]]:
         """Every row's :meth:`cell` of column ``c`` for each of ``roles``, in one call (measuring the columns asks
-        every cell of every column: :mod:`.column_widths`)."""
-        cells, cell = self._cells, self.cell
+        every cell of every column: :mod:`.column_widths`). A role that no valid row of this column answers
+        (:data:`_NONE_IN_VALID_ROWS`) is None there without a cell made (the paint makes the visible ones)."""
+        cols = self._columns
+        if not 0 <= c < len(cols):
+            return [tuple(None for _ in roles) for _ in self.state.ids]
+        key = cols[c].key
+        none = tuple(role in _NONE_IN_VALID_ROWS and key not in _NONE_IN_VALID_ROWS[role] for role in roles)
+        cells, cell, rows = self._cells, self.cell, self.state.rows
         out = []
         for r, rid in enumerate(self.state.ids):
             cache = cells.get(rid)
-            if cache is None:
-                out.append(tuple(cell(r, c, role) for role in roles))
-                continue
-            values = []
-            for role in roles:
-                value = cache.get((c, role), _MISSING)
+            valid = rows[r].is_valid
+            values: list[Any] = []
+            for role, known_none in zip(roles, none, strict=True):
+                if known_none and valid:
+                    values.append(None)
+                    continue
+                value = cache.get((c, role), _MISSING) if cache is not None else _MISSING
                 values.append(cell(r, c, role) if value is _MISSING else value)
             out.append(tuple(values))
         return out
