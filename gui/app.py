@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             window.plot.ensure_canvas()
             window.check_recovery()
             window.bench.preparation.start()   # the other models prepared when the app is idle (app27v)
+            window.make_interactive()   # the tabs armed too (window_tabs: the QTabBar type, not before now)
         def after_paint() -> None:
             # the working of the selected row right after the paint, in a turn of its own, so that it is painted
             # before matplotlib loads in after_show's turn, FLUSH_MS later (working_panel's module docstring)

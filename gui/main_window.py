@@ -80,7 +80,7 @@ class _KeyGuard(QObject):
 
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
         if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
-            self.window.table.make_interactive()   # a key may edit a cell (regimen_table_view's module docstring)
+            self.window.make_interactive()   # a key may edit a cell (regimen_table_view's module docstring)
             self.window.ensure_actions()
         return False
 
@@ -523,6 +523,13 @@ class MainWindow(QMainWindow):
 
     def set_model(self, key: str) -> None:
         self.settings_actions.set_model(key)
+
+    def make_interactive(self) -> None:
+        """After the filled table's first paint (or at a key before it): the table's Qt flags and headers
+        (:meth:`.RegimenTableView.make_interactive`), and the tab widget's skipping of layout requests that change
+        nothing (:mod:`.window_tabs`). Idempotent."""
+        self.table.make_interactive()
+        self.tabs_controller.tabs.arm()
 
     def set_organ_alpha_beta(self, ab: float) -> None:
         self.settings_actions.set_organ_alpha_beta(ab)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QWidget
 
 from sbrt_calc.case import CaseError, CaseRegimen
 from sbrt_calc.errors import SbrtCalcError
@@ -33,6 +33,7 @@ from .window_common import (
     REIRRADIATION_TAB,
     REIRRADIATION_TIP,
 )
+from .window_tabs import WindowTabs
 from .workbench import Workbench
 
 if TYPE_CHECKING:
@@ -78,7 +79,8 @@ class TabsController:
         self._plan_check: PlanCheckPanel | None = None
         self._reirradiation: ReirradiationPanel | None = None
         self._loading = False  # a case being shown: the plan check's regimen follows with its inputs
-        self.tabs = QTabWidget()
+        # no repaint of the whole window for a layout request that changes nothing (armed after the filled paint)
+        self.tabs = WindowTabs(armed=not model.deferred)
         self.tabs.addTab(bench, "&Regimens")
         # placeholders, replaced by the real panels when first needed (start-up time)
         self.tabs.addTab(QWidget(), "Eligibility")

@@ -600,3 +600,75 @@ def test_a_model_switch_paints_the_table_once(qtbot, isolated_dirs, warnings) ->
         viewport.removeEventFilter(counter)
         window.plot.wait_for_render()
         window.undo_stack.setClean()
+
+
+def test_a_switch_that_changes_the_banners_height_paints_the_table_once(qtbot, isolated_dirs, warnings) -> None:  # noqa: ANN001
+    """A switch whose caveats banner gains or loses a line (57 rows: five lines under LQ, four under LQ-L and
+    USC at 1280x800) paints the table's viewport once, at its final size. Before stop 30 the banner's box fitted
+    itself at its label's layout request, handled after the window's paint: the table was painted at its old
+    height, laid out again and painted a second time (the bench's switch as the app lives it: ~30 -> ~22 ms CPU).
+    Seen failing without ``_BannerBox.fit_now`` (2 paints, the second after a resize of the viewport)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.plot.ensure_canvas()
+    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(ROWS)]
+    window.model.replace_all(rows, window.model.settings())
+    events: list[str] = []
+
+    class Count(QObject):
+        def eventFilter(self, obj, event):  # noqa: ANN001, ANN201, N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                events.append("paint")
+            elif event.type() == QEvent.Type.Resize:
+                events.append(f"resize {event.size().height()}")
+            return False
+
+    def settle() -> None:
+        window.plot.wait_for_render()
+        for _ in range(3):
+            QApplication.processEvents()
+
+    heights: dict[str, int] = {}
+    for model in ("lql", "usc", "all", "lq"):
+        window.set_model(model)   # a first visit: measured, cached, its plot rendered off the GUI thread
+        settle()
+        heights[model] = window.bench.banner_box.height()
+    assert heights["lq"] != heights["lql"], f"the banner's height is the same in both models: {heights}"
+    counter = Count()
+    viewport = window.table.viewport()
+    viewport.installEventFilter(counter)
+    try:
+        for model in ("lql", "lq", "usc", "lq", "all", "lq"):
+            settle()
+            events.clear()
+            QTimer.singleShot(0, lambda m=model: window.set_model(m))
+            for _ in range(3):
+                QApplication.processEvents()
+            assert events.count("paint") == 1, f"the switch to {model}: {events}"
+            assert events[-1] == "paint", f"the table was resized after its paint, switching to {model}: {events}"
+        # the layout requests the banner's new height sends up the window, one level per turn of the event loop,
+        # end at the tab widget without a paint of the whole window (stop 30: QTabWidget repainted all of itself,
+        # ~3-4 ms CPU four turns after each such switch). Seen failing with a plain QTabWidget (the tab bar painted).
+        tabs = window.tabs_controller.tabs
+        skipped = tabs.layouts_skipped
+        tab_bar = tabs.tabBar()
+        tab_bar.installEventFilter(counter)
+        for model in ("lql", "lq"):
+            settle()
+            events.clear()
+            window.set_model(model)
+            for _ in range(8):
+                QApplication.processEvents()
+            assert events.count("paint") == 1, f"the switch to {model}: {events} (the tab bar's paint: the window's)"
+        assert tabs.layouts_skipped >= skipped + 2
+    finally:
+        viewport.removeEventFilter(counter)
+        window.tabs_controller.tabs.tabBar().removeEventFilter(counter)
+        window.plot.wait_for_render()
+        window.undo_stack.setClean()
