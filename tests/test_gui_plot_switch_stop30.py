@@ -283,3 +283,72 @@ def test_a_first_switch_to_a_prepared_view_restores_its_prepared_image(qapp, win
     assert (_drawn_image(qapp, window, "usc") == prepared).all()
     window.set_model("lq")
     qapp.processEvents()
+
+
+# --- a preparation's view built off the GUI thread (stop 30) ----------------------------------------------------
+def test_a_preparations_view_is_built_off_the_gui_thread(qapp, window: MainWindow,  # noqa: ANN001
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The idle preparation's view (axes and artists, ~30 ms of CPU for 57 rows) is built by its render's thread
+    (before stop 30: in the GUI thread's turn that started it); the shown view stays the panel's meanwhile, and a
+    switch to the prepared view shows what a first visit built in the GUI thread shows."""
+    plot = window.plot
+    window.select_row(5)
+    reference = _first_visit_reference(qapp, window, "lql")
+    window.set_model("lq")
+    plot.draw_now()
+    qapp.processEvents()
+    plot.forget_views()
+    shown = plot._ax, plot._view_handles
+    axes = len(plot.figure.axes)
+    built_in = _record_build_threads(monkeypatch)
+    settings = window.bench.preparation.other_settings()[0]
+    assert settings.model == "lql"
+    for _ in window.model.prepare_steps(settings):
+        pass
+    assert plot.prepare_view(window.model.evaluation_for(settings))
+    assert (plot._ax, plot._view_handles) == shown        # the panel's own view, whatever the thread does
+    job = plot._job
+    assert job is not None
+    job.thread.join(timeout=30)
+    plot._finish_render(job)
+    assert built_in == [job.thread.ident] and built_in[0] != threading.get_ident()
+    assert job.error is None and len(plot.prepared_views()) == 1 and len(plot.figure.axes) == axes + 1
+    assert [ax for ax in plot.figure.axes if ax.get_visible()] == [plot.ax]
+    window.set_model("lql")
+    qapp.processEvents()
+    assert not plot.full_draw_coming()
+    assert (_buffer(window) == reference).all()
+    window.set_model("lq")
+    qapp.processEvents()
+
+
+def test_a_preparation_cancelled_while_its_view_is_built_leaves_nothing(qapp, window: MainWindow,  # noqa: ANN001
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preparation cancelled during its view's build (input, an edit) stops after that step: its axes is removed,
+    the shown view visible, nothing kept."""
+    import sbrt_calc.report.plot as core
+
+    plot = window.plot
+    plot.forget_views()
+    axes = len(plot.figure.axes)
+    started, release = threading.Event(), threading.Event()
+    draw_plot = core.draw_plot
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        started.set()
+        release.wait(10)
+        return draw_plot(*args, **kwargs)
+
+    monkeypatch.setattr(core, "draw_plot", slow)
+    settings = window.bench.preparation.other_settings()[1]
+    for _ in window.model.prepare_steps(settings):
+        pass
+    assert plot.prepare_view(window.model.evaluation_for(settings))
+    job = plot._job
+    assert job is not None and started.wait(10)
+    job.cancel.set()
+    release.set()
+    plot.stop_preparation()
+    assert plot._job is None and job.finished and job.background is None
+    assert plot.prepared_views() == set() and len(plot.figure.axes) == axes
+    assert [ax for ax in plot.figure.axes if ax.get_visible()] == [plot.ax]
