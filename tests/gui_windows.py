@@ -55,6 +55,18 @@ def module_window(qapp: Any, tmp_path_factory: Any, label: str, *, size: tuple[i
             qapp.processEvents()
 
 
+
+@contextmanager
+def sweep_window(qapp: Any, tmp_path_factory: Any, label: str, rows: int = 57) -> Iterator[Any]:
+    """:func:`module_window` at 1280x800 with ``rows`` :func:`sweep_rows` and the plot drawn (the model switch's
+    benchmark window: tests/test_gui_speed.py, tests/test_gui_plot_switch_stop30.py)."""
+    with module_window(qapp, tmp_path_factory, label, size=(1280, 800)) as w:
+        w.plot.ensure_canvas()
+        w.model.replace_all(sweep_rows(rows), w.model.settings())
+        qapp.processEvents()
+        w.plot.draw_now()
+        yield w
+
 def sweep_rows(n: int) -> list[Any]:
     """``n`` valid case rows from 24 Gy up in 0.75 Gy steps over 1, 3, 5 and 8 fractions (below and above the
     LQ-L and USC transitions): the table of the speed tests and of ``bench/gui_latency.py``."""

@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import module_window, sweep_rows  # noqa: E402
+from gui_windows import sweep_window  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 ROWS = 57
@@ -23,11 +23,7 @@ ROWS = 57
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
-    with module_window(qapp, tmp_path_factory, "plot-switch", size=(1280, 800)) as w:
-        w.plot.ensure_canvas()
-        w.model.replace_all(sweep_rows(ROWS), w.model.settings())
-        qapp.processEvents()
-        w.plot.draw_now()
+    with sweep_window(qapp, tmp_path_factory, "plot-switch", ROWS) as w:
         yield w
 
 

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import module_window, sweep_rows  # noqa: E402
+from gui_windows import sweep_window  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 import sbrt_calc.evaluation as evaluation  # noqa: E402
@@ -28,11 +28,7 @@ ROWS = 57
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
-    with module_window(qapp, tmp_path_factory, "speed", size=(1280, 800)) as w:
-        w.plot.ensure_canvas()
-        w.model.replace_all(sweep_rows(ROWS), w.model.settings())
-        qapp.processEvents()
-        w.plot.draw_now()
+    with sweep_window(qapp, tmp_path_factory, "speed", ROWS) as w:
         yield w
 
 
@@ -549,6 +545,19 @@ def test_a_canvas_resize_while_a_full_draw_is_coming_draws_no_more_in_the_gui_th
 
 
 
+
+def _shown_window_of_57_rows(qtbot) -> MainWindow:  # noqa: ANN001
+    """A window of its own (not the module's), shown at 1280x800 with the 57 rows of the bench's switch."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.plot.ensure_canvas()
+    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(ROWS)]
+    window.model.replace_all(rows, window.model.settings())
+    return window
+
 def test_a_model_switch_paints_the_table_once(qtbot, isolated_dirs, warnings) -> None:  # noqa: ANN001
     """A switch through the event loop, as the model box's change arrives, between views already visited: the
     table's viewport is painted once. Before stop 29 every such switch painted it twice: the column fit's
@@ -560,14 +569,7 @@ def test_a_model_switch_paints_the_table_once(qtbot, isolated_dirs, warnings) ->
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    window.plot.ensure_canvas()
-    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(ROWS)]
-    window.model.replace_all(rows, window.model.settings())
+    window = _shown_window_of_57_rows(qtbot)
     paints: list[int] = []
 
     class Count(QObject):
@@ -611,14 +613,7 @@ def test_a_switch_that_changes_the_banners_height_paints_the_table_once(qtbot, i
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    window.plot.ensure_canvas()
-    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(ROWS)]
-    window.model.replace_all(rows, window.model.settings())
+    window = _shown_window_of_57_rows(qtbot)
     events: list[str] = []
 
     class Count(QObject):
