@@ -54,7 +54,9 @@ class IdlePreparation(QObject):
         self.deferrals = 0           # how many times input deferred the next step (tests)
         self._steps: Iterator[str | None] | None = None
         self._waiting_render = False
-        self._basis: Any = None
+        # what the model shows now: the preparation is made when first asked for, after the rows were loaded (before,
+        # None until start() or an edit: views prepared by prepare_all_now() were all dropped at the next switch)
+        self._basis: Any = self._current_basis()
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.setInterval(self.idle_ms)

@@ -224,3 +224,22 @@ def test_input_defers_the_preparation_and_stops_a_render_in_flight(qapp, window:
     assert model.is_prepared(settings)
     with model.as_settings(settings):
         assert window.bench._cached_widths() is not None
+
+
+def test_views_prepared_at_once_in_a_new_window_survive_a_switch(qapp, tmp_path_factory) -> None:  # noqa: ANN001
+    """A window of its own, its rows loaded before the preparation is first asked for (as this module's window, and
+    the bench's): the three views prepared at once (``prepare_all_now``, no ``start``) and a switch to one keeps the
+    two others. Before, the preparation made after the rows knew no basis (None until ``start`` or an edit): the
+    first switch took itself for an edit and dropped every prepared view (the edit test failed run alone)."""
+    with module_window(qapp, tmp_path_factory, "idle-own", size=(1280, 800)) as w:
+        w.plot.ensure_canvas()
+        w.model.replace_all(sweep_rows(8), w.model.settings())
+        qapp.processEvents()
+        w.plot.draw_now()
+        prep = w.bench.preparation
+        prep.prepare_all_now()
+        assert len(w.plot.prepared_views()) == 3
+        w.set_model("usc")
+        qapp.processEvents()
+        assert len(w.plot.prepared_views()) == 2
+        w.plot.wait_for_render()
