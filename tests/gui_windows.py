@@ -122,6 +122,48 @@ def window_state(w: Any) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def left_as_found(qapp: Any, w: Any) -> Iterator[None]:
+    """A test on a module's window leaves it as it found it: every step the test pushed on the undo stack is undone
+    when the block ends (the stack set back to its index, also after a failure), the selection and the entry line
+    put back, then everything a test can see of the window (:func:`window_state`) must equal what it was before; else the test fails at teardown naming what it
+    left behind (before, a test's own clean-up that undid the wrong step left the window on another model for the
+    module's next test, which failed only when it ran after that one)."""
+    _settle(qapp, w)
+    index = w.undo_stack.index()
+    before = _comparable(window_state(w))
+    yield
+    _settle(qapp, w)
+    w.undo_stack.setIndex(index)
+    # what undo does not restore: the selection (lost when an undone step removed its rows) and the entry's line
+    rows = before["selected rows"]
+    if w.selected_rows() != rows:
+        from PySide6.QtCore import QItemSelectionModel
+
+        flags = QItemSelectionModel.SelectionFlag
+        w.table.selectionModel().clearSelection()
+        for n, row in enumerate(rows):
+            if n == 0:
+                w.select_row(row)      # the current row too (the working shows it)
+            else:
+                w.table.selectionModel().select(w.model.index(row, 0), flags.Select | flags.Rows)
+    text, status, _style, _tip = before["entry (text, status, style, tip)"]
+    w.entry.setText(text)
+    w.bench.set_entry_status(status, error=False)
+    _settle(qapp, w)
+    after = _comparable(window_state(w))
+    left = [key for key, value in before.items() if after[key] != value]
+    if left:
+        shown = "; ".join(f"{k}: {str(after[k])[:200]} (before the test: {str(before[k])[:200]})" for k in left)
+        pytest.fail(f"the test left the module's window changed after its undo steps were undone: {shown}")
+
+
+def _comparable(state: dict[str, Any]) -> dict[str, Any]:
+    """:func:`window_state` with the undo stack's clean state but not its count (undone steps stay on the stack)."""
+    key = "undo stack (count, clean)"
+    return {k: (v[1] if k == key else v) for k, v in state.items()}
+
+
 class SharedWindow:
     """One shown window for a module's tests, returned to a new case and checked clean before each test."""
 
