@@ -19,6 +19,8 @@ from sbrt_calc.gui import settings  # noqa: E402
 from sbrt_calc.gui.report_export import ReportExportDialog  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+#: the app's own, taken before the module's window patches ``settings.documents_dir`` for the tests that use it
+DOCUMENTS_DIR = settings.documents_dir
 PEOPLE = {"patient_reference": "PR-9", "prepared_by": "Dr A", "checked_by": "Phys B"}
 
 
@@ -46,7 +48,7 @@ def win(qapp, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
 
 def test_documents_folder_is_qts_documents_location() -> None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    assert settings.documents_dir() in ({Path(folder)} if folder and Path(folder).is_dir() else {Path.home()})
+    assert DOCUMENTS_DIR() in ({Path(folder)} if folder and Path(folder).is_dir() else {Path.home()})
 
 
 def test_plain_file_names() -> None:
