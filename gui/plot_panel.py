@@ -188,19 +188,29 @@ class PlotPanel(QWidget):
         checked between the steps (a preparation: :class:`Cancelled` raised once it is set)."""
         from sbrt_calc.report.plot import draw_plot
 
+        def check() -> None:
+            if cancel.is_set():
+                raise Cancelled
+
+        # checked between the core's steps too (each a few ms at most; stop 30: an edit arriving during the build
+        # waited for the whole draw_plot, ~20 ms, sharing the interpreter with it)
+        step = check if cancel is not None else None
+
         if dark:
             self.figure.set_facecolor("#202124")
             ax.set_facecolor("#2b2c30")
         # a new view's axes is new (nothing to clear); a narrow plot makes its own legend (_fit_legend)
         handles = draw_plot(ax, data, dark=dark, animated_points=True, compact=bool(narrow), clear=clear,
-                            legend=not narrow)
-        if cancel is not None and cancel.is_set():
-            raise Cancelled
+                            legend=not narrow, step=step)
+        if step is not None:
+            step()
         ax.title.set_wrap(True)   # a narrow window wraps the title instead of clipping it
         if narrow:   # the y axis's label on two lines (at 2x it ran off the canvas's top and bottom)
             label = ax.yaxis.label
             label.set_text(label.get_text().replace(", ", ",\n", 1))
         self._fit_legend(ax, handles, dark, narrow)
+        if step is not None:
+            step()
         handles["ring"] = ax.scatter([], [], s=190, facecolors="none", edgecolors="#FFB000", linewidths=2.4,
                                      zorder=6, animated=True)
         return handles
@@ -577,6 +587,8 @@ class PlotPanel(QWidget):
         handles = self._draw_view(ax, data, clear=False, dark=view_key[0][-2], narrow=view_key[0][-1],
                                   cancel=job.cancel)
         self._move_points(data, handles)
+        if job.cancel.is_set():
+            raise Cancelled
         job.prepare = (view_key, ax, handles)
         self._show_axes(ax)
 

@@ -150,3 +150,41 @@ def test_the_tests_fast_content_reading_is_pypdfs_own(tmp_path: Path) -> None:
     odd = ContentStream(None, reader)   # an odd hex digit count, an empty array: as pypdf reads them
     odd.set_data(b"[]0  d <0A1> Tj")
     assert qt_operations(b"[]0  d <0A1> Tj") == odd.operations == [([[], 0], b"d"), (["\n\x10"], b"Tj")]
+
+
+def test_the_plots_step_callback_changes_nothing_drawn_and_can_stop_it() -> None:
+    """``draw_plot``'s ``step`` (the app's cancel points while a view is built off the GUI thread; stop 30) is called
+    between its steps, a few ms apart at most (a curve, a line, eight points' labels), and draws nothing: the figure
+    is pixel for pixel the one drawn without it. A step that raises stops the drawing there."""
+    from matplotlib.figure import Figure
+
+    from sbrt_calc.evaluation import EvaluationSettings, evaluate_regimens
+    from sbrt_calc.regimen import parse_regimen
+    from sbrt_calc.report.plot import draw_plot, plot_data
+
+    texts = [f"{24 + 1.5 * i:g}/{(3, 5, 8, 1)[i % 4]}" for i in range(20)]
+    calls: list[int] = []
+    for models, dark, compact in ((("lq",), False, False), (("usc",), True, True), (("lq", "lql"), False, True)):
+        data = plot_data(evaluate_regimens(tuple(parse_regimen(t) for t in texts), EvaluationSettings(models=models)))
+        images = []
+        calls.clear()
+        for step in (None, lambda: calls.append(1)):
+            fig = Figure(figsize=(6.5, 3.8), dpi=60, layout="constrained")
+            draw_plot(fig.add_subplot(), data, dark=dark, compact=compact, step=step)
+            images.append(pixels(figure_png(fig)))
+        assert np.array_equal(images[0], images[1])
+        assert len(calls) >= len(data.curves) + len(data.points) // 8 + 4
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_the_third() -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise Stop
+
+    calls.clear()
+    ax = Figure().add_subplot()
+    with pytest.raises(Stop):
+        draw_plot(ax, data, step=stop_at_the_third)
+    assert len(calls) == 3 and ax.get_legend() is None and not ax.collections

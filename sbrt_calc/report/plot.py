@@ -11,7 +11,7 @@ LQ BED10 = 70 (or 100) Gy - never as a horizontal line on the other model's scal
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,42 +147,71 @@ def line_text(label: str, compact: bool = False) -> str:
     return text
 
 
+def _no_step() -> None:
+    pass
+
+
+#: how many point labels :func:`draw_plot` makes between two calls of its ``step`` callback
+LABELS_PER_STEP = 8
+
+
 def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool = False,
-              compact: bool = False, *, clear: bool = True, legend: bool = True) -> dict[str, Any]:
+              compact: bool = False, *, clear: bool = True, legend: bool = True,
+              step: Callable[[], None] | None = None) -> dict[str, Any]:
     """Draw ``data`` on ``ax`` (cleared first); returns the point artists for in-place updates. ``compact``: a
     narrow plot (the app at 1024 px): the lines' labels shorter and smaller, so that they fit beside the curves.
     ``clear=False``: ``ax`` is new (nothing to clear); ``legend=False``: no legend (the caller makes its own from
-    the axes' handles and labels). Both spare the app's plot work on a model switch (issue 21)."""
+    the axes' handles and labels). Both spare the app's plot work on a model switch (issue 21).
+
+    ``step``: called between the drawing's steps (each at most a few ms of CPU), nothing drawn by it: the app's
+    plot, building a view off the GUI thread, stops there (the callback raises) when the user acts (stop 30). What
+    is drawn is the same with or without it."""
     fg, grid = ("#e8e8e8", "#555555") if dark else ("#222222", "#dddddd")
+    if step is None:
+        step = _no_step
     if clear:
         ax.clear()
+        step()
     ax.axvspan(*BAND_GY, color="#999999", alpha=0.15, lw=0, label="24–50 Gy (usual range)")
+    step()
     for n, xs, ys in data.curves:
         colour, style = CURVE_STYLE.get(n, (OTHER_COLOUR, "-"))
         ax.plot(xs, ys, color=colour, linestyle=style, linewidth=1.6, label=fractions_text(n))
+        step()
     line_labels = []
     for label, y, colour in data.horizontal:
         ax.axhline(y, color=colour, linewidth=1.2, linestyle=(0, (6, 2)))
         line_labels.append(ax.text(0.01, y, escape_mathtext(line_text(label, compact)), transform=ax.get_yaxis_transform(),
                                    va="bottom", fontsize=7 if compact else 8, color=colour))
+        step()
     seen = set()
     for label, _n, x, y, colour in data.crossings:
         ax.plot([x], [y], marker="|", markersize=14, markeredgewidth=2, color=colour, linestyle="none",
                 label=None if label in seen else escape_mathtext(label))
         seen.add(label)
+        step()
     kw = {"zorder": 5, "edgecolors": "black", "linewidths": 0.6, "animated": animated_points}
     up = [p for p in data.points if p.flag_reached]
     down = [p for p in data.points if not p.flag_reached]
+    up_points = ax.scatter([p.x_gy for p in up], [p.y_gy for p in up], marker="^", s=46, picker=True, pickradius=6,
+                           c=[CURVE_STYLE.get(p.fractions, (OTHER_COLOUR,))[0] for p in up] or "white",
+                           label="regimen, BED10 flag reached", **kw)
+    step()
+    down_points = ax.scatter([p.x_gy for p in down], [p.y_gy for p in down], marker="o", s=36, picker=True,
+                             pickradius=6, c=[CURVE_STYLE.get(p.fractions, (OTHER_COLOUR,))[0] for p in down] or "white",
+                             label="regimen, flag not reached", **kw)
+    step()
+    labels = []
+    for i, p in enumerate(up + down, 1):
+        labels.append(ax.annotate(p.number, (p.x_gy, p.y_gy), xytext=(5, 4), textcoords="offset points", fontsize=7,
+                                  color=fg, zorder=7, animated=animated_points))
+        if i % LABELS_PER_STEP == 0:
+            step()
+    step()
     handles = {
-        "up": ax.scatter([p.x_gy for p in up], [p.y_gy for p in up], marker="^", s=46, picker=True, pickradius=6,
-                         c=[CURVE_STYLE.get(p.fractions, (OTHER_COLOUR,))[0] for p in up] or "white",
-                         label="regimen, BED10 flag reached", **kw),
-        "down": ax.scatter([p.x_gy for p in down], [p.y_gy for p in down], marker="o", s=36, picker=True,
-                           pickradius=6, c=[CURVE_STYLE.get(p.fractions, (OTHER_COLOUR,))[0] for p in down] or "white",
-                           label="regimen, flag not reached", **kw),
+        "up": up_points, "down": down_points,
         "up_rows": [p.row for p in up], "down_rows": [p.row for p in down], "line_labels": line_labels,
-        "labels": [ax.annotate(p.number, (p.x_gy, p.y_gy), xytext=(5, 4), textcoords="offset points", fontsize=7,
-                               color=fg, zorder=7, animated=animated_points) for p in up + down],
+        "labels": labels,
     }
     if data.no_curve:   # regimens in other fraction counts: grey points, and why they have no curve
         counts = ", ".join(str(n) for n in data.no_curve)
@@ -195,6 +224,7 @@ def draw_plot(ax: Any, data: PlotData, dark: bool = False, animated_points: bool
     ax.set_xlim(0, data.xmax_gy)
     ax.set_ylim(0, data.ymax_gy)
     ax.grid(True, color=grid, linewidth=0.6)
+    step()
     if legend:
         ax.legend(loc="upper left", fontsize=6.5, framealpha=0.85, ncols=2, handlelength=1.6, columnspacing=0.8,
                   borderaxespad=0.3)
