@@ -407,3 +407,48 @@ def test_a_preparation_cancelled_inside_the_cores_draw_plot_stops_there(qapp, wi
     assert (_buffer(window) == reference).all()
     window.set_model("lq")
     qapp.processEvents()
+
+
+def test_a_preparations_render_lowers_the_switch_interval_and_restores_it(qapp, window: MainWindow,  # noqa: ANN001
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a preparation's render runs, the interpreter's switch interval is 1 ms (the GUI thread gets the GIL
+    within about that when the user acts: the cancel and the edit wait less); as it was once the render ends,
+    drawn or cancelled. A first visit's render leaves it alone."""
+    import sys
+
+    import sbrt_calc.report.plot as core
+
+    plot = window.plot
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    draw_plot = core.draw_plot
+
+    def recording(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.append(sys.getswitchinterval())
+        return draw_plot(*args, **kwargs)
+
+    monkeypatch.setattr(core, "draw_plot", recording)
+    for cancel in (False, True):
+        plot.forget_views()
+        settings = window.bench.preparation.other_settings()[0]
+        for _ in window.model.prepare_steps(settings):
+            pass
+        assert plot.prepare_view(window.model.evaluation_for(settings))
+        job = plot._job
+        assert job is not None
+        if cancel:
+            plot.stop_preparation()
+        else:
+            job.thread.join(timeout=30)
+            plot._finish_render(job)
+            assert len(plot.prepared_views()) == 1
+        assert sys.getswitchinterval() == before
+    assert seen and seen[0] == pytest.approx(0.001)
+    seen.clear()
+    plot.forget_views()
+    window.set_model("lql")                 # a first visit: its render's build runs at the usual interval
+    qapp.processEvents()
+    plot.wait_for_render()
+    assert seen == [before]
+    window.set_model("lq")
+    qapp.processEvents()
