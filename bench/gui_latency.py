@@ -238,6 +238,7 @@ def main() -> int:
         settings = replace(w.model.settings(), model=others[i % 3])
         for _ in w.model.prepare_steps(settings):
             pass
+        gc.collect()   # (the views forgotten: thousands of objects; a collection's pause is not the cancel's)
         asked = time.perf_counter()
         assert w.plot.prepare_view(w.model.evaluation_for(settings))
         t0 = asked + 0.001 * ((i * 37) % 61)      # the key's arrival, spread over 0-60 ms
