@@ -718,6 +718,7 @@ class _Render:
         import weakref
 
         #: a new view to build in the thread before the draw (:meth:`PlotPanel._build_view`), and whether it was
+        #: built (a build error is raised on the GUI thread: :meth:`PlotPanel._finish_render`)
         self.build = build
         self.built = False
 
