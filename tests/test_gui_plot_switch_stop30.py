@@ -9,6 +9,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import threading  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -41,19 +43,31 @@ def _buffer(window: MainWindow):  # noqa: ANN202
     return np.asarray(window.plot.canvas.buffer_rgba()).copy()
 
 
-def _record_build_threads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The ident of the thread of every build of a view's plot from now on (the core's ``draw_plot`` wrapped)."""
+def _record_at_each_build(monkeypatch: pytest.MonkeyPatch, value: Callable[[], Any]) -> list[Any]:
+    """``value()`` at every build of a view's plot from now on (the core's ``draw_plot`` wrapped), in the building
+    thread: its ident (``threading.get_ident``), the switch interval then, ..."""
     import sbrt_calc.report.plot as core
 
-    built_in: list[int] = []
+    seen: list[Any] = []
     draw_plot = core.draw_plot
 
     def recording(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        built_in.append(threading.get_ident())
+        seen.append(value())
         return draw_plot(*args, **kwargs)
 
     monkeypatch.setattr(core, "draw_plot", recording)
-    return built_in
+    return seen
+
+
+def _start_preparation(window: MainWindow, settings: Any) -> Any:
+    """The idle preparation's work for ``settings`` (another model's) as its steps do it: the table's cells, then
+    the plot's view prepared off the GUI thread; its render's job (started)."""
+    for _ in window.model.prepare_steps(settings):
+        pass
+    assert window.plot.prepare_view(window.model.evaluation_for(settings))
+    job = window.plot._job
+    assert job is not None
+    return job
 
 
 def _first_visit_reference(qapp, window: MainWindow, model: str):  # noqa: ANN001, ANN202
@@ -84,7 +98,7 @@ def test_a_first_visits_view_is_built_off_the_gui_thread_with_the_same_image(qap
     window.plot.draw_now()
     qapp.processEvents()
     window.plot.forget_views()
-    built_in = _record_build_threads(monkeypatch)
+    built_in = _record_at_each_build(monkeypatch, threading.get_ident)
     window.set_model(model)                 # a first visit again
     assert built_in == []                   # the switch's own turn builds nothing
     qapp.processEvents()                    # the idle turn: the render starts, with the build
@@ -296,15 +310,11 @@ def test_a_preparations_view_is_built_off_the_gui_thread(qapp, window: MainWindo
     plot.forget_views()
     shown = plot._ax, plot._view_handles
     axes = len(plot.figure.axes)
-    built_in = _record_build_threads(monkeypatch)
+    built_in = _record_at_each_build(monkeypatch, threading.get_ident)
     settings = window.bench.preparation.other_settings()[0]
     assert settings.model == "lql"
-    for _ in window.model.prepare_steps(settings):
-        pass
-    assert plot.prepare_view(window.model.evaluation_for(settings))
+    job = _start_preparation(window, settings)
     assert (plot._ax, plot._view_handles) == shown        # the panel's own view, whatever the thread does
-    job = plot._job
-    assert job is not None
     job.thread.join(timeout=30)
     plot._finish_render(job)
     assert built_in == [job.thread.ident] and built_in[0] != threading.get_ident()
@@ -337,11 +347,8 @@ def test_a_preparation_cancelled_while_its_view_is_built_leaves_nothing(qapp, wi
 
     monkeypatch.setattr(core, "draw_plot", slow)
     settings = window.bench.preparation.other_settings()[1]
-    for _ in window.model.prepare_steps(settings):
-        pass
-    assert plot.prepare_view(window.model.evaluation_for(settings))
-    job = plot._job
-    assert job is not None and started.wait(10)
+    job = _start_preparation(window, settings)
+    assert started.wait(10)
     job.cancel.set()
     release.set()
     plot.stop_preparation()
@@ -386,11 +393,8 @@ def test_a_preparation_cancelled_inside_the_cores_draw_plot_stops_there(qapp, wi
     monkeypatch.setattr(core, "draw_plot", gated)
     settings = window.bench.preparation.other_settings()[1]
     assert settings.model == "usc"
-    for _ in window.model.prepare_steps(settings):
-        pass
-    assert plot.prepare_view(window.model.evaluation_for(settings))
-    job = plot._job
-    assert job is not None and started.wait(10)
+    job = _start_preparation(window, settings)
+    assert started.wait(10)
     job.cancel.set()          # what stop_preparation does first (input, an edit), then it waits
     release.set()
     plot.stop_preparation()
@@ -416,26 +420,12 @@ def test_a_preparations_render_lowers_the_switch_interval_and_restores_it(qapp, 
     drawn or cancelled. A first visit's render leaves it alone."""
     import sys
 
-    import sbrt_calc.report.plot as core
-
     plot = window.plot
     before = sys.getswitchinterval()
-    seen: list[float] = []
-    draw_plot = core.draw_plot
-
-    def recording(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        seen.append(sys.getswitchinterval())
-        return draw_plot(*args, **kwargs)
-
-    monkeypatch.setattr(core, "draw_plot", recording)
+    seen = _record_at_each_build(monkeypatch, sys.getswitchinterval)
     for cancel in (False, True):
         plot.forget_views()
-        settings = window.bench.preparation.other_settings()[0]
-        for _ in window.model.prepare_steps(settings):
-            pass
-        assert plot.prepare_view(window.model.evaluation_for(settings))
-        job = plot._job
-        assert job is not None
+        job = _start_preparation(window, window.bench.preparation.other_settings()[0])
         if cancel:
             plot.stop_preparation()
         else:
