@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Signal
@@ -311,13 +312,25 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
     def column_cells(self, c: int, roles: tuple[int, ...]) -> list[tuple[Any, ...]]:
         """Every row's :meth:`cell` of column ``c`` for each of ``roles``, in one call (measuring the columns asks
         every cell of every column: :mod:`.column_widths`). A role that no valid row of this column answers
-        (:data:`_NONE_IN_VALID_ROWS`) is None there without a cell made (the paint makes the visible ones)."""
+        (:data:`_NONE_IN_VALID_ROWS`) is None there without a cell made (the paint makes the visible ones). Cells made
+        before (:meth:`make_cells`) are read as they are, with no per-cell decision (stop 31)."""
         cols = self._columns
         if not 0 <= c < len(cols):
             return [tuple(None for _ in roles) for _ in self.state.ids]
+        cells = self._cells
+        try:   # every row's cells made (make_cells, a switch's or the idle preparation's): read, nothing decided
+            if not roles:
+                raise KeyError(roles)
+            made = [cells[rid] for rid in self.state.ids]
+            read = itemgetter(*((c, role) for role in roles))
+            if len(roles) == 1:
+                return [(read(cache),) for cache in made]
+            return list(map(read, made))
+        except KeyError:
+            pass
         key = cols[c].key
         none = tuple(role in _NONE_IN_VALID_ROWS and key not in _NONE_IN_VALID_ROWS[role] for role in roles)
-        cells, cell, rows = self._cells, self.cell, self.state.rows
+        cell, rows = self.cell, self.state.rows
         out = []
         for r, rid in enumerate(self.state.ids):
             cache = cells.get(rid)
@@ -334,7 +347,7 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
 
     def make_cells(self, rows: list[int] | None = None) -> None:
         """Make the cells a fit's measuring and the table's paint read (display, font, decoration, alignment,
-        background) of every column for ``rows`` (every row when None), column by column (:mod:`.column_cells`: the
+        background) of every column for ``rows`` (every row when None), column by column (:mod:`.columnwise_cells`: the
         same values as :meth:`cell`, each column's dispatch decided once). A column's cells of a row whose
         background was made before (by this, or by a paint: it reads the five together) are left as they are.
 

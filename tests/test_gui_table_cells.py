@@ -29,7 +29,9 @@ def _window(qtbot: Any) -> Any:
 def test_column_cells_are_the_cells(qtbot, isolated_dirs, warnings) -> None:  # noqa: ANN001
     """``column_cells`` gives every row's ``cell`` of a column for the roles asked, whether the cells were made before
     or not (an invalid row among them), on every model: also where it answers None without making the cell (the
-    roles no valid row of the column answers; seen failing with the label column left out of the font's)."""
+    roles no valid row of the column answers; seen failing with the label column left out of the font's); and from
+    the cells made column by column (stop 31: read as made; seen failing with the read's roles reversed)."""
+    from sbrt_calc.gui.columnwise_cells import ROLES
     from sbrt_calc.gui.regimen_table_model import _ROLES
 
     w = _window(qtbot)
@@ -37,11 +39,15 @@ def test_column_cells_are_the_cells(qtbot, isolated_dirs, warnings) -> None:  # 
     roles = tuple(sorted(_ROLES))
     for model in ("all", "lql", "usc", "lq"):
         w.set_model(model)
-        m._cells.clear()
-        for c in range(m.columnCount()):
-            got = m.column_cells(c, roles)
-            assert got == [tuple(m.cell(r, c, role) for role in roles) for r in range(m.rowCount())]
-            assert got == [tuple(m.data(m.index(r, c), role) for role in roles) for r in range(m.rowCount())]
+        # every role one by one; the cells made column by column (stop 31), read as made: those, the measuring's
+        for asked, made in ((roles, False), (ROLES, True), (ROLES[2::-1], True), (ROLES[3:4], True)):
+            m._cells.clear()
+            if made:
+                m.make_cells()
+            for c in range(m.columnCount()):
+                got = m.column_cells(c, asked)
+                assert got == [tuple(m.cell(r, c, role) for role in asked) for r in range(m.rowCount())]
+                assert got == [tuple(m.data(m.index(r, c), role) for role in asked) for r in range(m.rowCount())]
     w.undo_stack.setClean()
 
 
