@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from sbrt_calc.evaluation import RowEvaluation
     from sbrt_calc.tables import Column
 
-#: the roles made here, in the order of the tuples :func:`column_roles` gives
+#: the roles made here (in this order in :func:`invalid_roles`' tuple)
 ROLES = (DISPLAY_ROLE, FONT_ROLE, DECORATION_ROLE, TEXT_ALIGNMENT_ROLE, BACKGROUND_ROLE)
 _RIGHT = ALIGN_RIGHT | ALIGN_VCENTER
 _LEFT = ALIGN_LEFT | ALIGN_VCENTER
