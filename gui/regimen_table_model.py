@@ -9,6 +9,7 @@ warning. Edits made through ``setData`` go onto the undo stack when one is attac
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import itemgetter
@@ -83,8 +84,6 @@ _NONE_IN_VALID_ROWS = {_FONT: frozenset(("label",)),
 ASCENDING_ORDER = 0
 #: the roles :meth:`RegimenTableModel.data` answers (any other: None at once; a view asks ~8 roles of every cell)
 _ROLES = frozenset((_DISPLAY, _DECORATION, _EDIT, _TOOLTIP, _FONT, _ALIGNMENT, _BACKGROUND, _ACCESSIBLE, _USER))
-#: the roles :meth:`RegimenTableModel.make_cells` leaves to :meth:`RegimenTableModel.cell` (made when asked)
-_LAZY_ROLES = _ROLES - frozenset(columnwise_cells.ROLES)
 
 
 class RegimenTableModel(RowEditing, QAbstractTableModel):
@@ -348,8 +347,8 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
     def make_cells(self, rows: list[int] | None = None) -> None:
         """Make the cells a fit's measuring and the table's paint read (display, font, decoration, alignment,
         background) of every column for ``rows`` (every row when None), column by column (:mod:`.columnwise_cells`: the
-        same values as :meth:`cell`, each column's dispatch decided once). A column's cells of a row whose
-        background was made before (by this, or by a paint: it reads the five together) are left as they are.
+        same values as :meth:`cell`, each column's dispatch decided once). A row's cells of a column made before (the
+        five roles, by this or by a paint) are left as they are.
 
         Issue 21: a cold first visit of a model made them one at a time through :meth:`cell`, ~2,800 calls of
         ~1.2 us in the measuring and the first paint (stop 31); the other roles (tooltips, accessible text, the sort
@@ -368,7 +367,8 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         valid = [results[ids[r]] if all_rows[r].is_valid else None for r in chosen]
         shared = self._shared_cells()
         for c, col in enumerate(cols):
-            todo = [i for i, cache in enumerate(caches) if (c, _BACKGROUND) not in cache]
+            made = frozenset((c, role) for role in columnwise_cells.ROLES)
+            todo = [i for i, cache in enumerate(caches) if not made <= cache.keys()]
             if len(todo) == len(caches):
                 columnwise_cells.write_column(c, col, picked, valid, caches, shared)
             elif todo:
@@ -734,25 +734,28 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
 
     # --- another model's cells, made before the user switches to it (app27v; :mod:`.idle_preparation`) --------
     def is_prepared(self, settings: CaseSettings) -> bool:
-        """True when a switch to ``settings`` finds every row evaluated and every cell's role data made (the shown
-        settings: True)."""
+        """True when a switch to ``settings`` finds every row evaluated and every cell a switch reads made (the roles
+        :meth:`make_cells` makes; the shown settings: True)."""
         if settings == self._settings and not self._deferred:
             return True
         entry = self._by_settings.get(settings)
         n = len(self._ids)
-        return (entry is not None and entry[0] is not None and len(entry[2]) == n and len(entry[3]) == n
-                and all(len(cells) == self._cells_per_row(entry[1]) for cells in entry[3].values()))
-
-    def _cells_per_row(self, cols: Any) -> int:
-        return len(cols) * len(_ROLES) if cols is not None else -1
+        if entry is None or entry[0] is None or len(entry[2]) != n or len(entry[3]) != n:
+            return False
+        made = _made_roles(len(entry[1]))
+        return all(made <= cells.keys() for cells in entry[3].values())
 
     def prepare_steps(self, settings: CaseSettings, rows_per_step: int = 12) -> Iterator[None]:
-        """Evaluate every row under ``settings`` and make every cell's role data (every role :meth:`data` answers),
-        kept for a switch to ``settings``, in steps of ``rows_per_step`` rows (a generator: one step per ``next``,
-        so that the caller gives the event loop a turn between them). Nothing is shown or signalled: the shown
-        settings, results and cells are swapped back after each step. An edit meanwhile forgets the edited row in
-        what was prepared (:meth:`_forget`), as for any settings kept; the next step starts again from the rows
-        not made."""
+        """Evaluate every row under ``settings`` and make the cells a switch reads (:meth:`make_cells`: the fit's
+        measuring and the paint), kept for a switch to ``settings``, in steps of ``rows_per_step`` rows (a generator:
+        one step per ``next``, so that the caller gives the event loop a turn between them). Nothing is shown or
+        signalled: the shown settings, results and cells are swapped back after each step. An edit meanwhile forgets
+        the edited row in what was prepared (:meth:`_forget`), as for any settings kept; the next step starts again
+        from the rows not made.
+
+        The other roles (tooltips, accessible text, the sort and edit values: a switch asks none of them) are made
+        by :meth:`cell` when asked: made here one by one they were ~10-13 ms of the GUI thread per model of 57 rows,
+        the five column by column ~1 ms (stop 31)."""
         if self._deferred or settings == self._settings:
             return
         step = 0
@@ -760,14 +763,9 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
             with self.as_settings(settings):
                 if step == 0:
                     self._evaluate_missing()   # every row together (numpy over the rows)
-                per_row = self._cells_per_row(self._columns)
-                todo = [r for r, rid in enumerate(self._ids) if len(self._cells.get(rid, ())) != per_row]
-                step_rows = todo[:rows_per_step]
-                self.make_cells(step_rows)   # the measuring's and the paint's roles, column by column
-                for r in step_rows:
-                    for c in range(len(self._columns)):
-                        for role in _LAZY_ROLES:
-                            self.cell(r, c, role)
+                made = _made_roles(len(self._columns))
+                todo = [r for r, rid in enumerate(self._ids) if not made <= self._cells.get(rid, {}).keys()]
+                self.make_cells(todo[:rows_per_step])
             step += 1
             yield
 
@@ -812,3 +810,9 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
         self.contentChanged.emit()
+
+
+@functools.cache
+def _made_roles(n_columns: int) -> frozenset[tuple[int, int]]:
+    """The cells :meth:`RegimenTableModel.make_cells` makes in a row of ``n_columns`` columns (its cache's keys)."""
+    return frozenset((c, role) for c in range(n_columns) for role in columnwise_cells.ROLES)

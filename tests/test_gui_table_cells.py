@@ -180,3 +180,41 @@ def test_a_cold_switch_makes_its_cells_column_by_column(qtbot, isolated_dirs, wa
         assert not calls, len(calls)
         assert all((c, role) in m._cells[rid] for rid in m.state.ids for c in range(m.columnCount()) for role in ROLES)
     w.undo_stack.setClean()
+
+
+def test_the_idle_preparation_makes_what_a_switch_reads(qtbot, isolated_dirs, warnings, monkeypatch) -> None:  # noqa: ANN001
+    """The idle preparation of a model makes its cells column by column, only the roles a switch reads (the fit's
+    measuring and the paint): nothing through ``cell`` meanwhile, nor during the prepared switch and its paint; the
+    other roles (tooltips, ...) when asked, equal to a fresh ``cell``'s. Seen failing with stop 30's prepare_steps
+    (every role of every cell through ``cell``: 3,627 calls for LQ-L's 31 rows) and with the four other roles still
+    made there (1,612 calls)."""
+    from dataclasses import replace
+
+    from sbrt_calc.gui import regimen_table_model
+    from sbrt_calc.gui.qt_values import TOOLTIP_ROLE
+
+    w = _window(qtbot)
+    m = w.model
+    qtbot.wait(10)
+    calls: list[tuple[int, int, int]] = []
+    cell = regimen_table_model.RegimenTableModel.cell
+
+    def counting(self: Any, r: int, c: int, role: int) -> Any:
+        calls.append((r, c, role))
+        return cell(self, r, c, role)
+
+    settings = replace(m.settings(), model="lql")
+    m._by_settings.clear()
+    monkeypatch.setattr(regimen_table_model.RegimenTableModel, "cell", counting)
+    steps = sum(1 for _ in m.prepare_steps(settings))
+    assert steps == 3 and m.is_prepared(settings)   # 31 rows, 12 a step
+    assert not calls, len(calls)
+    w.bench.prepare_widths(settings)
+    w.set_model("lql")
+    w.table.viewport().repaint()
+    assert not calls, len(calls)
+    tip = m.data(m.index(2, 4), TOOLTIP_ROLE)
+    assert calls == [(2, 4, TOOLTIP_ROLE)]
+    m._cells.clear()
+    assert tip == cell(m, 2, 4, TOOLTIP_ROLE)
+    w.undo_stack.setClean()
