@@ -4,8 +4,8 @@ After the start has settled and after each edit, once no input has arrived for :
 the Regimens tab's other model choices are prepared in small steps with a turn of the event loop between them,
 every model's table first (steps 1 and 2, one model after the other), then every model's plot (step 3; stop 30):
 
-1. the table's data under that model: every row evaluated, every cell's role data made, a few rows per step
-   (:meth:`.RegimenTableModel.prepare_steps`);
+1. the table's data under that model: every row evaluated, the cells a switch reads made (its fit's measuring and
+   its paint; column by column since stop 31), a few rows per step (:meth:`.RegimenTableModel.prepare_steps`);
 2. the table's column widths under that model (:meth:`.Workbench.prepare_widths`);
 3. the plot's view of that model: built hidden, its full draw rendered off the GUI thread into an image of its own
    (:meth:`.PlotPanel.prepare_view`); the next step waits for the render to end.

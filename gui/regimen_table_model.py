@@ -28,7 +28,9 @@ if TYPE_CHECKING:   # the core's evaluation (and numpy) load when the first rows
     from sbrt_calc.presets.radiobiology import Threshold
     from sbrt_calc.tables import Column
 
-from . import columnwise_cells, icons
+    from . import columnwise_cells
+
+from . import icons
 from .case_state import CaseState
 from .commands import EditRowCommand, ReorderCommand
 from .number_text import format_exact, greek, header_text, parse_number  # noqa: F401 - re-exported
@@ -356,6 +358,8 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         ids = self.state.ids
         if self._deferred or not ids:
             return
+        from . import columnwise_cells  # when first needed: not at the app's start (~0.5 ms)
+
         chosen = range(len(ids)) if rows is None else rows
         cols = self._columns
         results = self._results
@@ -379,6 +383,8 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         """What one :meth:`make_cells` shares among its cells (the decimals, the locale's point, one brush per
         colour, the reading of invalid rows)."""
         from sbrt_calc.table import STATUS_COLOURS, Status
+
+        from . import columnwise_cells
 
         colours = {"invalid": INVALID_BG, "reached": REACHED_BG, "not reached": NOT_REACHED_BG, "depends": MIXED_BG,
                    "n/a": QColor(STATUS_COLOURS[Status.NA][1])}
@@ -815,4 +821,6 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
 @functools.cache
 def _made_roles(n_columns: int) -> frozenset[tuple[int, int]]:
     """The cells :meth:`RegimenTableModel.make_cells` makes in a row of ``n_columns`` columns (its cache's keys)."""
+    from . import columnwise_cells
+
     return frozenset((c, role) for c in range(n_columns) for role in columnwise_cells.ROLES)
