@@ -115,6 +115,8 @@ class _BannerBox(QWidget):
         self._reserve.setText(reserve_text)
         self._reserved: dict[tuple[int, str], int] = {}
         self._heights: dict[tuple[str, int, str], int] = {}
+        #: the label's text, width, height and font when its text was last laid out (:meth:`_lay_out_label`)
+        self._laid_out: tuple[str, int, int, str] | None = None
         label.setParent(self)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.relayouts = 0   # how many times the window's layout was asked to re-run (tests count them)
@@ -134,15 +136,32 @@ class _BannerBox(QWidget):
                 layout.activate()
 
     def _fit(self) -> bool:
-        """Fit the box's height to the label; True if the height changed."""
+        """Fit the box's height to the label, and lay the label's text out at its size (:meth:`_lay_out_label`);
+        True if the height changed."""
         self.label.setGeometry(self.rect())
         height = self._label_height() if self.width() > 0 else self.label.sizeHint().height()
         height = max(height, self.reserved_height()) if self.label.isVisibleTo(self) else 0
-        if height != self.minimumHeight() or height != self.maximumHeight():
+        changed = height != self.minimumHeight() or height != self.maximumHeight()
+        if changed:
             self.relayouts += 1
             self.setFixedHeight(height)
-            return True
-        return False
+            self.label.setGeometry(self.rect())
+        self._lay_out_label()
+        return changed
+
+    def _lay_out_label(self) -> None:
+        """The label's rich text laid out at the label's size now, before its paint (once per text, size and font).
+
+        Left to the paint, the label laid its text out inside its own paint event; that layout asks for an update,
+        which Qt posts for after the paint: every new banner text (a model switch, an edit that changes the counts)
+        painted the banner a second time, with the window's widgets under it (issue 21, stop 31: ~0.3-0.6 ms of CPU
+        and one more window update a switch; the label's second paint was noticed in stop 30). Measuring the height
+        (``heightForWidth``) lays the text out at the label's width; a resize of the label drops that layout, so it
+        is done at the label's final size. It costs the layout the paint no longer does."""
+        key = (self.label.text(), self.label.width(), self.label.height(), self.label.font().key())
+        if key != self._laid_out and self.label.width() > 0:
+            self._laid_out = key
+            self.label.heightForWidth(self.label.width())
 
     def _label_height(self) -> int:
         """The label's height for its text at the box's width (kept per text, width and font: an edit that turns
