@@ -602,18 +602,34 @@ class Workbench(QWidget):
         header = self.table.horizontalHeader()
         order = view_order(self.model.column_keys(), self.model_first())
         sizes = [header.sectionSize(i) for i in range(header.count())]
+        # the sections are moved with the header's signals blocked, and the view told once after: QTableView answers
+        # each ``sectionMoved`` by laying out its geometry (scroll range, headers, the frozen column's place) and
+        # repainting the columns moved; a switch between the models moved 3-5 sections (issue 21, stop 31)
+        header.blockSignals(True)
+        try:
+            moved = self._move_sections(header, order)
+            if moved:   # each column keeps its width: after a model switch with no event between it and a change of
+                # the rows, moving sections left a verdict column with another column's width ('not re…' cut; issue 21)
+                for i, size in enumerate(sizes):
+                    if header.sectionSize(i) != size:
+                        header.resizeSection(i, size)
+        finally:
+            header.blockSignals(False)
+        if moved:
+            self.table.columns_fitted()
+            self.table.viewport().update()
+        self.table.horizontalScrollBar().setValue(0)
+
+    @staticmethod
+    def _move_sections(header: Any, order: list[int]) -> bool:
+        """Move ``header``'s sections to ``order`` (logical indexes, in visual order); True if any moved."""
         moved = False
         for visual, logical in enumerate(order):
             current = header.visualIndex(logical)
             if current != visual:
                 header.moveSection(current, visual)
                 moved = True
-        if moved:   # each column keeps its width: after a model switch with no event between it and a change of the
-            # rows, moving sections left a verdict column with another column's width ('not re…' cut; issue 21)
-            for i, size in enumerate(sizes):
-                if header.sectionSize(i) != size:
-                    header.resizeSection(i, size)
-        self.table.horizontalScrollBar().setValue(0)
+        return moved
 
     def fit_verdicts(self) -> None:
         """Widen the table's side of the splitter (the plot keeping >= 320 px, or its 240-px minimum in a

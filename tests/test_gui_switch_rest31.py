@@ -176,3 +176,36 @@ def test_a_switch_paints_the_banner_once(window, qtbot) -> None:  # noqa: ANN001
         assert len(heights) > 1, "no switch changed the banner's height"
     finally:
         paints.remove()
+
+
+def test_ordering_the_columns_lays_the_table_out_once(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    """The columns put in the view's order with the header's signals blocked: the table's geometry is laid out
+    once, not once per moved section (a switch moved 3-5 of them), and each column keeps its width. Seen failing
+    with the sections moved with the signals on: 8 layouts here."""
+    import types
+
+    from sbrt_calc.gui.workbench import view_order
+
+    window.resize(1280, 800)
+    window.model.replace_all(_rows(12), window.model.settings())
+    window.set_model("usc")
+    qtbot.wait(20)
+    bench, table = window.bench, window.table
+    header = table.horizontalHeader()
+    for _ in range(5):   # the last five columns to the front, after the Regimen
+        header.moveSection(header.count() - 1, 1)
+    widths = [header.sectionSize(i) for i in range(header.count())]
+    layouts: list[int] = []
+    own = type(table).updateGeometries
+
+    def counted(view: Any) -> None:
+        layouts.append(1)
+        own(view)
+
+    monkeypatch.setattr(table, "updateGeometries", types.MethodType(counted, table), raising=False)
+    bench.order_columns()
+    assert len(layouts) == 1
+    order = view_order(window.model.column_keys(), bench.model_first())
+    assert [header.logicalIndex(v) for v in range(header.count())] == order
+    assert [header.sectionSize(i) for i in range(header.count())] == widths
+    assert table.frozen.columnWidth(0) == table.columnWidth(0)
