@@ -178,6 +178,12 @@ class IdlePreparation(QObject):
 
     def prepare_all_now(self) -> None:
         """Every model not shown prepared at once, each render waited for (benchmarks and tests)."""
+        plot = self.plot
+        if plot._full_draw_pending and plot._job is None:
+            # the shown view's full draw, which the app starts after the window's next paint (plot_panel's
+            # _AfterWindowPaint), started and finished first: a view is prepared only when nothing of its own is pending
+            plot._draw_later()
+            plot.wait_for_render()
         for wait in self._plan():
             if wait == _WAIT_RENDER:
                 job = self.plot._job

@@ -56,6 +56,7 @@ class PlotPanel(QWidget):
         self._views: dict[Any, tuple[Any, dict[str, Any], Any, tuple[int, int], Any]] = {}
         self._view_key: Any = None
         self._job: _Render | None = None    # a full draw being rendered off the GUI thread
+        self._paint_watch: _AfterWindowPaint | None = None   # starts that full draw after the window's paint
         #: the plot's data of the evaluations seen last, by identity (:meth:`_plot_data_of`)
         self._plot_data: dict[tuple[int, ...], tuple[Any, PlotData]] = {}
         #: views built and drawn before the user switched to them (:meth:`prepare_view`; app27v), by view key: kept
@@ -432,11 +433,18 @@ class PlotPanel(QWidget):
             # draw_idle, whose pending flag survives an explicit draw() and made the next paint draw again
             if not self._full_draw_pending:
                 self._full_draw_pending = True
-                QTimer.singleShot(0, self._draw_later)
+                self._after_window_paint().arm(self._draw_later)
             return
         self.canvas.restore_region(self._background)
         self._draw_animated()
         self.canvas.update()   # the buffer is ready: painted with the table in one pass (blit repainted at once)
+
+    def _after_window_paint(self) -> _AfterWindowPaint:
+        """The panel's :class:`_AfterWindowPaint` (made when first needed)."""
+        watch = self._paint_watch
+        if watch is None:
+            watch = self._paint_watch = _AfterWindowPaint(self)
+        return watch
 
     def _draw_later(self) -> None:
         """The pending full draw, when the event loop is idle: off the GUI thread (see the module docstring)."""
@@ -701,6 +709,65 @@ class PlotPanel(QWidget):
             for a in animated:
                 a.set_animated(True)
         return write_bytes_atomic(p, buf.getvalue(), kind=fmt)   # never over a file of another kind
+
+
+class _AfterWindowPaint(QObject):
+    """Runs a callback in the turn after the panel's window next paints (its ``UpdateRequest``: Qt paints every
+    widget waiting for it there), or after :attr:`FALLBACK_MS` without one (a hidden window, nothing to paint).
+
+    Why (issue 21, stop 31): a full draw's render thread holds the interpreter most of the time, and the GUI thread
+    waits for it (up to Python's switch interval, 5 ms) at each entry into Python, a paint's included. Started by a
+    zero timer in the switch's own turn, the render began before the window's paint (Qt posts that paint at a low
+    priority): a first visit's table showed ~17 ms later than its own CPU time says (wall 28-30 ms after the
+    switch, then a second batch of paints at 45-58 ms). The new view's render now starts once the window is
+    painted."""
+
+    #: without the window's paint within this time, the callback runs anyway
+    FALLBACK_MS = 50
+
+    def __init__(self, panel: QWidget) -> None:
+        super().__init__(panel)
+        self._panel = panel
+        self._callback: Any = None
+        self._watched: QWidget | None = None
+        self._armed = 0   # how many times armed (a fallback or paint of an earlier arming does nothing)
+
+    def arm(self, callback: Any) -> None:
+        """Run ``callback`` after the window's next paint (at once in a zero timer when the window is hidden)."""
+        window = self._panel.window()
+        if not window.isVisible():
+            QTimer.singleShot(0, callback)
+            return
+        self._release()
+        self._callback = callback
+        self._watched = window
+        window.installEventFilter(self)
+        self._armed += 1
+        armed = self._armed
+        QTimer.singleShot(self.FALLBACK_MS, lambda: self._fire(armed))   # (an earlier arming's fallback: ignored)
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+        if obj is self._watched and event.type() == _UPDATE_REQUEST:
+            self._release()
+            armed = self._armed
+            QTimer.singleShot(0, lambda: self._fire(armed))   # after this event: the paint it makes
+        return False
+
+    def _release(self) -> None:
+        if self._watched is not None:
+            self._watched.removeEventFilter(self)
+            self._watched = None
+
+    def _fire(self, armed: int) -> None:
+        if armed != self._armed:
+            return
+        callback, self._callback = self._callback, None
+        self._release()
+        if callback is not None:
+            callback()
+
+
+_UPDATE_REQUEST = 77   # QEvent.Type.UpdateRequest as an int (tests/test_gui_plot_after_paint.py compares it)
 
 
 class _Render:

@@ -202,3 +202,15 @@ class SharedWindow:
             pytest.fail(f"the module's shared window is not back to a new case after the reset: "
                         f"{', '.join(left)} differ from a new window's. {shown}")
         return w
+
+
+def until_render_starts(qapp: Any, w: Any, timeout_s: float = 5.0) -> Any:
+    """Turn the event loop until the plot's pending full draw has started its render off the GUI thread (the app
+    starts it in the turn after the window's next paint: plot_panel's ``_AfterWindowPaint``); its job."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while w.plot._job is None and time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.001)
+    return w.plot._job

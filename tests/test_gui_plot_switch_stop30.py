@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import sweep_window  # noqa: E402
+from gui_windows import sweep_window, until_render_starts  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 ROWS = 57
@@ -101,8 +101,7 @@ def test_a_first_visits_view_is_built_off_the_gui_thread_with_the_same_image(qap
     built_in = _record_at_each_build(monkeypatch, threading.get_ident)
     window.set_model(model)                 # a first visit again
     assert built_in == []                   # the switch's own turn builds nothing
-    qapp.processEvents()                    # the idle turn: the render starts, with the build
-    job = window.plot._job
+    job = until_render_starts(qapp, window)  # after the window's paint: the render starts, with the build
     assert job is not None
     job.thread.join(timeout=30)
     for _ in range(3):                      # its end, posted to the GUI thread
@@ -127,8 +126,7 @@ def test_reading_the_plot_while_its_view_is_built_waits_for_the_render(qapp, win
     plot = window.plot
     plot.forget_views()
     window.set_model("usc")
-    qapp.processEvents()
-    job = plot._job
+    job = until_render_starts(qapp, window)
     assert job is not None
     ax, handles = plot.ax, plot._handles
     assert job.thread.ident is not None and not job.thread.is_alive() and plot._job is None
@@ -152,8 +150,7 @@ def test_a_build_that_fails_in_the_render_raises_on_the_gui_thread(qapp, window:
     plot.forget_views()
     monkeypatch.setattr(core, "draw_plot", failing)
     window.set_model("lql")
-    qapp.processEvents()
-    assert plot._job is not None
+    assert until_render_starts(qapp, window) is not None
     with pytest.raises(ValueError, match="no plot"):
         plot.wait_for_render()
     assert plot._job is None and QApplication.overrideCursor() is None

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import sweep_window  # noqa: E402
+from gui_windows import sweep_window, until_render_starts  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 import sbrt_calc.evaluation as evaluation  # noqa: E402
@@ -284,8 +284,7 @@ def test_a_new_views_full_draw_runs_off_the_gui_thread_with_the_same_image(qapp,
     plot.forget_views()                         # the same view, new again
     plot._static_key = None
     plot.refresh()
-    qapp.processEvents()                        # the idle turn: the render starts
-    job = plot._job
+    job = until_render_starts(qapp, window)     # after the window's paint (or the fallback): the render starts
     assert job is not None
     assert QApplication.overrideCursor() is not None
     assert QApplication.overrideCursor().shape() == Qt.CursorShape.BusyCursor
@@ -307,8 +306,7 @@ def test_a_change_during_a_render_waits_for_it(qapp, window: MainWindow) -> None
     plot = window.plot
     plot.forget_views()
     window.set_model("lql")
-    qapp.processEvents()
-    assert plot._job is not None
+    assert until_render_starts(qapp, window) is not None
     window.set_model("lq")                      # lq's view is new too: drawn after lql's render
     assert plot._job is None
     assert "LQ-L" not in plot.title()
