@@ -95,6 +95,16 @@ def main() -> int:
         w.model._by_settings.clear()
         w.bench._width_cache.clear()
 
+    def back_to_lq_cold() -> None:
+        """LQ shown and drawn, nothing of another model cached or prepared (no hidden axes left over from the others:
+        as a first visit in the app) and their garbage collected (the app never holds more than 4 views): the next
+        switch to another model is a first visit with nothing prepared."""
+        w.set_model("lq")
+        w.plot.draw_now()
+        app.processEvents()
+        forget()
+        gc.collect()
+
     first: list[tuple[float, float]] = []
     for i in range(args.runs):
         for m in ("lql", "usc", "all", "lq"):
@@ -155,13 +165,7 @@ def main() -> int:
     loop: list[tuple[float, float]] = []
     for _ in range(args.runs):
         for m in ("lql", "usc", "all"):
-            w.set_model("lq")
-            w.plot.draw_now()
-            app.processEvents()
-            w.plot.forget_views()   # as a first visit in the app: no hidden axes left over from the others
-            gc.collect()            # ...nor their garbage (the app never holds more than 4 views)
-            w.model._by_settings.clear()
-            w.bench._width_cache.clear()
+            back_to_lq_cold()
             loop.append(lived(m))
     # the same first visit in wall time (stop 31): from the switch to the last paint of the window's widgets but the
     # plot (the table, its frozen column, headers, banner, working panel), and to the plot's new image; an event filter
@@ -202,32 +206,20 @@ def main() -> int:
     loop_wall: list[tuple[float, float]] = []
     for _ in range(args.runs):
         for m in ("lql", "usc", "all"):
-            w.set_model("lq")
-            w.plot.draw_now()
-            app.processEvents()
-            forget()
-            gc.collect()
+            back_to_lq_cold()
             app.installEventFilter(paints_filter)
             loop_wall.append(lived_wall(m))
             app.removeEventFilter(paints_filter)
     loop_prepared: list[tuple[float, float]] = []
     for _ in range(args.runs):
         for m in ("lql", "usc", "all"):
-            w.set_model("lq")
-            w.plot.draw_now()
-            app.processEvents()
-            forget()
-            gc.collect()
+            back_to_lq_cold()
             w.bench.preparation.prepare_all_now()
             app.processEvents()
             loop_prepared.append(lived(m))
     prep_loop = []
     for _ in range(max(2, args.runs // 2)):
-        w.set_model("lq")
-        w.plot.draw_now()
-        app.processEvents()
-        forget()
-        gc.collect()
+        back_to_lq_cold()
         prep_loop.append(lived_preparation())
     for m in ("lql", "usc", "all", "lq"):
         switch(m)                # every view drawn once: what follows is a return to a model seen before

@@ -95,6 +95,22 @@ def _varied_rows() -> list[CaseRegimen]:
     return rows
 
 
+def _count_cells(monkeypatch: Any, roles: Any = None) -> list[tuple[int, int, int]]:
+    """Every ``RegimenTableModel.cell`` call from now on (of ``roles`` only, when given): (row, column, role)."""
+    from sbrt_calc.gui import regimen_table_model
+
+    calls: list[tuple[int, int, int]] = []
+    cell = regimen_table_model.RegimenTableModel.cell
+
+    def counting(self: Any, r: int, c: int, role: int) -> Any:
+        if roles is None or role in roles:
+            calls.append((r, c, role))
+        return cell(self, r, c, role)
+
+    monkeypatch.setattr(regimen_table_model.RegimenTableModel, "cell", counting)
+    return calls
+
+
 def _made(model: Any, make: Any) -> dict[tuple[int, int, int], Any]:
     """Every cell's five measured and painted roles, from a fresh cache, made by ``make(model)``."""
     from sbrt_calc.gui.columnwise_cells import ROLES
@@ -157,21 +173,12 @@ def test_a_cold_switch_makes_its_cells_column_by_column(qtbot, isolated_dirs, wa
     """A first visit of a model (nothing prepared) makes the cells its fit measures and its paint shows column by
     column, before the fit: the measuring and the paint make none of them one at a time through ``cell``
     (1,000-3,000 calls before stop 31). Seen failing with set_settings' make_cells removed (1,613 calls)."""
-    from sbrt_calc.gui import regimen_table_model
     from sbrt_calc.gui.columnwise_cells import ROLES
 
     w = _window(qtbot)
     m = w.model
     qtbot.wait(10)
-    calls: list[tuple[int, int, int]] = []
-    cell = regimen_table_model.RegimenTableModel.cell
-
-    def counting(self: Any, r: int, c: int, role: int) -> Any:
-        if role in ROLES:
-            calls.append((r, c, role))
-        return cell(self, r, c, role)
-
-    monkeypatch.setattr(regimen_table_model.RegimenTableModel, "cell", counting)
+    calls = _count_cells(monkeypatch, ROLES)
     for model in ("all", "lql"):
         m._by_settings.clear()
         w.bench._width_cache.clear()
@@ -196,16 +203,10 @@ def test_the_idle_preparation_makes_what_a_switch_reads(qtbot, isolated_dirs, wa
     w = _window(qtbot)
     m = w.model
     qtbot.wait(10)
-    calls: list[tuple[int, int, int]] = []
     cell = regimen_table_model.RegimenTableModel.cell
-
-    def counting(self: Any, r: int, c: int, role: int) -> Any:
-        calls.append((r, c, role))
-        return cell(self, r, c, role)
-
     settings = replace(m.settings(), model="lql")
     m._by_settings.clear()
-    monkeypatch.setattr(regimen_table_model.RegimenTableModel, "cell", counting)
+    calls = _count_cells(monkeypatch)
     steps = sum(1 for _ in m.prepare_steps(settings))
     assert steps == 3 and m.is_prepared(settings)   # 31 rows, 12 a step
     assert not calls, len(calls)
