@@ -565,8 +565,10 @@ class Workbench(QWidget):
             self._fit_column_widths(header)
         finally:
             header.blockSignals(False)
-        self.table.columns_fitted()
-        self.order_columns()
+        # the columns ordered before the view is told: one layout of its geometry for the widths and the order
+        # (told after each, a switch that moved sections laid the table out twice; issue 21, stop 31)
+        moved = self._order_sections()
+        self._tell_view(moved)
         self.fit_verdicts()
 
     def _fit_column_widths(self, header: Any) -> None:
@@ -599,6 +601,20 @@ class Workbench(QWidget):
     def order_columns(self) -> None:
         """Put the view's columns in :func:`view_order`, scrolled to the start (the chosen model's
         numbers among the first columns)."""
+        self._tell_view(self._order_sections(), widths=False)
+
+    def _tell_view(self, moved: bool, widths: bool = True) -> None:
+        """Tell the table, once, what the header's blocked signals kept from it (the widths set, ``moved``: the
+        sections moved), and scroll it to the start."""
+        if widths or moved:
+            self.table.columns_fitted()
+        if moved:
+            self.table.viewport().update()
+        self.table.horizontalScrollBar().setValue(0)
+
+    def _order_sections(self) -> bool:
+        """The header's sections moved to :func:`view_order` with its signals blocked, each keeping its width; True
+        if any moved (the view is not told: :meth:`_tell_view`)."""
         header = self.table.horizontalHeader()
         order = view_order(self.model.column_keys(), self.model_first())
         sizes = [header.sectionSize(i) for i in range(header.count())]
@@ -615,10 +631,7 @@ class Workbench(QWidget):
                         header.resizeSection(i, size)
         finally:
             header.blockSignals(False)
-        if moved:
-            self.table.columns_fitted()
-            self.table.viewport().update()
-        self.table.horizontalScrollBar().setValue(0)
+        return moved
 
     @staticmethod
     def _move_sections(header: Any, order: list[int]) -> bool:

@@ -100,3 +100,44 @@ def test_a_bar_shown_by_a_new_range_is_laid_out(window, qtbot) -> None:  # noqa:
     assert (table.horizontalScrollBar().isVisible(), table.verticalScrollBar().isVisible()) == (True, True)
     assert table.viewport().width() + table.verticalScrollBar().width() <= table.width()
     assert table.frozen.geometry().height() == table.viewport().height() + table.horizontalHeader().height()
+
+
+def test_fitting_the_columns_lays_the_table_out_once(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    """A switch's fit sets the widths and the columns' order with the header's signals blocked and tells the view
+    once: one layout of the table's geometry (the calls Qt makes inside it not counted), the order and widths as
+    before, the frozen column as wide as the first. Seen failing with the view told after the widths and again
+    after the order (the code before scroll31): 2 layouts."""
+    import types
+
+    from sbrt_calc.gui.workbench import view_order
+
+    window.resize(1280, 800)
+    window.model.replace_all(_rows(12), window.model.settings())
+    window.set_model("usc")
+    qtbot.wait(20)
+    bench, table = window.bench, window.table
+    header = table.horizontalHeader()
+    for _ in range(5):   # the last five columns to the front, after the Regimen
+        header.moveSection(header.count() - 1, 1)
+    layouts: list[int] = []
+    depth = [0]
+    own = type(table).updateGeometries
+
+    def counted(view: Any) -> None:
+        if depth[0] == 0:
+            layouts.append(1)
+        depth[0] += 1
+        try:
+            own(view)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(table, "updateGeometries", types.MethodType(counted, table), raising=False)
+    table.horizontalScrollBar().setValue(50)
+    bench._fit_columns()
+    assert len(layouts) == 1
+    order = view_order(window.model.column_keys(), bench.model_first())
+    assert [header.logicalIndex(v) for v in range(header.count())] == order
+    assert [header.sectionSize(i) for i in range(header.count())] == bench._cached_widths(bench._width_key())
+    assert table.frozen.columnWidth(0) == table.columnWidth(0)
+    assert table.horizontalScrollBar().value() == 0
