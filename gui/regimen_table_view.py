@@ -81,8 +81,6 @@ class RegimenTableView(QTableView):
         #: the (signal, slot) pairs that keep the mirror as the model, disconnected at the install
         self._mirror_links: list[tuple[Any, Any]] = []
         self._install_queued = False
-        #: a scroll bar's range changed since the scroll area's queued layout last ran (:meth:`_lay_out_bars_now`)
-        self._bars_ranged = False
         python_viewport(self)
         self.frozen = QTableView(self)
         f = self.frozen
@@ -104,8 +102,6 @@ class RegimenTableView(QTableView):
         self.horizontalHeader().sectionResized.connect(self._section_resized)
         self.verticalHeader().sectionResized.connect(lambda i, _o, n: f.setRowHeight(i, n))
         self.verticalScrollBar().valueChanged.connect(f.verticalScrollBar().setValue)
-        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):   # after the scroll area's own (queued)
-            bar.rangeChanged.connect(self._bar_ranged)
         f.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
         f.horizontalHeader().sectionClicked.connect(lambda s: self.horizontalHeader().sectionClicked.emit(s))
         f.pressed.connect(lambda _index: self.make_interactive())   # a click on the frozen column before the install
@@ -345,29 +341,6 @@ class RegimenTableView(QTableView):
         super().updateGeometries()
         if hasattr(self, "frozen"):
             self._place_frozen()
-        if getattr(self, "_bars_ranged", False):
-            self._lay_out_bars_now()
-
-    def _bar_ranged(self, *_: Any) -> None:
-        self._bars_ranged = True
-
-    def _lay_out_bars_now(self) -> None:
-        """Run now the scroll area's layout that a scroll bar's new range queued (``QAbstractScrollArea`` answers
-        each ``rangeChanged`` with a queued layout of its children, which shows or hides a bar as needed).
-
-        That layout raises the horizontal bar's container and then the vertical one's: each raise moves the container
-        to the top of its siblings (the other one is there) and invalidates its area. Queued, it ran in the turn
-        after the switch's paint, so that every model switch that changed a range (2-4 changes a switch: the widths,
-        the banner's height) painted both bars a second time, with the view's frame and the window's widgets under
-        them, and updated the window again (issue 21, stop 31: 0.6-1.2 ms of the switch's scroll bar paints, the
-        window's second update). Run here, at the end of the geometry's update that set the range, the raises fall
-        in the paint to come. Not before the install (:meth:`make_interactive`): it would also run the queued
-        ``make_interactive`` of the filled table's first paint ahead of its turn."""
-        self._bars_ranged = False
-        if self._interactive:
-            from PySide6.QtCore import QCoreApplication
-
-            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
 
     def scrollTo(self, index: QModelIndex | QPersistentModelIndex, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802, E501
         """As the table's, but a cell is never left hidden behind the frozen column."""
