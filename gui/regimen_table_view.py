@@ -162,8 +162,9 @@ class RegimenTableView(QTableView):
         # changed): the headers keep their sections' state, which the window's fit sets again (widths, order), and
         # no section is made again (a reset of the mirror, clear(), cost the table a second full paint after each
         # model switch: the last section's stretch, made again in the next turn, resized it)
-        self._mirror_links = [(signal, self._mirror_changed) for signal in (
-            model.modelReset, model.columnsInserted, model.columnsRemoved, model.rowsInserted, model.rowsRemoved, model.rowsMoved,
+        self._mirror_links = [(model.modelReset, self._mirror_reset)]
+        self._mirror_links += [(signal, self._mirror_changed) for signal in (
+            model.columnsInserted, model.columnsRemoved, model.rowsInserted, model.rowsRemoved, model.rowsMoved,
             model.layoutChanged, model.headerDataChanged)]
         self._mirror_links.append((self.selectionModel().selectionChanged, self._mirror_selected))
         for signal, slot in self._mirror_links:
@@ -180,6 +181,25 @@ class RegimenTableView(QTableView):
 
     def _mirror_changed(self, *_: Any) -> None:
         self._fill_mirror()
+
+    def _mirror_reset(self) -> None:
+        """The mirror refilled after a reset of the model, the table not told of a new column count: QTableView
+        answers the header's ``sectionCountChanged`` by laying its geometry out with the old widths (a horizontal
+        range that the fit changes again), and the window's fit lays it out once more with the new ones
+        (:meth:`columns_fitted`; issue 21, stop 31: one ``updateGeometries`` of ~6 a model switch that changes the
+        column count). Without a fit the view is still laid out: a reset schedules Qt's own items layout
+        (``doItemsLayout``, which runs ``updateGeometries``) before the next paint. Not before the install (the
+        start's fill is left as it is)."""
+        header = self.horizontalHeader()
+        mirror = self._mirror
+        if mirror is None or not self._interactive or mirror.columnCount() == self.model().columnCount():
+            self._fill_mirror()
+            return
+        header.blockSignals(True)
+        try:
+            self._fill_mirror()
+        finally:
+            header.blockSignals(False)
 
     def _mirror_selected(self, *_: Any) -> None:
         self._mirror_selection()
