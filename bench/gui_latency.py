@@ -94,6 +94,11 @@ def main() -> int:
         w.plot.forget_views()
         w.model._by_settings.clear()
         w.bench._width_cache.clear()
+        # the working panel's kept texts (working31) but the shown one: the bench's rows are the same in every run, and
+        # a first visit's working text, kept from the run before, was swapped in without being parsed
+        kept = w.working._documents
+        for text in list(kept)[:-1]:
+            kept.pop(text).deleteLater()
 
     def prepare_now() -> None:
         """What the app does when idle, here at once: every other model prepared. The preparation's throw-away
