@@ -214,3 +214,15 @@ def until_render_starts(qapp: Any, w: Any, timeout_s: float = 5.0) -> Any:
         qapp.processEvents()
         time.sleep(0.001)
     return w.plot._job
+
+
+def switch_through_the_loop(window: Any, model: str, turns: int = 8) -> None:
+    """``model`` set as the model box's change arrives (a queued call), then ``turns`` turns of the event loop
+    with the plot's render finished."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    QTimer.singleShot(0, lambda: window.set_model(model))
+    for _ in range(turns):
+        QApplication.processEvents()
+        window.plot.wait_for_render()

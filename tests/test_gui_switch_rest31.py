@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gui_windows import switch_through_the_loop
+
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.regimen import Regimen
 
@@ -121,18 +123,6 @@ class _Paints:
             w.removeEventFilter(self._filter)
 
 
-def _switch_through_the_loop(window: Any, model: str, turns: int = 8) -> None:
-    """``model`` set as the model box's change arrives (a queued call), then ``turns`` turns of the event loop
-    with the plot's render finished."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    QTimer.singleShot(0, lambda: window.set_model(model))
-    for _ in range(turns):
-        QApplication.processEvents()
-        window.plot.wait_for_render()
-
-
 def test_a_switch_that_adds_columns_paints_the_frozen_column_once(window, qtbot) -> None:  # noqa: ANN001
     """LQ's 12 columns -> LQ-L's 13 -> all three models' 18: the new columns are hidden in the overlay without the
     repaint QTableView schedules for a resized (hidden) section. Seen failing with ``sync_frozen`` hiding them one
@@ -146,7 +136,7 @@ def test_a_switch_that_adds_columns_paints_the_frozen_column_once(window, qtbot)
         for model in ("lql", "all", "lq", "usc", "all"):
             before = window.model.columnCount()
             paints.counts.update(frozen=0, table=0)
-            _switch_through_the_loop(window, model)
+            switch_through_the_loop(window, model)
             assert paints.counts == {"frozen": 1, "table": 1}, (model, before, window.model.columnCount())
             assert [c for c in range(window.model.columnCount()) if not frozen.isColumnHidden(c)] == [0]
     finally:
@@ -169,7 +159,7 @@ def test_a_switch_paints_the_banner_once(window, qtbot) -> None:  # noqa: ANN001
         for model in ("lql", "all", "lq", "usc", "all", "lql", "lq"):
             text = bench.banner.text()
             paints.counts["banner"] = 0
-            _switch_through_the_loop(window, model)
+            switch_through_the_loop(window, model)
             heights.add(bench.banner_box.height())
             changed = bench.banner.text() != text
             assert paints.counts["banner"] == int(changed), (model, changed, paints.counts)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gui_windows import switch_through_the_loop
+
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.regimen import Regimen
 
@@ -17,16 +19,26 @@ def _rows(n: int) -> list[CaseRegimen]:
     return [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(n)]
 
 
-def _switch_through_the_loop(window: Any, model: str, turns: int = 8) -> None:
-    """``model`` set as the model box's change arrives (a queued call), then ``turns`` turns of the event loop
-    with the plot's render finished."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+def _count_layouts(table: Any, monkeypatch: Any) -> list[int]:
+    """One entry per top-level ``updateGeometries`` of ``table`` from now on (the calls Qt makes inside one not
+    counted)."""
+    import types
 
-    QTimer.singleShot(0, lambda: window.set_model(model))
-    for _ in range(turns):
-        QApplication.processEvents()
-        window.plot.wait_for_render()
+    layouts: list[int] = []
+    depth = [0]
+    own = type(table).updateGeometries
+
+    def counted(view: Any) -> None:
+        if depth[0] == 0:
+            layouts.append(1)
+        depth[0] += 1
+        try:
+            own(view)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(table, "updateGeometries", types.MethodType(counted, table), raising=False)
+    return layouts
 
 
 def test_a_bar_shown_by_a_new_range_is_laid_out(window, qtbot) -> None:  # noqa: ANN001
@@ -43,7 +55,7 @@ def test_a_bar_shown_by_a_new_range_is_laid_out(window, qtbot) -> None:  # noqa:
     assert shown == (False, False)
     window.bench.splitter.setSizes([300, 1300])
     window.model.replace_all(_rows(57), window.model.settings())
-    _switch_through_the_loop(window, "all")
+    switch_through_the_loop(window, "all")
     assert (table.horizontalScrollBar().isVisible(), table.verticalScrollBar().isVisible()) == (True, True)
     assert table.viewport().width() + table.verticalScrollBar().width() <= table.width()
     assert table.frozen.geometry().height() == table.viewport().height() + table.horizontalHeader().height()
@@ -54,7 +66,6 @@ def test_fitting_the_columns_lays_the_table_out_once(window, qtbot, monkeypatch)
     once: one layout of the table's geometry (the calls Qt makes inside it not counted), the order and widths as
     before, the frozen column as wide as the first. Seen failing with the view told after the widths and again
     after the order (the code before scroll31): 2 layouts."""
-    import types
 
     from sbrt_calc.gui.workbench import view_order
 
@@ -66,20 +77,7 @@ def test_fitting_the_columns_lays_the_table_out_once(window, qtbot, monkeypatch)
     header = table.horizontalHeader()
     for _ in range(5):   # the last five columns to the front, after the Regimen
         header.moveSection(header.count() - 1, 1)
-    layouts: list[int] = []
-    depth = [0]
-    own = type(table).updateGeometries
-
-    def counted(view: Any) -> None:
-        if depth[0] == 0:
-            layouts.append(1)
-        depth[0] += 1
-        try:
-            own(view)
-        finally:
-            depth[0] -= 1
-
-    monkeypatch.setattr(table, "updateGeometries", types.MethodType(counted, table), raising=False)
+    layouts = _count_layouts(table, monkeypatch)
     table.horizontalScrollBar().setValue(50)
     bench._fit_columns()
     assert len(layouts) == 1
@@ -96,28 +94,14 @@ def test_a_switch_that_changes_the_columns_lays_the_table_out_twice(window, qtbo
     resize of the table; not once more when the headers' mirror gets its new columns (with the old widths). A
     switch with the same count (LQ-L <-> USC) the same. The horizontal range is set once. Seen failing with the
     mirror refilled with the header's signals on (the code before): 3 layouts in lq -> lql."""
-    import types
 
     window.resize(1280, 800)
     window.model.replace_all(_rows(57), window.model.settings())
     qtbot.wait(20)
     window.make_interactive()
     table = window.table
-    layouts: list[int] = []
+    layouts = _count_layouts(table, monkeypatch)
     ranges: list[tuple[int, int]] = []
-    depth = [0]
-    own = type(table).updateGeometries
-
-    def counted(view: Any) -> None:
-        if depth[0] == 0:
-            layouts.append(1)
-        depth[0] += 1
-        try:
-            own(view)
-        finally:
-            depth[0] -= 1
-
-    monkeypatch.setattr(table, "updateGeometries", types.MethodType(counted, table), raising=False)
     table.horizontalScrollBar().rangeChanged.connect(lambda lo, hi: ranges.append((lo, hi)))
     for model in ("lql", "all", "lq", "lql", "usc"):
         layouts.clear()
