@@ -319,16 +319,15 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
         if not 0 <= c < len(cols):
             return [tuple(None for _ in roles) for _ in self.state.ids]
         cells = self._cells
-        try:   # every row's cells made (make_cells, a switch's or the idle preparation's): read, nothing decided
-            if not roles:
-                raise KeyError(roles)
-            made = [cells[rid] for rid in self.state.ids]
-            read = itemgetter(*((c, role) for role in roles))
-            if len(roles) == 1:
-                return [(read(cache),) for cache in made]
-            return list(map(read, made))
-        except KeyError:
-            pass
+        if roles:   # every row's cells made (make_cells, a switch's or the idle preparation's): read, nothing decided
+            try:
+                made = [cells[rid] for rid in self.state.ids]
+                read = itemgetter(*((c, role) for role in roles))
+                if len(roles) == 1:
+                    return [(read(cache),) for cache in made]
+                return list(map(read, made))
+            except KeyError:   # a row, or one of its cells, not made: cell by cell below
+                pass
         key = cols[c].key
         none = tuple(role in _NONE_IN_VALID_ROWS and key not in _NONE_IN_VALID_ROWS[role] for role in roles)
         cell, rows = self.cell, self.state.rows
