@@ -226,3 +226,25 @@ def switch_through_the_loop(window: Any, model: str, turns: int = 8) -> None:
     for _ in range(turns):
         QApplication.processEvents()
         window.plot.wait_for_render()
+
+
+def count_layouts(table: Any, monkeypatch: Any, nested: bool = False) -> list[int]:
+    """One entry per ``updateGeometries`` of ``table`` from now on: the top-level calls only, or with ``nested`` the
+    calls Qt makes inside one too."""
+    import types
+
+    layouts: list[int] = []
+    depth = [0]
+    own = type(table).updateGeometries
+
+    def counted(view: Any) -> None:
+        if nested or depth[0] == 0:
+            layouts.append(1)
+        depth[0] += 1
+        try:
+            own(view)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(table, "updateGeometries", types.MethodType(counted, table), raising=False)
+    return layouts

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gui_windows import switch_through_the_loop
+from gui_windows import count_layouts, switch_through_the_loop
 
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.regimen import Regimen
@@ -172,8 +172,6 @@ def test_ordering_the_columns_lays_the_table_out_once(window, qtbot, monkeypatch
     """The columns put in the view's order with the header's signals blocked: the table's geometry is laid out
     once, not once per moved section (a switch moved 3-5 of them), and each column keeps its width. Seen failing
     with the sections moved with the signals on: 8 layouts here."""
-    import types
-
     from sbrt_calc.gui.workbench import view_order
 
     window.resize(1280, 800)
@@ -185,14 +183,7 @@ def test_ordering_the_columns_lays_the_table_out_once(window, qtbot, monkeypatch
     for _ in range(5):   # the last five columns to the front, after the Regimen
         header.moveSection(header.count() - 1, 1)
     widths = [header.sectionSize(i) for i in range(header.count())]
-    layouts: list[int] = []
-    own = type(table).updateGeometries
-
-    def counted(view: Any) -> None:
-        layouts.append(1)
-        own(view)
-
-    monkeypatch.setattr(table, "updateGeometries", types.MethodType(counted, table), raising=False)
+    layouts = count_layouts(table, monkeypatch, nested=True)
     bench.order_columns()
     assert len(layouts) == 1
     order = view_order(window.model.column_keys(), bench.model_first())

@@ -7,9 +7,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from gui_windows import switch_through_the_loop
+from gui_windows import count_layouts, switch_through_the_loop
 
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.regimen import Regimen
@@ -17,28 +15,6 @@ from sbrt_calc.regimen import Regimen
 
 def _rows(n: int) -> list[CaseRegimen]:
     return [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(n)]
-
-
-def _count_layouts(table: Any, monkeypatch: Any) -> list[int]:
-    """One entry per top-level ``updateGeometries`` of ``table`` from now on (the calls Qt makes inside one not
-    counted)."""
-    import types
-
-    layouts: list[int] = []
-    depth = [0]
-    own = type(table).updateGeometries
-
-    def counted(view: Any) -> None:
-        if depth[0] == 0:
-            layouts.append(1)
-        depth[0] += 1
-        try:
-            own(view)
-        finally:
-            depth[0] -= 1
-
-    monkeypatch.setattr(table, "updateGeometries", types.MethodType(counted, table), raising=False)
-    return layouts
 
 
 def test_a_bar_shown_by_a_new_range_is_laid_out(window, qtbot) -> None:  # noqa: ANN001
@@ -77,7 +53,7 @@ def test_fitting_the_columns_lays_the_table_out_once(window, qtbot, monkeypatch)
     header = table.horizontalHeader()
     for _ in range(5):   # the last five columns to the front, after the Regimen
         header.moveSection(header.count() - 1, 1)
-    layouts = _count_layouts(table, monkeypatch)
+    layouts = count_layouts(table, monkeypatch)
     table.horizontalScrollBar().setValue(50)
     bench._fit_columns()
     assert len(layouts) == 1
@@ -100,7 +76,7 @@ def test_a_switch_that_changes_the_columns_lays_the_table_out_twice(window, qtbo
     qtbot.wait(20)
     window.make_interactive()
     table = window.table
-    layouts = _count_layouts(table, monkeypatch)
+    layouts = count_layouts(table, monkeypatch)
     ranges: list[tuple[int, int]] = []
     table.horizontalScrollBar().rangeChanged.connect(lambda lo, hi: ranges.append((lo, hi)))
     for model in ("lql", "all", "lq", "lql", "usc"):
