@@ -354,6 +354,17 @@ def test_a_preparation_cancelled_while_its_view_is_built_leaves_nothing(qapp, wi
     assert [ax for ax in plot.figure.axes if ax.get_visible()] == [plot.ax]
 
 
+def _lq_shown_nothing_kept(qapp, window: MainWindow) -> tuple[Any, int]:  # noqa: ANN001
+    """LQ's view shown and drawn, every other view forgotten: (the canvas's image then, the figure's axes count)."""
+    plot = window.plot
+    window.set_model("lq")
+    plot.draw_now()
+    qapp.processEvents()
+    shown = _buffer(window)
+    plot.forget_views()
+    return shown, len(plot.figure.axes)
+
+
 def test_a_preparation_cancelled_inside_the_cores_draw_plot_stops_there(qapp, window: MainWindow,  # noqa: ANN001
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A preparation cancelled while its thread is inside the core's ``draw_plot`` (~20 ms of CPU for 57 rows) stops
@@ -365,12 +376,7 @@ def test_a_preparation_cancelled_inside_the_cores_draw_plot_stops_there(qapp, wi
     plot = window.plot
     window.select_row(5)
     reference = _first_visit_reference(qapp, window, "usc")
-    window.set_model("lq")
-    plot.draw_now()
-    qapp.processEvents()
-    shown = _buffer(window)
-    plot.forget_views()
-    axes = len(plot.figure.axes)
+    shown, axes = _lq_shown_nothing_kept(qapp, window)
     started, release = threading.Event(), threading.Event()
     returned: list[bool] = []
     draw_plot = core.draw_plot
@@ -447,12 +453,7 @@ def _cancelled_where(qapp, window: MainWindow, monkeypatch: pytest.MonkeyPatch, 
     time and ``cancel_at(n)`` (as if the user acted then), then stopped as the app stops it (:meth:`stop_preparation`,
     waiting for it); (its job, the calls that returned, by n). The canvas and the figure are checked to be as before."""
     plot = window.plot
-    window.set_model("lq")
-    plot.draw_now()
-    qapp.processEvents()
-    shown = _buffer(window)
-    plot.forget_views()
-    axes = len(plot.figure.axes)
+    shown, axes = _lq_shown_nothing_kept(qapp, window)
     original = getattr(module, name)
     called: list[int] = []
     returned: list[int] = []
