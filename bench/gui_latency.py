@@ -57,6 +57,9 @@ def main() -> int:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.update(SBRT_CALC_SETTINGS_DIR=f"{tmp}/s", SBRT_CALC_DATA_DIR=f"{tmp}/d")
+    # the app's package sets Qt's environment as in the app (gui/qt_environment.py); imported after the cold
+    # starts, whose bare window keeps Qt's default
+    import sbrt_calc.gui  # noqa: F401
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])

@@ -14,3 +14,6 @@ START_CPU_S = _time.process_time()
 from sbrt_calc.entry_process import prepare_process as _prepare_process  # noqa: E402
 
 _prepare_process()   # one BLAS thread, the dataclass code cache: before the window's modules load
+from .qt_environment import configure as _configure_qt  # noqa: E402
+
+_configure_qt()   # Qt's fills in the painting thread: before any QApplication paints (gui/qt_environment.py)

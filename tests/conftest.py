@@ -22,6 +22,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from sbrt_calc.gui import qt_environment
+
 from sbrt_calc.blas_threads import prefer_one_blas_thread
 
 # One OpenBLAS thread, as the CLI and the app ask for themselves (before numpy loads; the subprocesses the tests
@@ -73,6 +75,7 @@ def _rewrite_asserts_untraced() -> None:
 _rewrite_asserts_untraced()
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+qt_environment.configure()   # as the app's package does on import: Qt's fills in the painting thread
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="sbrt-calc-tests-"))
 os.environ["SBRT_CALC_SETTINGS_DIR"] = str(_SESSION_DIR / "settings")
 os.environ["SBRT_CALC_DATA_DIR"] = str(_SESSION_DIR / "data")
