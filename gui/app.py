@@ -9,7 +9,8 @@ follow (:func:`after_next_paint`).
 benchmark); any other value quits once it is filled, printing the title and row count. Environment: ``SBRT_CALC_SETTINGS_DIR`` / ``SBRT_CALC_DATA_DIR`` move
 the settings and the autosave; ``SBRT_CALC_RECOVER=yes|no`` answers the recovery offer
 (non-interactive use); ``SBRT_CALC_EXIT_WHEN_SHOWN=1`` quits once the window is shown
-(startup benchmark).
+(startup benchmark); ``SBRT_CALC_QT_GUI_THREADPOOL=1`` leaves Qt's thread pool for large fills on (the app turns it
+off: :mod:`.qt_environment`).
 
 PySide6 reads the source of every module imported after it (its ``__feature__`` check); the app answers that
 check from each module's namespace instead (:mod:`.pyside_feature_check`, ~30 ms CPU of the start).
