@@ -927,6 +927,13 @@ def _relay() -> _Relay:
 _CANVAS_CLASS: Any = None
 
 
+def load_matplotlib() -> None:
+    """Import what the plot's canvas and figures need (matplotlib's modules, about a second of CPU), without making
+    any: the start freezes what it loads (:func:`.app.load_and_freeze`)."""
+    _canvas_class()
+    import matplotlib.figure  # noqa: F401
+
+
 def _canvas_class() -> Any:
     """The Qt canvas of the plot (matplotlib loads with the canvas): in a render's thread its renderer is the
     render's own; a full draw or a resize on the GUI thread first waits for a render in flight."""
