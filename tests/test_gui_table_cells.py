@@ -219,3 +219,30 @@ def test_the_idle_preparation_makes_what_a_switch_reads(qtbot, isolated_dirs, wa
     m._cells.clear()
     assert tip == cell(m, 2, 4, TOOLTIP_ROLE)
     w.undo_stack.setClean()
+
+
+def test_a_number_column_is_rounded_at_once(qapp, isolated_dirs, monkeypatch) -> None:  # noqa: ANN001
+    """``make_cells`` rounds each number column's values together (``sbrt_calc.tables.rounded_all``, issue 21, stop
+    32): ``rounded`` is left only the values that sit on a half at the shown decimals (24.75 Gy at one decimal), not
+    every value (the texts: test_cells_made_column_by_column_are_the_cells). Seen failing with write_column's
+    texts made value by value again (all 504 number cells through ``rounded``)."""
+    from dataclasses import replace
+
+    from sbrt_calc.gui.regimen_table_model import RegimenTableModel
+
+    from sbrt_calc import tables
+
+    m = RegimenTableModel()
+    m.replace_all(_varied_rows(), m.settings())
+    m.set_settings(replace(m.settings(), model="all"))
+    m._cells.clear()
+    m._evaluate_missing()
+    one = tables.rounded
+    calls: list[float] = []
+    monkeypatch.setattr(tables, "rounded", lambda v, decimals=1: calls.append(v) or one(v, decimals))
+    m.make_cells()
+    numbers = [c for c in m._columns if c.kind == "number"]
+    shown = [c.value(m.results(r)) for r in range(m.rowCount()) if m.state.rows[r].is_valid for c in numbers]
+    halves = [v for v in shown if v is not None and one(v, m.decimals) != f"{v:.{m.decimals}f}"]
+    assert len(shown) > 400 and halves
+    assert len(calls) < len(shown) / 4, (len(calls), len(shown))
