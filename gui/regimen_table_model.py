@@ -536,13 +536,24 @@ class RegimenTableModel(RowEditing, QAbstractTableModel):
 
         results = self._results
         todo = [i for i, rid in enumerate(self._ids) if (x := results.get(rid)) is None or x.index != i]
-        evaluated = evaluate_rows([self._rows[i] for i in todo], self._eval_settings, todo)
+        evaluated = evaluate_rows([self._rows[i] for i in todo], self._eval_settings, todo,
+                                  known=self._known_results(todo))
         if not self._flag_applies:
             from dataclasses import replace
 
             evaluated = tuple(replace(res, flag_applies=False) if res.valid else res for res in evaluated)
         for i, res in zip(todo, evaluated, strict=True):
             results[self._ids[i]] = res
+
+    def _known_results(self, todo: list[int]) -> tuple[EvaluationSettings, list[RowEvaluation]] | None:
+        """The results of rows ``todo`` kept under other settings (the newest kept that has them all), for
+        :func:`sbrt_calc.evaluation.evaluate_rows`' ``known``: a first switch to another model takes the line
+        sensitivities and LQ's results from the model shown until then (issue 21, stop 32)."""
+        ids = self._ids
+        for es, _cols, kept, _cells in reversed(list(self._by_settings.values())):
+            if es is not None and kept and all(ids[i] in kept for i in todo):
+                return es, [kept[ids[i]] for i in todo]
+        return None
 
     def set_planned_site(self, site: str | None) -> None:
         """The case's planned site changed (the Planning tab, or a case opened): rows re-marked when the flag

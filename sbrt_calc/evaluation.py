@@ -289,12 +289,18 @@ BATCH_MIN_ROWS = 20
 
 
 def evaluate_rows(rows: Sequence[Any], s: EvaluationSettings, indices: Sequence[int] | None = None, *,
-                  batch: bool | None = None) -> tuple[RowEvaluation, ...]:
+                  batch: bool | None = None,
+                  known: tuple[EvaluationSettings, Sequence[RowEvaluation | None]] | None = None,
+                  ) -> tuple[RowEvaluation, ...]:
     """:func:`evaluate_row` of many case rows (their indices ``indices``, by default 0, 1, ...).
 
     ``batch`` True computes every number together (numpy over the rows, each array checked once), False row by
     row in plain Python (:func:`evaluate_regimen`; numpy not imported), None (default) the first for
-    :data:`BATCH_MIN_ROWS` valid rows or more, the second below. The results are the same either way, to the bit."""
+    :data:`BATCH_MIN_ROWS` valid rows or more, the second below. The results are the same either way, to the bit.
+
+    ``known``: the same rows evaluated before under other settings (those settings, and one result or None per row,
+    in the order of ``rows``): together, what does not depend on the settings that changed is taken from them
+    instead of computed again (:func:`_reused`: the line sensitivities, a model's results), the same values."""
     index = list(range(len(rows))) if indices is None else list(indices)
     out: list[RowEvaluation | None] = [None] * len(rows)
     items = []
@@ -304,27 +310,78 @@ def evaluate_rows(rows: Sequence[Any], s: EvaluationSettings, indices: Sequence[
                                    invalid_input=dict(row.invalid_input or {}), note=row.note)
         else:
             items.append((i, row.regimen(), row.note, row.source, row.verification))
+    before = None if known is None else (known[0], [known[1][it[0]] for it in items])
     evaluated = _evaluate_many([it[1] for it in items], s, [index[it[0]] for it in items], [it[2] for it in items],
-                               [it[3] for it in items], [it[4] for it in items], batch)
+                               [it[3] for it in items], [it[4] for it in items], batch, before)
     for (i, *_), r in zip(items, evaluated, strict=True):
         out[i] = r
     return tuple(r for r in out if r is not None)
 
 
 def _evaluate_many(regimens: Sequence[Regimen], s: EvaluationSettings, indices: Sequence[int], notes: Sequence[str],
-                   sources: Sequence[str], verifications: Sequence[str], batch: bool | None) -> list[RowEvaluation]:
-    """:func:`_evaluate_batch` or :func:`evaluate_regimen` one by one (see :func:`evaluate_rows`'s ``batch``)."""
+                   sources: Sequence[str], verifications: Sequence[str], batch: bool | None,
+                   known: tuple[EvaluationSettings, Sequence[RowEvaluation | None]] | None = None,
+                   ) -> list[RowEvaluation]:
+    """:func:`_evaluate_batch` or :func:`evaluate_regimen` one by one (see :func:`evaluate_rows`'s ``batch``;
+    ``known`` as its own, one per regimen, read by the batch only)."""
     if batch is None:
         batch = len(regimens) >= BATCH_MIN_ROWS
     if batch:
-        return _evaluate_batch(regimens, s, indices, notes, sources, verifications)
+        return _evaluate_batch(regimens, s, indices, notes, sources, verifications, known)
     return [evaluate_regimen(r, s, i, note, source, verification)
             for r, i, note, source, verification in zip(regimens, indices, notes, sources, verifications, strict=True)]
 
 
+def _sensitivity_key(s: EvaluationSettings) -> tuple[Any, ...]:
+    """Every setting a row's line sensitivity depends on (:func:`line_sensitivity`'s arguments besides the regimen):
+    not the models shown, nor the tumour or organ alpha/beta, nor the EQDx reference dose."""
+    return (s.flag, s.lq, s.lql, s.usc, tuple(s.alpha_beta_range_gy), tuple(s.line_regimen_fractions), s.time)
+
+
+def _model_key(s: EvaluationSettings, name: str) -> tuple[Any, ...]:
+    """Every setting :func:`_model_results` of model ``name`` depends on (its parameters, the time correction; LQ
+    and LQ-L: the tumour alpha/beta, the organs' when it gives them, the EQDx reference dose)."""
+    if name == "usc":
+        return (s.usc, s.time)
+    organs = s.organ_alpha_betas_gy if name in s.organ_models or name == "lq" else ()
+    return (s.model(name), s.tumour_alpha_beta_gy, organs, s.reference_dose_gy, s.time)
+
+
+def _reused(regimens: Sequence[Regimen], s: EvaluationSettings,
+            known: tuple[EvaluationSettings, Sequence[RowEvaluation | None]] | None,
+            ) -> tuple[list[Sensitivity] | None, dict[str, list[ModelResult]]]:
+    """What :func:`_evaluate_batch` takes from ``known`` instead of computing it: the line sensitivities when the
+    settings they depend on are the same (:func:`_sensitivity_key`), each model's results when its own are
+    (:func:`_model_key`; a model the earlier settings computed: the ones shown, and LQ), for every row or none
+    (every row's result known, valid, of an equal regimen: the same label, dose, fractions and overall time).
+
+    Issue 21: a first switch of the app's table to another model (57 rows) computed again what the shown model had
+    just computed: the sensitivities (~40 % of the rows' evaluation: the same for every model) and LQ's results
+    (always computed: LQ stands in for the organs under the USC)."""
+    if known is None:
+        return None, {}
+    before, results = known
+    if len(results) != len(regimens) or not all(
+            r is not None and r.valid and r.regimen == reg for r, reg in zip(results, regimens, strict=True)):
+        return None, {}
+    rows = [r for r in results if r is not None]
+    sens: list[Sensitivity] | None = None
+    if _sensitivity_key(before) == _sensitivity_key(s):
+        found = [r.sensitivity for r in rows]
+        sens = [x for x in found if x is not None]
+        if len(sens) != len(rows):
+            sens = None
+    computed = dict.fromkeys((*before.models, "lq"))
+    per_model = {m: [r.model(m) for r in rows] for m in dict.fromkeys((*s.models, "lq"))
+                 if m in computed and _model_key(before, m) == _model_key(s, m)}
+    return sens, per_model
+
+
 def _evaluate_batch(regimens: Sequence[Regimen], s: EvaluationSettings, indices: Sequence[int],
-                    notes: Sequence[str], sources: Sequence[str], verifications: Sequence[str]) -> list[RowEvaluation]:
-    """:func:`evaluate_regimen` of many regimens at once (see :func:`evaluate_rows`)."""
+                    notes: Sequence[str], sources: Sequence[str], verifications: Sequence[str],
+                    known: tuple[EvaluationSettings, Sequence[RowEvaluation | None]] | None = None,
+                    ) -> list[RowEvaluation]:
+    """:func:`evaluate_regimen` of many regimens at once (see :func:`evaluate_rows`; ``known``: :func:`_reused`)."""
     import numpy as np
 
     from sbrt_calc.radiobiology.sensitivity import line_sensitivities
@@ -348,9 +405,13 @@ def _evaluate_batch(regimens: Sequence[Regimen], s: EvaluationSettings, indices:
             if x.bed_loss_gy >= smallest:
                 errors[i] = (f"time correction {x.bed_loss_gy:.3g} Gy is not smaller than the tumour BED "
                              f"{smallest:.3g} Gy: outside the model (overall time {x.overall_time_days:g} days)")
-    per_model = {m: _model_results(s, m, D, d, dpf, loss) for m in dict.fromkeys((*s.models, "lq"))}
-    sens = line_sensitivities([r.label for r in regimens], D, d, loss, s.flag, s.lq, s.lql, s.usc,
-                              s.alpha_beta_range_gy, s.line_regimen_fractions, s.time)
+    known_sens, per_model = _reused(regimens, s, known)
+    for m in dict.fromkeys((*s.models, "lq")):
+        if m not in per_model:
+            per_model[m] = _model_results(s, m, D, d, dpf, loss)
+    sens = known_sens if known_sens is not None else line_sensitivities(
+        [r.label for r in regimens], D, d, loss, s.flag, s.lq, s.lql, s.usc, s.alpha_beta_range_gy,
+        s.line_regimen_fractions, s.time)
     usc_recalled = "usc" in s.models and radiobiology().usc.verification != "printed"
     out = []
     for i, reg in enumerate(regimens):

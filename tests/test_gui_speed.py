@@ -51,9 +51,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
         calls["evaluate_row"].append(1)
         return one(row, s, index)
 
-    def evaluate_rows(rows, s, indices=None):  # noqa: ANN001, ANN202
+    def evaluate_rows(rows, s, indices=None, **options):  # noqa: ANN001, ANN003, ANN202
         calls["evaluate_rows"].append(len(rows))
-        return many(rows, s, indices)
+        return many(rows, s, indices, **options)
 
     monkeypatch.setattr(evaluation, "evaluate_row", evaluate_row)
     monkeypatch.setattr(evaluation, "evaluate_rows", evaluate_rows)

@@ -246,3 +246,33 @@ def test_a_number_column_is_rounded_at_once(qapp, isolated_dirs, monkeypatch) ->
     halves = [v for v in shown if v is not None and one(v, m.decimals) != f"{v:.{m.decimals}f}"]
     assert len(shown) > 400 and halves
     assert len(calls) < len(shown) / 4, (len(calls), len(shown))
+
+
+def test_a_cold_switch_takes_the_shown_models_sensitivities(qapp, isolated_dirs, monkeypatch) -> None:  # noqa: ANN001
+    """A first switch from LQ to another model evaluates its rows with the LQ results as ``known``
+    (``evaluate_rows``, issue 21, stop 32): the line sensitivities are not computed again, the results are a fresh
+    evaluation's. Seen failing with ``_evaluate_missing`` passing no ``known`` (one line_sensitivities call per
+    switch)."""
+    from dataclasses import replace
+
+    from sbrt_calc.gui.regimen_table_model import RegimenTableModel
+
+    from sbrt_calc.evaluation import evaluate_rows
+    from sbrt_calc.radiobiology import sensitivity
+
+    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(57)]
+    m = RegimenTableModel()
+    m.replace_all(rows, m.settings())
+    base = m.settings()
+    m.make_cells()
+    lines = sensitivity.line_sensitivities
+    calls: list[int] = []
+    monkeypatch.setattr(sensitivity, "line_sensitivities", lambda *a: calls.append(1) or lines(*a))
+    for model in ("lql", "usc", "all"):
+        m._by_settings.pop(replace(base, model=model), None)
+        m.set_settings(base)
+        m.set_settings(replace(base, model=model))
+        m.make_cells()
+        assert not calls, model
+        assert tuple(m.results(r) for r in range(m.rowCount())) == evaluate_rows(rows, m.eval_settings)
+        calls.clear()   # the fresh evaluation's
