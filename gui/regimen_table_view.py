@@ -81,6 +81,7 @@ class RegimenTableView(QTableView):
         #: the (signal, slot) pairs that keep the mirror as the model, disconnected at the install
         self._mirror_links: list[tuple[Any, Any]] = []
         self._install_queued = False
+        self._geometry_depth = 0   # updateGeometries calls under way (nested ones place nothing)
         python_viewport(self)
         self.frozen = QTableView(self)
         f = self.frozen
@@ -350,16 +351,29 @@ class RegimenTableView(QTableView):
         header_height = self.horizontalHeader().height()
         if self.frozen.horizontalHeader().height() != header_height:   # the rows line up with the table's
             self.frozen.horizontalHeader().setFixedHeight(header_height)
+            self.frozen.updateGeometries()   # its viewport's margin for the new height (it may keep its size)
         self.frozen.setGeometry(self.verticalHeader().width() + fw, fw, self.columnWidth(0),
                                 self.viewport().height() + self.horizontalHeader().height())
 
-    def resizeEvent(self, e: Any) -> None:
+    def resizeEvent(self, e: Any) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(e)
-        self._place_frozen()
+        if self._geometry_depth == 0:   # the viewport's resize inside updateGeometries: placed at its end
+            self._place_frozen()
 
     def updateGeometries(self) -> None:  # noqa: N802 - Qt's name
-        super().updateGeometries()
-        if hasattr(self, "frozen"):
+        """Qt's, then the frozen column placed, at the outermost call only.
+
+        Qt's layout resizes the viewport (its new margins) before it gives the header its new height, and the
+        viewport's resize calls this again, nested, where Qt's own part returns at once: the frozen column placed
+        there took the new viewport with the old header, and the outer call placed it back. A switch whose header
+        changed height (LQ's two lines -> LQ-L's three -> USC's four) resized the frozen column and its viewport
+        twice more than needed, each with a layout of its own (issue 21, stop 32)."""
+        self._geometry_depth += 1
+        try:
+            super().updateGeometries()
+        finally:
+            self._geometry_depth -= 1
+        if self._geometry_depth == 0 and hasattr(self, "frozen"):
             self._place_frozen()
 
     def scrollTo(self, index: QModelIndex | QPersistentModelIndex, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802, E501

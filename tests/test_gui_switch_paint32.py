@@ -1,0 +1,78 @@
+"""Issue 21, a model switch's first visit (stop 32, paint32): the Qt-side work of a switch that does not show the
+new numbers.
+
+- The frozen column is placed once per layout of the table, at the end of it: the header's new height (LQ's two
+  lines, LQ-L's three, USC's four) no longer resizes it and its viewport back and forth
+  (:meth:`.RegimenTableView.updateGeometries`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gui_windows import switch_through_the_loop
+
+from sbrt_calc.case import CaseRegimen
+from sbrt_calc.regimen import Regimen
+
+
+def _rows(n: int) -> list[CaseRegimen]:
+    return [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(n)]
+
+
+class _Resizes:
+    """Resize events of the watched widgets, by name (an event filter)."""
+
+    def __init__(self, widgets: dict[str, Any]) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        self.counts: dict[str, int] = dict.fromkeys(widgets, 0)
+        names = {id(w): name for name, w in widgets.items()}
+        counts = self.counts
+
+        class Filter(QObject):
+            def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+                if event.type() == QEvent.Type.Resize and id(obj) in names:
+                    counts[names[id(obj)]] += 1
+                return False
+
+        self._filter = Filter()
+        self._widgets = list(widgets.values())
+        for w in self._widgets:
+            w.installEventFilter(self._filter)
+
+    def remove(self) -> None:
+        for w in self._widgets:
+            w.removeEventFilter(self._filter)
+
+
+def test_a_switch_resizes_the_frozen_column_only_with_the_table(window, qtbot) -> None:  # noqa: ANN001
+    """Each switch changes the header's height (LQ 2 lines, LQ-L 3, USC and all three models 4) and some the
+    banner's (the table's height): the frozen column is resized only when the table is, and its viewport only when
+    the table's viewport is; after each switch it lines up with the table (its header as high, its viewport as
+    high). Seen failing with the frozen column placed inside Qt's layout, between the viewport's new margin and the
+    header's new height (stop 31's updateGeometries, resizeEvent and _place_frozen): lq -> usc resized the frozen
+    column 3 times (the table once) and its viewport 4 times (the table's twice)."""
+    window.resize(1280, 800)
+    window.model.replace_all(_rows(57), window.model.settings())
+    qtbot.wait(20)
+    table = window.table
+    frozen = table.frozen
+    resizes = _Resizes({"table": table, "viewport": table.viewport(), "frozen": frozen,
+                        "frozen viewport": frozen.viewport()})
+    try:
+        heights = set()
+        for model in ("usc", "lq", "all", "lql", "lq", "usc", "lql"):
+            resizes.counts.update(dict.fromkeys(resizes.counts, 0))
+            switch_through_the_loop(window, model)
+            counts = dict(resizes.counts)
+            assert counts["frozen"] <= counts["table"], (model, counts)
+            assert counts["frozen viewport"] <= counts["viewport"], (model, counts)
+            header = table.horizontalHeader().height()
+            heights.add(header)
+            assert frozen.horizontalHeader().height() == header
+            assert frozen.viewport().height() == table.viewport().height()
+            assert frozen.height() == table.viewport().height() + header
+        assert len(heights) == 3, heights   # the switches did change the header's height
+    finally:
+        resizes.remove()
