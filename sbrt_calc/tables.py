@@ -94,24 +94,23 @@ def _half_up(text: str, decimals: int) -> str:
 #: :func:`rounded` one by one: the app's first table is filled without importing numpy, stop 28).
 ROUNDED_ALL_MIN_VALUES = 20
 
-#: how far (relative to the value scaled to its last shown decimal) a value must sit from a half for
-#: :func:`rounded_all` to write it with the correctly rounded ``format(value, '.Nf')``: the scaled float is within
-#: 2 ** -52 of the scaled shortest repr (both within half an ulp), so 1e-12 leaves ~4,500x room; beyond
-#: 5e11 scaled no value qualifies (the float's digits end before the shown ones: its repr and its binary value may
-#: round apart there) and :func:`rounded` writes it
-_HALF_MARGIN = 1e-12
+#: the largest value, scaled to its last shown decimal, :func:`rounded_all` writes without :func:`rounded`: below,
+#: a float's rounding interval is far narrower than a step of the shown decimals (at most one half inside it), and
+#: a half written with its 12 integer digits and '.5' has at most 15 significant digits: the float nearest it
+#: prints as that half (repr's shortest round trip)
+_SCALED_MAX = 5e11
 
 
 def rounded_all(values: Sequence[Any], decimals: int = 1) -> list[str]:
     """``[rounded(v, decimals) for v in values]``, the same texts for every value, at a fraction of the cost.
 
     Issue 21: a cold switch of the app's table to another model (57 rows) rounded ~500 values one by one
-    (:func:`rounded`: its repr and its digits, ~1.5-2 us a value; ~0.7 ms of the 3 ms the cells took). Here numpy
-    finds, for the whole column at once, the values that sit clearly away from a half at the shown precision: for
-    those the value's binary digits and its shortest repr round the same way, and Python's correctly rounded
-    ``format(value, '.Nf')`` (~0.15 us) writes the same text :func:`rounded` writes (the sign of a zero kept). The
-    others (halves such as 116.25, values near one, the non-finite, values too large for their shown decimals, more
-    than 6 decimals) go through :func:`rounded` itself."""
+    (:func:`rounded`: its repr and its digits, ~1.5-2 us a value). Here numpy sorts the whole column at once
+    (:func:`_shown_values`): a value whose shortest repr is a half at the shown decimals (116.25 at one) is the float
+    nearest that half, and is replaced by the next step away from zero (116.3); any other value's repr and binary
+    value sit on the same side of every half (no half's float in its rounding interval), so Python's correctly rounded
+    ``format(value, '.Nf')`` (~0.15 us) writes the text :func:`rounded` writes (the sign of a zero kept). The
+    non-finite, values too large for their shown decimals and more than 6 decimals go through :func:`rounded`."""
     import sys
 
     if len(values) < ROUNDED_ALL_MIN_VALUES or "numpy" not in sys.modules or not 0 <= decimals <= _PLAIN_DECIMALS:
@@ -119,9 +118,10 @@ def rounded_all(values: Sequence[Any], decimals: int = 1) -> list[str]:
     floats = _as_floats(values)
     if floats is None:   # a value numpy does not read as one float: each as rounded takes it
         return [rounded(v, decimals) for v in values]
+    shown, ok = _shown_values(floats, decimals)
     spec = f".{decimals}f"
-    return [format(x, spec) if ok else rounded(v, decimals)
-            for x, v, ok in zip(floats.tolist(), values, _clear_of_halves(floats, decimals).tolist(), strict=True)]
+    return [format(x, spec) if fine else rounded(v, decimals)
+            for x, v, fine in zip(shown.tolist(), values, ok.tolist(), strict=True)]
 
 
 def _as_floats(values: Sequence[Any]) -> Any:
@@ -134,17 +134,19 @@ def _as_floats(values: Sequence[Any]) -> Any:
         return None
 
 
-def _clear_of_halves(floats: Any, decimals: int) -> Any:
-    """Which ``floats`` :func:`rounded_all` may write with ``format``: finite and at least :data:`_HALF_MARGIN`
-    (relative) away from a half at ``decimals``. A value outside plain notation needs no check of its own: a small
-    one's repr and binary value round alike away from a half (the decimal module writes 0-6 decimals plainly), a
-    large one is never clear of a half (its scaled value is past 5e11)."""
+def _shown_values(floats: Any, decimals: int) -> tuple[Any, Any]:
+    """The floats :func:`rounded_all` formats (each value, a half replaced by the next step away from zero) and
+    which of them it may format (finite, below :data:`_SCALED_MAX` scaled): ``(k + 0.5) / 10 ** decimals`` is
+    exact but for its one correctly rounded division, so it is the float nearest the half k.5 (in steps)."""
     import numpy as np
 
     with np.errstate(invalid="ignore", over="ignore"):
-        scaled = np.abs(floats) * 10.0 ** decimals
-        fraction = scaled - np.floor(scaled)
-        return np.isfinite(scaled) & (np.abs(fraction - 0.5) > scaled * _HALF_MARGIN)
+        size = np.abs(floats)
+        step = 10.0 ** decimals
+        whole = np.floor(size * step)
+        half = size == (whole + 0.5) / step
+        shown = np.where(half, np.copysign((whole + 1.0) / step, floats), floats)
+        return shown, np.isfinite(floats) & (size * step < _SCALED_MAX)
 
 
 #: per number of decimals: (Decimal, 10 ** -decimals, ROUND_HALF_UP) for :func:`rounded` (a new view of the app's

@@ -44,7 +44,8 @@ def _near_halves(rng: random.Random, decimals: int, n: int) -> list[float]:
 _FLOATS = (st.floats(allow_nan=True, allow_infinity=True) | st.floats(min_value=-1e17, max_value=1e17)
            | st.decimals(min_value=-2000, max_value=2000, places=3).map(float)
            | st.integers(-200_000, 200_000).map(lambda k: (k + 0.5) / 100)
-           | st.integers(-200_000, 200_000).map(lambda k: (k + 0.5) / 10))
+           | st.integers(-200_000, 200_000).map(lambda k: (k + 0.5) / 10)
+           | st.builds(lambda k, d: (k + 0.5) / 10 ** d, st.integers(-10 ** 12, 10 ** 12), st.integers(0, 8)))
 
 
 @given(st.lists(_FLOATS, min_size=ROUNDED_ALL_MIN_VALUES, max_size=80), st.integers(0, 8))
@@ -60,6 +61,21 @@ def test_rounded_all_at_halves_and_next_to_them(decimals: int) -> None:
                1e-05, -1e-05, 5e-05, 123456.789, 1e15 + 0.5, 9999999999999998.0, 1e16, 1e21, 5e-324,
                100000000000000.1, 123456789012.345]
     assert rounded_all(values, decimals) == [rounded(v, decimals) for v in values]
+
+
+def test_rounded_all_writes_halves_without_rounded(monkeypatch) -> None:  # noqa: ANN001
+    """Halves at the shown decimals (x.x5, -x.x5) are found by numpy and written away from zero without
+    :func:`rounded` (they were ~a quarter of a cold switch's values: 24.75 Gy, 8.25 Gy/fx); only the non-finite and
+    values too large for their decimals reach it. Seen failing with the halves left to ``rounded``."""
+    from sbrt_calc import tables
+
+    one = tables.rounded
+    calls: list[float] = []
+    monkeypatch.setattr(tables, "rounded", lambda v, decimals=1: calls.append(v) or one(v, decimals))
+    halves = [24.75, 8.25, -116.25, 0.05, -0.05, 2.675, 99.95] * 4
+    assert rounded_all(halves, 1) == [one(v, 1) for v in halves]
+    assert rounded_all([*halves, float("nan"), 1e12], 1)[-2:] == ["NaN", one(1e12, 1)]
+    assert len(calls) == 2 and calls[1] == 1e12   # NaN, then 1e12
 
 
 def test_rounded_all_takes_what_rounded_takes() -> None:
