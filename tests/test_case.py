@@ -121,3 +121,29 @@ def test_round_trip_property(rows: list[tuple[float, int]], title: str, model: s
     regs = tuple(CaseRegimen(f"{d:g}/{n}", d, n) for d, n in rows)
     case = Case(title=title, regimens=regs, settings=CaseSettings(model=model))
     assert loads_case(dumps_case(case)) == case
+
+
+def test_a_rows_regimen_is_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21, stop 32: a row's Regimen is made and checked once, then the same one is given (every model switch of
+    the app's table evaluates the same rows again); the row's equality, hash, repr and fields are not touched by it,
+    a row replaced by an edit makes its own, and an invalid row still raises. Seen failing without the row keeping its
+    Regimen (one Regimen made per call)."""
+    import dataclasses
+
+    from sbrt_calc import regimen as regimen_module
+
+    made: list[int] = []
+    init = regimen_module.Regimen.__post_init__
+    monkeypatch.setattr(regimen_module.Regimen, "__post_init__", lambda self: made.append(1) or init(self))
+    row = CaseRegimen("54/3", 54.0, 3, overall_time_days=5.0)
+    first = row.regimen()
+    assert row.regimen() is first and len(made) == 1
+    assert first == regimen_module.Regimen(54.0, 3, "54/3", 5.0)
+    assert row == CaseRegimen("54/3", 54.0, 3, overall_time_days=5.0)
+    assert hash(row) == hash(CaseRegimen("54/3", 54.0, 3, overall_time_days=5.0))
+    assert repr(row) == repr(CaseRegimen("54/3", 54.0, 3, overall_time_days=5.0))
+    assert dataclasses.asdict(row) == dataclasses.asdict(CaseRegimen("54/3", 54.0, 3, overall_time_days=5.0))
+    edited = dataclasses.replace(row, total_dose_gy=60.0)
+    assert edited.regimen().total_dose_gy == 60.0 and row.regimen().total_dose_gy == 54.0
+    with pytest.raises(RegimenError):
+        CaseRegimen("3O/3", invalid_input={"regimen": "3O/3"}, error="cannot read").regimen()
