@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QColor, QFont
 
 from sbrt_calc.notation import greek
+from sbrt_calc.tables import FLAG_TEXT, rounded, rounded_all  # loaded before: the columns are made there
 
 from . import icons
 from .qt_values import (
@@ -86,8 +87,6 @@ def _text_of(col: Column, shared: Shared) -> Callable[[Any], str]:
     :func:`greek` where the text can hold 'alpha/beta' (not a rounded number, nor an int)."""
     kind = col.kind
     if kind == "number":
-        from sbrt_calc.tables import rounded
-
         decimals, point = shared.decimals, shared.point
         if point == ".":
             return lambda v: rounded(v, decimals)
@@ -95,8 +94,6 @@ def _text_of(col: Column, shared: Shared) -> Callable[[Any], str]:
     if kind == "int":
         return str
     if kind == "verdict":
-        from sbrt_calc.tables import FLAG_TEXT
-
         return lambda v: FLAG_TEXT[v] if isinstance(v, bool) else greek(str(v))
     return lambda v: greek(str(v))
 
@@ -168,8 +165,6 @@ def _number_texts(values: Sequence[Any], shared: Shared) -> list[str]:
     :func:`~sbrt_calc.tables.rounded` of each, numpy sorting out the halves once per column; issue 21: ~500 values
     rounded one by one were ~0.7 ms of a cold switch's 3 ms of cells), '' where there is no value, the locale's
     decimal point."""
-    from sbrt_calc.tables import rounded_all
-
     present = [v for v in values if v is not None]
     written = iter(rounded_all(present, shared.decimals))
     point = shared.point

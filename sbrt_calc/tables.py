@@ -9,6 +9,7 @@ Text that may reach a spreadsheet is neutralised (OWASP CSV injection, :mod:`sbr
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -111,35 +112,30 @@ def rounded_all(values: Sequence[Any], decimals: int = 1) -> list[str]:
     value sit on the same side of every half (no half's float in its rounding interval), so Python's correctly rounded
     ``format(value, '.Nf')`` (~0.15 us) writes the text :func:`rounded` writes (the sign of a zero kept). The
     non-finite, values too large for their shown decimals and more than 6 decimals go through :func:`rounded`."""
-    import sys
-
-    if len(values) < ROUNDED_ALL_MIN_VALUES or "numpy" not in sys.modules or not 0 <= decimals <= _PLAIN_DECIMALS:
+    np = sys.modules.get("numpy")   # no import statement: one costs ~3-5 us through PySide's import hook, per column
+    if len(values) < ROUNDED_ALL_MIN_VALUES or np is None or not 0 <= decimals <= _PLAIN_DECIMALS:
         return [rounded(v, decimals) for v in values]
-    floats = _as_floats(values)
+    floats = _as_floats(values, np)
     if floats is None:   # a value numpy does not read as one float: each as rounded takes it
         return [rounded(v, decimals) for v in values]
-    shown, ok = _shown_values(floats, decimals)
+    shown, ok = _shown_values(floats, decimals, np)
     spec = f".{decimals}f"
     return [format(x, spec) if fine else rounded(v, decimals)
             for x, v, fine in zip(shown.tolist(), values, ok.tolist(), strict=True)]
 
 
-def _as_floats(values: Sequence[Any]) -> Any:
-    """``values`` as a float64 array (each as ``float(v)`` reads it), or None when numpy refuses one."""
-    import numpy as np
-
+def _as_floats(values: Sequence[Any], np: Any) -> Any:
+    """``values`` as a float64 array (each as ``float(v)`` reads it), or None when numpy (``np``) refuses one."""
     try:
         return np.array(values, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
         return None
 
 
-def _shown_values(floats: Any, decimals: int) -> tuple[Any, Any]:
+def _shown_values(floats: Any, decimals: int, np: Any) -> tuple[Any, Any]:
     """The floats :func:`rounded_all` formats (each value, a half replaced by the next step away from zero) and
     which of them it may format (finite, below :data:`_SCALED_MAX` scaled): ``(k + 0.5) / 10 ** decimals`` is
     exact but for its one correctly rounded division, so it is the float nearest the half k.5 (in steps)."""
-    import numpy as np
-
     with np.errstate(invalid="ignore", over="ignore"):
         size = np.abs(floats)
         step = 10.0 ** decimals

@@ -276,3 +276,27 @@ def test_a_cold_switch_takes_the_shown_models_sensitivities(qapp, isolated_dirs,
         assert not calls, model
         assert tuple(m.results(r) for r in range(m.rowCount())) == evaluate_rows(rows, m.eval_settings)
         calls.clear()   # the fresh evaluation's
+
+
+def test_making_the_cells_runs_few_import_statements(qapp, isolated_dirs, monkeypatch) -> None:  # noqa: ANN001
+    """Each import statement run in a function goes through PySide's import hook (~3-5 us, more in a cold switch):
+    ``make_cells`` of 57 rows runs a few, not several per column (stop 32: ~65 in a switch to all three models, the
+    rounding's and the column texts'). Seen failing with the per-column imports back (65)."""
+    import builtins
+    from dataclasses import replace
+
+    from sbrt_calc.gui.regimen_table_model import RegimenTableModel
+
+    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(57)]
+    m = RegimenTableModel()
+    m.replace_all(rows, m.settings())
+    m.set_settings(replace(m.settings(), model="all"))
+    m._evaluate_missing()
+    m.make_cells()   # the modules loaded
+    m._cells.clear()
+    imports: list[str] = []
+    hook = builtins.__import__
+    monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: imports.append(name) or hook(name, *a, **k))
+    m.make_cells()
+    monkeypatch.undo()
+    assert len(imports) <= 10, imports
