@@ -6,7 +6,8 @@ draws everything when the model, thresholds or range change (the same function d
 plot); an edit moves only the points, which are animated artists blitted over a cached background.
 
 A new view's full draw (layout, ticks, every text: 0.25-0.55 s of CPU at 1280 x 800) is rendered off the GUI
-thread when the event loop asks for it (issue 21: nothing over 250 ms in the GUI thread): a worker thread builds
+thread when the event loop asks for it (issue 21: nothing over 250 ms in the GUI thread): the render worker (one
+thread for the process's life, stop 32: :class:`_RenderWorker`) builds
 the new view (its axes and artists; stop 30) and draws the figure into a renderer of its own (:class:`_Render`),
 the canvas keeps showing the last image meanwhile, and the finished image is swapped in on the GUI thread. The figure is never touched from two threads at once: any
 change of the plot (an edit, a selection, a resize, an export, :meth:`PlotPanel.draw_now`) first waits for a
@@ -774,8 +775,9 @@ class _Render:
     """One full draw of a :class:`PlotPanel`'s figure off the GUI thread, into a renderer of its own.
 
     ``key`` is the canvas's (width, height, dpi) and ``size`` its widget size when the render began (read on the
-    GUI thread). The thread draws the figure (the canvas answers ``get_renderer()`` with this renderer in that
-    thread only: see :func:`_canvas_class`) and then posts itself to the GUI thread (:class:`_Relay`), where
+    GUI thread). The render worker (:class:`_RenderWorker`; a thread of its own per render before stop 32) draws
+    the figure (the canvas answers ``get_renderer()`` with this renderer in that thread only, while it runs this
+    render: see :func:`_canvas_class`) and then posts the render to the GUI thread (:class:`_Relay`), where
     :meth:`PlotPanel._finish_render` shows the image.
     """
 
@@ -806,24 +808,35 @@ class _Render:
         self.size = size
         self.error: BaseException | None = None
         self.finished = False
-        # not a daemon: a process ending while a render runs waits for it (~0.1-0.5 s) at the interpreter's exit; a
-        # daemon thread stopped there inside matplotlib's C++ aborted the process ("terminate called without an
-        # active exception", seen when a test's window closed with its first render in flight; app26)
-        self.thread = threading.Thread(target=self._run, name="sbrt-calc plot render", daemon=False)
+        #: the render's run in the render worker, waited for as a thread (:class:`_RenderRun`)
+        self.thread = _RenderRun()
 
     def start(self) -> None:
+        """Hand the render to the render worker (:func:`_render_worker`): the GUI thread does not wait for it."""
         _relay().running.add(self)   # the relay is made on the GUI thread
         if self.prepare is not None:
             _quick_gil(True)
         try:
-            self.thread.start()
+            _render_worker().submit(self)
         except BaseException:
+            _relay().running.discard(self)
             if self.prepare is not None:
                 _quick_gil(False)
             raise
 
     def in_worker(self) -> bool:
-        return threading.get_ident() == self.thread.ident
+        """True in the render worker while it runs this render (and in no other thread, at no other time)."""
+        return self.thread.running_in == threading.get_ident()
+
+    def run(self) -> None:
+        """In the render worker: the render run, its end posted to the GUI thread, then marked ended (whatever
+        happens: a caller waiting for it never waits for ever)."""
+        self.thread.running_in = self.thread.ident = threading.get_ident()
+        try:
+            self._run()
+        finally:
+            self.thread.running_in = None
+            self.thread.ended.set()
 
     def _run(self) -> None:
         if self.prepare is not None:   # matplotlib's steps that call no renderer method check it too
@@ -852,6 +865,103 @@ class _Render:
             pass
 
 
+class _RenderRun:
+    """A render's run in the render worker as its callers wait for it: as a :class:`threading.Thread` of its own
+    (``join``, ``is_alive``, ``ident``: the render worker's, once the render began), which a render had before
+    stop 32 (:class:`_RenderWorker`)."""
+
+    def __init__(self) -> None:
+        self.ended = threading.Event()
+        self.ident: int | None = None
+        #: the thread running the render now (None before and after)
+        self.running_in: int | None = None
+
+    def join(self, timeout: float | None = None) -> None:
+        self.ended.wait(timeout)
+
+    def is_alive(self) -> bool:
+        return self.ident is not None and not self.ended.is_set()
+
+
+class _RenderWorker:
+    """The one thread that runs every full draw off the GUI thread, one render after another (:class:`_Render`).
+
+    Why (issue 21, stop 32): a thread started per render cost the GUI thread ~13 ms of wall time in each
+    ``Thread.start`` (cProfile of a cold model switch, 57 rows): ``start`` waits for the new thread to run its
+    bootstrap, the thread then goes on into the render holding the interpreter (the GIL), and the GUI thread waits
+    for the interpreter back (Python's switch interval) before ``start`` returns: every event after it (a key, an
+    edit) waited too. A worker blocked on its queue holds nothing: handing it a render is a put on the queue.
+
+    Not a daemon: a process ending while a render runs waits for it (~0.1-0.5 s) at the interpreter's exit; a
+    daemon thread stopped there inside matplotlib's C++ aborted the process ("terminate called without an active
+    exception", seen when a test's window closed with its first render in flight; app26). Stopped when the
+    application quits (:meth:`_Relay._join_all`) or, without an event loop's end (tests, benchmarks), before the
+    interpreter joins its threads at exit (:func:`_stop_render_worker`)."""
+
+    def __init__(self) -> None:
+        import queue
+
+        self._renders: queue.SimpleQueue[_Render | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._serve, name="sbrt-calc plot render", daemon=False)
+        self.thread.start()     # (blocked on the empty queue at once: the start waits for no render)
+
+    def submit(self, job: _Render) -> None:
+        self._renders.put(job)
+
+    def stop(self) -> None:
+        """End the worker once the renders handed to it have run, and wait for it."""
+        self._renders.put(None)
+        self.thread.join()
+
+    def _serve(self) -> None:
+        while (job := self._renders.get()) is not None:
+            job.run()
+            del job     # (its renderer, 4-16 MB, not kept while the worker waits)
+
+
+_WORKER: _RenderWorker | None = None
+_WORKER_LOCK = threading.Lock()
+
+
+def _render_worker() -> _RenderWorker:
+    """The render worker, started with the first render (and again after :func:`_stop_render_worker`)."""
+    global _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is None or not _WORKER.thread.is_alive():
+            _WORKER = _RenderWorker()
+            _at_threads_exit(_stop_render_worker)
+        return _WORKER
+
+
+def _stop_render_worker() -> None:
+    """Stop the render worker, preparations in flight cancelled first (not waited for to the end), other renders
+    run to their end; nothing when none runs."""
+    global _WORKER
+    with _WORKER_LOCK:
+        worker, _WORKER = _WORKER, None
+    if worker is None:
+        return
+    if _RELAY is not None:
+        for job in list(_RELAY.running):
+            if job.prepare is not None:
+                job.cancel.set()
+    worker.stop()
+
+
+_AT_THREADS_EXIT: set[Any] = set()   # the callables registered by _at_threads_exit
+
+
+def _at_threads_exit(stop: Any) -> None:
+    """``stop`` called when the interpreter ends, before it waits for its threads (``threading``'s own hook, as
+    :mod:`concurrent.futures` uses: :mod:`atexit`'s come after that wait, which a waiting worker never ends),
+    once however often asked."""
+    register = getattr(threading, "_register_atexit", None)
+    if register is None or stop in _AT_THREADS_EXIT:
+        return
+    register(stop)
+    _AT_THREADS_EXIT.add(stop)
+
+
 #: the interpreter's switch interval while a preparation renders (:func:`_quick_gil`), seconds
 PREPARATION_SWITCH_INTERVAL = 0.001
 _QUICK_GIL_LOCK = threading.Lock()
@@ -862,8 +972,9 @@ def _quick_gil(on: bool) -> None:
     """While a preparation's render runs, the GUI thread gets the interpreter within about a millisecond of asking
     (Python's switch interval, 5 ms by default: how long a thread waiting for the GIL waits before the running one
     must give it up). The GUI thread, idle when the preparation starts, asks for it when the user acts: to stop the
-    preparation (:meth:`PlotPanel.stop_preparation`) and before that for each event; and when it starts the
-    render's thread (``Thread.start`` waits for the thread, which then holds the GIL). Stop 30: the edit's wait for
+    preparation (:meth:`PlotPanel.stop_preparation`) and before that for each event (until stop 32 also when it
+    started the render's thread: ``Thread.start`` waited for the thread, which then held the GIL; the render worker
+    has no start to wait for). Stop 30: the edit's wait for
     the cancel, and the turn that starts a preparation (p90 16-21 -> 6-8 ms wall under load 2.9), shortened. The
     interval as it was is restored when the last preparation in flight ends."""
     import sys
@@ -899,6 +1010,7 @@ class _Relay(QObject):
                 job.cancel.set()
             job.thread.join()
             self._done(job)
+        _stop_render_worker()   # no thread left when the event loop ends
 
     def _done(self, job: _Render) -> None:
         import shiboken6
