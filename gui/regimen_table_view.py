@@ -217,10 +217,35 @@ class RegimenTableView(QTableView):
             mirror.setColumnCount(columns)
         if mirror.rowCount() != rows:
             mirror.setRowCount(rows)
-        mirror.setHorizontalHeaderLabels([str(model.header_value(c, True, DISPLAY_ROLE) or "") for c in range(columns)])
         if self._interactive:
-            self._mirror_tooltips()
+            self._mirror_labels_at_once(columns)
+        else:
+            mirror.setHorizontalHeaderLabels(self._labels(columns))
         self._mirror_selection()
+
+    def _labels(self, columns: int) -> list[str]:
+        model: Any = self.model()
+        return [str(model.header_value(c, True, DISPLAY_ROLE) or "") for c in range(columns)]
+
+    def _mirror_labels_at_once(self, columns: int) -> None:
+        """The mirror's column labels and tooltips set with its signals blocked, and the headers told once.
+
+        Each label and tooltip set told the three headers on its own (``headerDataChanged``: each drops its size hint,
+        runs its posted resizes and repaints that section): 2 x 13-18 columns x 3 headers a model switch (issue 21,
+        stop 32). One signal for every column after leaves the headers as the single ones did (their size hint
+        measured again, their sections repainted). After the install: the signal takes a ``Qt.Orientation``."""
+        from PySide6.QtCore import Qt  # after the first paint (make_interactive)
+
+        mirror = self._mirror
+        assert mirror is not None
+        mirror.blockSignals(True)
+        try:
+            mirror.setHorizontalHeaderLabels(self._labels(columns))
+            self._mirror_tooltips()
+        finally:
+            mirror.blockSignals(False)
+        if columns:
+            mirror.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)
 
     def _mirror_tooltips(self) -> None:
         """The columns' tooltips in the mirror (a header's tooltip asks for them; set once the model is interactive:

@@ -4,6 +4,8 @@ new numbers.
 - The frozen column is placed once per layout of the table, at the end of it: the header's new height (LQ's two
   lines, LQ-L's three, USC's four) no longer resizes it and its viewport back and forth
   (:meth:`.RegimenTableView.updateGeometries`).
+- The headers' mirror takes a switch's labels and tooltips with its signals blocked and tells the headers once
+  (:meth:`.RegimenTableView._mirror_labels_at_once`).
 """
 
 from __future__ import annotations
@@ -76,3 +78,51 @@ def test_a_switch_resizes_the_frozen_column_only_with_the_table(window, qtbot) -
         assert len(heights) == 3, heights   # the switches did change the header's height
     finally:
         resizes.remove()
+
+
+def _fresh_header_height(table: Any) -> int:
+    """The height a new header made like the table's wants for the mirror's labels now (no size hint kept)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHeaderView
+
+    shown = table.horizontalHeader()
+    probe = QHeaderView(Qt.Orientation.Horizontal)
+    for name in ("defaultAlignment", "highlightSections", "sectionsClickable", "minimumSectionSize",
+                 "maximumSectionSize", "textElideMode", "font"):
+        getattr(probe, "set" + name[0].upper() + name[1:])(getattr(shown, name)())
+    probe.setSortIndicatorShown(shown.isSortIndicatorShown())
+    probe.setModel(shown.model())
+    try:
+        return probe.sizeHint().height()
+    finally:
+        probe.setModel(None)
+        probe.deleteLater()
+
+
+def test_a_switch_tells_the_headers_its_labels_once(window, qtbot) -> None:  # noqa: ANN001
+    """A switch's new column labels and tooltips reach the headers in one ``headerDataChanged`` of the mirror, and
+    the headers take them as before: the labels and tooltips are the model's, the header as high as its new labels
+    want (its kept size hint dropped), the frozen column's header as high. Seen failing with the labels and
+    tooltips set one by one with the mirror's signals on (stop 31's _fill_mirror): 17 signals in lq -> usc, one
+    per changed label and tooltip."""
+    from PySide6.QtCore import Qt
+
+    window.resize(1280, 800)
+    window.model.replace_all(_rows(57), window.model.settings())
+    qtbot.wait(20)
+    table, model = window.table, window.model
+    mirror = table.header_model
+    told: list[tuple[int, int]] = []
+    mirror.headerDataChanged.connect(lambda _o, first, last: told.append((first, last)))
+    horizontal = Qt.Orientation.Horizontal
+    display, tooltip = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
+    for name in ("usc", "lq", "all", "lql", "lq"):
+        told.clear()
+        switch_through_the_loop(window, name)
+        assert told == [(0, model.columnCount() - 1)], (name, len(told), told)
+        for c in range(model.columnCount()):
+            assert mirror.headerData(c, horizontal, display) == model.headerData(c, horizontal, display)
+            assert mirror.headerData(c, horizontal, tooltip) == model.headerData(c, horizontal, tooltip)
+        height = table.horizontalHeader().height()
+        assert height == _fresh_header_height(table), name
+        assert table.frozen.horizontalHeader().height() == height
