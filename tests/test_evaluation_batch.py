@@ -203,3 +203,21 @@ def test_every_setting_a_known_result_depends_on_is_checked() -> None:
                 assert got == one_by_one, (what, models, time)
                 assert repr(got) == repr(one_by_one), (what, models, time)
     assert all(r.valid for r in evaluate_rows(rows, EvaluationSettings(time=TimeCorrection(0.0, 0.3))))
+
+
+def test_evaluating_rows_together_runs_few_import_statements(monkeypatch) -> None:  # noqa: ANN001
+    """An import statement run in a function goes through PySide's import hook in the app (~3-5 us each): the
+    batch of 57 rows under every model runs a few, not one per array helper's call (stop 32: the helpers of
+    sbrt_calc.radiobiology._arrays imported numpy at each call, 84 in a cold switch). Seen failing with the helpers'
+    imports back (71 > 12)."""
+    import builtins
+
+    rows = [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(57)]
+    s = EvaluationSettings(models=("lq", "lql", "usc"))
+    evaluate_rows(rows, s)   # the modules loaded
+    imports: list[str] = []
+    hook = builtins.__import__
+    monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: imports.append(name) or hook(name, *a, **k))
+    evaluate_rows(rows, s)
+    monkeypatch.undo()
+    assert len(imports) <= 12, imports
