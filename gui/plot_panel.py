@@ -141,9 +141,11 @@ class PlotPanel(QWidget):
         """
         if self.canvas is None:
             return
-        self._join_render()
-        data = self.data = self._plot_data_of(self.model.evaluation())
+        data = self._plot_data_of(self.model.evaluation())    # (nothing here the render reads or changes)
         key = self._static_key_of(data)
+        self._stop_drawing_of((key, len(data.points)))
+        self._join_render()
+        self.data = data
         pending = self._pending_view
         shown = pending[1] if pending is not None else len(self._view_handles.get("labels", ()))
         if key != self._static_key or len(data.points) != shown:
@@ -158,6 +160,17 @@ class PlotPanel(QWidget):
             self._move_points(data)
             self._blit()
         # else: the view pending is built with these data
+
+    def _stop_drawing_of(self, view_key: Any) -> None:
+        """Stop the shown view's render in flight when it draws ``view_key``'s view, which the change under way (an
+        edit) keeps: its image would be drawn again at once with the new points anyway (:meth:`_Render.stop_drawing`).
+
+        Why (issue 21, stop 32): an edit during a first visit's render waited for the rest of it (~100 ms wall,
+        57 rows; only a preparation's render was stopped). A render of another view (the change makes a new view:
+        a model switch, a new axis range) is waited for, as before: its view is kept, drawn."""
+        job = self._job
+        if job is not None and job.prepare is None and job.view_key == view_key:
+            job.stop_drawing()
 
     def _static_key_of(self, data: PlotData) -> Any:
         """What a view's full draw depends on (beside the number of points): a view is kept per key."""
@@ -401,7 +414,10 @@ class PlotPanel(QWidget):
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         if self._view_key is not None:
             self._views[self._view_key] = (self.ax, self._handles, self._background, size, self.ax.get_position())
-        self._draw_animated(keep=True)
+        try:
+            self._draw_animated(keep=True)
+        except Cancelled:   # a render stopped now (an edit: _stop_drawing_of): its background is whole, the edit
+            self._handles.pop("composite", None)   # draws the points
 
     def _draw_animated(self, keep: bool = False, handles: dict[str, Any] | None = None, background: Any = None) -> None:
         """Draw the animated layer (the points, the labels shown, the ring of the selection, as the last
@@ -462,11 +478,10 @@ class PlotPanel(QWidget):
         # the GUI thread; stop 30): the figure is the render's until it ends, as for the draw
         build = self._take_pending_view() if self._pending_view is not None else None
         self._full_draw_pending = False
-        from matplotlib.backends.backend_agg import RendererAgg
-
         width, height = self.canvas.get_width_height(physical=True)
-        job = _Render(self, RendererAgg(width, height, self.figure.dpi), (width, height, self.figure.dpi),
-                      self._size(), build=build)
+        # a renderer that can stop (an edit during the render: _stop_drawing_of)
+        job = _Render(self, _cancellable_renderer(width, height, self.figure.dpi), (width, height, self.figure.dpi),
+                      self._size(), build=build, view_key=build[0] if build is not None else self._view_key)
         self._job = job
         job.start()
 
@@ -506,8 +521,13 @@ class PlotPanel(QWidget):
         if job.error is not None and job.build is not None and not job.built:
             self._background = None
             raise job.error   # the view's build failed: raised on the GUI thread, where it is seen
+        if isinstance(job.error, Cancelled):   # stopped for an edit (_stop_drawing_of): drawn again when idle
+            self._background = None
+            self._blit()
+            return
         canvas = self.canvas
         if job.error is None and canvas.get_width_height(physical=True) + (self.figure.dpi,) == job.key:
+            job.cancel.clear()   # (a stop asked once the draw was whole) the canvas's renderer from now on: it draws
             canvas.renderer, canvas._lastKey = job.renderer, job.key   # what FigureCanvasAgg.draw leaves
             canvas.update()
             return
@@ -783,7 +803,8 @@ class _Render:
 
     def __init__(self, panel: PlotPanel, renderer: Any, key: tuple[int, int, float], size: tuple[int, int],
                  prepare: tuple[Any, Any, dict[str, Any]] | None = None,
-                 build: tuple[Any, bool, PlotData] | None = None, prepare_data: PlotData | None = None) -> None:
+                 build: tuple[Any, bool, PlotData] | None = None, prepare_data: PlotData | None = None,
+                 view_key: Any = None) -> None:
         import weakref
 
         #: a new view to build in the thread before the draw (:meth:`PlotPanel._build_view`), and whether it was
@@ -798,6 +819,12 @@ class _Render:
         #: ``prepare``; :meth:`PlotPanel._build_prepared`)
         self.prepare_data = prepare_data
         self.cancel = getattr(renderer, "cancel", None) or threading.Event()
+        #: the view a shown view's render draws (its key), and its stop (:meth:`stop_drawing`): asked, and set once
+        #: the draw began (``cancel`` then set)
+        self.view_key = view_key
+        self._stop_lock = threading.Lock()
+        self.stop_asked = False
+        self.drawing = False
         self.background: Any = None
         self.position: Any = None
 
@@ -824,6 +851,24 @@ class _Render:
                 _quick_gil(False)
             raise
 
+    def stop_drawing(self) -> None:
+        """On the GUI thread: stop a shown view's render at its draw's next check (within about a millisecond of
+        the render's CPU; :func:`_cancellable_renderer`, :func:`_install_cancel_points`). A view's build under way is
+        not stopped (its view left whole, as the GUI thread then reads it): the draw that follows it stops before its
+        first step. Once the draw is whole (:meth:`PlotPanel._on_draw`) its image is kept, the points left to the
+        edit."""
+        with self._stop_lock:
+            self.stop_asked = True
+            if self.drawing:
+                self.cancel.set()
+
+    def _begin_drawing(self) -> None:
+        """In the render worker, a shown view's build done: the draw begins, or stops at once if asked to."""
+        with self._stop_lock:
+            self.drawing = True
+            if self.stop_asked:
+                raise Cancelled
+
     def in_worker(self) -> bool:
         """True in the render worker while it runs this render (and in no other thread, at no other time)."""
         return self.thread.running_in == threading.get_ident()
@@ -839,8 +884,9 @@ class _Render:
             self.thread.ended.set()
 
     def _run(self) -> None:
-        if self.prepare is not None:   # matplotlib's steps that call no renderer method check it too
-            _RENDERING.cancel = self.cancel
+        # matplotlib's steps that call no renderer method check the cancel too (a shown view's render's is set only
+        # once its draw began: stop_drawing)
+        _RENDERING.cancel = self.cancel
         try:
             if self.build is not None or self.prepare_data is not None:
                 panel = self.panel()
@@ -852,12 +898,14 @@ class _Render:
                     panel._build_prepared(self)
                 del panel
                 self.built = True
+            if self.prepare is None:
+                self._begin_drawing()
             self.renderer.clear()
             self.figure.draw(self.renderer)   # as FigureCanvasAgg.draw, into this render's renderer
         except BaseException as e:  # noqa: BLE001 - shown on the GUI thread (the figure drawn again there)
             self.error = e
+        _RENDERING.cancel = None
         if self.prepare is not None:
-            _RENDERING.cancel = None
             _quick_gil(False)
         try:
             _relay().done.emit(self)          # queued: delivered on the GUI thread
@@ -1163,7 +1211,8 @@ def _least_covering_legend_class() -> Any:
 
 
 class Cancelled(Exception):
-    """A preparation's render stopped by :meth:`PlotPanel.stop_preparation` (input, or any change of the plot)."""
+    """A preparation's render stopped by :meth:`PlotPanel.stop_preparation` (input, or any change of the plot), or a
+    shown view's by an edit (:meth:`PlotPanel._stop_drawing_of`; stop 32)."""
 
 
 _CANCELLABLE: Any = None
@@ -1221,7 +1270,8 @@ def _checking(draw: Any, cancel: threading.Event) -> Any:
     return checked
 
 
-#: in a preparation's render thread, its cancel event (:meth:`_Render._run`); unset in every other thread
+#: in the render worker while it runs a render, that render's cancel event (:meth:`_Render._run`); unset in every
+#: other thread
 _RENDERING = threading.local()
 
 
@@ -1235,8 +1285,8 @@ def _install_cancel_points() -> None:
     them (stop 31: cancel set -> render stopped up to 10-17 ms, instrumented). Checked now: a text's layout
     (``Text._get_layout``, ~250 calls a render), an axis's ticks (``Axis._update_ticks``, ``Axis._get_tick``):
     the longest stretch without a check went from 8-15 to 2.2-3.7 ms of CPU (one C++ text drawing or measuring).
-    In any thread but a preparation's render (the GUI thread, a first visit's render, the report's figures) a
-    check is one thread-local read and nothing else.
+    In any thread but the render worker running a render (the GUI thread, the report's figures) a check is one
+    thread-local read and nothing else.
     """
     from matplotlib.axis import Axis
     from matplotlib.text import Text
@@ -1248,8 +1298,8 @@ def _install_cancel_points() -> None:
 
 
 def _cancel_point(method: Any) -> Any:
-    """``method`` raising :class:`Cancelled` first when called in a preparation's render thread whose cancel is
-    set (:func:`_install_cancel_points`)."""
+    """``method`` raising :class:`Cancelled` first when called in the render worker running a render whose cancel
+    is set (:func:`_install_cancel_points`)."""
     import functools
 
     @functools.wraps(method)
