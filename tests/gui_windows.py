@@ -248,3 +248,50 @@ def count_layouts(table: Any, monkeypatch: Any, nested: bool = False) -> list[in
 
     monkeypatch.setattr(table, "updateGeometries", types.MethodType(counted, table), raising=False)
     return layouts
+
+
+class EventCounter:
+    """Events of one type (a ``QEvent.Type`` name) received by the watched widgets, counted by name (an event
+    filter): ``EventCounter({"table": viewport}, "Paint").counts["table"]``; :meth:`remove` ends the count."""
+
+    def __init__(self, widgets: dict[str, Any], event_name: str) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        event_type = QEvent.Type[event_name]
+
+        self.counts: dict[str, int] = dict.fromkeys(widgets, 0)
+        names = {id(w): name for name, w in widgets.items()}
+        counts = self.counts
+
+        class Filter(QObject):
+            def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+                if event.type() == event_type and id(obj) in names:
+                    counts[names[id(obj)]] += 1
+                return False
+
+        self._filter = Filter()
+        self._widgets = list(widgets.values())
+        for w in self._widgets:
+            w.installEventFilter(self._filter)
+
+    def remove(self) -> None:
+        for w in self._widgets:
+            w.removeEventFilter(self._filter)
+
+
+def plot_window_fixtures(label: str, rows: int = 57) -> tuple[Any, Any]:
+    """A test module's ``window`` (a module-scoped :func:`sweep_window` of ``rows`` rows) and its autouse ``settled``
+    (no render in flight before and after each test), assigned as ``window, settled = plot_window_fixtures(...)``."""
+
+    @pytest.fixture(scope="module")
+    def window(qapp: Any, tmp_path_factory: Any) -> Iterator[Any]:
+        with sweep_window(qapp, tmp_path_factory, label, rows) as w:
+            yield w
+
+    @pytest.fixture(autouse=True)
+    def settled(window: Any) -> Iterator[None]:
+        window.plot.wait_for_render()
+        yield
+        window.plot.wait_for_render()
+
+    return window, settled

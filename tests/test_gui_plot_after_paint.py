@@ -17,22 +17,11 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import sweep_window, until_render_starts  # noqa: E402
+from gui_windows import plot_window_fixtures, until_render_starts  # noqa: E402
 from sbrt_calc.gui import plot_panel  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def window(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
-    with sweep_window(qapp, tmp_path_factory, "plot-after-paint", 57) as w:
-        yield w
-
-
-@pytest.fixture(autouse=True)
-def settled(window: MainWindow):  # noqa: ANN201
-    window.plot.wait_for_render()
-    yield
-    window.plot.wait_for_render()
+window, settled = plot_window_fixtures("plot-after-paint")
 
 
 def _record(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Any]:

@@ -18,22 +18,11 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import sweep_window, until_render_starts  # noqa: E402
+from gui_windows import plot_window_fixtures, until_render_starts  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 from start_process import seen_in_a_fresh_start  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def window(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
-    with sweep_window(qapp, tmp_path_factory, "plot-worker", 57) as w:
-        yield w
-
-
-@pytest.fixture(autouse=True)
-def settled(window: MainWindow):  # noqa: ANN201
-    window.plot.wait_for_render()
-    yield
-    window.plot.wait_for_render()
+window, settled = plot_window_fixtures("plot-worker")
 
 
 def _count_thread_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:

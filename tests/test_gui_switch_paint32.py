@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gui_windows import switch_through_the_loop
+from gui_windows import EventCounter, switch_through_the_loop
 
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.regimen import Regimen
@@ -20,32 +20,6 @@ from sbrt_calc.regimen import Regimen
 
 def _rows(n: int) -> list[CaseRegimen]:
     return [CaseRegimen.from_regimen(Regimen(round(24 + 0.75 * i, 2), (1, 3, 5, 8)[i % 4])) for i in range(n)]
-
-
-class _Resizes:
-    """Resize events of the watched widgets, by name (an event filter)."""
-
-    def __init__(self, widgets: dict[str, Any]) -> None:
-        from PySide6.QtCore import QEvent, QObject
-
-        self.counts: dict[str, int] = dict.fromkeys(widgets, 0)
-        names = {id(w): name for name, w in widgets.items()}
-        counts = self.counts
-
-        class Filter(QObject):
-            def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
-                if event.type() == QEvent.Type.Resize and id(obj) in names:
-                    counts[names[id(obj)]] += 1
-                return False
-
-        self._filter = Filter()
-        self._widgets = list(widgets.values())
-        for w in self._widgets:
-            w.installEventFilter(self._filter)
-
-    def remove(self) -> None:
-        for w in self._widgets:
-            w.removeEventFilter(self._filter)
 
 
 def test_a_switch_resizes_the_frozen_column_only_with_the_table(window, qtbot) -> None:  # noqa: ANN001
@@ -60,8 +34,8 @@ def test_a_switch_resizes_the_frozen_column_only_with_the_table(window, qtbot) -
     qtbot.wait(20)
     table = window.table
     frozen = table.frozen
-    resizes = _Resizes({"table": table, "viewport": table.viewport(), "frozen": frozen,
-                        "frozen viewport": frozen.viewport()})
+    resizes = EventCounter({"table": table, "viewport": table.viewport(), "frozen": frozen,
+                            "frozen viewport": frozen.viewport()}, "Resize")
     try:
         heights = set()
         for model in ("usc", "lq", "all", "lql", "lq", "usc", "lql"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gui_windows import count_layouts, switch_through_the_loop
+from gui_windows import EventCounter, count_layouts, switch_through_the_loop
 
 from sbrt_calc.case import CaseRegimen
 from sbrt_calc.regimen import Regimen
@@ -97,32 +97,6 @@ def test_the_table_looks_the_same_without_the_cells_under_the_frozen_column(wind
     assert ours == theirs
 
 
-class _Paints:
-    """Paint events of the watched widgets, by name (an event filter)."""
-
-    def __init__(self, widgets: dict[str, Any]) -> None:
-        from PySide6.QtCore import QEvent, QObject
-
-        self.counts: dict[str, int] = dict.fromkeys(widgets, 0)
-        names = {id(w): name for name, w in widgets.items()}
-        counts = self.counts
-
-        class Filter(QObject):
-            def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
-                if event.type() == QEvent.Type.Paint and id(obj) in names:
-                    counts[names[id(obj)]] += 1
-                return False
-
-        self._filter = Filter()
-        self._widgets = list(widgets.values())
-        for w in self._widgets:
-            w.installEventFilter(self._filter)
-
-    def remove(self) -> None:
-        for w in self._widgets:
-            w.removeEventFilter(self._filter)
-
-
 def test_a_switch_that_adds_columns_paints_the_frozen_column_once(window, qtbot) -> None:  # noqa: ANN001
     """LQ's 12 columns -> LQ-L's 13 -> all three models' 18: the new columns are hidden in the overlay without the
     repaint QTableView schedules for a resized (hidden) section. Seen failing with ``sync_frozen`` hiding them one
@@ -131,7 +105,7 @@ def test_a_switch_that_adds_columns_paints_the_frozen_column_once(window, qtbot)
     window.model.replace_all(_rows(57), window.model.settings())
     qtbot.wait(20)
     frozen = window.table.frozen
-    paints = _Paints({"frozen": frozen.viewport(), "table": window.table.viewport()})
+    paints = EventCounter({"frozen": frozen.viewport(), "table": window.table.viewport()}, "Paint")
     try:
         for model in ("lql", "all", "lq", "usc", "all"):
             before = window.model.columnCount()
@@ -153,7 +127,7 @@ def test_a_switch_paints_the_banner_once(window, qtbot) -> None:  # noqa: ANN001
     window.model.replace_all(_rows(57), window.model.settings())
     qtbot.wait(20)
     bench = window.bench
-    paints = _Paints({"banner": bench.banner})
+    paints = EventCounter({"banner": bench.banner}, "Paint")
     try:
         heights = set()
         for model in ("lql", "all", "lq", "usc", "all", "lql", "lq"):
