@@ -379,6 +379,12 @@ class PlotPanel(QWidget):
         self._selected = set(rows)
         if self.canvas is not None and self.data is not None and self._pending_view is None:   # (else: shown by
             # the new view when it is built)
+            # the selection keeps the view: a shown render in flight stops, as for an edit (_stop_drawing_of), and
+            # the view is drawn again once the window has painted (a click on a row within ~0.1 s of a model switch
+            # waited for the first visit's whole render; stop 32)
+            job = self._job
+            if job is not None and job.prepare is None:
+                job.stop_drawing()
             self.wait_for_render()
             self._move_points(self.data)
             self._blit()

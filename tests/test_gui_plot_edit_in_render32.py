@@ -191,3 +191,41 @@ def test_a_switch_during_a_first_visits_render_waits_for_it_and_keeps_the_view( 
     qapp.processEvents()
     window.set_model("all")
     assert not plot.full_draw_coming()
+
+
+def test_a_selection_during_a_first_visits_draw_stops_it_and_the_view_is_drawn_again(  # noqa: ANN001
+        qapp, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row selected while the first visit's render draws (a click within ~0.1 s of the switch): the render stops
+    (the selection waited for its end before: seen failing, job.error None), a full draw is pending, and once the
+    loop is idle the canvas shows the first visit with that row selected as drawn in the GUI thread."""
+    plot = window.plot
+    try:
+        plot.render_in_background = False
+        window.set_model("lql")
+        window.select_row(7)
+        plot.forget_views()
+        plot._static_key = None
+        plot.refresh()
+        plot.draw_now()
+        qapp.processEvents()
+        reference = _buffer(window)
+        plot.render_in_background = True
+        window.select_row(5)
+        window.set_model("lq")
+        plot.draw_now()
+        qapp.processEvents()
+        plot.forget_views()
+        held, _ = _hold_the_draw(window, monkeypatch)
+        window.set_model("lql")
+        job = until_render_starts(qapp, window)
+        assert job is not None and held.wait(10)
+        window.select_row(7)
+        assert job.finished and job.built and type(job.error).__name__ == "Cancelled"
+        assert plot._job is None and plot.full_draw_coming()
+        monkeypatch.undo()
+        _until_drawn(qapp, window)
+        assert (_buffer(window) == reference).all()
+    finally:
+        monkeypatch.undo()
+        plot.wait_for_render()
+        window.select_row(5)
