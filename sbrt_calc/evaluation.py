@@ -333,8 +333,9 @@ def _evaluate_many(regimens: Sequence[Regimen], s: EvaluationSettings, indices: 
 
 
 def _sensitivity_key(s: EvaluationSettings) -> tuple[Any, ...]:
-    """Every setting a row's line sensitivity depends on (:func:`line_sensitivity`'s arguments besides the regimen):
-    not the models shown, nor the tumour or organ alpha/beta, nor the EQDx reference dose."""
+    """Every setting a row's line sensitivity depends on: :func:`line_sensitivities`' arguments after the regimens'
+    arrays, in its order (:func:`_evaluate_batch` passes these, so the key cannot miss one): not the models shown,
+    nor the tumour or organ alpha/beta, nor the EQDx reference dose."""
     return (s.flag, s.lq, s.lql, s.usc, tuple(s.alpha_beta_range_gy), tuple(s.line_regimen_fractions), s.time)
 
 
@@ -410,8 +411,7 @@ def _evaluate_batch(regimens: Sequence[Regimen], s: EvaluationSettings, indices:
         if m not in per_model:
             per_model[m] = _model_results(s, m, D, d, dpf, loss)
     sens = known_sens if known_sens is not None else line_sensitivities(
-        [r.label for r in regimens], D, d, loss, s.flag, s.lq, s.lql, s.usc, s.alpha_beta_range_gy,
-        s.line_regimen_fractions, s.time)
+        [r.label for r in regimens], D, d, loss, *_sensitivity_key(s))
     usc_recalled = "usc" in s.models and radiobiology().usc.verification != "printed"
     out = []
     for i, reg in enumerate(regimens):
