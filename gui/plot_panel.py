@@ -162,14 +162,15 @@ class PlotPanel(QWidget):
         # else: the view pending is built with these data
 
     def _stop_drawing_of(self, view_key: Any) -> None:
-        """Stop the shown view's render in flight when it draws ``view_key``'s view, which the change under way (an
-        edit) keeps: its image would be drawn again at once with the new points anyway (:meth:`_Render.stop_drawing`).
+        """Stop the shown view's render in flight when it draws ``view_key``'s view (:data:`_ANY_VIEW`: whichever it
+        draws), which the change under way (an edit, a selection) keeps: its image would be drawn again at once with
+        the new points anyway (:meth:`_Render.stop_drawing`).
 
         Why (issue 21, stop 32): an edit during a first visit's render waited for the rest of it (~100 ms wall,
         57 rows; only a preparation's render was stopped). A render of another view (the change makes a new view:
         a model switch, a new axis range) is waited for, as before: its view is kept, drawn."""
         job = self._job
-        if job is not None and job.prepare is None and job.view_key == view_key:
+        if job is not None and job.prepare is None and (view_key is _ANY_VIEW or job.view_key == view_key):
             job.stop_drawing()
 
     def _static_key_of(self, data: PlotData) -> Any:
@@ -379,12 +380,10 @@ class PlotPanel(QWidget):
         self._selected = set(rows)
         if self.canvas is not None and self.data is not None and self._pending_view is None:   # (else: shown by
             # the new view when it is built)
-            # the selection keeps the view: a shown render in flight stops, as for an edit (_stop_drawing_of), and
-            # the view is drawn again once the window has painted (a click on a row within ~0.1 s of a model switch
+            # the selection keeps whichever view is drawn: a shown render in flight stops, as for an edit, and the
+            # view is drawn again once the window has painted (a click on a row within ~0.1 s of a model switch
             # waited for the first visit's whole render; stop 32)
-            job = self._job
-            if job is not None and job.prepare is None:
-                job.stop_drawing()
+            self._stop_drawing_of(_ANY_VIEW)
             self.wait_for_render()
             self._move_points(self.data)
             self._blit()
@@ -1214,6 +1213,10 @@ def _least_covering_legend_class() -> Any:
 
     _LEGEND_CLASS = _LeastCoveringLegend
     return _LEGEND_CLASS
+
+
+#: :meth:`PlotPanel._stop_drawing_of`'s key for a change that keeps whichever view is drawn (a selection)
+_ANY_VIEW = object()
 
 
 class Cancelled(Exception):
