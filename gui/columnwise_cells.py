@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QColor, QFont
 
 from sbrt_calc.notation import greek
-from sbrt_calc.tables import FLAG_TEXT, rounded, rounded_all  # loaded before: the columns are made there
+from sbrt_calc.tables import FLAG_TEXT, rounded_all  # loaded before: the columns are made there
 
 from . import icons
 from .qt_values import (
@@ -82,15 +82,20 @@ class Shared:
         return fields
 
 
+def _texts_of(col: Column, values: Sequence[Any], shared: Shared) -> list[str]:
+    """The display texts of ``col``'s ``values`` (one per row), '' where there is no value: a number column's rounded
+    together (:func:`_number_texts`), any other's one by one (:func:`_text_of`)."""
+    if col.kind == "number":
+        return _number_texts(values, shared)
+    text = _text_of(col, shared)
+    return ["" if v is None else text(v) for v in values]
+
+
 def _text_of(col: Column, shared: Shared) -> Callable[[Any], str]:
-    """How ``col`` writes a value that is not None (:meth:`sbrt_calc.tables.Column.text`, its kind decided once), with
-    :func:`greek` where the text can hold 'alpha/beta' (not a rounded number, nor an int)."""
+    """How ``col`` (not a number column: :func:`_number_texts`) writes a value that is not None
+    (:meth:`sbrt_calc.tables.Column.text`, its kind decided once), with :func:`greek` where the text can hold
+    'alpha/beta' (not an int)."""
     kind = col.kind
-    if kind == "number":
-        decimals, point = shared.decimals, shared.point
-        if point == ".":
-            return lambda v: rounded(v, decimals)
-        return lambda v: rounded(v, decimals).replace(".", point)
     if kind == "int":
         return str
     if kind == "verdict":
@@ -134,7 +139,6 @@ def write_column(c: int, col: Column, rows: Sequence[CaseRegimen], results: Sequ
     """Write the five :data:`ROLES` of column ``c`` (``col``) into each of ``caches`` (a row's cells, keyed
     ``(column, role)``) as :meth:`.RegimenTableModel.cell` makes them: ``rows[i]``'s, whose result is ``results[i]``
     (None: an invalid row, its roles from :func:`invalid_roles`)."""
-    text = _text_of(col, shared)
     marks = _marks_of(col, shared)
     get = col.get
     always = col.key == "label"   # the label is its row's value even in an invalid result (Column.value)
@@ -142,16 +146,13 @@ def write_column(c: int, col: Column, rows: Sequence[CaseRegimen], results: Sequ
     align = _RIGHT if col.kind in _NUMBERS else _LEFT
     k_display, k_font, k_decoration, k_align, k_background = ((c, role) for role in ROLES)
     values = [None if res is None else get(res) if always or res.valid else None for res in results]
-    texts = _number_texts(values, shared) if col.kind == "number" else None
-    for i, (row, res, cache, v) in enumerate(zip(rows, results, caches, values, strict=True)):
+    texts = _texts_of(col, values, shared)
+    for row, res, cache, v, shown in zip(rows, results, caches, values, texts, strict=True):
         if res is None:
             for role, value in zip(ROLES, invalid_roles(row, col, shared), strict=True):
                 cache[c, role] = value
             continue
-        if texts is not None:
-            cache[k_display] = texts[i]
-        else:
-            cache[k_display] = "" if v is None else text(v)
+        cache[k_display] = shown
         cache[k_font] = font
         cache[k_align] = align
         if marks is None:
