@@ -295,3 +295,59 @@ def plot_window_fixtures(label: str, rows: int = 57) -> tuple[Any, Any]:
         window.plot.wait_for_render()
 
     return window, settled
+
+
+def plot_image(window: Any) -> Any:
+    """The plot canvas's pixels now (a copy, RGBA)."""
+    import numpy as np
+
+    return np.asarray(window.plot.canvas.buffer_rgba()).copy()
+
+
+def undisturbed_image(qapp: Any, window: Any) -> Any:
+    """The shown view built anew and drawn in the GUI thread (no render off it, no view kept): the image a first
+    visit shows when nothing disturbs its render. Renders go off the GUI thread again afterwards."""
+    plot = window.plot
+    plot.render_in_background = False
+    try:
+        plot.forget_views()
+        plot._static_key = None
+        plot.refresh()
+        plot.draw_now()
+        qapp.processEvents()
+        return plot_image(window)
+    finally:
+        plot.render_in_background = True
+
+
+def until_drawn(qapp: Any, window: Any) -> None:
+    """The event loop turned until the plot's full draw pending (after the window's paint) has rendered."""
+    import time
+
+    for _ in range(400):
+        qapp.processEvents()
+        window.plot.wait_for_render()
+        if not window.plot.full_draw_coming():
+            break
+        time.sleep(0.005)
+    qapp.processEvents()
+    assert not window.plot.full_draw_coming()
+
+
+def hold_draw_plot(monkeypatch: Any) -> tuple[Any, Any]:
+    """The core's ``draw_plot`` (a view's build) held at its start from now on until ``release`` is set (at most
+    10 s): ``(entered, release)``, two :class:`threading.Event`; ``monkeypatch.undo()`` ends the hold."""
+    import threading
+
+    import sbrt_calc.report.plot as core
+
+    entered, release = threading.Event(), threading.Event()
+    draw_plot = core.draw_plot
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        release.wait(10)
+        return draw_plot(*args, **kwargs)
+
+    monkeypatch.setattr(core, "draw_plot", held)
+    return entered, release

@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import sweep_window, until_render_starts  # noqa: E402
+from gui_windows import hold_draw_plot, plot_image, sweep_window, undisturbed_image, until_drawn, until_render_starts  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 ROWS = 57
@@ -44,12 +44,6 @@ def settled(qapp, window: MainWindow):  # noqa: ANN001, ANN201
     qapp.processEvents()
 
 
-def _buffer(window: MainWindow):  # noqa: ANN202
-    import numpy as np
-
-    return np.asarray(window.plot.canvas.buffer_rgba()).copy()
-
-
 def _edit(window: MainWindow, value: str) -> None:
     """Row 5's total dose set as typing in its cell does."""
     model = window.model
@@ -59,17 +53,11 @@ def _edit(window: MainWindow, value: str) -> None:
 def _edited_first_visit_reference(qapp, window: MainWindow, model: str):  # noqa: ANN001, ANN202
     """The image of a first visit to ``model`` with the edit, built and drawn in the GUI thread; the edit undone."""
     plot = window.plot
-    plot.render_in_background = False
+    plot.render_in_background = False   # the switch and the edit drawn in the GUI thread too
     window.set_model(model)
     _edit(window, EDITED)
-    plot.forget_views()
-    plot._static_key = None
-    plot.refresh()
-    plot.draw_now()
-    qapp.processEvents()
-    image = _buffer(window)
+    image = undisturbed_image(qapp, window)
     window.undo_stack.undo()
-    plot.render_in_background = True
     window.set_model("lq")
     plot.draw_now()
     qapp.processEvents()
@@ -101,18 +89,6 @@ def _hold_the_draw(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> tuple
     return held, drawn_in
 
 
-def _until_drawn(qapp, window: MainWindow) -> None:  # noqa: ANN001
-    """The event loop turned until the plot's full draw pending (after the window's paint) has rendered."""
-    for _ in range(400):
-        qapp.processEvents()
-        window.plot.wait_for_render()
-        if not window.plot.full_draw_coming():
-            break
-        time.sleep(0.005)
-    qapp.processEvents()
-    assert not window.plot.full_draw_coming()
-
-
 def test_an_edit_during_a_first_visits_draw_stops_it_and_the_view_is_drawn_again(  # noqa: ANN001
         qapp, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     """The edit arrives while the first visit's render draws: the render stops (it does not run to its end with the
@@ -128,28 +104,18 @@ def test_an_edit_during_a_first_visits_draw_stops_it_and_the_view_is_drawn_again
     assert job.finished and job.built and type(job.error).__name__ == "Cancelled"
     assert plot._job is None and plot.full_draw_coming()
     monkeypatch.undo()
-    _until_drawn(qapp, window)
-    assert (_buffer(window) == reference).all()
+    until_drawn(qapp, window)
+    assert (plot_image(window) == reference).all()
 
 
 def test_an_edit_during_a_first_visits_build_lets_the_build_end_and_stops_the_draw(  # noqa: ANN001
         qapp, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     """The edit arrives while the render builds the new view: the build ends (the view whole, as the edit then reads
     it), the render stops before its draw, and the view is drawn again with the edit as a first visit shows it."""
-    import sbrt_calc.report.plot as core
-
     plot = window.plot
     reference = _edited_first_visit_reference(qapp, window, "lql")
     _, drawn_in = _hold_the_draw(window, monkeypatch)
-    building, release = threading.Event(), threading.Event()
-    draw_plot = core.draw_plot
-
-    def gated(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        building.set()
-        release.wait(10)
-        return draw_plot(*args, **kwargs)
-
-    monkeypatch.setattr(core, "draw_plot", gated)
+    building, release = hold_draw_plot(monkeypatch)
     window.set_model("lql")
     job = until_render_starts(qapp, window)
     assert job is not None and building.wait(10)
@@ -158,8 +124,8 @@ def test_an_edit_during_a_first_visits_build_lets_the_build_end_and_stops_the_dr
     assert job.finished and job.built and type(job.error).__name__ == "Cancelled"
     assert drawn_in == [] and plot._job is None and plot.full_draw_coming()     # stopped before its draw
     monkeypatch.undo()
-    _until_drawn(qapp, window)
-    assert (_buffer(window) == reference).all()
+    until_drawn(qapp, window)
+    assert (plot_image(window) == reference).all()
 
 
 def test_a_switch_during_a_first_visits_render_waits_for_it_and_keeps_the_view(  # noqa: ANN001
@@ -200,16 +166,10 @@ def test_a_selection_during_a_first_visits_draw_stops_it_and_the_view_is_drawn_a
     loop is idle the canvas shows the first visit with that row selected as drawn in the GUI thread."""
     plot = window.plot
     try:
-        plot.render_in_background = False
+        plot.render_in_background = False   # the switch and the selection drawn in the GUI thread too
         window.set_model("lql")
         window.select_row(7)
-        plot.forget_views()
-        plot._static_key = None
-        plot.refresh()
-        plot.draw_now()
-        qapp.processEvents()
-        reference = _buffer(window)
-        plot.render_in_background = True
+        reference = undisturbed_image(qapp, window)
         window.select_row(5)
         window.set_model("lq")
         plot.draw_now()
@@ -223,8 +183,8 @@ def test_a_selection_during_a_first_visits_draw_stops_it_and_the_view_is_drawn_a
         assert job.finished and job.built and type(job.error).__name__ == "Cancelled"
         assert plot._job is None and plot.full_draw_coming()
         monkeypatch.undo()
-        _until_drawn(qapp, window)
-        assert (_buffer(window) == reference).all()
+        until_drawn(qapp, window)
+        assert (plot_image(window) == reference).all()
     finally:
         monkeypatch.undo()
         plot.wait_for_render()

@@ -17,16 +17,10 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import plot_window_fixtures, until_render_starts  # noqa: E402
+from gui_windows import plot_image, plot_window_fixtures, undisturbed_image, until_drawn, until_render_starts  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 window, settled = plot_window_fixtures("plot-mouse")
-
-
-def _buffer(window: MainWindow):  # noqa: ANN202
-    import numpy as np
-
-    return np.asarray(window.plot.canvas.buffer_rgba()).copy()
 
 
 def test_moves_and_clicks_on_the_plot_during_first_visits_renders(qapp, window: MainWindow) -> None:  # noqa: ANN001
@@ -72,24 +66,9 @@ def test_moves_and_clicks_on_the_plot_during_first_visits_renders(qapp, window: 
         assert job.thread.ended.is_set()
         picked.append([i.row() for i in window.table.selectionModel().selectedRows()] != [0])
         plot.wait_for_render()
-        for _ in range(400):   # a render stopped by a click is drawn again after the window's paint
-            qapp.processEvents()
-            plot.wait_for_render()
-            if not plot.full_draw_coming():
-                break
-            time.sleep(0.005)
-        assert not plot.full_draw_coming()
-        shown = _buffer(window)
-        plot.render_in_background = False   # the same view built and drawn in the GUI thread, undisturbed
-        try:
-            plot.forget_views()
-            plot._static_key = None
-            plot.refresh()
-            plot.draw_now()
-            qapp.processEvents()
-            assert (_buffer(window) == shown).all(), model
-        finally:
-            plot.render_in_background = True
+        until_drawn(qapp, window)   # a render stopped by a click is drawn again after the window's paint
+        shown = plot_image(window)
+        assert (undisturbed_image(qapp, window) == shown).all(), model
     callbacks.exception_handler = handler
     assert during >= 3 and any(picked)   # the mouse did arrive during the renders, and picked points
     assert errors == []

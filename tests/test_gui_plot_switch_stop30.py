@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import sweep_window, until_render_starts  # noqa: E402
+from gui_windows import hold_draw_plot, plot_image, sweep_window, undisturbed_image, until_render_starts  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 ROWS = 57
@@ -35,12 +35,6 @@ def settled(window: MainWindow):  # noqa: ANN201
     yield
     window.plot.wait_for_render()
     window.plot.render_in_background = True
-
-
-def _buffer(window: MainWindow):  # noqa: ANN202
-    import numpy as np
-
-    return np.asarray(window.plot.canvas.buffer_rgba()).copy()
 
 
 def _record_at_each_build(monkeypatch: pytest.MonkeyPatch, value: Callable[[], Any]) -> list[Any]:
@@ -72,17 +66,9 @@ def _start_preparation(window: MainWindow, settings: Any) -> Any:
 
 def _first_visit_reference(qapp, window: MainWindow, model: str):  # noqa: ANN001, ANN202
     """The image of a first visit to ``model`` built and drawn in the GUI thread."""
-    plot = window.plot
-    plot.render_in_background = False
+    window.plot.render_in_background = False   # the switch drawn in the GUI thread too
     window.set_model(model)
-    plot.forget_views()
-    plot._static_key = None
-    plot.refresh()
-    plot.draw_now()
-    qapp.processEvents()
-    image = _buffer(window)
-    plot.render_in_background = True
-    return image
+    return undisturbed_image(qapp, window)
 
 
 @pytest.mark.parametrize("model", ["lql", "all"])
@@ -108,14 +94,14 @@ def test_a_first_visits_view_is_built_off_the_gui_thread_with_the_same_image(qap
         qapp.processEvents()
     assert built_in == [job.thread.ident] and built_in[0] != threading.get_ident()
     assert window.plot._job is None and job.error is None and job.built
-    assert (_buffer(window) == reference).all()
+    assert (plot_image(window) == reference).all()
     window.set_model("lq")
     window.plot.draw_now()
     qapp.processEvents()
-    assert (_buffer(window) != reference).any()
+    assert (plot_image(window) != reference).any()
     window.set_model(model)                 # the view built in the worker is kept: a switch back shows it at once
     assert not window.plot.full_draw_coming()
-    assert (_buffer(window) == reference).all()
+    assert (plot_image(window) == reference).all()
     window.set_model("lq")
     qapp.processEvents()
 
@@ -193,7 +179,7 @@ def _drawn_image(qapp, window: MainWindow, model: str):  # noqa: ANN001, ANN202
         view[1].pop("composite", None)
     window.set_model(model)
     qapp.processEvents()
-    return _buffer(window)
+    return plot_image(window)
 
 
 def test_a_switch_back_with_the_same_points_restores_the_views_image(qapp, window: MainWindow,  # noqa: ANN001
@@ -211,11 +197,11 @@ def test_a_switch_back_with_the_same_points_restores_the_views_image(qapp, windo
     window.set_model("lql")
     qapp.processEvents()
     assert counts == {"draw_artist": 0, "plot_data": 0}
-    restored = _buffer(window)
+    restored = plot_image(window)
     window.set_model("lq")
     qapp.processEvents()
     assert counts == {"draw_artist": 0, "plot_data": 0}
-    assert (_buffer(window) != restored).any()
+    assert (plot_image(window) != restored).any()
     assert (_drawn_image(qapp, window, "lql") == restored).all()
     assert counts["draw_artist"] > 0
     window.set_model("lq")
@@ -228,7 +214,7 @@ def test_a_switch_back_with_the_same_points_restores_the_views_image(qapp, windo
     qapp.processEvents()
     assert counts["draw_artist"] > 0         # drawn: its points' and ring's image is another
     assert "10" in [lb.get_text() for lb in plot._handles["labels"] if lb.get_visible()]
-    moved = _buffer(window)
+    moved = plot_image(window)
     assert (moved != restored).any()
     window.set_model("lq")
     qapp.processEvents()
@@ -256,7 +242,7 @@ def test_a_switch_after_an_edit_draws_the_moved_point(qapp, window: MainWindow) 
         qapp.processEvents()
         ring = plot._handles["ring"].get_offsets()
         assert len(ring) == 1 and ring[0][0] == pytest.approx(47.5)
-        edited = _buffer(window)
+        edited = plot_image(window)
         window.set_model("lq")
         qapp.processEvents()
         assert (_drawn_image(qapp, window, "usc") == edited).all()
@@ -284,7 +270,7 @@ def test_a_first_switch_to_a_prepared_view_restores_its_prepared_image(qapp, win
     window.set_model("usc")
     qapp.processEvents()
     assert counts["draw_artist"] == 0 and not plot.full_draw_coming()
-    prepared = _buffer(window)
+    prepared = plot_image(window)
     window.set_model("lq")
     qapp.processEvents()
     assert (_drawn_image(qapp, window, "usc") == prepared).all()
@@ -320,7 +306,7 @@ def test_a_preparations_view_is_built_off_the_gui_thread(qapp, window: MainWindo
     window.set_model("lql")
     qapp.processEvents()
     assert not plot.full_draw_coming()
-    assert (_buffer(window) == reference).all()
+    assert (plot_image(window) == reference).all()
     window.set_model("lq")
     qapp.processEvents()
 
@@ -329,20 +315,10 @@ def test_a_preparation_cancelled_while_its_view_is_built_leaves_nothing(qapp, wi
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A preparation cancelled during its view's build (input, an edit) stops after that step: its axes is removed,
     the shown view visible, nothing kept."""
-    import sbrt_calc.report.plot as core
-
     plot = window.plot
     plot.forget_views()
     axes = len(plot.figure.axes)
-    started, release = threading.Event(), threading.Event()
-    draw_plot = core.draw_plot
-
-    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        started.set()
-        release.wait(10)
-        return draw_plot(*args, **kwargs)
-
-    monkeypatch.setattr(core, "draw_plot", slow)
+    started, release = hold_draw_plot(monkeypatch)
     settings = window.bench.preparation.other_settings()[1]
     job = _start_preparation(window, settings)
     assert started.wait(10)
@@ -360,7 +336,7 @@ def _lq_shown_nothing_kept(qapp, window: MainWindow) -> tuple[Any, int]:  # noqa
     window.set_model("lq")
     plot.draw_now()
     qapp.processEvents()
-    shown = _buffer(window)
+    shown = plot_image(window)
     plot.forget_views()
     return shown, len(plot.figure.axes)
 
@@ -406,12 +382,12 @@ def test_a_preparation_cancelled_inside_the_cores_draw_plot_stops_there(qapp, wi
     assert plot.prepared_views() == set() and len(plot.figure.axes) == axes
     assert [ax for ax in plot.figure.axes if ax.get_visible()] == [plot.ax]
     qapp.processEvents()
-    assert (_buffer(window) == shown).all()
+    assert (plot_image(window) == shown).all()
     monkeypatch.undo()
     window.set_model("usc")   # a first visit: built and drawn in full, as undisturbed
     plot.draw_now()
     qapp.processEvents()
-    assert (_buffer(window) == reference).all()
+    assert (plot_image(window) == reference).all()
     window.set_model("lq")
     qapp.processEvents()
 
@@ -479,7 +455,7 @@ def _cancelled_where(qapp, window: MainWindow, monkeypatch: pytest.MonkeyPatch, 
     assert plot.prepared_views() == set() and len(plot.figure.axes) == axes
     assert [ax for ax in plot.figure.axes if ax.get_visible()] == [plot.ax]
     qapp.processEvents()
-    assert (_buffer(window) == shown).all()
+    assert (plot_image(window) == shown).all()
     return job, returned
 
 

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from gui_windows import sweep_window, until_render_starts  # noqa: E402
+from gui_windows import plot_image, sweep_window, undisturbed_image, until_render_starts  # noqa: E402
 from sbrt_calc.gui.main_window import MainWindow  # noqa: E402
 
 import sbrt_calc.evaluation as evaluation  # noqa: E402
@@ -252,12 +252,6 @@ def _record_draw_threads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return drawn_in
 
 
-def _buffer(window: MainWindow):  # noqa: ANN202
-    import numpy as np
-
-    return np.asarray(window.plot.canvas.buffer_rgba()).copy()
-
-
 def test_a_new_views_full_draw_runs_off_the_gui_thread_with_the_same_image(qapp, window: MainWindow,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the event loop, a first visit's full draw (layout, ticks, texts: 0.25-0.55 s of CPU) runs in a
@@ -271,13 +265,7 @@ def test_a_new_views_full_draw_runs_off_the_gui_thread_with_the_same_image(qapp,
     plot = window.plot
     window.select_row(5)
     window.set_model("all")
-    plot.render_in_background = False          # the reference: drawn in the GUI thread
-    plot.forget_views()
-    plot._static_key = None
-    plot.refresh()
-    plot.draw_now()
-    qapp.processEvents()
-    reference = _buffer(window)
+    reference = undisturbed_image(qapp, window)   # drawn in the GUI thread
 
     drawn_in = _record_draw_threads(monkeypatch)
     plot.render_in_background = True
@@ -295,7 +283,7 @@ def test_a_new_views_full_draw_runs_off_the_gui_thread_with_the_same_image(qapp,
     assert QApplication.overrideCursor() is None
     assert drawn_in == [job.thread.ident] and drawn_in[0] != threading.get_ident()
     assert plot._background is not None
-    assert (_buffer(window) == reference).all()
+    assert (plot_image(window) == reference).all()
     window.set_model("lq")
     qapp.processEvents()
 
